@@ -1,0 +1,131 @@
+"""The command line: ``python -m qa_core demo|report|migrate ...``.
+
+Every failure the user can act on is a ``QAError``: printed as one plain line on standard
+error with exit status 1. Argument mistakes exit 2 (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from qa_core import queries, reports
+from qa_core.errors import QAError
+from qa_core.store import Store, default_db_path
+
+REPORT_KINDS = ("audits", "risks")
+
+
+def _open_existing(db: Path) -> Store:
+    if not db.exists():
+        raise QAError(f"There is no store at {db}. Build the demo one with "
+                      "`python -m qa_core demo` (or `make run`), or pass --db.")
+    return Store(db, read_only=True)
+
+
+def _emit(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso", double_precision=10))
+        json.dump(records, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+
+
+def _round(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(digits) for c in floats})
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qa_core.demo import build_demo
+
+    db = Path(args.db) if args.db else default_db_path()
+    if args.if_missing and db.exists():
+        print(f"Store {db} already exists; leaving it as it is.", file=sys.stderr)
+        return 0
+    counts = build_demo(db, scale=args.scale, seed=args.seed, force=args.force)
+    seconds = counts.pop("_seconds")
+    print(f"Built the {args.scale} demo store at {db} in {seconds:.2f} s "
+          f"(seed {args.seed}): {counts['audit']:,} audits, {counts['indicator_value']:,} "
+          f"indicator values, {counts['team']} teams.", file=sys.stderr)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else default_db_path()
+    with Store(db) as store:
+        applied = store.migrate()
+    print(f"{db}: " + (f"applied {', '.join(applied)}" if applied else "schema up to date"),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else default_db_path()
+    with _open_existing(db) as store:
+        if args.kind == "audits":
+            month = queries.parse_month(args.month) if args.month else None
+            frame = reports.audits_report(store, month=month, by=args.by, grade=args.grade,
+                                          service_id=args.service)
+        else:
+            frame = reports.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
+    _emit(_round(frame), args.format)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m qa_core",
+                                     description="Children's social care performance and QA store.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="store file (default: $QA_DB or data/qa.duckdb)")
+
+    demo = sub.add_parser("demo", help="build the fictional demo council's store")
+    db_option(demo)
+    demo.add_argument("--scale", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--force", action="store_true", help="replace an existing store")
+    demo.add_argument("--if-missing", action="store_true", help="do nothing if the store exists")
+    demo.set_defaults(func=cmd_demo)
+
+    migrate = sub.add_parser("migrate", help="bring a store's schema up to date")
+    db_option(migrate)
+    migrate.set_defaults(func=cmd_migrate)
+
+    report = sub.add_parser("report", help="print the numbers a page shows")
+    report.add_argument("kind", choices=REPORT_KINDS)
+    db_option(report)
+    report.add_argument("--format", choices=["csv", "json"], default="csv")
+    report.add_argument("--month", help="audits: YYYY-MM (default: latest)")
+    report.add_argument("--by", choices=[k for k in queries.AUDIT_GROUPINGS if k],
+                        help="audits: one row per group (default: one row for the council)")
+    report.add_argument("--grade", choices=["final", "overall"], default="final",
+                        help="audits: 'final' uses the moderated grade where there is one")
+    report.add_argument("--service", help="audits: only this service (service id)")
+    report.add_argument("--quarter", help="risks: YYYY-Qn (default: latest)")
+    report.add_argument("--matrix", help="risks: matrix id (default: the store's setting)")
+    report.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

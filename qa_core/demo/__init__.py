@@ -1,0 +1,145 @@
+"""A deterministic fictional council ("Kestrel Vale Council") to run and test against.
+
+The same seed and scale always give the same store: every random draw comes from one
+``numpy`` generator seeded once, and the period ends at a fixed month, not today.
+The store is written to a temporary file and moved into place only when complete, so a
+failed or killed build never leaves a half-built store behind.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qa_core.demo.audit_data import build_audits
+from qa_core.demo.catalogue import INDICATORS
+from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org
+from qa_core.demo.plan_data import build_plan
+from qa_core.demo.risk_data import build_risks, matrix_frames
+from qa_core.demo.series import indicator_frames, indicator_values
+from qa_core.errors import QAError
+from qa_core.published import comparators_for, load_lait, load_sn_model
+from qa_core.store import Store
+
+__all__ = ["build_demo", "demo_frames", "SCALES", "DEMO_END", "BENCHMARK_LA"]
+
+DEMO_END = pd.Timestamp("2026-10-01")
+SCALES = {"small": 36, "large": 120}
+BENCHMARK_LA = (356, "Stockport")
+LAST_QUARTER = "2026-Q3"
+
+
+def _months(n: int) -> pd.DatetimeIndex:
+    return pd.date_range(end=DEMO_END, periods=n, freq="MS")
+
+
+def _comparators() -> pd.DataFrame:
+    mapping = {i["published"]: i["code"] for i in INDICATORS if i.get("published")}
+    lait = load_lait(measures=list(mapping))
+    long = comparators_for(lait, load_sn_model(), BENCHMARK_LA[0])
+    long = long[long["value"].notna()]
+    return pd.DataFrame({
+        "code": long["measure_short"].map(mapping),
+        "period": long["year"].astype(str),
+        "comparator": long["comparator"],
+        "value": long["value"].astype(float),
+        "symbol": None,
+        "n_used": long["n_used"].astype("int64"),
+        "source": "DfE LAIT (Open Government Licence v3.0)",
+    })
+
+
+def _clinic_actions(services: pd.DataFrame, months: pd.DatetimeIndex,
+                    rng: np.random.Generator, links: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    end = (months[-1] + pd.offsets.MonthEnd(0)).date()
+    texts = ["Review the cases out of timescale with each team manager",
+             "Check recording of decisions on the case management system",
+             "Report back on the causes of the change at next clinic",
+             "Agree a recovery plan with the team",
+             "Dip-sample ten cases and report findings"]
+    for service in services.itertuples():
+        codes = links.loc[links["service_id"] == service.service_id, "code"].tolist()
+        for back in (3, 2, 1):
+            clinic = months[-back]
+            for k in range(2):
+                due = (clinic + pd.offsets.MonthEnd(0) + pd.Timedelta(days=int(rng.integers(14, 45)))).date()
+                done = due < end and rng.random() < 0.6
+                rows.append(dict(
+                    action_id=f"CA-{service.service_id}-{clinic:%Y%m}-{k + 1}",
+                    service_id=service.service_id, clinic_month=clinic.date(),
+                    code=codes[int(rng.integers(len(codes)))], description=texts[int(rng.integers(len(texts)))],
+                    owner=service.head_of_service, due_date=due,
+                    completed_date=(due - pd.Timedelta(days=3)) if done else None,
+                    created_at=clinic + pd.Timedelta(days=20),
+                ))
+    return pd.DataFrame(rows)
+
+
+def _commentary(links: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    rows = [dict(code=r.code, period=m.date(), org_level="service", org_id=r.service_id,
+                 text="Figures checked with team managers; see the clinic minutes for the actions agreed.",
+                 author="Performance team")
+            for r in links.itertuples() for m in months[-2:]]
+    return pd.DataFrame(rows)
+
+
+def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
+    """Every table of the demo store as frames, in an order that respects foreign keys."""
+    if scale not in SCALES:
+        raise QAError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
+    rng = np.random.default_rng(seed)
+    names = NameBook(rng)
+    months = _months(SCALES[scale])
+    org = build_org(rng, names, scale)
+    catalogue = indicator_frames(org["team"])
+    frames: dict[str, pd.DataFrame] = {
+        "setting": pd.DataFrame([
+            ("council_name", COUNCIL_NAME), ("demo_scale", scale), ("demo_seed", str(seed)),
+            ("latest_month", months[-1].strftime("%Y-%m")), ("latest_quarter", LAST_QUARTER),
+            ("benchmark_la", str(BENCHMARK_LA[0])), ("benchmark_la_name", BENCHMARK_LA[1]),
+            ("risk_matrix", "product_5x5"),
+        ], columns=["key", "value"]),
+        **org,
+        **catalogue,
+        "indicator_value": indicator_values(org["team"], catalogue["indicator_service"], months, rng),
+        "comparator": _comparators(),
+        **build_audits(org["service"], org["team"], months, rng, names),
+        **build_plan(months, rng, names),
+        **matrix_frames(),
+        **build_risks(LAST_QUARTER, rng, names),
+    }
+    frames["clinic_action"] = _clinic_actions(org["service"], months, rng, catalogue["indicator_service"])
+    frames["commentary"] = _commentary(catalogue["indicator_service"], months)
+    return frames
+
+
+def build_demo(path: str | Path, scale: str = "small", seed: int = 1, force: bool = False) -> dict[str, int]:
+    """Build the demo store at ``path``; refuse to overwrite an existing file unless forced."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise QAError(f"{path} already exists. Use --force to replace it with demo data "
+                      "(everything in it will be lost), or choose another --db.")
+    started = time.perf_counter()
+    frames = demo_frames(scale, seed)
+    tmp = path.with_name(path.name + f".building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        store = Store(tmp)
+        try:
+            counts = store.insert_frames(frames)
+            store.checkpoint()
+        finally:
+            store.close()
+        if path.exists():
+            Store(path).close()  # fails plainly if another process holds the file
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    counts["_seconds"] = round(time.perf_counter() - started, 2)
+    return counts
