@@ -1,0 +1,47 @@
+"""qa_core: the calculation library and store behind the children's social care
+performance and quality-assurance dashboard. Importable and useful without Streamlit.
+
+The public API is ``__all__``; every error a user can act on is a ``QAError``.
+"""
+
+from qa_core.aggregate import aggregate_ratio, ratio_value, scale_for_unit
+from qa_core.audits import (
+    GRADES,
+    INADEQUATE_TARGET_PCT,
+    completion,
+    escalation_for,
+    escalations,
+    final_grade,
+    grade_counts,
+    grade_summary,
+    moderation_matrix,
+    moderation_summary,
+    parse_grade,
+    wilson_interval,
+)
+from qa_core.errors import QAError, StoreLockedError
+from qa_core.rag import direction_of_travel, priority_status, rag_movement, rag_status
+from qa_core.risk import (
+    POSITIONAL_5X5,
+    PRODUCT_5X5,
+    RiskMatrix,
+    assess_register,
+    matrix_from_cells,
+    movement,
+    product_matrix,
+    reduction,
+)
+from qa_core.spc import assurance_icon, p_chart, variation_icon, xmr
+from qa_core.store import Store, default_db_path
+
+__all__ = [
+    "QAError", "StoreLockedError", "Store", "default_db_path",
+    "aggregate_ratio", "ratio_value", "scale_for_unit",
+    "GRADES", "INADEQUATE_TARGET_PCT", "completion", "escalation_for", "escalations",
+    "final_grade", "grade_counts", "grade_summary", "moderation_matrix", "moderation_summary",
+    "parse_grade", "wilson_interval",
+    "direction_of_travel", "priority_status", "rag_movement", "rag_status",
+    "POSITIONAL_5X5", "PRODUCT_5X5", "RiskMatrix", "assess_register", "matrix_from_cells",
+    "movement", "product_matrix", "reduction",
+    "assurance_icon", "p_chart", "variation_icon", "xmr",
+]
