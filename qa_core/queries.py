@@ -19,7 +19,7 @@ __all__ = [
     "parse_month", "parse_quarter", "months", "latest_month", "latest_quarter", "quarters",
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
-    "plan_rag_counts",
+    "plan_rag_counts", "indicator_monthly",
 ]
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -152,7 +152,13 @@ def audit_grade_counts(
     return frame
 
 
-# -- indicators --------------------------------------------------------------------------
+# -- indicators ------------------------------------------------------------------------
+# A ratio measure's value from summed numerators and denominators (see aggregate.py).
+_VALUE_SQL = """CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+    ELSE sum(v.numerator) / nullif(sum(v.denominator), 0)
+         * CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END END"""
+
+
 def indicator_series(store: Store, code: str, level: str = "la", org_id: str | None = None) -> pd.DataFrame:
     """Monthly numerator, denominator and value for the LA, a service or a team."""
     if level not in ("la", "service", "team"):
@@ -161,15 +167,33 @@ def indicator_series(store: Store, code: str, level: str = "la", org_id: str | N
     return store.query(
         f"""
         SELECT v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-               CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
-                    ELSE sum(v.numerator) / nullif(sum(v.denominator), 0)
-                         * CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END
-               END AS value
+               {_VALUE_SQL} AS value
         FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
         WHERE v.code = $code AND {where}
         GROUP BY v.period, i.aggregation, i.unit ORDER BY v.period
         """,
         {"code": code, "org": org_id} if level != "la" else {"code": code},
+    )
+
+
+def indicator_monthly(
+    store: Store, service_id: str | None = None, until: dt.date | None = None
+) -> pd.DataFrame:
+    """Every indicator's monthly council (or one service's) figures up to ``until``.
+
+    Ratio measures are summed numerators over summed denominators, never averaged.
+    """
+    return store.query(
+        f"""
+        SELECT v.code, v.period, sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {_VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        WHERE ($until IS NULL OR v.period <= $until)
+          AND ($service IS NULL OR (t.service_id = $service AND EXISTS (
+               SELECT 1 FROM indicator_service x WHERE x.code = v.code AND x.service_id = $service)))
+        GROUP BY v.code, v.period, i.aggregation, i.unit ORDER BY v.code, v.period
+        """,
+        {"until": until, "service": service_id},
     )
 
 

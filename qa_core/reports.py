@@ -10,10 +10,15 @@ import pandas as pd
 from qa_core import queries
 from qa_core.audits import GRADE_COLUMNS, grade_summary
 from qa_core.errors import QAError
+from qa_core.rag import direction_of_travel, rag_status
+from qa_core.spc import assurance_icon, variation_icon, xmr
 from qa_core.risk import assess_register, matrix_from_cells, movement, reduction
 from qa_core.store import Store
 
-__all__ = ["audits_report", "risks_report", "AUDIT_REPORT_COLUMNS", "RISK_REPORT_COLUMNS"]
+__all__ = [
+    "audits_report", "risks_report", "indicator_summary", "AUDIT_REPORT_COLUMNS",
+    "RISK_REPORT_COLUMNS",
+]
 
 AUDIT_REPORT_COLUMNS = [
     "group", *GRADE_COLUMNS, "total", "pct_inadequate", "ci_low", "ci_high",
@@ -85,3 +90,45 @@ def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None
     out["matrix"] = matrix_id
     return out[RISK_REPORT_COLUMNS].sort_values(["score", "risk_ref"], ascending=[False, True],
                                                  ignore_index=True)
+
+
+def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
+    """Each measure's value for ``month`` (council-wide or one service) with its count,
+    target, RAG, direction of travel and SPC icons over every month up to ``month``."""
+    catalogue = queries.indicators(store, service_id)
+    monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
+    by_code = {code: part for code, part in monthly.groupby("code", sort=False)}
+    rows = []
+    for ind in catalogue.itertuples():
+        series = by_code.get(ind.code)
+        if series is None or series.empty:
+            continue
+        current = series[pd.to_datetime(series["period"]).dt.date == month]
+        if current.empty:
+            continue
+        value = current["value"].iloc[0]
+        prior = series[pd.to_datetime(series["period"]).dt.date < month]["value"]
+        previous = prior.iloc[-1] if len(prior) else None
+        target = None if pd.isna(ind.target) else float(ind.target)
+        improvement = ind.polarity if ind.polarity in ("up", "down") else "neutral"
+        points = xmr(series["value"].tolist(), improvement=improvement, target=target)
+        variation = variation_icon(points)
+        assurance = assurance_icon(points, improvement, target)
+        value = None if pd.isna(value) else float(value)
+        rows.append({
+            "code": ind.code, "name": ind.name, "theme": ind.theme, "unit": ind.unit,
+            "polarity": ind.polarity, "value": value,
+            "numerator": current["numerator"].iloc[0], "denominator": current["denominator"].iloc[0],
+            "target": target, "previous": previous,
+            "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous),
+            "direction": direction_of_travel(value, previous, ind.polarity),
+            "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
+            "variation_code": variation["code"] if variation else None,
+            "variation_letter": variation["letter"] if variation else "-",
+            "assurance": assurance["label"] if assurance else ("No target" if target is None
+                                                              else "Not enough data"),
+            "assurance_letter": assurance["letter"] if assurance else "-",
+            "special_cause": points[-1]["special_cause"],
+            "months": len(series),
+        })
+    return pd.DataFrame(rows)

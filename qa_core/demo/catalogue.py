@@ -56,7 +56,7 @@ INDICATORS: list[dict[str, Any]] = [
          unit="%", polarity="up", target=90, rag_rule="tolerance", tolerance=5, services=["cp_court"],
          shape=dict(base=0.88, drift=0.03, den=40, sd_team=0.03)),
     dict(code="PLO_26WK", name="Care proceedings completed within 26 weeks", theme="Quality and timeliness",
-         unit="%", polarity="up", target=60, rag_rule="travel", tolerance=10, services=["cp_court"],
+         unit="%", polarity="up", target=60, rag_rule="travel", tolerance=5, services=["cp_court"],
          shape=dict(base=0.45, drift=0.05, den=4, sd_team=0.05)),
     dict(code="CLA_REVIEW_PART", name="Cared for children participating in their reviews", theme="Outcomes",
          unit="%", polarity="up", target=90, rag_rule="tolerance", tolerance=5, services=["children_in_care"],

@@ -1,0 +1,128 @@
+"""At a glance: the month's headline for the council or one service — measures by RAG,
+audits against the 10% inadequate target, the improvement plan, and the highest risks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core.audits import INADEQUATE_TARGET_PCT
+from qa_core.spc import p_chart
+from ui import data, filters
+from ui.charts import spc_figure
+from ui.components import fmt_count, fmt_number, rag_badge, table_with_download
+
+RAGS = ["Red", "Amber", "Green"]
+
+month = filters.selected_month()
+service_id = filters.selected_service()
+label = filters.month_label(month)
+council = data.settings().get("council_name", "Council")
+
+st.title(f"{council}: at a glance")
+st.caption(f"{label} · {filters.service_name(service_id)}")
+
+summary = data.indicator_summary(month, service_id)
+audits = data.audits_by_month(month, service_id)
+this_month = audits[audits["group"] == month.strftime("%Y-%m")]
+plan = data.plan_rag(month)
+quarter_risks = data.risks()
+
+col_measures, col_audits, col_plan, col_risks = st.columns(4, border=True)
+with col_measures:
+    st.subheader("Measures", anchor=False)
+    if summary.empty:
+        st.write("No measures have values for this month.")
+    else:
+        counts = summary["rag"].value_counts()
+        for status in RAGS:
+            rag_badge(status, int(counts.get(status, 0)))
+        no_target = int(summary["rag"].isna().sum())
+        concern = int((summary["special_cause"] == "concern").sum())
+        st.write(f"{no_target} without a target · {concern} showing special-cause concern "
+                 f"(of {len(summary)} measures)")
+
+with col_audits:
+    st.subheader("Audits", anchor=False)
+    if this_month.empty or int(this_month["total"].iloc[0]) == 0:
+        st.write("No audits were completed this month.")
+    else:
+        row = this_month.iloc[0]
+        st.metric("Inadequate", f"{row['pct_inadequate']:.1f}%",
+                  help="Share of audits whose final grade (moderated where moderated) is Inadequate.")
+        st.write(f"{int(row['inadequate'])} of {int(row['total'])} audits; 95% interval "
+                 f"{row['ci_low']:.1f}% to {row['ci_high']:.1f}%. Target: no more than "
+                 f"{INADEQUATE_TARGET_PCT:.0f}%: **{row['assessment']}**.")
+
+with col_plan:
+    st.subheader("Improvement plan", anchor=False)
+    if plan["current_rag"].isna().all():
+        st.write("No improvement-plan ratings up to this month.")
+    else:
+        counts = plan["current_rag"].value_counts()
+        for status in ["Red", "Amber", "Yellow", "Green", "Blue"]:
+            if counts.get(status):
+                rag_badge(status, int(counts[status]))
+        moved = int((plan["previous_rag"].notna() & (plan["previous_rag"] != plan["current_rag"])).sum())
+        st.write(f"{moved} of {len(plan)} areas changed rating since the month before.")
+
+with col_risks:
+    st.subheader("Risk register", anchor=False)
+    if quarter_risks.empty:
+        st.write("No risks recorded.")
+    else:
+        quarter = quarter_risks["quarter"].iloc[0]
+        top_band = quarter_risks["band"].iloc[0]
+        high = quarter_risks[quarter_risks["band"] == top_band]
+        st.write(f"{len(high)} of {len(quarter_risks)} risks in the **{top_band}** band in {quarter} "
+                 f"(residual score). Highest: {high['risk_ref'].iloc[0]}, score {high['score'].iloc[0]}.")
+
+st.header("Measures this month", anchor=False)
+if summary.empty:
+    st.info("There are no indicator values for this month and service.")
+else:
+    table = pd.DataFrame({
+        "Measure": summary["name"],
+        "Value": [fmt_number(v, u) for v, u in zip(summary["value"], summary["unit"], strict=True)],
+        "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
+                  zip(summary["numerator"], summary["denominator"], summary["unit"], strict=True)],
+        "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
+        "RAG": summary["rag"].fillna("No target"),
+        "Direction": summary["direction"].fillna("–"),
+        "Variation": summary["variation_letter"] + ": " + summary["variation"],
+        "Assurance": summary["assurance_letter"] + ": " + summary["assurance"],
+    })
+    st.caption("Variation letters: H high, L low, C common cause. Assurance: P consistently "
+               "passes, F consistently fails, ? hit or miss. Limits use every month up to this one.")
+    table_with_download(table, f"measures-{month:%Y-%m}.csv", "the measures table", "dl_measures",
+                        rag_columns=["RAG"])
+
+st.header("Inadequate audits by month", anchor=False)
+graded = audits[audits["total"] > 0].reset_index(drop=True)
+if graded.empty:
+    st.info("No audits up to this month.")
+else:
+    points = pd.DataFrame(p_chart(graded["inadequate"].tolist(), graded["total"].tolist(),
+                                  improvement="down", target=INADEQUATE_TARGET_PCT / 100))
+    for col in ("value", "mean", "ucl", "lcl"):
+        points[col] = points[col] * 100
+    points["period"] = pd.to_datetime(graded["group"] + "-01")
+    last = graded.iloc[-1]
+    first = graded.iloc[0]
+    title = (f"Inadequate audits: {last['pct_inadequate']:.0f}% in {label} "
+             f"({int(last['inadequate'])} of {int(last['total'])}), from "
+             f"{first['pct_inadequate']:.0f}% in {pd.Timestamp(points['period'].iloc[0]):%B %Y}")
+    fig = spc_figure(points, title, "% of audits graded Inadequate", INADEQUATE_TARGET_PCT,
+                     "Target: 10%")
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+    st.caption(f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
+               f"that vary with the number of audits), against the 10% target. {title}.")
+    with st.expander("Show the numbers as a table"):
+        numbers = pd.DataFrame({
+            "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
+            "% inadequate": graded["pct_inadequate"].round(1),
+            "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
+            "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
+            "Special cause": points["special_cause"].fillna("none"),
+        })
+        table_with_download(numbers, "inadequate-audits-by-month.csv", "audits by month", "dl_audits")

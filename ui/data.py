@@ -1,0 +1,69 @@
+"""The one store connection per process, and cached queries keyed on plain values.
+
+Pages call these, never SQL. Caches are cleared after a write (``clear_caches``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import queries, reports
+from qa_core.audits import grade_summary
+from qa_core.demo import build_demo
+from qa_core.store import Store, default_db_path
+
+
+@st.cache_resource(show_spinner="Opening the store…")
+def get_store() -> Store:
+    """Open the store read-write, building the demo council on first run."""
+    path = default_db_path()
+    if not path.exists():
+        build_demo(path)
+    return Store(path)
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def settings() -> dict[str, str]:
+    frame = get_store().query("SELECT key, value FROM setting")
+    return dict(zip(frame["key"], frame["value"], strict=True))
+
+
+@st.cache_data(show_spinner=False)
+def months() -> list[dt.date]:
+    return queries.months(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def services() -> pd.DataFrame:
+    return queries.services(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
+    return reports.indicator_summary(get_store(), month, service_id)
+
+
+@st.cache_data(show_spinner=False)
+def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
+    store = get_store()
+    first = queries.months(store)[0]
+    counts = queries.audit_grade_counts(store, month=first, end_month=until, by="month",
+                                        service_id=service_id)
+    return grade_summary(counts)
+
+
+@st.cache_data(show_spinner=False)
+def plan_rag(month: dt.date) -> pd.DataFrame:
+    return queries.plan_rag_counts(get_store(), month)
+
+
+@st.cache_data(show_spinner=False)
+def risks(quarter: str | None = None) -> pd.DataFrame:
+    return reports.risks_report(get_store(), quarter)
