@@ -89,8 +89,9 @@ else:
         "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
         "RAG": summary["rag"].fillna("No target"),
         "Direction": summary["direction"].fillna("–"),
-        "Variation": summary["variation_letter"] + ": " + summary["variation"],
-        "Assurance": summary["assurance_letter"] + ": " + summary["assurance"],
+        "Variation": summary["variation_letter"] + ": " + summary["variation"].str.replace(
+            "Special cause ", "", regex=False).str.replace(" variation", "", regex=False),
+        "Assurance": summary["assurance_letter"] + ": " + summary["assurance"].str.split(":").str[0],
     })
     st.caption("Variation letters: H high, L low, C common cause. Assurance: P consistently "
                "passes, F consistently fails, ? hit or miss. Limits use every month up to this one.")

@@ -1,0 +1,37 @@
+"""The home page in a real browser: it renders the demo council, and changing the service
+in the sidebar updates the page and the URL (a view is a link)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_renders_demo_council(page, app_url, screenshots):
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Kestrel Vale Council: at a glance")).to_be_visible()
+    expect(page.get_by_text("October 2026 · All services")).to_be_visible()
+    # The p-chart has rendered (plotly draws an svg main layer).
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart.get_by_text(re.compile(r"Inadequate audits: \d+% in October 2026"))).to_be_visible()
+    page.screenshot(path=str(screenshots / "home.png"), full_page=True)
+
+
+def test_service_filter_is_bound_to_the_url(page, app_url, screenshots):
+    # Bound widgets keep their displayed label in the URL: a readable, pasteable link.
+    page.goto(app_url + "/?service=Assessment&month=June+2025")
+    expect(page.get_by_text("June 2025 · Assessment")).to_be_visible()
+    page.screenshot(path=str(screenshots / "home-assessment-june-2025.png"), full_page=True)
+    # Change the month through the sidebar: the URL follows.
+    month = page.get_by_role("combobox", name="Month")
+    month.click()
+    month.fill("May 2025")  # the list is long and virtualised: filter it, as a user would
+    page.get_by_role("option", name="May 2025").click()
+    expect(page.get_by_text("May 2025 · Assessment")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"month=May(\+|%20)2025"))
+    expect(page).to_have_url(re.compile(r"service=Assessment"))

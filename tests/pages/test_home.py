@@ -1,0 +1,58 @@
+"""The At a glance page on the demo council, checked against the library's own numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa_core import reports
+from qa_core.store import Store
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_home_shows_the_latest_month_for_the_council(app, demo_db):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Kestrel Vale Council: at a glance"
+    assert app.caption[0].value == "October 2026 · All services"
+    assert [s.value for s in app.subheader] == ["Measures", "Audits", "Improvement plan", "Risk register"]
+
+    with Store(demo_db, read_only=True) as store:
+        audits = reports.audits_report(store, month=dt.date(2026, 10, 1))
+        summary = reports.indicator_summary(store, dt.date(2026, 10, 1))
+    row = audits.iloc[0]
+    assert app.metric[0].value == f"{row['pct_inadequate']:.1f}%"
+    text = _texts(app)
+    assert f"{int(row['inadequate'])} of {int(row['total'])} audits" in text
+    # The measures table has one row per measure with a value this month, RAG as words.
+    table = app.dataframe[0].value
+    assert len(table) == len(summary) >= 20
+    assert set(table["RAG"]) <= {"Red", "Amber", "Green", "No target"}
+    assessment = table[table["Measure"] == "Assessments completed within 45 working days"].iloc[0]
+    expected = summary[summary["code"] == "ASSESS_45WD"].iloc[0]
+    assert assessment["Value"] == f"{expected['value']:.1f}%"
+    assert assessment["Count"] == f"{expected['numerator']:,.0f} of {expected['denominator']:,.0f}"
+    assert assessment["RAG"] == expected["rag"]
+
+
+def test_service_filter_narrows_to_that_service(app):
+    app.run()
+    app.selectbox(key="service").set_value("assessment").run()
+    assert not app.exception
+    assert app.caption[0].value == "October 2026 · Assessment"
+    measures = set(app.dataframe[0].value["Measure"])
+    assert "Assessments completed within 45 working days" in measures
+    assert "Care leavers in suitable accommodation" not in measures
+
+
+def test_month_filter_changes_the_figures(app, demo_db):
+    app.run()
+    app.selectbox(key="month").set_value("2024-01").run()
+    assert not app.exception
+    assert app.caption[0].value == "January 2024 · All services"
+    with Store(demo_db, read_only=True) as store:
+        row = reports.audits_report(store, month=dt.date(2024, 1, 1)).iloc[0]
+    assert app.metric[0].value == f"{row['pct_inadequate']:.1f}%"
