@@ -60,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else default_db_path()
     with Store(db) as store:
-        applied = store.migrate()
+        applied = store.applied + store.migrate()  # opening read-write already migrates
     print(f"{db}: " + (f"applied {', '.join(applied)}" if applied else "schema up to date"),
           file=sys.stderr)
     return 0

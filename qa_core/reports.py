@@ -11,8 +11,8 @@ from qa_core import queries
 from qa_core.audits import GRADE_COLUMNS, grade_summary
 from qa_core.errors import QAError
 from qa_core.rag import direction_of_travel, rag_status
-from qa_core.spc import assurance_icon, variation_icon, xmr
 from qa_core.risk import assess_register, matrix_from_cells, movement, reduction
+from qa_core.spc import assurance_icon, variation_icon, xmr
 from qa_core.store import Store
 
 __all__ = [

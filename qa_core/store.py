@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ def _describe_process(pid: str) -> str:
     except OSError:
         return f"PID {pid}"
     cmd = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    cmd = " ".join(cmd.split())  # one line: an argument may hold newlines (python -c "...")
     return f"PID {pid}: {cmd[:160]}" if cmd else f"PID {pid}"
 
 
@@ -76,8 +77,7 @@ class Store:
                 raise StoreLockedError(_locked_message(Path(target), exc)) from None
             raise QAError(f"Cannot open the store {target}: {exc}") from None
         self.read_only = read_only
-        if not read_only:
-            self.migrate()
+        self.applied: list[str] = [] if read_only else self.migrate()  # applied by this open
 
     # -- schema ---------------------------------------------------------------------------
     def migrate(self) -> list[str]:
@@ -176,7 +176,10 @@ class Store:
             try:
                 cur.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
             finally:
-                cur.unregister("_incoming")
+                # After a failed insert the transaction is aborted and unregister fails too;
+                # let the insert's own error (e.g. the CHECK it broke) be the one raised.
+                with suppress(duckdb.Error):
+                    cur.unregister("_incoming")
             counts[table] = len(frame)
         return counts
 

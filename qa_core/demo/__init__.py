@@ -83,7 +83,7 @@ def _clinic_actions(services: pd.DataFrame, months: pd.DatetimeIndex,
 def _commentary(links: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     rows = [dict(code=r.code, period=m.date(), org_level="service", org_id=r.service_id,
                  text="Figures checked with team managers; see the clinic minutes for the actions agreed.",
-                 author="Performance team")
+                 author="Performance team", updated_at=m + pd.Timedelta(days=20))
             for r in links.itertuples() for m in months[-2:]]
     return pd.DataFrame(rows)
 
