@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qa_core._missing import is_missing
 from qa_core.errors import QAError
 
 __all__ = [
@@ -56,10 +57,6 @@ def scale_for_unit(unit: str) -> float:
     return SCALE_BY_UNIT[key]
 
 
-def _missing(x: Any) -> bool:
-    return x is None or (not isinstance(x, str) and bool(pd.isna(x)))
-
-
 def ratio_value(numerator: Any, denominator: Any, scale: float = PERCENT) -> float | None:
     """numerator / denominator × scale, or None when either is missing or the denominator is 0.
 
@@ -70,7 +67,7 @@ def ratio_value(numerator: Any, denominator: Any, scale: float = PERCENT) -> flo
     >>> ratio_value(5, 0) is None
     True
     """
-    if _missing(numerator) or _missing(denominator):
+    if is_missing(numerator) or is_missing(denominator):
         return None
     try:
         num, den = float(numerator), float(denominator)

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qa_core._missing import is_missing
 from qa_core.errors import QAError
 
 __all__ = [
@@ -201,10 +202,6 @@ def parse_grades(values: pd.Series) -> pd.Series:
     )
 
 
-def _is_missing(x: Any) -> bool:
-    return x is None or (not isinstance(x, str) and bool(pd.isna(x)))
-
-
 def final_grade(overall: Any, moderated: Any) -> Any:
     """The grade that stands: the moderated grade where there is one, else the overall grade.
 
@@ -221,9 +218,9 @@ def final_grade(overall: Any, moderated: Any) -> Any:
         o = _as_grade_series(overall, index)
         m = _as_grade_series(moderated, index)
         return m.where(m.notna(), o).rename("final_grade")
-    if not _is_missing(moderated):
+    if not is_missing(moderated):
         return parse_grade(moderated)
-    if not _is_missing(overall):
+    if not is_missing(overall):
         return parse_grade(overall)
     return None
 
@@ -233,7 +230,7 @@ def _as_grade_series(x: Any, index: pd.Index) -> pd.Series:
         if len(x) != len(index):
             raise QAError("Overall and moderated grades must be the same length.")
         return pd.Series(parse_grades(x).array, index=index)
-    grade = pd.NA if _is_missing(x) else parse_grade(x)
+    grade = pd.NA if is_missing(x) else parse_grade(x)
     return pd.Series(pd.array([grade] * len(index), dtype="Int64"), index=index)
 
 
@@ -437,7 +434,7 @@ def counts_towards_expectation(auditor_role: Any, auditor_service: Any, audit_se
         if role == TEAM_MANAGER:
             return True
         if role == HEAD_OF_SERVICE:
-            if _is_missing(auditor_service) or _is_missing(audit_service):
+            if is_missing(auditor_service) or is_missing(audit_service):
                 return False
             return bool(auditor_service != audit_service)
         return False

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qa_core._missing import is_missing
 from qa_core.errors import QAError
 
 __all__ = [
@@ -119,17 +120,6 @@ DEFAULT_DUE_SOON_DAYS = 30
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _is_missing(value: Any) -> bool:
-    """True for None, NaN, pd.NA and NaT (scalars only)."""
-    if value is None:
-        return True
-    try:
-        result = pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(result, (bool, np.bool_)) and bool(result)
-
-
 def _number(value: Any, what: str) -> float:
     """A present, finite number as float, or QAError."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Real, np.number)):
@@ -141,7 +131,7 @@ def _number(value: Any, what: str) -> float:
 
 
 def _tolerance(tolerance: Any) -> float:
-    if _is_missing(tolerance):
+    if is_missing(tolerance):
         raise QAError("tolerance must be a number (use 0 for none), not missing")
     number = _number(tolerance, "tolerance")
     if number < 0:
@@ -160,7 +150,7 @@ def _choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
 
 def _date(value: Any, what: str) -> dt.date:
     """A date from datetime.date / datetime / pandas Timestamp / numpy datetime64."""
-    if _is_missing(value):
+    if is_missing(value):
         raise QAError(f"{what} is required")
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
@@ -219,7 +209,7 @@ def direction_of_travel(
     """
     polarity = _choice(polarity, POLARITIES, "polarity")
     tol = _tolerance(tolerance)
-    if _is_missing(current) or _is_missing(previous):
+    if is_missing(current) or is_missing(previous):
         return None
     change = _number(current, "current value") - _number(previous, "previous value")
     if abs(change) <= tol + FLOAT_SLACK:
@@ -271,7 +261,7 @@ def rag_status(
     tol = _tolerance(tolerance)
     if polarity == POLARITY_NEUTRAL or rule == RULE_NONE:
         return None
-    if _is_missing(value) or _is_missing(target):
+    if is_missing(value) or is_missing(target):
         return None
     worse_by = _worse_by(_number(value, "value"), _number(target, "target"), polarity)
 
@@ -293,7 +283,7 @@ def rag_status(
 
 
 def _completed_by(completed_date: Any, as_of: dt.date) -> bool:
-    if _is_missing(completed_date):
+    if is_missing(completed_date):
         return False
     return _date(completed_date, "completed_date") <= as_of
 
@@ -357,7 +347,7 @@ def rag_movement(previous: str | None, current: str | None) -> str | None:
     >>> rag_movement("Red", "Amber"), rag_movement("Green", "Yellow")
     ('improved', 'deteriorated')
     """
-    if _is_missing(previous) or _is_missing(current):
+    if is_missing(previous) or is_missing(current):
         return None
     before, now = rag_rank(previous), rag_rank(current)  # type: ignore[arg-type]
     if now > before:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qa_core._missing import is_missing
 from qa_core.errors import QAError
 
 __all__ = [
@@ -79,17 +80,6 @@ NEW = "new"
 _PERCENT = 100
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _is_missing(value: Any) -> bool:
-    """True for None, NaN, pd.NA and NaT (scalars only)."""
-    if value is None:
-        return True
-    try:
-        result = pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(result, (bool, np.bool_)) and bool(result)
 
 
 def _whole(value: Any, what: str) -> int:
@@ -240,7 +230,7 @@ class RiskMatrix:
                     return number
             known = f"; its {axis} labels are {', '.join(labels)}" if labels else ""
             raise QAError(f"{axis} {value!r} is not in matrix {self.name!r}{known}")
-        if _is_missing(value):
+        if is_missing(value):
             raise QAError(f"{axis} is missing")
         level = _whole(value, axis)
         if not 1 <= level <= self.size:
@@ -352,7 +342,7 @@ def matrix_from_cells(
     for position, row in enumerate(records):
         if not isinstance(row, Mapping):
             raise QAError(f"matrix {name!r} row {position}: expected a mapping, not {row!r}")
-        absent = [key for key in CELL_KEYS if key not in row or _is_missing(row[key])]
+        absent = [key for key in CELL_KEYS if key not in row or is_missing(row[key])]
         if absent:
             raise QAError(f"matrix {name!r} row {position} lacks {', '.join(absent)}")
         cell = (_whole(row["impact"], "impact"), _whole(row["likelihood"], "likelihood"))
@@ -450,7 +440,7 @@ def reduction(gross_score: float | None, residual_score: float | None) -> dict[s
     >>> reduction(20, 19)      # York: gross 20, net 19
     {'points': 1, 'pct': 5.0}
     """
-    if _is_missing(gross_score) or _is_missing(residual_score):
+    if is_missing(gross_score) or is_missing(residual_score):
         return {"points": None, "pct": None}
     gross = _number(gross_score, "gross score")
     points = gross - _number(residual_score, "residual score")
@@ -464,10 +454,10 @@ def movement(current_score: float, previous_score: float | None) -> str:
     >>> movement(20, 16), movement(16, None)
     ('increased', 'new')
     """
-    if _is_missing(current_score):
+    if is_missing(current_score):
         raise QAError("the current risk score is missing")
     current = _number(current_score, "current score")
-    if _is_missing(previous_score):
+    if is_missing(previous_score):
         return NEW
     previous = _number(previous_score, "previous score")
     if current > previous:
@@ -482,10 +472,10 @@ def _stage_assessment(
 ) -> tuple[int | None, str | None]:
     impact = row.get(f"{stage}_impact")
     likelihood = row.get(f"{stage}_likelihood")
-    if stage == "target" and _is_missing(impact) and _is_missing(likelihood):
+    if stage == "target" and is_missing(impact) and is_missing(likelihood):
         return None, None
     for axis, value in (("impact", impact), ("likelihood", likelihood)):
-        if _is_missing(value):
+        if is_missing(value):
             raise QAError(f"{where}: {stage}_{axis} is missing")
     try:
         return matrix.assess(impact, likelihood)
