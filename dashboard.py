@@ -12,8 +12,8 @@ data.get_store()
 pages = [
     st.Page("pages/home.py", title="At a glance", icon=":material/dashboard:", default=True),
 ]
-filters.sidebar()  # before st.navigation, so URL parameters reach the widgets
 navigation = st.navigation(pages)
+filters.sidebar()
 with st.sidebar:
     st.caption(f"{data.settings().get('council_name', 'Council')}: demonstration data about a "
                "fictional council. " + ATTRIBUTION)

@@ -26,7 +26,7 @@ summary = data.indicator_summary(month, service_id)
 audits = data.audits_by_month(month, service_id)
 this_month = audits[audits["group"] == month.strftime("%Y-%m")]
 plan = data.plan_rag(month)
-quarter_risks = data.risks()
+quarter_risks = data.risks_as_at(month)
 
 col_measures, col_audits, col_plan, col_risks = st.columns(4, border=True)
 with col_measures:
@@ -69,7 +69,7 @@ with col_plan:
 with col_risks:
     st.subheader("Risk register", anchor=False)
     if quarter_risks.empty:
-        st.write("No risks recorded.")
+        st.write("No risk register review on or before this quarter.")
     else:
         quarter = quarter_risks["quarter"].iloc[0]
         top_band = quarter_risks["band"].iloc[0]

@@ -65,5 +65,9 @@ def plan_rag(month: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def risks(quarter: str | None = None) -> pd.DataFrame:
-    return reports.risks_report(get_store(), quarter)
+def risks_as_at(month: dt.date) -> pd.DataFrame:
+    """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
+    store = get_store()
+    this_quarter = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    reviewed = [q for q in queries.quarters(store) if q <= this_quarter]
+    return reports.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()

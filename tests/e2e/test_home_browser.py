@@ -26,6 +26,8 @@ def test_service_filter_is_bound_to_the_url(page, app_url, screenshots):
     # Bound widgets keep their displayed label in the URL: a readable, pasteable link.
     page.goto(app_url + "/?service=Assessment&month=June+2025")
     expect(page.get_by_text("June 2025 · Assessment")).to_be_visible()
+    expect(page.get_by_role("heading", name="Measures this month")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart").get_by_text(re.compile("in June 2025"))).to_be_visible()
     page.screenshot(path=str(screenshots / "home-assessment-june-2025.png"), full_page=True)
     # Change the month through the sidebar: the URL follows.
     month = page.get_by_role("combobox", name="Month")
