@@ -10,7 +10,8 @@ st.set_page_config(page_title="Children's social care: performance and quality",
 
 data.get_store()
 pages = [
-    st.Page("pages/home.py", title="At a glance", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/home.py", title="At a glance", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/clinic.py", title="Performance clinic", icon=":material/groups:"),
 ]
 navigation = st.navigation(pages)
 filters.sidebar()

@@ -19,7 +19,8 @@ __all__ = [
     "parse_month", "parse_quarter", "months", "latest_month", "latest_quarter", "quarters",
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
-    "plan_rag_counts", "indicator_monthly",
+    "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
+    "commentary", "clinic_actions",
 ]
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -195,6 +196,50 @@ def indicator_monthly(
         """,
         {"until": until, "service": service_id},
     )
+
+
+def team_values(store: Store, code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    """One measure's figures for each team of a service in one month."""
+    return store.query(
+        f"""
+        SELECT t.team_id, t.name AS team, t.manager, sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {_VALUE_SQL} AS value
+        FROM team t
+        JOIN indicator_value v ON v.team_id = t.team_id AND v.code = $code AND v.period = $month
+        JOIN indicator i ON i.code = v.code
+        WHERE t.service_id = $service
+        GROUP BY t.team_id, t.name, t.manager, i.aggregation, i.unit ORDER BY t.name
+        """,
+        {"code": code, "service": service_id, "month": month},
+    )
+
+
+def latest_comparators(store: Store) -> pd.DataFrame:
+    """Per measure, the latest published statistical-neighbour median and England value."""
+    return store.query(
+        """
+        WITH latest AS (SELECT code, max(period) AS period FROM comparator GROUP BY code)
+        SELECT c.code, c.period AS comparator_year,
+               max(value) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_median,
+               max(n_used) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_count,
+               max(value) FILTER (WHERE comparator = 'england') AS england
+        FROM comparator c JOIN latest USING (code, period)
+        GROUP BY c.code, c.period
+        """
+    )
+
+
+def commentary(store: Store, code: str, level: str, org_id: str, month: dt.date) -> pd.DataFrame:
+    return store.query(
+        "SELECT text, author, updated_at FROM commentary WHERE code = ? AND period = ? "
+        "AND org_level = ? AND org_id = ?", [code, month, level, org_id])
+
+
+def clinic_actions(store: Store, service_id: str, as_of: dt.date) -> pd.DataFrame:
+    return store.query(
+        "SELECT a.*, i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
+        "WHERE a.service_id = ? AND a.clinic_month <= ? ORDER BY a.clinic_month DESC, a.action_id",
+        [service_id, as_of])
 
 
 # -- improvement plan --------------------------------------------------------------------

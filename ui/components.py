@@ -62,3 +62,32 @@ def table_with_download(frame: pd.DataFrame, filename: str, label: str, key: str
     st.dataframe(data, hide_index=True, width="stretch")
     st.download_button(f"Download {label} (CSV)", frame.to_csv(index=False).encode("utf-8"),
                        file_name=filename, mime="text/csv", key=key)
+
+
+def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The Making Data Count summary table: value with its count, target, RAG in words,
+    direction of travel, and the variation and assurance icons as letters plus words."""
+    table = pd.DataFrame({
+        "Measure": summary["name"],
+        "Value": [fmt_number(v, u) for v, u in zip(summary["value"], summary["unit"], strict=True)],
+        "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
+                  zip(summary["numerator"], summary["denominator"], summary["unit"], strict=True)],
+        "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
+        "RAG": summary["rag"].fillna("No target"),
+        "Direction": summary["direction"].fillna("–"),
+        "Variation": summary["variation_letter"] + ": " + summary["variation"].str.replace(
+            "Special cause ", "", regex=False).str.replace(" variation", "", regex=False),
+        "Assurance": summary["assurance_letter"] + ": " + summary["assurance"].str.split(":").str[0],
+    })
+    if "sn_median" in summary.columns:
+        table["Neighbours (median)"] = [
+            "" if pd.isna(v) else f"{fmt_number(v, u)} ({y}, {int(n)} LAs)"
+            for v, u, y, n in zip(summary["sn_median"], summary["unit"], summary["comparator_year"],
+                                  summary["sn_count"].fillna(0), strict=True)]
+        table["England"] = ["" if pd.isna(v) else f"{fmt_number(v, u)} ({y})" for v, u, y in
+                            zip(summary["england"], summary["unit"], summary["comparator_year"], strict=True)]
+    return table
+
+
+ICON_KEY = ("Variation letters: H high, L low, C common cause. Assurance: P consistently passes, "
+            "F consistently fails, ? hit or miss. Limits use every month up to this one.")

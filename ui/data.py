@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import queries, reports
+from qa_core import clinic, queries, reports
 from qa_core.audits import grade_summary
 from qa_core.demo import build_demo
 from qa_core.store import Store, default_db_path
@@ -71,3 +71,34 @@ def risks_as_at(month: dt.date) -> pd.DataFrame:
     this_quarter = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
     reviewed = [q for q in queries.quarters(store) if q <= this_quarter]
     return reports.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
+
+
+@st.cache_data(show_spinner=False)
+def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
+    return clinic.clinic_measures(get_store(), service_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
+    frame = queries.indicator_series(get_store(), code, "service", service_id)
+    return frame[pd.to_datetime(frame["period"]).dt.date <= until].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def team_breakdown(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    return clinic.team_breakdown(get_store(), code, service_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    return queries.commentary(get_store(), code, "service", service_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
+    return reports.audits_report(get_store(), month=month, by=by, service_id=service_id)
+
+
+@st.cache_data(show_spinner=False)
+def clinic_actions(service_id: str, month: dt.date) -> pd.DataFrame:
+    return clinic.actions(get_store(), service_id, month)

@@ -10,7 +10,7 @@ from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.spc import p_chart
 from ui import data, filters
 from ui.charts import spc_figure
-from ui.components import fmt_count, fmt_number, rag_badge, table_with_download
+from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
 
 RAGS = ["Red", "Amber", "Green"]
 
@@ -81,20 +81,8 @@ st.header("Measures this month", anchor=False)
 if summary.empty:
     st.info("There are no indicator values for this month and service.")
 else:
-    table = pd.DataFrame({
-        "Measure": summary["name"],
-        "Value": [fmt_number(v, u) for v, u in zip(summary["value"], summary["unit"], strict=True)],
-        "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
-                  zip(summary["numerator"], summary["denominator"], summary["unit"], strict=True)],
-        "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
-        "RAG": summary["rag"].fillna("No target"),
-        "Direction": summary["direction"].fillna("–"),
-        "Variation": summary["variation_letter"] + ": " + summary["variation"].str.replace(
-            "Special cause ", "", regex=False).str.replace(" variation", "", regex=False),
-        "Assurance": summary["assurance_letter"] + ": " + summary["assurance"].str.split(":").str[0],
-    })
-    st.caption("Variation letters: H high, L low, C common cause. Assurance: P consistently "
-               "passes, F consistently fails, ? hit or miss. Limits use every month up to this one.")
+    table = measures_table(summary)
+    st.caption(ICON_KEY)
     table_with_download(table, f"measures-{month:%Y-%m}.csv", "the measures table", "dl_measures",
                         rag_columns=["RAG"])
 

@@ -1,0 +1,190 @@
+"""Performance clinic: the AD chairs it on a shared screen, one service a month. The
+service's measures in the Making Data Count style, one measure in detail, the month's
+audits, and the actions agreed at earlier clinics (record new ones, mark them done)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import clinic
+from qa_core.audits import INADEQUATE_TARGET_PCT
+from qa_core.errors import QAError
+from qa_core.spc import xmr
+from ui import data, filters
+from ui.charts import spc_figure
+from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
+
+month = filters.selected_month()
+service_id = filters.selected_service()
+label = filters.month_label(month)
+
+st.title("Performance clinic", anchor=False)
+if service_id is None:
+    st.info("A clinic covers one service. Choose a service in the sidebar.")
+    st.stop()
+
+measures = data.clinic_measures(service_id, month)
+header = clinic.clinic_header(data.get_store(), service_id, month, measures)
+st.subheader(f"{header['service']}: {label}", anchor=False)
+st.caption(f"Head of service: {header['head_of_service']}")
+cols = st.columns(5)
+with cols[0]:
+    rag_badge("Red", header["red"])
+with cols[1]:
+    rag_badge("Amber", header["amber"])
+with cols[2]:
+    rag_badge("Green", header["green"])
+with cols[3]:
+    st.write(f"{header['no_target']} without a target")
+with cols[4]:
+    st.write(f"**{header['special_cause_concern']}** showing special-cause concern")
+
+# -- summary ----------------------------------------------------------------------------
+st.header("Measures", anchor=False)
+if measures.empty:
+    st.info(f"No measures have values for {header['service']} in {label}.")
+    st.stop()
+st.caption(ICON_KEY + " Neighbours and England: latest published year (DfE).")
+table_with_download(measures_table(measures), f"clinic-{service_id}-{month:%Y-%m}.csv",
+                    "the clinic measures", "dl_clinic_measures", rag_columns=["RAG"])
+
+# -- one measure in detail --------------------------------------------------------------
+names = dict(zip(measures["code"], measures["name"], strict=True))
+code = st.selectbox("Measure to discuss", list(names), key="measure", bind="query-params",
+                    format_func=lambda c: names[c])
+row = measures[measures["code"] == code].iloc[0]
+unit = row["unit"]
+series = data.service_series(code, service_id, month)
+improvement = row["polarity"] if row["polarity"] in ("up", "down") else "neutral"
+target = None if pd.isna(row["target"]) else float(row["target"])
+points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement, target=target))
+points["period"] = pd.to_datetime(series["period"])
+value_text = fmt_number(row["value"], unit)
+count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
+title = f"{row['name']}: {value_text} in {label}" + (f" ({count_text})" if count_text else "")
+title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
+
+chart_col, detail_col = st.columns([3, 2])
+with chart_col:
+    st.plotly_chart(spc_figure(points, title, unit if unit != "%" else "%", target,
+                               f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
+                    width="stretch", config={"displaylogo": False}, key="clinic_spc")
+    note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
+    st.caption(f"Chart: {row['name']} for {header['service']} each month, with the mean, process "
+               f"limits{' and target' if target is not None else ''}; special causes are marked by "
+               f"shape and named in the legend.{note}")
+    with st.expander("Show the chart's numbers as a table"):
+        numbers = pd.DataFrame({
+            "Month": points["period"].dt.strftime("%Y-%m"),
+            "Numerator": series["numerator"], "Denominator": series["denominator"],
+            "Value": points["value"].round(2), "Mean": points["mean"].round(2),
+            "Upper limit": points["ucl"].round(2), "Lower limit": points["lcl"].round(2),
+            "Special cause": points["special_cause"].fillna("none"),
+        })
+        table_with_download(numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc")
+with detail_col:
+    st.subheader("Teams this month", anchor=False)
+    teams = data.team_breakdown(code, service_id, month)
+    if teams.empty:
+        st.write("No team figures for this month.")
+    else:
+        team_table = pd.DataFrame({
+            "Team": teams["team"],
+            "Value": [fmt_number(v, unit) for v in teams["value"]],
+            "Count": [fmt_count(n, d) if unit == "%" else "" for n, d in
+                      zip(teams["numerator"], teams["denominator"], strict=True)],
+        })
+        table_with_download(team_table, f"{code}-{service_id}-{month:%Y-%m}-teams.csv",
+                            "the team figures", "dl_clinic_teams")
+    st.subheader("Commentary", anchor=False)
+    notes = data.commentary(code, service_id, month)
+    if notes.empty:
+        st.write("No commentary recorded for this month.")
+    for note_row in notes.itertuples():
+        st.text(f"{note_row.text} ({note_row.author})")  # user text: never markdown or HTML
+
+# -- audits -----------------------------------------------------------------------------
+st.header("Audits this month", anchor=False)
+audit_row = data.service_audits(service_id, month, None).iloc[0]
+if int(audit_row["total"]) == 0:
+    st.write(f"No audits of {header['service']} cases were completed in {label}.")
+else:
+    st.write(
+        f"{int(audit_row['inadequate'])} of {int(audit_row['total'])} audits Inadequate "
+        f"({audit_row['pct_inadequate']:.1f}%, 95% interval {audit_row['ci_low']:.1f}% to "
+        f"{audit_row['ci_high']:.1f}%) against a target of no more than {INADEQUATE_TARGET_PCT:.0f}%: "
+        f"**{audit_row['assessment']}**. Good or better: {audit_row['pct_good_or_better']:.1f}%.")
+    grade_table = pd.DataFrame([{
+        "Outstanding": int(audit_row["outstanding"]), "Good": int(audit_row["good"]),
+        "Requires improvement": int(audit_row["requires_improvement"]),
+        "Inadequate": int(audit_row["inadequate"]), "Total": int(audit_row["total"])}])
+    st.dataframe(grade_table, hide_index=True)
+    areas = data.service_audits(service_id, month, "area")
+    if not areas.empty:
+        weakest = areas.assign(weak=areas["inadequate"] + areas["requires_improvement"]).sort_values(
+            ["weak", "group"], ascending=[False, True]).head(3)
+        st.write("Weakest areas (graded Requires improvement or Inadequate): " + "; ".join(
+            f"{r.group}: {r.weak} of {r.total}" for r in weakest.itertuples()))
+
+# -- actions ----------------------------------------------------------------------------
+st.header("Actions", anchor=False)
+if flash := st.session_state.pop("clinic_flash", None):
+    st.success(flash)
+actions = data.clinic_actions(service_id, month)
+if actions.empty:
+    st.write("No actions have been agreed at this service's clinics yet.")
+else:
+    overdue = int((actions["status"] == "Overdue").sum())
+    if overdue:
+        st.warning(f"{overdue} action{'s' if overdue != 1 else ''} overdue.", icon=":material/schedule:")
+    action_table = pd.DataFrame({
+        "Status": actions["status"], "Action": actions["description"], "Owner": actions["owner"],
+        "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
+        "Measure": actions["measure"].fillna(""),
+        "Agreed at": pd.to_datetime(actions["clinic_month"]).dt.strftime("%b %Y"),
+        "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
+        "Reference": actions["action_id"],
+    })
+    st.dataframe(action_table.style.map(
+        lambda v: "color: #2a0b06; background-color: #f4cdc6; font-weight: bold" if v == "Overdue" else "",
+        subset=["Status"]), hide_index=True, width="stretch")
+
+    open_ids = actions.loc[actions["status"] != "Done", "action_id"].tolist()
+    if open_ids:
+        with st.form("complete_action"):
+            st.write("Mark an action done")
+            texts = dict(zip(actions["action_id"], actions["description"], strict=True))
+            chosen = st.selectbox("Action", open_ids, format_func=lambda a: f"{a}: {texts[a]}")
+            month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+            done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
+            if st.form_submit_button("Mark done"):
+                try:
+                    clinic.complete_action(data.get_store(), chosen, done_on)
+                except QAError as exc:
+                    st.error(str(exc))
+                else:
+                    data.clear_caches()
+                    st.session_state["clinic_flash"] = f"Action {chosen} marked done."
+                    st.rerun()
+
+with st.form("new_action", clear_on_submit=True):
+    st.write("Record a new action")
+    what = st.text_area("What will be done", max_chars=500)
+    owner = st.text_input("Owner", max_chars=120)
+    due = st.date_input("Due by", value=(pd.Timestamp(month) + pd.offsets.MonthEnd(1)).date(),
+                        format="DD/MM/YYYY")
+    linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
+    if st.form_submit_button("Record action"):
+        try:
+            new_id = clinic.record_action(data.get_store(), {
+                "service_id": service_id, "clinic_month": month, "description": what,
+                "owner": owner, "due_date": due, "code": linked})
+        except QAError as exc:
+            st.error(str(exc))
+        else:
+            data.clear_caches()
+            st.session_state["clinic_flash"] = f"Action {new_id} recorded."
+            st.rerun()

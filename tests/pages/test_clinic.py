@@ -1,0 +1,83 @@
+"""The performance clinic page on the demo council (October 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa_core import clinic
+from qa_core.store import Store
+
+
+def _open_clinic(app, service="assessment", month=None):
+    app.session_state["service"] = service
+    if month:
+        app.session_state["month"] = month
+    app.switch_page("app_pages/clinic.py").run()
+    assert not app.exception
+    return app
+
+
+def test_clinic_needs_a_service(app):
+    app.switch_page("app_pages/clinic.py").run()
+    assert not app.exception
+    assert "choose a service in the sidebar" in app.info[0].value.lower()
+
+
+def test_clinic_header_and_summary_for_assessment(app, demo_db):
+    _open_clinic(app)
+    assert app.subheader[0].value == "Assessment: October 2026"
+    with Store(demo_db, read_only=True) as store:
+        measures = clinic.clinic_measures(store, "assessment", dt.date(2026, 10, 1))
+    badges = [m.value for m in app.markdown if "-badge[" in m.value]
+    assert f":red-badge[Red: {int((measures['rag'] == 'Red').sum())}]" in badges
+    summary = app.dataframe[0].value
+    assert list(summary["Measure"]) == list(measures["name"])
+    assert {"Neighbours (median)", "England"} <= set(summary.columns)
+    # The first measure is selected; its team breakdown sits beside the chart.
+    assert app.selectbox(key="measure").value == measures["code"].iloc[0]
+    audits = [m.value for m in app.markdown if "audits Inadequate" in m.value]
+    assert audits and "against a target of no more than 10%" in audits[0]
+
+
+def test_selecting_a_measure_shows_its_teams_and_commentary(app):
+    _open_clinic(app)
+    app.selectbox(key="measure").set_value("ASSESS_45WD").run()
+    assert not app.exception
+    teams = next(d.value for d in app.dataframe if "Team" in d.value.columns)
+    assert set(teams["Team"]) == {"Assessment North", "Assessment South", "Assessment East", "Assessment West"}
+    assert all(" of " in c for c in teams["Count"])
+    assert any("Figures checked with team managers" in t.value for t in app.text)
+
+
+def test_recording_an_action_persists_it(app):
+    _open_clinic(app)
+    form_text = app.text_area[0]
+    form_text.input("Dip-sample late assessments with each team manager")
+    app.text_input[0].input("Assessment head of service")
+    app.button[-1].click().run()  # "Record action" is the last button on the page
+    assert not app.exception
+    assert any("recorded" in s.value for s in app.success)
+    actions = app.dataframe[-1].value
+    assert "Dip-sample late assessments with each team manager" in set(actions["Action"])
+
+
+def test_a_bad_action_is_refused_with_a_message(app):
+    _open_clinic(app)
+    app.text_area[0].input("x")
+    app.text_input[0].input("Someone")
+    app.button[-1].click().run()
+    assert not app.exception
+    assert "not saved" in app.error[0].value
+
+
+def test_marking_an_action_done(app):
+    _open_clinic(app, service="front_door")
+    before = next(d.value for d in app.dataframe if "Reference" in d.value.columns)
+    overdue = before.loc[before["Status"] == "Overdue", "Reference"].iloc[0]
+    picker = next(s for s in app.selectbox if s.label == "Action")
+    picker.set_value(overdue)
+    next(b for b in app.button if b.label == "Mark done").click().run()
+    assert not app.exception
+    assert any(f"Action {overdue} marked done." in s.value for s in app.success)
+    after = next(d.value for d in app.dataframe if "Reference" in d.value.columns).set_index("Reference")
+    assert after.loc[overdue, "Status"] == "Done"

@@ -1,0 +1,92 @@
+"""The clinic's numbers and its actions, on a private copy of the demo store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from qa_core import clinic
+from qa_core.errors import QAError
+from qa_core.store import Store
+
+OCT = dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def rw_store(demo_db, tmp_path):
+    path = tmp_path / "qa.duckdb"
+    shutil.copy(demo_db, path)
+    with Store(path) as store:
+        yield store
+
+
+def test_header_counts_match_the_measures(store):
+    measures = clinic.clinic_measures(store, "assessment", OCT)
+    header = clinic.clinic_header(store, "assessment", OCT, measures)
+    assert header["service"] == "Assessment"
+    assert header["red"] + header["amber"] + header["green"] + header["no_target"] == len(measures)
+    assert header["red"] == int((measures["rag"] == "Red").sum())
+    # The demo plants a deterioration in assessment timeliness: the latest point is a concern.
+    assess = measures[measures["code"] == "ASSESS_45WD"].iloc[0]
+    assert assess["special_cause"] == "concern"
+    assert header["special_cause_concern"] >= 1
+
+
+def test_team_breakdown_sums_to_the_service_figure(store):
+    measures = clinic.clinic_measures(store, "front_door", OCT)
+    service = measures[measures["code"] == "CONTACT_24H"].iloc[0]
+    teams = clinic.team_breakdown(store, "CONTACT_24H", "front_door", OCT)
+    assert len(teams) == 4
+    assert teams["numerator"].sum() == service["numerator"]
+    assert teams["denominator"].sum() == service["denominator"]
+    # Pooled value, not the mean of the team percentages.
+    assert service["value"] == pytest.approx(teams["numerator"].sum() / teams["denominator"].sum() * 100)
+
+
+def test_published_comparators_join_where_a_measure_has_one(store):
+    measures = clinic.clinic_measures(store, "front_door", OCT).set_index("code")
+    assert measures.loc["REREF_12M", "comparator_year"] == "2025"
+    assert measures.loc["REREF_12M", "sn_count"] == 10
+    england = store.scalar("SELECT value FROM comparator WHERE code = 'REREF_12M' AND period = '2025' "
+                           "AND comparator = 'england'")
+    assert measures.loc["REREF_12M", "england"] == england
+    assert measures["england"].isna()["CONTACT_24H"]  # no published equivalent
+
+
+def test_action_status_done_overdue_open(store):
+    acts = clinic.actions(store, "front_door", OCT).set_index("action_id")
+    # Demo: due 2026-10-05 and not done by the end of October → Overdue.
+    assert acts.loc["CA-front_door-202608-1", "status"] == "Overdue"
+    assert acts.loc["CA-front_door-202608-2", "status"] == "Done"
+    assert acts.loc["CA-front_door-202610-1", "status"] == "Open"
+
+
+def test_record_and_complete_an_action(rw_store):
+    new_id = clinic.record_action(rw_store, {
+        "service_id": "assessment", "clinic_month": OCT, "description": "  Review the late assessments ",
+        "owner": "Head of Assessment", "due_date": dt.date(2026, 11, 30), "code": "ASSESS_45WD"})
+    acts = clinic.actions(rw_store, "assessment", OCT).set_index("action_id")
+    assert acts.loc[new_id, "description"] == "Review the late assessments"
+    assert acts.loc[new_id, "status"] == "Open"
+    clinic.complete_action(rw_store, new_id, dt.date(2026, 10, 28))
+    assert clinic.actions(rw_store, "assessment", OCT).set_index("action_id").loc[new_id, "status"] == "Done"
+    with pytest.raises(QAError, match="already marked done"):
+        clinic.complete_action(rw_store, new_id, dt.date(2026, 10, 29))
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"description": ""}, "description"),
+    ({"owner": "   "}, "owner"),
+    ({"due_date": dt.date(2026, 9, 1)}, "before the clinic month"),
+    ({"service_id": "nowhere"}, "no service"),
+    ({"code": "NOPE"}, "no measure"),
+])
+def test_bad_actions_are_refused_and_nothing_is_written(rw_store, change, message):
+    before = rw_store.scalar("SELECT count(*) FROM clinic_action")
+    action = {"service_id": "assessment", "clinic_month": OCT, "description": "Do a thing",
+              "owner": "Someone", "due_date": dt.date(2026, 11, 30), "code": None, **change}
+    with pytest.raises(QAError, match=message):
+        clinic.record_action(rw_store, action)
+    assert rw_store.scalar("SELECT count(*) FROM clinic_action") == before
