@@ -14,11 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_core import queries, reports
+from qa_core import clinic, queries, reports
 from qa_core.errors import QAError
 from qa_core.store import Store, default_db_path
 
-REPORT_KINDS = ("audits", "risks")
+REPORT_KINDS = ("audits", "risks", "clinic")
+CLINIC_COLUMNS = [
+    "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
+    "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
+    "comparator_year",
+]
 
 
 def _open_existing(db: Path) -> Store:
@@ -73,6 +78,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             month = queries.parse_month(args.month) if args.month else None
             frame = reports.audits_report(store, month=month, by=args.by, grade=args.grade,
                                           service_id=args.service)
+        elif args.kind == "clinic":
+            if not args.service:
+                raise QAError("report clinic needs --service (a service id, e.g. assessment).")
+            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
+            clinic.clinic_header(store, args.service, month, pd.DataFrame())  # unknown service → error
+            frame = clinic.clinic_measures(store, args.service, month)
+            frame = frame[CLINIC_COLUMNS] if not frame.empty else pd.DataFrame(columns=CLINIC_COLUMNS)
         else:
             frame = reports.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
     _emit(_round(frame), args.format)
@@ -103,12 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=REPORT_KINDS)
     db_option(report)
     report.add_argument("--format", choices=["csv", "json"], default="csv")
-    report.add_argument("--month", help="audits: YYYY-MM (default: latest)")
+    report.add_argument("--month", help="audits, clinic: YYYY-MM (default: latest)")
     report.add_argument("--by", choices=[k for k in queries.AUDIT_GROUPINGS if k],
                         help="audits: one row per group (default: one row for the council)")
     report.add_argument("--grade", choices=["final", "overall"], default="final",
                         help="audits: 'final' uses the moderated grade where there is one")
-    report.add_argument("--service", help="audits: only this service (service id)")
+    report.add_argument("--service", help="audits: only this service; clinic: the service (id)")
     report.add_argument("--quarter", help="risks: YYYY-Qn (default: latest)")
     report.add_argument("--matrix", help="risks: matrix id (default: the store's setting)")
     report.set_defaults(func=cmd_report)

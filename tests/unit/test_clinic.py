@@ -90,3 +90,29 @@ def test_bad_actions_are_refused_and_nothing_is_written(rw_store, change, messag
     with pytest.raises(QAError, match=message):
         clinic.record_action(rw_store, action)
     assert rw_store.scalar("SELECT count(*) FROM clinic_action") == before
+
+
+def test_report_clinic_prints_what_the_page_shows(demo_db, store, capsys):
+    import json
+
+    from qa_core.__main__ import main
+
+    assert main(["report", "clinic", "--db", str(demo_db), "--service", "assessment",
+                 "--month", "2026-10", "--format", "json"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    measures = clinic.clinic_measures(store, "assessment", OCT).set_index("code")
+    assert set(rows) == set(measures.index)
+    row = rows["ASSESS_45WD"]
+    assert row["numerator"] == measures.loc["ASSESS_45WD", "numerator"]
+    assert row["value"] == pytest.approx(row["numerator"] / row["denominator"] * 100, abs=0.01)
+    assert row["rag"] == measures.loc["ASSESS_45WD", "rag"]
+    assert row["special_cause"] == "concern"
+
+
+def test_report_clinic_needs_a_known_service(demo_db, capsys):
+    from qa_core.__main__ import main
+
+    assert main(["report", "clinic", "--db", str(demo_db)]) == 1
+    assert "needs --service" in capsys.readouterr().err
+    assert main(["report", "clinic", "--db", str(demo_db), "--service", "nowhere"]) == 1
+    assert "no service 'nowhere'" in capsys.readouterr().err
