@@ -82,7 +82,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             if not args.service:
                 raise QAError("report clinic needs --service (a service id, e.g. assessment).")
             month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
-            clinic.clinic_header(store, args.service, month, pd.DataFrame())  # unknown service → error
+            if args.service not in set(queries.services(store)["service_id"]):
+                raise QAError(f"There is no service {args.service!r}.")
             frame = clinic.clinic_measures(store, args.service, month)
             frame = frame[CLINIC_COLUMNS] if not frame.empty else pd.DataFrame(columns=CLINIC_COLUMNS)
         else:
