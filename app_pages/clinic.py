@@ -5,6 +5,7 @@ audits, and the actions agreed at earlier clinics (record new ones, mark them do
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,19 @@ from qa_core.spc import xmr
 from ui import data, filters
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
+
+
+def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
+    """Run a store write; on success clear the caches and show ``flash(result)`` after the rerun."""
+    try:
+        result = write()
+    except QAError as exc:
+        st.error(str(exc))
+    else:
+        data.clear_caches()
+        st.session_state["clinic_flash"] = flash(result)
+        st.rerun()
+
 
 month = filters.selected_month()
 service_id = filters.selected_service()
@@ -161,14 +175,8 @@ else:
             month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
             done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
-                try:
-                    clinic.complete_action(data.get_store(), chosen, done_on)
-                except QAError as exc:
-                    st.error(str(exc))
-                else:
-                    data.clear_caches()
-                    st.session_state["clinic_flash"] = f"Action {chosen} marked done."
-                    st.rerun()
+                _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on),
+                      lambda _: f"Action {chosen} marked done.")
 
 with st.form("new_action", clear_on_submit=True):
     st.write("Record a new action")
@@ -178,13 +186,6 @@ with st.form("new_action", clear_on_submit=True):
                         format="DD/MM/YYYY")
     linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
     if st.form_submit_button("Record action"):
-        try:
-            new_id = clinic.record_action(data.get_store(), {
-                "service_id": service_id, "clinic_month": month, "description": what,
-                "owner": owner, "due_date": due, "code": linked})
-        except QAError as exc:
-            st.error(str(exc))
-        else:
-            data.clear_caches()
-            st.session_state["clinic_flash"] = f"Action {new_id} recorded."
-            st.rerun()
+        _save(lambda: clinic.record_action(data.get_store(), {
+            "service_id": service_id, "clinic_month": month, "description": what,
+            "owner": owner, "due_date": due, "code": linked}), lambda new_id: f"Action {new_id} recorded.")

@@ -330,16 +330,17 @@ def grade_summary(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _count_array(col: pd.Series, name: str) -> np.ndarray:
+def _count_array(col: pd.Series, name: str, noun: str = "count") -> np.ndarray:
+    """Whole, non-negative, present numbers as int64, or a QAError naming the column."""
     if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
-        raise QAError(f"Column {name!r} must hold counts (whole numbers).")
+        raise QAError(f"Column {name!r} must hold whole numbers ({noun}s).")
     if col.isna().any():
-        raise QAError(f"Column {name!r} has missing counts.")
+        raise QAError(f"Column {name!r} has a missing {noun}.")
     arr = col.to_numpy(dtype="float64")
     if (arr < 0).any():
-        raise QAError(f"Column {name!r} has a negative count.")
+        raise QAError(f"Column {name!r} has a negative {noun}.")
     if not np.array_equal(arr, np.floor(arr)):
-        raise QAError(f"Column {name!r} has a count that is not a whole number.")
+        raise QAError(f"Column {name!r} has a {noun} that is not a whole number.")
     return arr.astype("int64")
 
 
@@ -458,16 +459,7 @@ def counts_towards_expectation(auditor_role: Any, auditor_service: Any, audit_se
 
 
 def _whole_non_negative(col: pd.Series, name: str) -> pd.Series:
-    if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
-        raise QAError(f"Column {name!r} must hold whole numbers.")
-    if col.isna().any():
-        raise QAError(f"Column {name!r} has missing values.")
-    arr = col.to_numpy(dtype="float64")
-    if (arr < 0).any():
-        raise QAError(f"Column {name!r} has a negative value.")
-    if not np.array_equal(arr, np.floor(arr)):
-        raise QAError(f"Column {name!r} has a value that is not a whole number.")
-    return pd.Series(arr.astype("int64"), index=col.index)
+    return pd.Series(_count_array(col, name, noun="value"), index=col.index)
 
 
 def completion(

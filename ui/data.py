@@ -52,9 +52,7 @@ def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
-    store = get_store()
-    first = queries.months(store)[0]
-    counts = queries.audit_grade_counts(store, month=first, end_month=until, by="month",
+    counts = queries.audit_grade_counts(get_store(), month=months()[0], end_month=until, by="month",
                                         service_id=service_id)
     return grade_summary(counts)
 
