@@ -27,6 +27,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.imports
 
 demo: $(STAMP)
 	$(BIN)/python -m qa_core demo --force

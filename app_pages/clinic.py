@@ -94,8 +94,9 @@ with chart_col:
         numbers = pd.DataFrame({
             "Month": points["period"].dt.strftime("%Y-%m"),
             "Numerator": series["numerator"], "Denominator": series["denominator"],
-            "Value": points["value"].round(2), "Mean": points["mean"].round(2),
-            "Upper limit": points["ucl"].round(2), "Lower limit": points["lcl"].round(2),
+            # Under 12 months the limits are all None (an object column): make them numbers.
+            **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
+               [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
             "Special cause": points["special_cause"].fillna("none"),
         })
         table_with_download(numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc")

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.audits import INADEQUATE_TARGET_PCT
+from qa_core.risk_views import high_bands
 from qa_core.spc import p_chart
-from ui import data, filters
+from ui import data, filters, risk_data
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
 
@@ -72,10 +73,11 @@ with col_risks:
         st.write("No risk register review on or before this quarter.")
     else:
         quarter = quarter_risks["quarter"].iloc[0]
-        top_band = quarter_risks["band"].iloc[0]
-        high = quarter_risks[quarter_risks["band"] == top_band]
-        st.write(f"{len(high)} of {len(quarter_risks)} risks in the **{top_band}** band in {quarter} "
-                 f"(residual score). Highest: {high['risk_ref'].iloc[0]}, score {high['score'].iloc[0]}.")
+        bands = high_bands(risk_data.matrix(risk_data.register_matrix_id()))
+        high = quarter_risks[quarter_risks["band"].isin(bands)]
+        top = quarter_risks.iloc[0]
+        st.write(f"{len(high)} of {len(quarter_risks)} risks high-scoring ({' or '.join(bands)}) in "
+                 f"{quarter} (residual score). Highest: {top['risk_ref']}, score {top['score']} ({top['band']}).")
 
 st.header("Measures this month", anchor=False)
 if summary.empty:

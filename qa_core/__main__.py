@@ -18,7 +18,7 @@ from qa_core import clinic, queries, reports
 from qa_core.errors import QAError
 from qa_core.store import Store, default_db_path
 
-REPORT_KINDS = ("audits", "risks", "clinic")
+REPORT_KINDS = ("audits", "risks", "clinic", "rag", "team", "scrutiny", "benchmark")
 CLINIC_COLUMNS = [
     "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
     "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
@@ -86,6 +86,27 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise QAError(f"There is no service {args.service!r}.")
             frame = clinic.clinic_measures(store, args.service, month)
             frame = frame[CLINIC_COLUMNS] if not frame.empty else pd.DataFrame(columns=CLINIC_COLUMNS)
+        elif args.kind == "rag":
+            from qa_core.board import rag_report
+
+            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
+            frame = rag_report(store, month)
+        elif args.kind == "team":
+            from qa_core.team_profile import team_report
+
+            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
+            frame = team_report(store, month, service_id=args.service, team_id=args.team)
+        elif args.kind == "scrutiny":
+            from qa_core.scrutiny import scrutiny_report
+
+            quarter = queries.parse_quarter(args.quarter) if args.quarter else None
+            frame = scrutiny_report(store, quarter)
+        elif args.kind == "benchmark":
+            from qa_core.benchmark import benchmark_report
+
+            if not args.la:
+                raise QAError("report benchmark needs --la (an LA code such as 356 or E08000007, or a name).")
+            frame = benchmark_report(store, la=args.la, measure=args.measure, year=args.year)
         else:
             frame = reports.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
     _emit(_round(frame), args.format)
@@ -116,15 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=REPORT_KINDS)
     db_option(report)
     report.add_argument("--format", choices=["csv", "json"], default="csv")
-    report.add_argument("--month", help="audits, clinic: YYYY-MM (default: latest)")
+    report.add_argument("--month", help="audits, clinic, rag, team: YYYY-MM (default: latest)")
     report.add_argument("--by", choices=[k for k in queries.AUDIT_GROUPINGS if k],
                         help="audits: one row per group (default: one row for the council)")
     report.add_argument("--grade", choices=["final", "overall"], default="final",
                         help="audits: 'final' uses the moderated grade where there is one")
-    report.add_argument("--service", help="audits: only this service; clinic: the service (id)")
-    report.add_argument("--quarter", help="risks: YYYY-Qn (default: latest)")
+    report.add_argument("--service", help="audits, team: only this service; clinic: the service (id)")
+    report.add_argument("--team", help="team: only this team (id)")
+    report.add_argument("--quarter", help="risks, scrutiny: YYYY-Qn (default: latest)")
     report.add_argument("--matrix", help="risks: matrix id (default: the store's setting)")
+    report.add_argument("--la", help="benchmark: the LA (old code 356, new code E08000007 or name)")
+    report.add_argument("--measure", help="benchmark: only this published measure (e.g. ReReferral)")
+    report.add_argument("--year", type=int, help="benchmark: only this year (YYYY)")
     report.set_defaults(func=cmd_report)
+
+    from qa_core.importer.cli import add_subcommands  # import, export, templates
+
+    add_subcommands(sub)
     return parser
 
 

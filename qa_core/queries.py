@@ -155,7 +155,7 @@ def audit_grade_counts(
 
 # -- indicators ------------------------------------------------------------------------
 # A ratio measure's value from summed numerators and denominators (see aggregate.py).
-_VALUE_SQL = """CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+VALUE_SQL = """CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
     ELSE sum(v.numerator) / nullif(sum(v.denominator), 0)
          * CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END END"""
 
@@ -168,7 +168,7 @@ def indicator_series(store: Store, code: str, level: str = "la", org_id: str | N
     return store.query(
         f"""
         SELECT v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-               {_VALUE_SQL} AS value
+               {VALUE_SQL} AS value
         FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
         WHERE v.code = $code AND {where}
         GROUP BY v.period, i.aggregation, i.unit ORDER BY v.period
@@ -187,7 +187,7 @@ def indicator_monthly(
     return store.query(
         f"""
         SELECT v.code, v.period, sum(v.numerator) AS numerator,
-               sum(v.denominator) AS denominator, {_VALUE_SQL} AS value
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
         FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
         WHERE ($until IS NULL OR v.period <= $until)
           AND ($service IS NULL OR (t.service_id = $service AND EXISTS (
@@ -203,7 +203,7 @@ def team_values(store: Store, code: str, service_id: str, month: dt.date) -> pd.
     return store.query(
         f"""
         SELECT t.team_id, t.name AS team, t.manager, sum(v.numerator) AS numerator,
-               sum(v.denominator) AS denominator, {_VALUE_SQL} AS value
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
         FROM team t
         JOIN indicator_value v ON v.team_id = t.team_id AND v.code = $code AND v.period = $month
         JOIN indicator i ON i.code = v.code

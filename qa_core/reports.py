@@ -11,7 +11,8 @@ from qa_core import queries
 from qa_core.audits import GRADE_COLUMNS, grade_summary
 from qa_core.errors import QAError
 from qa_core.rag import direction_of_travel, rag_status
-from qa_core.risk import assess_register, matrix_from_cells, movement, reduction
+from qa_core.risk import assess_register, movement, reduction
+from qa_core.risk_views import load_matrix
 from qa_core.spc import assurance_icon, variation_icon, xmr
 from qa_core.store import Store
 
@@ -59,10 +60,7 @@ def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None
     if quarter is None:
         raise QAError("The store holds no risk register reviews.")
     matrix_id = matrix_id or store.setting("risk_matrix", "product_5x5")
-    head, cells = queries.risk_matrix(store, matrix_id)
-    matrix = matrix_from_cells(head["name"], head["kind"], cells,
-                               impact_labels=tuple((head["impact_labels"] or "").split("|")),
-                               likelihood_labels=tuple((head["likelihood_labels"] or "").split("|")))
+    matrix = load_matrix(store, matrix_id)
     reg = queries.risk_register(store, quarter)
     if reg.empty:
         raise QAError(f"No risks were reviewed in {quarter}; known quarters: "
@@ -97,28 +95,29 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
     target, RAG, direction of travel and SPC icons over every month up to ``month``."""
     catalogue = queries.indicators(store, service_id)
     monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
-    by_code = {code: part for code, part in monthly.groupby("code", sort=False)}
+    # Plain arrays per measure (rows are in period order and end at ``month``): the current
+    # value is a measure's last row when that row is ``month``, the previous one the row before.
+    months = pd.to_datetime(monthly["period"]).dt.date.to_numpy()
+    values = monthly["value"].astype("float64").to_numpy()
+    numerators, denominators = monthly["numerator"].to_numpy(), monthly["denominator"].to_numpy()
+    positions = monthly.groupby("code", sort=False).indices
     rows = []
     for ind in catalogue.itertuples():
-        series = by_code.get(ind.code)
-        if series is None or series.empty:
+        rows_of = positions.get(ind.code)
+        if rows_of is None or len(rows_of) == 0 or months[rows_of[-1]] != month:
             continue
-        current = series[pd.to_datetime(series["period"]).dt.date == month]
-        if current.empty:
-            continue
-        value = current["value"].iloc[0]
-        prior = series[pd.to_datetime(series["period"]).dt.date < month]["value"]
-        previous = prior.iloc[-1] if len(prior) else None
+        last = rows_of[-1]
+        value = None if pd.isna(values[last]) else float(values[last])
+        previous = float(values[rows_of[-2]]) if len(rows_of) > 1 else None
         target = None if pd.isna(ind.target) else float(ind.target)
         improvement = ind.polarity if ind.polarity in ("up", "down") else "neutral"
-        points = xmr(series["value"].tolist(), improvement=improvement, target=target)
+        points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
         variation = variation_icon(points)
         assurance = assurance_icon(points, improvement, target)
-        value = None if pd.isna(value) else float(value)
         rows.append({
             "code": ind.code, "name": ind.name, "theme": ind.theme, "unit": ind.unit,
             "polarity": ind.polarity, "value": value,
-            "numerator": current["numerator"].iloc[0], "denominator": current["denominator"].iloc[0],
+            "numerator": numerators[last], "denominator": denominators[last],
             "target": target, "previous": previous,
             "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous),
             "direction": direction_of_travel(value, previous, ind.polarity),
@@ -129,6 +128,6 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
                                                               else "Not enough data"),
             "assurance_letter": assurance["letter"] if assurance else "-",
             "special_cause": points[-1]["special_cause"],
-            "months": len(series),
+            "months": len(rows_of),
         })
     return pd.DataFrame(rows)

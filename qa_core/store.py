@@ -132,6 +132,15 @@ class Store:
         )["table_name"]
         return {n: int(self.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
 
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for a run of reads (closed afterwards); no transaction."""
+        cur = self._con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
     # -- writing --------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

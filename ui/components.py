@@ -3,10 +3,10 @@ tables styled with GOV.UK tag colours (text always carries the meaning)."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
+
+from qa_core.formatting import format_value as fmt_number
 
 # GOV.UK "tag" colours: dark text on a light tint, contrast above 4.5:1.
 TAG_COLOURS = {
@@ -25,16 +25,6 @@ def rag_badge(status: str | None, count: int | None = None) -> None:
     if count is not None:
         label = f"{label}: {count}"
     st.badge(label, color=BADGE.get(status or "", "gray"))
-
-
-def fmt_number(value: float | None, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit in ("days", "number"):
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
 
 
 def fmt_count(numerator: float | None, denominator: float | None) -> str:

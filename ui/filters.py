@@ -9,6 +9,8 @@ import streamlit as st
 from ui import data
 
 ALL_SERVICES = "all"
+# Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables.
+LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
 
 
 def month_label(month: dt.date) -> str:
@@ -25,6 +27,10 @@ def sidebar() -> None:
         st.selectbox("Service", [ALL_SERVICES, *names], index=0, key="service",
                      bind="query-params",
                      format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
+        st.toggle("Large type (projector)", key="large", bind="query-params",
+                  help="Bigger text for a shared screen, e.g. when chairing a clinic.")
+    if st.session_state.get("large"):
+        st.html(LARGE_TYPE_CSS)  # a constant of ours: no user text is ever rendered as HTML
 
 
 def selected_month() -> dt.date:

@@ -22,7 +22,7 @@ from qa_core.demo.plan_data import build_plan
 from qa_core.demo.risk_data import build_risks, matrix_frames
 from qa_core.demo.series import indicator_frames, indicator_values
 from qa_core.errors import QAError
-from qa_core.published import comparators_for, load_lait, load_sn_model
+from qa_core.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
 
 __all__ = ["build_demo", "demo_frames", "SCALES", "DEMO_END", "BENCHMARK_LA"]
@@ -104,6 +104,8 @@ def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
             ("benchmark_la", str(BENCHMARK_LA[0])), ("benchmark_la_name", BENCHMARK_LA[1]),
             ("risk_matrix", "product_5x5"),
         ], columns=["key", "value"]),
+        # Published DfE/Ofsted figures for every English LA (the demo is benchmarked as BENCHMARK_LA).
+        **published_frames(),
         **org,
         **catalogue,
         "indicator_value": indicator_values(org["team"], catalogue["indicator_service"], months, rng),

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,17 +43,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = tmp_path_factory.mktemp("e2e") / "qa.duckdb"
-    shutil.copy(demo_db, db)
+@contextmanager
+def streamlit_server(db: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port over the store ``db``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "QA_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env={**os.environ, "QA_DB": str(db)}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -66,10 +67,23 @@ def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
+def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared server: read by every browser test, so none of them may write to it."""
+    db = tmp_path_factory.mktemp("e2e") / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    with streamlit_server(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (CI installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A first render (plotly loading, the store's caches warming) can take many seconds on a
+    # busy two-core CI machine: wait for elements patiently, never for fixed sleeps.
+    expect.set_options(timeout=30_000)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -90,3 +104,15 @@ def page(browser):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def whole_page_screenshot(page, path: Path) -> None:
+    """Streamlit scrolls inside its main area, so a full-page screenshot stops at the first
+    screen: make the window as tall as the content, shoot, and restore it."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight, ...Array.from(document.querySelectorAll("
+        "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')).map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12_000)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)

@@ -18,7 +18,7 @@ def test_home_renders_demo_council(page, app_url, screenshots):
     # The p-chart has rendered (plotly draws an svg main layer).
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     chart = page.get_by_test_id("stPlotlyChart")
-    expect(chart.get_by_text(re.compile(r"Inadequate audits: \d+% in October 2026"))).to_be_visible()
+    expect(chart.get_by_text(re.compile(r"Inadequate audits: \d+% in October 2026")).first).to_be_visible()
     page.screenshot(path=str(screenshots / "home.png"), full_page=True)
 
 
@@ -27,7 +27,7 @@ def test_service_filter_is_bound_to_the_url(page, app_url, screenshots):
     page.goto(app_url + "/?service=Assessment&month=June+2025")
     expect(page.get_by_text("June 2025 · Assessment")).to_be_visible()
     expect(page.get_by_role("heading", name="Measures this month")).to_be_visible()
-    expect(page.get_by_test_id("stPlotlyChart").get_by_text(re.compile("in June 2025"))).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart").get_by_text(re.compile("in June 2025")).first).to_be_visible()
     page.screenshot(path=str(screenshots / "home-assessment-june-2025.png"), full_page=True)
     # Change the month through the sidebar: the URL follows.
     month = page.get_by_role("combobox", name="Month")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,18 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    db = tmp_path / "qa.duckdb"
-    shutil.copy(demo_db, db)
+def app_over(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app over the store ``db``, with Streamlit's caches cleared before and after."""
     monkeypatch.setenv("QA_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    yield at
+    yield AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    db = tmp_path / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    yield from app_over(db, monkeypatch)

@@ -58,12 +58,15 @@ def test_month_filter_changes_the_figures(app, demo_db):
     assert app.metric[0].value == f"{row['pct_inadequate']:.1f}%"
 
 
-def test_risk_card_follows_the_selected_month(app):
+def test_risk_card_follows_the_selected_month(app, demo_db):
     app.run()
     app.selectbox(key="month").set_value("2025-06").run()
     assert not app.exception
     text = _texts(app)
-    assert "in 2025-Q2 (residual score)" in text
+    with Store(demo_db, read_only=True) as store:
+        register = reports.risks_report(store, "2025-Q2")
+    high = int((register["band"] == "High").sum())  # the demo's product matrix: High is 15+
+    assert f"{high} of {len(register)} risks high-scoring (High) in 2025-Q2 (residual score)" in text
     # AppTest drops sidebar widgets from its tree after a rerun under st.navigation (the
     # browser test changes the month through the real widget); set the state directly.
     app.session_state["month"] = "2024-01"
@@ -71,3 +74,21 @@ def test_risk_card_follows_the_selected_month(app):
     assert app.caption[0].value == "January 2024 · All services"
     # The demo register starts in 2024-Q4: nothing reviewed by January 2024.
     assert "No risk register review on or before this quarter." in _texts(app)
+
+
+def test_large_type_for_a_projector_is_a_sidebar_toggle(app):
+    app.run()
+    assert not any("font-size" in str(h.value) for h in app.html)
+    app.toggle(key="large").set_value(True).run()
+    assert not app.exception
+    styles = [str(h.value) for h in app.html]
+    assert any("html { font-size: 22px" in s for s in styles)
+    assert app.toggle(key="large").value is True
+
+
+def test_sidebar_says_the_council_is_fictional_and_whose_figures_it_is_compared_with(app):
+    app.run()
+    captions = " ".join(c.value for c in app.sidebar.caption)
+    assert "Kestrel Vale Council: demonstration data about a fictional council." in captions
+    assert "Published comparisons use Stockport's figures (LA 356)." in captions
+    assert "Open Government Licence v3.0" in captions

@@ -1,0 +1,239 @@
+"""Benchmarks: scrutiny members and senior managers set any English LA beside its 10 DfE
+statistical neighbours, its region and England, measure by measure, from the published
+figures (DfE LAIT and tables, Ofsted ILACS). Suppressed or missing figures keep their symbol,
+never 0, and are left out of medians and ranks."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qa_core.published import ATTRIBUTION, SYMBOLS
+from ui import benchmark_data as bd
+from ui import data
+from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
+from ui.components import table_with_download
+
+DEFAULT_MEASURE = "ReReferral"
+CHART_CONFIG = {"displaylogo": False}
+
+
+def wrapped(title: str, width: int = 60) -> str:
+    return "<br>".join(textwrap.wrap(title, width))
+
+
+def layout(title: str, height: int, **extra) -> dict:
+    return dict(title=dict(text=wrapped(title), font=dict(size=17, color="#0b0c0c")), height=height,
+                plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
+                margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
+
+
+st.title("Benchmarks", anchor=False)
+settings = data.settings()
+council = settings.get("council_name", "The council")
+home = bd.benchmark_la_code()
+las = bd.las()
+if las.empty:
+    st.info("The store holds no published figures for English local authorities. Build the demo store "
+            "or import the published files (Data page).")
+    st.stop()
+
+names = dict(zip(las["old_la_code"], las["name"], strict=True))
+labels = {c: f"{n} ({r})" for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
+codes = list(labels)
+years = bd.years()
+meta = bd.measures()
+measure_names = dict(zip(meta["measure"], meta["name"], strict=True))
+
+pick_la, pick_year = st.columns([3, 1])
+la = pick_la.selectbox("Local authority", codes, index=codes.index(home) if home in codes else 0, key="la",
+                       bind="query-params", format_func=labels.get,
+                       help="Any of the 153 English local authorities; type to search.")
+year = pick_year.selectbox("Year", list(reversed(years)), index=0, key="year", bind="query-params",
+                           help="Year to 31 March (workforce measures: at 30 September).")
+la_name = names[la]
+region = las.loc[las["old_la_code"] == la, "region_name"].iloc[0]
+
+if la == home:
+    st.info(f"{council} is fictional; its published comparisons use {la_name}'s figures.",
+            icon=":material/info:")
+st.caption("This page compares published figures for whole local authorities: the sidebar's Month and "
+           "Service do not apply to it.")
+
+# -- (1) every measure ------------------------------------------------------------------------
+st.header(f"{la_name}, {year}: every published measure", anchor=False)
+rep = bd.report(la, year)
+if rep.empty:
+    st.info(f"No figures are published for {year}.")
+    st.stop()
+ranked = rep[rep["quartile"].notna()]
+if ranked.empty:
+    st.write(f"No ranked measure has a figure for {la_name} in {year}.")
+else:
+    counts = ranked["quartile"].astype(int).value_counts()
+    st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_name} in {year}: "
+             + ", ".join(f"**{counts.get(q, 0)}** in the {bd.ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
+             + " (1st is the best quarter of all LAs).")
+summary = bd.summary_table(rep, meta)
+st.caption(f"Neighbours' median: the median of {la_name}'s 10 DfE statistical neighbours with a figure, "
+           f"and how many had one. Region: {region}. Rank among all LAs with a figure (1 = best), ties share "
+           "a rank. A letter or dash in place of a value is DfE's symbol (see the notes at the foot of the "
+           "page); it is never counted as 0.")
+st.dataframe(summary, hide_index=True, width="stretch", height=420, column_config={
+    "Measure": st.column_config.TextColumn(pinned=True, width="large"),
+    "Neighbours with no figure": st.column_config.TextColumn(width="large")})
+st.download_button("Download every measure (CSV)", summary.to_csv(index=False).encode("utf-8"),
+                   file_name=f"benchmarks-{la}-{year}.csv", mime="text/csv", key="dl_bm_summary")
+
+# -- (2) one measure in detail ----------------------------------------------------------------
+st.header("One measure in detail", anchor=False)
+options = list(meta["measure"])
+measure = st.selectbox("Measure", options, index=options.index(DEFAULT_MEASURE) if DEFAULT_MEASURE in options else 0,
+                       key="bm_measure", bind="query-params", format_func=measure_names.get)
+row = rep[rep["measure"] == measure]
+m_meta = meta[meta["measure"] == measure].iloc[0]
+unit, polarity, m_name = m_meta["unit"], m_meta["polarity"], m_meta["name"]
+st.caption(f"{m_name} ({unit}); {bd.POLARITY_WORDS.get(polarity, polarity)}. Source: {m_meta['source']}.")
+
+series = bd.trend(la, measure)
+trend_col, bar_col = st.columns(2)
+with trend_col:
+    st.subheader("Over the years", anchor=False)
+    if series.empty:
+        st.info(f"No figures are published for {m_name}.")
+    else:
+        last = series[series["la_value"].notna()]
+        if last.empty:
+            title = f"{la_name} has no published figure for {m_name} in any year"
+        else:
+            end = last.iloc[-1]
+            title = (f"{la_name}: {m_name} {bd.fmt_value(end['la_value'], unit)} in {int(end['year'])}, "
+                     f"neighbours' median {bd.median_words(end['sn_median'], end['sn_count'], unit)}, "
+                     f"England {bd.shown(end['england_value'], end['england_symbol'], unit)}")
+        x = series["year"].tolist()
+        lines = [(la_name, "la_value", DARK_BLUE, "solid", 3, "circle"),
+                 ("Neighbours' median", "sn_median", ORANGE, "dash", 2, "square"),
+                 (region, "region_value", TURQUOISE, "dot", 2, "diamond"),
+                 ("England", "england_value", GREY, "dashdot", 2, "triangle-up")]
+        fig = go.Figure(layout=layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
+                                      yaxis=dict(title=dict(text=unit), gridcolor="#e5e5e5", rangemode="tozero"),
+                                      xaxis=dict(dtick=1)))
+        for name, col, colour, dash, width, symbol in lines:
+            fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=name, mode="lines+markers",
+                                     line=dict(color=colour, dash=dash, width=width),
+                                     marker=dict(symbol=symbol, size=8, color=colour)))
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_trend")
+        gaps = int(series["la_value"].isna().sum())
+        st.caption(f"Chart: {m_name} for {la_name} each year ({len(series)} years) as a solid line, with its "
+                   f"neighbours' median, {region} and England. "
+                   + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_name} "
+                      "are gaps, not zeros." if gaps else ""))
+        with st.expander("Show the chart's numbers as a table"):
+            numbers = pd.DataFrame({
+                "Year": series["year"],
+                la_name: [bd.shown(v, s, unit) for v, s in zip(series["la_value"], series["la_symbol"], strict=True)],
+                "Neighbours' median": [bd.median_words(v, n, unit) for v, n in
+                                       zip(series["sn_median"], series["sn_count"], strict=True)],
+                region: [bd.shown(v, s, unit) for v, s in
+                         zip(series["region_value"], series["region_symbol"], strict=True)],
+                "England": [bd.shown(v, s, unit) for v, s in
+                            zip(series["england_value"], series["england_symbol"], strict=True)],
+                "Rank": [bd.rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
+                         zip(series["rank"], series["of"], series["la_value"], strict=True)],
+                "Quartile": [bd.quartile_words(q) for q in series["quartile"]],
+                "Neighbours with no figure": series["missing_neighbours"].fillna(""),
+                "Note": series["note"].fillna(""),
+            })
+            table_with_download(numbers, f"benchmarks-{la}-{measure}-trend.csv", "the trend", "dl_bm_trend")
+
+with bar_col:
+    st.subheader(f"Against each neighbour, {year}", anchor=False)
+    nb = bd.neighbours(la, measure, year)
+    la_value = row["la_value"].iloc[0] if not row.empty else None
+    la_symbol = row["la_symbol"].iloc[0] if not row.empty else None
+    has_la = la_value is not None and not pd.isna(la_value)
+    have = nb[~nb["missing"]]
+    if have.empty and not has_la:
+        st.info(f"Neither {la_name} nor its neighbours have a figure for {m_name} in {year}.")
+    else:
+        you = f"{la_name} (selected)"
+        bars = pd.DataFrame({"label": have["name"].tolist(), "value": have["value"].tolist(), "is_la": False})
+        if has_la:
+            bars = pd.concat([bars, pd.DataFrame({"label": [you], "value": [float(la_value)], "is_la": [True]})])
+        bars = bars.sort_values("value", ascending=polarity != "Low", kind="stable")  # best at the top
+        median = row["sn_median"].iloc[0] if not row.empty else None
+        count = int(row["sn_count"].iloc[0]) if not row.empty else 0
+        where = ""
+        if has_la:
+            position = bars["label"].tolist()[::-1].index(you) + 1
+            where = (f" ({'best' if position == 1 else bd.ORDINALS.get(position, f'{position}th')}"
+                     f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
+        title = (f"{la_name} {bd.shown(la_value, la_symbol, unit)}{where} against its neighbours' median "
+                 f"{bd.median_words(median, count, unit)} for {m_name}, {year}")
+        fig = go.Figure(layout=layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
+                                      xaxis=dict(title=dict(text=unit), gridcolor="#e5e5e5", rangemode="tozero"),
+                                      yaxis=dict(automargin=True)))
+        fig.add_trace(go.Bar(
+            x=bars["value"].tolist(), y=bars["label"].tolist(), orientation="h",
+            marker=dict(color=[ORANGE if s else DARK_BLUE for s in bars["is_la"]]),
+            text=[bd.fmt_value(v, unit) for v in bars["value"]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
+        if median is not None and not pd.isna(median):
+            fig.add_trace(go.Scatter(
+                x=[float(median)] * 2, y=[bars["label"].iloc[0], bars["label"].iloc[-1]], mode="lines",
+                name=f"Neighbours' median {bd.fmt_value(median, unit)}", line=dict(color=GREY, dash="dash", width=2),
+                hoverinfo="name"))
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_neighbours")
+        order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
+        st.caption(f"Chart: bars for {la_name} (orange, labelled 'selected') and each neighbour with a figure, "
+                   f"{order}; the dashed line is the neighbours' median.")
+    missing = nb[nb["missing"]]
+    if not has_la:
+        st.write(f"{la_name} has no figure: {bd.symbol_words(la_symbol)}.")
+    if not missing.empty:
+        st.write(f"Neighbours with no figure ({len(missing)} of 10, not drawn and left out of the median):")
+        for n in missing.itertuples():
+            st.text(f"{n.name}: {bd.symbol_words(n.symbol)}")
+    with st.expander("Show the neighbours' figures as a table"):
+        neighbour_table = pd.DataFrame({
+            "Neighbour": nb["name"], "Code": nb["neighbour_code"], "Closeness rank": nb["rank"],
+            "Closeness": nb["closeness"],
+            "Value": [bd.shown(v, s, unit, "no figure published") for v, s in
+                      zip(nb["value"], nb["symbol"], strict=True)],
+            "Joint return": nb["joint_return"].fillna(""),
+        })
+        table_with_download(neighbour_table, f"benchmarks-{la}-{measure}-{year}-neighbours.csv",
+                            "the neighbours' figures", "dl_bm_neighbours")
+
+# -- (3) Ofsted ----------------------------------------------------------------------------------
+st.header("Ofsted inspections (ILACS)", anchor=False)
+judgements = bd.ilacs(la)
+if judgements.empty:
+    st.info(f"No ILACS inspection of {la_name} is recorded.")
+else:
+    latest = judgements.iloc[0]
+    st.write(f"{la_name}'s latest inspection, {pd.Timestamp(latest['inspection_date']):%d %B %Y}: "
+             f"overall effectiveness **{latest['overall_effectiveness']}**.")
+    st.dataframe(pd.DataFrame({
+        "Inspected": pd.to_datetime(judgements["inspection_date"]).dt.strftime("%d %b %Y"),
+        "Published": pd.to_datetime(judgements["publication_date"]).dt.strftime("%d %b %Y").fillna(""),
+        "Type": judgements["inspection_type"],
+        "Overall effectiveness": judgements["overall_effectiveness"].fillna(""),
+        "Leaders": judgements["leaders"].fillna(""),
+        "Help and protection": judgements["help_and_protection"].fillna(""),
+        "Children in care": judgements["children_in_care"].fillna(""),
+        "Care leavers": judgements["care_leavers"].fillna("not judged"),
+    }), hide_index=True, width="stretch")
+with st.expander(f"{la_name}'s neighbours' latest inspections"):
+    st.dataframe(bd.neighbours_latest_ilacs(la), hide_index=True, width="stretch")
+
+# -- notes ---------------------------------------------------------------------------------------
+st.divider()
+st.caption("Symbols used by DfE in place of a figure (never counted as 0, left out of medians and ranks): "
+           + "; ".join(f"{s} {meaning}" for s, meaning in SYMBOLS.items())
+           + ". 'no figure': nothing was published (e.g. the LA did not exist that year).")
+st.caption("Statistical neighbours: DfE's children's services statistical neighbour model. " + ATTRIBUTION
+           + " Crown copyright.")

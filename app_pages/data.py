@@ -1,0 +1,228 @@
+"""Data: the performance officer loads this month's figures, audit returns, the improvement plan
+and the risk register from CSV or Excel files.
+
+Choose the kind (its columns and templates are shown), upload a file, see every problem or what
+the import would change, confirm, and see the result; the import log lists every import.
+Imports are all or nothing: a file with any problem writes nothing.
+
+Session state: ``data_checked`` holds the check of the uploaded file (kind, upload id, SHA-256,
+result) so a rerun does not check it again and "Confirm import" imports exactly the bytes that
+were checked; it is removed when the import starts, so a second click cannot import twice.
+``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
+import's result across that rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from qa_core.errors import QAError
+from qa_core.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
+from qa_core.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
+from ui import data, import_data
+from ui.import_data import XLSX_MIME, ProgressBar
+
+PREVIEW_SHOWN = 20
+#: Problems written out in full under the table (the table and its download hold them all).
+SHOWN_IN_FULL = 200
+
+
+def _counts_line(result: ImportResult) -> str:
+    verb = "would be " if result.dry_run else ""
+    return (f"{result.rows:,} row{'s' if result.rows != 1 else ''} read: {result.added:,} {verb}added, "
+            f"{result.replaced:,} {verb}replaced, {result.unchanged:,} {verb}unchanged, "
+            f"{result.removed:,} {verb}removed.")
+
+
+def _metrics(result: ImportResult) -> None:
+    cols = st.columns(5)
+    for col, (label, value) in zip(cols, [("Rows in file", result.rows), ("Added", result.added),
+                                          ("Replaced", result.replaced), ("Unchanged", result.unchanged),
+                                          ("Removed", result.removed)], strict=True):
+        col.metric(label, f"{value:,}")
+
+
+def _messages(result: ImportResult) -> None:
+    """The importer's messages (they quote the file's column names: plain text, never markdown)."""
+    for line in result.messages:
+        st.text(line)
+
+
+def _show_problems(result: ImportResult, written: str) -> None:
+    noun = "problem" if result.problem_count == 1 else "problems"
+    rows = (f" in {result.rejected:,} of its {result.rows:,} row{'s' if result.rows != 1 else ''}"
+            if result.rows and result.rejected else "")
+    st.error(f"This file has {result.problem_count:,} {noun}{rows}. {written} Correct the file and upload it "
+             "again: rows are numbered as your spreadsheet shows them (the header is row 1).",
+             icon=":material/error:")
+    table = import_data.problems_table(result)
+    if result.problem_count > len(table):
+        st.warning(f"The first {len(table):,} of {result.problem_count:,} problems are listed.")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"Row": st.column_config.TextColumn(width=80),
+                                "Column": st.column_config.TextColumn(width=150),
+                                "Problem": st.column_config.TextColumn(width="large")})
+    st.download_button("Download the problems (CSV)", table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"problems-{result.kind}.csv", mime="text/csv", key="dl_problems")
+    with st.expander("Read the problems in full (long ones are cut off in the table)"):
+        for problem in result.problems[:SHOWN_IN_FULL]:
+            st.text(str(problem))
+        if len(result.problems) > SHOWN_IN_FULL:
+            st.text(f"… and {len(result.problems) - SHOWN_IN_FULL:,} more: download the problems to see them all.")
+    _messages(result)
+
+
+def _show_flash(flash: dict) -> None:
+    result: ImportResult = flash["result"]
+    what = "changed nothing: every row was already held exactly so" if not (
+        result.added or result.replaced or result.removed) else "is complete"
+    st.success(f"Import {result.import_id} {what}. {_counts_line(result)} "
+               "Every page now shows the new figures.", icon=":material/check_circle:")
+    st.text(f"File: {result.filename} (SHA-256 {result.sha256[:12]}), recorded for {result.user}")
+    _metrics(result)
+    _messages(result)
+
+
+def _import(kind: str, upload, body: bytes, user: str) -> None:
+    """Import the checked bytes with a progress bar; on success clear the caches, empty the uploader
+    and show the result after the rerun."""
+    bar = ProgressBar("Importing…", upload.name)
+    try:
+        done = import_file(data.get_store(), kind, body, filename=upload.name, user=user.strip() or None,
+                           progress=bar.progress, stage=bar.stage)
+    except ImportRejected as exc:
+        bar.empty()
+        # The store changed since the check (another import came first): the refusal is logged.
+        import_data.history.clear()
+        _show_problems(exc.result, "Nothing was written: the data held changed since the file was checked.")
+    except QAError as exc:
+        bar.empty()
+        st.error("Nothing was imported.", icon=":material/error:")
+        st.text(str(exc))
+    else:
+        bar.empty()
+        data.clear_caches()
+        st.session_state["data_flash"] = {"result": done}
+        st.session_state["data_upload_n"] = st.session_state.get("data_upload_n", 0) + 1
+        st.rerun()
+
+
+st.title("Data", anchor=False)
+st.caption("Load this month's figures, audit returns, the improvement plan or the risk register from a CSV or "
+           "Excel file. The file is checked first and nothing is written until you confirm. A file with any "
+           "problem is not imported at all, and loading the same file twice changes nothing.")
+
+# -- 1. the kind ------------------------------------------------------------------------------
+st.header("1. What are you loading?", anchor=False)
+kind = st.selectbox("Kind of data", list(KINDS), index=list(KINDS).index("values"), key="kind",
+                    bind="query-params", format_func=lambda k: KINDS[k].title)
+spec = KINDS[kind]
+st.write(spec.summary)
+st.markdown(f"**One row is identified by:** {spec.key}.  \n**A re-submission:** {spec.replaces}"
+            + (f"  \n**Needs in the store first:** {spec.needs}." if spec.needs else ""))
+with st.expander(f"The columns of a {spec.title.lower()} file", expanded=False):
+    st.dataframe(import_data.columns_table(kind), hide_index=True, width="stretch",
+                 column_config={"Meaning": st.column_config.TextColumn(width="large")})
+with st.expander("How files are read"):
+    st.markdown(
+        "- CSV (comma, semicolon, tab or pipe separated) or Excel .xlsx: the sheet named after the kind "
+        f"(`{kind}`).\n"
+        "- Column names match ignoring case, spaces and underscores; columns may come in any order.\n"
+        f"- {DATE_HELP} A date that does not exist (31/02/2026) is refused.\n"
+        f"- {MONTH_HELP}\n- {GRADE_HELP}\n- Teams and services by id or by name.\n"
+        "- A new council loads in this order: " + ", ".join(KINDS[k].title for k in LOAD_ORDER) + ".")
+files = import_data.templates(kind)
+t1, t2, _ = st.columns([1, 1, 2])
+with t1:
+    st.download_button("Template (CSV)", files[f"{kind}.csv"], file_name=f"{kind}.csv", mime="text/csv",
+                       key="dl_template_csv", icon=":material/download:", width="stretch")
+with t2:
+    st.download_button("Template (Excel)", files[f"{kind}.xlsx"], file_name=f"{kind}.xlsx", mime=XLSX_MIME,
+                       key="dl_template_xlsx", icon=":material/download:", width="stretch")
+
+# -- 2. the file ------------------------------------------------------------------------------
+st.header("2. Upload the file", anchor=False)
+if flash := st.session_state.pop("data_flash", None):
+    _show_flash(flash)
+upload = st.file_uploader(f"A {spec.title.lower()} file (CSV or Excel .xlsx)", type=["csv", "xlsx"],
+                          key=f"data_upload_{st.session_state.get('data_upload_n', 0)}")
+
+# -- 3. check, then import --------------------------------------------------------------------
+if upload is None:
+    if not flash:
+        st.info("No file yet. Choose the kind above, then drop its file here: it is checked before "
+                "anything is written.")
+else:
+    st.header("3. Check, then import", anchor=False)
+    key = (kind, upload.file_id, upload.name, upload.size)
+    checked = st.session_state.get("data_checked")
+    if checked is None or checked["key"] != key:
+        bar = ProgressBar("Checking the file…", upload.name)
+        result = validate_file(data.get_store(), kind, upload.getvalue(), filename=upload.name,
+                               progress=bar.progress, stage=bar.stage)
+        bar.empty()
+        checked = {"key": key, "sha256": result.sha256, "result": result}
+        st.session_state["data_checked"] = checked
+    result = checked["result"]
+    st.text(f"File: {result.filename} (SHA-256 {result.sha256[:12]}), checked as {spec.title.lower()}")
+    if not result.ok:
+        _show_problems(result, "Nothing has been written.")
+    else:
+        changes = result.added or result.replaced or result.removed
+        if not changes:
+            st.info(f"Every row of this file is already held exactly so: importing it would change nothing. "
+                    f"{_counts_line(result)}", icon=":material/info:")
+        elif result.replaced or result.removed:
+            st.warning(f"This file is a re-submission: it replaces rows already held. {_counts_line(result)} "
+                       "Nothing has been written yet.", icon=":material/published_with_changes:")
+        else:
+            st.success(f"The file is ready to import. {_counts_line(result)} Nothing has been written yet.",
+                       icon=":material/task_alt:")
+        _metrics(result)
+        _messages(result)
+        if result.preview is not None and not result.preview.empty:
+            heading = ("The file's rows as they will be stored" if result.rows <= PREVIEW_SHOWN else
+                       f"The first {PREVIEW_SHOWN} of {result.rows:,} rows as they will be stored")
+            st.subheader(heading, anchor=False)
+            st.dataframe(result.preview.head(PREVIEW_SHOWN), hide_index=True, width="stretch")
+        user = st.text_input("Your name (for the import log)", key="import_user", max_chars=120,
+                             help="There is no sign-in yet. Left blank, the log records the computer "
+                                  "account the app runs under.")
+        if st.button("Confirm import", type="primary", key="confirm_import", icon=":material/upload:"):
+            body = upload.getvalue()
+            current = st.session_state.pop("data_checked", None)
+            if current is None or current["key"] != key or hashlib.sha256(body).hexdigest() != current["sha256"]:
+                st.warning("The file changed since it was checked (or was already imported), so nothing was "
+                           "imported. Check the file above again, then confirm.")
+            else:
+                _import(kind, upload, body, user)
+
+
+# -- the import log ---------------------------------------------------------------------------
+st.header("Import log", anchor=False)
+log = import_data.history()
+if log.empty:
+    st.info("No files have been imported into this store yet. Each import will be listed here: when, who, "
+            "the file and its hash, the kind, and the rows added, replaced, unchanged, removed and rejected.")
+else:
+    st.caption(f"The latest {len(log):,} import{'s' if len(log) != 1 else ''}, newest first. Refused files are "
+               "listed too; nothing from them was written.")
+    table = import_data.log_table(log)
+    small = {c: st.column_config.NumberColumn(width=70) for c in
+             ["Import", "Rows in file", "Added", "Replaced", "Unchanged", "Removed", "Rejected"]}
+    st.dataframe(table.drop(columns=["Problems"]), hide_index=True, width="stretch",
+                 column_config={**small, "File hash": st.column_config.TextColumn(width=110)})
+    st.download_button("Download the import log (CSV)",
+                       import_data.log_download(log).to_csv(index=False).encode("utf-8"),
+                       file_name="import-log.csv", mime="text/csv", key="dl_import_log")
+    ids = log["import_id"].astype(int).tolist()
+    chosen = st.selectbox("What an import did", ids, key="log_import",
+                          format_func=lambda i: f"Import {i}")
+    picked = log[log["import_id"].astype(int) == chosen].iloc[0]
+    for line in str(picked["messages"] or "").splitlines() or ["No messages."]:
+        st.text(line)
+    if pd.notna(picked["file_sha256"]):
+        st.text(f"File SHA-256: {picked['file_sha256']}")

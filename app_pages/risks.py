@@ -1,0 +1,258 @@
+"""Risk scores: the quarterly risk register for risk owners and the audit committee. The
+heat map of impact x likelihood (gross, residual or target, on the register's matrix or
+another stored one), the register with movement since the last review, the high-scoring
+risks opened out with their reasons, controls and outlook, and one risk's trajectory."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import risk_views
+from qa_core.risk import KIND_PRODUCT
+from ui import filters, risk_data
+from ui.components import table_with_download
+from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
+
+VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
+VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
+              "target": "Target"}
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~:$"
+
+
+def _plain(text: object) -> str:
+    """Text for a markdown label (an expander's) shown literally, not as markup."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def _score(value: object, band: object = None) -> str:
+    if value is None or pd.isna(value):
+        return "none"
+    return f"{int(value)}" + (f" ({band})" if band is not None and not pd.isna(band) else "")
+
+
+def _cell(impact: object, likelihood: object) -> str:
+    if impact is None or pd.isna(impact) or pd.isna(likelihood):
+        return ""
+    return f"{int(impact)} × {int(likelihood)}"
+
+
+def _yes_no(value: object) -> str:
+    return "Not stated" if value is None or pd.isna(value) else ("Yes" if bool(value) else "No")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+month = filters.selected_month()
+service_id = filters.selected_service()
+service = filters.service_name(service_id)
+month_quarter = risk_views.quarter_of(month)
+
+st.title("Risk scores", anchor=False)
+
+reviewed = risk_data.quarters()
+available = risk_views.quarters_up_to(reviewed, month)
+if not available:
+    first = f" The first review is {reviewed[0]}: choose a later month in the sidebar." if reviewed else ""
+    st.info(f"No risk register review at or before {month_quarter} ({filters.month_label(month)}).{first}")
+    st.stop()
+
+# The quarter follows the sidebar month: when the month moves, go back to its latest review.
+if st.session_state.get("_risk_quarter_month") not in (None, month_quarter):
+    st.session_state["risk_quarter"] = available[0]
+st.session_state["_risk_quarter_month"] = month_quarter
+
+matrices = risk_data.matrices()
+own = risk_data.register_matrix_id()
+names = dict(zip(matrices["matrix_id"], matrices["name"], strict=True))
+matrix_ids = [own, *[m for m in names if m != own]]
+
+col_quarter, col_view, col_matrix = st.columns([1, 1.3, 1.7])
+with col_quarter:
+    quarter = st.selectbox("Quarter reviewed", available, key="risk_quarter", bind="query-params",
+                           help="Quarterly reviews at or before the month chosen in the sidebar.")
+with col_view:
+    view = st.segmented_control(
+        "Scores on the heat map", list(VIEW_LABELS), default="residual", required=True, key="risk_view",
+        bind="query-params", format_func=VIEW_LABELS.get,
+        help="Gross: before controls. Residual (net): with the controls in place. Target: the score "
+             "the owner aims for.") or "residual"
+with col_matrix:
+    matrix_id = st.selectbox("Risk matrix", matrix_ids, key="risk_matrix", bind="query-params",
+                             format_func=lambda m: names[m] + (" (the register's matrix)" if m == own else ""))
+
+matrix = risk_data.matrix(matrix_id)
+ranges = risk_views.band_ranges(matrix)
+high = risk_views.high_bands(matrix)
+threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
+high_words = f"{_and(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+how_scored = ("score = impact × likelihood" if matrix.kind == KIND_PRODUCT else
+              "each cell has its own rank as its score, not impact × likelihood")
+
+register = risk_data.register(matrix_id, quarter, service_id)
+everyone = risk_data.register(matrix_id, quarter, None)
+council_wide = everyone[everyone["service_id"].isna()]
+st.caption(f"{quarter} review · {service} · scored on the {matrix.name} matrix ({how_scored})")
+if register.empty:
+    st.info(f"No {service} risks were reviewed in {quarter}. Council-wide risks (not held by one service) "
+            "are shown under All services.")
+    st.stop()
+n = len(register)
+if service_id is None:
+    st.write(f"All {n} risks on the register, including {len(council_wide)} council-wide risks "
+             "not held by one service.")
+else:
+    st.write(f"The {n} risk{'s' if n != 1 else ''} held by {service}. The {len(council_wide)} council-wide "
+             "risks (not held by one service: " + ", ".join(council_wide["risk_ref"]) + ") are shown only "
+             "under All services.")
+
+high_rows = risk_views.high_risks(register, matrix)
+metric_cols = st.columns(4)
+metric_cols[0].metric("High-scoring (residual)", f"{len(high_rows)} of {n}",
+                      help=f"Residual score in the {high_words}.")
+metric_cols[1].metric("Residual score went up", f"{int((register['movement'] == 'increased').sum())} of {n}",
+                      help="Residual score higher than at the risk's previous review.")
+metric_cols[2].metric("Residual score went down", f"{int((register['movement'] == 'decreased').sum())} of {n}",
+                      help="Residual score lower than at the risk's previous review.")
+metric_cols[3].metric("Reduction expected", f"{int(register['reduction_expected'].fillna(False).sum())} of {n}",
+                      help="Risks whose owner expects the score to come down.")
+
+# -- heat map ---------------------------------------------------------------------------------
+st.header("Heat map", anchor=False)
+cells = risk_data.heatmap(matrix_id, quarter, view, service_id)
+placed = int(cells["risks"].sum())
+in_high = int(cells.loc[cells["band"].isin(high), "risks"].sum())
+unplaced = n - placed
+if placed == 0:
+    st.info(f"No risk has a {view} score in {quarter}.")
+else:
+    title = (f"{VIEW_LABELS[view]} scores, {quarter}: {in_high} of {placed} risk{'s' if placed != 1 else ''} "
+             f"in the {high_words}")
+    st.plotly_chart(heatmap_figure(cells, matrix, title), width="stretch", config={"displaylogo": False},
+                    key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.")
+    busiest = cells.sort_values(["risks", "score"], ascending=False).iloc[0]
+    band_words = "; ".join(f"{r.band} {r.low} to {r.high}" for r in ranges.itertuples())
+    st.caption(
+        f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {quarter}: impact across "
+        f"({level_label(matrix.impact_labels, 1)} to {level_label(matrix.impact_labels, matrix.size)}), "
+        f"likelihood up ({level_label(matrix.likelihood_labels, 1)} to "
+        f"{level_label(matrix.likelihood_labels, matrix.size)}). Each cell shows its score and band, and the "
+        f"number and references of the risks in it; occupied cells have a dark border. Bands: {band_words}. "
+        f"The fullest cell is impact {level_label(matrix.impact_labels, busiest['impact'])} × likelihood "
+        f"{level_label(matrix.likelihood_labels, busiest['likelihood'])} (score {busiest['score']}) with "
+        f"{busiest['risks']} risk{'s' if busiest['risks'] != 1 else ''}."
+        + (f" {unplaced} risk{'s have' if unplaced != 1 else ' has'} no {view} score and "
+           f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""))
+    with st.expander("Show the heat map's numbers as a table"):
+        occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
+        table_with_download(pd.DataFrame({
+            "Impact": [level_label(matrix.impact_labels, i) for i in occupied["impact"]],
+            "Likelihood": [level_label(matrix.likelihood_labels, lk) for lk in occupied["likelihood"]],
+            "Score": occupied["score"], "Band": occupied["band"], "Risks": occupied["risks"],
+            "References": occupied["refs"],
+        }), f"risk-heatmap-{quarter}-{view}-{matrix_id}.csv", "the heat map's numbers", "dl_risk_heatmap")
+
+# -- the register -----------------------------------------------------------------------------
+st.header("The register", anchor=False)
+st.caption(f"Residual score (after controls) and band on the {matrix.name} matrix, highest first, with "
+           "the movement since each risk's previous review, and the gross (before controls) and target scores.")
+table = pd.DataFrame({
+    "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
+    "Movement": register["movement_words"], "Gross score": register["gross_score"],
+    "Target score": register["target_score"],
+    "Reduction expected": [_yes_no(v) for v in register["reduction_expected"]],
+    "Previous score": register["previous_score"],
+    "Impact × likelihood": [_cell(i, lk) for i, lk in zip(register["impact"], register["likelihood"], strict=True)],
+    "Owner": register["owner"], "Service": register["service"],
+})
+tints = band_colours(ranges["band"].tolist())
+st.dataframe(
+    table.style.map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=["Band"]),
+    hide_index=True, width="stretch", height="content",
+    column_config={
+        "Ref": st.column_config.TextColumn(width=70, pinned=True),
+        "Risk": st.column_config.TextColumn(width=400),
+        "Score": st.column_config.NumberColumn(width=55, help="Residual score (after controls)"),
+        "Band": st.column_config.TextColumn(width=95, help="Band of the residual score"),
+        "Movement": st.column_config.TextColumn(width=135, help="Residual score against the previous review"),
+        "Previous score": st.column_config.NumberColumn("Previous", width=70,
+                                                        help="Residual score at the previous review"),
+        "Gross score": st.column_config.NumberColumn("Gross", width=55, help="Gross score (before controls)"),
+        "Target score": st.column_config.NumberColumn("Target", width=55, help="Target score"),
+        "Reduction expected": st.column_config.TextColumn(width=135, help="Does the owner expect the score "
+                                                                        "to come down?"),
+    })
+st.download_button("Download the register (CSV)", table.to_csv(index=False).encode("utf-8"),
+                   file_name=f"risk-register-{quarter}-{matrix_id}.csv", mime="text/csv", key="dl_risk_register")
+
+# -- high-scoring risks -----------------------------------------------------------------------
+st.header("High-scoring risks", anchor=False)
+if high_rows.empty:
+    st.info(f"No risk's residual score is in the {high_words} in {quarter}.")
+else:
+    st.caption(f"{len(high_rows)} of {n} risks have a residual score in the {high_words}: their reasons, "
+               "controls and outlook as the owner recorded them.")
+for row in high_rows.itertuples():
+    label = f"{_plain(row.risk_ref)} · residual score {row.score} ({_plain(row.band)}) · {row.movement_words}"
+    with st.expander(label, expanded=True):
+        st.text(row.title)
+        left, middle, right = st.columns(3)
+        with left:
+            st.markdown("**Owner**")
+            st.text(f"{row.owner} ({row.service})")
+        with middle:
+            st.markdown("**Scores: gross → residual → target**")
+            st.text(f"{_score(row.gross_score, row.gross_band)} → {_score(row.score, row.band)} → "
+                    f"{_score(row.target_score, row.target_band)}")
+        with right:
+            st.markdown("**Reduction expected**")
+            points = "" if pd.isna(row.reduction_points) else (
+                f" (controls take {row.reduction_points} points off the gross score, "
+                f"{row.reduction_pct:.0f}%)")
+            st.text(_yes_no(row.reduction_expected) + points)
+        reasons, controls, outlook = st.columns(3)
+        for column, heading, text in ((reasons, "Reasons for the score", row.reasons),
+                                      (controls, "Controls in place", row.controls),
+                                      (outlook, "Outlook", row.outlook)):
+            with column:
+                st.markdown(f"**{heading}**")
+                st.text(text if isinstance(text, str) and text.strip() else "Not recorded")
+
+# -- one risk over time -----------------------------------------------------------------------
+st.header("A risk over time", anchor=False)
+titles = dict(zip(register["risk_ref"], register["title"], strict=True))
+refs = sorted(titles)
+ref = st.selectbox("Risk", refs, index=refs.index(register["risk_ref"].iloc[0]), key="risk_ref",
+                   bind="query-params", format_func=lambda r: f"{r}: {titles[r]}")
+points = risk_data.trajectory(matrix_id, ref, quarter)
+last, first = points.iloc[-1], points.iloc[0]
+title = f"{ref}: residual score {_score(last['residual_score'], last['residual_band'])} in {quarter}"
+if len(points) == 1:
+    title += ", its first review"
+else:
+    change = int(last["residual_score"]) - int(first["residual_score"])
+    title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
+              if change else f", the same as in {first['quarter']}")
+title += f"; target {_score(last['target_score'])}"
+st.plotly_chart(trajectory_figure(points, matrix, title), width="stretch", config={"displaylogo": False},
+                key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.")
+st.caption(f"Line chart of {ref}'s gross (before controls), residual (after controls) and target scores at each "
+           f"quarterly review from {first['quarter']} to {quarter} on the {matrix.name} matrix. The bands are shaded "
+           "and named at the right: " + "; ".join(f"{r.band} {r.low} to {r.high}" for r in ranges.itertuples())
+           + ".")
+with st.expander("Show the risk's scores as a table"):
+    table_with_download(pd.DataFrame({
+        "Quarter": points["quarter"],
+        "Gross (impact × likelihood)": [_cell(i, lk) for i, lk in
+                                        zip(points["gross_impact"], points["gross_likelihood"], strict=True)],
+        "Gross score": points["gross_score"], "Gross band": points["gross_band"],
+        "Residual (impact × likelihood)": [_cell(i, lk) for i, lk in
+                                           zip(points["residual_impact"], points["residual_likelihood"],
+                                               strict=True)],
+        "Residual score": points["residual_score"], "Residual band": points["residual_band"],
+        "Target (impact × likelihood)": [_cell(i, lk) for i, lk in
+                                         zip(points["target_impact"], points["target_likelihood"], strict=True)],
+        "Target score": points["target_score"], "Target band": points["target_band"].fillna(""),
+    }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory")

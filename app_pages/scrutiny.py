@@ -1,0 +1,277 @@
+"""Scrutiny trends: the quarterly report card for scrutiny committee members, Cabinet and the
+Corporate Parenting Board. A small set of council-wide measures in plain English, each with a
+headline sentence, what it shows, a long quarterly trend against the target and the latest
+published comparators, and its numbers. No case references or names of staff, ever; figures
+based on fewer than 10 are withheld."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qa_core import scrutiny
+from ui import data, scrutiny_data
+from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
+from ui.components import BADGE, style_rag, table_with_download
+
+SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
+DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up",
+                   "down": "Down"}
+
+
+def option_label(quarter: str) -> str:
+    return f"{scrutiny.quarter_label(quarter)} ({quarter})"
+
+
+def shown(value: float, suppressed: bool, unit: str, missing: str = "no figures") -> str:
+    if suppressed:
+        return scrutiny.SUPPRESSED_TEXT
+    return missing if pd.isna(value) else scrutiny.format_value(value, unit)
+
+
+def with_count(row: pd.Series, prefix: str = "", missing: str = "no figures") -> str:
+    """'20.6% (193 of 937)'; 'fewer than 10' when withheld; ``missing`` when there are none."""
+    value, suppressed = row[f"{prefix}value"], row[f"{prefix}suppressed"]
+    if suppressed or pd.isna(value):
+        return shown(value, suppressed, row["unit"], missing)
+    return (f"{scrutiny.format_value(value, row['unit'])} "
+            f"({row[f'{prefix}numerator']:,.0f} of {row[f'{prefix}denominator']:,.0f})")
+
+
+def rag_words(row: pd.Series) -> str:
+    if row["rag"] is not None and not pd.isna(row["rag"]):
+        return str(row["rag"])
+    if pd.isna(row["target"]):
+        return "No target"
+    return "Not rated"
+
+
+def comparator(value: float, unit: str) -> str:
+    return scrutiny.NOT_PUBLISHED if pd.isna(value) else scrutiny.format_value(value, unit)
+
+
+def neighbours(value: float, count: object, unit: str) -> str:
+    """The neighbours' median, saying how many of the 10 had a figure when not all did."""
+    if pd.isna(value):
+        return scrutiny.NOT_PUBLISHED
+    text = scrutiny.format_value(value, unit)
+    return text if pd.isna(count) or int(count) >= 10 else f"{text} ({int(count)} of 10 published)"
+
+
+def summary_table(report: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure, in words. When every comparator is from the same published year
+    the year goes in the column headings; otherwise it has its own column."""
+    years = report["comparator_year"].dropna().unique()
+    same_year = len(years) == 1
+    suffix = f", {scrutiny.published_year_label(years[0])}" if same_year else ""
+    table = pd.DataFrame({
+        "Measure": report["name"],
+        "This quarter": [with_count(r) for _, r in report.iterrows()],
+        "Previous quarter": [with_count(r, "previous_", "–") for _, r in report.iterrows()],
+        "A year before": [with_count(r, "last_year_", "–") for _, r in report.iterrows()],
+        "Target": [("None set" if pd.isna(t) else scrutiny.format_value(t, u))
+                   for t, u in zip(report["target"], report["unit"], strict=True)],
+        "RAG": [rag_words(r) for _, r in report.iterrows()],
+        "Since last quarter": [DIRECTION_WORDS.get(d, "–") if isinstance(d, str) else "–"
+                               for d in report["direction"]],
+        f"Neighbours{suffix}": [neighbours(v, n, u) for v, n, u in
+                                zip(report["sn_median"], report["sn_count"], report["unit"], strict=True)],
+        f"England{suffix}": [comparator(v, u) for v, u in zip(report["england"], report["unit"], strict=True)],
+    })
+    if not same_year:
+        table["Published year"] = [scrutiny.published_year_label(y) for y in report["comparator_year"]]
+    return table
+
+
+def trend_title(row: pd.Series, series: pd.DataFrame) -> str:
+    """The chart's active title: this quarter's value and count, judged against a year before
+    (or, without one, against the first quarter shown)."""
+    short = scrutiny.quarter_short_label(row["quarter"])
+    if row["suppressed"]:
+        return f"{short}: based on {scrutiny.SUPPRESSED_TEXT}, so the figure is withheld"
+    if pd.isna(row["value"]):
+        return f"No figures for {short}"
+    unit = row["unit"]
+    now = (f"{scrutiny.format_value(row['value'], unit)} in {short} "
+           f"({row['numerator']:,.0f} of {row['denominator']:,.0f})")
+    if not pd.isna(row["last_year_value"]):
+        words = scrutiny.compare_words(row["value"], row["last_year_value"], row["polarity"])
+        return f"{now}: {words} a year earlier ({scrutiny.format_value(row['last_year_value'], unit)})"
+    earlier = series[series["value"].notna() & (series["quarter"] < row["quarter"])]
+    if earlier.empty:
+        return now
+    first = earlier.iloc[0]
+    words = scrutiny.compare_words(row["value"], first["value"], row["polarity"])
+    return (f"{now}: {words} in {scrutiny.quarter_short_label(first['quarter'])} "
+            f"({scrutiny.format_value(first['value'], unit)})")
+
+
+def reference_lines(row: pd.Series) -> list[tuple[str, float, str, str]]:
+    """(legend label, value, colour, dash) for the target and the published comparators."""
+    unit, year = row["unit"], scrutiny.published_year_label(row["comparator_year"])
+    lines = []
+    if not pd.isna(row["target"]):
+        lines.append((f"Target: {scrutiny.format_value(row['target'], unit)}", row["target"], PINK, "dash"))
+    if not pd.isna(row["sn_median"]):
+        lines.append((f"Statistical neighbours (median), {year}: {scrutiny.format_value(row['sn_median'], unit)}",
+                      row["sn_median"], TURQUOISE, "dot"))
+    if not pd.isna(row["england"]):
+        lines.append((f"England, {year}: {scrutiny.format_value(row['england'], unit)}", row["england"],
+                      ORANGE, "dashdot"))
+    return lines
+
+
+def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str, council: str) -> go.Figure:
+    """Quarterly values on a time axis (each point at its quarter's middle month, ticks at each
+    year), with the target and the published comparators as labelled reference lines.
+
+    Built from one dict (a single validation pass): ``update_layout`` calls cost ~60 ms a chart.
+    """
+    quarters = series["quarter"].tolist()
+    x = [scrutiny.quarter_start(q).replace(day=15, month=scrutiny.quarter_start(q).month + 1).isoformat()
+         for q in quarters]  # the middle month of each quarter
+    start = scrutiny.quarter_start(quarters[0]).isoformat()
+    end = scrutiny.quarter_start(scrutiny.shift_quarter(quarters[-1], 1)).isoformat()
+    values = [None if pd.isna(v) else round(float(v), 2) for v in series["value"]]
+    traces = [dict(
+        type="scatter", x=x, y=values, mode="lines+markers", name=f"{council}, each quarter",
+        line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
+        customdata=[scrutiny.quarter_short_label(q) for q in quarters],
+        hovertemplate="%{customdata}: %{y:.1f}<extra></extra>")]
+    traces += [dict(type="scatter", x=[start, end], y=[value, value], mode="lines", name=label,
+                    line=dict(color=colour, width=2, dash=dash), hoverinfo="skip")
+               for label, value, colour, dash in reference_lines(row)]
+    layout = dict(
+        title=dict(text=title, font=dict(size=16, color="#0b0c0c")), showlegend=True,
+        height=420, margin=dict(l=60, r=20, t=50, b=40),
+        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
+        plot_bgcolor="white", font=dict(size=13, color="#0b0c0c"),
+        xaxis=dict(type="date", range=[start, end], linecolor=GREY, showgrid=True, gridcolor="#e5e5e5",
+                   **(dict(tickvals=x, ticktext=[scrutiny.quarter_short_label(q) for q in quarters])
+                      if len(x) <= SHORT_SERIES else
+                      dict(dtick="M12", tick0="2000-01-01", tickformat="%Y", ticklabelmode="period"))),
+        yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", rangemode="tozero", linecolor=GREY),
+    )
+    return go.Figure(dict(data=traces, layout=layout))
+
+
+def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
+    unit = row["unit"]
+    first, last = (scrutiny.quarter_short_label(series["quarter"].iloc[q]) for q in (0, -1))
+    parts = [f"Chart: {row['name'].lower()}, each quarter from {first} to {last} "
+             f"({len(series)} quarter{'s' if len(series) != 1 else ''})."]
+    known = series[series["value"].notna()]
+    if not known.empty:
+        low = known.loc[known["value"].idxmin()]
+        high = known.loc[known["value"].idxmax()]
+        parts.append(f"Lowest {scrutiny.format_value(low['value'], unit)} in {scrutiny.quarter_label(low['quarter'])}; "
+                     f"highest {scrutiny.format_value(high['value'], unit)} in "
+                     f"{scrutiny.quarter_label(high['quarter'])}.")
+    withheld = series.loc[series["suppressed"], "quarter"]
+    if len(withheld):
+        parts.append(f"Withheld ({scrutiny.SUPPRESSED_TEXT}): "
+                     + ", ".join(scrutiny.quarter_label(q) for q in withheld) + ".")
+    lines = reference_lines(row)
+    if lines:
+        parts.append("Reference lines: " + "; ".join(label for label, *_ in lines) + ".")
+    parts.append({"up": "Higher is better.", "down": "Lower is better."}.get(row["polarity"], ""))
+    return " ".join(p for p in parts if p)
+
+
+def numbers_table(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
+    basis = "Counted at the end of the quarter" if row["basis"] == "quarter_end" else "Total for the quarter"
+    return pd.DataFrame({
+        "Quarter": series["quarter_label"],
+        "Quarter code": series["quarter"],
+        "Value (%)" if row["unit"] == "%" else "Value": series["value"].round(1),
+        "Numerator": series["numerator"],
+        "Denominator": series["denominator"],
+        "Note": [f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" if s else basis for s in series["suppressed"]],
+    })
+
+
+def published_sentence(row: pd.Series, region: str | None) -> str:
+    unit = row["unit"]
+    if pd.isna(row["comparator_year"]):
+        return "There is no published national figure for this measure."
+    sn = neighbours(row["sn_median"], row["sn_count"], unit)
+    return (f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
+            f"statistical neighbours (median) {sn}; {region or 'region'} {comparator(row['region'], unit)}; "
+            f"England {comparator(row['england'], unit)}.")
+
+
+# -- the page ------------------------------------------------------------------------------
+council = data.settings().get("council_name", "Council")
+st.title("Scrutiny trends", anchor=False)
+options = scrutiny_data.quarters()
+if not options:
+    st.info("There is no complete quarter in the store yet: a quarter is shown once all three of its "
+            "months have figures.")
+    st.stop()
+if "quarter" in st.session_state and st.session_state["quarter"] not in options:
+    del st.session_state["quarter"]  # e.g. a quarter from an older store: fall back to the newest
+quarter = st.selectbox("Quarter", options, key="quarter", bind="query-params", format_func=option_label,
+                       help="Calendar quarters with figures for all three months, newest first.")
+label = scrutiny.quarter_label(quarter)
+report, trend = scrutiny_data.card(quarter)
+names = scrutiny_data.benchmark_names()
+
+st.subheader(f"{council}: children's social care report card, {label}", anchor=False)
+st.caption("Council-wide figures for the quarter chosen above: the sidebar's Service and Month filters do "
+           "not apply on this page. Nothing here identifies a child, a family or a member of staff; a "
+           f"figure based on {scrutiny.SUPPRESSED_TEXT} children or cases is withheld.")
+if report.empty:
+    st.info("None of the report card's measures has figures in this store.")
+    st.stop()
+
+rag_counts = report["rag"].value_counts()
+cols = st.columns(4)
+for col, status in zip(cols, ["Red", "Amber", "Green"], strict=False):
+    with col:
+        st.badge(f"{status}: {int(rag_counts.get(status, 0))}", color=BADGE[status])
+with cols[3]:
+    st.badge(f"Not rated: {int(report['rag'].isna().sum())}", color="gray")
+
+st.header("Summary", anchor=False)
+st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
+           "close to it, or off target but improving; Red: off target). 'Neighbours' is the middle value of "
+           f"the 10 councils most like {names.get('la') or 'ours'} in DfE's statistical neighbour model. "
+           "Neighbours and England: DfE's latest published year (to 31 March) up to the one this quarter falls "
+           "in.")
+summary = summary_table(report)
+st.table(style_rag(summary, ["RAG"]).hide(axis="index"))  # a static table: wraps, fits and prints
+st.download_button("Download the summary (CSV)", summary.to_csv(index=False).encode("utf-8"),
+                   file_name=f"scrutiny-{quarter}.csv", mime="text/csv", key="dl_scrutiny_summary")
+
+for _, row in report.iterrows():
+    code = row["code"]
+    measure = scrutiny.measure_for(code)
+    series = trend[trend["code"] == code].reset_index(drop=True)
+    st.divider()
+    st.header(row["name"], anchor=False)
+    words, chart = st.columns([2, 3], gap="large")
+    with words:
+        st.markdown(f"**{row['headline']}**")
+        rag = rag_words(row)
+        target = scrutiny.format_value(row["target"], row["unit"])
+        st.badge(rag, color=BADGE.get(rag, "gray"))
+        since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
+        st.write((f"Target: {target}." if not pd.isna(row["target"]) else "No target is set for this measure.")
+                 + (f" Since the previous quarter: {since.lower()}." if since else ""))
+        st.markdown("**What this shows**")
+        st.write(row["what_this_shows"])
+        st.caption(published_sentence(row, names.get("region")))
+    with chart:
+        if series.empty:
+            st.info(f"No quarterly figures for this measure up to {label}.")
+            continue
+        title = trend_title(row, series)
+        y_title = f"% of {measure.counted}" if measure and row["unit"] == "%" else row["unit"]
+        st.plotly_chart(trend_figure(series, row, title, y_title, council), width="stretch",
+                        config={"displaylogo": False}, key=f"scrutiny_chart_{code}",
+                        alt=f"Line chart of {row['name'].lower()} each quarter: {title}.")
+        st.caption(text_alternative(row, series))
+    with st.expander(f"Show the numbers for {row['name'].lower()} as a table"):
+        table_with_download(numbers_table(series, row), f"scrutiny-{code}-to-{quarter}.csv",
+                            "these numbers", f"dl_scrutiny_{code}")

@@ -1,0 +1,433 @@
+"""Team profiles: a Head of Service looks at their teams side by side before the clinic, and
+prints one profile per team for the office notice board. No worker, auditor or case is named.
+
+Two views (a control bound to the URL; a link naming a team opens on its profile):
+* Teams side by side: the month's table (RAG counts, audits done against expectation,
+  inadequate audits with intervals, overdue actions), then small multiples: one chart per
+  measure, one panel per team on the same scale, 24 months.
+* Team profile: one team's measures with RAG and a 12-month trend, audits done against
+  expectation, grade mix with Wilson intervals, overdue audit actions, and a printable A4 page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qa_core.audits import INADEQUATE_TARGET_PCT
+from qa_core.team_profile import format_target, profile_html, rag_words
+from ui import filters, team_data
+from ui.charts import DARK_BLUE, ORANGE, PINK
+from ui.components import fmt_count, fmt_number, rag_badge, style_rag, table_with_download
+
+RAGS = ("Red", "Amber", "Green")
+GAP = 3  # empty months between two teams' panels
+UNIT_TITLES = {"%": "%", "count": "Count", "days": "Days", "number": "Number", "rate_per_10k": "Rate per 10,000"}
+PANEL_FILL = "#f3f2f1"
+_EMPTY_POINTS = pd.DataFrame({"code": [], "team_id": [], "x": [], "value": [], "numerator": [], "denominator": [],
+                              "hover": []})
+
+# Printing the page itself: drop the app's chrome, the widgets and the downloads (static CSS only).
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], [data-testid="stExpander"], [data-testid="stSelectbox"],
+  [data-testid="stDecoration"] { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], .stApp { overflow: visible !important;
+    position: static !important; height: auto !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"] { break-inside: avoid; }
+}
+</style>"""
+
+
+def _pct_text(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "–"
+
+
+def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
+    """One row per team: RAG counts of its measures and its audit figures (with counts beside
+    every percentage)."""
+    teams = report.drop_duplicates("team_id").set_index("team_id")
+    by_team = report.groupby("team_id", sort=False)
+    rag = pd.DataFrame({s: report["rag"].eq(s).groupby(report["team_id"], sort=False).sum() for s in RAGS})
+    rag = rag.reindex(teams.index, fill_value=0)
+    measured = by_team["code"].count().reindex(teams.index)
+    done, expected = teams["audits_done"].astype(int), teams["audits_expected"].astype(int)
+    inadequate, total = teams["inadequate"].astype(int), teams["audits_total"].astype(int)
+    done_text = [f"{d} of {e} ({_pct_text(d, e)})" if e else f"{d} (none expected)"
+                 for d, e in zip(done, expected, strict=True)]
+    inadequate_text = [f"{k} of {n} ({p:.1f}%; 95% interval {lo:.0f}% to {hi:.0f}%)" if n else "No audits"
+                       for k, n, p, lo, hi in zip(inadequate, total, teams["pct_inadequate"], teams["ci_low"],
+                                                  teams["ci_high"], strict=True)]
+    return pd.DataFrame({
+        "Team": teams["team"],
+        "Red": rag["Red"], "Amber": rag["Amber"], "Green": rag["Green"],
+        "No rating": measured - rag.sum(axis=1),
+        "Audits done (of expected)": done_text,
+        "Inadequate audits": inadequate_text,
+        "Overdue actions": teams["overdue_actions"].astype(int),
+    }).reset_index(drop=True)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _title_sentence(unit: str, target: float | None, month_rows: pd.DataFrame,
+                    service_row: pd.Series | None, label: str) -> str:
+    """The active title: how the teams stand this month, with the service figure and its count."""
+    n = len(month_rows)
+    ratings = [r for r in month_rows["rag"] if isinstance(r, str)]
+    if ratings:
+        parts = [f"{ratings.count(s)} {s}" for s in RAGS]
+        head = f"{n} teams in {label}: {', '.join(parts)} against a target of {format_target(target, unit)}"
+    else:
+        values = month_rows["value"].dropna()
+        head = (f"{n} teams in {label} ranged from {fmt_number(values.min(), unit)} to "
+                f"{fmt_number(values.max(), unit)}" if len(values) else f"No team values in {label}")
+        if target is not None:
+            head += f" (target {format_target(target, unit)})"
+    if service_row is not None:
+        count = fmt_count(service_row["numerator"], service_row["denominator"]) if unit == "%" else ""
+        head += f"; the service {fmt_number(service_row['value'], unit)}" + (f" ({count})" if count else "")
+    return head
+
+
+def _panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
+    """Every measure's team-months placed on the small multiples' shared x axis (team k's month i
+    at k * (months + GAP) + i), with the hover label; computed once for all the charts."""
+    n_months = len(months)
+    order = pd.Series(np.arange(len(teams)), index=teams["team_id"].to_numpy())
+    periods = pd.DatetimeIndex(pd.to_datetime(series["period"]))
+    first = months[0]
+    slot = (periods.year - first.year) * 12 + (periods.month - first.month)  # month number in the window
+    k = series["team_id"].map(order).to_numpy(dtype="float64")
+    keep = ~np.isnan(k) & (slot >= 0) & (slot < n_months)
+    frame = series.loc[keep, ["code", "team_id", "value", "numerator", "denominator"]]
+    frame = frame.assign(x=k[keep] * (n_months + GAP) + slot[keep],
+                         hover=series["team"].to_numpy()[keep] + ", " + periods[keep].strftime("%b %Y"))
+    return frame.sort_values(["code", "x"], kind="stable")
+
+
+def _panels_figure(points: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Timestamp], unit: str,
+                   target: float | None, title: str, status: dict[str, str]) -> go.Figure:
+    """Small multiples on one x axis: each team's months occupy their own panel (same y scale),
+    so a measure needs four traces, not several per team. ``teams``: team_id, team and
+    ``label`` (the name as the panel shows it); ``status``: team_id → the lines under it
+    (this month's value, RAG and count)."""
+    n_months = len(months)
+    # Lines: one trace; a gap (NaN) before each team's first month breaks the line between panels.
+    team_ids = points["team_id"].to_numpy()
+    starts = np.r_[False, team_ids[1:] != team_ids[:-1]]
+    at = np.arange(len(points)) + np.cumsum(starts)  # each point's position once the gaps are inserted
+    size = len(points) + int(starts.sum())
+    xs, ys, hover = np.full(size, np.nan), np.full(size, np.nan), np.full(size, "", dtype=object)
+    counts = np.full((size, 2), np.nan)
+    xs[at] = points["x"].to_numpy(dtype="float64")
+    ys[at] = points["value"].to_numpy(dtype="float64")
+    hover[at] = points["hover"].to_numpy()
+    counts[at] = points[["numerator", "denominator"]].to_numpy(dtype="float64")
+    value_hover = ("%{y:.1f}% (%{customdata[0]:,.0f} of %{customdata[1]:,.0f})" if unit == "%"
+                   else "%{y:,.1f}")
+    last = points["x"].to_numpy() % (n_months + GAP) == n_months - 1
+    finite = ys[~np.isnan(ys)]
+    bounds = [*finite, *([target] if target is not None else [])]
+    low, high = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
+    pad = (high - low) * 0.08 or 1.0
+    y_range = [low - pad, high + pad]
+    left = np.arange(len(teams)) * (n_months + GAP) - 0.5
+    right = left + n_months
+    gap = np.full(len(teams), np.nan)
+    panel_x = np.column_stack([left, right, right, left, left, gap]).ravel()
+    panel_y = np.tile([y_range[0], y_range[0], y_range[1], y_range[1], y_range[0], np.nan], len(teams))
+    annotations = [dict(x=(lo + hi) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                        font=dict(size=12, color="#0b0c0c"),
+                        text=f"<b>{label}</b><br>{status.get(team_id, 'no value')}")
+                   for lo, hi, team_id, label in zip(left, right, teams["team_id"], teams["label"], strict=True)]
+    data = [
+        dict(type="scatter", x=panel_x, y=panel_y, mode="lines", fill="toself", fillcolor=PANEL_FILL,
+             line=dict(width=0), hoverinfo="skip", showlegend=False, name="Panel"),
+        dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=DARK_BLUE, width=2), name="Team value",
+             text=hover, customdata=counts, hovertemplate="%{text}: " + value_hover + "<extra></extra>",
+             showlegend=False),
+        dict(type="scatter", x=points["x"].to_numpy(dtype="float64")[last],
+             y=points["value"].to_numpy(dtype="float64")[last], mode="markers", hoverinfo="skip",
+             marker=dict(color=DARK_BLUE, size=7), showlegend=False, name="This month"),
+    ]
+    if target is not None:
+        data.append(dict(type="scatter", x=np.column_stack([left, right, gap]).ravel(),
+                         y=np.tile([target, target, np.nan], len(teams)), mode="lines",
+                         line=dict(color=PINK, width=2, dash="dash"),
+                         name=f"Target {format_target(target, unit)}", hoverinfo="skip"))
+    # Month labels on the first panel only (every panel covers the same months).
+    tickvals = sorted({0, n_months - 1})
+    # Room for the title (at least three lines, so charts side by side line up) and the panel
+    # labels (team, value and RAG, and the count for a percentage) above the panels.
+    title_lines = max(title.count("<br>") + 1, 3)
+    top = 20 * title_lines + 15 + 17 * 3
+    layout = dict(
+        title=dict(text=title, font=dict(size=15, color="#0b0c0c"), x=0, xanchor="left", xref="paper",
+                   y=1 - 10 / (top + 230), yref="container", yanchor="top"),
+        height=top + 230, margin=dict(l=60, r=10, t=top, b=60), annotations=annotations,
+        plot_bgcolor="white", font=dict(size=12, color="#0b0c0c"), hovermode="closest",
+        legend=dict(orientation="h", yanchor="top", y=-0.2, x=1, xanchor="right"),
+        xaxis=dict(tickvals=tickvals, ticktext=[months[i].strftime("%b %Y") for i in tickvals], tickangle=0,
+                   showgrid=False, zeroline=False, tickfont=dict(size=10),
+                   range=[-0.8, len(teams) * (n_months + GAP) - GAP - 0.2]),
+        yaxis=dict(title=dict(text=UNIT_TITLES.get(unit, unit)), gridcolor="#dcdcdc", zeroline=False,
+                   range=y_range),
+    )
+    # The figure is built here from known-good parts (the page tests validate one), so plotly's
+    # per-property validation is skipped: it cost more than everything else on the page.
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _grade_figure(grades: pd.DataFrame, title: str) -> go.Figure:
+    """Each grade's share of the team's audits as a bar, its Wilson 95% interval as a line; the
+    counts are in the axis labels so they never collide with the interval."""
+    shown = grades.fillna({"pct": 0, "ci_low": 0, "ci_high": 0})
+    total = int(shown["audits"].sum())
+    labels = [f"{g}: {a} of {total} ({p:.0f}%)" for g, a, p in
+              zip(shown["label"], shown["audits"], shown["pct"], strict=True)]
+    pct = shown["pct"].to_numpy(dtype="float64")
+    bar = dict(type="bar", y=labels, x=pct, orientation="h", marker=dict(color=DARK_BLUE), name="Share of audits",
+               error_x=dict(type="data", symmetric=False, array=shown["ci_high"].to_numpy(dtype="float64") - pct,
+                            arrayminus=pct - shown["ci_low"].to_numpy(dtype="float64"), color=ORANGE, thickness=2,
+                            width=6),
+               customdata=shown[["ci_low", "ci_high"]].to_numpy(dtype="float64"),
+               hovertemplate="%{y}<br>95% interval %{customdata[0]:.0f}% to %{customdata[1]:.0f}%<extra></extra>")
+    layout = dict(title=dict(text=title, font=dict(size=15, color="#0b0c0c"), x=0, xanchor="left"),
+                  height=300, margin=dict(l=10, r=20, t=80, b=50), plot_bgcolor="white",
+                  font=dict(size=13, color="#0b0c0c"), showlegend=False,
+                  yaxis=dict(autorange="reversed"),
+                  xaxis=dict(title=dict(text="% of the team's audits (bar) and its 95% interval (line)"),
+                             range=[0, 100], gridcolor="#dcdcdc", ticksuffix="%"))
+    return go.Figure({"data": [bar], "layout": layout}, _validate=False)
+
+
+# -- the two views --------------------------------------------------------------------------
+def _teams_view(service_id: str, service: str, month: dt.date, label: str, report: pd.DataFrame,
+                series: pd.DataFrame, teams: pd.DataFrame) -> None:
+    """The service's teams side by side: the month's table, then one small chart per measure."""
+    measured = report[report["code"].notna()]
+    st.header("Teams side by side", anchor=False)
+    side = _side_by_side(report)
+    st.write(
+        f"{len(side)} teams. Measures: {int(side['Red'].sum())} Red, {int(side['Amber'].sum())} Amber, "
+        f"{int(side['Green'].sum())} Green. Audits by the team managers: "
+        f"{int(report.drop_duplicates('team_id')['audits_done'].sum())} done of "
+        f"{int(report.drop_duplicates('team_id')['audits_expected'].sum())} expected. "
+        f"Audit actions overdue at the end of the month: {int(side['Overdue actions'].sum())}.")
+    st.caption("Red, Amber, Green: how many of the team's measures have each rating this month (no rating: no target, "
+               "or no value this month). Inadequate audits: "
+               "audits of the team's cases by final grade (moderated where moderated), with a 95% interval; with "
+               f"a handful of audits the interval is wide, so teams are not ranked. Target: no more than "
+               f"{INADEQUATE_TARGET_PCT:.0f}% Inadequate.")
+    table_with_download(side, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
+    st.download_button("Download the full team report (CSV: every team and measure)",
+                       report.to_csv(index=False).encode("utf-8"),
+                       file_name=f"team-report-{service_id}-{month:%Y-%m}.csv", mime="text/csv",
+                       key="dl_team_report")
+
+    st.header(f"Measures by team: {team_data.SMALL_MULTIPLE_MONTHS} months to {label}", anchor=False)
+    if measured.empty or series.empty:
+        st.info(f"No measures have team values for {service} in {label}.")
+    else:
+        st.caption("One chart per measure; each grey panel is one team, all on the same scale, with the target as "
+                   "a dashed line. Above each panel: the team's value this month and its RAG rating.")
+        months = list(pd.date_range(end=pd.Timestamp(month), periods=team_data.SMALL_MULTIPLE_MONTHS, freq="MS"))
+        first_data = pd.to_datetime(series["period"]).min()
+        months = [m for m in months if m >= first_data]
+        service_rows = team_data.service_values(service_id, month).set_index("code")
+        points = dict(tuple(_panel_points(series, teams, months).groupby("code", sort=False)))
+        teams = teams.assign(label=[_wrap(html.escape(name), 18) for name in teams["team"]])
+        wide = len(teams) > 5
+        wrap = 110 if wide else 60
+        per_row = 1 if wide else 2
+        for i, (code, rows) in enumerate(measured.groupby("code", sort=False)):
+            if i % per_row == 0:  # a new row of columns each time, so the reading order is row by row
+                grid = st.columns(per_row)
+            first = rows.iloc[0]
+            unit = first["unit"]
+            target = None if pd.isna(first["target"]) else float(first["target"])
+            service_row = service_rows.loc[code] if code in service_rows.index else None
+            sentence = _title_sentence(unit, target, rows, service_row, label)
+            title = f"<b>{_wrap(html.escape(first['name']), wrap)}</b><br>{_wrap(html.escape(sentence), wrap)}"
+            counts = ([fmt_count(n, d) for n, d in zip(rows["numerator"], rows["denominator"], strict=True)]
+                      if unit == "%" else [""] * len(rows))
+            words = [r if isinstance(r, str) else "no RAG" for r in rows["rag"]]
+            status = {t: f"{fmt_number(v, unit)} · {w}" + (f"<br>{c}" if c else "")
+                      for t, v, w, c in zip(rows["team_id"], rows["value"], words, counts, strict=True)}
+            latest = "; ".join(f"{t} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
+                               for t, v, w, c in zip(rows["team"], rows["value"], words, counts, strict=True))
+            with grid[i % per_row]:
+                st.plotly_chart(_panels_figure(points.get(code, _EMPTY_POINTS), teams, months, unit, target, title,
+                                               status),
+                                width="stretch", config={"displaylogo": False}, key=f"teams_sm_{code}")
+                st.caption(f"Chart: {first['name']} for each of {service}'s teams, "
+                           f"{months[0]:%B %Y} to {label}, one panel per team on the same scale"
+                           f"{', with the target' if target is not None else ''}. {sentence}. In {label}: {latest}.")
+        with st.expander("Show the numbers behind these charts as a table (team, month and measure)"):
+            measure_names = dict(zip(measured["code"], measured["name"], strict=False))
+            shown = series[series["code"].isin(measure_names)]
+            numbers = pd.DataFrame({
+                "Measure": shown["code"].map(measure_names), "Team": shown["team"],
+                "Month": pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
+                "Numerator": shown["numerator"], "Denominator": shown["denominator"],
+                "Value": shown["value"].round(2)})
+            table_with_download(numbers, f"teams-{service_id}-{months[0]:%Y-%m}-to-{month:%Y-%m}.csv",
+                                "the numbers behind the charts", "dl_teams_small_multiples")
+
+
+def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFrame) -> None:
+    """One team's monthly profile, with its printable A4 page."""
+    st.header("Team profile", anchor=False)
+    names = dict(zip(teams["team_id"], teams["team"], strict=True))
+    pick, _ = st.columns([1, 2])
+    team_id = pick.selectbox("Team", list(names), key="team", bind="query-params", format_func=lambda t: names[t])
+    profile = team_data.team_profile_for(team_id, service_id, month)
+    audits = profile.audits
+    st.subheader(f"{profile.team}: {label}", anchor=False)
+    st.download_button("Download printable profile (A4 page, HTML)", profile_html(profile).encode("utf-8"),
+                       file_name=f"team-profile-{team_id}-{month:%Y-%m}.html", mime="text/html",
+                       key="dl_team_profile", icon=":material/print:", type="primary")
+    st.caption("Open the downloaded page in a browser and print it for the notice board. It names no worker, "
+               "auditor or case.")
+
+    measures = profile.measures
+    cards = st.columns(4, border=True)
+    with cards[0]:
+        st.write("**Measures**")
+        rag_counts = measures["rag"].value_counts()
+        for status in RAGS:
+            rag_badge(status, int(rag_counts.get(status, 0)))
+        st.caption(f"of {len(measures)} measures")
+    with cards[1]:
+        done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
+        st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
+                  help="Audits by the team's managers that count towards their monthly expectation (4 each).")
+        st.caption(f"{_pct_text(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
+                   if expected else "No audits expected this month")
+    with cards[2]:
+        total = int(audits["audits_total"])
+        st.metric("Inadequate audits", f"{int(audits['inadequate'])} of {total}" if total else "No audits",
+                  help="Audits of the team's cases this month, by final grade.")
+        st.caption(f"{audits['pct_inadequate']:.1f}%; 95% interval {audits['ci_low']:.1f}% to "
+                   f"{audits['ci_high']:.1f}%: {audits['assessment']}" if total else "No audits this month")
+    with cards[3]:
+        st.metric("Overdue actions", int(audits["overdue_actions"]),
+                  help="Audit actions due before the last day of the month and not completed by then.")
+        st.caption(f"at {(pd.Timestamp(month) + pd.offsets.MonthEnd(0)):%d %B %Y}")
+
+    st.subheader("Measures", anchor=False)
+    if measures.empty:
+        st.info(f"No measures have values for {profile.team} in {label}.")
+    else:
+        trend_label = f"{profile.trend_months[0]:%b %Y} to {profile.trend_months[-1]:%b %Y}"
+        table = pd.DataFrame({
+            "Measure": measures["name"],
+            "Value": [fmt_number(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
+            "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
+                      zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)],
+            "Target": [format_target(t, u) for t, u in
+                       zip(measures["target"], measures["unit"], strict=True)],
+            "RAG": [rag_words(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],
+                                                           strict=True)],
+            "Direction": measures["direction"].fillna("–"),
+            # Months without a value are left out of the line (the table below shows them as blanks).
+            "Last 12 months": [[v for v in (trend if isinstance(trend, list) else []) if v is not None]
+                               for trend in measures["trend"]],
+        })
+        st.dataframe(style_rag(table, ["RAG"]), hide_index=True, width="stretch", key="team_measures",
+                     column_config={"Last 12 months": st.column_config.LineChartColumn(
+                         f"Last 12 months ({trend_label})", help="The team's value each month, oldest first.")})
+        st.caption(f"RAG uses each measure's own rule against its target; direction compares {label} with the "
+                   "month before. The trend line is the team's value each month; its numbers are below.")
+        wide_numbers = profile.trend_table.assign(
+            Month=pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m")).pivot(
+            index="code", columns="Month", values="value").round(2)
+        csv = table.drop(columns="Last 12 months").assign(code=measures["code"]).merge(
+            wide_numbers, left_on="code", right_index=True, how="left").drop(columns="code")
+        with st.expander("Show the 12 months' numbers as a table"):
+            numbers = pd.DataFrame({
+                "Measure": profile.trend_table["name"],
+                "Month": pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m"),
+                "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
+                "Value": profile.trend_table["value"].round(2)})
+            st.dataframe(numbers, hide_index=True, width="stretch")
+        st.download_button("Download the measures with 12 months of values (CSV)", csv.to_csv(index=False).encode(),
+                           file_name=f"team-measures-{team_id}-{month:%Y-%m}.csv", mime="text/csv",
+                           key="dl_team_measures")
+
+    st.subheader("Case-file audits", anchor=False)
+    audit_col, action_col = st.columns([3, 2])
+    with audit_col:
+        if expected:
+            st.write(f"The team's managers did {done} of the {expected} audits expected of them in {label} "
+                     f"({_pct_text(done, expected)}); shortfall {int(audits['audits_shortfall'])}.")
+        else:
+            st.write(f"No audits were expected of the team's managers in {label}.")
+        if not total:
+            st.info(f"No audits of {profile.team} cases were completed in {label}.")
+        else:
+            title = (f"{int(audits['inadequate'])} of {total} audits of {profile.team} cases were Inadequate in "
+                     f"{label} ({audits['pct_inadequate']:.1f}%, 95% interval {audits['ci_low']:.1f}% to "
+                     f"{audits['ci_high']:.1f}%)")
+            st.plotly_chart(_grade_figure(profile.grades, _wrap(html.escape(title), 70)), width="stretch",
+                            config={"displaylogo": False}, key="teams_grades")
+            st.caption(f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with its "
+                       f"95% interval. {title}; target no more than {INADEQUATE_TARGET_PCT:.0f}%: "
+                       f"{audits['assessment']}.")
+            grade_table = pd.DataFrame({
+                "Final grade": profile.grades["label"], "Audits": profile.grades["audits"],
+                "%": profile.grades["pct"].round(1),
+                "95% interval": [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in
+                                 zip(profile.grades["ci_low"], profile.grades["ci_high"], strict=True)]})
+            with st.expander("Show the grade mix as a table"):
+                table_with_download(grade_table, f"team-grades-{team_id}-{month:%Y-%m}.csv", "the grade mix",
+                                    "dl_team_grades")
+    with action_col:
+        overdue_total = int(audits["overdue_actions"])
+        month_end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+        st.write(f"**{overdue_total}** audit action{'s' if overdue_total != 1 else ''} on this team's audits "
+                 f"{'were' if overdue_total != 1 else 'was'} overdue at {month_end:%d %B %Y}.")
+        overdue = profile.overdue.rename(columns={"band": "How long overdue", "actions": "Actions"})
+        table_with_download(overdue, f"team-overdue-{team_id}-{month:%Y-%m}.csv", "the overdue actions",
+                            "dl_team_overdue")
+        st.caption("Overdue: due before the last day of the month and not completed by then.")
+
+
+# -- the page ------------------------------------------------------------------------------
+VIEWS = ("Teams side by side", "Team profile")
+
+month = filters.selected_month()
+service_id = filters.selected_service()
+label = filters.month_label(month)
+
+st.title("Team profiles", anchor=False)
+if service_id is None:
+    st.info("Team profiles compare the teams of one service. Choose a service in the sidebar.")
+    st.stop()
+st.html(PRINT_CSS)
+
+service = filters.service_name(service_id)
+st.subheader(f"{service}: {label}", anchor=False)
+report, series = team_data.team_view(service_id, month)
+if report.empty:
+    st.info(f"{service} has no teams recorded.")
+    st.stop()
+teams = report.drop_duplicates("team_id")[["team_id", "team"]].reset_index(drop=True)
+# A link that names a team opens on its profile; otherwise the teams side by side.
+view = st.segmented_control("Show", VIEWS, default=VIEWS[1] if st.query_params.get("team") else VIEWS[0],
+                            required=True, key="view", bind="query-params")
+if view == VIEWS[1]:
+    _profile_view(service_id, month, label, teams)
+else:
+    _teams_view(service_id, service, month, label, report, series, teams)

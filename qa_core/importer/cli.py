@@ -1,0 +1,109 @@
+"""``python -m qa_core import|export|templates``: the command-line side of the importer.
+
+``import`` prints progress lines on standard error, then the report on standard output; a
+refused file prints every problem (row, column, sentence) on standard error and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from qa_core.errors import QAError
+from qa_core.importer.export import FORMATS, export_frame, export_kind
+from qa_core.importer.kinds import KINDS
+from qa_core.importer.load import import_file
+from qa_core.importer.result import ImportRejected
+from qa_core.store import Store, default_db_path
+
+__all__ = ["add_subcommands", "cmd_import", "cmd_export", "cmd_templates"]
+
+
+def _db(args: argparse.Namespace) -> Path:
+    db = Path(args.db) if args.db else default_db_path()
+    if not db.exists():
+        raise QAError(f"There is no store at {db}. Create one with `python -m qa_core demo` (the demo council) "
+                      "or `python -m qa_core migrate --db PATH` (an empty store), or pass --db.")
+    return db
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    db = _db(args)
+    started = time.perf_counter()
+    state = {"stage": ""}
+
+    def stage(words: str) -> None:
+        state["stage"] = words
+
+    def progress(done: int, total: int) -> None:
+        words = "done" if done >= total else state["stage"]
+        print(f"import {args.kind}: [{100 * done // max(total, 1):3d}%] {time.perf_counter() - started:6.1f} s  "
+              f"{words}", file=sys.stderr, flush=True)
+
+    with Store(db, read_only=args.dry_run) as store:
+        try:
+            result = import_file(store, args.kind, args.file, user=args.user, dry_run=args.dry_run,
+                                 progress=progress, stage=stage)
+        except ImportRejected as exc:
+            print(exc.result.report(), file=sys.stderr)
+            return 1
+    print(result.report())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    db = _db(args)
+    with Store(db, read_only=True) as store:
+        if args.out:
+            data = export_kind(store, args.kind, args.format)
+            Path(args.out).write_bytes(data)
+            rows = len(export_frame(store, args.kind))
+            print(f"Wrote {rows:,} rows of {args.kind} to {args.out}.", file=sys.stderr)
+            return 0
+        data = export_kind(store, args.kind, args.format)
+    if args.format == "csv":
+        sys.stdout.write(data.decode("utf-8-sig"))
+        sys.stdout.flush()
+    elif sys.stdout.isatty():
+        raise QAError("An XLSX workbook is not text: write it to a file with --out FILE.")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from qa_core.importer.templates import TEMPLATE_DIR, write_templates
+
+    written = write_templates(args.out or TEMPLATE_DIR)
+    print(f"Wrote {len(written)} files to {written[0].parent}.", file=sys.stderr)
+    return 0
+
+
+def add_subcommands(sub: Any) -> None:
+    """Register ``import``, ``export`` and ``templates`` on the CLI's subparsers."""
+    kinds = list(KINDS)
+    imp = sub.add_parser("import", help="load a CSV or XLSX file into the store: all of it or nothing",
+                         description="Load a CSV or XLSX file. Every problem is reported (row, column, what is "
+                                     "wrong) and nothing is written unless the whole file is good.")
+    imp.add_argument("kind", choices=kinds)
+    imp.add_argument("file", help="the CSV or XLSX file")
+    imp.add_argument("--db", help="store file (default: $QA_DB or data/qa.duckdb)")
+    imp.add_argument("--dry-run", action="store_true", help="check the file and say what would change; write nothing")
+    imp.add_argument("--user", help="who is importing, for the import log (default: the login name)")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="write what the store holds for a kind, in the format import reads")
+    exp.add_argument("kind", choices=kinds)
+    exp.add_argument("--db", help="store file (default: $QA_DB or data/qa.duckdb)")
+    exp.add_argument("--format", choices=FORMATS, default="csv")
+    exp.add_argument("--out", help="file to write (default: CSV to standard output)")
+    exp.set_defaults(func=cmd_export)
+
+    tpl = sub.add_parser("templates", help="rewrite the import templates and their README in data/templates")
+    tpl.add_argument("--out", help="folder to write them to (default: data/templates)")
+    tpl.set_defaults(func=cmd_templates)

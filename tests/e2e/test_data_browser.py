@@ -1,0 +1,71 @@
+"""The Data page in a real browser: upload an audits file with errors and see every problem listed
+with its row and column; then a valid file, confirm it, and see the result and the log.
+
+This test imports into the store, so it runs its own server over its own copy of the demo store
+(the shared ``app_url`` server is left as the other browser tests expect it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+from qa_core.importer.templates import TEMPLATE_DIR
+from tests.e2e.conftest import streamlit_server, whole_page_screenshot
+
+pytestmark = pytest.mark.e2e
+
+BAD = (b"audit_id,audit_date,tier,team,service,auditor,overall_grade,Chronology\n"
+       b"AUD-X-1,31/02/2026,Tier 1,Nowhere Team,Assessment,Jo Bloggs,5,Good\n"
+       b"AUD-X-2,03/11/2026,Tier 1,Assessment North,Assessment,Jo Bloggs,Good,7\n")
+
+
+@pytest.fixture(scope="module")
+def data_app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("e2e-data") / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    with streamlit_server(db) as url:
+        yield url
+
+
+def _upload(page, name: str, body: bytes) -> None:
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": body}])
+
+
+def test_upload_with_errors_then_a_valid_file(page, data_app_url, screenshots):
+    page.goto(data_app_url + "/data?kind=" + quote("Case-file audits"))
+    expect(page.get_by_role("heading", name="1. What are you loading?")).to_be_visible()
+    expect(page.get_by_text("A case-file audits file (CSV or Excel .xlsx)")).to_be_visible()
+    expect(page.get_by_role("button", name="Template (CSV)")).to_be_visible()
+    expect(page.get_by_text("No file yet.")).to_be_visible()
+
+    _upload(page, "audits-with-errors.csv", BAD)
+    expect(page.get_by_text("This file has 4 problems in 2 of its 2 rows. Nothing has been written.")
+           ).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").filter(has_text="Problem")
+    for text in ["audit_date", "overall_grade", "Chronology", "There is no team 'Nowhere Team'",
+                 "is not a date that exists"]:
+        expect(problems.get_by_text(text).first).to_be_attached()
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    page.get_by_text("Read the problems in full").click()
+    expect(page.get_by_text("Row 2, column 'team': There is no team 'Nowhere Team'.")).to_be_visible()
+    whole_page_screenshot(page, screenshots / "data-errors.png")
+
+    _upload(page, "audits.csv", (TEMPLATE_DIR / "audits.csv").read_bytes())
+    expect(page.get_by_text("The file is ready to import.")).to_be_visible()
+    page.get_by_role("textbox", name="Your name (for the import log)").fill("Sam Performance")
+    page.get_by_role("textbox", name="Your name (for the import log)").press("Enter")
+    expect(page.get_by_text("The file's rows as they will be stored")).to_be_visible()
+    whole_page_screenshot(page, screenshots / "data-ready.png")
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_text("Import 1 is complete. 1 row read: 1 added, 0 replaced")).to_be_visible()
+    expect(page.get_by_text("November 2026 audits for Assessment North added (1 audit)").first).to_be_visible()
+    log = page.get_by_test_id("stDataFrame").filter(has_text="Who")
+    expect(log.get_by_text("Sam Performance").first).to_be_attached()
+    whole_page_screenshot(page, screenshots / "data-imported.png")

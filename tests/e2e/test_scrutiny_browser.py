@@ -1,0 +1,60 @@
+"""The scrutiny report card in a real browser: open it from a link for a quarter, change the
+quarter with the selector (the URL follows), and see the headline, trend charts and summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+SLOW = 30_000  # ms: the first render opens the store and draws 8 charts on a shared 2-core machine
+
+
+def heading(page, quarter_label: str):
+    return page.get_by_role("heading", name=re.compile(f"report card, {quarter_label}"))
+
+
+def whole_page_screenshot(page, path) -> None:
+    """Streamlit scrolls inside its main section, so a full-page screenshot alone shows one
+    screen: grow the viewport to the content's height first, then put it back."""
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight, ...Array.from(document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]'))"
+        ".map(e => e.scrollHeight))")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12_000)})
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(8, timeout=SLOW)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
+def test_scrutiny_latest_quarter_then_choose_another(page, app_url, screenshots):
+    page.goto(app_url + "/scrutiny")
+    expect(heading(page, "July to September 2026")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(r"In July to September 2026, [\d.]+% of assessments \(\d+ of \d+\)"))
+           ).to_be_visible()
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(8, timeout=SLOW)
+    expect(charts.first.get_by_text(re.compile(r"% in Jul–Sep 2026")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Summary")).to_be_visible()
+    expect(page.get_by_text("Service and Month filters do not apply", exact=False)).to_be_visible()
+    whole_page_screenshot(page, screenshots / "scrutiny-2026-Q3.png")
+
+    # The main interaction: another quarter. The URL carries the choice (a view is a link).
+    quarter = page.get_by_role("combobox", name="Quarter")
+    quarter.click()
+    quarter.fill("2025-Q3")
+    page.get_by_role("option", name="July to September 2025 (2025-Q3)").click()
+    expect(heading(page, "July to September 2025")).to_be_visible(timeout=SLOW)
+    expect(page).to_have_url(re.compile(r"quarter=July(\+|%20)to(\+|%20)September(\+|%20)2025"))
+    expect(charts.first.get_by_text(re.compile(r"% in Jul–Sep 2025")).first).to_be_visible()
+
+
+def test_scrutiny_opens_from_a_link_for_the_earliest_quarter(page, app_url, screenshots):
+    page.goto(app_url + "/scrutiny?quarter=January+to+March+2024+(2024-Q1)")
+    expect(heading(page, "January to March 2024")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(r"In January to March 2024, [\d.]+% of referrals"))).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(8, timeout=SLOW)
+    whole_page_screenshot(page, screenshots / "scrutiny-2024-Q1.png")

@@ -1,0 +1,37 @@
+"""Every page under every sidebar filter value: no exception, and a title, on the demo store.
+
+The pages' own tests check their content; this sweep checks the issue's "no exception on any
+filter combination" for the shared filters: every service (and All services) in the latest
+month, and the earliest month (before the plan, the register and most trends begin).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_core import queries
+from qa_core.store import Store
+
+PAGES = ["app_pages/home.py", "app_pages/clinic.py", "app_pages/rag.py", "app_pages/audits.py",
+         "app_pages/risks.py", "app_pages/teams.py", "app_pages/scrutiny.py", "app_pages/benchmarks.py",
+         "app_pages/data.py"]
+
+
+@pytest.fixture(scope="module")
+def filter_values(demo_db):
+    with Store(demo_db, read_only=True) as store:
+        months = queries.months(store)
+        services = queries.services(store)["service_id"].tolist()
+    return months[0].strftime("%Y-%m"), months[-1].strftime("%Y-%m"), services
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_for_every_service_and_the_earliest_month(app, page, filter_values):
+    earliest, latest, services = filter_values
+    views = [(latest, s) for s in ["all", *services]] + [(earliest, "all"), (earliest, services[0])]
+    for month, service in views:
+        app.session_state["month"] = month
+        app.session_state["service"] = service
+        app.switch_page(page).run()
+        assert not app.exception, f"{page} month={month} service={service}: {app.exception[0].message}"
+        assert app.title, f"{page} month={month} service={service} shows no title"

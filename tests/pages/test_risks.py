@@ -1,0 +1,238 @@
+"""The risk-scores page on the demo council: its numbers checked against plain SQL on the
+store (impact x likelihood for the product matrix, 5 x (impact - 1) + likelihood for the
+positional one), each control, and the empty states."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+from qa_core.store import Store
+
+PRODUCT_SQL = "{p}_impact * {p}_likelihood"
+POSITIONAL_SQL = "5 * ({p}_impact - 1) + {p}_likelihood"
+
+
+def _open(app, month=None, service=None):
+    if month:
+        app.session_state["month"] = month
+    if service:
+        app.session_state["service"] = service
+    app.switch_page("app_pages/risks.py").run()
+    assert not app.exception
+    return app
+
+
+def _scores(demo_db, quarter, formula=PRODUCT_SQL, stage="residual", service=None) -> dict[str, int]:
+    """Each risk's score in ``quarter`` worked out in SQL, independently of the page's code."""
+    with Store(demo_db, read_only=True) as store:
+        frame = store.query(
+            f"SELECT r.risk_ref, {formula.format(p='r.' + stage)} AS score FROM risk_review r "
+            "JOIN risk k USING (risk_ref) WHERE r.quarter = ? AND (? IS NULL OR k.service_id = ?)",
+            [quarter, service, service])
+    return {r.risk_ref: int(r.score) for r in frame.dropna().itertuples()}
+
+
+def _chart_titles(app) -> list[str]:
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
+
+
+def _register(app) -> pd.DataFrame:
+    return next(d.value for d in app.dataframe if "Movement" in d.value.columns)
+
+
+def _heatmap_table(app) -> pd.DataFrame:
+    return next(d.value for d in app.dataframe if "References" in d.value.columns)
+
+
+def test_default_view_is_the_latest_review_residual_on_the_registers_matrix(app, demo_db):
+    _open(app)
+    assert app.selectbox(key="risk_quarter").value == "2026-Q3"
+    assert app.segmented_control(key="risk_view").value == "residual"
+    assert app.selectbox(key="risk_matrix").value == "product_5x5"
+    assert "(the register's matrix)" in app.selectbox(key="risk_matrix").format_func("product_5x5")
+    scores = _scores(demo_db, "2026-Q3")
+    high = sorted(ref for ref, s in scores.items() if s >= 15)  # product bands: High is 15 or more
+    assert _chart_titles(app)[0] == (f"Residual scores, 2026-Q3: {len(high)} of {len(scores)} risks in the "
+                                     "High band (15 or more)")
+    register = _register(app)
+    assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
+    assert register["Score"].tolist() == sorted(register["Score"], reverse=True)
+    assert set(register.loc[register["Band"] == "High", "Ref"]) == set(high)
+    row = register.set_index("Ref").loc["CSR001"]  # scored like Rochdale's CSCR003: 5 x 4 = 20
+    assert (row["Score"], row["Band"], row["Impact × likelihood"], row["Gross score"]) == (20, "High", "5 × 4", 25)
+    assert app.metric[0].value == f"{len(high)} of {len(scores)}"
+
+
+def test_heatmap_table_counts_every_risk_with_its_references(app, demo_db):
+    _open(app)
+    table = _heatmap_table(app)
+    scores = _scores(demo_db, "2026-Q3")
+    assert table["Risks"].sum() == len(scores)
+    refs = [ref for cell in table["References"] for ref in cell.split(", ")]
+    assert sorted(refs) == sorted(scores)
+    for cell in table.itertuples():  # every risk in a cell has that cell's score
+        assert {scores[ref] for ref in cell.References.split(", ")} == {cell.Score}
+    assert "Catastrophic (5)" in set(table["Impact"]) and "Likely (4)" in set(table["Likelihood"])
+
+
+def test_high_scoring_risks_are_expanded_with_reasons_controls_outlook(app, demo_db):
+    _open(app)
+    with Store(demo_db, read_only=True) as store:
+        high = store.query(
+            "SELECT risk_ref, reasons, controls, outlook FROM risk_review WHERE quarter = '2026-Q3' "
+            "AND residual_impact * residual_likelihood >= 15 ORDER BY risk_ref")
+    boxes = [e for e in app.expander if "residual score" in e.label]
+    assert sorted(e.label.split(" ·")[0].replace("\\", "") for e in boxes) == high["risk_ref"].tolist()
+    assert all(e.proto.expanded for e in boxes)
+    for box in boxes:
+        ref = box.label.split(" ·")[0].replace("\\", "")
+        texts = [t.value for t in box.text]
+        expected = high.set_index("risk_ref").loc[ref]
+        assert {expected["reasons"], expected["controls"], expected["outlook"]} <= set(texts)
+        assert any(t.startswith(("Yes", "No")) for t in texts)  # whether a reduction is expected
+
+
+def test_an_earlier_quarter(app, demo_db):
+    _open(app)
+    app.selectbox(key="risk_quarter").set_value("2025-Q1").run()
+    assert not app.exception
+    register = _register(app)
+    assert dict(zip(register["Ref"], register["Score"], strict=True)) == _scores(demo_db, "2025-Q1")
+    previous = _scores(demo_db, "2024-Q4")
+    assert dict(zip(register["Ref"], register["Previous score"], strict=True)) == previous
+    for row in register.itertuples():
+        now, then = row.Score, previous[row.Ref]
+        words = (f"Up from {then} to {now}" if now > then else
+                 f"Down from {then} to {now}" if now < then else f"Unchanged at {now}")
+        assert row.Movement == words
+    assert _chart_titles(app)[0].startswith("Residual scores, 2025-Q1:")
+
+
+def test_the_first_review_has_every_risk_new(app):
+    _open(app)
+    app.selectbox(key="risk_quarter").set_value("2024-Q4").run()
+    assert not app.exception
+    assert set(_register(app)["Movement"]) == {"New: first reviewed this quarter"}
+
+
+def test_the_quarter_follows_the_sidebar_month(app, demo_db):
+    _open(app, month="2026-06")
+    quarter = app.selectbox(key="risk_quarter")
+    assert quarter.value == "2026-Q2"
+    assert "2026-Q3" not in quarter.options  # not yet reviewed in June 2026
+    app.selectbox(key="risk_quarter").set_value("2025-Q2").run()
+    app.session_state["month"] = "2026-10"
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="risk_quarter").value == "2026-Q3"
+    assert dict(zip(_register(app)["Ref"], _register(app)["Score"], strict=True)) == _scores(demo_db, "2026-Q3")
+
+
+def test_gross_and_target_views(app, demo_db):
+    _open(app)
+    app.segmented_control(key="risk_view").set_value("gross").run()
+    assert not app.exception
+    gross = _scores(demo_db, "2026-Q3", stage="gross")
+    high = sum(s >= 15 for s in gross.values())
+    assert _chart_titles(app)[0] == f"Gross scores, 2026-Q3: {high} of {len(gross)} risks in the High band (15 or more)"
+    table = _heatmap_table(app)
+    for cell in table.itertuples():
+        assert {gross[ref] for ref in cell.References.split(", ")} == {cell.Score}
+    # The register still shows residual scores; its gross column is the same gross.
+    register = _register(app)
+    assert dict(zip(register["Ref"], register["Gross score"], strict=True)) == gross
+
+    app.segmented_control(key="risk_view").set_value("target").run()
+    assert not app.exception
+    target = _scores(demo_db, "2026-Q3", stage="target")
+    high = sum(s >= 15 for s in target.values())
+    assert _chart_titles(app)[0] == (f"Target scores, 2026-Q3: {high} of {len(target)} risks in the High band "
+                                     "(15 or more)")
+    assert _heatmap_table(app)["Risks"].sum() == len(target)
+
+
+def test_the_positional_matrix(app, demo_db):
+    _open(app)
+    app.selectbox(key="risk_matrix").set_value("positional_5x5").run()
+    assert not app.exception
+    scores = _scores(demo_db, "2026-Q3", POSITIONAL_SQL)
+    register = _register(app)
+    assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
+    # High 16-20 and Very high 21-25 both count as high-scoring on this matrix.
+    high = sum(s >= 16 for s in scores.values())
+    assert _chart_titles(app)[0] == (f"Residual scores, 2026-Q3: {high} of {len(scores)} risks in the "
+                                     "High or Very high bands (16 or more)")
+    bands = dict(zip(register["Ref"], register["Band"], strict=True))
+    for ref, score in scores.items():
+        expected = "Low" if score <= 10 else "Medium" if score <= 15 else "High" if score <= 20 else "Very high"
+        assert bands[ref] == expected
+    boxes = [e for e in app.expander if "residual score" in e.label]
+    assert len(boxes) == high
+    # Major x possible scores 19 and major x probable 20 (York's net and gross), not 16 and 20.
+    cells = _heatmap_table(app).set_index(["Impact", "Likelihood"])
+    assert cells.loc[("Major (4)", "Possible (4)"), "Score"] == 19
+    assert cells.loc[("Major (4)", "Probable (5)"), "Score"] == 20
+    assert any("rank" in c.value for c in app.caption)
+
+
+def test_choosing_a_risk_shows_its_trajectory(app, demo_db):
+    _open(app)
+    assert app.selectbox(key="risk_ref").value == _register(app)["Ref"].iloc[0]  # the highest first
+    app.selectbox(key="risk_ref").set_value("CSR006").run()
+    assert not app.exception
+    with Store(demo_db, read_only=True) as store:
+        history = store.query(
+            "SELECT quarter, residual_impact * residual_likelihood AS r, gross_impact * gross_likelihood AS g, "
+            "target_impact * target_likelihood AS t FROM risk_review WHERE risk_ref = 'CSR006' ORDER BY quarter")
+    table = next(d.value for d in app.dataframe if "Residual score" in d.value.columns)
+    assert table["Quarter"].tolist() == history["quarter"].tolist()
+    assert table["Residual score"].tolist() == history["r"].tolist()
+    assert table["Gross score"].tolist() == history["g"].tolist()
+    assert table["Target score"].tolist() == history["t"].tolist()
+    title = _chart_titles(app)[1]
+    first, last = history.iloc[0], history.iloc[-1]
+    assert title.startswith(f"CSR006: residual score {last['r']} (")
+    assert f"from {first['r']} in {first['quarter']}" in title or f"the same as in {first['quarter']}" in title
+    # An earlier quarter cuts the trajectory there.
+    app.selectbox(key="risk_quarter").set_value("2025-Q2").run()
+    table = next(d.value for d in app.dataframe if "Residual score" in d.value.columns)
+    assert table["Quarter"].tolist() == ["2024-Q4", "2025-Q1", "2025-Q2"]
+
+
+def test_one_service_and_the_council_wide_risks(app, demo_db):
+    _open(app, service="front_door")
+    scores = _scores(demo_db, "2026-Q3", service="front_door")
+    register = _register(app)
+    assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
+    assert set(register["Service"]) == {"Front Door and MASH"}
+    assert _heatmap_table(app)["Risks"].sum() == len(scores)
+    with Store(demo_db, read_only=True) as store:
+        corporate = store.query("SELECT risk_ref FROM risk WHERE service_id IS NULL")["risk_ref"]
+    note = next(m.value for m in app.markdown if "council-wide" in m.value)
+    assert f"The {len(corporate)} council-wide risks" in note and "only under All services" in note
+    assert all(ref in note for ref in corporate)
+
+
+def test_a_service_with_no_risks_has_an_empty_state(app):
+    with Store(os.environ["QA_DB"]) as store:
+        store.execute("INSERT INTO service (service_id, name, sort_order) VALUES ('early_help', 'Early Help', 9)")
+    _open(app, service="early_help")
+    assert "No Early Help risks were reviewed in 2026-Q3" in app.info[0].value
+    assert not app.get("plotly_chart")
+
+
+def test_a_month_before_any_review_has_an_empty_state(app):
+    _open(app, month="2024-03")
+    assert "No risk register review at or before 2024-Q1" in app.info[0].value
+    assert "The first review is 2024-Q4" in app.info[0].value
+    assert not app.dataframe
+
+
+def test_downloads_are_offered(app):
+    _open(app)
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download the register (CSV)" in labels
+    assert any("heat map" in label for label in labels) and any("risk's scores" in label for label in labels)

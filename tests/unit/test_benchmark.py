@@ -1,0 +1,136 @@
+"""Benchmarks of any LA, hand-checked against the raw files in data/public."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qa_core.__main__ import main
+from qa_core.benchmark import (
+    REPORT_COLUMNS,
+    benchmark_la,
+    benchmark_report,
+    ilacs_judgements,
+    list_las,
+    neighbour_values,
+    quartile,
+    resolve_la,
+)
+from qa_core.errors import QAError
+from qa_core.store import Store
+
+
+def _one(store: Store, la: str, measure: str, year: int) -> dict:
+    frame = benchmark_report(store, la, measure, year)
+    assert len(frame) == 1
+    return frame.iloc[0].to_dict()
+
+
+def test_stockport_rereferrals_2024_by_hand(store: Store) -> None:
+    # lait_csc_indicators_long: ReReferral 2024, Stockport (356) = 20.9.
+    # sn_model_2025_wide row 356: neighbours 334 Solihull 25.7, 358 Trafford 20.4, 896 Cheshire W&C 21.3,
+    # 916 Gloucestershire 21.5, 919 Hertfordshire 16.9, 938 West Sussex 17.0, 937 Warwickshire 18.4,
+    # 802 North Somerset 20.0, 803 South Gloucestershire 17.7, 873 Cambridgeshire 30.2.
+    # Sorted: 16.9 17.0 17.7 18.4 20.0 | 20.4 21.3 21.5 25.7 30.2 → median (20.0 + 20.4) / 2 = 20.2.
+    # North West (981) 21.2, England (970) 22.4. 149 LAs have a 2024 value; 76 are lower (better:
+    # polarity Low) → rank 77 of 149; quartile ceil(4 × 77 / 149) = ceil(2.07) = 3.
+    row = _one(store, "356", "ReReferral", 2024)
+    assert list(benchmark_report(store, "356", "ReReferral", 2024).columns[:10]) == REPORT_COLUMNS
+    assert row["la_value"] == 20.9
+    assert row["sn_median"] == pytest.approx(20.2)
+    assert row["sn_count"] == 10
+    assert (row["region_value"], row["england_value"]) == (21.2, 22.4)
+    assert (row["rank"], row["of"], row["quartile"]) == (77, 149, 3)
+    assert row["polarity"] == "Low" and row["missing_neighbours"] is None
+    # The same figures from the DfE C1 table (with the counts behind the percentage).
+    c1 = _one(store, "E08000007", "c1.rereferral_percent", 2024)
+    assert (c1["la_value"], c1["rank"], c1["of"], c1["quartile"]) == (20.9, 77, 149, 3)
+    assert c1["sn_median"] == pytest.approx(20.2)
+    nums = store.query("SELECT numerator, denominator FROM published_value WHERE measure = 'c1.rereferral_percent' "
+                       "AND year = 2024 AND area_code = '356'")
+    assert round(100 * nums["numerator"][0] / nums["denominator"][0], 1) == 20.9
+
+
+def test_a_suppressed_neighbour_is_left_out_of_the_median(store: Store) -> None:
+    # c1 2024, Cumberland (942) 253 / 2375 = 10.7%. Neighbours: 943 7.4, 925 22.9, 884 Herefordshire 'u',
+    # 888 16.6, 813 14.5, 384 16.7, 860 14.1, 929 20.1, 371 30.3, 370 22.4.
+    # Nine with a value: 7.4 14.1 14.5 16.6 [16.7] 20.1 22.4 22.9 30.3 → median 16.7, sn_count 9.
+    # One LA lower (943, 7.4) → rank 2 of 149 → quartile ceil(8 / 149) = 1.
+    row = _one(store, "Cumberland", "c1.rereferral_percent", 2024)
+    assert (row["la_value"], row["sn_median"], row["sn_count"]) == (10.7, 16.7, 9)
+    assert (row["rank"], row["of"], row["quartile"]) == (2, 149, 1)
+    assert row["missing_neighbours"] == "Herefordshire, County of (884)"
+    nb = neighbour_values(store, "942", "c1.rereferral_percent", 2024).set_index("neighbour_code")
+    assert nb.loc["884", "symbol"] == "u" and nb.loc["884", "missing"] and nb["value"].isna().sum() == 1
+
+
+def test_a_suppressed_la_value_keeps_its_symbol_and_has_no_rank(store: Store) -> None:
+    # d3 2023, Westminster (213): CPP_subsequent 'c', CPP_subsequent_percent 'c'.
+    row = _one(store, "Westminster", "d3.cpp_subsequent_percent", 2023)
+    assert row["la_symbol"] == "c"
+    assert pd.isna(row["la_value"]) and pd.isna(row["rank"]) and pd.isna(row["quartile"])  # never 0
+    held = store.query("SELECT value, symbol FROM published_value WHERE measure = 'd3.cpp_subsequent_percent' "
+                       "AND year = 2023 AND area_code = '213'")
+    assert held["value"].isna().all() and held["symbol"].tolist() == ["c"]
+
+
+def test_polarity_dash_gives_no_rank_or_quartile(store: Store) -> None:
+    row = _one(store, "356", "c1.referral_count", 2024)
+    assert row["polarity"] == "-"
+    assert row["la_value"] > 0 and row["sn_count"] == 10
+    assert pd.isna(row["rank"]) and pd.isna(row["quartile"])
+    assert row["of"] == 151  # still counted: the LAs with a 2024 referral count
+
+
+def test_joint_return_gives_each_la_the_joint_figure(store: Store) -> None:
+    # csww 2024: one row '314 / 318' Kingston upon Thames / Richmond upon Thames, turnover 12.5.
+    row = _one(store, "Richmond upon Thames", "csww.turnover_rate_fte", 2024)
+    assert (row["la_value"], row["la_joint_return"]) == (12.5, "314 / 318")
+    kingston = _one(store, "314", "csww.turnover_rate_fte", 2024)
+    assert kingston["rank"] == row["rank"] and kingston["of"] == row["of"]  # the joint return counts once
+
+
+def test_reorganised_la_has_no_figures_before_it_existed(store: Store) -> None:
+    # Cumberland (942) replaced Cumbria (909) from 2024: LAIT ReReferral 942 = 10.7 in 2024, none before;
+    # Cumbria 22.0 in 2023. Its neighbour Westmorland and Furness (943) is missing before 2024 too.
+    rows = benchmark_report(store, "942", "ReReferral").set_index("year")
+    assert rows.loc[2024, "la_value"] == 10.7
+    assert pd.isna(rows.loc[2023, "la_value"])
+    assert "909" in rows.loc[2023, "note"] and "Westmorland and Furness (943)" in rows.loc[2023, "missing_neighbours"]
+    cumbria = resolve_la(store, "909")
+    assert cumbria["status"] == "abolished" and cumbria["successors"] == "942;943"
+    assert _one(store, "Cumbria", "ReReferral", 2023)["la_value"] == 22.0
+    # Northamptonshire and Dorset: abolished rows of their own; Dorset by name means the current one.
+    assert resolve_la(store, "Dorset")["old_la_code"] == "838"
+    assert resolve_la(store, "928")["successors"] == "940;941"
+    assert not ilacs_judgements(store, "Cumbria").empty
+
+
+def test_la_lookup_by_code_new_code_and_name(store: Store) -> None:
+    assert resolve_la(store, "E08000007")["name"] == "Stockport"
+    assert resolve_la(store, "STOCKPORT")["old_la_code"] == "356"
+    with pytest.raises(QAError, match="Stockport \\(356\\)"):
+        resolve_la(store, "Stokport")
+    assert len(list_las(store)) == 153
+    assert benchmark_la(store)["name"] == "Stockport"
+    with pytest.raises(QAError, match="no published measure"):
+        benchmark_report(store, "356", "ReReferal")
+
+
+def test_quartile_rule() -> None:
+    assert [quartile(r, 152) for r in (1, 38, 39, 76, 77, 152)] == [1, 1, 2, 2, 3, 4]
+
+
+def test_cli_report_benchmark_json(demo_db: Path, capsys) -> None:
+    assert main(["report", "benchmark", "--la", "356", "--measure", "ReReferral", "--year", "2024",
+                 "--format", "json", "--db", str(demo_db)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 1
+    assert {k: rows[0][k] for k in REPORT_COLUMNS} == {
+        "measure": "ReReferral", "year": 2024, "la_value": 20.9, "sn_median": 20.2, "sn_count": 10,
+        "region_value": 21.2, "england_value": 22.4, "rank": 77, "of": 149, "quartile": 3}
+    assert main(["report", "benchmark", "--db", str(demo_db)]) == 1
+    assert "--la" in capsys.readouterr().err

@@ -1,0 +1,165 @@
+"""Cached wrappers over ``qa_core.benchmark`` for the Benchmarks page, keyed on plain values
+(an LA's old code, a measure code, a year), and the small display helpers the page needs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import benchmark
+from qa_core.published import SYMBOLS
+from ui.data import get_store
+
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+POLARITY_WORDS = {"High": "higher is better", "Low": "lower is better", "-": "neither (not ranked)"}
+
+
+@st.cache_data(show_spinner=False)
+def las() -> pd.DataFrame:
+    """The current LAs (153), by name."""
+    return benchmark.list_las(get_store(), current_only=True)
+
+
+@st.cache_data(show_spinner=False)
+def benchmark_la_code() -> str | None:
+    """The old code of the real LA the council is benchmarked as (setting ``benchmark_la``)."""
+    row = benchmark.benchmark_la(get_store())
+    return None if row is None else str(row["old_la_code"])
+
+
+@st.cache_data(show_spinner=False)
+def measures() -> pd.DataFrame:
+    return benchmark.measures(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def years() -> list[int]:
+    """Every year the store holds a published figure for, oldest first."""
+    frame = get_store().query("SELECT DISTINCT year FROM published_value ORDER BY year")
+    return [int(y) for y in frame["year"]]
+
+
+@st.cache_data(show_spinner="Comparing with neighbours, region and England…")
+def report(la_code: str, year: int) -> pd.DataFrame:
+    """Every measure for one LA and year (``benchmark.benchmark_report``)."""
+    return benchmark.benchmark_report(get_store(), la_code, year=year)
+
+
+@st.cache_data(show_spinner=False)
+def trend(la_code: str, measure: str) -> pd.DataFrame:
+    """One measure for one LA, year by year, with its comparators."""
+    return benchmark.la_trend(get_store(), la_code, measure)
+
+
+@st.cache_data(show_spinner=False)
+def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
+    return benchmark.neighbour_values(get_store(), la_code, measure, year)
+
+
+@st.cache_data(show_spinner=False)
+def ilacs(la_code: str) -> pd.DataFrame:
+    return benchmark.ilacs_judgements(get_store(), la_code)
+
+
+@st.cache_data(show_spinner=False)
+def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
+    """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
+    frame = get_store().query("""
+        SELECT s.rank, s.neighbour_code, l.name, s.closeness, j.inspection_date, j.inspection_type,
+               j.overall_effectiveness
+        FROM statistical_neighbour s
+        LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code
+        LEFT JOIN ilacs_judgement j ON j.la_code = s.neighbour_code OR j.new_la_code = l.new_la_code
+        WHERE s.la_code = ?
+        QUALIFY row_number() OVER (PARTITION BY s.rank ORDER BY j.inspection_date DESC NULLS LAST) = 1
+        ORDER BY s.rank""", [la_code])
+    return pd.DataFrame({
+        "Neighbour": frame["name"] + " (" + frame["neighbour_code"] + ")",
+        "Closeness": frame["closeness"],
+        "Latest inspection": pd.to_datetime(frame["inspection_date"]).dt.strftime("%d %b %Y").fillna("none recorded"),
+        "Type": frame["inspection_type"].fillna(""),
+        "Overall effectiveness": frame["overall_effectiveness"].fillna(""),
+    })
+
+
+# -- display ----------------------------------------------------------------------------------
+
+def is_percent(unit: object) -> bool:
+    return isinstance(unit, str) and unit.startswith("%")
+
+
+def fmt_value(value: object, unit: object) -> str:
+    """'20.9%' for a percentage unit, else '3,447' or '281.6'; '' when there is no value."""
+    if value is None or pd.isna(value):
+        return ""
+    value = float(value)
+    if is_percent(unit):
+        return f"{value:.1f}%"
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+
+
+def shown(value: object, symbol: object, unit: object, none: str = "no figure") -> str:
+    """A figure, or its DfE symbol (never 0), or ``none`` when nothing was published."""
+    if value is not None and not pd.isna(value):
+        return fmt_value(value, unit)
+    if isinstance(symbol, str) and symbol:
+        return symbol
+    return none
+
+
+def symbol_words(symbol: object) -> str:
+    """'u (low reliability)'; 'nothing published' when there is no symbol either."""
+    if isinstance(symbol, str) and symbol:
+        return f"{symbol} ({SYMBOLS.get(symbol, 'no figure')})"
+    return "nothing published"
+
+
+def quartile_words(quartile: object) -> str:
+    if quartile is None or pd.isna(quartile):
+        return ""
+    return f"{ORDINALS[int(quartile)]} quartile (of 4; 1st is best)"
+
+
+def rank_words(rank: object, of: object, polarity: str, has_value: bool) -> str:
+    if polarity not in ("High", "Low"):
+        return "not ranked"
+    if not has_value or rank is None or pd.isna(rank):
+        return "no figure"
+    return f"{int(rank)} of {int(of)}"
+
+
+def median_words(median: object, count: int, unit: object) -> str:
+    if median is None or pd.isna(median):
+        return "no figures (0 of 10)"
+    return f"{fmt_value(median, unit)} ({int(count)} of 10)"
+
+
+def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """The page's summary: one row a measure, figures as text, symbols kept."""
+    rep = rep.merge(meta[["measure", "topic", "source"]], on="measure", how="left")
+    rep["topic"] = rep["topic"].fillna(rep["source"])
+    rep = rep.sort_values(["topic", "measure_name"], kind="stable")
+    rows = zip(rep["la_value"], rep["la_symbol"], rep["unit"], rep["sn_median"], rep["sn_count"],
+               rep["region_value"], rep["region_symbol"], rep["england_value"], rep["england_symbol"],
+               rep["rank"], rep["of"], rep["quartile"], rep["polarity"], strict=True)
+    out = []
+    for la_v, la_s, unit, sn, n, reg_v, reg_s, eng_v, eng_s, rank, of, quart, pol in rows:
+        has_value = la_v is not None and not pd.isna(la_v)
+        out.append({
+            "Value": shown(la_v, la_s, unit),
+            "Neighbours' median": median_words(sn, n, unit),
+            "Region": shown(reg_v, reg_s, unit),
+            "England": shown(eng_v, eng_s, unit),
+            "Rank": rank_words(rank, of, pol, has_value),
+            "Quartile": quartile_words(quart),
+            "Better is": POLARITY_WORDS.get(pol, pol),
+        })
+    table = pd.DataFrame(out, index=rep.index)
+    table.insert(0, "Measure", rep["measure_name"])
+    table["Neighbours with no figure"] = rep["missing_neighbours"].fillna("")
+    table["Topic"] = rep["topic"]
+    table["Unit"] = rep["unit"].fillna("")
+    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n) if isinstance(x, str))
+                     for j, n in zip(rep["la_joint_return"], rep["note"], strict=True)]
+    table["Code"] = rep["measure"]
+    return table.reset_index(drop=True)

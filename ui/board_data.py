@@ -1,0 +1,40 @@
+"""Cached queries for the RAG-at-a-glance page (improvement board), keyed on plain values.
+
+Each wraps one function of :mod:`qa_core.board` over the one store connection
+(``ui.data.get_store``); ``ui.data.clear_caches`` clears these too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import board
+from ui.data import get_store
+
+
+@st.cache_data(show_spinner=False)
+def rating_months() -> list[dt.date]:
+    return board.rating_months(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def rag_board(month: dt.date) -> pd.DataFrame:
+    return board.rag_report(get_store(), month)
+
+
+@st.cache_data(show_spinner=False)
+def area_priorities(area_id: str, month: dt.date) -> pd.DataFrame:
+    return board.area_priorities(get_store(), area_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def area_narrative(area_id: str, month: dt.date) -> pd.DataFrame:
+    return board.area_narrative(get_store(), area_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def area_history(area_id: str, month: dt.date) -> pd.DataFrame:
+    return board.area_history(get_store(), area_id, month)

@@ -1,0 +1,106 @@
+"""The Data page's pieces: cached templates and import log, a progress bar the importer drives,
+and the tables the page shows (columns of a kind, problems, the log).
+
+The log is read through ``st.cache_data``: ``ui.data.clear_caches()`` after an import refreshes
+it along with every other page's figures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core.importer import KINDS, ImportResult, import_history, template_files
+from ui import data
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: How many imports the log on the page lists (newest first).
+LOG_ROWS = 200
+
+
+@st.cache_data(show_spinner=False)
+def templates(kind: str) -> dict[str, bytes]:
+    """The kind's template files, ``{"audits.csv": bytes, "audits.xlsx": bytes}``."""
+    return template_files(kind)
+
+
+@st.cache_data(show_spinner=False)
+def history(limit: int = LOG_ROWS) -> pd.DataFrame:
+    """The import log, newest first (refreshed by ``ui.data.clear_caches``)."""
+    return import_history(data.get_store(), limit)
+
+
+def columns_table(kind: str) -> pd.DataFrame:
+    """The kind's documented columns: Column, Required, Meaning, Example."""
+    spec = KINDS[kind]
+    docs = [*spec.columns, *([spec.extra] if spec.extra else [])]
+    return pd.DataFrame({
+        "Column": [d.name for d in docs],
+        "Required": ["Required" if d.required else "Optional" for d in docs],
+        "Meaning": [d.meaning for d in docs],
+        "Example": [d.example for d in docs],
+    })
+
+
+def problems_table(result: ImportResult) -> pd.DataFrame:
+    """Every problem as Row, Column, Problem; the file as a whole shows as 'whole file'."""
+    frame = result.problems_frame()
+    return pd.DataFrame({
+        "Row": [("whole file" if pd.isna(r) else str(int(r))) for r in frame["row"]],
+        "Column": frame["column"].fillna("").astype(str),
+        "Problem": frame["message"].astype(str),
+    })
+
+
+def log_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The import log for display: when, who, file, kind, status, counts and a short hash."""
+    return pd.DataFrame({
+        "Import": log["import_id"].astype(int),
+        "When": pd.to_datetime(log["imported_at"]).dt.strftime("%d %b %Y %H:%M"),
+        "Who": log["user_name"].astype(str),
+        "File": log["file_name"].astype(str),
+        "Kind": [KINDS[k].title if k in KINDS else str(k) for k in log["kind"]],
+        "Status": log["status"].map({"imported": "Imported", "rejected": "Refused"}).fillna(log["status"]),
+        "Rows in file": log["rows_in_file"].astype(int),
+        "Added": log["rows_added"].astype(int),
+        "Replaced": log["rows_replaced"].astype(int),
+        "Unchanged": log["rows_unchanged"].astype(int),
+        "Removed": log["rows_removed"].astype(int),
+        "Rejected": log["rows_rejected"].astype(int),
+        "Problems": log["problems"].astype(int),
+        "File hash": log["file_sha256"].astype(str).str[:12],
+    })
+
+
+def log_download(log: pd.DataFrame) -> pd.DataFrame:
+    """The log as downloaded: the display columns with the full SHA-256 and the messages."""
+    table = log_table(log)
+    table["When"] = pd.to_datetime(log["imported_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    table["File SHA-256"] = log["file_sha256"].astype(str)
+    table["Seconds"] = log["seconds"]
+    table["Messages"] = log["messages"].fillna("").astype(str)
+    return table.drop(columns=["File hash"])
+
+
+class ProgressBar:
+    """A ``st.progress`` bar for the importer's ``progress(done, total)`` and ``stage(words)``.
+
+    The stage words name the file; the file name (the user's text) is replaced by "the file"
+    because a progress bar's text is rendered as markdown.
+    """
+
+    def __init__(self, label: str, filename: str) -> None:
+        self.filename = filename
+        self.words = label
+        self.bar = st.progress(0.0, text=label)
+
+    def stage(self, words: str) -> None:
+        if self.filename:
+            words = words.replace(self.filename, "the file")
+        self.words = words[:1].upper() + words[1:] + "…"
+
+    def progress(self, done: int, total: int) -> None:
+        self.bar.progress(min(1.0, done / total) if total else 1.0, text=self.words)
+
+    def empty(self) -> None:
+        self.bar.empty()

@@ -1,0 +1,58 @@
+"""Cached risk-register queries for the risk page, keyed on plain values (strings)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import queries, risk_views
+from qa_core.risk import RiskMatrix, matrix_from_cells
+from ui import data
+
+
+@st.cache_data(show_spinner=False)
+def quarters() -> list[str]:
+    """Quarters with any review, oldest first."""
+    return queries.quarters(data.get_store())
+
+
+@st.cache_data(show_spinner=False)
+def matrices() -> pd.DataFrame:
+    """The stored matrices: matrix_id, name, kind, impact_labels, likelihood_labels."""
+    return queries.risk_matrices(data.get_store())
+
+
+def register_matrix_id() -> str:
+    """The register's own matrix (the ``risk_matrix`` setting), or the first one stored."""
+    wanted = data.settings().get("risk_matrix") or risk_views.DEFAULT_MATRIX
+    known = matrices()["matrix_id"].tolist()
+    return wanted if wanted in known or not known else known[0]
+
+
+@st.cache_data(show_spinner=False)
+def _matrix_cells(matrix_id: str) -> tuple[dict, pd.DataFrame]:
+    head, cells = queries.risk_matrix(data.get_store(), matrix_id)
+    return head.to_dict(), cells
+
+
+def matrix(matrix_id: str) -> RiskMatrix:
+    """The matrix as a :class:`RiskMatrix` (built from cached rows: it is not picklable)."""
+    head, cells = _matrix_cells(matrix_id)
+    labels = {axis: tuple(str(head[axis]).split("|")) if isinstance(head[axis], str) and head[axis] else ()
+              for axis in ("impact_labels", "likelihood_labels")}
+    return matrix_from_cells(head["name"], head["kind"], cells, **labels)
+
+
+@st.cache_data(show_spinner=False)
+def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> pd.DataFrame:
+    return risk_views.heatmap_cells(data.get_store(), matrix_id, quarter, view, service_id)
+
+
+@st.cache_data(show_spinner=False)
+def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
+    return risk_views.register(data.get_store(), matrix_id, quarter, service_id)
+
+
+@st.cache_data(show_spinner=False)
+def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
+    return risk_views.trajectory(data.get_store(), matrix_id, risk_ref, until)

@@ -1,0 +1,30 @@
+"""Cached data for the scrutiny page, keyed on plain values (quarter strings).
+
+Kept beside ``ui/data.py`` (which other pages own) so the scrutiny page can be built without
+editing shared files; the wrappers follow the same pattern and use its one store.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qa_core import scrutiny
+from ui.data import get_store
+
+
+@st.cache_data(show_spinner=False)
+def quarters() -> list[str]:
+    """Complete calendar quarters, newest first."""
+    return list(reversed(scrutiny.complete_quarters(get_store())))
+
+
+@st.cache_data(show_spinner=False)
+def card(quarter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The quarter's report (one row per measure) and every measure's quarterly trend up to it."""
+    return scrutiny.scrutiny_card(get_store(), quarter)
+
+
+@st.cache_data(show_spinner=False)
+def benchmark_names() -> dict[str, str | None]:
+    return scrutiny.benchmark_names(get_store())
