@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.published import ATTRIBUTION, SYMBOLS
+from ui import auth, data
 from ui import benchmark_data as bd
-from ui import data
 from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
 from ui.components import table_with_download
 
@@ -31,6 +31,7 @@ def layout(title: str, height: int, **extra) -> dict:
                 margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
 
 
+auth.require_page("benchmarks")
 st.title("Benchmarks", anchor=False)
 settings = data.settings()
 council = settings.get("council_name", "The council")
@@ -105,11 +106,12 @@ with trend_col:
     if series.empty:
         st.info(f"No figures are published for {m_name}.")
     else:
-        last = series[series["la_value"].notna()]
-        if last.empty:
+        have = series[series["la_value"].notna()]
+        chosen = have[have["year"] == year]  # the year picked above, else the latest with a figure
+        if have.empty:
             title = f"{la_name} has no published figure for {m_name} in any year"
         else:
-            end = last.iloc[-1]
+            end = (chosen if not chosen.empty else have).iloc[-1]
             title = (f"{la_name}: {m_name} {bd.fmt_value(end['la_value'], unit)} in {int(end['year'])}, "
                      f"neighbours' median {bd.median_words(end['sn_median'], end['sn_count'], unit)}, "
                      f"England {bd.shown(end['england_value'], end['england_symbol'], unit)}")
@@ -134,13 +136,17 @@ with trend_col:
         with st.expander("Show the chart's numbers as a table"):
             numbers = pd.DataFrame({
                 "Year": series["year"],
-                la_name: [bd.shown(v, s, unit) for v, s in zip(series["la_value"], series["la_symbol"], strict=True)],
+                la_name: [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
+                    series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
+                    strict=True)],
                 "Neighbours' median": [bd.median_words(v, n, unit) for v, n in
                                        zip(series["sn_median"], series["sn_count"], strict=True)],
-                region: [bd.shown(v, s, unit) for v, s in
-                         zip(series["region_value"], series["region_symbol"], strict=True)],
-                "England": [bd.shown(v, s, unit) for v, s in
-                            zip(series["england_value"], series["england_symbol"], strict=True)],
+                region: [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
+                    series["region_value"], series["region_symbol"], series["region_numerator"],
+                    series["region_denominator"], strict=True)],
+                "England": [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
+                    series["england_value"], series["england_symbol"], series["england_numerator"],
+                    series["england_denominator"], strict=True)],
                 "Rank": [bd.rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
                          zip(series["rank"], series["of"], series["la_value"], strict=True)],
                 "Quartile": [bd.quartile_words(q) for q in series["quartile"]],
@@ -201,8 +207,8 @@ with bar_col:
         neighbour_table = pd.DataFrame({
             "Neighbour": nb["name"], "Code": nb["neighbour_code"], "Closeness rank": nb["rank"],
             "Closeness": nb["closeness"],
-            "Value": [bd.shown(v, s, unit, "no figure published") for v, s in
-                      zip(nb["value"], nb["symbol"], strict=True)],
+            "Value": [bd.counted(v, s, unit, n, d, "no figure published") for v, s, n, d in
+                      zip(nb["value"], nb["symbol"], nb["numerator"], nb["denominator"], strict=True)],
             "Joint return": nb["joint_return"].fillna(""),
         })
         table_with_download(neighbour_table, f"benchmarks-{la}-{measure}-{year}-neighbours.csv",

@@ -38,7 +38,8 @@ __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "neighbour_values
 REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
                   "rank", "of", "quartile"]
 EXTRA_COLUMNS = ["measure_name", "polarity", "unit", "la_symbol", "la_joint_return", "region_symbol",
-                 "england_symbol", "missing_neighbours", "note"]
+                 "england_symbol", "missing_neighbours", "note", "la_numerator", "la_denominator",
+                 "region_numerator", "region_denominator", "england_numerator", "england_denominator"]
 _NEW_CODE = re.compile(r"^[EW]\d{8}$", re.IGNORECASE)
 
 
@@ -110,16 +111,16 @@ def _neighbours(store: Store, code: str) -> pd.DataFrame:
 
 _LA_VALUES = """
 WITH v AS (
-    SELECT measure, year, area_code, value, symbol FROM published_value
+    SELECT measure, year, area_code, value, symbol, numerator, denominator FROM published_value
     WHERE area_level = 'la' AND ($m IS NULL OR measure = $m) AND ($y IS NULL OR year = $y)
 ), parts AS (
-    SELECT measure, year, area_code AS joint, value, symbol,
+    SELECT measure, year, area_code AS joint, value, symbol, numerator, denominator,
            trim(unnest(string_split(area_code, '/'))) AS code
     FROM v WHERE area_code LIKE '%/%'
 ), eff AS (          -- each LA's figure: its own, else its joint return's
-    SELECT measure, year, area_code AS code, value, symbol, NULL::VARCHAR AS joint FROM v
+    SELECT measure, year, area_code AS code, value, symbol, numerator, denominator, NULL::VARCHAR AS joint FROM v
     UNION ALL
-    SELECT p.measure, p.year, p.code, p.value, p.symbol, p.joint FROM parts p
+    SELECT p.measure, p.year, p.code, p.value, p.symbol, p.numerator, p.denominator, p.joint FROM parts p
     WHERE NOT EXISTS (SELECT 1 FROM v o WHERE o.measure = p.measure AND o.year = p.year AND o.area_code = p.code)
 ), ranked AS (       -- every LA row with a value (a joint return once), ranked by polarity
     SELECT v.measure, v.year, v.area_code,
@@ -133,9 +134,10 @@ WITH v AS (
 
 
 def _effective(store: Store, codes: list[str], measure: str | None, year: int | None) -> pd.DataFrame:
-    """Figures of the LAs ``codes`` (``code, measure, year, value, symbol, joint, rank``)."""
+    """Figures of the LAs ``codes`` (``code, measure, year, value, symbol, numerator,
+    denominator, joint, rank``)."""
     return store.query(_LA_VALUES + """
-        SELECT e.code, e.measure, e.year, e.value, e.symbol, e.joint, r.rank
+        SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
         FROM eff e LEFT JOIN ranked r
           ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)
         WHERE list_contains($codes, e.code)""", {"m": measure, "y": year, "codes": codes})
@@ -145,7 +147,9 @@ def benchmark_report(store: Store, la: str, measure: str | None = None, year: in
     """Per measure and year: the LA's value, its neighbours' median (and how many were used),
     its region, England, and its rank, ``of`` and quartile among all LAs (see the module
     docstring for the rules). Columns: ``REPORT_COLUMNS`` then ``measure_name, polarity, unit,
-    la_symbol, la_joint_return, region_symbol, england_symbol, missing_neighbours, note``.
+    la_symbol, la_joint_return, region_symbol, england_symbol, missing_neighbours, note`` and the
+    counts behind a percentage where DfE publishes them (``la_numerator, la_denominator``, and
+    the same for region and England; blank for LAIT measures, which carry no counts).
     One row per measure and year the store has any figure for (filtered by ``measure``/``year``).
     """
     row = resolve_la(store, la)
@@ -165,17 +169,19 @@ def benchmark_report(store: Store, la: str, measure: str | None = None, year: in
     out.loc[out["of"] == 0, "of"] = pd.NA
 
     mine = _effective(store, [code], measure, year)
-    out = out.merge(mine[["measure", "year", "value", "symbol", "joint", "rank"]].rename(
-        columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return"}),
+    out = out.merge(mine[["measure", "year", "value", "symbol", "numerator", "denominator", "joint", "rank"]].rename(
+        columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return", "numerator": "la_numerator",
+                 "denominator": "la_denominator"}),
         on=["measure", "year"], how="left")
 
     others = store.query(
-        "SELECT measure, year, area_level, value, symbol FROM published_value "
+        "SELECT measure, year, area_level, value, symbol, numerator, denominator FROM published_value "
         "WHERE (area_level = 'england' OR (area_level = 'region' AND area_code = $r)) "
         "AND ($m IS NULL OR measure = $m) AND ($y IS NULL OR year = $y)", {**params, "r": row["region_code"] or ""})
     for level in ("region", "england"):
-        part = others[others["area_level"] == level][["measure", "year", "value", "symbol"]]
-        out = out.merge(part.rename(columns={"value": f"{level}_value", "symbol": f"{level}_symbol"}),
+        fields = ["value", "symbol", "numerator", "denominator"]
+        part = others[others["area_level"] == level][["measure", "year", *fields]]
+        out = out.merge(part.rename(columns={c: f"{level}_{c}" for c in fields}),
                         on=["measure", "year"], how="left")
 
     neighbours = _neighbours(store, code)
@@ -220,8 +226,8 @@ def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:
 
 def neighbour_values(store: Store, la: str, measure: str, year: int) -> pd.DataFrame:
     """The LA's 10 neighbours with their figure for a measure and year: ``rank, neighbour_code,
-    name, closeness, value, symbol, joint_return, missing`` (missing: no figure, left out of
-    the median)."""
+    name, closeness, value, symbol, joint_return, missing, numerator, denominator`` (missing: no
+    figure, left out of the median; the counts where DfE publishes them)."""
     row = resolve_la(store, la)
     neighbours = _neighbours(store, row["old_la_code"])
     effective = _effective(store, neighbours["neighbour_code"].tolist(), measure, year)
@@ -232,9 +238,11 @@ def neighbour_values(store: Store, la: str, measure: str, year: int) -> pd.DataF
         value = None if first is None or pd.isna(first["value"]) else float(first["value"])
         rows.append(dict(rank=n.rank, neighbour_code=n.neighbour_code, name=n.name, closeness=n.closeness,
                          value=value, symbol=None if first is None else first["symbol"],
-                         joint_return=None if first is None else first["joint"], missing=value is None))
+                         joint_return=None if first is None else first["joint"], missing=value is None,
+                         numerator=None if first is None else first["numerator"],
+                         denominator=None if first is None else first["denominator"]))
     return pd.DataFrame(rows, columns=["rank", "neighbour_code", "name", "closeness", "value", "symbol",
-                                       "joint_return", "missing"])
+                                       "joint_return", "missing", "numerator", "denominator"])
 
 
 def la_trend(store: Store, la: str, measure: str) -> pd.DataFrame:

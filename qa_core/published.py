@@ -94,16 +94,38 @@ REORGANISATIONS = (
 
 @dataclass(frozen=True)
 class EesMeasure:
-    """One value column of a DfE EES table, and the counts behind it where published."""
+    """One measure of a DfE EES table, and the counts behind it where published.
 
-    column: str
+    ``column`` holds the published value. A measure DfE does not publish as a column is derived
+    as ``100 × sum(numerator columns) / denominator`` (``column=None``; e.g. C4's ICPCs within 15
+    working days). ``where`` keeps only the rows whose column holds that text (tables with a row
+    per category, e.g. the CLA file's three population types).
+    """
+
+    column: str | None
     measure: str
     name: str
     polarity: str
     unit: str
-    numerator: str | None = None
+    numerator: str | tuple[str, ...] | None = None
     denominator: str | None = None
+    where: tuple[str, str] | None = None
 
+    @property
+    def numerators(self) -> tuple[str, ...]:
+        if self.numerator is None:
+            return ()
+        return (self.numerator,) if isinstance(self.numerator, str) else tuple(self.numerator)
+
+    def columns(self) -> list[str]:
+        """Every column of the file this measure reads."""
+        cols = [self.column, *self.numerators, self.denominator, self.where[0] if self.where else None]
+        return [c for c in cols if c]
+
+
+_CLA_POP = "population_type"
+_CLA_IN_CARE = "Children looked after on 31 March each year"
+_CLA_STARTING = "Children starting to be looked after each year"
 
 #: The EES tables read, by file stem prefix: their measures.
 EES_TABLES: dict[str, tuple[str, tuple[EesMeasure, ...]]] = {
@@ -116,10 +138,29 @@ EES_TABLES: dict[str, tuple[str, tuple[EesMeasure, ...]]] = {
         EesMeasure("not_in_need_percent", "c1.not_in_need_percent", "Referrals assessed as not in need", "-", "%",
                    "not_in_need_count", "referral_count"),
     )),
+    "c4": ("DfE Children in need, table C4", (
+        EesMeasure("Section47", "c4.section47", "Section 47 enquiries", "-", "count"),
+        EesMeasure("ICPC", "c4.icpc", "Initial child protection conferences", "-", "count"),
+        EesMeasure(None, "c4.icpc_within_15_days_percent", "Initial child protection conferences within 15 working "
+                   "days of the strategy discussion", "High", "%", ("Duration_0-10_days", "Duration_11-15_days"),
+                   "ICPC"),
+    )),
     "d3": ("DfE Children in need, table D3", (
         EesMeasure("CPP_start", "d3.cpp_start", "Child protection plans started", "-", "count"),
         EesMeasure("CPP_subsequent_percent", "d3.cpp_subsequent_percent", "Child protection plans started that "
                    "were a second or subsequent plan", "Low", "%", "CPP_subsequent", "CPP_start"),
+    )),
+    "d5": ("DfE Children in need, table D5", (
+        EesMeasure("CPP_At31", "d5.cpp_at31", "Child protection plans open at 31 March", "-", "count"),
+        EesMeasure("2_years_or_more_percent", "d5.cpp_2_years_or_more_percent", "Child protection plans open at "
+                   "31 March that had lasted 2 years or more", "Low", "%", "2_years_or_more", "CPP_At31"),
+    )),
+    "cla": ("DfE Children looked after in England", (
+        EesMeasure("rate_per_10000", "cla.rate_per_10000", "Children looked after at 31 March, rate per 10,000 "
+                   "children", "-", "per 10,000", "children_count", "population_estimate", (_CLA_POP, _CLA_IN_CARE)),
+        EesMeasure("rate_per_10000", "cla.starting_rate_per_10000", "Children starting to be looked after, rate "
+                   "per 10,000 children", "-", "per 10,000", "children_count", "population_estimate",
+                   (_CLA_POP, _CLA_STARTING)),
     )),
     "csww": ("DfE Children's social work workforce", (
         EesMeasure("turnover_rate_fte", "csww.turnover_rate_fte", "Social worker turnover rate (FTE)", "Low", "%"),
@@ -132,7 +173,10 @@ EES_TABLES: dict[str, tuple[str, tuple[EesMeasure, ...]]] = {
 }
 EES_FILES = {
     "c1": "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+    "c4": "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
     "d3": "d3_cpps_subsequent_plan_2013_to_2025.csv",
+    "d5": "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+    "cla": "cla_number_and_rate_per_10k_children.csv",
     "csww": "csww_indicators_2017_to_2025.csv",
 }
 LAIT_FILE = "lait_csc_indicators_long_2016_to_2025.csv"
@@ -391,7 +435,7 @@ def ees_table_for(name: str, headers: list[str] | None = None) -> str | None:
     if headers is not None:
         have = {_norm(h) for h in headers}
         for key, (_, specs) in EES_TABLES.items():
-            if all(_norm(s.column) in have for s in specs):
+            if all(_norm(c) in have for s in specs for c in s.columns()):
                 return key
     return None
 
@@ -411,7 +455,8 @@ def ees_rows(raw: pd.DataFrame, table: str, name: str, new_to_old: dict[str, str
     cols = _Columns(raw)
     needed = list(EES_FIXED)
     for s in specs:
-        needed += [c for c in (s.column, s.numerator, s.denominator) if c and c not in needed]
+        needed += [c for c in s.columns() if c not in needed]
+    split = sorted({s.where[0] for s in specs if s.where})  # a row per category: part of each row's key
     missing = cols.missing(needed)
     if missing:
         report(None, missing[0], f"The DfE {table} file {Path(name).name} lacks the column(s) {', '.join(missing)}.")
@@ -448,20 +493,18 @@ def ees_rows(raw: pd.DataFrame, table: str, name: str, new_to_old: dict[str, str
     frame["_name"] = np.where(is_la, frame["la_name"], np.where(level == "england", "England", frame["region_name"]))
     frame["_new"] = new
     frame["_region"] = region_code
-    for s in specs:
-        for column in (s.column, s.numerator, s.denominator):
-            if not column:
-                continue
-            text = frame[column]
-            value = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-            strange = keep & (value.isna() & (text != "") & ~text.isin(list(SYMBOLS))).to_numpy()
-            report(strange, cols.header(column), lambda i, t=text: _not_a_value(t.iloc[i]))
-            bad |= strange
+    for column in sorted({c for s in specs for c in (s.column, *s.numerators, s.denominator) if c}):
+        text = frame[column]
+        value = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        strange = keep & (value.isna() & (text != "") & ~text.isin(list(SYMBOLS))).to_numpy()
+        report(strange, cols.header(column), lambda i, t=text: _not_a_value(t.iloc[i]))
+        bad |= strange
     usable = np.flatnonzero(keep & ~bad_period & ~no_code)
     dup = np.zeros(n, dtype=bool)
-    dup[usable[frame.iloc[usable].duplicated(["_year", "_level", "_code"], keep=False).to_numpy()]] = True
+    key = ["_year", "_level", "_code", *split]
+    dup[usable[frame.iloc[usable].duplicated(key, keep=False).to_numpy()]] = True
     if dup.any():
-        groups = frame[dup].groupby(["_year", "_level", "_code"]).groups
+        groups = frame[dup].groupby(key).groups
         where = {int(i): [int(numbers[j]) for j in idx if j != i] for idx in groups.values() for i in idx}
         report(dup, cols.header("old_la_code"), lambda i: (
             f"more than one row for {frame['_name'].iloc[i]} in {frame['_year'].iloc[i]} (also row "
@@ -470,24 +513,54 @@ def ees_rows(raw: pd.DataFrame, table: str, name: str, new_to_old: dict[str, str
     return frame[keep & ~bad]
 
 
+def _summed(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series | float:
+    """The sum of count columns (NaN where any part has no number), or NaN with none."""
+    if not columns:
+        return np.nan
+    parts = [_cells(rows[c])[0] for c in columns]
+    return sum(parts[1:], parts[0])
+
+
+def _first_symbol(rows: pd.DataFrame, columns: list[str]) -> pd.Series:
+    out = pd.Series(None, index=rows.index, dtype=object)
+    for c in columns:
+        out = out.where(out.notna(), _cells(rows[c])[1])
+    return out
+
+
+def _describe(s: EesMeasure, name: str) -> str:
+    what = f"Column {s.column}" if s.column else f"100 × ({' + '.join(s.numerators)}) / {s.denominator}"
+    text = f"{what} of {Path(name).name}"
+    if s.column and s.numerator:
+        text += f"; numerator {' + '.join(s.numerators)}, denominator {s.denominator}"
+    if s.where:
+        text += f"; rows where {s.where[0]} is '{s.where[1]}'"
+    return text
+
+
 def ees_frames(frame: pd.DataFrame, table: str, name: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Rows read by ``ees_rows`` as ``(published_value, published_measure, published_la)`` rows."""
     source, specs = EES_TABLES[table]
     parts = []
     for s in specs:
-        value, symbol = _cells(frame[s.column])
-        num = _cells(frame[s.numerator])[0] if s.numerator else np.nan
-        den = _cells(frame[s.denominator])[0] if s.denominator else np.nan
+        rows = frame[frame[s.where[0]] == s.where[1]] if s.where else frame
+        num = _summed(rows, s.numerators)
+        den = _cells(rows[s.denominator])[0] if s.denominator else np.nan
+        if s.column:
+            value, symbol = _cells(rows[s.column])
+        else:  # derived: 100 × numerator / denominator; a symbol in any part is the figure's symbol
+            value = (100 * num / den.where(den > 0)).round(1)
+            symbol = _first_symbol(rows, [*s.numerators, s.denominator]).where(value.isna(), None)
+            symbol = symbol.where(~(value.isna() & symbol.isna()), np.where(den == 0, "z", ":"))
         parts.append(pd.DataFrame({
-            "measure": s.measure, "year": frame["_year"], "area_level": frame["_level"], "area_code": frame["_code"],
-            "area_name": frame["_name"], "value": value, "symbol": symbol, "numerator": num, "denominator": den,
+            "measure": s.measure, "year": rows["_year"], "area_level": rows["_level"], "area_code": rows["_code"],
+            "area_name": rows["_name"], "value": value, "symbol": symbol, "numerator": num, "denominator": den,
             "source": source,
         }))
     values = pd.concat(parts, ignore_index=True)[VALUE_COLUMNS] if parts else pd.DataFrame(columns=VALUE_COLUMNS)
     measures = pd.DataFrame([{
         "measure": s.measure, "name": s.name, "polarity": s.polarity, "unit": s.unit, "topic": None,
-        "year_type": None, "description": f"Column {s.column} of {Path(name).name}" + (
-            f"; numerator {s.numerator}, denominator {s.denominator}" if s.numerator else ""),
+        "year_type": None, "description": _describe(s, name),
         "methodology": None, "source": source, "link": None} for s in specs])
     la_rows = frame[frame["_level"] == "la"].drop_duplicates("_code", keep="first")  # newest year first in EES files
     las = pd.DataFrame({
@@ -596,7 +669,7 @@ def load_ilacs(path: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def published_frames(public_dir: Path | None = None, ees: tuple[str, ...] = ("c1", "d3", "csww")
+def published_frames(public_dir: Path | None = None, ees: tuple[str, ...] = tuple(EES_FILES)
                      ) -> dict[str, pd.DataFrame]:
     """The ``published_*``, ``statistical_neighbour`` and ``ilacs_judgement`` tables from the
     shipped files, in an order that respects foreign keys."""

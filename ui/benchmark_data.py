@@ -107,6 +107,18 @@ def shown(value: object, symbol: object, unit: object, none: str = "no figure") 
     return none
 
 
+def counted(value: object, symbol: object, unit: object, numerator: object, denominator: object,
+            none: str = "no figure") -> str:
+    """A figure with the counts DfE publishes behind it: '4.9% (13 of 265)'; a rate per 10,000
+    '77 (493 of 64,311 children)'; without counts as ``shown``."""
+    text = shown(value, symbol, unit, none)
+    if value is None or pd.isna(value) or numerator is None or pd.isna(numerator):
+        return text
+    if denominator is None or pd.isna(denominator):
+        return f"{text} ({float(numerator):,.0f})"
+    return f"{text} ({float(numerator):,.0f} of {float(denominator):,.0f})"
+
+
 def symbol_words(symbol: object) -> str:
     """'u (low reliability)'; 'nothing published' when there is no symbol either."""
     if isinstance(symbol, str) and symbol:
@@ -139,20 +151,18 @@ def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     rep = rep.merge(meta[["measure", "topic", "source"]], on="measure", how="left")
     rep["topic"] = rep["topic"].fillna(rep["source"])
     rep = rep.sort_values(["topic", "measure_name"], kind="stable")
-    rows = zip(rep["la_value"], rep["la_symbol"], rep["unit"], rep["sn_median"], rep["sn_count"],
-               rep["region_value"], rep["region_symbol"], rep["england_value"], rep["england_symbol"],
-               rep["rank"], rep["of"], rep["quartile"], rep["polarity"], strict=True)
     out = []
-    for la_v, la_s, unit, sn, n, reg_v, reg_s, eng_v, eng_s, rank, of, quart, pol in rows:
-        has_value = la_v is not None and not pd.isna(la_v)
+    for r in rep.itertuples(index=False):
+        has_value = r.la_value is not None and not pd.isna(r.la_value)
         out.append({
-            "Value": shown(la_v, la_s, unit),
-            "Neighbours' median": median_words(sn, n, unit),
-            "Region": shown(reg_v, reg_s, unit),
-            "England": shown(eng_v, eng_s, unit),
-            "Rank": rank_words(rank, of, pol, has_value),
-            "Quartile": quartile_words(quart),
-            "Better is": POLARITY_WORDS.get(pol, pol),
+            "Value": counted(r.la_value, r.la_symbol, r.unit, r.la_numerator, r.la_denominator),
+            "Neighbours' median": median_words(r.sn_median, r.sn_count, r.unit),
+            "Region": counted(r.region_value, r.region_symbol, r.unit, r.region_numerator, r.region_denominator),
+            "England": counted(r.england_value, r.england_symbol, r.unit, r.england_numerator,
+                               r.england_denominator),
+            "Rank": rank_words(r.rank, r.of, r.polarity, has_value),
+            "Quartile": quartile_words(r.quartile),
+            "Better is": POLARITY_WORDS.get(r.polarity, r.polarity),
         })
     table = pd.DataFrame(out, index=rep.index)
     table.insert(0, "Measure", rep["measure_name"])

@@ -90,7 +90,8 @@ def test_cumberland_with_a_suppressed_neighbour_shows_the_symbol_not_zero(app, d
     assert hereford["symbol"] == "u" and hereford["missing"]
     summary = _summary(app)
     line = summary[summary["Code"] == "c1.rereferral_percent"].iloc[0]
-    assert line["Value"] == f"{row['la_value']:.1f}%"
+    # With the counts behind it, from the raw C1 file's 2024 Cumberland (942) row: 253 re-referrals of 2,375.
+    assert line["Value"] == "10.7% (253 of 2,375)" == f"{row['la_value']:.1f}% (253 of 2,375)"
     assert line["Neighbours' median"] == f"{row['sn_median']:.1f}% (9 of 10)"
     assert "Herefordshire, County of (884)" in line["Neighbours with no figure"]
     assert line["Rank"] == f"{int(row['rank'])} of {int(row['of'])}"

@@ -134,3 +134,16 @@ def test_cli_report_benchmark_json(demo_db: Path, capsys) -> None:
         "region_value": 21.2, "england_value": 22.4, "rank": 77, "of": 149, "quartile": 3}
     assert main(["report", "benchmark", "--db", str(demo_db)]) == 1
     assert "--la" in capsys.readouterr().err
+
+
+def test_counts_behind_a_percentage_come_with_it(store: Store) -> None:
+    """Cumberland (942), re-referrals 2024, raw C1 row: 253 of 2,375 referrals, 10.7%.
+    LAIT measures carry no counts."""
+    row = _one(store, "942", "c1.rereferral_percent", 2024)
+    assert (row["la_value"], row["la_numerator"], row["la_denominator"]) == (10.7, 253, 2375)
+    assert row["england_numerator"] > 0 and row["england_denominator"] > row["england_numerator"]
+    lait = _one(store, "942", "ReReferral", 2024)
+    assert pd.isna(lait["la_numerator"]) and pd.isna(lait["la_denominator"])
+    nb = neighbour_values(store, "942", "c1.rereferral_percent", 2024)
+    have = nb[~nb["missing"]]
+    assert (have["numerator"] <= have["denominator"]).all() and have["denominator"].notna().all()

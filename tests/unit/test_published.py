@@ -72,3 +72,47 @@ def test_published_frames_cover_every_la_and_reload_replaces(tmp_path: Path) -> 
         counts = write_published(store, frames)  # again: replaced, not doubled
         assert counts["published_value"] == store.scalar("SELECT count(*) FROM published_value")
         assert benchmark_report(store, "356", "ReReferral", 2024)["sn_count"].tolist() == [10]
+
+
+def test_c4_icpc_within_15_days_is_derived_from_the_duration_counts() -> None:
+    """Stockport (356), 2024, raw C4 row: ICPC 391; 0-10 days 54, 11-15 days 255.
+    (54 + 255) / 391 = 309 / 391 = 79.03% → 79.0, with 309 of 391 kept as the counts."""
+    from qa_core.published import EES_FILES, PUBLIC_DIR
+    values, measures, _ = load_ees(PUBLIC_DIR / EES_FILES["c4"], "c4")
+    row = values[(values["measure"] == "c4.icpc_within_15_days_percent") & (values["year"] == 2024)
+                 & (values["area_code"] == "356")].iloc[0]
+    assert row["value"] == 79.0 and row["numerator"] == 309 and row["denominator"] == 391
+    assert measures.set_index("measure").loc["c4.icpc_within_15_days_percent", "polarity"] == "High"
+    # A part withheld by DfE ('c') makes the derived figure 'c' too, never a smaller number.
+    withheld = values[(values["measure"] == "c4.icpc_within_15_days_percent") & (values["symbol"] == "c")]
+    assert len(withheld) > 0 and withheld["value"].isna().all()
+
+
+def test_cla_rows_are_split_by_population_type_and_d5_has_its_counts() -> None:
+    """Stockport 2024: CLA at 31 March 493 of 64,311 children, published rate 77 per 10,000
+    (493 / 64,311 × 10,000 = 76.7); starting 188, rate 29. D5: 13 of 265 plans open 2 years or
+    more, 4.9% (13 / 265 = 4.91%)."""
+    from qa_core.published import EES_FILES, PUBLIC_DIR
+    cla, _, _ = load_ees(PUBLIC_DIR / EES_FILES["cla"], "cla")
+    mine = cla[(cla["area_code"] == "356") & (cla["year"] == 2024)].set_index("measure")
+    assert mine.loc["cla.rate_per_10000", ["value", "numerator", "denominator"]].tolist() == [77, 493, 64311]
+    assert mine.loc["cla.starting_rate_per_10000", ["value", "numerator"]].tolist() == [29, 188]
+    d5, _, _ = load_ees(PUBLIC_DIR / EES_FILES["d5"], "d5")
+    plan = d5[(d5["area_code"] == "356") & (d5["year"] == 2024)
+              & (d5["measure"] == "d5.cpp_2_years_or_more_percent")].iloc[0]
+    assert [plan["value"], plan["numerator"], plan["denominator"]] == [4.9, 13, 265]
+
+
+def test_a_category_file_refuses_two_rows_for_one_category(tmp_path: Path) -> None:
+    head = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+            "old_la_code,la_name,new_la_code,population_type,population_estimate,children_count,rate_per_10000\n")
+    row = ("2024,Reporting year,Local authority,E92000001,England,E12000002,North West,356,Stockport,E08000007,"
+           "Children looked after on 31 March each year,64311,493,77\n")
+    other = row.replace("looked after on 31 March each year", "starting to be looked after each year")
+    path = tmp_path / "cla_test.csv"
+    path.write_text(head + row + other, encoding="utf-8")
+    values, _, _ = load_ees(path, "cla")  # two categories of one LA and year: fine
+    assert len(values) == 2
+    path.write_text(head + row + row, encoding="utf-8")
+    with pytest.raises(QAError, match="more than one row"):
+        load_ees(path, "cla")

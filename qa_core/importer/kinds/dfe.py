@@ -2,7 +2,8 @@
 
 - A DfE explore-education-statistics (EES) CSV as DfE publishes it (``time_period``,
   ``geographic_level``, ``old_la_code``, ``new_la_code``, ``la_name``... then the table's measure
-  columns): tables C1, D3 and the social work workforce (``qa_core.published.EES_TABLES``).
+  columns): tables C1, C4, D3, D5, children looked after and the social work workforce
+  (``qa_core.published.EES_TABLES``).
 - The LAIT long file (``measure_short, year, geographic_level, la_number, area_name, value``).
 
 Both are read with ``qa_core.published``'s rules (``ees_rows``/``ees_frames``, ``lait_values``:
@@ -81,7 +82,7 @@ class LaitRow(BaseModel):
 
 
 def _ees_extra() -> ColumnDoc:
-    names = ", ".join(s.column for _, specs in pub.EES_TABLES.values() for s in specs)
+    names = ", ".join(dict.fromkeys(c for _, specs in pub.EES_TABLES.values() for s in specs for c in s.columns()))
     return ColumnDoc("(measure columns)", True, f"The table's measure columns (and the counts behind them): {names}.",
                      "22.6")
 
@@ -153,7 +154,7 @@ def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     name = getattr(ctx, "filename", "") or ""
     table = pub.ees_table_for(name, ck.sheet.headers)
     if table is None:
-        known = "; ".join(f"{k.upper()}: {', '.join(s.column for s in specs)}"
+        known = "; ".join(f"{k.upper()}: {', '.join(dict.fromkeys(c for s in specs for c in s.columns()))}"
                           for k, (_, specs) in pub.EES_TABLES.items())
         ck.add_file(f"This DfE file has none of the measure columns this dashboard reads ({known}). Name the file "
                     "after its table (e.g. c1_....csv) or keep the table's columns.", row=1)
@@ -172,7 +173,7 @@ def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
         ck.warnings.append(f"{plural(skipped, 'row')} of other geographic levels (not National, Regional or Local "
                            "authority) were skipped.")
     used = {normalise_header(c) for c in [*pub.EES_FIXED, *[c for s in pub.EES_TABLES[table][1]
-                                                            for c in (s.column, s.numerator, s.denominator) if c]]}
+                                                            for c in s.columns()]]}
     ignored = [h for h, n in zip(ck.sheet.headers, ck.sheet.names, strict=True)
                if n not in used and n not in EesRow.model_fields]
     if ignored:
