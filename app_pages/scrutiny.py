@@ -2,7 +2,13 @@
 Corporate Parenting Board. A small set of council-wide measures in plain English, each with a
 headline sentence, what it shows, a long quarterly trend against the target and the latest
 published comparators, and its numbers. No case references or names of staff, ever; figures
-based on fewer than 10 are withheld."""
+based on fewer than 10 are withheld (a reliability rule, for everyone).
+
+Disclosure control (``qa_core.disclosure``): a scrutiny member (``viewer.public``) always sees
+the public version: counts of 1 to 5 as ``c``, percentages withheld with them, charts with gaps,
+the symbols explained by ``disclosure.NOTE``, and the CSV downloads carry the same symbols.
+Other roles see full figures under a "not disclosure-controlled: do not publish" warning, with
+a switch to see (and download) exactly what councillors see before sending anything on."""
 
 from __future__ import annotations
 
@@ -10,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core import scrutiny
-from ui import data, scrutiny_data
+from qa_core import disclosure, scrutiny
+from ui import auth, data, scrutiny_data
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import BADGE, style_rag, table_with_download
 
@@ -24,24 +30,38 @@ def option_label(quarter: str) -> str:
     return f"{scrutiny.quarter_label(quarter)} ({quarter})"
 
 
-def shown(value: float, suppressed: bool, unit: str, missing: str = "no figures") -> str:
+def is_hidden(value: object) -> bool:
+    """A disclosure symbol (public figures) in place of a number."""
+    return disclosure.is_symbol(value)
+
+
+def count_text(value: object) -> str:
+    return str(value) if isinstance(value, str) else f"{value:,.0f}"
+
+
+def shown(value: object, suppressed: bool, unit: str, missing: str = "no figures") -> str:
     if suppressed:
         return scrutiny.SUPPRESSED_TEXT
+    if isinstance(value, str):
+        return missing if value == ":" else value
     return missing if pd.isna(value) else scrutiny.format_value(value, unit)
 
 
 def with_count(row: pd.Series, prefix: str = "", missing: str = "no figures") -> str:
-    """'20.6% (193 of 937)'; 'fewer than 10' when withheld; ``missing`` when there are none."""
+    """'20.6% (193 of 937)'; 'fewer than 10' when withheld; ``missing`` when there are none;
+    public figures: 'c (c of 92)'."""
     value, suppressed = row[f"{prefix}value"], row[f"{prefix}suppressed"]
-    if suppressed or pd.isna(value):
+    if suppressed or (not isinstance(value, str) and pd.isna(value)) or value == ":":
         return shown(value, suppressed, row["unit"], missing)
-    return (f"{scrutiny.format_value(value, row['unit'])} "
-            f"({row[f'{prefix}numerator']:,.0f} of {row[f'{prefix}denominator']:,.0f})")
+    return (f"{shown(value, False, row['unit'])} "
+            f"({count_text(row[f'{prefix}numerator'])} of {count_text(row[f'{prefix}denominator'])})")
 
 
 def rag_words(row: pd.Series) -> str:
     if row["rag"] is not None and not pd.isna(row["rag"]):
         return str(row["rag"])
+    if is_hidden(row["value"]):
+        return "Not shown"
     if pd.isna(row["target"]):
         return "No target"
     return "Not rated"
@@ -90,15 +110,18 @@ def trend_title(row: pd.Series, series: pd.DataFrame) -> str:
     short = scrutiny.quarter_short_label(row["quarter"])
     if row["suppressed"]:
         return f"{short}: based on {scrutiny.SUPPRESSED_TEXT}, so the figure is withheld"
-    if pd.isna(row["value"]):
+    if is_hidden(row["value"]):
+        return f"{short}: not shown ({row['value']}), to protect privacy"
+    if pd.isna(pd.to_numeric(row["value"], errors="coerce")):
         return f"No figures for {short}"
     unit = row["unit"]
     now = (f"{scrutiny.format_value(row['value'], unit)} in {short} "
-           f"({row['numerator']:,.0f} of {row['denominator']:,.0f})")
-    if not pd.isna(row["last_year_value"]):
+           f"({count_text(row['numerator'])} of {count_text(row['denominator'])})")
+    if not isinstance(row["last_year_value"], str) and not pd.isna(row["last_year_value"]):
         words = scrutiny.compare_words(row["value"], row["last_year_value"], row["polarity"])
         return f"{now}: {words} a year earlier ({scrutiny.format_value(row['last_year_value'], unit)})"
-    earlier = series[series["value"].notna() & (series["quarter"] < row["quarter"])]
+    values = pd.to_numeric(series["value"], errors="coerce")  # public symbols are gaps
+    earlier = series[values.notna() & (series["quarter"] < row["quarter"])]
     if earlier.empty:
         return now
     first = earlier.iloc[0]
@@ -133,7 +156,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
          for q in quarters]  # the middle month of each quarter
     start = scrutiny.quarter_start(quarters[0]).isoformat()
     end = scrutiny.quarter_start(scrutiny.shift_quarter(quarters[-1], 1)).isoformat()
-    values = [None if pd.isna(v) else round(float(v), 2) for v in series["value"]]
+    values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
     traces = [dict(
         type="scatter", x=x, y=values, mode="lines+markers", name=f"{council}, each quarter",
         line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
@@ -161,7 +184,8 @@ def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
     first, last = (scrutiny.quarter_short_label(series["quarter"].iloc[q]) for q in (0, -1))
     parts = [f"Chart: {row['name'].lower()}, each quarter from {first} to {last} "
              f"({len(series)} quarter{'s' if len(series) != 1 else ''})."]
-    known = series[series["value"].notna()]
+    known = series.assign(value=pd.to_numeric(series["value"], errors="coerce"))
+    known = known[known["value"].notna()]
     if not known.empty:
         low = known.loc[known["value"].idxmin()]
         high = known.loc[known["value"].idxmax()]
@@ -172,6 +196,10 @@ def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
     if len(withheld):
         parts.append(f"Withheld ({scrutiny.SUPPRESSED_TEXT}): "
                      + ", ".join(scrutiny.quarter_label(q) for q in withheld) + ".")
+    hidden = series.loc[~series["suppressed"] & series["value"].map(is_hidden), "quarter"]
+    if len(hidden):
+        parts.append("Not shown, to protect privacy (gaps in the line): "
+                     + ", ".join(scrutiny.quarter_label(q) for q in hidden) + ".")
     lines = reference_lines(row)
     if lines:
         parts.append("Reference lines: " + "; ".join(label for label, *_ in lines) + ".")
@@ -181,13 +209,22 @@ def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
 
 def numbers_table(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     basis = "Counted at the end of the quarter" if row["basis"] == "quarter_end" else "Total for the quarter"
+    public = series["value"].map(lambda v: isinstance(v, str)).any() or series["numerator"].map(
+        lambda v: isinstance(v, str)).any()
+    if public:  # numbers and symbols in one column: written as text, so the table and CSV match
+        value, numerator, denominator = (series[c].map(lambda v: v if isinstance(v, str) else f"{v:g}")
+                                         for c in ("value", "numerator", "denominator"))
+    else:
+        value, numerator, denominator = series["value"].round(1), series["numerator"], series["denominator"]
+    withheld = f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" + (" (u)" if public else "")
     return pd.DataFrame({
         "Quarter": series["quarter_label"],
         "Quarter code": series["quarter"],
-        "Value (%)" if row["unit"] == "%" else "Value": series["value"].round(1),
-        "Numerator": series["numerator"],
-        "Denominator": series["denominator"],
-        "Note": [f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" if s else basis for s in series["suppressed"]],
+        "Value (%)" if row["unit"] == "%" else "Value": value,
+        "Numerator": numerator,
+        "Denominator": denominator,
+        "Note": [withheld if s else ("Not shown, to protect privacy" if is_hidden(v) else basis)
+                 for s, v in zip(series["suppressed"], series["value"], strict=True)],
     })
 
 
@@ -202,6 +239,7 @@ def published_sentence(row: pd.Series, region: str | None) -> str:
 
 
 # -- the page ------------------------------------------------------------------------------
+viewer = auth.require_page("scrutiny")
 council = data.settings().get("council_name", "Council")
 st.title("Scrutiny trends", anchor=False)
 options = scrutiny_data.quarters()
@@ -214,13 +252,26 @@ if "quarter" in st.session_state and st.session_state["quarter"] not in options:
 quarter = st.selectbox("Quarter", options, key="quarter", bind="query-params", format_func=option_label,
                        help="Calendar quarters with figures for all three months, newest first.")
 label = scrutiny.quarter_label(quarter)
-report, trend = scrutiny_data.card(quarter)
+if viewer.public:
+    public = True
+else:
+    public = st.toggle("Show as published (disclosure control)", key="scrutiny_public",
+                       help="See, and download, exactly what scrutiny members see: counts of 1 to 5 as c.")
+if public:
+    st.info(disclosure.NOTE)
+else:
+    st.warning(f"{disclosure.NOT_CONTROLLED} These are full figures for council staff; switch on "
+               "'Show as published' for the version councillors see.")
+report, trend = scrutiny_data.card(quarter, public)
 names = scrutiny_data.benchmark_names()
 
 st.subheader(f"{council}: children's social care report card, {label}", anchor=False)
 st.caption("Council-wide figures for the quarter chosen above: the sidebar's Service and Month filters do "
            "not apply on this page. Nothing here identifies a child, a family or a member of staff; a "
-           f"figure based on {scrutiny.SUPPRESSED_TEXT} children or cases is withheld.")
+           f"figure based on {scrutiny.SUPPRESSED_TEXT} children or cases is withheld, for every reader, because a "
+           "percentage of so few says little (u in the published version)."
+           + (" Published version: a figure that would reveal a count of 1 to 5 is shown as c, and is a gap in "
+              "its chart." if public else ""))
 if report.empty:
     st.info("None of the report card's measures has figures in this store.")
     st.stop()
@@ -242,7 +293,8 @@ st.caption("RAG compares this quarter with the council's target for the measure 
 summary = summary_table(report)
 st.table(style_rag(summary, ["RAG"]).hide(axis="index"))  # a static table: wraps, fits and prints
 st.download_button("Download the summary (CSV)", summary.to_csv(index=False).encode("utf-8"),
-                   file_name=f"scrutiny-{quarter}.csv", mime="text/csv", key="dl_scrutiny_summary")
+                   file_name=f"scrutiny-{quarter}{'-published' if public else ''}.csv", mime="text/csv",
+                   key="dl_scrutiny_summary")
 
 for _, row in report.iterrows():
     code = row["code"]
@@ -273,5 +325,6 @@ for _, row in report.iterrows():
                         alt=f"Line chart of {row['name'].lower()} each quarter: {title}.")
         st.caption(text_alternative(row, series))
     with st.expander(f"Show the numbers for {row['name'].lower()} as a table"):
-        table_with_download(numbers_table(series, row), f"scrutiny-{code}-to-{quarter}.csv",
+        table_with_download(numbers_table(series, row),
+                            f"scrutiny-{code}-to-{quarter}{'-published' if public else ''}.csv",
                             "these numbers", f"dl_scrutiny_{code}")

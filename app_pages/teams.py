@@ -20,9 +20,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qa_core import disclosure
 from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.team_profile import format_target, profile_html, rag_words
-from ui import filters, team_data
+from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
 from ui.components import fmt_count, fmt_number, rag_badge, style_rag, table_with_download
 
@@ -295,11 +296,18 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     profile = team_data.team_profile_for(team_id, service_id, month)
     audits = profile.audits
     st.subheader(f"{profile.team}: {label}", anchor=False)
-    st.download_button("Download printable profile (A4 page, HTML)", profile_html(profile).encode("utf-8"),
-                       file_name=f"team-profile-{team_id}-{month:%Y-%m}.html", mime="text/html",
-                       key="dl_team_profile", icon=":material/print:", type="primary")
-    st.caption("Open the downloaded page in a browser and print it for the notice board. It names no worker, "
-               "auditor or case.")
+    board, full = st.columns(2)
+    board.download_button("Download printable profile for the notice board (A4, HTML)",
+                          profile_html(profile, public=True).encode("utf-8"),
+                          file_name=f"team-profile-{team_id}-{month:%Y-%m}-notice-board.html", mime="text/html",
+                          key="dl_team_profile", icon=":material/print:", type="primary")
+    full.download_button("Download with full figures (not for display)", profile_html(profile).encode("utf-8"),
+                         file_name=f"team-profile-{team_id}-{month:%Y-%m}-full.html", mime="text/html",
+                         key="dl_team_profile_full")
+    st.caption("Open the downloaded page in a browser and print it. The notice-board version is disclosure-"
+               "controlled (counts of 1 to 5 shown as c, with the symbols explained on the page); the full version "
+               f"is for managers only. {disclosure.NOT_CONTROLLED[:-1]} the full version or this page. Neither "
+               "names a worker, auditor or case.")
 
     measures = profile.measures
     cards = st.columns(4, border=True)
@@ -407,6 +415,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
 # -- the page ------------------------------------------------------------------------------
 VIEWS = ("Teams side by side", "Team profile")
 
+viewer = auth.require_page("teams")
 month = filters.selected_month()
 service_id = filters.selected_service()
 label = filters.month_label(month)

@@ -19,6 +19,16 @@ How a quarter is counted (calendar quarters, ``'YYYY-Qn'``; Q3 is July to Septem
   not counted three times: "at the end of September 2026, 25 of 240 children in care";
 * small numbers: where a quarter's denominator is under :data:`MIN_DENOMINATOR` the value and
   its counts are withheld and shown as "fewer than 10" (:func:`is_suppressed` is the one rule).
+  This is a *reliability* rule (a percentage of so few says little), for every reader;
+* disclosure control (``public=True``: councillors, the public; ``qa_core.disclosure``) comes
+  on top: the quarters withheld above carry DfE's ``u`` (low reliability) in their value,
+  numerator and denominator; every other numerator, denominator and value follows
+  :func:`qa_core.disclosure.apply_rates` (a count of 1 to 5, or one that would reveal such a
+  count through numerator + complement = denominator, is ``c``; the percentage is ``c`` with
+  it, or when the denominator is under 5; ``:`` where there is no figure). Those columns then
+  hold numbers or symbol strings (so CSV and JSON carry ``c``, never the hidden number), the
+  headline names no hidden number, and RAG and direction are left out where they would be
+  worked from a hidden value.
 
 Comparators are DfE's published figures held in the ``comparator`` table: the latest year
 with any row for the measure (not after the reporting year, to 31 March, that the quarter
@@ -36,6 +46,7 @@ from typing import Any
 
 import pandas as pd
 
+from qa_core import disclosure
 from qa_core._missing import is_missing
 from qa_core.errors import QAError
 from qa_core.formatting import format_value
@@ -46,15 +57,18 @@ __all__ = [
     "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
     "REPORT_COLUMNS", "is_suppressed", "quarter_of", "quarter_start", "quarter_label",
     "quarter_short_label", "shift_quarter", "published_year_label", "complete_quarters",
-    "latest_complete_quarter", "reporting_year", "quarterly_values", "scrutiny_trend", "scrutiny_comparators",
+    "latest_complete_quarter", "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
+    "scrutiny_comparators",
     "scrutiny_report", "scrutiny_card", "headline", "benchmark_names", "compare_words", "measure_for",
     "format_value",
 ]
 
-#: DfE-style small-number rule for this page: a quarter based on fewer than this many
-#: (referrals, plans, children, audits ...) is not shown. Full disclosure control (counts of
-#: 1 to 5 as ``c``, secondary suppression) is to come; keep every use behind ``is_suppressed``.
+#: Reliability rule for this page: a quarter based on fewer than this many (referrals, plans,
+#: children, audits ...) is not shown, to any reader. Disclosure control for public output
+#: (counts of 1 to 5 as ``c``) is ``qa_core.disclosure``, applied with ``public=True``.
 MIN_DENOMINATOR = 10
+#: The symbol a public output gives a quarter withheld by the reliability rule.
+UNRELIABLE = "u"
 SUPPRESSED_TEXT = "fewer than 10"
 NOT_PUBLISHED = "not published"
 
@@ -342,12 +356,29 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def scrutiny_trend(store: Store, quarter: str | None = None) -> pd.DataFrame:
+def scrutiny_trend(store: Store, quarter: str | None = None, public: bool = False) -> pd.DataFrame:
     """Each measure's quarterly series for every complete quarter up to ``quarter``
-    (default: the latest), with ``quarter_label`` for tables and charts."""
+    (default: the latest), with ``quarter_label`` for tables and charts; ``public``: with
+    disclosure control (see the module notes)."""
     frame = quarterly_values(store, quarter)
     frame["quarter_label"] = [quarter_label(q) for q in frame["quarter"]]
-    return frame[TREND_COLUMNS]
+    return public_figures(frame[TREND_COLUMNS]) if public else frame[TREND_COLUMNS]
+
+
+def public_figures(frame: pd.DataFrame, prefixes: tuple[str, ...] = ("",)) -> pd.DataFrame:
+    """``frame`` (report or trend rows) with each ``{prefix}numerator``, ``denominator`` and
+    ``value`` under disclosure control: ``u`` where the reliability rule withheld the quarter
+    (``{prefix}suppressed``), else :func:`qa_core.disclosure.apply_rates` (all these measures
+    are percentages of their denominator). Values are rounded to 1 decimal place, as shown."""
+    out = frame.copy()
+    for prefix in prefixes:
+        num, den, val = (f"{prefix}{c}" for c in ("numerator", "denominator", "value"))
+        unreliable = out[f"{prefix}suppressed"].to_numpy(dtype=bool)
+        for col in (num, den, val):
+            out[col] = out[col].astype(object)
+            out.loc[unreliable, col] = UNRELIABLE
+        out = disclosure.apply_rates(out, num, den, val)
+    return out
 
 
 def reporting_year(quarter: str) -> str:
@@ -416,7 +447,12 @@ def measure_for(code: str) -> ScrutinyMeasure | None:
 
 
 def _count(numerator: Any, denominator: Any) -> str:
-    return f"{numerator:,.0f} of {denominator:,.0f}"
+    """'412 of 525'; a disclosure symbol stands as it is ('c of 92')."""
+    return f"{_number(numerator)} of {_number(denominator)}"
+
+
+def _number(x: Any) -> str:
+    return x if isinstance(x, str) else f"{x:,.0f}"
 
 
 def compare_words(value: float, other: float, polarity: str) -> str:
@@ -454,8 +490,17 @@ def headline(row: dict[str, Any] | pd.Series) -> str:
         counted = measure.counted if measure else "cases"
         return (f"{when}, the figure for {name.lower()} is not shown: it is based on {SUPPRESSED_TEXT} "
                 f"{counted}, and small numbers are withheld to protect privacy.")
-    if is_missing(row["value"]):
+    if is_missing(row["value"]) or row["value"] == ":":
         return f"{when}, no figures were recorded for {name.lower()}."
+    if disclosure.is_symbol(row["value"]):  # public output: say why, never the hidden number
+        symbol = row["value"]
+        counted = measure.counted if measure else "cases"
+        den = row.get("denominator")
+        total = f" ({counted}: {_number(den)})" if not is_missing(den) else ""
+        if symbol == "c":
+            return (f"{when}, the figure for {name.lower()} is not shown (c): it would reveal a count of 1 "
+                    f"to 5, and small numbers are withheld to protect privacy{total}.")
+        return f"{when}, the figure for {name.lower()} is shown as {symbol}: {disclosure.SYMBOLS[symbol]}{total}."
     unit = row["unit"]
     value = format_value(row["value"], unit)
     if measure is not None and not is_missing(row["denominator"]):
@@ -493,20 +538,23 @@ def _check_quarter(store: Store, quarter: str | None) -> str:
     return quarter
 
 
-def scrutiny_report(store: Store, quarter: str | None) -> pd.DataFrame:
+def scrutiny_report(store: Store, quarter: str | None, public: bool = False) -> pd.DataFrame:
     """One row per scrutiny measure for ``quarter`` (None: the latest complete quarter):
     the value with its numerator and denominator, the previous quarter and the same quarter
     a year before, target, RAG (against the previous quarter for the "travel" rule),
     direction since the previous quarter, the latest published comparators and a headline.
 
     A quarter that is not complete in the store is a QAError naming the quarters available.
+    ``public``: disclosure control (module notes): the numerator, denominator and value columns
+    (this quarter, previous, a year before) hold numbers or symbols such as ``"c"``.
     """
-    return scrutiny_card(store, quarter)[0]
+    return scrutiny_card(store, quarter, public)[0]
 
 
-def scrutiny_card(store: Store, quarter: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The report (as :func:`scrutiny_report`) and the trend (as :func:`scrutiny_trend`) for
-    a quarter, from one pass over the store: what the page shows."""
+    a quarter, from one pass over the store: what the page shows (``public``: both under
+    disclosure control)."""
     quarter = _check_quarter(store, quarter)
     measures = _measures(store)
     values = quarterly_values(store, quarter)
@@ -540,7 +588,13 @@ def scrutiny_card(store: Store, quarter: str | None) -> tuple[pd.DataFrame, pd.D
         directions.append(direction_of_travel(value, prev, row.polarity))
     out["rag"] = pd.Series(rags, dtype="object")
     out["direction"] = pd.Series(directions, dtype="object")
+    trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
+    if public:
+        out = public_figures(out, ("", "previous_", "last_year_"))
+        hidden = out["value"].map(disclosure.is_symbol)
+        out.loc[hidden, "rag"] = None  # a rating or direction worked from a hidden value is left out
+        out.loc[hidden | out["previous_value"].map(disclosure.is_symbol), "direction"] = None
+        trend = public_figures(trend)
     out["headline"] = [headline(r) for r in out.to_dict("records")]
     report = out[REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end"]]
-    trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
     return report, trend

@@ -32,18 +32,27 @@ shortfall of 4 (not 3: one manager's extra audit does not hide another's shortfa
 T1's cases had 5 audits, 1 Inadequate after moderation: 20.0%, Wilson 95% 3.6% to 62.4%. An
 action due on 10 October and still open at 31 October is overdue by 21 days ("2 to 4 weeks");
 one due on 31 October is not yet overdue.
+
+Public output (``public=True``: the notice-board printout, a report for publication) follows
+``qa_core.disclosure``: each measure's numerator, denominator and value by
+:func:`qa_core.disclosure.apply_rates` (a count-unit value by ``suppress_count``); the grades
+as one line (the four grades and their total) and the overdue bands as another, with secondary
+suppression; audits done against expected as a numerator and denominator. A percentage, and a
+Wilson interval, is ``c`` where its count is ``c`` or it is out of fewer than 5; a trend month
+whose figure is hidden is a gap; the previous month's value (its counts are not at hand) is
+``:``. Symbols, never the hidden numbers, reach the CSV and the HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from qa_core import queries
+from qa_core import disclosure, queries
 from qa_core.audits import (
     GRADE_COLUMNS,
     GRADES,
@@ -61,7 +70,8 @@ from qa_core.store import Store
 
 __all__ = [
     "AUDIT_COLUMNS", "MEASURE_COLUMNS", "OVERDUE_BANDS", "TEAM_REPORT_COLUMNS", "TREND_MONTHS",
-    "TeamProfile", "build_profile", "format_target", "profile_html", "rag_words", "team_audits", "team_profile",
+    "TeamProfile", "build_profile", "format_target", "profile_html", "public_profile", "public_team_report",
+    "rag_words", "team_audits", "team_profile",
     "service_month", "team_report", "team_scope", "team_series", "team_view",
 ]
 
@@ -276,7 +286,7 @@ def team_audits(
 
 # -- the report (CLI and page) --------------------------------------------------------------
 def team_report(
-    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None
+    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None, public: bool = False,
 ) -> pd.DataFrame:
     """One row per team and measure for ``month``, with the team's audit figures repeated on
     each of its rows (so one flat table serves the CLI, the CSV download and the page).
@@ -290,9 +300,74 @@ def team_report(
     measure columns empty, so its audit figures are not lost. Unknown service or team, or a
     team outside the service: ``QAError``.
 
+    ``public``: under disclosure control (:func:`public_team_report`).
+
     Command line: ``python -m qa_core report team --month 2026-10 --service assessment``.
     """
-    return team_view(store, month, service_id, team_id, months=1)[0]
+    report = team_view(store, month, service_id, team_id, months=1)[0]
+    return public_team_report(report) if public else report
+
+
+def _public_measures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Measure rows (numerator, denominator, value, unit) under disclosure control: a
+    percentage's counts as a share of its denominator; a count's value as a count; other
+    ratios (rates, days) with numerator and denominator checked on their own."""
+    if frame.empty:
+        return frame.astype({c: object for c in ("numerator", "denominator", "value")})
+    share = (frame["unit"] == "%").to_numpy()
+    out = pd.concat([disclosure.apply_rates(frame[share], "numerator", "denominator", "value"),
+                     disclosure.apply_rates(frame[~share], "numerator", "denominator", "value", share=False)])
+    out = out.loc[frame.index]
+    counted = out["unit"].isin(["count"]).to_numpy()
+    if counted.any():
+        out.loc[counted, "value"] = disclosure.suppress_count(frame.loc[counted, "value"])
+    return out
+
+
+def _hidden(values: pd.Series) -> pd.Series:
+    return values.map(disclosure.is_symbol).astype(bool)
+
+
+def public_team_report(report: pd.DataFrame) -> pd.DataFrame:
+    """:func:`team_report` rows under disclosure control (see the module notes). Counts hold
+    ints or symbols; percentages floats or symbols; RAG and direction are left out where the
+    value is hidden."""
+    out = report.copy()
+    measured = out["code"].notna()
+    if measured.any():
+        out[["numerator", "denominator", "value"]] = out[["numerator", "denominator", "value"]].astype(object)
+        out.loc[measured] = _public_measures(out.loc[measured])
+    hidden = _hidden(out["value"])
+    out.loc[hidden, ["rag", "direction"]] = None
+    out["previous"] = out["previous"].astype(object).where(~measured, ":")
+    return _public_audits(out)
+
+
+def _public_audits(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audit columns of report rows (or a one-row frame) under disclosure control."""
+    grades = disclosure.protect_counts(frame, list(GRADE_COLUMNS), "audits_total")
+    overdue = disclosure.protect_counts(frame, [b[0] for b in OVERDUE_BANDS], "overdue_actions")
+    done = disclosure.apply_rates(frame.assign(audits_done=frame["audits_done"]), "audits_done", "audits_expected",
+                                  "pct_complete")
+    out = frame.copy()
+    for col in (*GRADE_COLUMNS, "audits_total"):
+        out[col] = grades[col]
+    for col in ([b[0] for b in OVERDUE_BANDS] + ["overdue_actions"]):
+        out[col] = overdue[col]
+    for col in ("audits_done", "audits_expected", "pct_complete"):
+        out[col] = done[col]
+    out["audits_shortfall"] = disclosure.suppress_count(frame["audits_shortfall"]).where(
+        ~_hidden(out["audits_done"]), "c")
+    total = pd.to_numeric(frame["audits_total"], errors="coerce")
+    few = (total < disclosure.MIN_RATE_DENOMINATOR).to_numpy() & (total > 0).to_numpy()
+    inadequate_hidden = _hidden(out["inadequate"]).to_numpy() | _hidden(out["audits_total"]).to_numpy() | few
+    good_hidden = (_hidden(out["outstanding"]) | _hidden(out["good"])).to_numpy() | few
+    for col, hide in (("pct_inadequate", inadequate_hidden), ("ci_low", inadequate_hidden),
+                      ("ci_high", inadequate_hidden), ("assessment", inadequate_hidden),
+                      ("pct_good_or_better", good_hidden)):
+        values = frame[col].astype(object).where(frame[col].notna(), ":")
+        out[col] = values.where(~hide, "c")
+    return out
 
 
 def team_view(
@@ -398,6 +473,34 @@ def build_profile(council: str, team: pd.Series | dict, month: dt.date, series: 
         grades=pd.DataFrame(grade_rows), overdue=overdue, trend_months=window)
 
 
+def public_profile(profile: TeamProfile) -> TeamProfile:
+    """The profile under disclosure control (module notes): counts ints or ``c``, percentages
+    and intervals floats or ``c``, and each measure's trend with a gap for a hidden month."""
+    measures = _public_measures(profile.measures)
+    measures.loc[_hidden(measures["value"]), ["rag", "direction"]] = None
+    measures["previous"] = ":"
+    trend_table = _public_measures(profile.trend_table)
+    if len(trend_table):
+        shown = trend_table.assign(value=pd.to_numeric(trend_table["value"], errors="coerce"),
+                                   period=pd.to_datetime(trend_table["period"]))
+        wide = shown.pivot(index="code", columns="period", values="value").reindex(
+            columns=pd.to_datetime(profile.trend_months))
+        trend = {code: [None if pd.isna(v) else float(v) for v in row] for code, row in zip(
+            wide.index, wide.to_numpy(), strict=True)}
+        measures["trend"] = measures["code"].map(trend)
+    audits = _public_audits(pd.DataFrame([profile.audits])).iloc[0].to_dict()
+    total = pd.to_numeric(pd.Series([profile.audits["audits_total"]])).iloc[0]
+    few = 0 < total < disclosure.MIN_RATE_DENOMINATOR
+    grades = profile.grades.astype(object)
+    for i, col in enumerate(GRADE_COLUMNS):
+        grades.at[i, "audits"] = audits[col]
+        if disclosure.is_symbol(audits[col]) or disclosure.is_symbol(audits["audits_total"]) or few:
+            grades.loc[i, ["pct", "ci_low", "ci_high"]] = "c"
+    overdue = profile.overdue.assign(actions=[audits[col] for col, *_ in OVERDUE_BANDS])
+    return replace(profile, measures=measures, trend_table=trend_table, audits=audits, grades=grades,
+                   overdue=overdue)
+
+
 # -- the printable page ---------------------------------------------------------------------
 _TAGS = {  # GOV.UK tag colours (dark text on a light tint); the word always carries the meaning
     "Red": ("#2a0b06", "#f4cdc6"), "Amber": ("#6e3619", "#fcd6c3"), "Yellow": ("#594d00", "#fff7bf"),
@@ -451,14 +554,44 @@ def format_target(target: object, unit: str) -> str:
 
 
 def _count(numerator: object, denominator: object) -> str:
+    if isinstance(numerator, str) or isinstance(denominator, str):  # a disclosure symbol
+        return f"{_whole(numerator)} of {_whole(denominator)}"
     if _missing(numerator) or _missing(denominator):
         return ""
     den = float(denominator)
     return f"{float(numerator):,.0f} of {den:,.1f}" if den % 1 else f"{float(numerator):,.0f} of {den:,.0f}"
 
 
-def _pct(part: int, whole: int) -> str:
+def _whole(value: object) -> str:
+    """A count as text: a disclosure symbol as it is."""
+    if isinstance(value, str):
+        return value
+    return "–" if _missing(value) else f"{float(value):,.0f}"
+
+
+def _value(value: object, unit: str) -> str:
+    return value if isinstance(value, str) else format_value(value, unit)
+
+
+def _pct(part: object, whole: object) -> str:
+    if isinstance(part, str) or isinstance(whole, str):
+        return "c"
     return f"{part * 100.0 / whole:.1f}%" if whole else "–"
+
+
+def _share(pct: object) -> str:
+    return pct if isinstance(pct, str) else "–" if _missing(pct) else f"{pct:.1f}%"
+
+
+def _interval(low: object, high: object) -> str:
+    return low if isinstance(low, str) else "–" if _missing(low) else f"{low:.1f}% to {high:.1f}%"
+
+
+def _pct_public(part: object, whole: object) -> str:
+    """As :func:`_pct`, withheld (``c``) when out of fewer than 5."""
+    if not isinstance(whole, str) and 0 < float(whole) < disclosure.MIN_RATE_DENOMINATOR:
+        return "c"
+    return _pct(part, whole)
 
 
 def _sparkline(values: list | None, label: str) -> str:
@@ -484,6 +617,8 @@ def rag_words(rag: object, value: object, target: object) -> str:
     target, or a measure tracked for direction only)."""
     if not _missing(rag):
         return str(rag)
+    if disclosure.is_symbol(value):
+        return "Not shown"
     if _missing(value):
         return "No value"
     return "No target" if _missing(target) else "No rating"
@@ -496,16 +631,25 @@ def _tag(status: object, value: object = 0.0, target: object = None) -> str:
     return f'<span class="tag" style="color:{fg};background:{bg}">{_e(status)}</span>'
 
 
-def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
+def profile_html(profile: TeamProfile, generated: dt.date | None = None, public: bool = False) -> str:
     """The team's profile as one self-contained A4 HTML page (inline CSS, no scripts, no
-    external files) for printing and the office notice board. Every value from the store is
-    passed through :func:`html.escape`; RAG is a word in a coloured tag, never colour alone."""
+    external files) for printing. Every value from the store is passed through
+    :func:`html.escape`; RAG is a word in a coloured tag, never colour alone. ``public``: for
+    the office notice board, under disclosure control (:func:`public_profile`), with the
+    symbols explained (``disclosure.NOTE``); otherwise marked not for publication."""
     month_label = profile.month.strftime("%B %Y")
     generated = generated or dt.date.today()
+    if public:
+        profile = public_profile(profile)
+    pct = _pct_public if public else _pct
     a = profile.audits
-    total, inadequate = int(a["audits_total"]), int(a["inadequate"])
-    done, expected = int(a["audits_done"]), int(a["audits_expected"])
-    overdue_total = int(a["overdue_actions"])
+
+    def whole(x: object) -> int | str:
+        return x if isinstance(x, str) else int(x)
+
+    total, inadequate = whole(a["audits_total"]), whole(a["inadequate"])
+    done, expected = whole(a["audits_done"]), whole(a["audits_expected"])
+    overdue_total = whole(a["overdue_actions"])
     first = profile.trend_months[0].strftime("%b %Y") if profile.trend_months else ""
 
     rows = []
@@ -516,7 +660,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
         rows.append(
             "<tr>"
             f"<td>{_e(m.name)}</td>"
-            f'<td class="num">{_e(format_value(m.value, m.unit))}</td>'
+            f'<td class="num">{_e(_value(m.value, m.unit))}</td>'
             f'<td class="num">{_e(_count(m.numerator, m.denominator) if m.unit == "%" else "")}</td>'
             f'<td class="num">{_e(format_target(m.target, m.unit))}</td>'
             f"<td>{_tag(m.rag, m.value, m.target)}</td>"
@@ -533,8 +677,8 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
     grade_rows = "".join(
         "<tr>"
         f"<td>{_e(g.label)}</td><td class=\"num\">{_e(g.audits)}</td>"
-        f"<td class=\"num\">{_e('–' if _missing(g.pct) else f'{g.pct:.1f}%')}</td>"
-        f"<td class=\"num\">{_e('–' if _missing(g.ci_low) else f'{g.ci_low:.1f}% to {g.ci_high:.1f}%')}</td>"
+        f"<td class=\"num\">{_e(_share(g.pct))}</td>"
+        f"<td class=\"num\">{_e(_interval(g.ci_low, g.ci_high))}</td>"
         "</tr>" for g in profile.grades.itertuples())
     grades_html = (
         "<table><thead><tr><th>Final grade</th><th class=\"num\">Audits</th><th class=\"num\">%</th>"
@@ -548,8 +692,8 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
         + overdue_rows + f"<tr><th>Total</th><th class=\"num\">{overdue_total}</th></tr></tbody></table>")
 
     rag_counts = profile.measures["rag"].value_counts() if len(profile.measures) else pd.Series(dtype=int)
-    inadequate_text = (f"{_pct(inadequate, total)} ({inadequate} of {total})" if total else "No audits")
-    verdict = "" if not total else (
+    inadequate_text = (f"{pct(inadequate, total)} ({inadequate} of {total})" if total else "No audits")
+    verdict = "" if not total or isinstance(a["ci_low"], str) else (
         f"95% interval {a['ci_low']:.1f}% to {a['ci_high']:.1f}%; target no more than "
         f"{INADEQUATE_TARGET_PCT:.0f}%: {a['assessment']}.")
     summary = (
@@ -561,9 +705,11 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
         f"<div>Overdue actions<strong>{overdue_total}</strong>at {_e(_month_end(profile.month).strftime('%d %B %Y'))}"
         "</div></div>")
     done_text = (f"{done} of {expected} expected audits done by the team's managers "
-                 f"({_pct(done, expected)}); shortfall {int(a['audits_shortfall'])}."
+                 f"({pct(done, expected)}); shortfall {whole(a['audits_shortfall'])}."
                  if expected else "No audits were expected of the team's managers this month.")
     month_end = _month_end(profile.month)
+    board = " · For the notice board (disclosure-controlled)" if public else " · Not for publication"
+    symbols = f'<p class="note">{_e(disclosure.NOTE)}</p>\n' if public else ""
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -573,11 +719,11 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None) -> str:
 </head>
 <body>
 <header>
-<p>{_e(profile.council)} · Children's social care · {_e(profile.service)}</p>
+<p>{_e(profile.council)} · Children's social care · {_e(profile.service)}{board}</p>
 <h1>{_e(profile.team)}: team profile</h1>
 <p><strong>{_e(month_label)}</strong></p>
 </header>
-{summary}
+{symbols}{summary}
 <h2>Measures in {_e(month_label)}</h2>
 {measures_html}
 <p class="note">Value: the team's figure for the month, from its numerator and denominator (Count).
@@ -593,7 +739,8 @@ RAG is the measure's own rule against its target; direction compares with the pr
 <p class="note">Overdue: due before {_e(month_end.strftime('%d %B %Y'))} and not completed by then.</p></div>
 </div>
 <footer>Produced on {_e(generated.strftime('%d %B %Y'))} from the {_e(profile.council)} performance and
-quality store. Counts are shown beside every percentage. No child, worker or case is named.</footer>
+quality store. Counts are shown beside every percentage. No child, worker or case is named.
+{"" if public else _e(disclosure.NOT_CONTROLLED)}</footer>
 </body>
 </html>
 """

@@ -20,9 +20,10 @@ def quarters() -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
-def card(quarter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The quarter's report (one row per measure) and every measure's quarterly trend up to it."""
-    return scrutiny.scrutiny_card(get_store(), quarter)
+def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The quarter's report (one row per measure) and every measure's quarterly trend up to it;
+    ``public``: under disclosure control (what scrutiny members see)."""
+    return scrutiny.scrutiny_card(get_store(), quarter, public)
 
 
 @st.cache_data(show_spinner=False)

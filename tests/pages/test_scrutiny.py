@@ -176,3 +176,80 @@ def test_no_case_reference_or_name_appears_anywhere(app, demo_db, quarter):
     assert len(people) > 3000  # the demo's case references and fictional staff
     assert [p for p in people if p in text] == []
     assert "CR" not in {w[:2] for w in text.split() if w[2:].isdigit()}
+
+
+# -- disclosure control (issue 6) ----------------------------------------------------------
+def _as_scrutiny_member(app):
+    from qa_core.roles import Viewer
+
+    app.session_state["role"] = "scrutiny"  # the role picker's key
+    app.session_state["viewer"] = Viewer("scrutiny")  # what ui.auth.current_viewer reads
+    return app
+
+
+CPP_2YRS = "Child protection plans lasting 2 years or more"
+
+
+def test_a_scrutiny_member_sees_published_figures_with_the_symbols_explained(app, demo_db):
+    from qa_core import disclosure
+
+    _open(_as_scrutiny_member(app))
+    assert "scrutiny_public" not in [t.key for t in app.toggle]  # councillors only see the published version
+    assert disclosure.NOTE in [i.value for i in app.info]
+    assert disclosure.NOT_CONTROLLED not in _page_text(app)
+    # In the demo, April to June 2026 had 3 of 92 CP plans ended lasting 2 years or more: 3 is c,
+    # and so is 3.3% (3 / 92 x 100), which would give it back; 92 stays (its complement 89 is not small).
+    num, den = _sql_ratio(demo_db, "CPP_2YRS", "2026-04-01", "2026-07-01")
+    assert (num, den) == (3, 92)
+    row = app.table[0].value.set_index("Measure").loc[CPP_2YRS]
+    assert row["Previous quarter"] == "c (c of 92)"
+    assert row["This quarter"] == "10.0% (11 of 110)"  # 11 / 110 x 100: shown
+    assert row["Since last quarter"] == "–"  # a direction worked from a hidden value is left out
+    text = _page_text(app)
+    assert " 3.3%" not in text and "(3 of 92)" not in text
+    numbers = app.dataframe[3].value.set_index("Quarter code")  # the fourth measure: CPP_2YRS
+    assert numbers.loc["2026-Q2", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["c", "c", "92"]
+    assert numbers.loc["2026-Q2", "Note"] == "Not shown, to protect privacy"
+    assert numbers.loc["2026-Q3", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["10", "11", "110"]
+    chart = json.loads(app.get("plotly_chart")[3].proto.spec)["data"][0]
+    quarters = numbers.index.tolist()
+    assert chart["y"][quarters.index("2026-Q2")] is None  # a gap, not a point
+    assert "Not shown, to protect privacy (gaps in the line): " in text and "April to June 2026" in text
+
+
+def test_a_hidden_figure_in_the_quarter_chosen_has_no_number_in_its_headline(app):
+    _open(_as_scrutiny_member(app), quarter="2026-Q2")
+    text = _page_text(app)
+    assert ("In April to June 2026, the figure for child protection plans lasting 2 years or more is not shown "
+            "(c): it would reveal a count of 1 to 5") in text
+    row = app.table[0].value.set_index("Measure").loc[CPP_2YRS]
+    assert row["This quarter"] == "c (c of 92)" and row["RAG"] == "Not shown"
+    assert "Jul–Sep" not in _chart_titles(app)[3] and _chart_titles(app)[3] == (
+        "Apr–Jun 2026: not shown (c), to protect privacy")
+
+
+def test_a_small_quarter_is_u_in_the_published_version(app):
+    # As test_a_small_quarter_is_withheld: 6 plans ended in July to September 2026 (under 10).
+    with Store(os.environ["QA_DB"]) as store:
+        store.execute("DELETE FROM indicator_value WHERE code = 'CPP_2YRS' AND period >= DATE '2026-07-01' "
+                      "AND period < DATE '2026-10-01' AND team_id <> 'cp_court_01'")
+        store.execute("UPDATE indicator_value SET numerator = 1, denominator = 2 WHERE code = 'CPP_2YRS' "
+                      "AND period >= DATE '2026-07-01' AND period < DATE '2026-10-01'")
+    _open(_as_scrutiny_member(app))
+    assert app.table[0].value.set_index("Measure").loc[CPP_2YRS, "This quarter"] == "fewer than 10"
+    last = app.dataframe[3].value.iloc[-1]
+    assert last[["Value (%)", "Numerator", "Denominator"]].tolist() == ["u", "u", "u"]
+    assert last["Note"] == "Withheld: based on fewer than 10 (u)"
+
+
+def test_other_roles_are_warned_and_can_see_the_published_version(app):
+    from qa_core import disclosure
+
+    _open(app)
+    assert any(disclosure.NOT_CONTROLLED in w.value for w in app.warning)
+    assert app.table[0].value.set_index("Measure").loc[CPP_2YRS, "Previous quarter"] == "3.3% (3 of 92)"
+    app.toggle(key="scrutiny_public").set_value(True).run()
+    assert not app.exception
+    assert disclosure.NOTE in [i.value for i in app.info]
+    assert not any(disclosure.NOT_CONTROLLED in w.value for w in app.warning)
+    assert app.table[0].value.set_index("Measure").loc[CPP_2YRS, "Previous quarter"] == "c (c of 92)"

@@ -114,7 +114,8 @@ def test_profile_of_the_chosen_team(app, demo_db):
     assert "No target" in set(table["RAG"])  # S47 enquiries not leading to an ICPC: no target
     assert all(len(trend) >= 2 for trend in table.filter(like="Last 12 months").iloc[:, 0])
     labels = [b.proto.label for b in app.get("download_button")]
-    assert "Download printable profile (A4 page, HTML)" in labels
+    assert "Download printable profile for the notice board (A4, HTML)" in labels
+    assert "Download with full figures (not for display)" in labels
     grade_title = _title(_charts(app)[-1])
     assert f"{a['inadequate']} of {a['audits_total']} audits of Assessment South cases" in grade_title
     overdue = next(d.value for d in app.dataframe if "How long overdue" in d.value.columns)

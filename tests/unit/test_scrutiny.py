@@ -338,3 +338,56 @@ def test_cli_refuses_a_quarter_without_figures(demo_db, capsys):
     assert err.startswith("error: There are no complete figures for 2026-Q4; quarters available: 2024-Q1, ")
     assert main(["report", "scrutiny", "--quarter", "2026Q3", "--db", str(demo_db)]) == 1
     assert "is not a quarter" in capsys.readouterr().err
+
+
+# -- disclosure control (public=True) --------------------------------------------------------
+def _small_counts(text: str) -> list[str]:
+    """Counts of 1 to 5 written as 'n of' or 'of n' in sentences."""
+    import re
+
+    return re.findall(r"(?<![\d.,])[1-5] of |of [1-5](?![\d.,])", text)
+
+
+def test_demo_public_report_hides_every_small_count(store):
+    # 2026-Q3: the previous quarter of CP plans lasting 2+ years was 3 of 92 (3.3%): 3 is c, and
+    # 3.3% with it; the denominator 92 stays (its complement 89 is large).
+    report = scrutiny.scrutiny_report(store, "2026-Q3", public=True)
+    row = report.set_index("code").loc["CPP_2YRS"]
+    assert (row["previous_numerator"], row["previous_denominator"], row["previous_value"]) == ("c", 92, "c")
+    assert (row["numerator"], row["denominator"], row["value"]) == (11, 110, 10.0)  # 11 / 110 x 100
+    assert row["direction"] is None  # it would compare with the hidden 3.3%
+    text_json = report.to_json(orient="records", date_format="iso")
+    text_csv = report.to_csv(index=False)
+    assert '"c"' in text_json and ",c," in text_csv
+    for frame in (report, scrutiny.scrutiny_trend(store, "2026-Q3", public=True)):
+        for col in [c for c in frame.columns if c.endswith(("numerator", "denominator"))]:
+            numbers = pd.to_numeric(frame[col], errors="coerce")
+            assert not ((numbers >= 1) & (numbers <= 5)).any(), col
+    assert _small_counts(" ".join(report["headline"])) == []
+    assert "3.26" not in text_json and "3.3%" not in text_json
+
+
+def test_demo_public_headline_for_a_hidden_quarter_names_no_number(store):
+    row = scrutiny.scrutiny_report(store, "2026-Q2", public=True).set_index("code").loc["CPP_2YRS"]
+    assert row["headline"] == (
+        "In April to June 2026, the figure for child protection plans lasting 2 years or more is not shown (c): it "
+        "would reveal a count of 1 to 5, and small numbers are withheld to protect privacy (child protection plans "
+        "ended: 92).")
+    assert row["rag"] is None
+
+
+def test_public_trend_marks_a_small_quarter_u_and_a_small_count_c(tiny):
+    trend = scrutiny.scrutiny_trend(tiny, public=True)
+    internal = scrutiny.scrutiny_trend(tiny)
+    for (_, pub), (_, full) in zip(trend.iterrows(), internal.iterrows(), strict=True):
+        if full["suppressed"]:  # the reliability rule: under 10, for everyone; u when published
+            assert (pub["numerator"], pub["denominator"], pub["value"]) == ("u", "u", "u")
+        elif 1 <= full["numerator"] <= 5 or 1 <= full["denominator"] - full["numerator"] <= 5:
+            assert pub["numerator"] == "c" and pub["value"] == "c"
+        else:
+            assert pub["numerator"] == full["numerator"]
+
+
+def test_internal_report_is_unchanged_by_default(store):
+    report = scrutiny.scrutiny_report(store, "2026-Q3")
+    assert report.set_index("code").loc["CPP_2YRS", "previous_numerator"] == 3.0

@@ -363,3 +363,36 @@ def test_cli_unknown_team_exits_1_with_one_line(demo_db, capsys, args, message) 
     assert code == 1
     assert out.out == ""
     assert message in out.err and len(out.err.strip().splitlines()) == 1
+
+
+# -- disclosure control (public=True) --------------------------------------------------------
+def test_demo_public_profile_html_hides_small_counts(store: Store) -> None:
+    from qa_core import disclosure
+
+    profile = team_profile.team_profile(store, dt.date(2026, 10, 1), "assessment_01")
+    # Assessment North, October 2026: 5 audits graded 0 Outstanding, 2 Good, 3 RI, 0 Inadequate.
+    assert profile.grades["audits"].tolist() == [0, 2, 3, 0]
+    public = team_profile.public_profile(profile)
+    # 2 and 3 are c, the total 5 is c too; the zeros stay 0; with the total hidden, no grade's %
+    # or interval is shown (0 to 43.4% would give away 5 audits).
+    assert public.grades["audits"].tolist() == [0, "c", "c", 0]
+    assert set(public.grades["pct"]) == {"c"} and public.audits["audits_total"] == "c"
+    page = team_profile.profile_html(profile, dt.date(2026, 11, 1), public=True)
+    assert disclosure.NOTE.split(".")[0] in page and "For the notice board" in page
+    assert "40.0%" not in page and "43.4%" not in page
+    full = team_profile.profile_html(profile, dt.date(2026, 11, 1))
+    assert "40.0%" in full and disclosure.NOT_CONTROLLED in full
+
+
+def test_demo_public_team_report_has_no_count_from_1_to_5(store: Store) -> None:
+    report = team_profile.team_report(store, dt.date(2026, 10, 1), "assessment", public=True)
+    counts = ["numerator", "denominator", "audits_done", "audits_expected", "audits_total", "overdue_actions",
+              "audits_shortfall", "outstanding", "good", "requires_improvement", "inadequate",
+              "overdue_up_to_2_weeks", "overdue_2_to_4_weeks", "overdue_over_4_weeks"]
+    for col in counts:
+        numbers = pd.to_numeric(report[col], errors="coerce")
+        assert not ((numbers >= 1) & (numbers <= 5)).any(), col
+    assert (report == "c").any().any()
+    hidden = report["value"].map(lambda v: v == "c")
+    assert report.loc[hidden, "rag"].isna().all()
+    assert set(report["previous"].dropna()) == {":"}
