@@ -18,6 +18,7 @@ import streamlit as st
 
 from qa_core import disclosure, scrutiny
 from ui import auth, data, scrutiny_data
+from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import BADGE, style_rag, table_with_download
 
@@ -328,3 +329,53 @@ for _, row in report.iterrows():
         table_with_download(numbers_table(series, row),
                             f"scrutiny-{code}-to-{quarter}{'-published' if public else ''}.csv",
                             "these numbers", f"dl_scrutiny_{code}")
+
+
+# -- any council's published figures ---------------------------------------------------------------
+st.divider()
+st.header("How any council compares: published figures", anchor=False)
+las = bd.las()
+published = scrutiny_data.published_measures()
+codes = [published[c] for c in report["code"] if c in published]
+if las.empty or not codes:
+    st.info("The store holds no published figures to compare councils with.")
+else:
+    la_labels = {c: f"{n} ({r})" for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
+    la_codes = list(la_labels)
+    home = bd.benchmark_la_code()
+    if st.session_state.get("scrutiny_la") not in (None, *la_codes):
+        del st.session_state["scrutiny_la"]  # a code from another store: fall back to the default
+    la = st.selectbox("Local authority", la_codes, index=la_codes.index(home) if home in la_codes else 0,
+                      key="scrutiny_la", bind="query-params", format_func=la_labels.get,
+                      help="Any of the 153 English local authorities; type to search.")
+    la_name = las.loc[las["old_la_code"] == la, "name"].iloc[0]
+    st.caption(f"DfE's published figures for {la_name}, for the report card measures that DfE publishes, in "
+               "the latest year with a figure (years to 31 March). Neighbours: the median of "
+               f"{la_name}'s 10 statistical neighbours with a figure, and how many had one. Rank among all "
+               "councils with a figure, 1 = best. A letter in place of a value is DfE's symbol (c: withheld to "
+               "protect confidentiality; x: not available; u: low reliability); it is never counted as 0."
+               + (f" {council} is fictional: its comparisons use {la_name}'s figures." if la == home else ""))
+    rows = scrutiny_data.published_for(la, tuple(codes))
+    if rows.empty:
+        st.info(f"No published figures for {la_name} for these measures.")
+    else:
+        table = pd.DataFrame({
+            "Measure": rows["measure_name"],
+            "Year": rows["year"].astype(int),
+            la_name: [bd.counted(v, sym, u, n, d) for v, sym, u, n, d in zip(
+                rows["la_value"], rows["la_symbol"], rows["unit"], rows["la_numerator"], rows["la_denominator"],
+                strict=True)],
+            "Neighbours' median": [bd.median_words(v, n, u) for v, n, u in
+                                   zip(rows["sn_median"], rows["sn_count"], rows["unit"], strict=True)],
+            "Region": [bd.shown(v, sym, u) for v, sym, u in
+                       zip(rows["region_value"], rows["region_symbol"], rows["unit"], strict=True)],
+            "England": [bd.shown(v, sym, u) for v, sym, u in
+                        zip(rows["england_value"], rows["england_symbol"], rows["unit"], strict=True)],
+            "Rank": [bd.rank_words(r, o, pol, pd.notna(v)) for r, o, pol, v in
+                     zip(rows["rank"], rows["of"], rows["polarity"], rows["la_value"], strict=True)],
+            "Quartile": [bd.quartile_words(q) for q in rows["quartile"]],
+            "Better is": [bd.POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
+        })
+        table_with_download(table, f"scrutiny-published-{la}.csv", "these published figures", "dl_scrutiny_published")
+    st.page_link("app_pages/benchmarks.py", label=f"Every published measure for {la_name}, with charts against "
+                 "each neighbour: Benchmarks", icon=":material/leaderboard:", query_params={"la": la})

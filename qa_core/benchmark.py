@@ -32,7 +32,7 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.store import Store
 
-__all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "neighbour_values", "la_trend",
+__all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
            "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile"]
 
 REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
@@ -112,7 +112,7 @@ def _neighbours(store: Store, code: str) -> pd.DataFrame:
 _LA_VALUES = """
 WITH v AS (
     SELECT measure, year, area_code, value, symbol, numerator, denominator FROM published_value
-    WHERE area_level = 'la' AND ($m IS NULL OR measure = $m) AND ($y IS NULL OR year = $y)
+    WHERE area_level = 'la' AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)
 ), parts AS (
     SELECT measure, year, area_code AS joint, value, symbol, numerator, denominator,
            trim(unnest(string_split(area_code, '/'))) AS code
@@ -133,36 +133,45 @@ WITH v AS (
 """
 
 
-def _effective(store: Store, codes: list[str], measure: str | None, year: int | None) -> pd.DataFrame:
+def _measure_params(measure: str | list[str] | None) -> dict:
+    """SQL parameters for "this measure", "these measures" or every measure."""
+    wanted = [measure] if isinstance(measure, str) else list(measure or [])
+    return {"all_m": measure is None, "ms": wanted}
+
+
+def _effective(store: Store, codes: list[str], measure: str | list[str] | None, year: int | None) -> pd.DataFrame:
     """Figures of the LAs ``codes`` (``code, measure, year, value, symbol, numerator,
     denominator, joint, rank``)."""
     return store.query(_LA_VALUES + """
         SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
         FROM eff e LEFT JOIN ranked r
           ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)
-        WHERE list_contains($codes, e.code)""", {"m": measure, "y": year, "codes": codes})
+        WHERE list_contains($codes, e.code)""", {**_measure_params(measure), "y": year, "codes": codes})
 
 
-def benchmark_report(store: Store, la: str, measure: str | None = None, year: int | None = None) -> pd.DataFrame:
+def benchmark_report(store: Store, la: str, measure: str | list[str] | None = None,
+                     year: int | None = None) -> pd.DataFrame:
     """Per measure and year: the LA's value, its neighbours' median (and how many were used),
     its region, England, and its rank, ``of`` and quartile among all LAs (see the module
     docstring for the rules). Columns: ``REPORT_COLUMNS`` then ``measure_name, polarity, unit,
     la_symbol, la_joint_return, region_symbol, england_symbol, missing_neighbours, note`` and the
     counts behind a percentage where DfE publishes them (``la_numerator, la_denominator``, and
     the same for region and England; blank for LAIT measures, which carry no counts).
-    One row per measure and year the store has any figure for (filtered by ``measure``/``year``).
+    One row per measure and year the store has any figure for (filtered by ``measure``, one code
+    or a list, and ``year``).
     """
     row = resolve_la(store, la)
     code = row["old_la_code"]
     meta = measures(store).set_index("measure")
-    if measure is not None and measure not in meta.index:
-        close = difflib.get_close_matches(measure, meta.index.tolist(), n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise QAError(f"There is no published measure {measure!r}.{hint}")
-    params = {"m": measure, "y": year}
+    for one in [measure] if isinstance(measure, str) else measure or []:
+        if one not in meta.index:
+            close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise QAError(f"There is no published measure {one!r}.{hint}")
+    params = {**_measure_params(measure), "y": year}
     keys = store.query(
         "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
-        "WHERE ($m IS NULL OR measure = $m) AND ($y IS NULL OR year = $y) GROUP BY ALL ORDER BY ALL", params)
+        "WHERE ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y) GROUP BY ALL ORDER BY ALL", params)
     if keys.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
     out = keys.assign(of=keys["of"].astype("Int64"))
@@ -177,7 +186,8 @@ def benchmark_report(store: Store, la: str, measure: str | None = None, year: in
     others = store.query(
         "SELECT measure, year, area_level, value, symbol, numerator, denominator FROM published_value "
         "WHERE (area_level = 'england' OR (area_level = 'region' AND area_code = $r)) "
-        "AND ($m IS NULL OR measure = $m) AND ($y IS NULL OR year = $y)", {**params, "r": row["region_code"] or ""})
+        "AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)",
+        {**params, "r": row["region_code"] or ""})
     for level in ("region", "england"):
         fields = ["value", "symbol", "numerator", "denominator"]
         part = others[others["area_level"] == level][["measure", "year", *fields]]
@@ -206,6 +216,22 @@ def benchmark_report(store: Store, la: str, measure: str | None = None, year: in
     out["note"] = _notes(row, out)
     out["year"] = out["year"].astype("int64")
     return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+
+
+def latest_published(store: Store, la: str, measure_codes: list[str]) -> pd.DataFrame:
+    """``benchmark_report`` rows for each measure's latest year: the newest year the LA has a
+    figure or a symbol for, else the newest year anyone has. In ``measure_codes`` order; codes
+    the store does not hold are left out."""
+    known = set(measures(store)["measure"])
+    wanted = [m for m in dict.fromkeys(measure_codes) if m in known]
+    if not wanted:
+        return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
+    rep = benchmark_report(store, la, wanted)
+    has = rep["la_value"].notna() | rep["la_symbol"].notna()
+    rep = rep.assign(_has=has).sort_values(["measure", "_has", "year"], kind="stable")
+    latest = rep.groupby("measure").tail(1).drop(columns="_has")
+    order = {m: i for i, m in enumerate(wanted)}
+    return latest.sort_values("measure", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
 def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:

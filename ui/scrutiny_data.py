@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import scrutiny
+from qa_core import benchmark, scrutiny
 from ui.data import get_store
 
 
@@ -29,3 +29,16 @@ def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame
 @st.cache_data(show_spinner=False)
 def benchmark_names() -> dict[str, str | None]:
     return scrutiny.benchmark_names(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def published_measures() -> dict[str, str]:
+    """Catalogue code → the published measure it compares with (LAIT/DfE code)."""
+    frame = get_store().query("SELECT code, published_measure FROM indicator WHERE published_measure IS NOT NULL")
+    return dict(zip(frame["code"], frame["published_measure"], strict=True))
+
+
+@st.cache_data(show_spinner="Reading the published figures…")
+def published_for(la_code: str, measure_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Any LA's latest published figures for the report card's measures."""
+    return benchmark.latest_published(get_store(), la_code, list(measure_codes))

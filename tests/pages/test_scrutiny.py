@@ -253,3 +253,27 @@ def test_other_roles_are_warned_and_can_see_the_published_version(app):
     assert disclosure.NOTE in [i.value for i in app.info]
     assert not any(disclosure.NOT_CONTROLLED in w.value for w in app.warning)
     assert app.table[0].value.set_index("Measure").loc[CPP_2YRS, "Previous quarter"] == "c (c of 92)"
+
+
+def test_any_council_can_be_picked_for_its_published_figures(app, demo_db):
+    """The demo council is benchmarked as Stockport (356); picking Cumberland (942) shows its
+    published figures instead. Re-referrals 2025 from LAIT are checked against the library."""
+    from qa_core.benchmark import latest_published
+
+    _open(app)
+    pick = app.selectbox(key="scrutiny_la")
+    assert pick.value == "356"
+    assert any("fictional: its comparisons use Stockport's figures" in c.value for c in app.caption)
+    pick.set_value("942").run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "Cumberland" in d.value.columns)
+    with Store(demo_db, read_only=True) as store:
+        expected = latest_published(store, "942", ["ReReferral"]).iloc[0]
+    row = table[table["Measure"] == expected["measure_name"]].iloc[0]
+    assert row["Year"] == expected["year"]
+    assert row["Cumberland"] == f"{expected['la_value']:.1f}%"
+    assert row["Neighbours' median"] == f"{expected['sn_median']:.1f}% ({int(expected['sn_count'])} of 10)"
+    assert row["Rank"] == f"{int(expected['rank'])} of {int(expected['of'])}"
+    assert not any("fictional: its comparisons use" in c.value for c in app.caption)
+    link = next(p for p in app.get("page_link") if "Benchmarks" in p.proto.label)
+    assert "Cumberland" in link.proto.label

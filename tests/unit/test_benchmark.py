@@ -13,6 +13,7 @@ from qa_core.benchmark import (
     REPORT_COLUMNS,
     benchmark_la,
     benchmark_report,
+    latest_published,
     ilacs_judgements,
     list_las,
     neighbour_values,
@@ -147,3 +148,12 @@ def test_counts_behind_a_percentage_come_with_it(store: Store) -> None:
     nb = neighbour_values(store, "942", "c1.rereferral_percent", 2024)
     have = nb[~nb["missing"]]
     assert (have["numerator"] <= have["denominator"]).all() and have["denominator"].notna().all()
+
+
+def test_latest_published_takes_each_measures_newest_year_in_the_order_asked(store: Store) -> None:
+    rows = latest_published(store, "356", ["ReReferral", "not-a-measure", "d5.cpp_2_years_or_more_percent"])
+    assert rows["measure"].tolist() == ["ReReferral", "d5.cpp_2_years_or_more_percent"]
+    for row in rows.itertuples():
+        years = benchmark_report(store, "356", row.measure)
+        with_figure = years[years["la_value"].notna() | years["la_symbol"].notna()]
+        assert row.year == with_figure["year"].max()
