@@ -5,7 +5,12 @@ target (funnel plot, never a ranking), the areas behind Inadequate grades, compl
 expectation, moderation, overdue audit actions, and the escalations due.
 
 Follows the sidebar Month and Service; the comparison window, the comparison level, the
-open tab and each toggle are bound to the URL, so a view is a link."""
+open tab and each toggle are bound to the URL, so a view is a link.
+
+Who sees what: every figure is an aggregate except the overdue actions, the escalations and
+completion by manager, which name cases and people. Their queries return only the rows the
+viewer may see (``qa_core.roles``); where that is none for the chosen service the page says why
+instead of showing the table, and a role with no case-level rights at all gets no such tabs."""
 
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from qa_core.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
 )
-from ui import audit_data, data, filters
+from ui import audit_data, auth, data, filters
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, table_with_download
 
@@ -99,6 +104,7 @@ def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
 
 # -- the filters ------------------------------------------------------------------------------
 
+viewer = auth.require_page("audits")
 month = filters.selected_month()
 service_id = filters.selected_service()
 label = filters.month_label(month)
@@ -136,9 +142,10 @@ with compare_col:
 monthly = audit_data.monthly_grades(month, service_id)
 now = monthly.iloc[-1]
 total_now = int(now["total"])
-completion_all = audit_data.completion(month, service_id, "all")
+completion_all = audit_data.completion(month, service_id, "all", viewer)
 moderation_all = audit_data.moderation(month, service_id, window, None).iloc[0]
-overdue = audit_data.overdue_actions(month, service_id)
+overdue_total = audit_data.overdue_count(month, service_id)
+sees_cases, case_note = audit_data.case_scope(viewer, service_id)
 month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
 
 cols = st.columns(5, border=True)
@@ -170,12 +177,24 @@ with cols[3]:
         st.write(f"{int(moderation_all['agreed'])} of {int(moderation_all['moderated'])} moderated grades "
                  f"kept, {period}.")
 with cols[4]:
-    st.metric("Overdue actions", f"{len(overdue):,}")
+    st.metric("Overdue actions", f"{overdue_total:,}")
     st.write(f"Audit actions due before {month_end:%d %B %Y} and not done by then.")
 
 # -- the tabs: only the open one is computed ------------------------------------------------------
 
-tabs = dict(zip(TABS, st.tabs(TABS, key="audit_tab", bind="query-params"), strict=True))
+CASE_TABS = ("Overdue actions", "Escalations due")
+shown_tabs = TABS if viewer.sees_any_cases else [t for t in TABS if t not in CASE_TABS]
+tabs = dict(zip(shown_tabs, st.tabs(shown_tabs, key="audit_tab", bind="query-params"), strict=True))
+
+
+def case_rows_withheld() -> bool:
+    """Say why case-level rows are missing or partial; True when there are none to show."""
+    if not sees_cases:
+        st.info(case_note, icon=":material/lock:")
+        return True
+    if case_note:
+        st.caption(case_note)
+    return False
 
 
 def grades_tab() -> None:
@@ -431,10 +450,14 @@ def areas_tab() -> None:
 
 
 def completion_tab() -> None:
-    view = st.segmented_control("Show", ["team", "auditor"], default="team", key="audit_completion_by",
+    views = ["team", "auditor"] if sees_cases else ["team"]  # a manager's row names them
+    view = st.segmented_control("Show", views, default="team", key="audit_completion_by",
                                 bind="query-params", required=True,
                                 format_func=lambda v: "By team" if v == "team" else "By manager")
-    frame = audit_data.completion(month, service_id, view or "team")
+    view = view if view in views else "team"
+    frame = audit_data.completion(month, service_id, view, viewer)
+    if view == "auditor" and case_note:
+        st.caption(case_note + " Everyone else's audits are in the By team view.")
     if frame.empty:
         st.info(f"No audit expectations recorded for {where} in {label}.")
         return
@@ -467,7 +490,8 @@ def completion_tab() -> None:
     colours = {s: "Red" for s in table["Status"] if s != "Met"} | {"Met": "Green"}
     st.dataframe(tag_style(table, {"Status": colours}), hide_index=True, width="stretch",
                  height=rows_height(len(table), 900))
-    download(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
+    if view == "team" or viewer.may_export_cases:
+        download(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
     st.caption("Shortfall is summed manager by manager, so one manager's extra audits never hide another's "
                "missing ones. A team's row is its manager's audits, wherever the cases were.")
 
@@ -534,13 +558,23 @@ def moderation_tab() -> None:
 
 
 def overdue_tab() -> None:
-    if overdue.empty:
+    if overdue_total == 0:
         st.info(f"No audit actions for {cases} were overdue at {month_end:%d %B %Y}.")
+        return
+    if case_rows_withheld():
+        st.write(f"{plural(overdue_total, 'audit action')} overdue at {month_end:%d %B %Y}.")
+        return
+    overdue = audit_data.overdue_actions(month, service_id, viewer)
+    if overdue.empty:
+        st.info(f"{plural(overdue_total, 'audit action')} overdue at {month_end:%d %B %Y}, none on the cases "
+                "listed to you.")
         return
     days = overdue["days_overdue"]
     bands = [int((days <= 30).sum()), int(((days > 30) & (days <= 90)).sum()), int((days > 90).sum())]
     st.markdown(
-        f"**{plural(len(overdue), 'audit action')} overdue at {month_end:%d %B %Y}**: {bands[0]} up to 30 days, "
+        f"**{plural(len(overdue), 'audit action')} overdue at {month_end:%d %B %Y}**"
+        + (f" (of {overdue_total:,} for {where})" if len(overdue) != overdue_total else "")
+        + f": {bands[0]} up to 30 days, "
         f"{bands[1]} 31 to 90 days, {bands[2]} over 90 days. Most overdue first.")
     table = pd.DataFrame({
         "Case reference": overdue["case_ref"],
@@ -554,15 +588,18 @@ def overdue_tab() -> None:
     if service_id is not None:
         table = table.drop(columns="Service")
     st.dataframe(table, hide_index=True, width="stretch", height=rows_height(len(table), 600))
-    download(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
+    if viewer.may_export_cases:
+        download(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
     st.caption("Action and owner are as recorded on the audit. \"Done later on\" is filled only where the "
                "action was completed after the end of the month.")
 
 
 def escalations_tab() -> None:
+    if case_rows_withheld():
+        return
     every = st.toggle("Show every grade's escalations (not only Inadequate)", key="audit_every_grade",
                       bind="query-params")
-    frame = audit_data.escalations_due(month, service_id, every)
+    frame = audit_data.escalations_due(month, service_id, every, viewer)
     if frame.empty:
         what = "audits" if every else "audits graded Inadequate"
         st.info(f"No {what} of {cases} were completed in {label}: no escalations are due.")
@@ -591,7 +628,8 @@ def escalations_tab() -> None:
         table = table.drop(columns="Service")
     grade_rag = {"Inadequate": "Red", "Requires Improvement": "Amber", "Good": "Green", "Outstanding": "Blue"}
     st.dataframe(tag_style(table, {"Final grade": grade_rag}), hide_index=True, width="stretch")
-    download(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
+    if viewer.may_export_cases:
+        download(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
     st.caption("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
                "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
                "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "

@@ -1,6 +1,11 @@
 """Performance clinic: the AD chairs it on a shared screen, one service a month. The
 service's measures in the Making Data Count style, one measure in detail, the month's
-audits, and the actions agreed at earlier clinics (record new ones, mark them done)."""
+audits, and the actions agreed at earlier clinics (record new ones, mark them done).
+
+Who sees what: action owners are staff names, shown only to those who see the service's
+case-level detail (``qa_core.clinic``: otherwise "withheld", in the query); only the AD and the
+service's own head of service get the forms that record and close actions, and the store
+refuses anyone else too."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from qa_core import clinic
 from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.errors import QAError
 from qa_core.spc import xmr
-from ui import data, filters
+from ui import auth, data, filters
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
 
@@ -31,6 +36,7 @@ def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
         st.rerun()
 
 
+viewer = auth.require_page("clinic")
 month = filters.selected_month()
 service_id = filters.selected_service()
 label = filters.month_label(month)
@@ -102,7 +108,7 @@ with chart_col:
         table_with_download(numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc")
 with detail_col:
     st.subheader("Teams this month", anchor=False)
-    teams = data.team_breakdown(code, service_id, month)
+    teams = data.team_breakdown(code, service_id, month, viewer)
     if teams.empty:
         st.write("No team figures for this month.")
     else:
@@ -148,13 +154,15 @@ else:
 st.header("Actions", anchor=False)
 if flash := st.session_state.pop("clinic_flash", None):
     st.success(flash)
-actions = data.clinic_actions(service_id, month)
+actions = data.clinic_actions(service_id, month, viewer)
+manages = clinic.may_manage_actions(viewer, service_id)
 if actions.empty:
     st.write("No actions have been agreed at this service's clinics yet.")
 else:
     overdue = int((actions["status"] == "Overdue").sum())
     if overdue:
         st.warning(f"{overdue} action{'s' if overdue != 1 else ''} overdue.", icon=":material/schedule:")
+    owners_shown = viewer.sees_cases(service_id)
     action_table = pd.DataFrame({
         "Status": actions["status"], "Action": actions["description"], "Owner": actions["owner"],
         "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
@@ -163,12 +171,17 @@ else:
         "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
         "Reference": actions["action_id"],
     })
+    if not owners_shown:
+        action_table = action_table.drop(columns="Owner")
     st.dataframe(action_table.style.map(
         lambda v: "color: #2a0b06; background-color: #f4cdc6; font-weight: bold" if v == "Overdue" else "",
         subset=["Status"]), hide_index=True, width="stretch")
+    if not owners_shown:
+        st.caption("Owners are staff names: they are shown to the service's head of service, the assistant "
+                   "director and the QA lead only.")
 
     open_ids = actions.loc[actions["status"] != "Done", "action_id"].tolist()
-    if open_ids:
+    if open_ids and manages:
         with st.form("complete_action"):
             st.write("Mark an action done")
             texts = dict(zip(actions["action_id"], actions["description"], strict=True))
@@ -176,8 +189,13 @@ else:
             month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
             done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
-                _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on),
+                _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on, viewer),
                       lambda _: f"Action {chosen} marked done.")
+
+if not manages:
+    st.caption("Actions are recorded and marked done by the assistant director and the service's head of "
+               "service.")
+    st.stop()
 
 with st.form("new_action", clear_on_submit=True):
     st.write("Record a new action")
@@ -189,4 +207,4 @@ with st.form("new_action", clear_on_submit=True):
     if st.form_submit_button("Record action"):
         _save(lambda: clinic.record_action(data.get_store(), {
             "service_id": service_id, "clinic_month": month, "description": what,
-            "owner": owner, "due_date": due, "code": linked}), lambda new_id: f"Action {new_id} recorded.")
+            "owner": owner, "due_date": due, "code": linked}, viewer), lambda new_id: f"Action {new_id} recorded.")

@@ -10,6 +10,9 @@ result) so a rerun does not check it again and "Confirm import" imports exactly 
 were checked; it is removed when the import starts, so a second click cannot import twice.
 ``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
 import's result across that rerun.
+
+Who: the administrator and the assistant director (``require_page("data")``). The log records the
+signed-in email; in the local demo (no sign-in) the name typed, else the role's label.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import streamlit as st
 from qa_core.errors import QAError
 from qa_core.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
 from qa_core.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
-from ui import data, import_data
+from ui import auth, data, import_data
 from ui.import_data import XLSX_MIME, ProgressBar
 
 PREVIEW_SHOWN = 20
@@ -110,6 +113,8 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
         st.rerun()
 
 
+viewer = auth.require_page("data")
+
 st.title("Data", anchor=False)
 st.caption("Load this month's figures, audit returns, the improvement plan or the risk register from a CSV or "
            "Excel file. The file is checked first and nothing is written until you confirm. A file with any "
@@ -188,9 +193,14 @@ else:
                        f"The first {PREVIEW_SHOWN} of {result.rows:,} rows as they will be stored")
             st.subheader(heading, anchor=False)
             st.dataframe(result.preview.head(PREVIEW_SHOWN), hide_index=True, width="stretch")
-        user = st.text_input("Your name (for the import log)", key="import_user", max_chars=120,
-                             help="There is no sign-in yet. Left blank, the log records the computer "
-                                  "account the app runs under.")
+        if viewer.who:
+            user = viewer.who
+            st.caption(f"The import log will record it as imported by {viewer.who}.")
+        else:
+            typed = st.text_input("Your name (for the import log)", key="import_user", max_chars=120,
+                                  help=f"Local demo, no sign-in: left blank, the log records your role "
+                                       f"({viewer.label}).")
+            user = typed.strip() or viewer.label
         if st.button("Confirm import", type="primary", key="confirm_import", icon=":material/upload:"):
             body = upload.getvalue()
             current = st.session_state.pop("data_checked", None)

@@ -9,12 +9,15 @@ import streamlit as st
 from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.risk_views import high_bands
 from qa_core.spc import p_chart
-from ui import data, filters, risk_data
+from ui import auth, data, filters, risk_data
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
 
 RAGS = ["Red", "Amber", "Green"]
 
+# Every panel is an aggregate; the plan and risk panels are shown to the roles whose page list
+# holds the improvement board (rag) and the risk register (risks), as their own pages are.
+viewer = auth.require_page("home")
 month = filters.selected_month()
 service_id = filters.selected_service()
 label = filters.month_label(month)
@@ -26,10 +29,14 @@ st.caption(f"{label} · {filters.service_name(service_id)}")
 summary = data.indicator_summary(month, service_id)
 audits = data.audits_by_month(month, service_id)
 this_month = audits[audits["group"] == month.strftime("%Y-%m")]
-plan = data.plan_rag(month)
-quarter_risks = data.risks_as_at(month)
+shows_plan, shows_risks = viewer.can_open("rag"), viewer.can_open("risks")
+plan = data.plan_rag(month) if shows_plan else None
+quarter_risks = data.risks_as_at(month) if shows_risks else None
 
-col_measures, col_audits, col_plan, col_risks = st.columns(4, border=True)
+panels = iter(st.columns(2 + shows_plan + shows_risks, border=True))
+col_measures, col_audits = next(panels), next(panels)
+col_plan = next(panels) if shows_plan else st.empty()
+col_risks = next(panels) if shows_risks else st.empty()
 with col_measures:
     st.subheader("Measures", anchor=False)
     if summary.empty:
@@ -56,10 +63,13 @@ with col_audits:
                  f"{INADEQUATE_TARGET_PCT:.0f}%: **{row['assessment']}**.")
 
 with col_plan:
-    st.subheader("Improvement plan", anchor=False)
-    if plan["current_rag"].isna().all():
+    if not shows_plan:
+        pass
+    elif plan["current_rag"].isna().all():
+        st.subheader("Improvement plan", anchor=False)
         st.write("No improvement-plan ratings up to this month.")
     else:
+        st.subheader("Improvement plan", anchor=False)
         counts = plan["current_rag"].value_counts()
         for status in ["Red", "Amber", "Yellow", "Green", "Blue"]:
             if counts.get(status):
@@ -68,10 +78,13 @@ with col_plan:
         st.write(f"{moved} of {len(plan)} areas changed rating since the month before.")
 
 with col_risks:
-    st.subheader("Risk register", anchor=False)
-    if quarter_risks.empty:
+    if not shows_risks:
+        pass
+    elif quarter_risks.empty:
+        st.subheader("Risk register", anchor=False)
         st.write("No risk register review on or before this quarter.")
     else:
+        st.subheader("Risk register", anchor=False)
         quarter = quarter_risks["quarter"].iloc[0]
         bands = high_bands(risk_data.matrix(risk_data.register_matrix_id()))
         high = quarter_risks[quarter_risks["band"].isin(bands)]

@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_core import board
 from qa_core.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
-from ui import board_data, filters
+from ui import auth, board_data, filters
 from ui.charts import GREY
 from ui.components import BADGE, TAG_COLOURS, style_rag, table_with_download
 
@@ -81,6 +81,9 @@ def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+# Area leads are senior managers named in the published improvement plan: not case-level
+# detail, so every role that may open the board sees it whole.
+viewer = auth.require_page("rag")
 month = filters.selected_month()
 label = filters.month_label(month)
 service_id = filters.selected_service()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_core import risk_views
 from qa_core.risk import KIND_PRODUCT
-from ui import filters, risk_data
+from ui import auth, filters, risk_data
 from ui.components import table_with_download
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
 
@@ -45,6 +45,9 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+# Risk owners are senior managers named in the register the audit committee publishes: not
+# case-level detail, so every role that may open this page sees the whole register.
+viewer = auth.require_page("risks")
 month = filters.selected_month()
 service_id = filters.selected_service()
 service = filters.service_name(service_id)

@@ -2,11 +2,18 @@
 
 Every failure the user can act on is a ``QAError``: printed as one plain line on standard
 error with exit status 1. Argument mistakes exit 2 (argparse's convention).
+
+``report KIND --role ROLE [--scope SERVICE_OR_TEAM]`` prints exactly what that role sees on
+the kind's page (``qa_core.roles``; default the assistant director): a role that cannot open
+the page is refused (exit 1, the reason on standard error), and case-level rows (the audits
+grouped ``--by auditor``) are only those the role may see. ``--public`` applies disclosure
+control to the scrutiny and team reports whatever the role (an export for publication).
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from collections.abc import Sequence
@@ -14,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_core import clinic, queries, reports
+from qa_core import clinic, queries, reports, roles
 from qa_core.errors import QAError
 from qa_core.store import Store, default_db_path
 
@@ -71,13 +78,21 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _public_keyword(function: object, public: bool) -> dict:
+    """``{"public": ...}`` when ``function`` takes the disclosure keyword, else nothing."""
+    return {"public": public} if "public" in inspect.signature(function).parameters else {}
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else default_db_path()
     with _open_existing(db) as store:
+        viewer = roles.resolve_viewer(store, args.role, args.scope)
+        viewer.require(roles.REPORT_PAGES[args.kind])
+        public = bool(args.public) or viewer.public
         if args.kind == "audits":
             month = queries.parse_month(args.month) if args.month else None
             frame = reports.audits_report(store, month=month, by=args.by, grade=args.grade,
-                                          service_id=args.service)
+                                          service_id=args.service, viewer=viewer)
         elif args.kind == "clinic":
             if not args.service:
                 raise QAError("report clinic needs --service (a service id, e.g. assessment).")
@@ -95,12 +110,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             from qa_core.team_profile import team_report
 
             month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
-            frame = team_report(store, month, service_id=args.service, team_id=args.team)
+            frame = team_report(store, month, service_id=args.service, team_id=args.team,
+                                **_public_keyword(team_report, public))
         elif args.kind == "scrutiny":
             from qa_core.scrutiny import scrutiny_report
 
             quarter = queries.parse_quarter(args.quarter) if args.quarter else None
-            frame = scrutiny_report(store, quarter)
+            frame = scrutiny_report(store, quarter, **_public_keyword(scrutiny_report, public))
         elif args.kind == "benchmark":
             from qa_core.benchmark import benchmark_report
 
@@ -149,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--la", help="benchmark: the LA (old code 356, new code E08000007 or name)")
     report.add_argument("--measure", help="benchmark: only this published measure (e.g. ReReferral)")
     report.add_argument("--year", type=int, help="benchmark: only this year (YYYY)")
+    report.add_argument("--role", choices=list(roles.ROLES), default=roles.DEFAULT_ROLE,
+                        help="print what this role sees (default: assistant_director)")
+    report.add_argument("--scope", help="head_of_service: the service; team_manager: the team (id or name)")
+    report.add_argument("--public", action="store_true",
+                        help="scrutiny, team: apply disclosure control (small numbers suppressed) for publication")
     report.set_defaults(func=cmd_report)
 
     from qa_core.importer.cli import add_subcommands  # import, export, templates

@@ -15,7 +15,14 @@ small frames that come back. Nothing here imports Streamlit.
 * ``audit_completion``: audits counted against expectation (the HoS rule applied);
 * ``moderation`` / ``moderation_grid``: agreement, shift and the 4x4 matrix;
 * ``overdue_actions`` and ``escalations_due``: the case-level lists the QA lead acts on
-  (the only frames here that carry ``case_ref``).
+  (the only frames here that carry ``case_ref``); ``overdue_count`` counts the first.
+
+Who sees what (``qa_core.roles``): the functions that return case references or people's
+names take ``viewer`` (None is the assistant director) and select, in SQL, only the rows whose
+case-level detail the viewer may see: ``overdue_actions``, ``escalations_due`` and
+``audit_completion(by='auditor')`` (a manager's row is case-level: their name and their own
+audits). Everything else is an aggregate every role that opens the page sees; a viewer sees
+the managers they may not name only in ``audit_completion(by='team')``, one row per team.
 """
 
 from __future__ import annotations
@@ -43,13 +50,14 @@ from qa_core.audits import (
     wilson_interval,
 )
 from qa_core.errors import QAError
+from qa_core.roles import Viewer
 from qa_core.spc import assurance_icon, p_chart, variation_icon
 from qa_core.store import Store
 
 __all__ = [
     "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "WINDOWS", "Z_998", "area_drivers", "audit_completion",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
-    "moderation_grid", "overdue_actions", "trend_icons", "window_start",
+    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "window_start",
 ]
 
 #: Windows (months ending with the selected month) offered for comparisons.
@@ -302,7 +310,7 @@ def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
 
 
 def audit_completion(store: Store, month: dt.date, service_id: str | None = None,
-                     by: str = "auditor") -> pd.DataFrame:
+                     by: str = "auditor", viewer: Viewer | None = None) -> pd.DataFrame:
     """Audits counted against expectation in ``month``, per auditor, team, service or overall.
 
     The roster is ``audit_expectation`` for the month (team managers 4, Heads of Service 1);
@@ -315,21 +323,26 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
     own team, plus one row for Head of Service audits), 'service' (the auditors of each service)
     or 'all' (one row). Columns end with ``expected``, ``done`` (counted), ``not_counted``,
     ``pct_complete``, ``shortfall`` and ``met``.
+
+    ``viewer``: with ``by='auditor'`` only the managers whose case-level detail the viewer may
+    see (by the manager's own service and team: a head of service sees their service's managers
+    and themself, a team manager themself); the others count only in the grouped rows.
     """
     if by not in COMPLETION_GROUPINGS:
         raise QAError(f"Completion is grouped by {', '.join(COMPLETION_GROUPINGS)}, not {by!r}.")
     month = _first_of(month)
     params = {"m": month, "stop": _next_month(month), "service": service_id}
+    cases, case_params = queries.case_condition(viewer if by == "auditor" else None, "e.service_id", "e.team_id")
     roster = store.query(
-        """
+        f"""
         SELECT e.auditor, e.auditor_role, e.month, e.expected, e.service_id,
                s.name AS service, coalesce(s.sort_order, 999) AS service_order, e.team_id, t.name AS team
         FROM audit_expectation e
         LEFT JOIN service s ON s.service_id = e.service_id
         LEFT JOIN team t ON t.team_id = e.team_id
-        WHERE e.month = $m AND ($service IS NULL OR e.service_id = $service)
+        WHERE e.month = $m AND ($service IS NULL OR e.service_id = $service) AND {cases}
         """,
-        {"m": month, "service": service_id},
+        {"m": month, "service": service_id, **case_params},
     )
     audits = store.query(
         """
@@ -477,11 +490,28 @@ def moderation_grid(store: Store, month: dt.date, service_id: str | None = None,
 # ------------------------------------------------------------------------------------------
 
 
-def overdue_actions(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
+_OVERDUE = """
+          x.due_date < $end
+          AND (x.completed_date IS NULL OR x.completed_date > $end)
+          AND ($service IS NULL OR a.service_id = $service)"""
+
+
+def overdue_count(store: Store, month: dt.date, service_id: str | None = None) -> int:
+    """How many audit actions were overdue at the end of ``month`` (an aggregate: every role
+    that opens the page sees it, whichever cases it may list)."""
+    found = store.query(f"SELECT count(*) AS n FROM audit_action x JOIN audit a ON a.audit_id = x.audit_id "
+                        f"WHERE {_OVERDUE}", {"end": _month_end(_first_of(month)), "service": service_id})
+    return int(found["n"].iloc[0])
+
+
+def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
+                    viewer: Viewer | None = None) -> pd.DataFrame:
     """Audit actions due before the end of ``month`` and not completed by then, most overdue
     first, with ``days_overdue`` counted to the last day of the month. ``completed_date`` is
-    set only where the action was done after the month ended."""
+    set only where the action was done after the month ended. Only the actions on audits whose
+    case-level detail ``viewer`` may see (None: all)."""
     month = _first_of(month)
+    cases, case_params = queries.case_condition(viewer)
     frame = store.query(
         f"""
         SELECT a.case_ref, x.action_id, x.audit_id, a.audit_date, s.name AS service, t.name AS team,
@@ -491,12 +521,11 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None)
         JOIN audit a ON a.audit_id = x.audit_id
         JOIN team t ON t.team_id = a.team_id
         JOIN service s ON s.service_id = a.service_id
-        WHERE x.due_date < $end
-          AND (x.completed_date IS NULL OR x.completed_date > $end)
-          AND ($service IS NULL OR a.service_id = $service)
+        WHERE {_OVERDUE}
+          AND {cases}
         ORDER BY days_overdue DESC, x.action_id
         """,
-        {"end": _month_end(month), "service": service_id},
+        {"end": _month_end(month), "service": service_id, **case_params},
     )
     frame["days_overdue"] = frame["days_overdue"].astype("int64")
     frame.insert(frame.columns.get_loc("grade") + 1, "grade_name",
@@ -505,19 +534,21 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None)
 
 
 def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
-                    grades: tuple[int, ...] = (INADEQUATE,)) -> pd.DataFrame:
+                    grades: tuple[int, ...] = (INADEQUATE,), viewer: Viewer | None = None) -> pd.DataFrame:
     """Audits completed in ``month`` whose final grade is in ``grades`` (default Inadequate),
     one row each, with who must be told (``escalations``: Inadequate → Head of Service and
     Assistant Director), naming the audited service's Head of Service and the team manager.
 
     Columns: ``case_ref``, ``audit_id``, ``audit_date``, ``service``, ``team``, ``tier``,
     ``auditor``, ``overall_grade``, ``grade`` (final), ``grade_name``, ``moderated`` (bool),
-    ``escalate_to`` (text, in the framework's order), ``head_of_service``.
+    ``escalate_to`` (text, in the framework's order), ``head_of_service``. Only the audits
+    whose case-level detail ``viewer`` may see (None: all).
     """
     bad = [g for g in grades if g not in GRADES]
     if bad:
         raise QAError(f"Not a grade: {bad[0]!r} (grades are 1-4).")
     month = _first_of(month)
+    cases, case_params = queries.case_condition(viewer)
     audits = store.query(
         f"""
         SELECT a.case_ref, a.audit_id, a.audit_date, s.name AS service, t.name AS team, a.tier,
@@ -529,9 +560,11 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
         WHERE a.audit_date >= $m AND a.audit_date < $stop
           AND ($service IS NULL OR a.service_id = $service)
           AND list_contains($grades, {_FINAL})
+          AND {cases}
         ORDER BY a.audit_date, a.audit_id
         """,
-        {"m": month, "stop": _next_month(month), "service": service_id, "grades": [int(g) for g in grades]},
+        {"m": month, "stop": _next_month(month), "service": service_id, "grades": [int(g) for g in grades],
+         **case_params},
     )
     cols = ["case_ref", "audit_id", "audit_date", "service", "team", "tier", "auditor", "overall_grade",
             "grade", "grade_name", "moderated", "escalate_to", "head_of_service"]

@@ -1,5 +1,11 @@
 """The performance clinic: one service, one month. The numbers the AD chairs from, and the
-actions agreed at clinics (recorded and completed through the store, validated first)."""
+actions agreed at clinics (recorded and completed through the store, validated first).
+
+Who sees what: the measures are aggregates. Action owners and team managers' names are staff
+names, shown only to a viewer who sees the service's (or team's) case-level detail; an
+action's what, status and due date stay, since they are the service's management actions,
+not detail about a case. Only the assistant director, who chairs the clinic, and the service's
+own head of service may record actions or mark them done (``may_manage_actions``)."""
 
 from __future__ import annotations
 
@@ -10,10 +16,26 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qa_core import queries, reports
 from qa_core.errors import QAError
+from qa_core.roles import AccessDenied, Viewer
 from qa_core.store import Store
 
 __all__ = ["NewAction", "clinic_measures", "clinic_header", "team_breakdown", "actions",
-           "record_action", "complete_action"]
+           "record_action", "complete_action", "may_manage_actions"]
+
+
+def may_manage_actions(viewer: Viewer | None, service_id: str) -> bool:
+    """The AD (None counts as the AD) and the service's own head of service record and close
+    clinic actions; everyone else who opens the clinic reads them."""
+    if viewer is None or viewer.role == "assistant_director":
+        return True
+    return viewer.role == "head_of_service" and viewer.scope == service_id
+
+
+def _check_manage(viewer: Viewer | None, service_id: str) -> None:
+    if not may_manage_actions(viewer, service_id):
+        raise AccessDenied(f"The action was not saved: the {viewer.describe()} role cannot record or close "
+                           f"actions for {service_id}; the assistant director and that service's head of "
+                           "service can.")
 
 
 def clinic_measures(store: Store, service_id: str, month: dt.date) -> pd.DataFrame:
@@ -43,14 +65,17 @@ def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.Da
     }
 
 
-def team_breakdown(store: Store, code: str, service_id: str, month: dt.date) -> pd.DataFrame:
-    return queries.team_values(store, code, service_id, month)
+def team_breakdown(store: Store, code: str, service_id: str, month: dt.date,
+                   viewer: Viewer | None = None) -> pd.DataFrame:
+    """One measure per team; ``manager`` only for the teams whose detail ``viewer`` sees."""
+    return queries.team_values(store, code, service_id, month, viewer)
 
 
-def actions(store: Store, service_id: str, as_of: dt.date) -> pd.DataFrame:
+def actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer | None = None) -> pd.DataFrame:
     """Actions agreed at this service's clinics up to ``as_of``'s month, with a status:
-    Done, Overdue (past due and not done at the end of the month) or Open."""
-    frame = queries.clinic_actions(store, service_id, as_of)
+    Done, Overdue (past due and not done at the end of the month) or Open. ``owner`` is
+    "withheld" unless ``viewer`` sees the service's case-level detail."""
+    frame = queries.clinic_actions(store, service_id, as_of, viewer)
     if frame.empty:
         return frame.assign(status=pd.Series(dtype="str"))
     month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
@@ -81,13 +106,15 @@ class NewAction(BaseModel):
         return value
 
 
-def record_action(store: Store, action: dict | NewAction) -> str:
-    """Validate and store a new clinic action; returns its id. Raises QAError on bad input."""
+def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> str:
+    """Validate and store a new clinic action; returns its id. Raises QAError on bad input and
+    AccessDenied unless ``viewer`` may manage the service's actions (None: the AD)."""
     try:
         item = action if isinstance(action, NewAction) else NewAction(**action)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise QAError(f"The action was not saved: {problems}.") from None
+    _check_manage(viewer, item.service_id)
     if item.due_date < item.clinic_month:
         raise QAError("The action was not saved: the due date is before the clinic month.")
     known = set(queries.services(store)["service_id"])
@@ -111,11 +138,13 @@ def record_action(store: Store, action: dict | NewAction) -> str:
     return action_id
 
 
-def complete_action(store: Store, action_id: str, completed: dt.date) -> None:
-    """Mark an action done on ``completed``; an unknown or already-done action is a QAError."""
-    found = store.query("SELECT completed_date FROM clinic_action WHERE action_id = ?", [action_id])
+def complete_action(store: Store, action_id: str, completed: dt.date, viewer: Viewer | None = None) -> None:
+    """Mark an action done on ``completed``; an unknown or already-done action is a QAError, and
+    a viewer who may not manage the action's service gets AccessDenied (None: the AD)."""
+    found = store.query("SELECT completed_date, service_id FROM clinic_action WHERE action_id = ?", [action_id])
     if found.empty:
         raise QAError(f"There is no action {action_id!r}.")
+    _check_manage(viewer, str(found["service_id"].iloc[0]))
     if pd.notna(found["completed_date"].iloc[0]):
         raise QAError(f"Action {action_id} is already marked done.")
     store.execute("UPDATE clinic_action SET completed_date = ? WHERE action_id = ?", [completed, action_id])

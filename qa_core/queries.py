@@ -13,6 +13,7 @@ import pandas as pd
 
 from qa_core.audits import GRADE_COLUMNS
 from qa_core.errors import QAError
+from qa_core.roles import Viewer
 from qa_core.store import Store
 
 __all__ = [
@@ -20,7 +21,7 @@ __all__ = [
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
-    "commentary", "clinic_actions",
+    "commentary", "clinic_actions", "case_condition",
 ]
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -92,7 +93,17 @@ def indicators(store: Store, service_id: str | None = None) -> pd.DataFrame:
     )
 
 
+def case_condition(viewer: Viewer | None, service_col: str = "a.service_id",
+                   team_col: str = "a.team_id") -> tuple[str, dict]:
+    """The SQL condition (and its parameters) for rows whose case-level detail ``viewer`` may
+    see. ``None`` is the assistant director (everything), so callers that pass no viewer, the
+    tests and the command line's default, keep their old answers."""
+    return ("TRUE", {}) if viewer is None else viewer.case_filter(service_col, team_col)
+
+
 # -- audits ------------------------------------------------------------------------------
+#: Groupings whose labels name people: only the audits whose detail the viewer sees count.
+CASE_LEVEL_GROUPINGS = ("auditor",)
 AUDIT_GROUPINGS = {
     # --by value: (SQL for the group label, SQL for its id, SQL for its sort order)
     None: ("'All'", "'all'", "0"),
@@ -112,11 +123,15 @@ def audit_grade_counts(
     grade: str = "final",
     service_id: str | None = None,
     end_month: dt.date | None = None,
+    viewer: Viewer | None = None,
 ) -> pd.DataFrame:
     """Counts of each grade per group, for one month (or ``month``..``end_month``).
 
     ``grade``: 'final' (moderated where moderated, else overall) or 'overall'. With
     ``by='area'`` the per-area grades are counted instead of the overall judgement.
+    ``by='auditor'`` names people, so only the audits whose case-level detail ``viewer`` may
+    see are counted (a head of service: their service's audits, by whoever audited them);
+    every other grouping is an aggregate and counts every audit.
     """
     if by not in AUDIT_GROUPINGS:
         raise QAError(f"Cannot group audits by {by!r}: choose one of "
@@ -127,6 +142,7 @@ def audit_grade_counts(
     grade_sql = "g.grade" if by == "area" else (
         "coalesce(a.moderated_grade, a.overall_grade)" if grade == "final" else "a.overall_grade")
     join_area = "JOIN audit_area_grade g USING (audit_id)" if by == "area" else ""
+    cases, case_params = case_condition(viewer if by in CASE_LEVEL_GROUPINGS else None)
     start = month
     stop = _next_month(end_month or month) if month else None
     counts = ", ".join(
@@ -142,10 +158,11 @@ def audit_grade_counts(
         WHERE ($start IS NULL OR a.audit_date >= $start)
           AND ($stop IS NULL OR a.audit_date < $stop)
           AND ($service IS NULL OR a.service_id = $service)
+          AND {cases}
         GROUP BY ALL
         ORDER BY min({order}), 1
     """
-    frame = store.query(sql, {"start": start, "stop": stop, "service": service_id})
+    frame = store.query(sql, {"start": start, "stop": stop, "service": service_id, **case_params})
     if by is None and frame.empty:
         frame = pd.DataFrame([{"group": "All", "group_id": "all", **dict.fromkeys(GRADE_COLUMNS, 0)}])
     for col in GRADE_COLUMNS:
@@ -198,19 +215,23 @@ def indicator_monthly(
     )
 
 
-def team_values(store: Store, code: str, service_id: str, month: dt.date) -> pd.DataFrame:
-    """One measure's figures for each team of a service in one month."""
+def team_values(store: Store, code: str, service_id: str, month: dt.date,
+                viewer: Viewer | None = None) -> pd.DataFrame:
+    """One measure's figures for each team of a service in one month. The team manager's name
+    (``manager``) is None where ``viewer`` may not see that team's case-level detail."""
+    cases, case_params = case_condition(viewer, "t.service_id", "t.team_id")
     return store.query(
         f"""
-        SELECT t.team_id, t.name AS team, t.manager, sum(v.numerator) AS numerator,
+        SELECT t.team_id, t.name AS team, CASE WHEN {cases} THEN t.manager END AS manager,
+               sum(v.numerator) AS numerator,
                sum(v.denominator) AS denominator, {VALUE_SQL} AS value
         FROM team t
         JOIN indicator_value v ON v.team_id = t.team_id AND v.code = $code AND v.period = $month
         JOIN indicator i ON i.code = v.code
         WHERE t.service_id = $service
-        GROUP BY t.team_id, t.name, t.manager, i.aggregation, i.unit ORDER BY t.name
+        GROUP BY t.team_id, t.name, t.service_id, t.manager, i.aggregation, i.unit ORDER BY t.name
         """,
-        {"code": code, "service": service_id, "month": month},
+        {"code": code, "service": service_id, "month": month, **case_params},
     )
 
 
@@ -235,11 +256,20 @@ def commentary(store: Store, code: str, level: str, org_id: str, month: dt.date)
         "AND org_level = ? AND org_id = ?", [code, month, level, org_id])
 
 
-def clinic_actions(store: Store, service_id: str, as_of: dt.date) -> pd.DataFrame:
+#: What a viewer without case-level rights sees in place of a person's name.
+WITHHELD = "withheld"
+
+
+def clinic_actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer | None = None) -> pd.DataFrame:
+    """A service's clinic actions up to ``as_of``. Owners are staff names: ``owner`` is
+    "withheld" unless ``viewer`` sees the service's case-level detail (clinic actions belong to
+    the service, not a team, so a team manager never sees the owners)."""
+    cases, case_params = case_condition(viewer, "a.service_id", "NULL")
     return store.query(
-        "SELECT a.*, i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
-        "WHERE a.service_id = ? AND a.clinic_month <= ? ORDER BY a.clinic_month DESC, a.action_id",
-        [service_id, as_of])
+        f"SELECT a.* REPLACE (CASE WHEN {cases} THEN a.owner ELSE '{WITHHELD}' END AS owner), "
+        "i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
+        "WHERE a.service_id = $service AND a.clinic_month <= $as_of ORDER BY a.clinic_month DESC, a.action_id",
+        {"service": service_id, "as_of": as_of, **case_params})
 
 
 # -- improvement plan --------------------------------------------------------------------

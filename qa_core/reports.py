@@ -13,6 +13,7 @@ from qa_core.errors import QAError
 from qa_core.rag import direction_of_travel, rag_status
 from qa_core.risk import assess_register, movement, reduction
 from qa_core.risk_views import load_matrix
+from qa_core.roles import Viewer
 from qa_core.spc import assurance_icon, variation_icon, xmr
 from qa_core.store import Store
 
@@ -40,15 +41,18 @@ def audits_report(
     by: str | None = None,
     grade: str = "final",
     service_id: str | None = None,
+    viewer: Viewer | None = None,
 ) -> pd.DataFrame:
     """Grade counts per group with % inadequate against the 10% target (Wilson 95%).
 
     Without ``month`` the latest month in the store is used, except ``by='month'``,
-    which covers every month.
+    which covers every month. ``by='auditor'`` names people: only the audits whose case-level
+    detail ``viewer`` may see are counted (None: all); the other groupings are aggregates.
     """
     if month is None and by != "month":
         month = queries.latest_month(store)
-    counts = queries.audit_grade_counts(store, month=month, by=by, grade=grade, service_id=service_id)
+    counts = queries.audit_grade_counts(store, month=month, by=by, grade=grade, service_id=service_id,
+                                        viewer=viewer)
     summary = grade_summary(counts)
     return summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
 

@@ -2,6 +2,10 @@
 
 Each calls ``qa_core.audit_reports`` on the one store connection (``ui.data.get_store``);
 ``ui.data.clear_caches`` clears these too (it clears every ``st.cache_data``).
+
+The case-level lists take the session's ``Viewer`` (a frozen dataclass: Streamlit hashes it
+field by field, so each role and scope has its own cache entry) and the query returns only the
+rows that viewer may see.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import streamlit as st
 
 from qa_core import audit_reports
 from qa_core.audits import GRADES, INADEQUATE
+from qa_core.roles import Viewer
 from ui import data
 from ui.data import get_store
 
@@ -33,8 +38,8 @@ def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.Data
 
 
 @st.cache_data(show_spinner=False)
-def completion(month: dt.date, service_id: str | None, by: str) -> pd.DataFrame:
-    return audit_reports.audit_completion(get_store(), month, service_id, by)
+def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
+    return audit_reports.audit_completion(get_store(), month, service_id, by, viewer)
 
 
 @st.cache_data(show_spinner=False)
@@ -48,11 +53,43 @@ def moderation_grid(month: dt.date, service_id: str | None, window: int) -> pd.D
 
 
 @st.cache_data(show_spinner=False)
-def overdue_actions(month: dt.date, service_id: str | None) -> pd.DataFrame:
-    return audit_reports.overdue_actions(get_store(), month, service_id)
+def overdue_count(month: dt.date, service_id: str | None) -> int:
+    return audit_reports.overdue_count(get_store(), month, service_id)
 
 
 @st.cache_data(show_spinner=False)
-def escalations_due(month: dt.date, service_id: str | None, every_grade: bool) -> pd.DataFrame:
+def overdue_actions(month: dt.date, service_id: str | None, viewer: Viewer) -> pd.DataFrame:
+    return audit_reports.overdue_actions(get_store(), month, service_id, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def escalations_due(month: dt.date, service_id: str | None, every_grade: bool, viewer: Viewer) -> pd.DataFrame:
     grades = tuple(GRADES) if every_grade else (INADEQUATE,)
-    return audit_reports.escalations_due(get_store(), month, service_id, grades)
+    return audit_reports.escalations_due(get_store(), month, service_id, grades, viewer)
+
+
+def case_scope(viewer: Viewer, service_id: str | None) -> tuple[bool, str | None]:
+    """Whether ``viewer`` sees any case-level rows for the chosen service (None: the council),
+    and a sentence saying what is left out (None when they see every row).
+
+    The queries already return only the permitted rows; this only words the page around them.
+    """
+    if viewer.role in ("assistant_director", "qa_lead"):
+        return True, None
+    services = data.services().set_index("service_id")["name"]
+    if viewer.role == "head_of_service":
+        own = services.get(viewer.scope, viewer.scope)
+        if service_id == viewer.scope:
+            return True, None
+        if service_id is None:
+            return True, (f"Only {own}'s cases are listed: case-level detail for each service is shown to its "
+                          "head of service, the assistant director and the QA lead only.")
+    elif viewer.role == "team_manager":
+        teams = data.teams().set_index("team_id")
+        own = teams["name"].get(viewer.scope, viewer.scope)
+        home = viewer.scope_service or teams["service_id"].get(viewer.scope)
+        if service_id is None or service_id == home:
+            return True, (f"Only {own}'s cases are listed: case-level detail for each team is shown to its team "
+                          "manager, its head of service, the assistant director and the QA lead only.")
+    return False, ("Case-level detail for this service is shown to its head of service, the assistant director "
+                   "and the QA lead only (and each team's own cases to its manager).")

@@ -13,6 +13,7 @@ import streamlit as st
 from qa_core import clinic, queries, reports
 from qa_core.audits import grade_summary
 from qa_core.demo import build_demo
+from qa_core.roles import Viewer
 from qa_core.store import Store, default_db_path
 
 
@@ -83,8 +84,8 @@ def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def team_breakdown(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
-    return clinic.team_breakdown(get_store(), code, service_id, month)
+def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
+    return clinic.team_breakdown(get_store(), code, service_id, month, viewer)
 
 
 @st.cache_data(show_spinner=False)
@@ -98,5 +99,11 @@ def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFr
 
 
 @st.cache_data(show_spinner=False)
-def clinic_actions(service_id: str, month: dt.date) -> pd.DataFrame:
-    return clinic.actions(get_store(), service_id, month)
+def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
+    """The service's clinic actions; owners "withheld" unless ``viewer`` sees the service's detail."""
+    return clinic.actions(get_store(), service_id, month, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def teams() -> pd.DataFrame:
+    return queries.teams(get_store())

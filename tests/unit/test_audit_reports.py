@@ -507,3 +507,75 @@ def test_an_empty_store_gives_empty_frames_not_errors():
 def test_a_month_must_be_a_date(tiny):
     with pytest.raises(QAError):
         ar.funnel(tiny, "2026-10")
+
+
+# ------------------------------------------------------------------------------------------
+# Who sees what: the case-level lists hold only the rows the viewer may see
+# ------------------------------------------------------------------------------------------
+
+
+def test_overdue_actions_for_each_role(tiny):
+    from qa_core.roles import Viewer
+
+    # October's overdue actions are x3 (audit b1: south, team_c) and x1 (audit a1: north, team_a).
+    def ids(viewer):
+        return ar.overdue_actions(tiny, OCT, viewer=viewer)["action_id"].tolist()
+
+    assert ids(None) == ids(Viewer()) == ids(Viewer("qa_lead")) == ["x3", "x1"]
+    assert ids(Viewer("head_of_service", "north")) == ["x1"]
+    assert ids(Viewer("head_of_service", "south")) == ["x3"]
+    assert ids(Viewer("team_manager", "team_a")) == ["x1"]
+    assert ids(Viewer("team_manager", "team_b")) == []
+    assert ids(Viewer("scrutiny")) == [] and ids(Viewer("admin")) == []
+    # A head of service who picks another service sees none of its actions...
+    assert ar.overdue_actions(tiny, OCT, "south", Viewer("head_of_service", "north")).empty
+    # ...but the count, an aggregate, is the same for everyone: 2 council-wide, 1 in north.
+    assert ar.overdue_count(tiny, OCT) == 2 and ar.overdue_count(tiny, OCT, "north") == 1
+
+
+def test_escalations_due_for_each_role(tiny):
+    from qa_core.roles import Viewer
+
+    # Inadequate in October: a1, a3 (north, team_a), a8, a10 (south, team_c).
+    def ids(viewer):
+        return ar.escalations_due(tiny, OCT, viewer=viewer)["audit_id"].tolist()
+
+    assert ids(Viewer("qa_lead")) == ["a1", "a3", "a8", "a10"]
+    assert ids(Viewer("head_of_service", "south")) == ["a8", "a10"]
+    assert ids(Viewer("team_manager", "team_a")) == ["a1", "a3"]
+    assert ids(Viewer("team_manager", "team_b")) == []
+    assert ids(Viewer("scrutiny")) == []
+
+
+def test_completion_by_manager_for_each_role(tiny):
+    from qa_core.roles import Viewer
+
+    def names(viewer, by="auditor"):
+        return ar.audit_completion(tiny, OCT, by=by, viewer=viewer)
+
+    everyone = names(None)["auditor"].tolist()
+    assert sorted(everyone) == ["Cal", "Hana Head", "Max", "Mia", "Sam Head"]
+    # North's head of service: north's two team managers and herself (her roster row is north's).
+    assert sorted(names(Viewer("head_of_service", "north"))["auditor"]) == ["Hana Head", "Max", "Mia"]
+    # Team A's manager: only her own row (the Head of Service row has no team).
+    mia = names(Viewer("team_manager", "team_a"))
+    assert mia["auditor"].tolist() == ["Mia"]
+    # Her row's numbers are the same as in the AD's table: filtering never changes a row.
+    full = names(None).set_index("auditor").loc["Mia"]
+    assert mia.iloc[0][["expected", "done", "shortfall"]].tolist() == full[["expected", "done", "shortfall"]].tolist()
+    assert names(Viewer("scrutiny")).empty
+    # Grouped views are aggregates: the viewer does not change them.
+    pd.testing.assert_frame_equal(names(Viewer("team_manager", "team_a"), "team"), names(None, "team"))
+
+
+def test_audits_by_auditor_counts_only_the_viewers_audits(tiny):
+    from qa_core.roles import Viewer
+
+    # October, team_a: Mia's five audits (a1-a5). South: a8 (Hana Head), a9 (Sam Head), a10 (Quinn).
+    tm = reports.audits_report(tiny, OCT, by="auditor", viewer=Viewer("team_manager", "team_a"))
+    assert tm["group"].tolist() == ["Mia"] and tm["total"].tolist() == [5]
+    hos = reports.audits_report(tiny, OCT, by="auditor", viewer=Viewer("head_of_service", "south"))
+    assert sorted(hos["group"]) == ["Hana Head", "Quinn", "Sam Head"] and hos["total"].sum() == 3
+    # By team (an aggregate) the viewer changes nothing.
+    pd.testing.assert_frame_equal(reports.audits_report(tiny, OCT, by="team", viewer=Viewer("team_manager", "team_a")),
+                                  reports.audits_report(tiny, OCT, by="team"))

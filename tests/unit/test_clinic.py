@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 
 from qa_core import clinic
@@ -116,3 +117,55 @@ def test_report_clinic_needs_a_known_service(demo_db, capsys):
     assert "needs --service" in capsys.readouterr().err
     assert main(["report", "clinic", "--db", str(demo_db), "--service", "nowhere"]) == 1
     assert "no service 'nowhere'" in capsys.readouterr().err
+
+
+# -- who sees what ------------------------------------------------------------------------------
+
+def test_action_owners_are_withheld_from_viewers_without_the_service(store):
+    from qa_core.roles import Viewer
+
+    full = clinic.actions(store, "assessment", OCT)
+    assert not full.empty and (full["owner"] != "withheld").all()
+    for viewer, shown in [(Viewer(), True), (Viewer("qa_lead"), True),
+                          (Viewer("head_of_service", "assessment"), True),
+                          (Viewer("head_of_service", "cp_court"), False),
+                          (Viewer("team_manager", "assessment_01", scope_service="assessment"), False)]:
+        seen = clinic.actions(store, "assessment", OCT, viewer)
+        # Same actions, same what/status/due; only the owner differs.
+        assert seen["action_id"].tolist() == full["action_id"].tolist()
+        assert seen["status"].tolist() == full["status"].tolist()
+        assert (seen["owner"].tolist() == full["owner"].tolist()) if shown else (seen["owner"] == "withheld").all()
+
+
+def test_team_managers_names_only_for_the_teams_the_viewer_sees(store):
+    from qa_core.roles import Viewer
+
+    teams = clinic.team_breakdown(store, "ASSESS_45WD", "assessment", OCT,
+                                  Viewer("team_manager", "assessment_01", scope_service="assessment"))
+    named = teams.set_index("team_id")["manager"]
+    assert named["assessment_01"] == "Leah Carrow"
+    assert named.drop("assessment_01").isna().all()
+    assert clinic.team_breakdown(store, "ASSESS_45WD", "assessment", OCT)["manager"].notna().all()
+
+
+def test_only_the_ad_and_the_services_head_record_and_close_actions(rw_store):
+    from qa_core.roles import AccessDenied, Viewer
+
+    assert clinic.may_manage_actions(None, "assessment") and clinic.may_manage_actions(Viewer(), "assessment")
+    assert clinic.may_manage_actions(Viewer("head_of_service", "assessment"), "assessment")
+    assert not clinic.may_manage_actions(Viewer("head_of_service", "cp_court"), "assessment")
+    assert not clinic.may_manage_actions(Viewer("qa_lead"), "assessment")
+    assert not clinic.may_manage_actions(Viewer("team_manager", "assessment_01"), "assessment")
+    new = {"service_id": "assessment", "clinic_month": OCT, "description": "Review the late assessments",
+           "owner": "Priya Jessop", "due_date": dt.date(2026, 11, 30)}
+    before = rw_store.scalar("SELECT count(*) FROM clinic_action")
+    for viewer in (Viewer("qa_lead"), Viewer("head_of_service", "cp_court"), Viewer("scrutiny")):
+        with pytest.raises(AccessDenied, match="not saved"):
+            clinic.record_action(rw_store, new, viewer)
+    assert rw_store.scalar("SELECT count(*) FROM clinic_action") == before  # nothing written
+    action_id = clinic.record_action(rw_store, new, Viewer("head_of_service", "assessment"))
+    with pytest.raises(AccessDenied):
+        clinic.complete_action(rw_store, action_id, dt.date(2026, 11, 2), Viewer("team_manager", "assessment_01"))
+    clinic.complete_action(rw_store, action_id, dt.date(2026, 11, 2), Viewer("head_of_service", "assessment"))
+    done = rw_store.query("SELECT completed_date FROM clinic_action WHERE action_id = ?", [action_id])
+    assert done["completed_date"].iloc[0] == pd.Timestamp(2026, 11, 2)
