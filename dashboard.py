@@ -1,27 +1,38 @@
-"""Entry point: page config, the store, the shared sidebar, and navigation. Nothing else."""
+"""Entry point: page config, the store, who is looking, the shared sidebar, and navigation
+(only the pages the viewer's role may open). Nothing else."""
+
+from pathlib import Path
 
 import streamlit as st
 
 from qa_core.published import ATTRIBUTION
-from ui import data, filters
+from ui import auth, data, filters
+
+PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+#: Title and icon of each page, by its key in qa_core.roles.PAGES (the file name in app_pages/).
+PAGE_META = {
+    "home": ("At a glance", ":material/dashboard:"),
+    "clinic": ("Performance clinic", ":material/groups:"),
+    "rag": ("RAG at a glance", ":material/traffic:"),
+    "audits": ("Audit grades", ":material/fact_check:"),
+    "risks": ("Risk scores", ":material/warning:"),
+    "teams": ("Team profiles", ":material/diversity_3:"),
+    "scrutiny": ("Scrutiny trends", ":material/account_balance:"),
+    "benchmarks": ("Benchmarks", ":material/leaderboard:"),
+    "data": ("Data", ":material/upload_file:"),
+    "accessibility": ("Accessibility", ":material/accessibility:"),
+}
 
 st.set_page_config(page_title="Children's social care: performance and quality",
                    page_icon=":material/child_care:", layout="wide")
 
 data.get_store()
-pages = [
-    st.Page("app_pages/home.py", title="At a glance", icon=":material/dashboard:", default=True),
-    st.Page("app_pages/clinic.py", title="Performance clinic", icon=":material/groups:"),
-    st.Page("app_pages/rag.py", title="RAG at a glance", icon=":material/traffic:"),
-    st.Page("app_pages/audits.py", title="Audit grades", icon=":material/fact_check:"),
-    st.Page("app_pages/risks.py", title="Risk scores", icon=":material/warning:"),
-    st.Page("app_pages/teams.py", title="Team profiles", icon=":material/diversity_3:"),
-    st.Page("app_pages/scrutiny.py", title="Scrutiny trends", icon=":material/account_balance:"),
-    st.Page("app_pages/benchmarks.py", title="Benchmarks", icon=":material/leaderboard:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
-]
+viewer = auth.establish_viewer()  # stops here with a sign-in screen or a message if need be
+keys = [key for key in viewer.pages if (PAGES_DIR / f"{key}.py").exists()]
+pages = [st.Page(f"app_pages/{key}.py", title=PAGE_META.get(key, (key.title(), None))[0],
+                 icon=PAGE_META.get(key, (None, None))[1], default=(i == 0)) for i, key in enumerate(keys)]
 navigation = st.navigation(pages)
-filters.sidebar()
+filters.sidebar(viewer)
 settings = data.settings()
 with st.sidebar:
     council = settings.get("council_name", "Council")

@@ -1,4 +1,5 @@
-"""The shared sidebar filters (month, service), bound to the URL so a view is a link."""
+"""The shared sidebar filters (month, service), bound to the URL so a view is a link. They are
+drawn only for a role with a page that reads them (not, say, for the administrator's Data page)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
+from qa_core.roles import Viewer
 from ui import data
 
 ALL_SERVICES = "all"
+#: The pages that read the sidebar's Month and Service.
+FILTERED_PAGES = frozenset({"home", "clinic", "rag", "audits", "risks", "teams"})
 # Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables.
 LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
 
@@ -17,20 +21,31 @@ def month_label(month: dt.date) -> str:
     return month.strftime("%B %Y")
 
 
-def sidebar() -> None:
-    months = [m.strftime("%Y-%m") for m in reversed(data.months())]
-    services = data.services()
-    names = dict(zip(services["service_id"], services["name"], strict=True))
+def sidebar(viewer: Viewer | None = None) -> None:
+    """Month and Service (when one of the viewer's pages reads them) and the Large type switch
+    (every page). A signed-in head of service or team manager starts on their own service."""
+    viewer = viewer or Viewer()
     with st.sidebar:
-        st.selectbox("Month", months, index=0, key="month", bind="query-params",
-                     format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
-        st.selectbox("Service", [ALL_SERVICES, *names], index=0, key="service",
-                     bind="query-params",
-                     format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
+        if FILTERED_PAGES.intersection(viewer.pages):
+            _month_and_service(viewer)
         st.toggle("Large type (projector)", key="large", bind="query-params",
                   help="Bigger text for a shared screen, e.g. when chairing a clinic.")
     if st.session_state.get("large"):
         st.html(LARGE_TYPE_CSS)  # a constant of ours: no user text is ever rendered as HTML
+
+
+def _month_and_service(viewer: Viewer) -> None:
+    months = [m.strftime("%Y-%m") for m in reversed(data.months())]
+    services = data.services()
+    names = dict(zip(services["service_id"], services["name"], strict=True))
+    options = [ALL_SERVICES, *names]
+    # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
+    # should stay where the user put it.
+    own = viewer.scope_service if viewer.who else None
+    st.selectbox("Month", months, index=0, key="month", bind="query-params",
+                 format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
+    st.selectbox("Service", options, index=options.index(own) if own in options else 0, key="service",
+                 bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
 
 
 def selected_month() -> dt.date:

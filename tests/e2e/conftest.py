@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,14 +44,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 
 
 @contextmanager
-def streamlit_server(db: Path) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port over the store ``db``; yields its URL."""
+def streamlit_server(db: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port over the store ``db``; yields its URL.
+    ``env`` adds environment variables and ``args`` more command-line options (e.g.
+    ``["--secrets.files", path]`` to sign in against a test provider)."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "QA_DB": str(db)}, stdout=subprocess.PIPE,
+         "--browser.gatherUsageStats", "false", *args],
+        cwd=ROOT, env={**os.environ, "QA_DB": str(db), **(env or {})}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
