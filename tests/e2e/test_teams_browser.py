@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from qa_core import disclosure
+
 pytestmark = pytest.mark.e2e
 WAIT = 30_000  # ms: the first render (and each rerun) can be slow on a busy machine
 
@@ -49,12 +51,13 @@ def test_pick_a_team_and_download_its_printable_profile(page, app_url, screensho
     page.screenshot(path=str(screenshots / "teams-profile.png"), full_page=True)
 
     with page.expect_download(timeout=WAIT) as download:
-        page.get_by_role("button", name="Download printable profile (A4 page, HTML)").click()
+        page.get_by_role("button", name="Download printable profile for the notice board (A4, HTML)").click()
     saved = tmp_path / "profile.html"
     download.value.save_as(saved)
     text = saved.read_text(encoding="utf-8")
-    assert download.value.suggested_filename == "team-profile-children_in_care_04-2026-10.html"
+    assert download.value.suggested_filename == "team-profile-children_in_care_04-2026-10-notice-board.html"
     assert "Fostering Support: team profile" in text and "Kestrel Vale Council" in text
+    assert "For the notice board" in text and disclosure.NOTE in text  # the disclosure-controlled version
     assert "@media print" in text
     # The downloaded page itself, as it prints.
     printable = page.context.new_page()
