@@ -7,6 +7,7 @@ import streamlit as st
 
 from qa_core.published import ATTRIBUTION
 from ui import auth, data, filters
+from ui.safe import md
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 #: Title and icon of each page, by its key in qa_core.roles.PAGES (the file name in app_pages/).
@@ -35,10 +36,10 @@ navigation = st.navigation(pages)
 filters.sidebar(viewer)
 settings = data.settings()
 with st.sidebar:
-    council = settings.get("council_name", "Council")
+    council = md(settings.get("council_name", "Council"))  # stored text: never Markdown that links or loads
     about = f"{council}: demonstration data about a fictional council." if settings.get("demo_seed") else council
     if settings.get("benchmark_la_name"):
-        about += (f" Published comparisons use {settings['benchmark_la_name']}'s figures "
-                  f"(LA {settings['benchmark_la']}).")
+        about += (f" Published comparisons use {md(settings['benchmark_la_name'])}'s figures "
+                  f"(LA {md(settings['benchmark_la'])}).")
     st.caption(f"{about} {ATTRIBUTION}")
 navigation.run()

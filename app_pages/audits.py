@@ -32,10 +32,13 @@ from qa_core.audits import (
 from ui import audit_data, auth, data, filters
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, table_with_download
+from ui.safe import md, plain
 
 TARGET = INADEQUATE_TARGET_PCT
 PLOTLY_CONFIG = {"displaylogo": False}
-GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvement": ORANGE, "Inadequate": PINK}
+# The theme's categorical order: each colour 3:1 or more against the next (tests/unit/test_contrast.py),
+# and orange for the worst grade, as on the SPC charts.
+GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvement": PINK, "Inadequate": ORANGE}
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
         "Overdue actions", "Escalations due"]
 ASSESSMENT_RAG = {ASSESS_WORSE: "Red", ASSESS_MISSES: "Amber", ASSESS_MEETS: "Green", ASSESS_BETTER: "Green"}
@@ -108,7 +111,7 @@ viewer = auth.require_page("audits")
 month = filters.selected_month()
 service_id = filters.selected_service()
 label = filters.month_label(month)
-scope = filters.service_name(service_id)
+scope = md(filters.service_name(service_id))  # shown only in markdown places
 cases = f"{scope} cases" if service_id else "the council's cases"
 where = scope if service_id else "the council"
 first_month = data.months()[0]
@@ -210,6 +213,7 @@ def grades_tab() -> None:
     fig = go.Figure()
     for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True):
         fig.add_trace(go.Bar(x=monthly["month"], y=monthly[col], name=g, marker_color=GRADE_COLOURS[g],
+                             marker_line=dict(color="white", width=1),
                              hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>"))
     fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title="Audits (final grade)")
     st.plotly_chart(base_layout(fig, title, 380), width="stretch", config=PLOTLY_CONFIG, key="audit_grade_bars")
@@ -325,8 +329,9 @@ def funnel_figure(frame: pd.DataFrame, title: str, noun: str) -> tuple[go.Figure
             continue
         fig.add_trace(go.Scatter(
             x=part["total"], y=part["pct_inadequate"], mode="markers", name=position.capitalize(),
-            marker=style | dict(line=dict(color="white", width=1)), text=part["name"],
-            customdata=np.stack([part["inadequate"], part["ci_low"], part["ci_high"], part["service"]], axis=1),
+            marker=style | dict(line=dict(color="white", width=1)), text=part["name"].map(plain),
+            customdata=np.stack([part["inadequate"], part["ci_low"], part["ci_high"], part["service"].map(plain)],
+                                axis=1),
             hovertemplate=("%{text} (%{customdata[3]})<br>%{y:.1f}% inadequate: %{customdata[0]} of "
                            "%{x} audits<br>95% interval %{customdata[1]:.1f}% to %{customdata[2]:.1f}%"
                            "<extra></extra>")))
@@ -335,7 +340,7 @@ def funnel_figure(frame: pd.DataFrame, title: str, noun: str) -> tuple[go.Figure
     label_y = spread(labelled["pct_inadequate"].to_numpy(), 17 * y_max / plot_px, y_max * 0.98)
     for (_, row), y in zip(labelled.iterrows(), label_y, strict=True):
         fig.add_annotation(x=row["total"], y=row["pct_inadequate"], ax=x_end * 1.03, ay=y, axref="x", ayref="y",
-                           text=f"{row['name']} ({row['pct_inadequate']:.0f}%, {int(row['total'])})",
+                           text=f"{plain(row['name'])} ({row['pct_inadequate']:.0f}%, {int(row['total'])})",
                            showarrow=True, arrowhead=0, arrowwidth=0.7, arrowcolor="#6f777b", standoff=6,
                            xanchor="left", font=dict(size=12, color="#0b0c0c"))
     fig.update_xaxes(title=f"Number of audits per {noun} ({period})", range=[0, x_end * 1.42],
@@ -404,9 +409,9 @@ def areas_tab() -> None:
         return
     top = areas.iloc[0]
     n_inad = int(areas["inadequate_audits"].max())
-    title = (f"{top['area']} was graded Inadequate in {pct(top['pct_area_inadequate'], 0)} of Inadequate audits "
+    title = (f"{plain(top['area'])} was graded Inadequate in {pct(top['pct_area_inadequate'], 0)} of Inadequate audits "
              f"({int(top['area_inadequate'])} of {int(top['inadequate_audits'])}), {period}")
-    plot = areas.iloc[::-1]
+    plot = areas.iloc[::-1].assign(area=lambda f: f["area"].map(plain))  # axis words and hover labels
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=plot["area"], x=plot["pct_area_inadequate"], orientation="h", name="Area graded Inadequate",

@@ -16,6 +16,7 @@ from ui import auth, data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
 from ui.components import table_with_download
+from ui.safe import md, plain
 
 DEFAULT_MEASURE = "ReReferral"
 CHART_CONFIG = {"displaylogo": False}
@@ -26,7 +27,8 @@ def wrapped(title: str, width: int = 60) -> str:
 
 
 def layout(title: str, height: int, **extra) -> dict:
-    return dict(title=dict(text=wrapped(title), font=dict(size=17, color="#0b0c0c")), height=height,
+    """A chart's layout; the title (it quotes stored names) has its HTML escaped for Plotly."""
+    return dict(title=dict(text=wrapped(plain(title)), font=dict(size=17, color="#0b0c0c")), height=height,
                 plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
                 margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
 
@@ -57,30 +59,32 @@ year = pick_year.selectbox("Year", list(reversed(years)), index=0, key="year", b
                            help="Year to 31 March (workforce measures: at 30 September).")
 la_name = names[la]
 region = las.loc[las["old_la_code"] == la, "region_name"].iloc[0]
+# Published names are imported text: escaped wherever markdown or Plotly's HTML shows them.
+la_md, region_md = md(la_name), md(region)
 
 if la == home:
-    st.info(f"{council} is fictional; its published comparisons use {la_name}'s figures.",
+    st.info(f"{md(council)} is fictional; its published comparisons use {la_md}'s figures.",
             icon=":material/info:")
 st.caption("This page compares published figures for whole local authorities: the sidebar's Month and "
            "Service do not apply to it.")
 
 # -- (1) every measure ------------------------------------------------------------------------
-st.header(f"{la_name}, {year}: every published measure", anchor=False)
+st.header(f"{la_md}, {year}: every published measure", anchor=False)
 rep = bd.report(la, year)
 if rep.empty:
     st.info(f"No figures are published for {year}.")
     st.stop()
 ranked = rep[rep["quartile"].notna()]
 if ranked.empty:
-    st.write(f"No ranked measure has a figure for {la_name} in {year}.")
+    st.write(f"No ranked measure has a figure for {la_md} in {year}.")
 else:
     counts = ranked["quartile"].astype(int).value_counts()
-    st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_name} in {year}: "
+    st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_md} in {year}: "
              + ", ".join(f"**{counts.get(q, 0)}** in the {bd.ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
              + " (1st is the best quarter of all LAs).")
 summary = bd.summary_table(rep, meta)
-st.caption(f"Neighbours' median: the median of {la_name}'s 10 DfE statistical neighbours with a figure, "
-           f"and how many had one. Region: {region}. Rank among all LAs with a figure (1 = best), ties share "
+st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neighbours with a figure, "
+           f"and how many had one. Region: {region_md}. Rank among all LAs with a figure (1 = best), ties share "
            "a rank. A letter or dash in place of a value is DfE's symbol (see the notes at the foot of the "
            "page); it is never counted as 0.")
 st.dataframe(summary, hide_index=True, width="stretch", height=420, column_config={
@@ -97,14 +101,16 @@ measure = st.selectbox("Measure", options, index=options.index(DEFAULT_MEASURE) 
 row = rep[rep["measure"] == measure]
 m_meta = meta[meta["measure"] == measure].iloc[0]
 unit, polarity, m_name = m_meta["unit"], m_meta["polarity"], m_meta["name"]
-st.caption(f"{m_name} ({unit}); {bd.POLARITY_WORDS.get(polarity, polarity)}. Source: {m_meta['source']}.")
+m_md = md(m_name)
+st.caption(f"{m_md} ({md(unit)}); {md(bd.POLARITY_WORDS.get(polarity, polarity))}. "
+           f"Source: {md(m_meta['source'])}.")
 
 series = bd.trend(la, measure)
 trend_col, bar_col = st.columns(2)
 with trend_col:
     st.subheader("Over the years", anchor=False)
     if series.empty:
-        st.info(f"No figures are published for {m_name}.")
+        st.info(f"No figures are published for {m_md}.")
     else:
         have = series[series["la_value"].notna()]
         chosen = have[have["year"] == year]  # the year picked above, else the latest with a figure
@@ -121,17 +127,18 @@ with trend_col:
                  (region, "region_value", TURQUOISE, "dot", 2, "diamond"),
                  ("England", "england_value", GREY, "dashdot", 2, "triangle-up")]
         fig = go.Figure(layout=layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
-                                      yaxis=dict(title=dict(text=unit), gridcolor="#e5e5e5", rangemode="tozero"),
+                                      yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
+                                                 rangemode="tozero"),
                                       xaxis=dict(dtick=1)))
         for name, col, colour, dash, width, symbol in lines:
-            fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=name, mode="lines+markers",
+            fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=plain(name), mode="lines+markers",
                                      line=dict(color=colour, dash=dash, width=width),
                                      marker=dict(symbol=symbol, size=8, color=colour)))
         st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_trend")
         gaps = int(series["la_value"].isna().sum())
-        st.caption(f"Chart: {m_name} for {la_name} each year ({len(series)} years) as a solid line, with its "
-                   f"neighbours' median, {region} and England. "
-                   + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_name} "
+        st.caption(f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
+                   f"neighbours' median, {region_md} and England. "
+                   + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
                       "are gaps, not zeros." if gaps else ""))
         with st.expander("Show the chart's numbers as a table"):
             numbers = pd.DataFrame({
@@ -163,10 +170,11 @@ with bar_col:
     has_la = la_value is not None and not pd.isna(la_value)
     have = nb[~nb["missing"]]
     if have.empty and not has_la:
-        st.info(f"Neither {la_name} nor its neighbours have a figure for {m_name} in {year}.")
+        st.info(f"Neither {la_md} nor its neighbours have a figure for {m_md} in {year}.")
     else:
-        you = f"{la_name} (selected)"
-        bars = pd.DataFrame({"label": have["name"].tolist(), "value": have["value"].tolist(), "is_la": False})
+        you = plain(f"{la_name} (selected)")  # the bars' labels are Plotly axis words and hover text
+        bars = pd.DataFrame({"label": have["name"].map(plain).tolist(), "value": have["value"].tolist(),
+                             "is_la": False})
         if has_la:
             bars = pd.concat([bars, pd.DataFrame({"label": [you], "value": [float(la_value)], "is_la": [True]})])
         bars = bars.sort_values("value", ascending=polarity != "Low", kind="stable")  # best at the top
@@ -180,7 +188,8 @@ with bar_col:
         title = (f"{la_name} {bd.shown(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{bd.median_words(median, count, unit)} for {m_name}, {year}")
         fig = go.Figure(layout=layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
-                                      xaxis=dict(title=dict(text=unit), gridcolor="#e5e5e5", rangemode="tozero"),
+                                      xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
+                                                 rangemode="tozero"),
                                       yaxis=dict(automargin=True)))
         fig.add_trace(go.Bar(
             x=bars["value"].tolist(), y=bars["label"].tolist(), orientation="h",
@@ -194,11 +203,11 @@ with bar_col:
                 hoverinfo="name"))
         st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
-        st.caption(f"Chart: bars for {la_name} (orange, labelled 'selected') and each neighbour with a figure, "
+        st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "
                    f"{order}; the dashed line is the neighbours' median.")
     missing = nb[nb["missing"]]
     if not has_la:
-        st.write(f"{la_name} has no figure: {bd.symbol_words(la_symbol)}.")
+        st.write(f"{la_md} has no figure: {md(bd.symbol_words(la_symbol))}.")
     if not missing.empty:
         st.write(f"Neighbours with no figure ({len(missing)} of 10, not drawn and left out of the median):")
         for n in missing.itertuples():
@@ -218,11 +227,11 @@ with bar_col:
 st.header("Ofsted inspections (ILACS)", anchor=False)
 judgements = bd.ilacs(la)
 if judgements.empty:
-    st.info(f"No ILACS inspection of {la_name} is recorded.")
+    st.info(f"No ILACS inspection of {la_md} is recorded.")
 else:
     latest = judgements.iloc[0]
-    st.write(f"{la_name}'s latest inspection, {pd.Timestamp(latest['inspection_date']):%d %B %Y}: "
-             f"overall effectiveness **{latest['overall_effectiveness']}**.")
+    st.write(f"{la_md}'s latest inspection, {pd.Timestamp(latest['inspection_date']):%d %B %Y}: "
+             f"overall effectiveness **{md(latest['overall_effectiveness'])}**.")
     st.dataframe(pd.DataFrame({
         "Inspected": pd.to_datetime(judgements["inspection_date"]).dt.strftime("%d %b %Y"),
         "Published": pd.to_datetime(judgements["publication_date"]).dt.strftime("%d %b %Y").fillna(""),
@@ -233,7 +242,7 @@ else:
         "Children in care": judgements["children_in_care"].fillna(""),
         "Care leavers": judgements["care_leavers"].fillna("not judged"),
     }), hide_index=True, width="stretch")
-with st.expander(f"{la_name}'s neighbours' latest inspections"):
+with st.expander(f"{la_md}'s neighbours' latest inspections"):
     st.dataframe(bd.neighbours_latest_ilacs(la), hide_index=True, width="stretch")
 
 # -- notes ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from qa_core.spc import xmr
 from ui import auth, data, filters
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
+from ui.safe import md, plain
 
 
 def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
@@ -29,7 +30,7 @@ def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
     try:
         result = write()
     except QAError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))  # a refusal may quote what was typed
     else:
         data.clear_caches()
         st.session_state["clinic_flash"] = flash(result)
@@ -48,8 +49,9 @@ if service_id is None:
 
 measures = data.clinic_measures(service_id, month)
 header = clinic.clinic_header(data.get_store(), service_id, month, measures)
-st.subheader(f"{header['service']}: {label}", anchor=False)
-st.caption(f"Head of service: {header['head_of_service']}")
+service = md(header["service"])  # the service's name in markdown places
+st.subheader(f"{service}: {label}", anchor=False)
+st.caption(f"Head of service: {md(header['head_of_service'])}")
 cols = st.columns(5)
 with cols[0]:
     rag_badge("Red", header["red"])
@@ -65,7 +67,7 @@ with cols[4]:
 # -- summary ----------------------------------------------------------------------------
 st.header("Measures", anchor=False)
 if measures.empty:
-    st.info(f"No measures have values for {header['service']} in {label}.")
+    st.info(f"No measures have values for {service} in {label}.")
     st.stop()
 st.caption(ICON_KEY + " Neighbours and England: latest published year (DfE).")
 table_with_download(measures_table(measures), f"clinic-{service_id}-{month:%Y-%m}.csv",
@@ -84,16 +86,17 @@ points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement, tar
 points["period"] = pd.to_datetime(series["period"])
 value_text = fmt_number(row["value"], unit)
 count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
-title = f"{row['name']}: {value_text} in {label}" + (f" ({count_text})" if count_text else "")
+# A Plotly title: the measure's name with its HTML escaped.
+title = f"{plain(row['name'])}: {value_text} in {label}" + (f" ({count_text})" if count_text else "")
 title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
 
 chart_col, detail_col = st.columns([3, 2])
 with chart_col:
-    st.plotly_chart(spc_figure(points, title, unit if unit != "%" else "%", target,
+    st.plotly_chart(spc_figure(points, title, plain(unit), target,
                                f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
                     width="stretch", config={"displaylogo": False}, key="clinic_spc")
     note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
-    st.caption(f"Chart: {row['name']} for {header['service']} each month, with the mean, process "
+    st.caption(f"Chart: {md(row['name'])} for {service} each month, with the mean, process "
                f"limits{' and target' if target is not None else ''}; special causes are marked by "
                f"shape and named in the legend.{note}")
     with st.expander("Show the chart's numbers as a table"):
@@ -131,7 +134,7 @@ with detail_col:
 st.header("Audits this month", anchor=False)
 audit_row = data.service_audits(service_id, month, None).iloc[0]
 if int(audit_row["total"]) == 0:
-    st.write(f"No audits of {header['service']} cases were completed in {label}.")
+    st.write(f"No audits of {service} cases were completed in {label}.")
 else:
     st.write(
         f"{int(audit_row['inadequate'])} of {int(audit_row['total'])} audits Inadequate "
@@ -148,7 +151,7 @@ else:
         weakest = areas.assign(weak=areas["inadequate"] + areas["requires_improvement"]).sort_values(
             ["weak", "group"], ascending=[False, True]).head(3)
         st.write("Weakest areas (graded Requires improvement or Inadequate): " + "; ".join(
-            f"{r.group}: {r.weak} of {r.total}" for r in weakest.itertuples()))
+            f"{md(r.group)}: {r.weak} of {r.total}" for r in weakest.itertuples()))
 
 # -- actions ----------------------------------------------------------------------------
 st.header("Actions", anchor=False)

@@ -27,6 +27,7 @@ from qa_core.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, im
 from qa_core.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
 from ui.import_data import XLSX_MIME, ProgressBar
+from ui.safe import md
 
 PREVIEW_SHOWN = 20
 #: Problems written out in full under the table (the table and its download hold them all).
@@ -195,7 +196,7 @@ else:
             st.dataframe(result.preview.head(PREVIEW_SHOWN), hide_index=True, width="stretch")
         if viewer.who:
             user = viewer.who
-            st.caption(f"The import log will record it as imported by {viewer.who}.")
+            st.caption(f"The import log will record it as imported by {md(viewer.who)}.")
         else:
             typed = st.text_input("Your name (for the import log)", key="import_user", max_chars=120,
                                   help=f"Local demo, no sign-in: left blank, the log records your role "

@@ -12,6 +12,7 @@ from qa_core.spc import p_chart
 from ui import auth, data, filters, risk_data
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
+from ui.safe import md
 
 RAGS = ["Red", "Amber", "Green"]
 
@@ -23,8 +24,8 @@ service_id = filters.selected_service()
 label = filters.month_label(month)
 council = data.settings().get("council_name", "Council")
 
-st.title(f"{council}: at a glance")
-st.caption(f"{label} · {filters.service_name(service_id)}")
+st.title(f"{md(council)}: at a glance")
+st.caption(f"{label} · {md(filters.service_name(service_id))}")
 
 summary = data.indicator_summary(month, service_id)
 audits = data.audits_by_month(month, service_id)
@@ -89,8 +90,9 @@ with col_risks:
         bands = high_bands(risk_data.matrix(risk_data.register_matrix_id()))
         high = quarter_risks[quarter_risks["band"].isin(bands)]
         top = quarter_risks.iloc[0]
-        st.write(f"{len(high)} of {len(quarter_risks)} risks high-scoring ({' or '.join(bands)}) in "
-                 f"{quarter} (residual score). Highest: {top['risk_ref']}, score {top['score']} ({top['band']}).")
+        st.write(f"{len(high)} of {len(quarter_risks)} risks high-scoring ({' or '.join(md(b) for b in bands)}) in "
+                 f"{md(quarter)} (residual score). Highest: {md(top['risk_ref'])}, score {top['score']} "
+                 f"({md(top['band'])}).")
 
 st.header("Measures this month", anchor=False)
 if summary.empty:

@@ -16,6 +16,7 @@ from qa_core.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
 from ui import auth, board_data, filters
 from ui.charts import GREY
 from ui.components import BADGE, TAG_COLOURS, style_rag, table_with_download
+from ui.safe import md, plain
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
@@ -56,6 +57,8 @@ def _tag(prefix: str, status: str | None) -> str:
 def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
     """A step chart of the area's rating by month: worst at the bottom, words on the axis,
     tag-coloured bands behind, and the word in each point's hover."""
+    # Ratings are stored text: escaped for Plotly's HTML (axis words and hover labels).
+    history = history.assign(rag=history["rag"].map(lambda r: plain(r) if isinstance(r, str) else r))
     used = set(history["rag"].dropna())
     levels = [r for r in RAG_ORDER if r in used or r in ("Red", "Amber", "Green")]
     levels += sorted(str(r) for r in used if r not in RAG_ORDER)
@@ -72,7 +75,7 @@ def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
         customdata=history["rag"], name="RAG rating", showlegend=False,
         hovertemplate="%{x|%B %Y}: %{customdata}<extra></extra>"))
     fig.update_layout(
-        title=dict(text=title.replace("; ", "<br>", 1), font=dict(size=16, color="#0b0c0c")),
+        title=dict(text=plain(title).replace("; ", "<br>", 1), font=dict(size=16, color="#0b0c0c")),
         height=340, margin=dict(l=80, r=20, t=80, b=40), plot_bgcolor="white",
         font=dict(size=14, color="#0b0c0c"), hovermode="closest")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=levels,
@@ -92,7 +95,7 @@ st.title("RAG at a glance", anchor=False)
 st.caption(f"Improvement plan as at {label}, for the improvement board. The plan covers the whole council, "
            "so the Service filter does not apply to this page.")
 if service_id is not None:
-    st.info(f"You chose {filters.service_name(service_id)} in the sidebar. The improvement plan covers the "
+    st.info(f"You chose {md(filters.service_name(service_id))} in the sidebar. The improvement plan covers the "
             "whole council: every area is shown.", icon=":material/info:")
 
 report = board_data.rag_board(month)
@@ -155,10 +158,11 @@ area_id = pick.selectbox("Area", list(names), key="area", bind="query-params",
 row = shown[shown["area_id"] == area_id].iloc[0]
 area = row["area"]
 
-st.subheader(area, anchor=False)
+area_md = md(area)  # the area's name in markdown places (headings, captions, messages)
+st.subheader(area_md, anchor=False)
 
 st.markdown(f"{_tag('Previous', row['previous_rag'])} → {_tag('Current', row['current_rag'])} "
-            f"{row['movement_text']} · priorities: {row['priorities_text']}")
+            f"{md(row['movement_text'])} · priorities: {md(row['priorities_text'])}")
 st.text(f"Lead: {row['lead'] or 'not recorded'}")  # recorded text: never markdown or HTML
 if row["ofsted_recommendation"]:
     st.text(f"Ofsted recommendation: {row['ofsted_recommendation']}")
@@ -166,7 +170,7 @@ if row["ofsted_recommendation"]:
 st.subheader("Priorities", anchor=False)
 priorities = board_data.area_priorities(area_id, month)
 if priorities.empty:
-    st.info(f"{area} has no priorities recorded.")
+    st.info(f"{area_md} has no priorities recorded.")
 else:
     overdue = priorities[priorities["status"] == board.OVERDUE]
     if not overdue.empty:
@@ -192,7 +196,7 @@ else:
 st.subheader("Progress and risks", anchor=False)
 narrative = board_data.area_narrative(area_id, month)
 if narrative.empty:
-    st.info(f"No key developments, progress or risks have been recorded for {area} in or before {label}.")
+    st.info(f"No key developments, progress or risks have been recorded for {area_md} in or before {label}.")
 else:
     written = narrative["month"].iloc[0]
     if written != month:
@@ -213,13 +217,13 @@ else:
 st.subheader("RAG history", anchor=False)
 history = board_data.area_history(area_id, month)
 if history.empty:
-    st.info(f"{area} has no rating in or before {label}.")
+    st.info(f"{area_md} has no rating in or before {label}.")
 else:
     title = board.history_title(area, history)
     st.plotly_chart(_history_figure(history, title), width="stretch", config={"displaylogo": False},
                     key="rag_history_chart")
-    st.caption(f"Chart: {area}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
-               f"the rating is written on the axis and in each point's label. {board.history_text(history)}")
+    st.caption(f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
+               f"the rating is written on the axis and in each point's label. {md(board.history_text(history))}")
     with st.expander("Show the RAG history as a table"):
         hist_table = pd.DataFrame({
             "Month": [filters.month_label(m) for m in history["month"]],

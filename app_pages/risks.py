@@ -13,18 +13,11 @@ from qa_core.risk import KIND_PRODUCT
 from ui import auth, filters, risk_data
 from ui.components import table_with_download
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
+from ui.safe import md, plain
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
 VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
               "target": "Target"}
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~:$"
-
-
-def _plain(text: object) -> str:
-    """Text for a markdown label (an expander's) shown literally, not as markup."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
-
-
 def _score(value: object, band: object = None) -> str:
     if value is None or pd.isna(value):
         return "none"
@@ -41,6 +34,11 @@ def _yes_no(value: object) -> str:
     return "Not stated" if value is None or pd.isna(value) else ("Yes" if bool(value) else "No")
 
 
+def _level(labels: tuple[str, ...], level: int) -> str:
+    """A matrix level's name (stored text) for a markdown caption."""
+    return md(level_label(labels, level))
+
+
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
@@ -50,7 +48,7 @@ def _and(words: list[str]) -> str:
 viewer = auth.require_page("risks")
 month = filters.selected_month()
 service_id = filters.selected_service()
-service = filters.service_name(service_id)
+service = md(filters.service_name(service_id))  # shown only in markdown places
 month_quarter = risk_views.quarter_of(month)
 
 st.title("Risk scores", anchor=False)
@@ -58,7 +56,7 @@ st.title("Risk scores", anchor=False)
 reviewed = risk_data.quarters()
 available = risk_views.quarters_up_to(reviewed, month)
 if not available:
-    first = f" The first review is {reviewed[0]}: choose a later month in the sidebar." if reviewed else ""
+    first = f" The first review is {md(reviewed[0])}: choose a later month in the sidebar." if reviewed else ""
     st.info(f"No risk register review at or before {month_quarter} ({filters.month_label(month)}).{first}")
     st.stop()
 
@@ -74,7 +72,7 @@ matrix_ids = [own, *[m for m in names if m != own]]
 
 col_quarter, col_view, col_matrix = st.columns([1, 1.3, 1.7])
 with col_quarter:
-    quarter = st.selectbox("Quarter reviewed", available, key="risk_quarter", bind="query-params",
+    quarter = st.selectbox("Quarter reviewed", available, key="risk_quarter", bind="query-params", format_func=md,
                            help="Quarterly reviews at or before the month chosen in the sidebar.")
 with col_view:
     view = st.segmented_control(
@@ -90,16 +88,17 @@ matrix = risk_data.matrix(matrix_id)
 ranges = risk_views.band_ranges(matrix)
 high = risk_views.high_bands(matrix)
 threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
-high_words = f"{_and(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+# The band names are stored text: escaped for markdown; the chart titles escape their own.
+high_words = f"{_and([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
 how_scored = ("score = impact × likelihood" if matrix.kind == KIND_PRODUCT else
               "each cell has its own rank as its score, not impact × likelihood")
 
 register = risk_data.register(matrix_id, quarter, service_id)
 everyone = risk_data.register(matrix_id, quarter, None)
 council_wide = everyone[everyone["service_id"].isna()]
-st.caption(f"{quarter} review · {service} · scored on the {matrix.name} matrix ({how_scored})")
+st.caption(f"{md(quarter)} review · {service} · scored on the {md(matrix.name)} matrix ({how_scored})")
 if register.empty:
-    st.info(f"No {service} risks were reviewed in {quarter}. Council-wide risks (not held by one service) "
+    st.info(f"No {service} risks were reviewed in {md(quarter)}. Council-wide risks (not held by one service) "
             "are shown under All services.")
     st.stop()
 n = len(register)
@@ -108,8 +107,8 @@ if service_id is None:
              "not held by one service.")
 else:
     st.write(f"The {n} risk{'s' if n != 1 else ''} held by {service}. The {len(council_wide)} council-wide "
-             "risks (not held by one service: " + ", ".join(council_wide["risk_ref"]) + ") are shown only "
-             "under All services.")
+             "risks (not held by one service: " + ", ".join(md(r) for r in council_wide["risk_ref"])
+             + ") are shown only under All services.")
 
 high_rows = risk_views.high_risks(register, matrix)
 metric_cols = st.columns(4)
@@ -129,22 +128,23 @@ placed = int(cells["risks"].sum())
 in_high = int(cells.loc[cells["band"].isin(high), "risks"].sum())
 unplaced = n - placed
 if placed == 0:
-    st.info(f"No risk has a {view} score in {quarter}.")
+    st.info(f"No risk has a {view} score in {md(quarter)}.")
 else:
+    plain_words = f"{_and(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
     title = (f"{VIEW_LABELS[view]} scores, {quarter}: {in_high} of {placed} risk{'s' if placed != 1 else ''} "
-             f"in the {high_words}")
+             f"in the {plain_words}")  # heatmap_figure escapes its title for Plotly
     st.plotly_chart(heatmap_figure(cells, matrix, title), width="stretch", config={"displaylogo": False},
                     key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.")
     busiest = cells.sort_values(["risks", "score"], ascending=False).iloc[0]
-    band_words = "; ".join(f"{r.band} {r.low} to {r.high}" for r in ranges.itertuples())
+    band_words = "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
     st.caption(
-        f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {quarter}: impact across "
-        f"({level_label(matrix.impact_labels, 1)} to {level_label(matrix.impact_labels, matrix.size)}), "
-        f"likelihood up ({level_label(matrix.likelihood_labels, 1)} to "
-        f"{level_label(matrix.likelihood_labels, matrix.size)}). Each cell shows its score and band, and the "
+        f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {md(quarter)}: impact across "
+        f"({_level(matrix.impact_labels, 1)} to {_level(matrix.impact_labels, matrix.size)}), "
+        f"likelihood up ({_level(matrix.likelihood_labels, 1)} to "
+        f"{_level(matrix.likelihood_labels, matrix.size)}). Each cell shows its score and band, and the "
         f"number and references of the risks in it; occupied cells have a dark border. Bands: {band_words}. "
-        f"The fullest cell is impact {level_label(matrix.impact_labels, busiest['impact'])} × likelihood "
-        f"{level_label(matrix.likelihood_labels, busiest['likelihood'])} (score {busiest['score']}) with "
+        f"The fullest cell is impact {_level(matrix.impact_labels, busiest['impact'])} × likelihood "
+        f"{_level(matrix.likelihood_labels, busiest['likelihood'])} (score {busiest['score']}) with "
         f"{busiest['risks']} risk{'s' if busiest['risks'] != 1 else ''}."
         + (f" {unplaced} risk{'s have' if unplaced != 1 else ' has'} no {view} score and "
            f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""))
@@ -159,7 +159,7 @@ else:
 
 # -- the register -----------------------------------------------------------------------------
 st.header("The register", anchor=False)
-st.caption(f"Residual score (after controls) and band on the {matrix.name} matrix, highest first, with "
+st.caption(f"Residual score (after controls) and band on the {md(matrix.name)} matrix, highest first, with "
            "the movement since each risk's previous review, and the gross (before controls) and target scores.")
 table = pd.DataFrame({
     "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
@@ -193,12 +193,12 @@ st.download_button("Download the register (CSV)", table.to_csv(index=False).enco
 # -- high-scoring risks -----------------------------------------------------------------------
 st.header("High-scoring risks", anchor=False)
 if high_rows.empty:
-    st.info(f"No risk's residual score is in the {high_words} in {quarter}.")
+    st.info(f"No risk's residual score is in the {high_words} in {md(quarter)}.")
 else:
     st.caption(f"{len(high_rows)} of {n} risks have a residual score in the {high_words}: their reasons, "
                "controls and outlook as the owner recorded them.")
 for row in high_rows.itertuples():
-    label = f"{_plain(row.risk_ref)} · residual score {row.score} ({_plain(row.band)}) · {row.movement_words}"
+    label = f"{md(row.risk_ref)} · residual score {row.score} ({md(row.band)}) · {md(row.movement_words)}"
     with st.expander(label, expanded=True):
         st.text(row.title)
         left, middle, right = st.columns(3)
@@ -239,11 +239,14 @@ else:
     title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
               if change else f", the same as in {first['quarter']}")
 title += f"; target {_score(last['target_score'])}"
-st.plotly_chart(trajectory_figure(points, matrix, title), width="stretch", config={"displaylogo": False},
+# The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
+shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
+st.plotly_chart(trajectory_figure(shown_points, matrix, title), width="stretch", config={"displaylogo": False},
                 key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.")
-st.caption(f"Line chart of {ref}'s gross (before controls), residual (after controls) and target scores at each "
-           f"quarterly review from {first['quarter']} to {quarter} on the {matrix.name} matrix. The bands are shaded "
-           "and named at the right: " + "; ".join(f"{r.band} {r.low} to {r.high}" for r in ranges.itertuples())
+st.caption(f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
+           f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
+           "bands are shaded and named at the right: "
+           + "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
            + ".")
 with st.expander("Show the risk's scores as a table"):
     table_with_download(pd.DataFrame({

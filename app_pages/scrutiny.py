@@ -21,6 +21,7 @@ from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import BADGE, style_rag, table_with_download
+from ui.safe import md, md_frame, plain
 
 SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
 DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up",
@@ -159,7 +160,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
     end = scrutiny.quarter_start(scrutiny.shift_quarter(quarters[-1], 1)).isoformat()
     values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
     traces = [dict(
-        type="scatter", x=x, y=values, mode="lines+markers", name=f"{council}, each quarter",
+        type="scatter", x=x, y=values, mode="lines+markers", name=f"{plain(council)}, each quarter",
         line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
         customdata=[scrutiny.quarter_short_label(q) for q in quarters],
         hovertemplate="%{customdata}: %{y:.1f}<extra></extra>")]
@@ -167,7 +168,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
                     line=dict(color=colour, width=2, dash=dash), hoverinfo="skip")
                for label, value, colour, dash in reference_lines(row)]
     layout = dict(
-        title=dict(text=title, font=dict(size=16, color="#0b0c0c")), showlegend=True,
+        title=dict(text=plain(title), font=dict(size=16, color="#0b0c0c")), showlegend=True,
         height=420, margin=dict(l=60, r=20, t=50, b=40),
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
         plot_bgcolor="white", font=dict(size=13, color="#0b0c0c"),
@@ -183,7 +184,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
 def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
     unit = row["unit"]
     first, last = (scrutiny.quarter_short_label(series["quarter"].iloc[q]) for q in (0, -1))
-    parts = [f"Chart: {row['name'].lower()}, each quarter from {first} to {last} "
+    parts = [f"Chart: {md(row['name'].lower())}, each quarter from {first} to {last} "
              f"({len(series)} quarter{'s' if len(series) != 1 else ''})."]
     known = series.assign(value=pd.to_numeric(series["value"], errors="coerce"))
     known = known[known["value"].notna()]
@@ -235,7 +236,7 @@ def published_sentence(row: pd.Series, region: str | None) -> str:
         return "There is no published national figure for this measure."
     sn = neighbours(row["sn_median"], row["sn_count"], unit)
     return (f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
-            f"statistical neighbours (median) {sn}; {region or 'region'} {comparator(row['region'], unit)}; "
+            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator(row['region'], unit)}; "
             f"England {comparator(row['england'], unit)}.")
 
 
@@ -266,7 +267,7 @@ else:
 report, trend = scrutiny_data.card(quarter, public)
 names = scrutiny_data.benchmark_names()
 
-st.subheader(f"{council}: children's social care report card, {label}", anchor=False)
+st.subheader(f"{md(council)}: children's social care report card, {label}", anchor=False)
 st.caption("Council-wide figures for the quarter chosen above: the sidebar's Service and Month filters do "
            "not apply on this page. Nothing here identifies a child, a family or a member of staff; a "
            f"figure based on {scrutiny.SUPPRESSED_TEXT} children or cases is withheld, for every reader, because a "
@@ -288,11 +289,12 @@ with cols[3]:
 st.header("Summary", anchor=False)
 st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
            "close to it, or off target but improving; Red: off target). 'Neighbours' is the middle value of "
-           f"the 10 councils most like {names.get('la') or 'ours'} in DfE's statistical neighbour model. "
+           f"the 10 councils most like {md(names.get('la')) or 'ours'} in DfE's statistical neighbour model. "
            "Neighbours and England: DfE's latest published year (to 31 March) up to the one this quarter falls "
            "in.")
 summary = summary_table(report)
-st.table(style_rag(summary, ["RAG"]).hide(axis="index"))  # a static table: wraps, fits and prints
+# A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
+st.table(style_rag(md_frame(summary), ["RAG"]).hide(axis="index"))
 st.download_button("Download the summary (CSV)", summary.to_csv(index=False).encode("utf-8"),
                    file_name=f"scrutiny-{quarter}{'-published' if public else ''}.csv", mime="text/csv",
                    key="dl_scrutiny_summary")
@@ -302,10 +304,11 @@ for _, row in report.iterrows():
     measure = scrutiny.measure_for(code)
     series = trend[trend["code"] == code].reset_index(drop=True)
     st.divider()
-    st.header(row["name"], anchor=False)
+    st.header(md(row["name"]), anchor=False)
     words, chart = st.columns([2, 3], gap="large")
     with words:
-        st.markdown(f"**{row['headline']}**")
+        # The headline quotes the measure's stored name: composed again with the name escaped.
+        st.markdown(f"**{scrutiny.headline({**row.to_dict(), 'name': md(row['name'])})}**")
         rag = rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
         st.badge(rag, color=BADGE.get(rag, "gray"))
@@ -325,7 +328,7 @@ for _, row in report.iterrows():
                         config={"displaylogo": False}, key=f"scrutiny_chart_{code}",
                         alt=f"Line chart of {row['name'].lower()} each quarter: {title}.")
         st.caption(text_alternative(row, series))
-    with st.expander(f"Show the numbers for {row['name'].lower()} as a table"):
+    with st.expander(f"Show the numbers for {md(row['name'].lower())} as a table"):
         table_with_download(numbers_table(series, row),
                             f"scrutiny-{code}-to-{quarter}{'-published' if public else ''}.csv",
                             "these numbers", f"dl_scrutiny_{code}")
@@ -340,7 +343,8 @@ codes = [published[c] for c in report["code"] if c in published]
 if las.empty or not codes:
     st.info("The store holds no published figures to compare councils with.")
 else:
-    la_labels = {c: f"{n} ({r})" for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
+    la_labels = {c: md(f"{n} ({r})")
+                 for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
     la_codes = list(la_labels)
     home = bd.benchmark_la_code()
     if st.session_state.get("scrutiny_la") not in (None, *la_codes):
@@ -349,15 +353,16 @@ else:
                       key="scrutiny_la", bind="query-params", format_func=la_labels.get,
                       help="Any of the 153 English local authorities; type to search.")
     la_name = las.loc[las["old_la_code"] == la, "name"].iloc[0]
-    st.caption(f"DfE's published figures for {la_name}, for the report card measures that DfE publishes, in "
+    la_md = md(la_name)  # the LA's name in markdown places (captions, messages, the link)
+    st.caption(f"DfE's published figures for {la_md}, for the report card measures that DfE publishes, in "
                "the latest year with a figure (years to 31 March). Neighbours: the median of "
-               f"{la_name}'s 10 statistical neighbours with a figure, and how many had one. Rank among all "
+               f"{la_md}'s 10 statistical neighbours with a figure, and how many had one. Rank among all "
                "councils with a figure, 1 = best. A letter in place of a value is DfE's symbol (c: withheld to "
                "protect confidentiality; x: not available; u: low reliability); it is never counted as 0."
-               + (f" {council} is fictional: its comparisons use {la_name}'s figures." if la == home else ""))
+               + (f" {md(council)} is fictional: its comparisons use {la_md}'s figures." if la == home else ""))
     rows = scrutiny_data.published_for(la, tuple(codes))
     if rows.empty:
-        st.info(f"No published figures for {la_name} for these measures.")
+        st.info(f"No published figures for {la_md} for these measures.")
     else:
         table = pd.DataFrame({
             "Measure": rows["measure_name"],
@@ -377,5 +382,5 @@ else:
             "Better is": [bd.POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
         })
         table_with_download(table, f"scrutiny-published-{la}.csv", "these published figures", "dl_scrutiny_published")
-    st.page_link("app_pages/benchmarks.py", label=f"Every published measure for {la_name}, with charts against "
+    st.page_link("app_pages/benchmarks.py", label=f"Every published measure for {la_md}, with charts against "
                  "each neighbour: Benchmarks", icon=":material/leaderboard:", query_params={"la": la})

@@ -26,6 +26,7 @@ from qa_core.team_profile import format_target, profile_html, rag_words
 from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
 from ui.components import fmt_count, fmt_number, rag_badge, style_rag, table_with_download
+from ui.safe import md, plain
 
 RAGS = ("Red", "Amber", "Green")
 GAP = 3  # empty months between two teams' panels
@@ -113,7 +114,7 @@ def _panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Tim
     keep = ~np.isnan(k) & (slot >= 0) & (slot < n_months)
     frame = series.loc[keep, ["code", "team_id", "value", "numerator", "denominator"]]
     frame = frame.assign(x=k[keep] * (n_months + GAP) + slot[keep],
-                         hover=series["team"].to_numpy()[keep] + ", " + periods[keep].strftime("%b %Y"))
+                         hover=series["team"].map(plain).to_numpy()[keep] + ", " + periods[keep].strftime("%b %Y"))
     return frame.sort_values(["code", "x"], kind="stable")
 
 
@@ -239,7 +240,7 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
 
     st.header(f"Measures by team: {team_data.SMALL_MULTIPLE_MONTHS} months to {label}", anchor=False)
     if measured.empty or series.empty:
-        st.info(f"No measures have team values for {service} in {label}.")
+        st.info(f"No measures have team values for {md(service)} in {label}.")
     else:
         st.caption("One chart per measure; each grey panel is one team, all on the same scale, with the target as "
                    "a dashed line. Above each panel: the team's value this month and its RAG rating.")
@@ -266,13 +267,13 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
             words = [r if isinstance(r, str) else "no RAG" for r in rows["rag"]]
             status = {t: f"{fmt_number(v, unit)} · {w}" + (f"<br>{c}" if c else "")
                       for t, v, w, c in zip(rows["team_id"], rows["value"], words, counts, strict=True)}
-            latest = "; ".join(f"{t} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
+            latest = "; ".join(f"{md(t)} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
                                for t, v, w, c in zip(rows["team"], rows["value"], words, counts, strict=True))
             with grid[i % per_row]:
                 st.plotly_chart(_panels_figure(points.get(code, _EMPTY_POINTS), teams, months, unit, target, title,
                                                status),
                                 width="stretch", config={"displaylogo": False}, key=f"teams_sm_{code}")
-                st.caption(f"Chart: {first['name']} for each of {service}'s teams, "
+                st.caption(f"Chart: {md(first['name'])} for each of {md(service)}'s teams, "
                            f"{months[0]:%B %Y} to {label}, one panel per team on the same scale"
                            f"{', with the target' if target is not None else ''}. {sentence}. In {label}: {latest}.")
         with st.expander("Show the numbers behind these charts as a table (team, month and measure)"):
@@ -295,7 +296,8 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     team_id = pick.selectbox("Team", list(names), key="team", bind="query-params", format_func=lambda t: names[t])
     profile = team_data.team_profile_for(team_id, service_id, month)
     audits = profile.audits
-    st.subheader(f"{profile.team}: {label}", anchor=False)
+    team_md = md(profile.team)  # the team's name in markdown places
+    st.subheader(f"{team_md}: {label}", anchor=False)
     board, full = st.columns(2)
     board.download_button("Download printable profile for the notice board (A4, HTML)",
                           profile_html(profile, public=True).encode("utf-8"),
@@ -336,7 +338,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
 
     st.subheader("Measures", anchor=False)
     if measures.empty:
-        st.info(f"No measures have values for {profile.team} in {label}.")
+        st.info(f"No measures have values for {team_md} in {label}.")
     else:
         trend_label = f"{profile.trend_months[0]:%b %Y} to {profile.trend_months[-1]:%b %Y}"
         table = pd.DataFrame({
@@ -383,15 +385,16 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
         else:
             st.write(f"No audits were expected of the team's managers in {label}.")
         if not total:
-            st.info(f"No audits of {profile.team} cases were completed in {label}.")
+            st.info(f"No audits of {team_md} cases were completed in {label}.")
         else:
-            title = (f"{int(audits['inadequate'])} of {total} audits of {profile.team} cases were Inadequate in "
+            title = (f"{int(audits['inadequate'])} of {total} audits of {{team}} cases were Inadequate in "
                      f"{label} ({audits['pct_inadequate']:.1f}%, 95% interval {audits['ci_low']:.1f}% to "
                      f"{audits['ci_high']:.1f}%)")
-            st.plotly_chart(_grade_figure(profile.grades, _wrap(html.escape(title), 70)), width="stretch",
+            chart_title = _wrap(html.escape(title.format(team=profile.team)), 70)
+            st.plotly_chart(_grade_figure(profile.grades, chart_title), width="stretch",
                             config={"displaylogo": False}, key="teams_grades")
             st.caption(f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with its "
-                       f"95% interval. {title}; target no more than {INADEQUATE_TARGET_PCT:.0f}%: "
+                       f"95% interval. {title.format(team=team_md)}; target no more than {INADEQUATE_TARGET_PCT:.0f}%: "
                        f"{audits['assessment']}.")
             grade_table = pd.DataFrame({
                 "Final grade": profile.grades["label"], "Audits": profile.grades["audits"],
@@ -427,10 +430,10 @@ if service_id is None:
 st.html(PRINT_CSS)
 
 service = filters.service_name(service_id)
-st.subheader(f"{service}: {label}", anchor=False)
+st.subheader(f"{md(service)}: {label}", anchor=False)
 report, series = team_data.team_view(service_id, month)
 if report.empty:
-    st.info(f"{service} has no teams recorded.")
+    st.info(f"{md(service)} has no teams recorded.")
     st.stop()
 teams = report.drop_duplicates("team_id")[["team_id", "team"]].reset_index(drop=True)
 # A link that names a team opens on its profile; otherwise the teams side by side.

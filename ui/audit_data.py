@@ -20,6 +20,7 @@ from qa_core.audits import GRADES, INADEQUATE
 from qa_core.roles import Viewer
 from ui import data
 from ui.data import get_store
+from ui.safe import md
 
 
 @st.cache_data(show_spinner=False)
@@ -78,7 +79,7 @@ def case_scope(viewer: Viewer, service_id: str | None) -> tuple[bool, str | None
         return True, None
     services = data.services().set_index("service_id")["name"]
     if viewer.role == "head_of_service":
-        own = services.get(viewer.scope, viewer.scope)
+        own = md(services.get(viewer.scope, viewer.scope))  # the sentence is shown as markdown
         if service_id == viewer.scope:
             return True, None
         if service_id is None:
@@ -86,7 +87,7 @@ def case_scope(viewer: Viewer, service_id: str | None) -> tuple[bool, str | None
                           "head of service, the assistant director and the QA lead only.")
     elif viewer.role == "team_manager":
         teams = data.teams().set_index("team_id")
-        own = teams["name"].get(viewer.scope, viewer.scope)
+        own = md(teams["name"].get(viewer.scope, viewer.scope))  # the sentence is shown as markdown
         home = viewer.scope_service or teams["service_id"].get(viewer.scope)
         if service_id is None or service_id == home:
             return True, (f"Only {own}'s cases are listed: case-level detail for each team is shown to its team "

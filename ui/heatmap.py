@@ -39,8 +39,9 @@ def band_colours(bands: list[str]) -> dict[str, str]:
 
 
 def level_label(labels: tuple[str, ...], level: int) -> str:
-    """'Major (4)' where the matrix names its levels, else '4'."""
-    return f"{labels[level - 1]} ({level})" if labels else str(level)
+    """'Major (4)' where the matrix names its levels, else '4': escaped, for Plotly's HTML subset
+    (the labels are the imported matrix's own words)."""
+    return f"{html.escape(labels[level - 1])} ({level})" if labels else str(level)
 
 
 def _wrap_refs(refs: str) -> str:
@@ -137,7 +138,7 @@ def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> g
             name=style["name"],
             line=dict(color=style["color"], dash=style["dash"], width=3 if stage == "residual" else 2),
             marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
-            customdata=points[f"{stage}_band"].fillna("no target").tolist(),
+            customdata=[html.escape(str(b)) for b in points[f"{stage}_band"].fillna("no target")],
             hovertemplate="%{x}: %{y} (%{customdata})<extra>" + style["name"] + "</extra>",
         ))
     layout = dict(

@@ -254,6 +254,7 @@ def _summary() -> Iterator[None]:
           f"{summary['serious_or_critical_violations']} serious or critical violations. Written to {SUMMARY}.")
 
 
+@pytest.mark.timeout(900)  # up to 19 page states, each rendered, used and checked, on a busy CI machine
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_passes_axe(browser, app_url, role):
     """Each of the role's pages, as it opens and after its main interaction: no serious or
@@ -264,9 +265,7 @@ def test_every_page_passes_axe(browser, app_url, role):
         page.goto(app_url)
         settle(page)
         if role != DEFAULT_ROLE:
-            if page.get_by_role("combobox", name="Role (local demo)").count() == 0:
-                pytest.skip("The local-demo role picker (sidebar 'Role (local demo)') is not in the app yet")
-            pick_role(page, role)
+            pick_role(page, role)  # the local-demo picker: its absence is a failure, not a skip
         failures, minor, incomplete, rules, checked = [], [], [], set(), []
         version = None
         for key in existing_pages(role):

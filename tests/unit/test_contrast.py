@@ -109,10 +109,6 @@ def _dict_literal(path: Path, name: str) -> dict:
     raise AssertionError(f"{name} not found in {path}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app_pages/audits.py (not this helper's file) colours Good turquoise and Requires Improvement orange, "
-    "1.05:1 apart, stacked next to each other. Fix: GRADE_COLOURS = {'Outstanding': DARK_BLUE, 'Good': "
-    "TURQUOISE, 'Requires Improvement': PINK, 'Inadequate': ORANGE} (the categorical order); then drop this mark."))
 def test_audit_grade_bars_stacked_next_to_each_other():
     # The grades-by-month bars stack Outstanding, Good, Requires Improvement, Inadequate.
     grades = _dict_literal(ROOT / "app_pages" / "audits.py", "GRADE_COLOURS")
