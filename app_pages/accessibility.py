@@ -13,6 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from ui import auth, data
+from ui.safe import md
 
 #: The automated check, as last run (tests/e2e/screenshots/axe-summary.json).
 AXE_CORE = "4.12.1"
@@ -26,7 +27,7 @@ PREPARED = dt.date(2026, 11, 23)
 FILL_IN = "**[To be filled in by the council: {what}]**"
 
 auth.require_page("accessibility")
-council = data.settings().get("council_name") or "the council"
+council = md(data.settings().get("council_name") or "the council")  # stored text: escaped for Markdown
 
 st.title("Accessibility statement", anchor=False)
 st.write(f"This statement covers the children's social care performance and quality dashboard run by "

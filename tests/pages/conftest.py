@@ -28,3 +28,12 @@ def app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     db = tmp_path / "qa.duckdb"
     shutil.copy(demo_db, db)
     yield from app_over(db, monkeypatch)
+
+
+def walk_elements(node):
+    """Every element under an AppTest node, depth first (tabs, columns and expanders included)."""
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield child
+            yield from walk_elements(child)

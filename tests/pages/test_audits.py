@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core import audit_reports as ar
 from qa_core.store import Store
-from tests.pages.conftest import app_over
+from tests.pages.conftest import app_over, walk_elements
 
 OCT = dt.date(2026, 10, 1)
 JUNE_2025 = dt.date(2025, 6, 1)
@@ -38,17 +38,9 @@ def _open(app: AppTest, tab: str | None = None, service: str | None = None, mont
     return app
 
 
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield child
-            yield from _walk(child)
-
-
 def _charts(app: AppTest) -> list[dict]:
     """The plotly figures on the page, as their JSON specs."""
-    return [json.loads(e.proto.spec) for e in _walk(app.main)
+    return [json.loads(e.proto.spec) for e in walk_elements(app.main)
             if type(e).__name__ == "UnknownElement" and getattr(e, "type", "") == "plotly_chart"]
 
 

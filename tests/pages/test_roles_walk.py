@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.roles import ROLES, Viewer, resolve_viewer
 from qa_core.store import Store
+from tests.pages.conftest import walk_elements
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_REF = re.compile(r"CR\d{6}")
@@ -63,19 +64,11 @@ def forbidden(names: dict, viewer: Viewer, clinic_service: str | None = None) ->
             if n not in allowed and not any(viewer.sees_cases(s, t) for s, t in rows)}
 
 
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield child
-            yield from _walk(child)
-
-
 def screen_text(app: AppTest) -> str:
     """Everything the page put on screen: element values (tables as CSV), widget options and
     labels, chart specs, and each element's raw message as a backstop."""
     parts = []
-    for element in [*_walk(app.main), *_walk(app.sidebar)]:
+    for element in [*walk_elements(app.main), *walk_elements(app.sidebar)]:
         value = getattr(element, "value", None)
         if isinstance(value, pd.DataFrame):
             parts.append(value.to_csv(index=False))
