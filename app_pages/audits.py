@@ -39,6 +39,8 @@ PLOTLY_CONFIG = {"displaylogo": False}
 # The theme's categorical order: each colour 3:1 or more against the next (tests/unit/test_contrast.py),
 # and orange for the worst grade, as on the SPC charts.
 GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvement": PINK, "Inadequate": ORANGE}
+# ...and a pattern each, so the stacked segments differ by more than colour.
+GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "Inadequate": "x"}
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
         "Overdue actions", "Escalations due"]
 ASSESSMENT_RAG = {ASSESS_WORSE: "Red", ASSESS_MISSES: "Amber", ASSESS_MEETS: "Green", ASSESS_BETTER: "Green"}
@@ -213,13 +215,13 @@ def grades_tab() -> None:
     fig = go.Figure()
     for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True):
         fig.add_trace(go.Bar(x=monthly["month"], y=monthly[col], name=g, marker_color=GRADE_COLOURS[g],
-                             marker_line=dict(color="white", width=1),
+                             marker_line=dict(color="white", width=1), marker_pattern_shape=GRADE_PATTERNS[g],
                              hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>"))
     fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title="Audits (final grade)")
     st.plotly_chart(base_layout(fig, title, 380), width="stretch", config=PLOTLY_CONFIG, key="audit_grade_bars")
     st.caption(f"Chart: number of audits each month from {first_month:%B %Y} to {label}, stacked by final "
-               "grade (Outstanding, Good, Requires Improvement, Inadequate from the bottom). The same numbers "
-               "are in the table below the p-chart.")
+               "grade (Outstanding plain, Good striped, Requires Improvement dotted, Inadequate crossed, from the "
+               "bottom). The same numbers are in the table below the p-chart.")
 
     show_ci = st.toggle("Show each month's 95% interval on the p-chart", key="audit_show_ci",
                         bind="query-params")
@@ -422,7 +424,8 @@ def areas_tab() -> None:
         hovertemplate="%{y}: graded Inadequate in %{text} Inadequate audits<extra></extra>"))
     fig.add_trace(go.Bar(
         y=plot["area"], x=100 * plot["area_ri"] / plot["inadequate_audits"], orientation="h",
-        name="Area graded Requires Improvement", marker_color=ORANGE, customdata=plot["area_ri"],
+        name="Area graded Requires Improvement", marker_color=ORANGE, marker_pattern_shape="/",
+        customdata=plot["area_ri"],
         hovertemplate="%{y}: graded Requires Improvement in %{customdata} Inadequate audits<extra></extra>"))
     fig.add_trace(go.Scatter(
         y=plot["area"], x=plot["pct_all_inadequate"], mode="markers", name="All audits: area graded Inadequate",
