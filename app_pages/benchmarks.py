@@ -45,7 +45,7 @@ if las.empty:
     st.stop()
 
 names = dict(zip(las["old_la_code"], las["name"], strict=True))
-labels = {c: f"{n} ({r})" for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
+labels = bd.la_labels()
 codes = list(labels)
 years = bd.years()
 meta = bd.measures()

@@ -343,8 +343,7 @@ codes = [published[c] for c in report["code"] if c in published]
 if las.empty or not codes:
     st.info("The store holds no published figures to compare councils with.")
 else:
-    la_labels = {c: md(f"{n} ({r})")
-                 for c, n, r in zip(las["old_la_code"], las["name"], las["region_name"], strict=True)}
+    la_labels = bd.la_labels()
     la_codes = list(la_labels)
     home = bd.benchmark_la_code()
     if st.session_state.get("scrutiny_la") not in (None, *la_codes):

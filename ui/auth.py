@@ -24,6 +24,7 @@ import streamlit as st
 from qa_core.errors import QAError
 from qa_core.roles import DEFAULT_ROLE, ROLE_LABELS, ROLES, RoleMap, Viewer, load_role_map, resolve_viewer
 from ui import data
+from ui.safe import md
 
 #: Environment variable naming another role mapping file (tests, or a deployment's own path).
 ROLES_ENV = "QA_ROLES"
@@ -32,7 +33,6 @@ DEMO_BANNER = ("Local demo: not signed in. Anyone can pick any role here; turn t
 NO_SIGN_IN = ("Sign-in is not configured and the local demo is turned off, so no one can see this "
               "dashboard. An administrator needs to add an [auth] section (OpenID Connect) to "
               ".streamlit/secrets.toml, or set local_demo = true in data/roles.toml for a demonstration.")
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&@])")
 
 
 def current_viewer() -> Viewer:
@@ -63,11 +63,6 @@ def auth_configured() -> bool:
         return "auth" in st.secrets
     except FileNotFoundError:  # Streamlit's "no secrets file" error is a FileNotFoundError
         return False
-
-
-def plain(text: str) -> str:
-    """``text`` with Markdown's special characters escaped, for a message that is Markdown."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def literal(text: str) -> str:
@@ -102,7 +97,7 @@ def establish_viewer() -> Viewer:
         roles = role_map()
         viewer = _signed_in_viewer(roles) if auth_configured() else _local_demo_viewer(roles)
     except QAError as error:  # a broken role file or a scope the store does not hold
-        st.error(f"The role settings cannot be used: {plain(str(error))}")
+        st.error(f"The role settings cannot be used: {md(str(error))}")
         st.stop()
     st.session_state["viewer"] = viewer
     return viewer
@@ -139,7 +134,7 @@ def _signed_in_viewer(roles: RoleMap) -> Viewer:
         _sign_out_button(st)
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as {literal(email)}: {plain(_role_text(viewer))}")
+        st.caption(f"Signed in as {literal(email)}: {md(_role_text(viewer))}")
         _sign_out_button(st)
     return viewer
 

@@ -21,6 +21,14 @@ def las() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def la_labels() -> dict[str, str]:
+    """Old LA code → "Name (Region)", by name: the options of an LA picker (a selectbox shows
+    its options as plain text, so the names are not escaped)."""
+    frame = las()
+    return {c: f"{n} ({r})" for c, n, r in zip(frame["old_la_code"], frame["name"], frame["region_name"], strict=True)}
+
+
+@st.cache_data(show_spinner=False)
 def benchmark_la_code() -> str | None:
     """The old code of the real LA the council is benchmarked as (setting ``benchmark_la``)."""
     row = benchmark.benchmark_la(get_store())

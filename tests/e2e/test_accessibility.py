@@ -10,6 +10,7 @@ from the navigation, each page's main interaction) are used by the keyboard and 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator
@@ -223,6 +224,14 @@ def _failures(response: dict, where: str) -> list[str]:
             for v in response["violations"] if v["impact"] in FAILING_IMPACTS]
 
 
+def statement_figures() -> dict[str, object]:
+    """The figures the accessibility statement page quotes (module constants of
+    app_pages/accessibility.py, read without running the page)."""
+    tree = ast.parse((ROOT / "app_pages" / "accessibility.py").read_text(encoding="utf-8"))
+    return {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name) and t.id in ("AXE_CORE", "RULES_RUN")}
+
+
 def _rule_ids(response: dict) -> set[str]:
     return {r["id"] for kind in ("violations", "passes", "incomplete", "inapplicable") for r in response[kind]}
 
@@ -289,5 +298,7 @@ def test_every_page_passes_axe(browser, app_url, role):
                           "minor": minor, "incomplete": incomplete, "rules": rules, "axe_version": version}
         print(f"\n{role}: {len(checked)} page states, {len(rules)} rules; incomplete: {incomplete or 'none'}")
         assert not failures, "axe found serious or critical WCAG A/AA violations:\n" + "\n".join(failures)
+        # The statement quotes the axe-core version and the rules run: keep it true.
+        assert statement_figures() == {"AXE_CORE": version, "RULES_RUN": len(rules)}
     finally:
         context.close()
