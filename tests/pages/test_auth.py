@@ -30,11 +30,13 @@ from qa_core.store import Store
 from tests.pages.conftest import app_over, served_on, sign_in, walk_elements
 from ui import auth
 
-opened_over = contextmanager(app_over)  # the app over another store, inside a test
-
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_FILES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
 SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
+opened_over = contextmanager(app_over)  # the app over another store, inside a test
+#: The cookie secret published in the example secrets file: anyone can read it.
+PUBLISHED_SECRET = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text("utf-8"))["auth"][
+    "cookie_secret"]
 
 
 def _opens(app: AppTest, page: str) -> bool:
@@ -359,12 +361,11 @@ def test_a_missing_or_broken_role_file_gives_nobody_a_role(app, tmp_path, monkey
 # -- finding 2: no sign-in with a published or short cookie secret ------------------------------
 
 def test_the_placeholder_is_the_examples_cookie_secret():
-    example = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text(encoding="utf-8"))
-    assert example["auth"]["cookie_secret"] == auth.PLACEHOLDER_COOKIE_SECRET
+    assert PUBLISHED_SECRET == auth.PLACEHOLDER_COOKIE_SECRET
 
 
 @pytest.mark.parametrize(("secret", "problem"), [
-    (auth.PLACEHOLDER_COOKIE_SECRET, "placeholder"), ("x" * 31, "shorter than 32"), ("", "missing"),
+    (PUBLISHED_SECRET, "placeholder"), ("x" * 31, "shorter than 32"), ("", "missing"),
     (None, "missing")])
 def test_a_published_short_or_missing_cookie_secret_refuses_sign_in(app, secret, problem, caplog):
     sign_in(app, "ad@kestrelvale.example")  # what a cookie forged with the published secret claims
