@@ -49,10 +49,12 @@ NO_SIGN_IN = ("Sign-in is not configured and the local demo is turned off, so no
               f"dashboard. {SET_UP_SIGN_IN}")
 COUNCIL_STORE = ("Sign-in is not configured, and this dashboard holds a council's own data, which is never "
                  f"shown without sign-in, so no one can see it. {SET_UP_SIGN_IN} (The local demo, with its "
-                 "role picker, runs only on the fictional demo council built by `python -m qa_core demo`.)")
+                 "role picker, runs only on the fictional demo council's store as `python -m qa_core demo` builds "
+                 "it: `make demo` rebuilds it.)")
 NOT_THIS_MACHINE = ("Sign-in is not configured, so this dashboard opens only as the local demo, and only in a "
                     "browser on the machine that runs it (served on 127.0.0.1, as `make run` does, and not "
                     f"through a proxy). {SET_UP_SIGN_IN}")
+NO_VIEWER = "Nobody is signed in here, so this page shows nothing. Open the dashboard from its home page."
 ROLE_FILE_BROKEN = ("The role settings cannot be used, so no one can be given a role. An administrator can "
                     "find the details in the server's log.")
 #: ``cookie_secret`` in ``.streamlit/secrets.example.toml``: published, so it signs nothing here.
@@ -64,9 +66,13 @@ FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-rea
 
 
 def current_viewer() -> Viewer:
-    """The session's Viewer, set by dashboard.py before the page runs."""
+    """The session's Viewer, set by dashboard.py before the page runs. Without one (a page run
+    some other way) the page stops: nobody is taken for anyone by default."""
     viewer = st.session_state.get("viewer")
-    return viewer if isinstance(viewer, Viewer) else Viewer()
+    if not isinstance(viewer, Viewer):
+        st.error(NO_VIEWER)
+        st.stop()
+    return viewer
 
 
 def require_page(page: str) -> Viewer:

@@ -35,7 +35,8 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 #: The cookie secret published in the example secrets file: anyone can read it.
 PUBLISHED_SECRET = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text("utf-8"))["auth"][
-    "cookie_secret"]
+    "cookie_secret"
+]
 
 NOT_THIS_MACHINE = "Sign-in is not configured, so this dashboard opens only as the local demo, and only in a browser"
 COUNCIL_STORE = "Sign-in is not configured, and this dashboard holds a council's own data"
@@ -57,6 +58,7 @@ def _shows_nothing_but(page, message: str) -> None:
 
 
 # -- 1. the local demo: only on the demo store, only on this machine ----------------------------
+
 
 def test_the_local_demo_stays_shut_on_a_server_listening_on_every_interface(page, demo_db, tmp_path, screenshots):
     # What `make run` used to do: `streamlit run dashboard.py` on every interface.
@@ -90,6 +92,7 @@ def test_a_councils_store_is_never_shown_without_sign_in(page, demo_db, tmp_path
 
 # -- 2. a cookie forged with the published secret ------------------------------------------------
 
+
 def test_a_cookie_forged_with_the_examples_secret_signs_nobody_in(page, demo_db, tmp_path, screenshots):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
@@ -97,11 +100,19 @@ def test_a_cookie_forged_with_the_examples_secret_signs_nobody_in(page, demo_db,
         'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
         f"cookie_secret = {json.dumps(PUBLISHED_SECRET)}\n"  # left as the example has it
         'client_id = "qa-dashboard"\nclient_secret = "from your identity provider"\n'
-        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n', encoding="utf-8")
+        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
     with streamlit_server(_copy(demo_db, tmp_path), args=["--secrets.files", str(secrets)]) as url:
         # The attacker signs a user cookie with the published string: the assistant director.
-        claims = {"email": "ad@kestrelvale.example", "email_verified": True, "name": "Forged",
-                  "origin": url, "is_logged_in": True, "provider": "default"}
+        claims = {
+            "email": "ad@kestrelvale.example",
+            "email_verified": True,
+            "name": "Forged",
+            "origin": url,
+            "is_logged_in": True,
+            "provider": "default",
+        }
         forged = create_signed_value(PUBLISHED_SECRET, "_streamlit_user", json.dumps(claims))
         page.context.add_cookies([{"name": "_streamlit_user", "value": forged.decode(), "url": url}])
         page.goto(url)
@@ -112,6 +123,7 @@ def test_a_cookie_forged_with_the_examples_secret_signs_nobody_in(page, demo_db,
 
 
 # -- 3. an unverified email ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def provider() -> Iterator[OIDCStub]:
@@ -127,9 +139,12 @@ def test_an_unverified_email_is_not_matched_to_a_role(page, provider, demo_db, t
         # Anyone can make an account at a lax provider with the assistant director's address.
         provider.user = {"email": "ad@kestrelvale.example", "name": "Not the AD", "email_verified": False}
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_text("Your account (ad@kestrelvale.example) has no role here; ask an administrator. "
-                                "Your identity provider has not confirmed that this email address is yours")
-               ).to_be_visible()
+        expect(
+            page.get_by_text(
+                "Your account (ad@kestrelvale.example) has no role here; ask an administrator. "
+                "Your identity provider has not confirmed that this email address is yours"
+            )
+        ).to_be_visible()
         expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
         page.screenshot(path=str(screenshots / "safety-unverified-email.png"))
         page.get_by_role("button", name="Sign out").click()
@@ -142,6 +157,7 @@ def test_an_unverified_email_is_not_matched_to_a_role(page, provider, demo_db, t
 
 # -- 9. no details for visitors ------------------------------------------------------------------
 
+
 def _page_text(page) -> str:
     return page.locator("body").inner_text()
 
@@ -149,9 +165,16 @@ def _page_text(page) -> str:
 def test_a_locked_store_shows_a_plain_message(page, demo_db, tmp_path, screenshots):
     db = _copy(demo_db, tmp_path)
     holder = subprocess.Popen(  # another process holds the store (a long import, a stray shell)
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-                               "sys.stdin.read()", str(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with streamlit_server(db) as url:
@@ -169,8 +192,9 @@ def test_a_locked_store_shows_a_plain_message(page, demo_db, tmp_path, screensho
 def test_an_unexpected_error_shows_no_details(page, demo_db, tmp_path):
     # Any uncaught error, under the project's .streamlit/config.toml (client.showErrorDetails).
     script = tmp_path / "boom.py"
-    script.write_text('raise RuntimeError("secret detail: /srv/qa/data/qa.duckdb held by PID 4242")\n',
-                      encoding="utf-8")
+    script.write_text(
+        'raise RuntimeError("secret detail: /srv/qa/data/qa.duckdb held by PID 4242")\n', encoding="utf-8"
+    )
     with streamlit_server(_copy(demo_db, tmp_path), script=script) as url:
         page.goto(url)
         expect(page.get_by_test_id("stException")).to_be_visible()

@@ -19,10 +19,13 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A stand-in ``[auth]`` section (a real-length cookie secret; the provider is never contacted).
-AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback",
-                "cookie_secret": "test-cookie-secret-0123456789abcdef0123456789",
-                "client_id": "qa-dashboard", "client_secret": "not-secret",
-                "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-0123456789abcdef0123456789",
+    "client_id": "qa-dashboard",
+    "client_secret": "not-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 
 @contextmanager

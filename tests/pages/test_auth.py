@@ -165,6 +165,22 @@ def test_require_page_refuses_a_page_outside_the_role():
     assert not app.title
 
 
+def test_a_page_run_without_a_viewer_shows_nothing():
+    # Fails closed: a page run without dashboard.py deciding who is looking is nobody's, never the AD's.
+    def script():
+        import streamlit as st
+
+        from ui.auth import require_page
+
+        require_page("audits")
+        st.title("Audit grades")  # never reached
+
+    app = AppTest.from_function(script, default_timeout=30).run()
+    assert not app.exception
+    assert app.error[0].value == auth.NO_VIEWER
+    assert not app.title
+
+
 def test_signed_out_with_sign_in_configured_shows_only_the_sign_in_button(app):
     sign_in(app, None)
     app.user = {"is_logged_in": False}
