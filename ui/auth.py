@@ -179,10 +179,12 @@ def viewer_for_claims(store, roles: RoleMap, claims: Mapping) -> Viewer | None:
     Raises ``QAError`` if the file's scope names no service or team in the store."""
     email = claims.get("email")
     email = str(email).strip() if email else None
-    grant = roles.grant_for(email if email_verified(claims) else None, claim_groups(claims))
+    verified = email_verified(claims)
+    grant = roles.grant_for(email if verified else None, claim_groups(claims))
     if grant is None:
         return None
-    return resolve_viewer(store, grant.role, grant.scope, who=email)
+    who = email if verified or not email else f"{email} (email not verified)"  # as the import log records it
+    return resolve_viewer(store, grant.role, grant.scope, who=who)
 
 
 def establish_viewer() -> Viewer:

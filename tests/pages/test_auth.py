@@ -242,7 +242,7 @@ def test_claims_map_to_a_viewer_by_email_then_group(store: Store, role_file: Rol
     # The team by name, resolved to its id and service in the store.
     assert leah == Viewer("team_manager", "assessment_01", scope_service="assessment",
                           who="Leah.Carrow@kestrelvale.example")
-    admin = auth.viewer_for_claims(store, role_file, {"email": "x@kestrelvale.example",
+    admin = auth.viewer_for_claims(store, role_file, {"email": "x@kestrelvale.example", "email_verified": True,
                                                       "groups": "staff, csc-performance-team"})
     assert admin == Viewer("admin", who="x@kestrelvale.example")
     assert auth.viewer_for_claims(store, role_file, {"email": "x@kestrelvale.example", "groups": ["staff"]}) is None
@@ -261,7 +261,7 @@ def test_an_email_matches_only_when_verified(store: Store, role_file: RoleMap):
     assert auth.viewer_for_claims(store, role_file, {"email": leah}) is None
     assert auth.viewer_for_claims(store, role_file, {"email": leah, "email_verified": " TRUE "}).role == "team_manager"
     grouped = auth.viewer_for_claims(store, role_file, {"email": leah, "groups": ["csc-performance-team"]})
-    assert grouped == Viewer("admin", who=leah)  # groups need no verified email
+    assert grouped == Viewer("admin", who=f"{leah} (email not verified)")  # groups need no verified email
 
 
 def test_groups_claim_as_list_or_string():
@@ -431,7 +431,7 @@ def test_a_verified_email_gets_its_role(app, verified):
 def test_groups_still_match_with_an_unverified_email(app):
     _signed_in(app, "ad@kestrelvale.example", email_verified=False, groups=["csc-scrutiny-committee"])
     assert not app.exception
-    assert app.session_state["viewer"].role == "scrutiny"  # the group's role, not the email's
+    assert app.session_state["viewer"] == Viewer("scrutiny", who="ad@kestrelvale.example (email not verified)")
 
 
 # -- finding 9: a store that cannot be opened: a plain message, the details in the server log ----
