@@ -1,5 +1,6 @@
 # The two commands: `make run` starts the dashboard on the demo council, `make test` runs
-# the whole suite. Both create .venv and install the pinned requirements when needed.
+# the whole suite. `make run` listens on this machine only (127.0.0.1): the local demo's role
+# picker opens nowhere else. Both create .venv and install the pinned requirements when needed.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +18,7 @@ $(STAMP): requirements.txt | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/python -m qa_core demo --if-missing
-	$(BIN)/streamlit run dashboard.py
+	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

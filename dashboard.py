@@ -1,6 +1,7 @@
 """Entry point: page config, the store, who is looking, the shared sidebar, and navigation
 (only the pages the viewer's role may open). Nothing else."""
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -9,6 +10,10 @@ from qa_core.published import ATTRIBUTION
 from ui import auth, data, filters
 from ui.safe import md
 
+#: What a visitor reads when the store cannot be opened; the details (which file, which process
+#: holds it) are for the administrator, in the server's log.
+STORE_UNAVAILABLE = ("The dashboard cannot open its data just now. Please try again in a few minutes; if this "
+                     "keeps happening, tell the dashboard's administrator (the details are in the server's log).")
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 #: Title and icon of each page, by its key in qa_core.roles.PAGES (the file name in app_pages/).
 PAGE_META = {
@@ -27,7 +32,12 @@ PAGE_META = {
 st.set_page_config(page_title="Children's social care: performance and quality",
                    page_icon=":material/child_care:", layout="wide")
 
-data.get_store()
+try:
+    data.get_store()
+except Exception:  # e.g. the store locked by another process: a plain message, never the details
+    logging.getLogger("dashboard").exception("The store could not be opened")
+    st.error(STORE_UNAVAILABLE, icon=":material/error:")
+    st.stop()
 viewer = auth.establish_viewer()  # stops here with a sign-in screen or a message if need be
 keys = [key for key in viewer.pages if (PAGES_DIR / f"{key}.py").exists()]
 pages = [st.Page(f"app_pages/{key}.py", title=PAGE_META.get(key, (key.title(), None))[0],

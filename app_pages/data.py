@@ -11,8 +11,10 @@ were checked; it is removed when the import starts, so a second click cannot imp
 ``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
 import's result across that rerun.
 
-Who: the administrator and the assistant director (``require_page("data")``). The log records the
-signed-in email; in the local demo (no sign-in) the name typed, else the role's label.
+Who: the administrator and the assistant director (``require_page("data")``), signed in. The log
+records the signed-in email (or, for an account matched by group with no email, the name typed,
+else the role's label). The local demo checks files but never imports: anyone there may pick any
+role and nobody is signed in, so a council's data must not be loaded into it (``DEMO_NO_IMPORT``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from ui import auth, data, import_data
 from ui.import_data import XLSX_MIME, ProgressBar
 from ui.safe import md
 
+DEMO_NO_IMPORT = ("Importing is turned off in the local demo: anyone who can open it may pick any role and "
+                  "nobody is signed in, so a council's data must never be loaded here. You can still check a "
+                  "file (nothing is written). To load your own data, set up sign-in on a store of its own "
+                  "(\"Deploying it safely\" in the README), or use the command line (`python -m qa_core import`).")
 PREVIEW_SHOWN = 20
 #: Problems written out in full under the table (the table and its download hold them all).
 SHOWN_IN_FULL = 200
@@ -115,11 +121,14 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
 
 
 viewer = auth.require_page("data")
+local_demo = auth.local_demo_on()
 
 st.title("Data", anchor=False)
 st.caption("Load this month's figures, audit returns, the improvement plan or the risk register from a CSV or "
            "Excel file. The file is checked first and nothing is written until you confirm. A file with any "
            "problem is not imported at all, and loading the same file twice changes nothing.")
+if local_demo:
+    st.info(DEMO_NO_IMPORT, icon=":material/lock:")
 
 # -- 1. the kind ------------------------------------------------------------------------------
 st.header("1. What are you loading?", anchor=False)
@@ -194,15 +203,19 @@ else:
                        f"The first {PREVIEW_SHOWN} of {result.rows:,} rows as they will be stored")
             st.subheader(heading, anchor=False)
             st.dataframe(result.preview.head(PREVIEW_SHOWN), hide_index=True, width="stretch")
-        if viewer.who:
+        if local_demo:
+            st.info("This file was only checked: importing is turned off in the local demo (see the note at "
+                    "the top of the page).", icon=":material/lock:")
+        elif viewer.who:
             user = viewer.who
             st.caption(f"The import log will record it as imported by {md(viewer.who)}.")
         else:
             typed = st.text_input("Your name (for the import log)", key="import_user", max_chars=120,
-                                  help=f"Local demo, no sign-in: left blank, the log records your role "
-                                       f"({viewer.label}).")
+                                  help=f"Your account has no email address: left blank, the log records "
+                                       f"your role ({viewer.label}).")
             user = typed.strip() or viewer.label
-        if st.button("Confirm import", type="primary", key="confirm_import", icon=":material/upload:"):
+        if not local_demo and st.button("Confirm import", type="primary", key="confirm_import",
+                                        icon=":material/upload:"):
             body = upload.getvalue()
             current = st.session_state.pop("data_checked", None)
             if current is None or current["key"] != key or hashlib.sha256(body).hexdigest() != current["sha256"]:

@@ -72,9 +72,13 @@ def _time_page(page: str, changes: list[dict[str, str]]) -> list[float]:
 def run() -> list[tuple[str, str, str, str]]:
     import logging
 
+    from streamlit import config
+
     from qa_core.demo import build_demo
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    # AppTest has no server: say what `make run` does, where the local demo (which this times) opens.
+    config.set_option("server.address", "127.0.0.1")
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="qa-bench-pages-") as tmp:

@@ -197,7 +197,10 @@ class RoleMap:
 
     users: Mapping[str, Grant] = field(default_factory=dict)
     groups: Mapping[str, Grant] = field(default_factory=dict)
-    local_demo: bool = True  # no sign-in configured: offer the role picker (turn off when deployed)
+    #: No sign-in configured: offer the role picker, on the demo store only (off unless the file says so).
+    local_demo: bool = False
+    #: The local demo also for browsers on other machines (normally only on this one, at 127.0.0.1).
+    local_demo_open_to_network: bool = False
 
     def grant_for(self, email: str | None, groups: Iterable[str] = ()) -> Grant | None:
         """The user's own entry first, else the first of their groups listed in the file."""
@@ -223,19 +226,28 @@ def _grant(entry: object, where: str) -> Grant:
 
 
 def load_role_map(path: Path | None = None) -> RoleMap:
-    """Read the role mapping file; a missing file means no one is mapped and the local demo is on."""
+    """Read the role mapping file. A missing, unreadable or invalid file is a ``QAError``: nobody
+    gets a role from a file that cannot be read (and the local demo stays off)."""
     path = Path(path) if path else ROLE_MAP_FILE
-    if not path.exists():
-        return RoleMap()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise QAError(f"The role file {path} does not exist, so nobody can be given a role.") from error
+    except OSError as error:
+        raise QAError(f"The role file {path} cannot be read ({error.strerror or error}), "
+                      "so nobody can be given a role.") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise QAError(f"{path.name} is not valid TOML: {error}") from error
+    for section in ("users", "groups"):
+        if not isinstance(raw.get(section, {}), Mapping):
+            raise QAError(f"{path.name}: [{section}] must be a table of entries, each with a role.")
     users = {str(k).strip().lower(): _grant(v, f"{path.name} [users.\"{k}\"]")
              for k, v in raw.get("users", {}).items()}
     groups = {str(k).strip().lower(): _grant(v, f"{path.name} [groups.\"{k}\"]")
               for k, v in raw.get("groups", {}).items()}
-    local = raw.get("local_demo", True)
-    if not isinstance(local, bool):
-        raise QAError(f"{path.name}: local_demo must be true or false.")
-    return RoleMap(users, groups, local)
+    switches = {}
+    for key in ("local_demo", "local_demo_open_to_network"):
+        switches[key] = raw.get(key, False)
+        if not isinstance(switches[key], bool):
+            raise QAError(f"{path.name}: {key} must be true or false.")
+    return RoleMap(users, groups, **switches)

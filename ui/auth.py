@@ -2,25 +2,36 @@
 
 Two ways in, decided before navigation by ``dashboard.py`` (``establish_viewer``):
 
-- **Sign-in** (OpenID Connect through ``st.login``) when ``[auth]`` is in Streamlit's secrets.
-  The signed-in email, or a group in the identity provider's ``groups`` claim, is looked up in
+- **Sign-in** (OpenID Connect through ``st.login``) when ``[auth]`` is in Streamlit's secrets,
+  and only with a real ``cookie_secret`` (not the example's placeholder, at least 32 characters:
+  anyone who knows the secret can forge a signed-in cookie). The signed-in email, if the
+  provider says it is verified, or a group in the provider's ``groups`` claim, is looked up in
   the role mapping file (``data/roles.toml``, or the file named by ``QA_ROLES``).
-- **Local demo** when sign-in is not configured and the role file says ``local_demo = true``:
-  anyone picks any role in the sidebar, under a banner saying so. With ``local_demo = false``
-  and no sign-in, the app shows only a message.
+- **Local demo** when sign-in is not configured, the role file says ``local_demo = true``, the
+  store is the fictional demo council (``qa_core.demo.is_demo_store``) and the browser is on
+  this machine (the server listens on loopback, the client is loopback, no proxy forwarded the
+  request) unless the role file also says ``local_demo_open_to_network = true``: anyone picks
+  any role in the sidebar, under a banner saying so. Otherwise the app shows only a message
+  saying what an administrator needs to set up.
+
+It fails closed: a missing, unreadable or invalid role file gives nobody a role (the visitor
+sees a plain message, the details go to the server log), and never opens the local demo.
 
 The Viewer goes into ``st.session_state["viewer"]``; pages read it with ``current_viewer()``.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import streamlit as st
 
+from qa_core.demo import is_demo_store
 from qa_core.errors import QAError
 from qa_core.roles import DEFAULT_ROLE, ROLE_LABELS, ROLES, RoleMap, Viewer, load_role_map, resolve_viewer
 from ui import data
@@ -28,17 +39,40 @@ from ui.safe import md
 
 #: Environment variable naming another role mapping file (tests, or a deployment's own path).
 ROLES_ENV = "QA_ROLES"
+log = logging.getLogger(__name__)
+
 DEMO_BANNER = ("Local demo: not signed in. Anyone can pick any role here; turn this off "
                "(local_demo = false in data/roles.toml) before real data is loaded.")
+SET_UP_SIGN_IN = ("An administrator needs to set up sign-in: an `[auth]` section (OpenID Connect) in "
+                  "`.streamlit/secrets.toml`, as \"Deploying it safely\" in the README describes.")
 NO_SIGN_IN = ("Sign-in is not configured and the local demo is turned off, so no one can see this "
-              "dashboard. An administrator needs to add an [auth] section (OpenID Connect) to "
-              ".streamlit/secrets.toml, or set local_demo = true in data/roles.toml for a demonstration.")
+              f"dashboard. {SET_UP_SIGN_IN}")
+COUNCIL_STORE = ("Sign-in is not configured, and this dashboard holds a council's own data, which is never "
+                 f"shown without sign-in, so no one can see it. {SET_UP_SIGN_IN} (The local demo, with its "
+                 "role picker, runs only on the fictional demo council's store as `python -m qa_core demo` builds "
+                 "it: `make demo` rebuilds it.)")
+NOT_THIS_MACHINE = ("Sign-in is not configured, so this dashboard opens only as the local demo, and only in a "
+                    "browser on the machine that runs it (served on 127.0.0.1, as `make run` does, and not "
+                    f"through a proxy). {SET_UP_SIGN_IN}")
+NO_VIEWER = "Nobody is signed in here, so this page shows nothing. Open the dashboard from its home page."
+ROLE_FILE_BROKEN = ("The role settings cannot be used, so no one can be given a role. An administrator can "
+                    "find the details in the server's log.")
+#: ``cookie_secret`` in ``.streamlit/secrets.example.toml``: published, so it signs nothing here.
+PLACEHOLDER_COOKIE_SECRET = "a long random string: python -c 'import secrets; print(secrets.token_hex(32))'"
+MIN_COOKIE_SECRET = 32
+MAKE_A_SECRET = "python -c 'import secrets; print(secrets.token_hex(32))'"
+#: Request headers a reverse proxy adds: through a proxy, a remote browser looks like this machine.
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
 
 
 def current_viewer() -> Viewer:
-    """The session's Viewer, set by dashboard.py before the page runs."""
+    """The session's Viewer, set by dashboard.py before the page runs. Without one (a page run
+    some other way) the page stops: nobody is taken for anyone by default."""
     viewer = st.session_state.get("viewer")
-    return viewer if isinstance(viewer, Viewer) else Viewer()
+    if not isinstance(viewer, Viewer):
+        st.error(NO_VIEWER)
+        st.stop()
+    return viewer
 
 
 def require_page(page: str) -> Viewer:
@@ -70,6 +104,67 @@ def literal(text: str) -> str:
     return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
+def cookie_secret_problem(secret: object) -> str | None:
+    """What is wrong with ``cookie_secret`` (it signs the signed-in cookie: whoever knows it can
+    forge anyone's sign-in), or None if it will do."""
+    if not isinstance(secret, str) or not secret.strip():
+        return "is missing"
+    if secret.strip() == PLACEHOLDER_COOKIE_SECRET:
+        return "is still the placeholder of secrets.example.toml, which anyone can read"
+    if len(secret) < MIN_COOKIE_SECRET:
+        return f"is shorter than {MIN_COOKIE_SECRET} characters"
+    return None
+
+
+def weak_secret_message(problem: str) -> str:
+    """What the visitor (and so the administrator) reads when sign-in is refused for its secret."""
+    return (f"Sign-in is turned off because the `cookie_secret` in `.streamlit/secrets.toml` {problem}: with "
+            "it, anyone could forge a sign-in. An administrator needs to set `cookie_secret` to a long random "
+            f"string, such as the output of `{MAKE_A_SECRET}`, and restart the dashboard.")
+
+
+def is_loopback(address: object) -> bool:
+    """Is ``address`` this machine only (127.0.0.0/8, ::1 or "localhost")? An unset address
+    ("" or None) means every interface, so it is not."""
+    if not isinstance(address, str) or not address.strip():
+        return False
+    text = address.strip().strip("[]")
+    if text.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def local_demo_refusal(roles: RoleMap, demo_store: bool, server_address: object, client_ip: object,
+                       headers: Iterable[str]) -> str | None:
+    """Why the local demo (no sign-in, anyone picks any role) may not open here, or None if it may.
+
+    Only on the demo store, and only for a browser on this machine unless the role file opens it
+    to the network: the server listens on loopback (``server.address``), the client's address is
+    loopback (Streamlit gives None for loopback; anything but a string is no address at all, as
+    under AppTest), and no reverse proxy forwarded the request (``headers``: the request's names).
+    """
+    if not roles.local_demo:
+        return NO_SIGN_IN
+    if not demo_store:
+        return COUNCIL_STORE
+    if roles.local_demo_open_to_network:
+        return None
+    proxied = {name.lower() for name in headers} & set(FORWARDING_HEADERS)
+    if not is_loopback(server_address) or (isinstance(client_ip, str) and not is_loopback(client_ip)) or proxied:
+        return NOT_THIS_MACHINE
+    return None
+
+
+def email_verified(claims: Mapping) -> bool:
+    """Does the identity provider say the email is the user's (``email_verified`` true)? Without
+    that, anyone could give their account a mapped person's email."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def claim_groups(claims: Mapping) -> list[str]:
     """The identity provider's ``groups`` claim as a list (some send one string)."""
     groups = claims.get("groups") or []
@@ -80,24 +175,35 @@ def claim_groups(claims: Mapping) -> list[str]:
 
 def viewer_for_claims(store, roles: RoleMap, claims: Mapping) -> Viewer | None:
     """The Viewer for a signed-in user's claims (email, groups), or None if the role file
-    maps neither. Raises ``QAError`` if the file's scope names no service or team in the store."""
+    maps neither. The email is matched only if the provider verified it (``email_verified``).
+    Raises ``QAError`` if the file's scope names no service or team in the store."""
     email = claims.get("email")
     email = str(email).strip() if email else None
-    grant = roles.grant_for(email, claim_groups(claims))
+    verified = email_verified(claims)
+    grant = roles.grant_for(email if verified else None, claim_groups(claims))
     if grant is None:
         return None
-    return resolve_viewer(store, grant.role, grant.scope, who=email)
+    who = email if verified or not email else f"{email} (email not verified)"  # as the import log records it
+    return resolve_viewer(store, grant.role, grant.scope, who=who)
 
 
 def establish_viewer() -> Viewer:
     """Decide who is looking, draw the sidebar's sign-in or role-picker part, and keep the
     Viewer in session state. Stops the script (sign-in screen, or a message) when no one may
     see anything yet."""
+    signing_in = auth_configured()
+    if signing_in:
+        problem = cookie_secret_problem(st.secrets["auth"].get("cookie_secret"))
+        if problem:  # never read st.user: a cookie signed with a known secret may be forged
+            log.error("Sign-in refused: the cookie_secret in the [auth] secrets %s.", problem)
+            st.error(weak_secret_message(problem), icon=":material/lock:")
+            st.stop()
     try:
         roles = role_map()
-        viewer = _signed_in_viewer(roles) if auth_configured() else _local_demo_viewer(roles)
-    except QAError as error:  # a broken role file or a scope the store does not hold
-        st.error(f"The role settings cannot be used: {md(str(error))}")
+        viewer = _signed_in_viewer(roles) if signing_in else _local_demo_viewer(roles)
+    except QAError as error:  # a missing or broken role file, or a scope the store does not hold
+        log.error("The role settings cannot be used: %s", error)
+        st.error(ROLE_FILE_BROKEN)
         st.stop()
     st.session_state["viewer"] = viewer
     return viewer
@@ -130,7 +236,9 @@ def _signed_in_viewer(roles: RoleMap) -> Viewer:
     email = str(claims.get("email") or claims.get("name") or "unknown")
     viewer = viewer_for_claims(data.get_store(), roles, claims)
     if viewer is None:
-        st.error(f"Your account ({literal(email)}) has no role here; ask an administrator.")
+        unverified = (" Your identity provider has not confirmed that this email address is yours, so it "
+                      "cannot be matched to a role." if claims.get("email") and not email_verified(claims) else "")
+        st.error(f"Your account ({literal(email)}) has no role here; ask an administrator.{unverified}")
         _sign_out_button(st)
         st.stop()
     with st.sidebar:
@@ -162,9 +270,18 @@ def _scope_options(role: str) -> dict[str, str]:
     return dict(zip(frame[column], frame["name"], strict=True))
 
 
+def local_demo_on() -> bool:
+    """Is this session the local demo (no sign-in configured)? Pages that write refuse a
+    council's data there."""
+    return not auth_configured()
+
+
 def _local_demo_viewer(roles: RoleMap) -> Viewer:
-    if not roles.local_demo:
-        st.error(NO_SIGN_IN)
+    refusal = local_demo_refusal(roles, roles.local_demo and is_demo_store(data.get_store()),
+                                 st.get_option("server.address"), st.context.ip_address,
+                                 list(st.context.headers.keys()))
+    if refusal:
+        st.error(refusal, icon=":material/lock:")
         st.stop()
     state = st.session_state
     if state.get("role") not in ROLES:

@@ -25,8 +25,11 @@ from qa_core.errors import QAError
 from qa_core.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
 
-__all__ = ["build_demo", "demo_frames", "SCALES", "DEMO_END", "BENCHMARK_LA"]
+__all__ = ["build_demo", "demo_frames", "is_demo_store", "SCALES", "DEMO_END", "BENCHMARK_LA", "DEMO_MARKER"]
 
+#: The setting (key, value) that marks a store built by ``build_demo``: only such a store, with
+#: nothing imported into it since, may be shown without sign-in (the local demo).
+DEMO_MARKER = ("store_made_by", "demo")
 DEMO_END = pd.Timestamp("2026-10-01")
 SCALES = {"small": 36, "large": 120}
 BENCHMARK_LA = (356, "Stockport")
@@ -99,7 +102,7 @@ def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
     catalogue = indicator_frames(org["team"])
     frames: dict[str, pd.DataFrame] = {
         "setting": pd.DataFrame([
-            ("council_name", COUNCIL_NAME), ("demo_scale", scale), ("demo_seed", str(seed)),
+            DEMO_MARKER, ("council_name", COUNCIL_NAME), ("demo_scale", scale), ("demo_seed", str(seed)),
             ("latest_month", months[-1].strftime("%Y-%m")), ("latest_quarter", LAST_QUARTER),
             ("benchmark_la", str(BENCHMARK_LA[0])), ("benchmark_la_name", BENCHMARK_LA[1]),
             ("risk_matrix", "product_5x5"),
@@ -118,6 +121,19 @@ def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
     frames["clinic_action"] = _clinic_actions(org["service"], months, rng, catalogue["indicator_service"])
     frames["commentary"] = _commentary(catalogue["indicator_service"], months)
     return frames
+
+
+def is_demo_store(store: Store) -> bool:
+    """Is this the fictional demo council: built by ``build_demo`` (its marker setting) and with no
+    import committed since? A store made by importing into an empty store has no marker, and an
+    import into the demo store (by the app or the command line) may have brought a council's own
+    data, so either is a council's store, never shown without sign-in."""
+    key, value = DEMO_MARKER
+    marked = store.query("SELECT value FROM setting WHERE key = ?", [key])["value"].tolist() == [value]
+    if not marked:
+        return False
+    imported = store.query("SELECT count(*) AS n FROM import_log WHERE status <> 'rejected'")["n"].iloc[0]
+    return int(imported) == 0
 
 
 def build_demo(path: str | Path, scale: str = "small", seed: int = 1, force: bool = False) -> dict[str, int]:

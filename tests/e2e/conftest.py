@@ -44,14 +44,17 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 
 
 @contextmanager
-def streamlit_server(db: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port over the store ``db``; yields its URL.
-    ``env`` adds environment variables and ``args`` more command-line options (e.g.
-    ``["--secrets.files", path]`` to sign in against a test provider)."""
+def streamlit_server(db: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = (),
+                     address: str = "127.0.0.1", script: Path = ROOT / "dashboard.py") -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port over the store ``db``; yields its URL
+    (always reached at 127.0.0.1). ``env`` adds environment variables and ``args`` more
+    command-line options (e.g. ``["--secrets.files", path]`` to sign in against a test
+    provider); ``address`` is where it listens ("0.0.0.0": every interface) and ``script``
+    another entry script, run from the project folder so the project's config applies."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script),
+         "--server.port", str(port), "--server.address", address, "--server.headless", "true",
          "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env={**os.environ, "QA_DB": str(db), **(env or {})}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,

@@ -26,7 +26,8 @@ CLIENT_SECRET = "stub-client-secret"  # noqa: S105 - a test double's fixed value
 
 
 class OIDCStub:
-    """The provider. Set ``user`` (claims: email, name, optionally groups) before signing in."""
+    """The provider. Set ``user`` (claims: email, name, optionally groups, and email_verified,
+    true unless given) before signing in."""
 
     def __init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "stub-1", "use": "sig", "alg": "RS256"})
@@ -104,7 +105,8 @@ class OIDCStub:
         now = int(time.time())
         user = grant["user"]
         claims = {"iss": self.issuer, "sub": user["email"], "aud": CLIENT_ID, "iat": now, "exp": now + 600,
-                  "email": user["email"], "email_verified": True, "name": user.get("name", user["email"])}
+                  "email": user["email"], "email_verified": user.get("email_verified", True),
+                  "name": user.get("name", user["email"])}
         if grant["nonce"]:
             claims["nonce"] = grant["nonce"]
         if user.get("groups"):

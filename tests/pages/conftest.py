@@ -1,16 +1,50 @@
-"""AppTest runs the app in this process over a private copy of the demo store."""
+"""AppTest runs the app in this process over a private copy of the demo store.
+
+AppTest has no real server, so the fixtures say explicitly what ``streamlit run`` would: the
+server listens on 127.0.0.1 (``server.address``), as ``make run`` does, which is where the local
+demo's role picker may open. ``sign_in`` stands in for the identity provider.
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+#: A stand-in ``[auth]`` section (a real-length cookie secret; the provider is never contacted).
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret-0123456789abcdef0123456789",
+    "client_id": "qa-dashboard",
+    "client_secret": "not-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@contextmanager
+def served_on(address: str | None) -> Iterator[None]:
+    """Streamlit's ``server.address`` set as ``streamlit run --server.address`` would set it."""
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", address)
+    try:
+        yield
+    finally:
+        st_config.set_option("server.address", previous)
+
+
+def sign_in(app: AppTest, email: str | None, **claims) -> AppTest:
+    """Sign-in configured and ``email`` signed in, its email verified by the provider unless
+    ``claims`` say otherwise (``email_verified=False``); not run yet."""
+    app.secrets["auth"] = AUTH_SECRETS
+    app.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": "Test user", **claims}
+    return app
 
 
 def app_over(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
@@ -18,7 +52,8 @@ def app_over(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     monkeypatch.setenv("QA_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    with served_on("127.0.0.1"):
+        yield AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     st.cache_resource.clear()
     st.cache_data.clear()
 

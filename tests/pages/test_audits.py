@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core import audit_reports as ar
 from qa_core.store import Store
-from tests.pages.conftest import app_over, walk_elements
+from tests.pages.conftest import app_over, sign_in, walk_elements
 
 OCT = dt.date(2026, 10, 1)
 JUNE_2025 = dt.date(2025, 6, 1)
@@ -313,7 +313,8 @@ def empty_app(tmp_path, monkeypatch):
                                             columns=["code", "period", "team_id", "numerator", "denominator"]),
         })
         store.checkpoint()
-    yield from app_over(db, monkeypatch)
+    for app in app_over(db, monkeypatch):  # a council's store (not the demo): shown only after sign-in
+        yield sign_in(app, "ad@kestrelvale.example")
 
 
 def test_a_store_without_audits_shows_clear_empty_states(empty_app):

@@ -3,14 +3,20 @@
 AppTest's ``file_uploader(...).set_value((name, bytes, mime))`` stands in for a real upload. The
 store is read through the app's own connection (``ui.data.get_store()``, one per process), since
 DuckDB refuses a second connection to the same file with another configuration.
+
+Imports need a signed-in person, so these tests sign in (AppTest's ``user`` stands in for the
+identity provider); the local demo only checks files (``test_the_local_demo_checks_but_never_imports``).
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from qa_core.importer import KINDS, validate_file
 from qa_core.importer.templates import TEMPLATE_DIR
+from tests.pages.conftest import app_over, sign_in
 from ui import data
 
 GOOD = (TEMPLATE_DIR / "audits.csv").read_bytes()  # one November 2026 audit for Assessment North
@@ -18,6 +24,20 @@ BAD = (b"audit_id,audit_date,tier,team,service,auditor,overall_grade,Chronology\
        b"AUD-X-1,31/02/2026,Tier 1,Nowhere Team,Assessment,Jo Bloggs,5,Good\n"
        b"AUD-X-2,03/11/2026,Tier 1,Assessment North,Assessment,Jo Bloggs,Good,7\n"
        b"AUD-X-3,03/11/2026,Tier 9,Assessment North,Assessment,,Good,Good\n")
+
+
+@pytest.fixture
+def app(app):
+    """The app signed in as the demo council's assistant director, who may import."""
+    return sign_in(app, "ad@kestrelvale.example")
+
+
+@pytest.fixture
+def demo_app(demo_db, tmp_path, monkeypatch):
+    """The local demo (no sign-in) over its own copy of the demo store."""
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    yield from app_over(db, monkeypatch)
 
 
 def _count(sql: str) -> int:
@@ -78,6 +98,8 @@ def test_kind_choice_shows_its_columns_and_templates(app, kind):
 
 
 def test_a_valid_file_previews_then_imports(app):
+    # Matched by a group and with no email, the person types the name the log records.
+    sign_in(app, None, groups=["csc-performance-team"])
     before = _count("SELECT count(*) FROM audit")
     _open(app)
     _upload(app, GOOD)
@@ -182,3 +204,33 @@ def test_the_log_shows_the_messages_of_a_chosen_import(app):
     assert not app.exception
     assert any(t.value == "November 2026 audits for Assessment North added (1 audit)" for t in app.text)
     assert any(t.value.startswith("File SHA-256: ") for t in app.text)
+
+
+def test_a_signed_in_import_is_recorded_under_the_email(app):
+    _open(app)
+    _upload(app, GOOD)
+    assert not app.text_input  # nothing to type: the provider says who it is
+    assert any(c.value == "The import log will record it as imported by ad@kestrelvale.example." for c in app.caption)
+    _confirm(app)
+    assert app.success[0].value.startswith("Import 1 is complete.")
+    assert _log(app).iloc[0]["Who"] == "ad@kestrelvale.example"
+
+
+def test_the_local_demo_checks_but_never_imports(demo_app):
+    # Issue 11: a council's data must never be loaded into the local demo (no sign-in, any role).
+    before = _count_after(demo_app, "SELECT count(*) FROM audit")
+    _open(demo_app)
+    assert demo_app.info[0].value.startswith("Importing is turned off in the local demo: anyone who can open it "
+                                             "may pick any role and nobody is signed in")
+    _upload(demo_app, GOOD)
+    assert demo_app.success[0].value.startswith("The file is ready to import.")  # the check still works
+    assert any(i.value.startswith("This file was only checked: importing is turned off") for i in demo_app.info)
+    assert not [b for b in demo_app.button if b.key == "confirm_import"] and not demo_app.text_input
+    assert _count("SELECT count(*) FROM audit") == before
+    assert _count("SELECT count(*) FROM import_log") == 0
+
+
+def _count_after(app, sql: str) -> int:
+    app.run()  # opens the store the app will use
+    assert not app.exception
+    return _count(sql)

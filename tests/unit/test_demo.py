@@ -11,8 +11,9 @@ import pytest
 
 from qa_core import queries
 from qa_core.__main__ import main
-from qa_core.demo import build_demo
+from qa_core.demo import DEMO_MARKER, build_demo, is_demo_store
 from qa_core.errors import QAError
+from qa_core.importer.templates import TEMPLATE_DIR
 from qa_core.spc import xmr
 from qa_core.store import Store
 
@@ -84,6 +85,32 @@ def test_cli_demo_if_missing_leaves_an_existing_store_alone(demo_db: Path, tmp_p
     assert main(["demo", "--db", str(fresh), "--if-missing"]) == 0
     assert "Built the small demo store" in capsys.readouterr().err
     assert _tables(fresh)["audit"].equals(_tables(demo_db)["audit"])
+
+
+# -- which store is the demo (only it may be shown without sign-in) ----------------------------
+def test_only_a_store_built_by_demo_with_nothing_imported_is_the_demo(demo_db: Path, tmp_path: Path, capsys) -> None:
+    with Store(demo_db, read_only=True) as store:
+        assert store.setting(DEMO_MARKER[0]) == DEMO_MARKER[1] and is_demo_store(store)
+    # A council's store, made by importing into an empty store, is not the demo, even with the
+    # demo's other settings (demo_seed) in it: only the explicit marker counts.
+    council = tmp_path / "council.duckdb"
+    assert main(["migrate", "--db", str(council)]) == 0
+    assert main(["import", "plan", str(TEMPLATE_DIR / "plan.csv"), "--db", str(council)]) == 0
+    with Store(council) as store:
+        assert not is_demo_store(store)
+        store.set_setting("demo_seed", "1")
+        assert not is_demo_store(store)
+    # A file refused, or only checked, leaves the demo as it was; one imported makes it a council's.
+    copy = tmp_path / "demo-copy.duckdb"
+    shutil.copyfile(demo_db, copy)
+    assert main(["import", "audits", str(TEMPLATE_DIR / "plan.csv"), "--db", str(copy)]) != 0
+    assert main(["import", "audits", str(TEMPLATE_DIR / "audits.csv"), "--db", str(copy), "--dry-run"]) == 0
+    with Store(copy, read_only=True) as store:
+        assert is_demo_store(store)
+    assert main(["import", "audits", str(TEMPLATE_DIR / "audits.csv"), "--db", str(copy)]) == 0
+    with Store(copy, read_only=True) as store:
+        assert store.setting(DEMO_MARKER[0]) == DEMO_MARKER[1] and not is_demo_store(store)
+    capsys.readouterr()
 
 
 # -- the organisation and the indicators --------------------------------------------------------

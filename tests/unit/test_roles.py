@@ -16,6 +16,7 @@ from qa_core.roles import (
     ROLES,
     AccessDenied,
     Grant,
+    RoleMap,
     Viewer,
     load_role_map,
     resolve_viewer,
@@ -147,10 +148,23 @@ def test_resolve_viewer_refuses_unknown_scopes_and_roles(store) -> None:
 
 # -- load_role_map ------------------------------------------------------------------------------
 
-def test_a_missing_file_means_the_local_demo(tmp_path: Path) -> None:
-    roles = load_role_map(tmp_path / "absent.toml")
-    assert roles.local_demo is True and not roles.users and not roles.groups
-    assert roles.grant_for("anyone@example.org") is None
+def test_a_missing_or_unreadable_file_gives_nobody_a_role(tmp_path: Path) -> None:
+    # Fails closed (issue 11): no file is no role for anyone, never the local demo.
+    with pytest.raises(QAError, match="does not exist, so nobody can be given a role"):
+        load_role_map(tmp_path / "absent.toml")
+    with pytest.raises(QAError, match="cannot be read .*so nobody can be given a role"):
+        load_role_map(tmp_path)  # a folder where the file should be: unreadable as a file
+
+
+def test_the_local_demo_is_off_unless_the_file_turns_it_on(tmp_path: Path) -> None:
+    assert RoleMap().local_demo is False and RoleMap().local_demo_open_to_network is False
+    path = tmp_path / "roles.toml"
+    path.write_text('[groups."qa-team"]\nrole = "qa_lead"\n', encoding="utf-8")
+    roles = load_role_map(path)
+    assert roles.local_demo is False and roles.local_demo_open_to_network is False
+    path.write_text("local_demo = true\nlocal_demo_open_to_network = true\n", encoding="utf-8")
+    roles = load_role_map(path)
+    assert roles.local_demo is True and roles.local_demo_open_to_network is True
 
 
 def test_users_first_then_groups_in_file_order(tmp_path: Path) -> None:
@@ -176,6 +190,8 @@ def test_users_first_then_groups_in_file_order(tmp_path: Path) -> None:
     ('[users."a@b.c"]\nrole = "team_manager"\n', "needs a scope"),
     ('[groups."g"]\nrole = "qa_lead"\nscope = "assessment"\n', "takes no scope"),
     ('local_demo = "yes"\n', "local_demo must be true or false"),
+    ("local_demo_open_to_network = 1\n", "local_demo_open_to_network must be true or false"),
+    ('users = "everyone"\n', r"\[users\] must be a table"),
 ])
 def test_bad_role_files_are_refused_plainly(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "roles.toml"
@@ -185,4 +201,6 @@ def test_bad_role_files_are_refused_plainly(tmp_path: Path, text: str, message: 
 
 
 def test_the_shipped_role_file_loads() -> None:
-    load_role_map()  # data/roles.toml (or its absence) must never stop the app
+    roles = load_role_map()  # data/roles.toml: the demo council's people, the local demo on, not opened up
+    assert roles.local_demo is True and roles.local_demo_open_to_network is False
+    assert roles.grant_for("ad@kestrelvale.example") == Grant("assistant_director")
