@@ -226,9 +226,9 @@ def test_no_csv_download_carries_a_live_formula(formula_db, monkeypatch):
     downloads: dict[str, bytes] = {}
     add = MediaFileManager.add
 
-    def recording(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+    def recording(self, data, mimetype, coordinates, file_name=None, **kwargs):
         downloads[file_name or coordinates] = data if isinstance(data, bytes) else str(data).encode()
-        return add(self, data, mimetype, coordinates, file_name=file_name, is_for_static_download=is_for_static_download)
+        return add(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add", recording)
     for app in app_over(formula_db, monkeypatch):
