@@ -23,7 +23,8 @@ from qa_core.store import Store
 from tests.pages.conftest import app_over
 
 PAYLOAD = ("<script>window.__x=1</script> <img src=https://evil.example/i.png onerror=window.__y=1> "
-           "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare")
+           "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare "
+           '<a href="https://evil.example/a">a</a> x.y@evil.example')
 P = PAYLOAD.replace("'", "''")  # as an SQL literal (it has no quote, but stay safe)
 
 # Each text column the pages show: names keep their id in front, so they stay distinct.
@@ -42,6 +43,7 @@ INJECT = [
     f"UPDATE risk SET title = 'Risk {P}', description = 'Description {P}', owner = 'Owner {P}'",
     f"UPDATE risk_review SET controls = 'Controls {P}', reasons = 'Reasons {P}', outlook = 'Outlook {P}'",
     f"UPDATE risk_matrix SET name = matrix_id || ' {P}'",
+    f"UPDATE risk_matrix_cell SET band = band || ' {P}'",
     f"UPDATE published_la SET name = name || ' {P}', region_name = region_name || ' {P}'",
     f"UPDATE published_measure SET name = measure || ' {P}', source = 'Source {P}'",
 ]
@@ -67,8 +69,9 @@ def app(injected_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     yield from app_over(injected_db, monkeypatch)
 
 
-# Live Markdown: a link or image not escaped, an HTML tag not escaped, or a bare link's scheme.
-LIVE_MD = re.compile(r"(?<!\\)\]\(|!\[|(?<!\\)<(img|script)|https?://")
+# Live Markdown: a link or image not escaped, an HTML tag not escaped, a bare link's scheme, or an
+# email address (GFM links "x@y.example" as mailto:).
+LIVE_MD = re.compile(r"(?<!\\)\]\(|!\[|(?<!\\)<(a|img|script)|https?://|[\w.+-]@[\w-]")
 LIVE_HTML = re.compile(r"<(a|img|script)\b", re.IGNORECASE)
 
 
