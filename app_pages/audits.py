@@ -31,7 +31,7 @@ from qa_core.audits import (
 )
 from ui import audit_data, auth, data, filters
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
-from ui.components import TAG_COLOURS, table_with_download
+from ui.components import TAG_COLOURS, csv_bytes, table_with_download
 from ui.safe import md, plain
 
 TARGET = INADEQUATE_TARGET_PCT
@@ -93,7 +93,7 @@ def rows_height(n: int, most: int) -> int | str:
 
 
 def download(frame: pd.DataFrame, filename: str, label: str, key: str) -> None:
-    st.download_button(f"Download {label} (CSV)", frame.to_csv(index=False).encode("utf-8"),
+    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
                        file_name=filename, mime="text/csv", key=key)
 
 

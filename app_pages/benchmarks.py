@@ -15,7 +15,7 @@ from qa_core.published import ATTRIBUTION, SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
-from ui.components import table_with_download
+from ui.components import csv_bytes, table_with_download
 from ui.safe import md, plain
 
 DEFAULT_MEASURE = "ReReferral"
@@ -90,7 +90,7 @@ st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neig
 st.dataframe(summary, hide_index=True, width="stretch", height=420, column_config={
     "Measure": st.column_config.TextColumn(pinned=True, width="large"),
     "Neighbours with no figure": st.column_config.TextColumn(width="large")})
-st.download_button("Download every measure (CSV)", summary.to_csv(index=False).encode("utf-8"),
+st.download_button("Download every measure (CSV)", csv_bytes(summary),
                    file_name=f"benchmarks-{la}-{year}.csv", mime="text/csv", key="dl_bm_summary")
 
 # -- (2) one measure in detail ----------------------------------------------------------------

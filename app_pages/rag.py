@@ -15,7 +15,7 @@ from qa_core import board
 from qa_core.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
 from ui import auth, board_data, filters
 from ui.charts import GREY
-from ui.components import BADGE, TAG_COLOURS, style_rag, table_with_download
+from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
 from ui.safe import md, plain
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
@@ -145,7 +145,7 @@ styled = style_rag(table, ["Previous RAG", "Current RAG"]).map(
     lambda n: _tag_css("Red") if n else "", subset=["Overdue priorities"])
 # Every area on one screen: the table is as tall as its rows, never a scrolling box.
 st.dataframe(styled, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
-st.download_button("Download the board (CSV)", table.to_csv(index=False).encode("utf-8"),
+st.download_button("Download the board (CSV)", csv_bytes(table),
                    file_name=f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv",
                    mime="text/csv", key="dl_rag_board")
 
@@ -189,7 +189,7 @@ else:
                  column_config={"Priority": st.column_config.TextColumn(width="large")})
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
                f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green).")
-    st.download_button("Download the priorities (CSV)", prio_table.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download the priorities (CSV)", csv_bytes(prio_table),
                        file_name=f"priorities-{area_id}-{month:%Y-%m}.csv", mime="text/csv",
                        key="dl_rag_priorities")
 

@@ -11,7 +11,7 @@ import streamlit as st
 from qa_core import risk_views
 from qa_core.risk import KIND_PRODUCT
 from ui import auth, filters, risk_data
-from ui.components import table_with_download
+from ui.components import csv_bytes, table_with_download
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
 from ui.safe import md, plain
 
@@ -187,7 +187,7 @@ st.dataframe(
         "Reduction expected": st.column_config.TextColumn(width=135, help="Does the owner expect the score "
                                                                         "to come down?"),
     })
-st.download_button("Download the register (CSV)", table.to_csv(index=False).encode("utf-8"),
+st.download_button("Download the register (CSV)", csv_bytes(table),
                    file_name=f"risk-register-{quarter}-{matrix_id}.csv", mime="text/csv", key="dl_risk_register")
 
 # -- high-scoring risks -----------------------------------------------------------------------

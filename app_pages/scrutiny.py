@@ -20,7 +20,7 @@ from qa_core import disclosure, scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
-from ui.components import BADGE, style_rag, table_with_download
+from ui.components import BADGE, csv_bytes, style_rag, table_with_download
 from ui.safe import md, md_frame, plain
 
 SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
@@ -295,7 +295,7 @@ st.caption("RAG compares this quarter with the council's target for the measure 
 summary = summary_table(report)
 # A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
 st.table(style_rag(md_frame(summary), ["RAG"]).hide(axis="index"))
-st.download_button("Download the summary (CSV)", summary.to_csv(index=False).encode("utf-8"),
+st.download_button("Download the summary (CSV)", csv_bytes(summary),
                    file_name=f"scrutiny-{quarter}{'-published' if public else ''}.csv", mime="text/csv",
                    key="dl_scrutiny_summary")
 

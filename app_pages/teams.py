@@ -25,7 +25,7 @@ from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.team_profile import format_target, profile_html, rag_words
 from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
-from ui.components import fmt_count, fmt_number, rag_badge, style_rag, table_with_download
+from ui.components import csv_bytes, fmt_count, fmt_number, rag_badge, style_rag, table_with_download
 from ui.safe import md, plain
 
 RAGS = ("Red", "Amber", "Green")
@@ -234,7 +234,7 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
                f"{INADEQUATE_TARGET_PCT:.0f}% Inadequate.")
     table_with_download(side, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
     st.download_button("Download the full team report (CSV: every team and measure)",
-                       report.to_csv(index=False).encode("utf-8"),
+                       csv_bytes(report),
                        file_name=f"team-report-{service_id}-{month:%Y-%m}.csv", mime="text/csv",
                        key="dl_team_report")
 
@@ -372,7 +372,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                 "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
                 "Value": profile.trend_table["value"].round(2)})
             st.dataframe(numbers, hide_index=True, width="stretch")
-        st.download_button("Download the measures with 12 months of values (CSV)", csv.to_csv(index=False).encode(),
+        st.download_button("Download the measures with 12 months of values (CSV)", csv_bytes(csv),
                            file_name=f"team-measures-{team_id}-{month:%Y-%m}.csv", mime="text/csv",
                            key="dl_team_measures")
 

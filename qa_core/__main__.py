@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_core import clinic, queries, reports, roles
+from qa_core.cells import neutralise_frame
 from qa_core.errors import QAError
 from qa_core.store import Store, default_db_path
 
@@ -46,7 +47,7 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        frame.to_csv(sys.stdout, index=False)
+        neutralise_frame(frame).to_csv(sys.stdout, index=False)  # no stored text opens as a formula
 
 
 def _round(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:

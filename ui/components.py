@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_core.cells import csv_bytes as _csv_bytes
 from qa_core.formatting import format_value as fmt_number
 
 # GOV.UK "tag" colours: dark text on a light tint, contrast above 4.5:1.
@@ -45,12 +46,18 @@ def style_rag(frame: pd.DataFrame, columns: list[str]) -> pd.io.formats.style.St
     return frame.style.map(colour, subset=[c for c in columns if c in frame.columns])
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as a CSV download. Every download goes through here, so that no stored text opens
+    as a formula in a spreadsheet (``qa_core.cells``, the rule the exports follow too)."""
+    return _csv_bytes(frame)
+
+
 def table_with_download(frame: pd.DataFrame, filename: str, label: str, key: str,
                         rag_columns: list[str] | None = None) -> None:
     """The numbers behind a chart: a table and a CSV download of the same rows."""
     data = style_rag(frame, rag_columns) if rag_columns else frame
     st.dataframe(data, hide_index=True, width="stretch")
-    st.download_button(f"Download {label} (CSV)", frame.to_csv(index=False).encode("utf-8"),
+    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
                        file_name=filename, mime="text/csv", key=key)
 
 

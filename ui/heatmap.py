@@ -5,8 +5,6 @@ carries the meaning alone."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -14,6 +12,7 @@ from plotly.colors import sample_colorscale
 from qa_core.risk import RiskMatrix
 from qa_core.risk_views import band_ranges
 from ui.charts import DARK_BLUE, GREY, PINK
+from ui.safe import plain
 
 TEXT = "#0b0c0c"
 BORDER = "#505a5f"
@@ -41,18 +40,18 @@ def band_colours(bands: list[str]) -> dict[str, str]:
 def level_label(labels: tuple[str, ...], level: int) -> str:
     """'Major (4)' where the matrix names its levels, else '4': escaped, for Plotly's HTML subset
     (the labels are the imported matrix's own words)."""
-    return f"{html.escape(labels[level - 1])} ({level})" if labels else str(level)
+    return f"{plain(labels[level - 1])} ({level})" if labels else str(level)
 
 
 def _wrap_refs(refs: str) -> str:
-    parts = [html.escape(p) for p in refs.split(", ") if p]
+    parts = [plain(p) for p in refs.split(", ") if p]
     lines = [", ".join(parts[i:i + REFS_PER_LINE]) for i in range(0, len(parts), REFS_PER_LINE)]
     return "<br>".join(lines)
 
 
 def cell_text(score: int, band: str, risks: int, refs: str) -> str:
     """What a heat-map cell says: score and band, then the count and references of its risks."""
-    head = f"<b>{score} {html.escape(band)}</b>"
+    head = f"<b>{score} {plain(band)}</b>"
     if not risks:
         return head
     return f"{head}<br><b>{risks} risk{'s' if risks != 1 else ''}</b><br>{_wrap_refs(refs)}"
@@ -75,7 +74,7 @@ def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Fi
              for i in levels] for lk in levels]
     hover = [[f"Impact: {level_label(matrix.impact_labels, i)}<br>"
               f"Likelihood: {level_label(matrix.likelihood_labels, lk)}<br>"
-              f"Score {int(grid[(lk, i)].score)}, {html.escape(grid[(lk, i)].band)}<br>"
+              f"Score {int(grid[(lk, i)].score)}, {plain(grid[(lk, i)].band)}<br>"
               f"Risks: {int(grid[(lk, i)].risks)}" for i in levels] for lk in levels]
     ordered = [colours[b] for b in ranges["band"]]
     scale = ([[0, ordered[0]], [1, ordered[0]]] if n_bands == 1 else
@@ -85,7 +84,8 @@ def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Fi
         showscale=False, text=text, texttemplate="%{text}", textfont=dict(color=TEXT, size=13),
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=3, ygap=3, showlegend=False,
     )]
-    data += [dict(type="scatter", x=[None], y=[None], mode="markers", name=f"{row.band}: {row.low} to {row.high}",
+    data += [dict(type="scatter", x=[None], y=[None], mode="markers",
+                  name=f"{plain(row.band)}: {row.low} to {row.high}",  # a legend entry is Plotly HTML too
                   marker=dict(symbol="square", size=16, color=colours[row.band], line=dict(color=BORDER, width=1)))
              for row in ranges.itertuples()]
     shapes = [dict(type="rect", x0=row.impact - 0.47, x1=row.impact + 0.47, y0=row.likelihood - 0.47,
@@ -93,7 +93,7 @@ def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Fi
               for row in cells[cells["risks"] > 0].itertuples()]
     axis = dict(tickvals=levels, tickfont=dict(color=TEXT), showgrid=False, zeroline=False, range=[0.5, size + 0.5])
     layout = dict(
-        title=dict(text=html.escape(title), font=dict(size=18, color=TEXT)),
+        title=dict(text=plain(title), font=dict(size=18, color=TEXT)),
         xaxis=dict(axis, title=dict(text="Impact", font=dict(color=TEXT)),
                    ticktext=[level_label(matrix.impact_labels, i) for i in levels]),
         yaxis=dict(axis, title=dict(text="Likelihood", font=dict(color=TEXT)),
@@ -126,7 +126,7 @@ def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> g
         shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=y0, y1=y1,
                            fillcolor=colours[row.band], opacity=0.55, line=dict(width=0), layer="below"))
         annotations.append(dict(x=1, xref="paper", xanchor="left", y=(y0 + y1) / 2, yref="y", showarrow=False,
-                                text=f"{html.escape(row.band)}<br>{row.low}-{row.high}", align="left",
+                                text=f"{plain(row.band)}<br>{row.low}-{row.high}", align="left",
                                 font=dict(size=12, color=TEXT)))
     data = []
     for stage, style in STAGE_STYLES.items():
@@ -138,11 +138,11 @@ def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> g
             name=style["name"],
             line=dict(color=style["color"], dash=style["dash"], width=3 if stage == "residual" else 2),
             marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
-            customdata=[html.escape(str(b)) for b in points[f"{stage}_band"].fillna("no target")],
+            customdata=[plain(b) for b in points[f"{stage}_band"].fillna("no target")],
             hovertemplate="%{x}: %{y} (%{customdata})<extra>" + style["name"] + "</extra>",
         ))
     layout = dict(
-        title=dict(text=html.escape(title), font=dict(size=18, color=TEXT)),
+        title=dict(text=plain(title), font=dict(size=18, color=TEXT)),
         height=440, margin=dict(l=60, r=110, t=60, b=40), plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="top", y=-0.12), font=dict(size=14, color=TEXT),
         xaxis=dict(type="category", tickfont=dict(color=TEXT)),

@@ -3,10 +3,11 @@ shown in places that render Markdown (headings, captions, st.markdown/st.write, 
 tab and expander labels) or Plotly's HTML subset (chart titles, labels, hover text).
 
 Streamlit already escapes raw HTML in Markdown, but Markdown itself can load and link: an
-image ``![x](https://…)`` is fetched as the page renders, a link ``[x](https://…)`` or a bare
-``https://…`` becomes clickable, and ``:material/…:`` or ``:red[…]`` directives restyle. Plotly
-titles accept ``<a href>``. So store text goes through ``md`` or ``plain`` on its way to those
-places; ``st.text`` and ``st.dataframe`` show text as text and need neither.
+image ``![x](https://…)`` is fetched as the page renders, a link ``[x](https://…)``, a bare
+``https://…`` or an email address becomes clickable, and ``:material/…:`` or ``:red[…]``
+directives restyle. Plotly titles and legends accept ``<a href>``. So store text goes through
+``md`` or ``plain`` on its way to those places; ``st.text`` and ``st.dataframe`` show text as
+text and need neither.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ __all__ = ["md", "plain", "md_frame"]
 # code, headings and table pipes. Escaped with a backslash, each shows as itself; '(' and '!'
 # cannot link once the brackets are escaped, so names like "Team (East)" stay as they are.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$:])")
-# GFM turns bare "https://…" and "www.…" into links whatever is escaped: an invisible word
-# joiner (U+2060) after the scheme's colon, or inside "www.", keeps them text.
-_BARE_LINK = re.compile(r"(?i)(\\:)(?=//)|\b(www)(?=\.)")
+# GFM turns bare "https://…", "www.…" and email addresses ("x@y.example", as mailto:) into links
+# whatever is escaped: an invisible word joiner (U+2060) after the scheme's colon, inside "www."
+# or after the "@" keeps them text.
+_BARE_LINK = re.compile(r"(?i)(\\:)(?=//)|\b(www)(?=\.)|@")
 _JOINER = "\u2060"
 
 
@@ -35,6 +37,8 @@ def md(text: object) -> str:
     >>> print(md("![x](pic.png) Team (East) *new*"))
     !\\[x\\](pic.png) Team (East) \\*new\\*
     >>> md("https://x.example") == "https\\\\:\\u2060//x.example"
+    True
+    >>> md("x@y.example") == "x@\\u2060y.example"
     True
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)):

@@ -7,6 +7,9 @@ refused file prints every problem (row, column, sentence) on standard error and 
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
+import stat
 import sys
 import time
 from pathlib import Path
@@ -54,12 +57,66 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+_DUCKDB_NAMES = (".duckdb", ".wal")
+
+
+def _out_path(out: str, db: Path) -> Path:
+    """The file ``export --out`` may write: never the store or any DuckDB file (a CSV written over
+    the store would destroy it), never through a symbolic link, never a folder or a device."""
+    path = Path(out)
+    if path.is_symlink():
+        raise QAError(f"{out} is a symbolic link: export writes only to a plain file. Give the real file's path.")
+    if path.is_dir():
+        raise QAError(f"{out} is a folder: give a file name in it, e.g. {path / 'export.csv'}.")
+    if not path.parent.is_dir():
+        raise QAError(f"There is no folder {path.parent}: create it first, or write the export somewhere else.")
+    resolved = path.resolve()
+    if resolved == db.resolve() or (path.exists() and db.exists() and path.samefile(db)):
+        raise QAError(f"{out} is the store itself: exporting over it would destroy it. Choose another file.")
+    if resolved.name.lower().endswith(_DUCKDB_NAMES):
+        raise QAError(f"{out} is named as a DuckDB store ({', '.join(_DUCKDB_NAMES)}): export will not write over "
+                      "a store. Name the export .csv or .xlsx.")
+    if path.exists():
+        if not path.is_file():
+            raise QAError(f"{out} is not a regular file (a device or a pipe): export writes only to a plain file.")
+        try:
+            with path.open("rb") as existing:
+                magic = existing.read(12)[8:12]
+        except OSError as exc:
+            raise QAError(f"Could not write {out}: {exc.strerror or exc}.") from None
+        if magic == b"DUCK":
+            raise QAError(f"{out} is a DuckDB store: export will not write over it. Choose another file.")
+    return path
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a new file beside it, then renamed over it, so
+    a failure (a full disc, a kill) leaves the old file as it was and no half-written export."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if path.exists():
+                os.chmod(temp, stat.S_IMODE(path.stat().st_mode))  # keep the old export's permissions
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise QAError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     db = _db(args)
+    out = _out_path(args.out, db) if args.out else None
     with Store(db, read_only=True) as store:
-        if args.out:
+        if out is not None:
             data = export_kind(store, args.kind, args.format)
-            Path(args.out).write_bytes(data)
+            _write_file(out, data)
             rows = len(export_frame(store, args.kind))
             print(f"Wrote {rows:,} rows of {args.kind} to {args.out}.", file=sys.stderr)
             return 0

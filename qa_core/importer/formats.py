@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from qa_core.cells import neutralise, neutralise_array, restore
 from qa_core.importer.result import Problem
 
 __all__ = ["Sheet", "FileRejected", "read_sheet", "normalise_header", "to_csv_bytes", "to_xlsx_bytes",
@@ -219,6 +220,7 @@ def _read_csv_python(text: str, headers: list[str], delimiter: str) -> Sheet:
 
 def _finish(headers: list[str], columns: list[pa.Array], rows: np.ndarray, fmt: str,
             problems: list[Problem]) -> Sheet:
+    headers = [restore(h) for h in headers]  # a column name the export quoted (cells are restored once trimmed)
     # Columns with neither a name nor a value (spreadsheet debris) are dropped.
     keep = [i for i, h in enumerate(headers) if h or columns[i].null_count < len(columns[i])]
     headers = [headers[i] for i in keep]
@@ -335,6 +337,7 @@ def _text_column(series: pd.Series) -> pa.Array:
         out = s.dt.strftime("%Y-%m-%d").astype(object)
     else:
         out = s.map(_iso, na_action="ignore").astype(object)
+        return neutralise_array(pa.array(out.where(s.notna(), None).tolist(), type=pa.string()))  # text: no formulas
     out = out.where(s.notna(), None)
     return pa.array(out.tolist(), type=pa.string())
 
@@ -353,7 +356,7 @@ def to_csv_bytes(frame: pd.DataFrame, bom: bool = True) -> bytes:
     columns = [_text_column(frame[c]).to_pylist() for c in frame.columns]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([str(c) for c in frame.columns])
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
     writer.writerows(zip(*columns, strict=True))
     return (_BOM8 if bom else b"") + text.getvalue().encode("utf-8")
 
@@ -420,7 +423,8 @@ def _xlsx_value(value: object) -> object:
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a worksheet cannot hold
+        # Control characters a worksheet cannot hold go first, so that what is left is checked for a formula.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 

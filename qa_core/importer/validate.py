@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
+from qa_core.cells import restore, restore_array
 from qa_core.importer.fields import Cell, cell_of, read_value
 from qa_core.importer.formats import Sheet
 from qa_core.importer.result import Problem
@@ -384,7 +385,7 @@ def _distinct(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
     found = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
     if not found or not isinstance(found[0], str):
         return codes, found
-    trimmed = [u.strip() for u in found]
+    trimmed = [restore(u.strip()) for u in found]  # restore: the quote an export put before a formula
     if all(t == u for t, u in zip(trimmed, found, strict=True)):
         return codes, found
     # Merge values equal once trimmed, and send blank ones to −1.
@@ -404,7 +405,7 @@ def _distinct(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
 
 
 def _trim(values: pa.Array) -> pa.Array:
-    trimmed = pc.utf8_trim_whitespace(values)
+    trimmed = restore_array(pc.utf8_trim_whitespace(values))  # the quote an export put before a formula
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 

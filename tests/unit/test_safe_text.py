@@ -17,6 +17,7 @@ IMG = "<img src=https://evil.example/i.png onerror=window.__y=1>"
 LINK = "[click](https://evil.example/l)"
 IMAGE = "![im](https://evil.example/m.png)"
 BARE = "https://evil.example/bare"
+EMAIL = re.compile(r"[\w.+-]@[\w-]")  # what GFM's email autolink needs: no joiner after the '@'
 
 
 @pytest.mark.parametrize("name", ["Assessment North", "Team (East)", "Disabilities 0-11", "Children in Care!",
@@ -41,6 +42,14 @@ def test_md_stops_www_autolinks_and_streamlit_directives():
     assert md(":red[alarm] :material/home:") == "\\:red\\[alarm\\] \\:material/home\\:"
     assert md("$x$ *b* `c` # h | t ~s~") == "\\$x\\$ \\*b\\* \\`c\\` \\# h \\| t \\~s\\~"
     assert md("a\\b") == "a\\\\b"
+
+
+def test_md_stops_email_autolinks():
+    """GFM turns "x@y.example" into a mailto: link (issue 11, finding 13): a word joiner after
+    the '@' keeps it text, shown as typed."""
+    assert md("Write to a.b+c@evil.example today") == "Write to a.b+c@" + J + "evil.example today"
+    assert md("mailto:x@evil.example") == "mailto\\:x@" + J + "evil.example"
+    assert not EMAIL.search(md("x@evil.example")) and EMAIL.search("x@evil.example")
 
 
 def test_md_of_nothing_is_empty():
