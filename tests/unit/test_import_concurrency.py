@@ -4,10 +4,12 @@ process sharing one Store) give what one of the two serial orders would give.
 The overlap is forced, not hoped for: import A stops inside its transaction, once it has checked
 its file against the store and just before it compares and writes ("comparing N rows with the
 store"), and waits there until import B has either got as far itself (the overlap that went
-wrong: both read "not held", both said "added") or is waiting for the store's write lock (the
-fix: B's check starts only after A has committed). The lock is observed through a wrapper the
-test puts in its place, so the test knows which happened without any timing. Before the fix
-no lock exists and B always gets as far; the test then fails on every run.
+wrong: both read "not held" and both wrote) or is waiting for the store's write lock (the fix:
+B's check starts only after A has committed). The lock is observed through a wrapper the test
+puts in its place, so the test knows which happened without any timing. With the lock taken out
+of ``Store.transaction`` B always gets as far, and each run then ended with one import "added"
+and the other refused at COMMIT with a duplicate-key conflict, which no serial order gives (the
+issue saw both say "added"): these tests failed on each of three runs.
 """
 
 from __future__ import annotations
