@@ -29,7 +29,7 @@ from qa_core.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
 )
-from ui import audit_data, auth, data, filters
+from ui import audit_data, auth, data, filters, long_text
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, csv_bytes, table_with_download
 from ui.safe import md, plain
@@ -595,7 +595,10 @@ def overdue_tab() -> None:
     })
     if service_id is not None:
         table = table.drop(columns="Service")
-    st.dataframe(table, hide_index=True, width="stretch", height=rows_height(len(table), 600))
+    st.dataframe(long_text.preview_frame(table, ["Action"]), hide_index=True, width="stretch",
+                 height=rows_height(len(table), 600))
+    long_text.read_in_full(table, ["Action"], (table["Audit"] + ", due " + table["Due"]).tolist(),
+                           key="audit_full_overdue")
     if viewer.may_export_cases:
         download(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
     st.caption("Action and owner are as recorded on the audit. \"Done later on\" is filled only where the "

@@ -19,7 +19,7 @@ from qa_core import clinic
 from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.errors import QAError
 from qa_core.spc import xmr
-from ui import auth, data, filters
+from ui import auth, data, filters, long_text
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
 from ui.safe import md, plain
@@ -127,8 +127,8 @@ with detail_col:
     notes = data.commentary(code, service_id, month)
     if notes.empty:
         st.write("No commentary recorded for this month.")
-    for note_row in notes.itertuples():
-        st.text(f"{note_row.text} ({note_row.author})")  # user text: never markdown or HTML
+    for n, note_row in enumerate(notes.itertuples()):  # user text: never markdown or HTML; a long one shortened
+        long_text.show_text(f"{note_row.text} ({note_row.author})", key=f"clinic_full_note_{code}_{n}")
 
 # -- audits -----------------------------------------------------------------------------
 st.header("Audits this month", anchor=False)
@@ -176,9 +176,10 @@ else:
     })
     if not owners_shown:
         action_table = action_table.drop(columns="Owner")
-    st.dataframe(action_table.style.map(
+    st.dataframe(long_text.preview_frame(action_table, ["Action"]).style.map(
         lambda v: "color: #2a0b06; background-color: #f4cdc6; font-weight: bold" if v == "Overdue" else "",
         subset=["Status"]), hide_index=True, width="stretch")
+    long_text.read_in_full(action_table, ["Action"], action_table["Reference"].tolist(), key="clinic_full_actions")
     if not owners_shown:
         st.caption("Owners are staff names: they are shown to the service's head of service, the assistant "
                    "director and the QA lead only.")
@@ -188,7 +189,8 @@ else:
         with st.form("complete_action"):
             st.write("Mark an action done")
             texts = dict(zip(actions["action_id"], actions["description"], strict=True))
-            chosen = st.selectbox("Action", open_ids, format_func=lambda a: f"{a}: {texts[a]}")
+            chosen = st.selectbox("Action", open_ids,
+                                  format_func=lambda a: f"{a}: {long_text.preview(texts[a], long_text.LABEL_CHARS)}")
             month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
             done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):

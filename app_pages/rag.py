@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_core import board
 from qa_core.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
-from ui import auth, board_data, filters
+from ui import auth, board_data, filters, long_text
 from ui.charts import GREY
 from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
 from ui.safe import md, plain
@@ -165,7 +165,7 @@ st.markdown(f"{_tag('Previous', row['previous_rag'])} → {_tag('Current', row['
             f"{md(row['movement_text'])} · priorities: {md(row['priorities_text'])}")
 st.text(f"Lead: {row['lead'] or 'not recorded'}")  # recorded text: never markdown or HTML
 if row["ofsted_recommendation"]:
-    st.text(f"Ofsted recommendation: {row['ofsted_recommendation']}")
+    long_text.show_text(f"Ofsted recommendation: {row['ofsted_recommendation']}", key=f"rag_full_ofsted_{area_id}")
 
 st.subheader("Priorities", anchor=False)
 priorities = board_data.area_priorities(area_id, month)
@@ -185,8 +185,9 @@ else:
         "Completed": pd.to_datetime(priorities["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
         "Days overdue": [str(d) if d > 0 else "" for d in priorities["days_overdue"]],
     })
-    st.dataframe(_status_style(prio_table, "Status"), hide_index=True, width="stretch",
-                 column_config={"Priority": st.column_config.TextColumn(width="large")})
+    st.dataframe(_status_style(long_text.preview_frame(prio_table, ["Priority"]), "Status"), hide_index=True,
+                 width="stretch", column_config={"Priority": st.column_config.TextColumn(width="large")})
+    long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
                f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green).")
     st.download_button("Download the priorities (CSV)", csv_bytes(prio_table),
@@ -210,9 +211,11 @@ else:
             if items.empty:
                 st.text("None recorded.")
             for item in items.itertuples():
-                st.text(item.text)  # recorded text: never markdown or HTML
+                # Recorded text: never markdown or HTML, and a long one shortened with the whole a click away.
+                long_text.show_text(item.text, key=f"rag_full_{area_id}_{kind}_{item.seq}")
                 evidence = item.evidence if isinstance(item.evidence, str) and item.evidence.strip() else None
-                st.text(f"Evidence: {evidence}" if evidence else "Evidence: none named")
+                long_text.show_text(f"Evidence: {evidence}" if evidence else "Evidence: none named",
+                                    key=f"rag_full_evidence_{area_id}_{kind}_{item.seq}")
 
 st.subheader("RAG history", anchor=False)
 history = board_data.area_history(area_id, month)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_core import risk_views
 from qa_core.risk import KIND_PRODUCT
-from ui import auth, filters, risk_data
+from ui import auth, filters, long_text, risk_data
 from ui.components import csv_bytes, table_with_download
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
 from ui.safe import md, plain
@@ -172,7 +172,8 @@ table = pd.DataFrame({
 })
 tints = band_colours(ranges["band"].tolist())
 st.dataframe(
-    table.style.map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=["Band"]),
+    long_text.preview_frame(table, ["Risk"]).style.map(
+        lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=["Band"]),
     hide_index=True, width="stretch", height="content",
     column_config={
         "Ref": st.column_config.TextColumn(width=70, pinned=True),
@@ -187,6 +188,7 @@ st.dataframe(
         "Reduction expected": st.column_config.TextColumn(width=135, help="Does the owner expect the score "
                                                                         "to come down?"),
     })
+long_text.read_in_full(table, ["Risk"], table["Ref"].tolist(), key="risk_full_register")
 st.download_button("Download the register (CSV)", csv_bytes(table),
                    file_name=f"risk-register-{quarter}-{matrix_id}.csv", mime="text/csv", key="dl_risk_register")
 
@@ -200,7 +202,7 @@ else:
 for row in high_rows.itertuples():
     label = f"{md(row.risk_ref)} · residual score {row.score} ({md(row.band)}) · {md(row.movement_words)}"
     with st.expander(label, expanded=True):
-        st.text(row.title)
+        long_text.show_text(row.title, key=f"risk_full_title_{row.risk_ref}")
         left, middle, right = st.columns(3)
         with left:
             st.markdown("**Owner**")
@@ -221,14 +223,16 @@ for row in high_rows.itertuples():
                                       (outlook, "Outlook", row.outlook)):
             with column:
                 st.markdown(f"**{heading}**")
-                st.text(text if isinstance(text, str) and text.strip() else "Not recorded")
+                long_text.show_text(text if isinstance(text, str) and text.strip() else "Not recorded",
+                                    key=f"risk_full_{heading}_{row.risk_ref}")
 
 # -- one risk over time -----------------------------------------------------------------------
 st.header("A risk over time", anchor=False)
 titles = dict(zip(register["risk_ref"], register["title"], strict=True))
 refs = sorted(titles)
 ref = st.selectbox("Risk", refs, index=refs.index(register["risk_ref"].iloc[0]), key="risk_ref",
-                   bind="query-params", format_func=lambda r: f"{r}: {titles[r]}")
+                   bind="query-params",
+                   format_func=lambda r: f"{r}: {long_text.preview(titles[r], long_text.LABEL_CHARS)}")
 points = risk_data.trajectory(matrix_id, ref, quarter)
 last, first = points.iloc[-1], points.iloc[0]
 title = f"{ref}: residual score {_score(last['residual_score'], last['residual_band'])} in {quarter}"

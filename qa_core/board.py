@@ -178,7 +178,10 @@ def _exception_reason(movement: str | None, overdue: int) -> str:
 
 
 def _month_text(value: Any) -> str | None:
-    return None if is_missing(value) else pd.Timestamp(value).strftime("%Y-%m")
+    if is_missing(value):
+        return None
+    day = pd.Timestamp(value)
+    return f"{day.year:04d}-{day.month:02d}"  # strftime('%Y') drops the zeros of a year before 1000
 
 
 def rating_months(store: Store) -> list[dt.date]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -26,6 +27,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_DB = PROJECT_ROOT / "data" / "qa.duckdb"
 _PID_RE = re.compile(r"\(PID (\d+)\)")
+# One write lock per store file in this process (DuckDB shares one database between the
+# connections a process opens to a file), so two sessions' writes never interleave.
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock_for(path: str | Path) -> threading.RLock:
+    """The process-wide write lock of a store file (a fresh one for an in-memory store)."""
+    if str(path) == ":memory:":
+        return threading.RLock()
+    key = str(Path(path).resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
 def default_db_path() -> Path:
@@ -77,6 +91,7 @@ class Store:
                 raise StoreLockedError(_locked_message(Path(target), exc)) from None
             raise QAError(f"Cannot open the store {target}: {exc}") from None
         self.read_only = read_only
+        self._write_lock = _write_lock_for(self.path)
         self.applied: list[str] = [] if read_only else self.migrate()  # applied by this open
 
     # -- schema ---------------------------------------------------------------------------
@@ -144,19 +159,25 @@ class Store:
     # -- writing --------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All-or-nothing: commit on success, roll back on any error."""
+        """All-or-nothing: commit on success, roll back on any error.
+
+        Writes in this process take turns: the store file's write lock is held from BEGIN to
+        COMMIT, so what a transaction reads (say, an import's "is this row held already?") stays
+        true until it commits, and two sessions' imports end as one of them after the other would.
+        """
         if self.read_only:
             raise QAError("The store was opened read-only; nothing can be written.")
-        cur = self._con.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            yield cur
-        except BaseException:
-            cur.execute("ROLLBACK")
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                cur.close()
+                raise
+            cur.execute("COMMIT")
             cur.close()
-            raise
-        cur.execute("COMMIT")
-        cur.close()
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> None:
         with self.transaction() as cur:

@@ -11,13 +11,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import board
+from qa_core import board, periods
 from ui.data import get_store
 
 
 @st.cache_data(show_spinner=False)
 def rating_months() -> list[dt.date]:
-    return board.rating_months(get_store())
+    return periods.shown_months(board.rating_months(get_store()))
 
 
 @st.cache_data(show_spinner=False)
@@ -37,4 +37,5 @@ def area_narrative(area_id: str, month: dt.date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def area_history(area_id: str, month: dt.date) -> pd.DataFrame:
-    return board.area_history(get_store(), area_id, month)
+    frame = board.area_history(get_store(), area_id, month)
+    return frame.loc[frame["month"].map(periods.in_window).astype(bool)].reset_index(drop=True)

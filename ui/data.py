@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import clinic, queries, reports
+from qa_core import clinic, periods, queries, reports
 from qa_core.audits import grade_summary
 from qa_core.demo import build_demo
 from qa_core.roles import Viewer
@@ -38,7 +38,19 @@ def settings() -> dict[str, str]:
 
 @st.cache_data(show_spinner=False)
 def months() -> list[dt.date]:
-    return queries.months(get_store())
+    """The months the pages offer, oldest first: stored months inside ``periods``' window."""
+    return periods.shown_months(queries.months(get_store()))
+
+
+@st.cache_data(show_spinner=False)
+def months_left_out() -> list[dt.date]:
+    """Stored months outside the window the pages show (e.g. December 9999): named, not shown."""
+    return [m for m in queries.months(get_store()) if not periods.in_window(m)]
+
+
+def default_month() -> dt.date | None:
+    """The month a page opens on: not a far-future outlier (see ``periods.default_month``)."""
+    return periods.default_month(months())
 
 
 @st.cache_data(show_spinner=False)
@@ -68,7 +80,7 @@ def risks_as_at(month: dt.date) -> pd.DataFrame:
     """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
     store = get_store()
     this_quarter = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-    reviewed = [q for q in queries.quarters(store) if q <= this_quarter]
+    reviewed = [q for q in periods.shown_quarters(queries.quarters(store)) if q <= this_quarter]
     return reports.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
 
 
@@ -80,7 +92,8 @@ def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
     frame = queries.indicator_series(get_store(), code, "service", service_id)
-    return frame[pd.to_datetime(frame["period"]).dt.date <= until].reset_index(drop=True)
+    months = pd.to_datetime(frame["period"]).dt.date
+    return frame.loc[((months <= until) & months.map(periods.in_window)).astype(bool)].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from qa_core import periods
 from qa_core.roles import Viewer
 from ui import data
 
@@ -18,7 +19,7 @@ LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
 
 
 def month_label(month: dt.date) -> str:
-    return month.strftime("%B %Y")
+    return f"{month:%B} {month.year:04d}"
 
 
 def sidebar(viewer: Viewer | None = None) -> None:
@@ -35,22 +36,35 @@ def sidebar(viewer: Viewer | None = None) -> None:
 
 
 def _month_and_service(viewer: Viewer) -> None:
-    months = [m.strftime("%Y-%m") for m in reversed(data.months())]
+    months = [periods.month_key(m) for m in reversed(data.months())]
+    default = data.default_month()
     services = data.services()
     names = dict(zip(services["service_id"], services["name"], strict=True))
     options = [ALL_SERVICES, *names]
     # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
     # should stay where the user put it.
     own = viewer.scope_service if viewer.who else None
-    st.selectbox("Month", months, index=0, key="month", bind="query-params",
-                 format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
+    if st.session_state.get("month") is not None and st.session_state["month"] not in months:
+        del st.session_state["month"]  # e.g. a link to a month outside the window: fall back to the default
+    st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
+                 bind="query-params", format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
+    left_out = data.months_left_out()
+    if left_out:
+        span = month_label(left_out[0]) + (f" to {month_label(left_out[-1])}" if len(left_out) > 1 else "")
+        st.caption(f"Left out: figures or audits for {len(left_out)} month{'s' * (len(left_out) > 1)} ({span}) "
+                   f"outside the months the pages show, {periods.WINDOW_TEXT}. Correct those dates and "
+                   "import the file again.")
     st.selectbox("Service", options, index=options.index(own) if own in options else 0, key="service",
                  bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
 
 
 def selected_month() -> dt.date:
-    value = st.session_state.get("month") or data.months()[-1].strftime("%Y-%m")
-    return dt.date.fromisoformat(value + "-01")
+    """The sidebar's month; else the default month (never a month outside the pages' window)."""
+    value = st.session_state.get("month")
+    offered = data.months()
+    if value and any(periods.month_key(m) == value for m in offered):
+        return dt.date.fromisoformat(value + "-01")
+    return data.default_month() or dt.date.today().replace(day=1)
 
 
 def selected_service() -> str | None:

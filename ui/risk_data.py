@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import queries, risk_views
+from qa_core import periods, queries, risk_views
 from qa_core.risk import RiskMatrix, matrix_from_cells
 from ui import data
 
 
 @st.cache_data(show_spinner=False)
 def quarters() -> list[str]:
-    """Quarters with any review, oldest first."""
-    return queries.quarters(data.get_store())
+    """Quarters with any review, oldest first (those the pages show: see ``qa_core.periods``)."""
+    return periods.shown_quarters(queries.quarters(data.get_store()))
 
 
 @st.cache_data(show_spinner=False)
@@ -55,4 +55,5 @@ def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFra
 
 @st.cache_data(show_spinner=False)
 def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
-    return risk_views.trajectory(data.get_store(), matrix_id, risk_ref, until)
+    frame = risk_views.trajectory(data.get_store(), matrix_id, risk_ref, until)
+    return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)

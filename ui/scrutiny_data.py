@@ -9,21 +9,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import benchmark, scrutiny
+from qa_core import benchmark, periods, scrutiny
 from ui.data import get_store
 
 
 @st.cache_data(show_spinner=False)
 def quarters() -> list[str]:
-    """Complete calendar quarters, newest first."""
-    return list(reversed(scrutiny.complete_quarters(get_store())))
+    """Complete calendar quarters the pages show (``qa_core.periods``), newest first."""
+    return list(reversed(periods.shown_quarters(scrutiny.complete_quarters(get_store()))))
 
 
 @st.cache_data(show_spinner=False)
 def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The quarter's report (one row per measure) and every measure's quarterly trend up to it;
     ``public``: under disclosure control (what scrutiny members see)."""
-    return scrutiny.scrutiny_card(get_store(), quarter, public)
+    report, trend = scrutiny.scrutiny_card(get_store(), quarter, public)
+    return report, trend[trend["quarter"].isin(periods.shown_quarters(trend["quarter"]))].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)
