@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa_core.published import ATTRIBUTION
+from qa_core.io.published import ATTRIBUTION
 from ui import auth, data, filters
 from ui.safe import md
 

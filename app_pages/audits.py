@@ -19,8 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.audit_reports import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons, window_start
-from qa_core.audits import (
+from qa_core.rules.audits import (
     ASSESS_BETTER,
     ASSESS_MEETS,
     ASSESS_MISSES,
@@ -29,6 +28,7 @@ from qa_core.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
 )
+from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons, window_start
 from ui import audit_data, auth, data, filters, long_text
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, csv_bytes, table_with_download

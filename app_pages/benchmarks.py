@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.published import ATTRIBUTION, SYMBOLS
+from qa_core.io.published import ATTRIBUTION, SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE

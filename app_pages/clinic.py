@@ -3,7 +3,7 @@ service's measures in the Making Data Count style, one measure in detail, the mo
 audits, and the actions agreed at earlier clinics (record new ones, mark them done).
 
 Who sees what: action owners are staff names, shown only to those who see the service's
-case-level detail (``qa_core.clinic``: otherwise "withheld", in the query); only the AD and the
+case-level detail (``qa_core.views.clinic``: otherwise "withheld", in the query); only the AD and the
 service's own head of service get the forms that record and close actions, and the store
 refuses anyone else too."""
 
@@ -15,10 +15,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from qa_core import clinic
-from qa_core.audits import INADEQUATE_TARGET_PCT
 from qa_core.errors import QAError
-from qa_core.spc import xmr
+from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.spc import xmr
+from qa_core.views import clinic
 from ui import auth, data, filters, long_text
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download

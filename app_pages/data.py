@@ -25,8 +25,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.errors import QAError
-from qa_core.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
-from qa_core.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
+from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
+from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
 from ui.components import csv_bytes
 from ui.import_data import XLSX_MIME, ProgressBar

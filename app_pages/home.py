@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core.audits import INADEQUATE_TARGET_PCT
-from qa_core.risk_views import high_bands
-from qa_core.spc import p_chart
+from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.spc import p_chart
+from qa_core.views.risk_register import high_bands
 from ui import auth, data, filters, risk_data
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download

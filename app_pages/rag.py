@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core import board
-from qa_core.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
+from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
+from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
 from ui.charts import GREY
 from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
@@ -21,7 +21,7 @@ from ui.safe import md, plain
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
 MOVEMENT_WORDS = {"improved": "Improved", "deteriorated": "Deteriorated", "unchanged": "Unchanged",
-                  board.NEW: "First rating"}
+                  improvement_board.NEW: "First rating"}
 ROW_PX = 35  # st.dataframe row height
 NARRATIVE_HEADINGS = {"development": "Key developments", "progress": "Progress", "risk": "Key risks"}
 
@@ -41,7 +41,7 @@ def _tag_css(status: str | None) -> str:
 
 def _status_style(frame: pd.DataFrame, column: str) -> pd.io.formats.style.Styler:
     """Colour priority statuses with the tag colour of their RAG; the word stays in the cell."""
-    return frame.style.map(lambda value: _tag_css(board.PRIORITY_STATUSES.get(str(value))), subset=[column])
+    return frame.style.map(lambda value: _tag_css(improvement_board.PRIORITY_STATUSES.get(str(value))), subset=[column])
 
 
 def _safe_word(status: str) -> str:
@@ -106,7 +106,7 @@ if report.empty:
             "Choose a later month in the sidebar.")
     st.stop()
 
-summary = board.board_summary(report)
+summary = improvement_board.board_summary(report)
 stale = sorted({m for m in report["rag_month"].dropna() if m != f"{month:%Y-%m}"})
 moved = summary["improved"] + summary["deteriorated"]
 tags = " ".join(f":{BADGE.get(status, 'gray')}-badge[{_safe_word(status)}: {count}]"
@@ -172,7 +172,7 @@ priorities = board_data.area_priorities(area_id, month)
 if priorities.empty:
     st.info(f"{area_md} has no priorities recorded.")
 else:
-    overdue = priorities[priorities["status"] == board.OVERDUE]
+    overdue = priorities[priorities["status"] == improvement_board.OVERDUE]
     if not overdue.empty:
         late = overdue.sort_values("days_overdue", ascending=False).iloc[0]
         st.warning(f"{len(overdue)} of {len(priorities)} priorities overdue at the end of {label}; "
@@ -222,11 +222,12 @@ history = board_data.area_history(area_id, month)
 if history.empty:
     st.info(f"{area_md} has no rating in or before {label}.")
 else:
-    title = board.history_title(area, history)
+    title = improvement_board.history_title(area, history)
     st.plotly_chart(_history_figure(history, title), width="stretch", config={"displaylogo": False},
                     key="rag_history_chart")
     st.caption(f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
-               f"the rating is written on the axis and in each point's label. {md(board.history_text(history))}")
+               "the rating is written on the axis and in each point's label. "
+               f"{md(improvement_board.history_text(history))}")
     with st.expander("Show the RAG history as a table"):
         hist_table = pd.DataFrame({
             "Month": [filters.month_label(m) for m in history["month"]],

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import risk_views
-from qa_core.risk import KIND_PRODUCT
+from qa_core.rules.risk import KIND_PRODUCT
+from qa_core.views import risk_register
 from ui import auth, filters, long_text, risk_data
 from ui.components import csv_bytes, table_with_download
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
@@ -49,12 +49,12 @@ viewer = auth.require_page("risks")
 month = filters.selected_month()
 service_id = filters.selected_service()
 service = md(filters.service_name(service_id))  # shown only in markdown places
-month_quarter = risk_views.quarter_of(month)
+month_quarter = risk_register.quarter_of(month)
 
 st.title("Risk scores", anchor=False)
 
 reviewed = risk_data.quarters()
-available = risk_views.quarters_up_to(reviewed, month)
+available = risk_register.quarters_up_to(reviewed, month)
 if not available:
     first = f" The first review is {md(reviewed[0])}: choose a later month in the sidebar." if reviewed else ""
     st.info(f"No risk register review at or before {month_quarter} ({filters.month_label(month)}).{first}")
@@ -85,8 +85,8 @@ with col_matrix:
                              format_func=lambda m: names[m] + (" (the register's matrix)" if m == own else ""))
 
 matrix = risk_data.matrix(matrix_id)
-ranges = risk_views.band_ranges(matrix)
-high = risk_views.high_bands(matrix)
+ranges = risk_register.band_ranges(matrix)
+high = risk_register.high_bands(matrix)
 threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
 # The band names are stored text: escaped for markdown; the chart titles escape their own.
 high_words = f"{_and([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
@@ -110,7 +110,7 @@ else:
              "risks (not held by one service: " + ", ".join(md(r) for r in council_wide["risk_ref"])
              + ") are shown only under All services.")
 
-high_rows = risk_views.high_risks(register, matrix)
+high_rows = risk_register.high_risks(register, matrix)
 metric_cols = st.columns(4)
 metric_cols[0].metric("High-scoring (residual)", f"{len(high_rows)} of {n}",
                       help=f"Residual score in the {high_words}.")

@@ -4,7 +4,7 @@ headline sentence, what it shows, a long quarterly trend against the target and 
 published comparators, and its numbers. No case references or names of staff, ever; figures
 based on fewer than 10 are withheld (a reliability rule, for everyone).
 
-Disclosure control (``qa_core.disclosure``): a scrutiny member (``viewer.public``) always sees
+Disclosure control (``qa_core.rules.disclosure``): a scrutiny member (``viewer.public``) always sees
 the public version: counts of 1 to 5 as ``c``, percentages withheld with them, charts with gaps,
 the symbols explained by ``disclosure.NOTE``, and the CSV downloads carry the same symbols.
 Other roles see full figures under a "not disclosure-controlled: do not publish" warning, with
@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core import disclosure, scrutiny
+from qa_core.rules import disclosure
+from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE

@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qa_core import reports
 from qa_core.__main__ import main as cli
 from qa_core.demo import build_demo
 from qa_core.store import Store
+from qa_core.views import audit_grades, risk_register
 
 SMALL_RUNS = 3
 QUERY_RUNS = 5
@@ -67,10 +67,10 @@ def run() -> list[tuple[str, ...]]:
             teams = store.scalar("SELECT count(*) FROM team")
             audits = store.scalar("SELECT count(*) FROM audit")
             rows.append(_row(f"audits_report(by='team')  [{teams} teams, {audits:,} audits]",
-                             [_time(lambda: reports.audits_report(store, by="team"))
+                             [_time(lambda: audit_grades.audits_report(store, by="team"))
                               for _ in range(QUERY_RUNS)]))
             rows.append(_row("risks_report()",
-                             [_time(lambda: reports.risks_report(store)) for _ in range(QUERY_RUNS)]))
+                             [_time(lambda: risk_register.risks_report(store)) for _ in range(QUERY_RUNS)]))
         db = str(large_db)
         rows.append(_row("CLI report audits --by team (in-process)",
                          [_time(lambda: _quiet_cli(["report", "audits", "--by", "team", "--db", db]))

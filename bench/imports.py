@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from qa_core.demo import build_demo
-from qa_core.importer import import_file, validate_file
+from qa_core.io.importer import import_file, validate_file
 from qa_core.store import Store
 
 AREAS = ["Chronology", "Risk assessment", "Voice of the child", "Assessment quality", "Plan is SMART",

@@ -4,8 +4,9 @@ performance and quality-assurance dashboard. Importable and useful without Strea
 The public API is ``__all__``; every error a user can act on is a ``QAError``.
 """
 
-from qa_core.aggregate import aggregate_ratio, ratio_value, scale_for_unit
-from qa_core.audits import (
+from qa_core.errors import QAError, StoreLockedError
+from qa_core.rules.aggregate import aggregate_ratio, ratio_value, scale_for_unit
+from qa_core.rules.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
     completion,
@@ -19,9 +20,8 @@ from qa_core.audits import (
     parse_grade,
     wilson_interval,
 )
-from qa_core.errors import QAError, StoreLockedError
-from qa_core.rag import direction_of_travel, priority_status, rag_movement, rag_status
-from qa_core.risk import (
+from qa_core.rules.rag import direction_of_travel, priority_status, rag_movement, rag_status
+from qa_core.rules.risk import (
     POSITIONAL_5X5,
     PRODUCT_5X5,
     RiskMatrix,
@@ -31,7 +31,7 @@ from qa_core.risk import (
     product_matrix,
     reduction,
 )
-from qa_core.spc import assurance_icon, p_chart, variation_icon, xmr
+from qa_core.rules.spc import assurance_icon, p_chart, variation_icon, xmr
 from qa_core.store import Store, default_db_path
 
 __all__ = [

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_core import clinic, queries, reports, roles
-from qa_core.cells import neutralise_frame
+from qa_core import roles
 from qa_core.errors import QAError
-from qa_core.store import Store, default_db_path
+from qa_core.io.cells import neutralise_frame
+from qa_core.store import Store, default_db_path, queries
+from qa_core.views import audit_grades, clinic, risk_register
 
 REPORT_KINDS = ("audits", "risks", "clinic", "rag", "team", "scrutiny", "benchmark")
 CLINIC_COLUMNS = [
@@ -92,7 +93,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         public = bool(args.public) or viewer.public
         if args.kind == "audits":
             month = queries.parse_month(args.month) if args.month else None
-            frame = reports.audits_report(store, month=month, by=args.by, grade=args.grade,
+            frame = audit_grades.audits_report(store, month=month, by=args.by, grade=args.grade,
                                           service_id=args.service, viewer=viewer)
         elif args.kind == "clinic":
             if not args.service:
@@ -103,29 +104,29 @@ def cmd_report(args: argparse.Namespace) -> int:
             frame = clinic.clinic_measures(store, args.service, month)
             frame = frame[CLINIC_COLUMNS] if not frame.empty else pd.DataFrame(columns=CLINIC_COLUMNS)
         elif args.kind == "rag":
-            from qa_core.board import rag_report
+            from qa_core.views.improvement_board import rag_report
 
             month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
             frame = rag_report(store, month)
         elif args.kind == "team":
-            from qa_core.team_profile import team_report
+            from qa_core.views.team_profiles import team_report
 
             month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
             frame = team_report(store, month, service_id=args.service, team_id=args.team,
                                 **_public_keyword(team_report, public))
         elif args.kind == "scrutiny":
-            from qa_core.scrutiny import scrutiny_report
+            from qa_core.views.scrutiny import scrutiny_report
 
             quarter = queries.parse_quarter(args.quarter) if args.quarter else None
             frame = scrutiny_report(store, quarter, **_public_keyword(scrutiny_report, public))
         elif args.kind == "benchmark":
-            from qa_core.benchmark import benchmark_report
+            from qa_core.views.benchmarks import benchmark_report
 
             if not args.la:
                 raise QAError("report benchmark needs --la (an LA code such as 356 or E08000007, or a name).")
             frame = benchmark_report(store, la=args.la, measure=args.measure, year=args.year)
         else:
-            frame = reports.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
+            frame = risk_register.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
     _emit(_round(frame), args.format)
     return 0
 
@@ -173,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="scrutiny, team: apply disclosure control (small numbers suppressed) for publication")
     report.set_defaults(func=cmd_report)
 
-    from qa_core.importer.cli import add_subcommands  # import, export, templates
+    from qa_core.io.importer.cli import add_subcommands  # import, export, templates
 
     add_subcommands(sub)
     return parser

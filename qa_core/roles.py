@@ -7,7 +7,7 @@ Two kinds of detail are kept apart:
 
 - **aggregates** (counts, rates, grades mixed over many audits): any role that may open the
   page sees them, for every service and team. Councillors (``scrutiny``) see them only after
-  disclosure control (``qa_core.disclosure``).
+  disclosure control (``qa_core.rules.disclosure``).
 - **case-level detail** (case references, and the names of workers, auditors, moderators and
   action owners): only where the role's job needs it. ``Viewer.sees_cases(service, team)``
   decides, and ``restrict`` drops the rows a viewer must not see from any case-level table.

@@ -1,6 +1,6 @@
 """Cached wrappers for the Audit grades page, keyed on plain values (dates, strings, ints).
 
-Each calls ``qa_core.audit_reports`` on the one store connection (``ui.data.get_store``);
+Each calls ``qa_core.views.audit_grades`` on the one store connection (``ui.data.get_store``);
 ``ui.data.clear_caches`` clears these too (it clears every ``st.cache_data``).
 
 The case-level lists take the session's ``Viewer`` (a frozen dataclass: Streamlit hashes it
@@ -15,9 +15,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import audit_reports
-from qa_core.audits import GRADES, INADEQUATE
 from qa_core.roles import Viewer
+from qa_core.rules.audits import GRADES, INADEQUATE
+from qa_core.views import audit_grades
 from ui import data
 from ui.data import get_store
 from ui.safe import md
@@ -25,48 +25,48 @@ from ui.safe import md
 
 @st.cache_data(show_spinner=False)
 def monthly_grades(month: dt.date, service_id: str | None) -> pd.DataFrame:
-    return audit_reports.monthly_grades(get_store(), month, service_id, months=data.months())
+    return audit_grades.monthly_grades(get_store(), month, service_id, months=data.months())
 
 
 @st.cache_data(show_spinner=False)
 def funnel(month: dt.date, service_id: str | None, window: int, by: str) -> pd.DataFrame:
-    return audit_reports.funnel(get_store(), month, service_id, window, by)
+    return audit_grades.funnel(get_store(), month, service_id, window, by)
 
 
 @st.cache_data(show_spinner=False)
 def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    return audit_reports.area_drivers(get_store(), month, service_id, window)
+    return audit_grades.area_drivers(get_store(), month, service_id, window)
 
 
 @st.cache_data(show_spinner=False)
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
-    return audit_reports.audit_completion(get_store(), month, service_id, by, viewer)
+    return audit_grades.audit_completion(get_store(), month, service_id, by, viewer)
 
 
 @st.cache_data(show_spinner=False)
 def moderation(month: dt.date, service_id: str | None, window: int, by: str | None) -> pd.DataFrame:
-    return audit_reports.moderation(get_store(), month, service_id, window, by)
+    return audit_grades.moderation(get_store(), month, service_id, window, by)
 
 
 @st.cache_data(show_spinner=False)
 def moderation_grid(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    return audit_reports.moderation_grid(get_store(), month, service_id, window)
+    return audit_grades.moderation_grid(get_store(), month, service_id, window)
 
 
 @st.cache_data(show_spinner=False)
 def overdue_count(month: dt.date, service_id: str | None) -> int:
-    return audit_reports.overdue_count(get_store(), month, service_id)
+    return audit_grades.overdue_count(get_store(), month, service_id)
 
 
 @st.cache_data(show_spinner=False)
 def overdue_actions(month: dt.date, service_id: str | None, viewer: Viewer) -> pd.DataFrame:
-    return audit_reports.overdue_actions(get_store(), month, service_id, viewer)
+    return audit_grades.overdue_actions(get_store(), month, service_id, viewer)
 
 
 @st.cache_data(show_spinner=False)
 def escalations_due(month: dt.date, service_id: str | None, every_grade: bool, viewer: Viewer) -> pd.DataFrame:
     grades = tuple(GRADES) if every_grade else (INADEQUATE,)
-    return audit_reports.escalations_due(get_store(), month, service_id, grades, viewer)
+    return audit_grades.escalations_due(get_store(), month, service_id, grades, viewer)
 
 
 def case_scope(viewer: Viewer, service_id: str | None) -> tuple[bool, str | None]:

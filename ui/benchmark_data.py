@@ -1,4 +1,4 @@
-"""Cached wrappers over ``qa_core.benchmark`` for the Benchmarks page, keyed on plain values
+"""Cached wrappers over ``qa_core.views.benchmarks`` for the Benchmarks page, keyed on plain values
 (an LA's old code, a measure code, a year), and the small display helpers the page needs."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import benchmark
-from qa_core.published import SYMBOLS
+from qa_core.io.published import SYMBOLS
+from qa_core.views import benchmarks
 from ui.data import get_store
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
@@ -17,7 +17,7 @@ POLARITY_WORDS = {"High": "higher is better", "Low": "lower is better", "-": "ne
 @st.cache_data(show_spinner=False)
 def las() -> pd.DataFrame:
     """The current LAs (153), by name."""
-    return benchmark.list_las(get_store(), current_only=True)
+    return benchmarks.list_las(get_store(), current_only=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -31,13 +31,13 @@ def la_labels() -> dict[str, str]:
 @st.cache_data(show_spinner=False)
 def benchmark_la_code() -> str | None:
     """The old code of the real LA the council is benchmarked as (setting ``benchmark_la``)."""
-    row = benchmark.benchmark_la(get_store())
+    row = benchmarks.benchmark_la(get_store())
     return None if row is None else str(row["old_la_code"])
 
 
 @st.cache_data(show_spinner=False)
 def measures() -> pd.DataFrame:
-    return benchmark.measures(get_store())
+    return benchmarks.measures(get_store())
 
 
 @st.cache_data(show_spinner=False)
@@ -49,24 +49,24 @@ def years() -> list[int]:
 
 @st.cache_data(show_spinner="Comparing with neighbours, region and England…")
 def report(la_code: str, year: int) -> pd.DataFrame:
-    """Every measure for one LA and year (``benchmark.benchmark_report``)."""
-    return benchmark.benchmark_report(get_store(), la_code, year=year)
+    """Every measure for one LA and year (``benchmarks.benchmark_report``)."""
+    return benchmarks.benchmark_report(get_store(), la_code, year=year)
 
 
 @st.cache_data(show_spinner=False)
 def trend(la_code: str, measure: str) -> pd.DataFrame:
     """One measure for one LA, year by year, with its comparators."""
-    return benchmark.la_trend(get_store(), la_code, measure)
+    return benchmarks.la_trend(get_store(), la_code, measure)
 
 
 @st.cache_data(show_spinner=False)
 def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
-    return benchmark.neighbour_values(get_store(), la_code, measure, year)
+    return benchmarks.neighbour_values(get_store(), la_code, measure, year)
 
 
 @st.cache_data(show_spinner=False)
 def ilacs(la_code: str) -> pd.DataFrame:
-    return benchmark.ilacs_judgements(get_store(), la_code)
+    return benchmarks.ilacs_judgements(get_store(), la_code)
 
 
 @st.cache_data(show_spinner=False)

@@ -1,6 +1,6 @@
 """Cached queries for the RAG-at-a-glance page (improvement board), keyed on plain values.
 
-Each wraps one function of :mod:`qa_core.board` over the one store connection
+Each wraps one function of :mod:`qa_core.views.improvement_board` over the one store connection
 (``ui.data.get_store``); ``ui.data.clear_caches`` clears these too.
 """
 
@@ -11,31 +11,32 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import board, periods
+from qa_core.rules import periods
+from qa_core.views import improvement_board
 from ui.data import get_store
 
 
 @st.cache_data(show_spinner=False)
 def rating_months() -> list[dt.date]:
-    return periods.shown_months(board.rating_months(get_store()))
+    return periods.shown_months(improvement_board.rating_months(get_store()))
 
 
 @st.cache_data(show_spinner=False)
 def rag_board(month: dt.date) -> pd.DataFrame:
-    return board.rag_report(get_store(), month)
+    return improvement_board.rag_report(get_store(), month)
 
 
 @st.cache_data(show_spinner=False)
 def area_priorities(area_id: str, month: dt.date) -> pd.DataFrame:
-    return board.area_priorities(get_store(), area_id, month)
+    return improvement_board.area_priorities(get_store(), area_id, month)
 
 
 @st.cache_data(show_spinner=False)
 def area_narrative(area_id: str, month: dt.date) -> pd.DataFrame:
-    return board.area_narrative(get_store(), area_id, month)
+    return improvement_board.area_narrative(get_store(), area_id, month)
 
 
 @st.cache_data(show_spinner=False)
 def area_history(area_id: str, month: dt.date) -> pd.DataFrame:
-    frame = board.area_history(get_store(), area_id, month)
+    frame = improvement_board.area_history(get_store(), area_id, month)
     return frame.loc[frame["month"].map(periods.in_window).astype(bool)].reset_index(drop=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core.cells import csv_bytes as _csv_bytes
-from qa_core.formatting import format_value as fmt_number
+from qa_core.io.cells import csv_bytes as _csv_bytes
+from qa_core.rules.formatting import format_value as fmt_number
 
 # GOV.UK "tag" colours: dark text on a light tint, contrast above 4.5:1.
 TAG_COLOURS = {
@@ -48,7 +48,7 @@ def style_rag(frame: pd.DataFrame, columns: list[str]) -> pd.io.formats.style.St
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A frame as a CSV download. Every download goes through here, so that no stored text opens
-    as a formula in a spreadsheet (``qa_core.cells``, the rule the exports follow too)."""
+    as a formula in a spreadsheet (``qa_core.io.cells``, the rule the exports follow too)."""
     return _csv_bytes(frame)
 
 

@@ -10,11 +10,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import clinic, periods, queries, reports
-from qa_core.audits import grade_summary
 from qa_core.demo import build_demo
 from qa_core.roles import Viewer
-from qa_core.store import Store, default_db_path
+from qa_core.rules import periods
+from qa_core.rules.audits import grade_summary
+from qa_core.store import Store, default_db_path, queries
+from qa_core.views import audit_grades, clinic, home, risk_register
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -60,7 +61,7 @@ def services() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
-    return reports.indicator_summary(get_store(), month, service_id)
+    return home.indicator_summary(get_store(), month, service_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -81,7 +82,7 @@ def risks_as_at(month: dt.date) -> pd.DataFrame:
     store = get_store()
     this_quarter = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
     reviewed = [q for q in periods.shown_quarters(queries.quarters(store)) if q <= this_quarter]
-    return reports.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
+    return risk_register.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
 
 
 @st.cache_data(show_spinner=False)
@@ -108,7 +109,7 @@ def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
-    return reports.audits_report(get_store(), month=month, by=by, service_id=service_id)
+    return audit_grades.audits_report(get_store(), month=month, by=by, service_id=service_id)
 
 
 @st.cache_data(show_spinner=False)

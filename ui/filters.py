@@ -7,8 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_core import periods
 from qa_core.roles import Viewer
+from qa_core.rules import periods
 from ui import data
 
 ALL_SERVICES = "all"

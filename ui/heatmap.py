@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from qa_core.risk import RiskMatrix
-from qa_core.risk_views import band_ranges
+from qa_core.rules.risk import RiskMatrix
+from qa_core.views.risk_register import band_ranges
 from ui.charts import DARK_BLUE, GREY, PINK
 from ui.safe import plain
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core.importer import KINDS, ImportResult, import_history, template_files
+from qa_core.io.importer import KINDS, ImportResult, import_history, template_files
 from ui import data
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import periods, queries, risk_views
-from qa_core.risk import RiskMatrix, matrix_from_cells
+from qa_core.rules import periods
+from qa_core.rules.risk import RiskMatrix, matrix_from_cells
+from qa_core.store import queries
+from qa_core.views import risk_register
 from ui import data
 
 
 @st.cache_data(show_spinner=False)
 def quarters() -> list[str]:
-    """Quarters with any review, oldest first (those the pages show: see ``qa_core.periods``)."""
+    """Quarters with any review, oldest first (those the pages show: see ``qa_core.rules.periods``)."""
     return periods.shown_quarters(queries.quarters(data.get_store()))
 
 
@@ -24,7 +26,7 @@ def matrices() -> pd.DataFrame:
 
 def register_matrix_id() -> str:
     """The register's own matrix (the ``risk_matrix`` setting), or the first one stored."""
-    wanted = data.settings().get("risk_matrix") or risk_views.DEFAULT_MATRIX
+    wanted = data.settings().get("risk_matrix") or risk_register.DEFAULT_MATRIX
     known = matrices()["matrix_id"].tolist()
     return wanted if wanted in known or not known else known[0]
 
@@ -45,15 +47,15 @@ def matrix(matrix_id: str) -> RiskMatrix:
 
 @st.cache_data(show_spinner=False)
 def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> pd.DataFrame:
-    return risk_views.heatmap_cells(data.get_store(), matrix_id, quarter, view, service_id)
+    return risk_register.heatmap_cells(data.get_store(), matrix_id, quarter, view, service_id)
 
 
 @st.cache_data(show_spinner=False)
 def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
-    return risk_views.register(data.get_store(), matrix_id, quarter, service_id)
+    return risk_register.register(data.get_store(), matrix_id, quarter, service_id)
 
 
 @st.cache_data(show_spinner=False)
 def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
-    frame = risk_views.trajectory(data.get_store(), matrix_id, risk_ref, until)
+    frame = risk_register.trajectory(data.get_store(), matrix_id, risk_ref, until)
     return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core import benchmark, periods, scrutiny
+from qa_core.rules import periods
+from qa_core.views import benchmarks, scrutiny
 from ui.data import get_store
 
 
 @st.cache_data(show_spinner=False)
 def quarters() -> list[str]:
-    """Complete calendar quarters the pages show (``qa_core.periods``), newest first."""
+    """Complete calendar quarters the pages show (``qa_core.rules.periods``), newest first."""
     return list(reversed(periods.shown_quarters(scrutiny.complete_quarters(get_store()))))
 
 
@@ -42,4 +43,4 @@ def published_measures() -> dict[str, str]:
 @st.cache_data(show_spinner="Reading the published figures…")
 def published_for(la_code: str, measure_codes: tuple[str, ...]) -> pd.DataFrame:
     """Any LA's latest published figures for the report card's measures."""
-    return benchmark.latest_published(get_store(), la_code, list(measure_codes))
+    return benchmarks.latest_published(get_store(), la_code, list(measure_codes))

@@ -1,7 +1,7 @@
 """Cached queries for the team profiles page, keyed on plain values (ids and dates).
 
 The service-level frames are fetched once per service and month; one team's profile is
-built from them without another query (``team_profile.build_profile``).
+built from them without another query (``team_profiles.build_profile``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from qa_core import queries, team_profile
+from qa_core.store import queries
+from qa_core.views import team_profiles
 from ui.data import get_store, services, settings
 
 #: Months of history in the small multiples.
@@ -22,7 +23,7 @@ SMALL_MULTIPLE_MONTHS = 24
 def team_view(service_id: str, month: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The month's team report (one row per team and measure, with the team's audit figures)
     and every team's monthly figures for the last ``SMALL_MULTIPLE_MONTHS`` months."""
-    return team_profile.team_view(get_store(), month, service_id, months=SMALL_MULTIPLE_MONTHS,
+    return team_profiles.team_view(get_store(), month, service_id, months=SMALL_MULTIPLE_MONTHS,
                                   catalogue=indicators())
 
 
@@ -34,15 +35,15 @@ def indicators() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def service_values(service_id: str, month: dt.date) -> pd.DataFrame:
     """The service's own figure for each measure in the month (summed in DuckDB)."""
-    return team_profile.service_month(get_store(), month, service_id)
+    return team_profiles.service_month(get_store(), month, service_id)
 
 
 @st.cache_data(show_spinner=False)
-def team_profile_for(team_id: str, service_id: str, month: dt.date) -> team_profile.TeamProfile:
+def team_profile_for(team_id: str, service_id: str, month: dt.date) -> team_profiles.TeamProfile:
     """One team's profile, built from the service's cached frames (no further query)."""
     report, series = team_view(service_id, month)
     audits = report[report["team_id"] == team_id].iloc[0]
     names = services().set_index("service_id")["name"]
     team = {"team_id": team_id, "team": audits["team"], "service_id": service_id, "service": names[service_id]}
     council = settings().get("council_name", "Council")
-    return team_profile.build_profile(council, team, month, series, indicators(), audits)
+    return team_profiles.build_profile(council, team, month, series, indicators(), audits)

@@ -22,7 +22,7 @@ from qa_core.demo.plan_data import build_plan
 from qa_core.demo.risk_data import build_risks, matrix_frames
 from qa_core.demo.series import indicator_frames, indicator_values
 from qa_core.errors import QAError
-from qa_core.published import comparators_for, load_lait, load_sn_model, published_frames
+from qa_core.io.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
 
 __all__ = ["build_demo", "demo_frames", "is_demo_store", "SCALES", "DEMO_END", "BENCHMARK_LA", "DEMO_MARKER"]

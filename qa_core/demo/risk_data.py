@@ -8,7 +8,7 @@ import pandas as pd
 
 from qa_core.demo.catalogue import RISKS
 from qa_core.demo.org import NameBook
-from qa_core.risk import POSITIONAL_5X5, PRODUCT_5X5, matrix_cells
+from qa_core.rules.risk import POSITIONAL_5X5, PRODUCT_5X5, matrix_cells
 
 MATRICES = {"product_5x5": PRODUCT_5X5, "positional_5x5": POSITIONAL_5X5}
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from qa_core.importer.templates import TEMPLATE_DIR
+from qa_core.io.importer.templates import TEMPLATE_DIR
 from tests.e2e.conftest import streamlit_server, whole_page_screenshot
 from tests.e2e.oidc_stub import running_stub
 

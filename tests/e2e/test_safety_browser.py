@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
 
 from qa_core.__main__ import main as cli
-from qa_core.importer.templates import TEMPLATE_DIR
+from qa_core.io.importer.templates import TEMPLATE_DIR
 from tests.e2e.conftest import streamlit_server
 from tests.e2e.oidc_stub import OIDCStub, running_stub
 

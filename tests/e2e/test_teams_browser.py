@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from qa_core import disclosure
+from qa_core.rules import disclosure
 
 pytestmark = pytest.mark.e2e
 WAIT = 30_000  # ms: the first render (and each rerun) can be slow on a busy machine

@@ -1,4 +1,4 @@
-"""The Audit grades page on the demo council, checked against ``qa_core.audit_reports`` and plain
+"""The Audit grades page on the demo council, checked against ``qa_core.views.audit_grades`` and plain
 SQL on the store: October 2026 and June 2025, council and one service, every tab, each choice
 (period, comparison level, completion view, interval toggle, every-grade toggle), the earliest
 month, and a council whose store holds no audits at all."""
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa_core import audit_reports as ar
 from qa_core.store import Store
+from qa_core.views import audit_grades as ar
 from tests.pages.conftest import app_over, sign_in, walk_elements
 
 OCT = dt.date(2026, 10, 1)

@@ -23,8 +23,8 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.demo import DEMO_MARKER
 from qa_core.errors import QAError
-from qa_core.importer import import_file
-from qa_core.importer.templates import TEMPLATE_DIR
+from qa_core.io.importer import import_file
+from qa_core.io.importer.templates import TEMPLATE_DIR
 from qa_core.roles import ROLES, RoleMap, Viewer, load_role_map
 from qa_core.store import Store
 from tests.pages.conftest import app_over, served_on, sign_in, walk_elements

@@ -1,5 +1,5 @@
 """The Benchmarks page on the demo store: Stockport (the LA the demo council is benchmarked as)
-and Cumberland, checked against ``qa_core.benchmark`` and hand-checked published figures."""
+and Cumberland, checked against ``qa_core.views.benchmarks`` and hand-checked published figures."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from qa_core import benchmark
-from qa_core.published import ATTRIBUTION
+from qa_core.io.published import ATTRIBUTION
 from qa_core.store import Store
+from qa_core.views import benchmarks
 
 
 def _open(app, la=None, year=None, measure=None):
@@ -47,7 +47,7 @@ def test_stockport_2024_figures_match_the_library_and_a_hand_check(app, demo_db)
     _open(app, year=2024)
     summary = _summary(app)
     with Store(demo_db, read_only=True) as store:
-        rep = benchmark.benchmark_report(store, "356", year=2024)
+        rep = benchmarks.benchmark_report(store, "356", year=2024)
     assert len(summary) == len(rep)
     re_ref = summary[summary["Code"] == "ReReferral"].iloc[0]
     # Hand-checked against DfE LAIT: Stockport 20.9% in 2024, neighbours' median 20.2% from all 10,
@@ -84,8 +84,8 @@ def test_cumberland_with_a_suppressed_neighbour_shows_the_symbol_not_zero(app, d
     _open(app, la="942", year=2024, measure="c1.rereferral_percent")
     assert not any("fictional" in i.value for i in app.info)
     with Store(demo_db, read_only=True) as store:
-        row = benchmark.benchmark_report(store, "942", "c1.rereferral_percent", 2024).iloc[0]
-        nb = benchmark.neighbour_values(store, "942", "c1.rereferral_percent", 2024)
+        row = benchmarks.benchmark_report(store, "942", "c1.rereferral_percent", 2024).iloc[0]
+        nb = benchmarks.neighbour_values(store, "942", "c1.rereferral_percent", 2024)
     hereford = nb[nb["neighbour_code"] == "884"].iloc[0]
     assert hereford["symbol"] == "u" and hereford["missing"]
     summary = _summary(app)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qa_core import clinic
 from qa_core.store import Store
+from qa_core.views import clinic
 
 
 def _open_clinic(app, service="assessment", month=None):

@@ -14,8 +14,8 @@ import shutil
 
 import pytest
 
-from qa_core.importer import KINDS, validate_file
-from qa_core.importer.templates import TEMPLATE_DIR
+from qa_core.io.importer import KINDS, validate_file
+from qa_core.io.importer.templates import TEMPLATE_DIR
 from tests.pages.conftest import app_over, sign_in
 from ui import data
 

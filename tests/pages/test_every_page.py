@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_core import queries
-from qa_core.store import Store
+from qa_core.store import Store, queries
 
 PAGES = ["app_pages/home.py", "app_pages/clinic.py", "app_pages/rag.py", "app_pages/audits.py",
          "app_pages/risks.py", "app_pages/teams.py", "app_pages/scrutiny.py", "app_pages/benchmarks.py",

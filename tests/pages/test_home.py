@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qa_core import reports
 from qa_core.store import Store
+from qa_core.views import audit_grades, home, risk_register
 
 
 def _texts(at) -> str:
@@ -21,8 +21,8 @@ def test_home_shows_the_latest_month_for_the_council(app, demo_db):
     assert [s.value for s in app.subheader] == ["Measures", "Audits", "Improvement plan", "Risk register"]
 
     with Store(demo_db, read_only=True) as store:
-        audits = reports.audits_report(store, month=dt.date(2026, 10, 1))
-        summary = reports.indicator_summary(store, dt.date(2026, 10, 1))
+        audits = audit_grades.audits_report(store, month=dt.date(2026, 10, 1))
+        summary = home.indicator_summary(store, dt.date(2026, 10, 1))
     row = audits.iloc[0]
     assert app.metric[0].value == f"{row['pct_inadequate']:.1f}%"
     text = _texts(app)
@@ -54,7 +54,7 @@ def test_month_filter_changes_the_figures(app, demo_db):
     assert not app.exception
     assert app.caption[0].value == "January 2024 · All services"
     with Store(demo_db, read_only=True) as store:
-        row = reports.audits_report(store, month=dt.date(2024, 1, 1)).iloc[0]
+        row = audit_grades.audits_report(store, month=dt.date(2024, 1, 1)).iloc[0]
     assert app.metric[0].value == f"{row['pct_inadequate']:.1f}%"
 
 
@@ -64,7 +64,7 @@ def test_risk_card_follows_the_selected_month(app, demo_db):
     assert not app.exception
     text = _texts(app)
     with Store(demo_db, read_only=True) as store:
-        register = reports.risks_report(store, "2025-Q2")
+        register = risk_register.risks_report(store, "2025-Q2")
     high = int((register["band"] == "High").sum())  # the demo's product matrix: High is 15+
     assert f"{high} of {len(register)} risks high-scoring (High) in 2025-Q2 (residual score)" in text
     # AppTest drops sidebar widgets from its tree after a rerun under st.navigation (the

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from qa_core import scrutiny
 from qa_core.store import Store
+from qa_core.views import scrutiny
 
 PAGE = "app_pages/scrutiny.py"
 
@@ -191,7 +191,7 @@ CPP_2YRS = "Child protection plans lasting 2 years or more"
 
 
 def test_a_scrutiny_member_sees_published_figures_with_the_symbols_explained(app, demo_db):
-    from qa_core import disclosure
+    from qa_core.rules import disclosure
 
     _open(_as_scrutiny_member(app))
     assert "scrutiny_public" not in [t.key for t in app.toggle]  # councillors only see the published version
@@ -243,7 +243,7 @@ def test_a_small_quarter_is_u_in_the_published_version(app):
 
 
 def test_other_roles_are_warned_and_can_see_the_published_version(app):
-    from qa_core import disclosure
+    from qa_core.rules import disclosure
 
     _open(app)
     assert any(disclosure.NOT_CONTROLLED in w.value for w in app.warning)
@@ -258,7 +258,7 @@ def test_other_roles_are_warned_and_can_see_the_published_version(app):
 def test_any_council_can_be_picked_for_its_published_figures(app, demo_db):
     """The demo council is benchmarked as Stockport (356); picking Cumberland (942) shows its
     published figures instead. Re-referrals 2025 from LAIT are checked against the library."""
-    from qa_core.benchmark import latest_published
+    from qa_core.views.benchmarks import latest_published
 
     _open(app)
     pick = app.selectbox(key="scrutiny_la")

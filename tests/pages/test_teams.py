@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from qa_core import team_profile
 from qa_core.store import Store
+from qa_core.views import team_profiles
 
 OCT = dt.date(2026, 10, 1)
 
@@ -49,7 +49,7 @@ def test_teams_side_by_side_match_the_store(app, demo_db):
     assert app.session_state["view"] == "Teams side by side"  # the default view
     assert app.subheader[0].value == "Assessment: October 2026"
     with Store(demo_db, read_only=True) as store:
-        report = team_profile.team_report(store, OCT, "assessment")
+        report = team_profiles.team_report(store, OCT, "assessment")
     teams = report.drop_duplicates("team_id").set_index("team")
     side = app.dataframe[0].value.set_index("Team")
     assert list(side.index) == list(teams.index)
@@ -68,7 +68,7 @@ def test_teams_side_by_side_match_the_store(app, demo_db):
 def test_small_multiples_one_chart_per_measure_with_active_titles(app, demo_db):
     _open(app)
     with Store(demo_db, read_only=True) as store:
-        report = team_profile.team_report(store, OCT, "assessment")
+        report = team_profiles.team_report(store, OCT, "assessment")
     codes = list(dict.fromkeys(report["code"]))
     specs = _charts(app)
     assert len(specs) == len(codes)  # one per measure
@@ -101,7 +101,7 @@ def test_profile_of_the_chosen_team(app, demo_db):
     assert not app.exception
     assert "Assessment South: October 2026" in [s.value for s in app.subheader]
     with Store(demo_db, read_only=True) as store:
-        profile = team_profile.team_profile(store, OCT, "assessment_02")
+        profile = team_profiles.team_profile(store, OCT, "assessment_02")
     a = profile.audits
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Audits done"] == f"{a['audits_done']} of {a['audits_expected']}"
@@ -109,7 +109,7 @@ def test_profile_of_the_chosen_team(app, demo_db):
     assert metrics["Overdue actions"] == str(a["overdue_actions"])
     table = next(d.value for d in app.dataframe if "Direction" in d.value.columns)
     assert list(table["Measure"]) == list(profile.measures["name"])
-    assert list(table["RAG"]) == [team_profile.rag_words(r, v, t) for r, v, t in
+    assert list(table["RAG"]) == [team_profiles.rag_words(r, v, t) for r, v, t in
                                   profile.measures[["rag", "value", "target"]].itertuples(index=False)]
     assert "No target" in set(table["RAG"])  # S47 enquiries not leading to an ICPC: no target
     assert all(len(trend) >= 2 for trend in table.filter(like="Last 12 months").iloc[:, 0])

@@ -1,4 +1,4 @@
-"""Tests for qa_core.aggregate: expected values are worked by hand in the comments."""
+"""Tests for qa_core.rules.aggregate: expected values are worked by hand in the comments."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qa_core.aggregate import SCALE_BY_UNIT, aggregate_ratio, ratio_value, scale_for_unit
 from qa_core.errors import QAError
+from qa_core.rules.aggregate import SCALE_BY_UNIT, aggregate_ratio, ratio_value, scale_for_unit
 
 
 def _teams():

@@ -1,4 +1,4 @@
-"""Tests for qa_core.audit_reports: a tiny council built by hand, every expected number worked
+"""Tests for qa_core.views.audit_grades: a tiny council built by hand, every expected number worked
 out in the comments; then the small demo store checked against plain SQL and the library.
 
 The hand-made council (months September and October 2026, plus one audit in August):
@@ -29,11 +29,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qa_core import audit_reports as ar
-from qa_core import queries, reports
-from qa_core.audits import ASSESS_MISSES, ASSESS_NO_AUDITS, ASSESS_WORSE, Z_95
 from qa_core.errors import QAError
-from qa_core.store import Store
+from qa_core.rules.audits import ASSESS_MISSES, ASSESS_NO_AUDITS, ASSESS_WORSE, Z_95
+from qa_core.store import Store, queries
+from qa_core.views import audit_grades as ar
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)
@@ -475,7 +474,7 @@ def test_escalations_due_for_inadequate_audits(tiny):
 
 
 def test_escalations_on_the_demo_match_the_month_report(store):
-    row = reports.audits_report(store, month=OCT).iloc[0]
+    row = ar.audits_report(store, month=OCT).iloc[0]
     frame = ar.escalations_due(store, OCT)
     assert len(frame) == int(row["inadequate"]) > 0
     assert frame["escalate_to"].str.endswith("; Assistant Director").all()
@@ -572,10 +571,10 @@ def test_audits_by_auditor_counts_only_the_viewers_audits(tiny):
     from qa_core.roles import Viewer
 
     # October, team_a: Mia's five audits (a1-a5). South: a8 (Hana Head), a9 (Sam Head), a10 (Quinn).
-    tm = reports.audits_report(tiny, OCT, by="auditor", viewer=Viewer("team_manager", "team_a"))
+    tm = ar.audits_report(tiny, OCT, by="auditor", viewer=Viewer("team_manager", "team_a"))
     assert tm["group"].tolist() == ["Mia"] and tm["total"].tolist() == [5]
-    hos = reports.audits_report(tiny, OCT, by="auditor", viewer=Viewer("head_of_service", "south"))
+    hos = ar.audits_report(tiny, OCT, by="auditor", viewer=Viewer("head_of_service", "south"))
     assert sorted(hos["group"]) == ["Hana Head", "Quinn", "Sam Head"] and hos["total"].sum() == 3
     # By team (an aggregate) the viewer changes nothing.
-    pd.testing.assert_frame_equal(reports.audits_report(tiny, OCT, by="team", viewer=Viewer("team_manager", "team_a")),
-                                  reports.audits_report(tiny, OCT, by="team"))
+    pd.testing.assert_frame_equal(ar.audits_report(tiny, OCT, by="team", viewer=Viewer("team_manager", "team_a")),
+                                  ar.audits_report(tiny, OCT, by="team"))

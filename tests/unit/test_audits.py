@@ -1,4 +1,4 @@
-"""Tests for qa_core.audits: every expected value is worked by hand in the comments."""
+"""Tests for qa_core.rules.audits: every expected value is worked by hand in the comments."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qa_core.audits import (
+from qa_core.errors import QAError
+from qa_core.rules.audits import (
     ASSESS_BETTER,
     ASSESS_MEETS,
     ASSESS_MISSES,
@@ -35,7 +36,6 @@ from qa_core.audits import (
     parse_grades,
     wilson_interval,
 )
-from qa_core.errors import QAError
 
 # ------------------------------------------------------------------------------------------
 # Constants

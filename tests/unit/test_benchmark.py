@@ -9,19 +9,19 @@ import pandas as pd
 import pytest
 
 from qa_core.__main__ import main
-from qa_core.benchmark import (
+from qa_core.errors import QAError
+from qa_core.store import Store
+from qa_core.views.benchmarks import (
     REPORT_COLUMNS,
     benchmark_la,
     benchmark_report,
-    latest_published,
     ilacs_judgements,
+    latest_published,
     list_las,
     neighbour_values,
     quartile,
     resolve_la,
 )
-from qa_core.errors import QAError
-from qa_core.store import Store
 
 
 def _one(store: Store, la: str, measure: str, year: int) -> dict:

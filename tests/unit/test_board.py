@@ -1,4 +1,4 @@
-"""RAG at a glance (qa_core.board): a hand-worked three-area plan, the demo council, and
+"""RAG at a glance (qa_core.views.improvement_board): a hand-worked three-area plan, the demo council, and
 the command line.
 
 The tiny plan, worked by hand (months are the first of the month):
@@ -25,9 +25,9 @@ import json
 import pandas as pd
 import pytest
 
-from qa_core import board, queries
-from qa_core.rag import priority_status
-from qa_core.store import Store
+from qa_core.rules.rag import priority_status
+from qa_core.store import Store, queries
+from qa_core.views import improvement_board
 
 D = dt.date
 JUL, AUG, SEP, OCT, NOV = D(2026, 7, 1), D(2026, 8, 1), D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)
@@ -84,7 +84,7 @@ def _rows(frame: pd.DataFrame) -> dict[str, dict]:
 
 
 def test_report_columns_start_with_the_contract(tiny):
-    frame = board.rag_report(tiny, OCT)
+    frame = improvement_board.rag_report(tiny, OCT)
     assert list(frame.columns[:11]) == [
         "area_id", "area", "lead", "previous_rag", "current_rag", "movement", "priorities_total",
         "priorities_complete", "priorities_on_track", "priorities_overdue", "exception"]
@@ -92,7 +92,7 @@ def test_report_columns_start_with_the_contract(tiny):
 
 
 def test_october_by_hand(tiny):
-    rows = _rows(board.rag_report(tiny, OCT))
+    rows = _rows(improvement_board.rag_report(tiny, OCT))
     alpha, beta, gamma = rows["A1"], rows["A2"], rows["A3"]
     assert (alpha["previous_rag"], alpha["current_rag"], alpha["movement"]) == ("Amber", "Amber", "unchanged")
     assert (alpha["priorities_total"], alpha["priorities_complete"], alpha["priorities_on_track"],
@@ -111,12 +111,12 @@ def test_october_by_hand(tiny):
 
     # "G" is a letter for Green; a first rating is not an exception.
     assert gamma["previous_rag"] is None and gamma["current_rag"] == "Green"
-    assert gamma["movement"] == board.NEW and gamma["movement_text"] == "First rating: Green"
+    assert gamma["movement"] == improvement_board.NEW and gamma["movement_text"] == "First rating: Green"
     assert (gamma["priorities_total"], gamma["priorities_text"], gamma["exception"]) == (0, "No priorities", False)
 
 
 def test_september_by_hand(tiny):
-    rows = _rows(board.rag_report(tiny, SEP))
+    rows = _rows(improvement_board.rag_report(tiny, SEP))
     alpha, beta, gamma = rows["A1"], rows["A2"], rows["A3"]
     assert (alpha["previous_rag"], alpha["current_rag"], alpha["movement"]) == ("Red", "Amber", "improved")
     assert (alpha["priorities_complete"], alpha["priorities_on_track"], alpha["priorities_overdue"],
@@ -128,7 +128,7 @@ def test_september_by_hand(tiny):
 
 
 def test_a_later_month_keeps_the_latest_rating_and_counts_late_completion(tiny):
-    rows = _rows(board.rag_report(tiny, NOV))  # no ratings in November: October's stand
+    rows = _rows(improvement_board.rag_report(tiny, NOV))  # no ratings in November: October's stand
     alpha = rows["A1"]
     assert (alpha["current_rag"], alpha["rag_month"], alpha["previous_rag"]) == ("Amber", "2026-10", "Amber")
     # As at 30 Nov: P4 was done on 5 Nov (complete); P2 and P3 are overdue.
@@ -138,27 +138,27 @@ def test_a_later_month_keeps_the_latest_rating_and_counts_late_completion(tiny):
 
 
 def test_a_month_before_any_rating_is_an_empty_frame(tiny):
-    frame = board.rag_report(tiny, JUL)
+    frame = improvement_board.rag_report(tiny, JUL)
     assert frame.empty
-    assert list(frame.columns) == board.BOARD_COLUMNS
-    assert board.rag_report(Store(":memory:"), None).empty  # no ratings at all
+    assert list(frame.columns) == improvement_board.BOARD_COLUMNS
+    assert improvement_board.rag_report(Store(":memory:"), None).empty  # no ratings at all
 
 
 def test_none_means_the_latest_rated_month(tiny):
-    assert _rows(board.rag_report(tiny, None))["A3"]["current_rag"] == "Green"
+    assert _rows(improvement_board.rag_report(tiny, None))["A3"]["current_rag"] == "Green"
 
 
 def test_board_summary(tiny):
-    summary = board.board_summary(board.rag_report(tiny, SEP))
+    summary = improvement_board.board_summary(improvement_board.rag_report(tiny, SEP))
     assert summary["rag_counts"] == {"Amber": 1, "Green": 1, "No rating": 1}
     assert (summary["improved"], summary["deteriorated"], summary["new"], summary["exceptions"]) == (1, 0, 1, 1)
-    october = board.board_summary(board.rag_report(tiny, OCT))
+    october = improvement_board.board_summary(improvement_board.rag_report(tiny, OCT))
     assert october["rag_counts"] == {"Red": 1, "Amber": 1, "Green": 1}  # worst first
     assert (october["overdue_priorities"], october["areas_with_overdue"], october["priorities"]) == (2, 1, 7)
 
 
 def test_area_priorities_by_hand(tiny):
-    frame = board.area_priorities(tiny, "A1", OCT)
+    frame = improvement_board.area_priorities(tiny, "A1", OCT)
     assert list(frame["priority_id"]) == ["A1-P1", "A1-P2", "A1-P4", "A1-P3", "A1-P5"]  # by target date
     assert list(frame["status"]) == ["Complete", "Overdue", "Overdue", "Due soon", "On track"]
     assert list(frame["rag"]) == ["Blue", "Red", "Red", "Amber", "Green"]
@@ -168,48 +168,48 @@ def test_area_priorities_by_hand(tiny):
 
 
 def test_area_narrative_is_the_latest_month_in_or_before(tiny):
-    october = board.area_narrative(tiny, "A1", OCT)  # nothing written in October: September's
+    october = improvement_board.area_narrative(tiny, "A1", OCT)  # nothing written in October: September's
     assert set(october["month"]) == {SEP}
     assert list(october["kind"]) == ["development", "progress", "risk"]
     assert list(october["evidence"].fillna("")) == ["Minutes", "Audit log", ""]
-    assert list(board.area_narrative(tiny, "A1", AUG)["text"]) == ["Older"]
-    assert board.area_narrative(tiny, "A1", JUL).empty
-    assert board.area_narrative(tiny, "A2", OCT).empty
+    assert list(improvement_board.area_narrative(tiny, "A1", AUG)["text"]) == ["Older"]
+    assert improvement_board.area_narrative(tiny, "A1", JUL).empty
+    assert improvement_board.area_narrative(tiny, "A2", OCT).empty
 
 
 def test_area_history_title_and_text(tiny):
-    alpha = board.area_history(tiny, "A1", OCT)
+    alpha = improvement_board.area_history(tiny, "A1", OCT)
     assert list(alpha["rag"]) == ["Red", "Amber", "Amber"]
     assert list(alpha["movement"]) == ["new", "improved", "unchanged"]
     assert list(alpha["rank"]) == [0, 1, 1]
-    assert board.history_title("Alpha", alpha) == (
+    assert improvement_board.history_title("Alpha", alpha) == (
         "Alpha: Amber in October 2026, unchanged for 2 months (since September 2026); "
         "Amber in 2 of 3 months rated")
-    assert board.history_text(alpha) == (
+    assert improvement_board.history_text(alpha) == (
         "Red in August 2026 (1 month); Amber from September 2026 to October 2026 (2 months).")
-    beta = board.area_history(tiny, "A2", OCT)
-    assert board.history_title("Beta", beta) == (
+    beta = improvement_board.area_history(tiny, "A2", OCT)
+    assert improvement_board.history_title("Beta", beta) == (
         "Beta: Red in October 2026, down from Green in September 2026; Red in 1 of 2 months rated")
-    assert board.history_title("Alpha", board.area_history(tiny, "A1", SEP)).startswith(
+    assert improvement_board.history_title("Alpha", improvement_board.area_history(tiny, "A1", SEP)).startswith(
         "Alpha: Amber in September 2026, up from Red in August 2026")
-    gamma = board.area_history(tiny, "A3", OCT)
-    assert board.history_title("Gamma", gamma) == "Gamma: Green in October 2026, its first rating"
-    empty = board.area_history(tiny, "A3", SEP)
-    assert empty.empty and board.history_text(empty) == "No ratings yet."
+    gamma = improvement_board.area_history(tiny, "A3", OCT)
+    assert improvement_board.history_title("Gamma", gamma) == "Gamma: Green in October 2026, its first rating"
+    empty = improvement_board.area_history(tiny, "A3", SEP)
+    assert empty.empty and improvement_board.history_text(empty) == "No ratings yet."
 
 
 def test_words():
-    assert board.movement_text("Green", "Yellow") == "Deteriorated from Green to Yellow"
-    assert board.movement_text("Green", "Blue") == "Improved from Green to Blue"
-    assert board.priorities_text(0, 0, 3) == "3 overdue"
-    assert board.month_end(D(2028, 2, 1)) == D(2028, 2, 29)
+    assert improvement_board.movement_text("Green", "Yellow") == "Deteriorated from Green to Yellow"
+    assert improvement_board.movement_text("Green", "Blue") == "Improved from Green to Blue"
+    assert improvement_board.priorities_text(0, 0, 3) == "3 overdue"
+    assert improvement_board.month_end(D(2028, 2, 1)) == D(2028, 2, 29)
 
 
 # -- the demo council ---------------------------------------------------------------------------
 
 
 def test_demo_board_agrees_with_plan_rag_counts(store):
-    frame = board.rag_report(store, OCT)
+    frame = improvement_board.rag_report(store, OCT)
     plain = queries.plan_rag_counts(store, OCT)
     assert len(frame) == 12
     assert list(frame["area"]) == list(plain["name"])
@@ -225,15 +225,15 @@ def test_demo_board_agrees_with_plan_rag_counts(store):
 
 @pytest.mark.parametrize("month", [D(2025, 5, 1), D(2026, 1, 1), D(2026, 10, 1)])
 def test_sql_status_agrees_with_priority_status(store, month):
-    as_of = board.month_end(month)
+    as_of = improvement_board.month_end(month)
     raw = store.query("SELECT priority_id, area_id, target_date, completed_date FROM plan_priority")
     expected = {r.priority_id: priority_status(r.target_date, r.completed_date, as_of) for r in raw.itertuples()}
     got = {}
     for area_id in raw["area_id"].unique():
-        part = board.area_priorities(store, area_id, month)
+        part = improvement_board.area_priorities(store, area_id, month)
         got.update(dict(zip(part["priority_id"], part["rag"], strict=True)))
     assert got == expected
-    report = board.rag_report(store, month).set_index("area_id")
+    report = improvement_board.rag_report(store, month).set_index("area_id")
     raw["rag"] = raw["priority_id"].map(expected)
     overdue = raw[raw["rag"] == "Red"].groupby("area_id").size()
     complete = raw[raw["rag"] == "Blue"].groupby("area_id").size()
@@ -243,17 +243,17 @@ def test_sql_status_agrees_with_priority_status(store, month):
 
 
 def test_demo_first_rating_month_has_no_previous(store):
-    first = board.rating_months(store)[0]
-    frame = board.rag_report(store, first)
+    first = improvement_board.rating_months(store)[0]
+    frame = improvement_board.rag_report(store, first)
     assert frame["previous_rag"].isna().all()
     assert (frame["movement"] == "new").all()
-    assert board.rag_report(store, D(first.year - 1, first.month, 1)).empty
+    assert improvement_board.rag_report(store, D(first.year - 1, first.month, 1)).empty
 
 
 def test_demo_area_detail(store):
-    history = board.area_history(store, "AREA09", OCT)
+    history = improvement_board.area_history(store, "AREA09", OCT)
     assert len(history) == 18 and history["month"].iloc[-1] == OCT
-    narrative = board.area_narrative(store, "AREA09", OCT)
+    narrative = improvement_board.area_narrative(store, "AREA09", OCT)
     assert set(narrative["kind"]) == {"development", "progress", "risk"}
     assert narrative.loc[narrative["kind"] == "progress", "evidence"].notna().all()
 

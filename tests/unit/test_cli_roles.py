@@ -137,7 +137,7 @@ def test_a_scope_by_name(demo_db: Path, capsys: pytest.CaptureFixture) -> None:
 
 
 def test_public_is_accepted_for_scrutiny(demo_db: Path, capsys: pytest.CaptureFixture) -> None:
-    # Disclosure control itself is qa_core.scrutiny's (tested there); here the flag is passed on.
+    # Disclosure control itself is qa_core.views.scrutiny's (tested there); here the flag is passed on.
     assert main(["report", "scrutiny", "--db", str(demo_db), "--public"]) == 0
     assert capsys.readouterr().out.strip()
 
@@ -145,7 +145,7 @@ def test_public_is_accepted_for_scrutiny(demo_db: Path, capsys: pytest.CaptureFi
 def test_public_applies_disclosure_control_to_the_team_report(demo_db: Path, capsys: pytest.CaptureFixture) -> None:
     import inspect
 
-    from qa_core.team_profile import team_report
+    from qa_core.views.team_profiles import team_report
 
     if "public" not in inspect.signature(team_report).parameters:
         pytest.skip("team_report has no disclosure keyword yet")

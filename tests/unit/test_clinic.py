@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from qa_core import clinic
 from qa_core.errors import QAError
 from qa_core.store import Store
+from qa_core.views import clinic
 
 OCT = dt.date(2026, 10, 1)
 

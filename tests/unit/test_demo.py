@@ -9,13 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qa_core import queries
 from qa_core.__main__ import main
 from qa_core.demo import DEMO_MARKER, build_demo, is_demo_store
 from qa_core.errors import QAError
-from qa_core.importer.templates import TEMPLATE_DIR
-from qa_core.spc import xmr
-from qa_core.store import Store
+from qa_core.io.importer.templates import TEMPLATE_DIR
+from qa_core.rules.spc import xmr
+from qa_core.store import Store, queries
 
 FINAL = "coalesce(moderated_grade, overall_grade)"
 

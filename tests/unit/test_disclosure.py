@@ -1,4 +1,4 @@
-"""Disclosure control (qa_core.disclosure), every rule worked by hand."""
+"""Disclosure control (qa_core.rules.disclosure), every rule worked by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qa_core import disclosure as d
+from qa_core.rules import disclosure as d
 
 
 @pytest.mark.parametrize(("count", "shown"), [

@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from qa_core.importer import KINDS, LOAD_ORDER, export_frame, export_kind, import_file, validate_file
-from qa_core.importer.templates import TEMPLATE_DIR, readme_text, template_files
+from qa_core.io.importer import KINDS, LOAD_ORDER, export_frame, export_kind, import_file, validate_file
+from qa_core.io.importer.templates import TEMPLATE_DIR, readme_text, template_files
 from qa_core.store import PROJECT_ROOT, Store
 from tests.unit.test_import_support import assert_same, copy_demo, snapshot
 

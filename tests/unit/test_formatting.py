@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from qa_core.formatting import format_value
+from qa_core.rules.formatting import format_value
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [

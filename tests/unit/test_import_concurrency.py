@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qa_core.importer import ImportResult, import_file
+from qa_core.io.importer import ImportResult, import_file
 from qa_core.store import Store
 from tests.unit.test_import_support import copy_demo, csv_bytes
 

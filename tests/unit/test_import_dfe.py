@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qa_core.importer import ImportRejected, import_file, validate_file
-from qa_core.published import EES_FILES, LAIT_FILE, PUBLIC_DIR, published_frames
+from qa_core.io.importer import ImportRejected, import_file, validate_file
+from qa_core.io.published import EES_FILES, LAIT_FILE, PUBLIC_DIR, published_frames
 from qa_core.store import Store
 from tests.unit.test_import_support import assert_same, copy_demo, log, snapshot
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import openpyxl
 import pytest
 
-from qa_core.importer import validate_file
-from qa_core.importer.formats import FileRejected, normalise_header, read_sheet
+from qa_core.io.importer import validate_file
+from qa_core.io.importer.formats import FileRejected, normalise_header, read_sheet
 from qa_core.store import Store
 from tests.unit.test_import_support import AUDIT_HEADER, audit_row, csv_bytes, open_tiny
 

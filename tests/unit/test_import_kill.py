@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bench.imports import audit_csv
-from qa_core.importer import import_file
+from qa_core.io.importer import import_file
 from qa_core.store import PROJECT_ROOT, Store
 from tests.unit.test_import_support import csv_bytes
 
@@ -96,7 +96,7 @@ def test_killing_an_import_just_before_commit_leaves_the_store_as_before(
     before = state(db)
     holder = textwrap.dedent("""
         import sys, time
-        from qa_core.importer import import_file
+        from qa_core.io.importer import import_file
         from qa_core.store import Store
 
         def stage(words):

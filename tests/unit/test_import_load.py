@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.importer import ImportRejected, export_kind, import_file, import_history, validate_file
+from qa_core.io.importer import ImportRejected, export_kind, import_file, import_history, validate_file
 from qa_core.store import Store
 from tests.unit.test_import_support import (
     AUDIT_HEADER,

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa_core.importer import ImportRejected, import_file
-from qa_core.importer.formats import to_xlsx_bytes
+from qa_core.io.importer import ImportRejected, import_file
+from qa_core.io.importer.formats import to_xlsx_bytes
 from qa_core.store import Store
 from tests.unit.test_import_support import (
     AUDIT_HEADER,

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from qa_core.importer import ImportRejected, Problem, import_file, validate_file
-from qa_core.importer.fields import read_date, read_grade, read_month, read_quarter
+from qa_core.io.importer import ImportRejected, Problem, import_file, validate_file
+from qa_core.io.importer.fields import read_date, read_grade, read_month, read_quarter
 from qa_core.store import Store
 from tests.unit.test_import_support import AUDIT_HEADER, audit_row, csv_bytes, open_tiny
 
@@ -133,7 +133,7 @@ def test_a_file_that_is_not_csv_or_xlsx(tiny: Store) -> None:
 def test_a_workbook_without_the_kinds_sheet(tiny: Store) -> None:
     import pandas as pd
 
-    from qa_core.importer.formats import to_xlsx_bytes
+    from qa_core.io.importer.formats import to_xlsx_bytes
 
     data = to_xlsx_bytes([("Sheet1", pd.DataFrame({"a": [1]})), ("Notes", pd.DataFrame({"b": [2]}))])
     result = validate_file(tiny, "audits", data, "return.xlsx")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_core.demo.risk_data import matrix_frames
-from qa_core.importer import KINDS
+from qa_core.io.importer import KINDS
 from qa_core.store import Store
 
 #: Every table an import can write, and the log.

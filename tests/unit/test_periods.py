@@ -1,10 +1,10 @@
-"""The months and quarters the pages show (qa_core.periods): the window, the default month."""
+"""The months and quarters the pages show (qa_core.rules.periods): the window, the default month."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from qa_core import periods
+from qa_core.rules import periods
 
 D = dt.date
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qa_core.benchmark import benchmark_report
 from qa_core.errors import QAError
-from qa_core.published import SYMBOLS, load_ees, published_frames, write_published
+from qa_core.io.published import SYMBOLS, load_ees, published_frames, write_published
 from qa_core.store import Store
+from qa_core.views.benchmarks import benchmark_report
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
           "old_la_code,new_la_code,la_name,category,CPP_start,CPP_subsequent,CPP_subsequent_percent\n")
@@ -77,7 +77,7 @@ def test_published_frames_cover_every_la_and_reload_replaces(tmp_path: Path) -> 
 def test_c4_icpc_within_15_days_is_derived_from_the_duration_counts() -> None:
     """Stockport (356), 2024, raw C4 row: ICPC 391; 0-10 days 54, 11-15 days 255.
     (54 + 255) / 391 = 309 / 391 = 79.03% → 79.0, with 309 of 391 kept as the counts."""
-    from qa_core.published import EES_FILES, PUBLIC_DIR
+    from qa_core.io.published import EES_FILES, PUBLIC_DIR
     values, measures, _ = load_ees(PUBLIC_DIR / EES_FILES["c4"], "c4")
     row = values[(values["measure"] == "c4.icpc_within_15_days_percent") & (values["year"] == 2024)
                  & (values["area_code"] == "356")].iloc[0]
@@ -92,7 +92,7 @@ def test_cla_rows_are_split_by_population_type_and_d5_has_its_counts() -> None:
     """Stockport 2024: CLA at 31 March 493 of 64,311 children, published rate 77 per 10,000
     (493 / 64,311 × 10,000 = 76.7); starting 188, rate 29. D5: 13 of 265 plans open 2 years or
     more, 4.9% (13 / 265 = 4.91%)."""
-    from qa_core.published import EES_FILES, PUBLIC_DIR
+    from qa_core.io.published import EES_FILES, PUBLIC_DIR
     cla, _, _ = load_ees(PUBLIC_DIR / EES_FILES["cla"], "cla")
     mine = cla[(cla["area_code"] == "356") & (cla["year"] == 2024)].set_index("measure")
     assert mine.loc["cla.rate_per_10000", ["value", "numerator", "denominator"]].tolist() == [77, 493, 64311]

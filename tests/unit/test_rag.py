@@ -1,4 +1,4 @@
-"""Tests for qa_core.rag: every rule with a hand-worked example in a comment."""
+"""Tests for qa_core.rules.rag: every rule with a hand-worked example in a comment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.rag import (
+from qa_core.rules.rag import (
     AMBER,
     BLUE,
     GREEN,

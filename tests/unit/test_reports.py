@@ -2,7 +2,7 @@
 
 The command line is called in-process (``qa_core.__main__.main``) with JSON output; the
 expected figures come from the ``audit`` and ``risk_review`` tables directly, not through
-``qa_core.queries``.
+``qa_core.store.queries``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tests for qa_core.risk: matrices as data, register scoring, with hand-worked examples."""
+"""Tests for qa_core.rules.risk: matrices as data, register scoring, with hand-worked examples."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.risk import (
+from qa_core.rules.risk import (
     POSITIONAL_5X5,
     PRODUCT_5X5,
     RiskMatrix,

@@ -1,4 +1,4 @@
-"""qa_core.risk_views on a hand-built register, with every expected number worked out here.
+"""qa_core.views.risk_register on a hand-built register, with every expected number worked out here.
 
 The small store holds both demo matrices (product 5x5, and the positional York-style one
 where a cell's score is 5 x (impact - 1) + likelihood) and four risks:
@@ -24,11 +24,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from qa_core import queries, reports, risk_views
 from qa_core.demo.risk_data import matrix_frames
 from qa_core.errors import QAError
-from qa_core.risk import POSITIONAL_5X5, PRODUCT_5X5, product_matrix
-from qa_core.store import Store
+from qa_core.rules.risk import POSITIONAL_5X5, PRODUCT_5X5, product_matrix
+from qa_core.store import Store, queries
+from qa_core.views import risk_register
 
 Q1, Q2, Q0 = "2026-Q1", "2026-Q2", "2025-Q4"
 PRODUCT, POSITIONAL = "product_5x5", "positional_5x5"
@@ -83,57 +83,57 @@ def _occupied(cells: pd.DataFrame) -> dict[tuple[int, int], tuple[int, str, int,
 
 
 def test_quarter_helpers():
-    assert risk_views.quarter_of(dt.date(2026, 6, 1)) == "2026-Q2"
-    assert risk_views.quarter_of(dt.date(2026, 7, 1)) == "2026-Q3"
-    assert risk_views.quarter_of(dt.date(2026, 1, 1)) == "2026-Q1"
-    assert risk_views.previous_quarter("2026-Q1") == "2025-Q4"
-    assert risk_views.previous_quarter("2026-Q3") == "2026-Q2"
+    assert risk_register.quarter_of(dt.date(2026, 6, 1)) == "2026-Q2"
+    assert risk_register.quarter_of(dt.date(2026, 7, 1)) == "2026-Q3"
+    assert risk_register.quarter_of(dt.date(2026, 1, 1)) == "2026-Q1"
+    assert risk_register.previous_quarter("2026-Q1") == "2025-Q4"
+    assert risk_register.previous_quarter("2026-Q3") == "2026-Q2"
     reviewed = [Q0, Q1, Q2]
     # June 2026 is in 2026-Q2: every review so far, newest first.
-    assert risk_views.quarters_up_to(reviewed, dt.date(2026, 6, 1)) == [Q2, Q1, Q0]
+    assert risk_register.quarters_up_to(reviewed, dt.date(2026, 6, 1)) == [Q2, Q1, Q0]
     # February 2026 is in 2026-Q1: the 2026-Q2 review has not happened yet.
-    assert risk_views.default_quarter(reviewed, dt.date(2026, 2, 1)) == Q1
+    assert risk_register.default_quarter(reviewed, dt.date(2026, 2, 1)) == Q1
     # December 2026 (Q4, not reviewed): the latest review before it.
-    assert risk_views.default_quarter(reviewed, dt.date(2026, 12, 1)) == Q2
+    assert risk_register.default_quarter(reviewed, dt.date(2026, 12, 1)) == Q2
     # September 2025 is before the first review.
-    assert risk_views.default_quarter(reviewed, dt.date(2025, 9, 1)) is None
-    assert risk_views.quarters_up_to([], dt.date(2026, 6, 1)) == []
+    assert risk_register.default_quarter(reviewed, dt.date(2025, 9, 1)) is None
+    assert risk_register.quarters_up_to([], dt.date(2026, 6, 1)) == []
 
 
 # --- the matrix -----------------------------------------------------------------------------
 
 
 def test_bands_as_the_matrices_define_them():
-    product = risk_views.band_ranges(PRODUCT_5X5)
+    product = risk_register.band_ranges(PRODUCT_5X5)
     # Product bands start at 1, 5, 10, 15; Significant reads 10 to 14 though 13 and 14 can't occur.
     assert product.values.tolist() == [["Low", 1, 4, 0], ["Moderate", 5, 9, 1],
                                        ["Significant", 10, 14, 2], ["High", 15, 25, 3]]
-    positional = risk_views.band_ranges(POSITIONAL_5X5)
+    positional = risk_register.band_ranges(POSITIONAL_5X5)
     assert positional.values.tolist() == [["Low", 1, 10, 0], ["Medium", 11, 15, 1],
                                           ["High", 16, 20, 2], ["Very high", 21, 25, 3]]
-    assert risk_views.high_bands(PRODUCT_5X5) == ["High"]
+    assert risk_register.high_bands(PRODUCT_5X5) == ["High"]
     # York-style: "High" (16-20, where 19 and 20 sit) and "Very high" both count as high-scoring.
-    assert risk_views.high_bands(POSITIONAL_5X5) == ["High", "Very high"]
+    assert risk_register.high_bands(POSITIONAL_5X5) == ["High", "Very high"]
     # No band called High: the top band alone.
     rag = product_matrix("RAG", [(1, "Green"), (6, "Amber"), (12, "Red")])
-    assert risk_views.high_bands(rag) == ["Red"]
+    assert risk_register.high_bands(rag) == ["Red"]
 
 
 def test_load_matrix_and_register_matrix(tiny):
-    assert risk_views.register_matrix_id(tiny) == PRODUCT
-    positional = risk_views.load_matrix(tiny, POSITIONAL)
+    assert risk_register.register_matrix_id(tiny) == PRODUCT
+    positional = risk_register.load_matrix(tiny, POSITIONAL)
     assert positional.assess("Major", "Probable") == (20, "High")
     assert positional.assess("Major", "Possible") == (19, "High")
-    assert risk_views.load_matrix(tiny, PRODUCT).assess(5, 4) == (20, "High")
+    assert risk_register.load_matrix(tiny, PRODUCT).assess(5, 4) == (20, "High")
     with pytest.raises(QAError, match="no risk matrix 'hex'"):
-        risk_views.load_matrix(tiny, "hex")
+        risk_register.load_matrix(tiny, "hex")
 
 
 # --- heat map -------------------------------------------------------------------------------
 
 
 def test_heatmap_residual_product(tiny):
-    cells = risk_views.heatmap_cells(tiny, PRODUCT, Q2, "residual")
+    cells = risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual")
     assert len(cells) == 25  # every cell, occupied or not
     assert int(cells["risks"].sum()) == 4
     assert _occupied(cells) == {
@@ -146,13 +146,13 @@ def test_heatmap_residual_product(tiny):
 
 
 def test_heatmap_positional_has_yorks_19_and_20(tiny):
-    cells = risk_views.heatmap_cells(tiny, POSITIONAL, Q2, "residual")
+    cells = risk_register.heatmap_cells(tiny, POSITIONAL, Q2, "residual")
     assert _occupied(cells) == {
         (4, 5): (20, "High", 1, "R1"),  # major / probable: York's gross 20
         (4, 4): (19, "High", 2, "R2, R4"),  # major / possible: York's net 19
         (2, 2): (7, "Low", 1, "R3"),
     }
-    gross = risk_views.heatmap_cells(tiny, POSITIONAL, Q2, "gross")
+    gross = risk_register.heatmap_cells(tiny, POSITIONAL, Q2, "gross")
     assert _occupied(gross) == {
         (5, 5): (25, "Very high", 1, "R1"),
         (4, 5): (20, "High", 1, "R2"),
@@ -162,42 +162,42 @@ def test_heatmap_positional_has_yorks_19_and_20(tiny):
 
 
 def test_heatmap_gross_target_and_earlier_quarter(tiny):
-    gross = risk_views.heatmap_cells(tiny, PRODUCT, Q2, "gross")
+    gross = risk_register.heatmap_cells(tiny, PRODUCT, Q2, "gross")
     assert _occupied(gross) == {(5, 5): (25, "High", 1, "R1"), (4, 5): (20, "High", 1, "R2"),
                                 (4, 4): (16, "High", 1, "R4"), (3, 3): (9, "Moderate", 1, "R3")}
     # R2 has no target: 3 of the 4 risks are placed.
-    target = risk_views.heatmap_cells(tiny, PRODUCT, Q2, "target")
+    target = risk_register.heatmap_cells(tiny, PRODUCT, Q2, "target")
     assert _occupied(target) == {(3, 3): (9, "Moderate", 1, "R1"), (1, 2): (2, "Low", 1, "R3"),
                                  (2, 2): (4, "Low", 1, "R4")}
-    earlier = risk_views.heatmap_cells(tiny, PRODUCT, Q1, "residual")
+    earlier = risk_register.heatmap_cells(tiny, PRODUCT, Q1, "residual")
     assert _occupied(earlier) == {(4, 4): (16, "High", 1, "R1"), (2, 3): (6, "Moderate", 1, "R3")}
 
 
 def test_heatmap_by_service_leaves_council_wide_risks_out(tiny):
-    north = risk_views.heatmap_cells(tiny, PRODUCT, Q2, "residual", "north")
+    north = risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual", "north")
     assert _occupied(north) == {(4, 5): (20, "High", 1, "R1"), (4, 4): (16, "High", 1, "R4")}
-    south = risk_views.heatmap_cells(tiny, PRODUCT, Q2, "residual", "south")
+    south = risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual", "south")
     assert _occupied(south) == {(4, 4): (16, "High", 1, "R2")}
     # A service with no risks, and a quarter with no reviews: every cell, all empty.
-    for cells in (risk_views.heatmap_cells(tiny, PRODUCT, Q2, "residual", "east"),
-                  risk_views.heatmap_cells(tiny, PRODUCT, "2024-Q1", "residual")):
+    for cells in (risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual", "east"),
+                  risk_register.heatmap_cells(tiny, PRODUCT, "2024-Q1", "residual")):
         assert len(cells) == 25 and int(cells["risks"].sum()) == 0 and set(cells["refs"]) == {""}
 
 
 def test_heatmap_bad_input(tiny):
     with pytest.raises(QAError, match="Unknown view 'net'"):
-        risk_views.heatmap_cells(tiny, PRODUCT, Q2, "net")
+        risk_register.heatmap_cells(tiny, PRODUCT, Q2, "net")
     with pytest.raises(QAError, match="not a quarter"):
-        risk_views.heatmap_cells(tiny, PRODUCT, "2026 Q2")
+        risk_register.heatmap_cells(tiny, PRODUCT, "2026 Q2")
     with pytest.raises(QAError, match="no risk matrix 'hex'"):
-        risk_views.heatmap_cells(tiny, "hex", Q2)
+        risk_register.heatmap_cells(tiny, "hex", Q2)
 
 
 # --- register -------------------------------------------------------------------------------
 
 
 def test_register_product(tiny):
-    reg = risk_views.register(tiny, PRODUCT, Q2).set_index("risk_ref")
+    reg = risk_register.register(tiny, PRODUCT, Q2).set_index("risk_ref")
     # Highest residual score first, ties by reference.
     assert list(reg.index) == ["R1", "R2", "R4", "R3"]
     assert reg["score"].tolist() == [20, 16, 16, 4]
@@ -221,23 +221,23 @@ def test_register_product(tiny):
 
 
 def test_register_positional(tiny):
-    reg = risk_views.register(tiny, POSITIONAL, Q2).set_index("risk_ref")
+    reg = risk_register.register(tiny, POSITIONAL, Q2).set_index("risk_ref")
     assert list(reg.index) == ["R1", "R2", "R4", "R3"]
     assert reg["score"].tolist() == [20, 19, 19, 7]
     assert reg["gross_score"].tolist() == [25, 20, 19, 13]
     assert reg["gross_band"].tolist() == ["Very high", "High", "High", "Medium"]
     assert reg["movement_words"].tolist() == [
         "Up from 19 to 20", "New: first reviewed this quarter", "Up from 14 (2025-Q4) to 19", "Down from 8 to 7"]
-    high = risk_views.high_risks(reg.reset_index(), POSITIONAL_5X5)
+    high = risk_register.high_risks(reg.reset_index(), POSITIONAL_5X5)
     assert high["risk_ref"].tolist() == ["R1", "R2", "R4"]
 
 
 def test_register_by_service_and_empty(tiny):
-    north = risk_views.register(tiny, PRODUCT, Q2, "north")
+    north = risk_register.register(tiny, PRODUCT, Q2, "north")
     assert north["risk_ref"].tolist() == ["R1", "R4"]
-    assert risk_views.register(tiny, PRODUCT, Q1, "south").empty
-    assert risk_views.register(tiny, PRODUCT, "2024-Q1").empty
-    high = risk_views.high_risks(risk_views.register(tiny, PRODUCT, Q2), PRODUCT_5X5)
+    assert risk_register.register(tiny, PRODUCT, Q1, "south").empty
+    assert risk_register.register(tiny, PRODUCT, "2024-Q1").empty
+    high = risk_register.high_risks(risk_register.register(tiny, PRODUCT, Q2), PRODUCT_5X5)
     assert high["risk_ref"].tolist() == ["R1", "R2", "R4"]
 
 
@@ -250,34 +250,34 @@ def test_register_refuses_a_matrix_too_small(tiny):
                                            for (i, lk), (s, b) in small.cells.items()]]),
     })
     with pytest.raises(QAError, match="does not have"):
-        risk_views.register(tiny, "p3", Q2)
+        risk_register.register(tiny, "p3", Q2)
 
 
 def test_movement_words_unchanged_and_gap():
-    assert risk_views.movement_words([16], [16]) == ["Unchanged at 16"]
-    assert risk_views.movement_words([16], [16], [Q2], [Q0]) == ["Unchanged at 16 since 2025-Q4"]
-    assert risk_views.movement_words([9], [12], [Q2], [Q1]) == ["Down from 12 to 9"]
+    assert risk_register.movement_words([16], [16]) == ["Unchanged at 16"]
+    assert risk_register.movement_words([16], [16], [Q2], [Q0]) == ["Unchanged at 16 since 2025-Q4"]
+    assert risk_register.movement_words([9], [12], [Q2], [Q1]) == ["Down from 12 to 9"]
 
 
 # --- trajectory -----------------------------------------------------------------------------
 
 
 def test_trajectory(tiny):
-    r1 = risk_views.trajectory(tiny, PRODUCT, "R1")
+    r1 = risk_register.trajectory(tiny, PRODUCT, "R1")
     assert r1["quarter"].tolist() == [Q1, Q2]
     assert r1["residual_score"].tolist() == [16, 20]
     assert r1["gross_score"].tolist() == [25, 25]
     assert r1["target_score"].tolist() == [9, 9]
     assert r1["residual_band"].tolist() == ["High", "High"]
-    assert risk_views.trajectory(tiny, PRODUCT, "R1", until=Q1)["quarter"].tolist() == [Q1]
-    r4 = risk_views.trajectory(tiny, POSITIONAL, "R4")
+    assert risk_register.trajectory(tiny, PRODUCT, "R1", until=Q1)["quarter"].tolist() == [Q1]
+    r4 = risk_register.trajectory(tiny, POSITIONAL, "R4")
     assert r4["quarter"].tolist() == [Q0, Q2]
     assert r4["residual_score"].tolist() == [14, 19]
     assert r4["residual_band"].tolist() == ["Medium", "High"]
     assert r4["target_score"].tolist() == [7, 7]
-    r2 = risk_views.trajectory(tiny, PRODUCT, "R2")
+    r2 = risk_register.trajectory(tiny, PRODUCT, "R2")
     assert r2["target_score"].isna().all() and r2["target_band"].isna().all()
-    assert risk_views.trajectory(tiny, PRODUCT, "nope").empty
+    assert risk_register.trajectory(tiny, PRODUCT, "nope").empty
 
 
 # --- against the demo store -----------------------------------------------------------------
@@ -286,8 +286,8 @@ def test_trajectory(tiny):
 @pytest.mark.parametrize("matrix_id", [PRODUCT, POSITIONAL])
 def test_register_agrees_with_the_risks_report(store, matrix_id):
     for quarter in queries.quarters(store):
-        ours = risk_views.register(store, matrix_id, quarter)
-        report = reports.risks_report(store, quarter, matrix_id)
+        ours = risk_register.register(store, matrix_id, quarter)
+        report = risk_register.risks_report(store, quarter, matrix_id)
         assert ours["risk_ref"].tolist() == report["risk_ref"].tolist()
         for col in ("score", "gross_score", "target_score", "previous_score"):
             assert ours[col].astype("float64").fillna(-1).tolist() == report[col].astype("float64").fillna(-1).tolist()
@@ -300,15 +300,15 @@ def test_demo_heatmap_counts_every_review(store):
     counts = store.query("SELECT k.service_id, count(*) AS n FROM risk_review r JOIN risk k USING (risk_ref) "
                          "WHERE r.quarter = ? GROUP BY ALL", [quarter])
     total = int(counts["n"].sum())
-    for view in risk_views.VIEWS:
-        cells = risk_views.heatmap_cells(store, PRODUCT, quarter, view)
+    for view in risk_register.VIEWS:
+        cells = risk_register.heatmap_cells(store, PRODUCT, quarter, view)
         assert int(cells["risks"].sum()) == total  # every demo risk has all three scores
         assert sum(len(r.split(", ")) for r in cells["refs"] if r) == total
     for row in counts.dropna().itertuples():
-        cells = risk_views.heatmap_cells(store, POSITIONAL, quarter, "residual", row.service_id)
+        cells = risk_register.heatmap_cells(store, POSITIONAL, quarter, "residual", row.service_id)
         assert int(cells["risks"].sum()) == row.n
     # The demo's CSR001 is scored like Rochdale's CSCR003: impact 5 x likelihood 4 = 20.
-    cells = risk_views.heatmap_cells(store, PRODUCT, quarter, "residual").set_index(["impact", "likelihood"])
+    cells = risk_register.heatmap_cells(store, PRODUCT, quarter, "residual").set_index(["impact", "likelihood"])
     assert "CSR001" in cells.loc[(5, 4), "refs"] and cells.loc[(5, 4), "score"] == 20
 
 

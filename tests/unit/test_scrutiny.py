@@ -27,10 +27,10 @@ import json
 import pandas as pd
 import pytest
 
-from qa_core import scrutiny
 from qa_core.__main__ import main
 from qa_core.errors import QAError
 from qa_core.store import Store
+from qa_core.views import scrutiny
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""Tests for qa_core.spc. Every expected mean and limit is worked out by hand in a comment."""
+"""Tests for qa_core.rules.spc. Every expected mean and limit is worked out by hand in a comment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.spc import assurance_icon, p_chart, variation_icon, xmr
+from qa_core.rules.spc import assurance_icon, p_chart, variation_icon, xmr
 
 # 10, 12 alternating: mean 11; every mR = 2, mean mR = 2
 # ucl/lcl = 11 ± 2.66 × 2 = 16.32 / 5.68; 2σ = 11 ± 1.773 × 2 = 14.546 / 7.454

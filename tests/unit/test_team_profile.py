@@ -42,12 +42,12 @@ import re
 import pandas as pd
 import pytest
 
-from qa_core import queries, team_profile
 from qa_core.__main__ import main
-from qa_core.audits import completion, counts_towards_expectation
 from qa_core.errors import QAError
-from qa_core.rag import direction_of_travel, rag_status
-from qa_core.store import Store
+from qa_core.rules.audits import completion, counts_towards_expectation
+from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.store import Store, queries
+from qa_core.views import team_profiles
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)
@@ -133,7 +133,7 @@ def small() -> Store:
 
 # -- the hand-worked store ------------------------------------------------------------------
 def test_report_measures_rag_and_direction(small: Store) -> None:
-    report = team_profile.team_report(small, OCT, "S1")
+    report = team_profiles.team_report(small, OCT, "S1")
     assert list(report.columns[:19]) == [
         "service_id", "team_id", "team", "code", "name", "unit", "value", "numerator", "denominator", "target",
         "rag", "direction", "previous", "audits_done", "audits_expected", "pct_inadequate", "inadequate",
@@ -151,7 +151,7 @@ def test_report_measures_rag_and_direction(small: Store) -> None:
 
 
 def test_report_audit_columns(small: Store) -> None:
-    teams = team_profile.team_report(small, OCT, "S1").drop_duplicates("team_id").set_index("team_id")
+    teams = team_profiles.team_report(small, OCT, "S1").drop_duplicates("team_id").set_index("team_id")
     t1, t2 = teams.loc["T1"], teams.loc["T2"]
     assert (t1["audits_done"], t1["audits_expected"], t1["audits_shortfall"]) == (3, 4, 1)
     assert t1["pct_complete"] == pytest.approx(75.0)
@@ -171,7 +171,7 @@ def test_roles_are_read_as_the_library_reads_them(small: Store) -> None:
     small.execute("UPDATE audit SET auditor_role = ' Team Manager' WHERE audit_id = 'A1'")
     small.execute("UPDATE audit SET auditor_role = 'Head-of-Service', auditor_service = 'S2' WHERE audit_id = 'B5'")
     small.execute("UPDATE audit_expectation SET team_id = 'T2' WHERE auditor = 'H1'")
-    teams = team_profile.team_report(small, OCT, "S1").drop_duplicates("team_id").set_index("team_id")
+    teams = team_profiles.team_report(small, OCT, "S1").drop_duplicates("team_id").set_index("team_id")
     assert teams.loc["T1", "audits_done"] == 3  # ' Team Manager' is a team manager
     # H1 now sits with T2: B5 (recorded as from S2, so outside) and U1a (S1 auditing S2) count;
     # M2 5 of 4, M3 0 of 4, H1 2 of 1: 7 of 9, shortfall 0 + 4 + 0.
@@ -180,12 +180,12 @@ def test_roles_are_read_as_the_library_reads_them(small: Store) -> None:
 
 
 def test_one_team_and_all_teams(small: Store) -> None:
-    one = team_profile.team_report(small, OCT, team_id="T2")
+    one = team_profiles.team_report(small, OCT, team_id="T2")
     assert set(one["team_id"]) == {"T2"} and len(one) == 2
     assert one["audits_expected"].iloc[0] == 8
-    both = team_profile.team_report(small, OCT, "S1", "T1")
+    both = team_profiles.team_report(small, OCT, "S1", "T1")
     assert set(both["team_id"]) == {"T1"}
-    everyone = team_profile.team_report(small, OCT)
+    everyone = team_profiles.team_report(small, OCT)
     assert list(dict.fromkeys(everyone["team_id"])) == ["T1", "T2", "U1"]
     u1 = everyone[everyone["team_id"] == "U1"].set_index("code")
     assert u1.loc["P2", "value"] == pytest.approx(75.0)
@@ -195,14 +195,14 @@ def test_one_team_and_all_teams(small: Store) -> None:
 
 def test_a_team_without_values_keeps_one_row_with_its_audits(small: Store) -> None:
     small.execute("DELETE FROM indicator_value WHERE team_id = 'T2' AND period = ?", [OCT])
-    report = team_profile.team_report(small, OCT, "S1")
+    report = team_profiles.team_report(small, OCT, "S1")
     t2 = report[report["team_id"] == "T2"]
     assert len(t2) == 1 and pd.isna(t2["code"].iloc[0])
     assert (t2["audits_total"].iloc[0], t2["audits_done"].iloc[0]) == (5, 5)
 
 
 def test_a_month_with_nothing_gives_zeros_not_errors(small: Store) -> None:
-    report = team_profile.team_report(small, dt.date(2020, 1, 1), "S1")
+    report = team_profiles.team_report(small, dt.date(2020, 1, 1), "S1")
     assert len(report) == 2 and report["code"].isna().all()
     assert (report["audits_total"] == 0).all() and (report["audits_expected"] == 0).all()
     assert report["pct_inadequate"].isna().all()
@@ -215,11 +215,11 @@ def test_a_month_with_nothing_gives_zeros_not_errors(small: Store) -> None:
 ])
 def test_unknown_or_mismatched_scope_is_a_clear_error(small: Store, service, team, message) -> None:
     with pytest.raises(QAError, match=re.escape(message)):
-        team_profile.team_report(small, OCT, service, team)
+        team_profiles.team_report(small, OCT, service, team)
 
 
 def test_profile_of_one_team(small: Store) -> None:
-    profile = team_profile.team_profile(small, OCT, "T1")
+    profile = team_profiles.team_profile(small, OCT, "T1")
     assert (profile.council, profile.service, profile.team) == ("Testshire Council", "Service One", "Team One")
     assert list(profile.measures["code"]) == ["P1", "C1"]
     p1 = profile.measures.iloc[0]
@@ -236,7 +236,7 @@ def test_profile_of_one_team(small: Store) -> None:
 
 def test_profile_html_is_self_contained_and_escaped(small: Store) -> None:
     small.execute("UPDATE team SET name = '<script>alert(1)</script> & Co' WHERE team_id = 'T1'")
-    html = team_profile.profile_html(team_profile.team_profile(small, OCT, "T1"), generated=dt.date(2026, 11, 3))
+    html = team_profiles.profile_html(team_profiles.team_profile(small, OCT, "T1"), generated=dt.date(2026, 11, 3))
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert "@media print" in html and "size: A4" in html
@@ -253,20 +253,20 @@ def test_profile_html_is_self_contained_and_escaped(small: Store) -> None:
     (None, 40.0, 50.0, "No rating"),
 ])
 def test_rag_words_say_why_there_is_no_rating(rag, value, target, words) -> None:
-    assert team_profile.rag_words(rag, value, target) == words
+    assert team_profiles.rag_words(rag, value, target) == words
 
 
 def test_a_missing_value_is_not_called_no_target(small: Store) -> None:
     small.execute("UPDATE indicator_value SET numerator = NULL, denominator = 0 WHERE team_id = 'T1' "
                   "AND code = 'P1' AND period = ?", [OCT])
-    html = team_profile.profile_html(team_profile.team_profile(small, OCT, "T1"))
+    html = team_profiles.profile_html(team_profiles.team_profile(small, OCT, "T1"))
     row = re.search(r"<tr><td>Percent measure</td>.*?</tr>", html).group(0)
     assert "No value" in row and "No target" not in row
 
 
 # -- the demo council -----------------------------------------------------------------------
 def test_demo_teams_add_up_to_the_service(store: Store) -> None:
-    report = team_profile.team_report(store, OCT, "assessment")
+    report = team_profiles.team_report(store, OCT, "assessment")
     assert report["team_id"].nunique() == 4
     service = queries.indicator_monthly(store, "assessment", until=OCT)
     service = service[pd.to_datetime(service["period"]) == pd.Timestamp(OCT)].set_index("code")
@@ -294,14 +294,14 @@ def test_demo_done_and_shortfall_agree_with_the_library(store: Store, month: dt.
     done = rows.assign(done=counted.astype(int)).groupby(["auditor", "month"], as_index=False)["done"].sum()
     expected = rows.drop_duplicates(["auditor", "month"])[["auditor", "month", "expected", "team_id"]]
     library = completion(done, expected, by="team_id").set_index("team_id")
-    mine = team_profile.team_audits(store, month).set_index("team_id")
+    mine = team_profiles.team_audits(store, month).set_index("team_id")
     assert len(mine) == 24
     for col, ours in (("done", "audits_done"), ("expected", "audits_expected"), ("shortfall", "audits_shortfall")):
         assert mine[ours].to_dict() == library[col].astype(int).to_dict(), col
 
 
 def test_demo_service_month_matches_the_clinic_figures(store: Store) -> None:
-    mine = team_profile.service_month(store, OCT, "children_in_care").set_index("code")
+    mine = team_profiles.service_month(store, OCT, "children_in_care").set_index("code")
     monthly = queries.indicator_monthly(store, "children_in_care", until=OCT)
     monthly = monthly[pd.to_datetime(monthly["period"]) == pd.Timestamp(OCT)].set_index("code")
     assert set(mine.index) == set(monthly.index)
@@ -310,7 +310,7 @@ def test_demo_service_month_matches_the_clinic_figures(store: Store) -> None:
 
 
 def test_demo_team_rag_follows_the_measure_rules(store: Store) -> None:
-    report = team_profile.team_report(store, OCT, "front_door")
+    report = team_profiles.team_report(store, OCT, "front_door")
     catalogue = queries.indicators(store).set_index("code")
     row = report[(report["team_id"] == "front_door_02") & (report["code"] == "CONTACT_24H")].iloc[0]
     series = queries.indicator_series(store, "CONTACT_24H", "team", "front_door_02").set_index("period")
@@ -323,10 +323,10 @@ def test_demo_team_rag_follows_the_measure_rules(store: Store) -> None:
 
 
 def test_demo_whole_council_and_earliest_month(store: Store) -> None:
-    report = team_profile.team_report(store, OCT)
+    report = team_profiles.team_report(store, OCT)
     assert report["team_id"].nunique() == 24
     first = queries.months(store)[0]
-    early = team_profile.team_report(store, first, "cp_court")
+    early = team_profiles.team_report(store, first, "cp_court")
     assert early["previous"].isna().all() and early["direction"].isna().all()
 
 
@@ -367,25 +367,25 @@ def test_cli_unknown_team_exits_1_with_one_line(demo_db, capsys, args, message) 
 
 # -- disclosure control (public=True) --------------------------------------------------------
 def test_demo_public_profile_html_hides_small_counts(store: Store) -> None:
-    from qa_core import disclosure
+    from qa_core.rules import disclosure
 
-    profile = team_profile.team_profile(store, dt.date(2026, 10, 1), "assessment_01")
+    profile = team_profiles.team_profile(store, dt.date(2026, 10, 1), "assessment_01")
     # Assessment North, October 2026: 5 audits graded 0 Outstanding, 2 Good, 3 RI, 0 Inadequate.
     assert profile.grades["audits"].tolist() == [0, 2, 3, 0]
-    public = team_profile.public_profile(profile)
+    public = team_profiles.public_profile(profile)
     # 2 and 3 are c, the total 5 is c too; the zeros stay 0; with the total hidden, no grade's %
     # or interval is shown (0 to 43.4% would give away 5 audits).
     assert public.grades["audits"].tolist() == [0, "c", "c", 0]
     assert set(public.grades["pct"]) == {"c"} and public.audits["audits_total"] == "c"
-    page = team_profile.profile_html(profile, dt.date(2026, 11, 1), public=True)
+    page = team_profiles.profile_html(profile, dt.date(2026, 11, 1), public=True)
     assert disclosure.NOTE.split(".")[0] in page and "For the notice board" in page
     assert "40.0%" not in page and "43.4%" not in page
-    full = team_profile.profile_html(profile, dt.date(2026, 11, 1))
+    full = team_profiles.profile_html(profile, dt.date(2026, 11, 1))
     assert "40.0%" in full and disclosure.NOT_CONTROLLED in full
 
 
 def test_demo_public_team_report_has_no_count_from_1_to_5(store: Store) -> None:
-    report = team_profile.team_report(store, dt.date(2026, 10, 1), "assessment", public=True)
+    report = team_profiles.team_report(store, dt.date(2026, 10, 1), "assessment", public=True)
     counts = ["numerator", "denominator", "audits_done", "audits_expected", "audits_total", "overdue_actions",
               "audits_shortfall", "outstanding", "good", "requires_improvement", "inadequate",
               "overdue_up_to_2_weeks", "overdue_2_to_4_weeks", "overdue_over_4_weeks"]

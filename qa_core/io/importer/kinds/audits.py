@@ -1,0 +1,344 @@
+"""Kinds ``audits`` (one row per case-file audit, one column per area grade) and ``audit_actions``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pydantic import BaseModel, Field
+
+from qa_core.io.importer.fields import Day, Grade, ServiceRef, TeamRef, Text, Tier, read_grade, read_tier
+from qa_core.io.importer.kinds.base import (
+    ColumnDoc,
+    KindSpec,
+    Outcome,
+    Prepared,
+    Step,
+    changes,
+    merge_counts,
+    month_label,
+    plural,
+    register,
+    scope_messages,
+    totals,
+)
+from qa_core.io.importer.merge import Merge
+from qa_core.io.importer.validate import Checker, Context
+from qa_core.store import Store
+
+#: The auditor's role when the file does not say: from the audit's tier.
+ROLE_BY_TIER = {"tier1": "team_manager", "tier2": "head_of_service"}
+OTHER_ROLE = "qa_officer"
+EXAMPLE_AREAS = {"Chronology": "Good", "Risk assessment": "Requires Improvement", "Voice of the child": "2",
+                 "Assessment quality": "Good", "Plan is SMART": "3", "Management oversight": "Good",
+                 "Supervision": "Requires Improvement", "Direct work": "Good"}
+
+
+class AuditRow(BaseModel):
+    audit_id: Text = Field(description="The audit's unique reference.", examples=["AUD-EXAMPLE-0001"])
+    audit_date: Day = Field(description="The day of the audit: 2026-11-03 or 03/11/2026.", examples=["03/11/2026"])
+    tier: Tier = Field(description="Tier 1 (team or practice manager), Tier 2 (head of service), thematic or "
+                       "supervision.", examples=["Tier 1"])
+    team: TeamRef = Field(description="The team holding the case, by id or name.", examples=["Assessment North"])
+    service: ServiceRef = Field(description="That team's service, by id or name.", examples=["Assessment"])
+    auditor: Text = Field(description="Who audited the case.", examples=["Jodie Fenwick"])
+    overall_grade: Grade = Field(description="The overall judgement: 1-4 or Outstanding, Good, Requires "
+                                 "Improvement, Inadequate.", examples=["Good"])
+    moderated_grade: Grade | None = Field(None, description="The grade after moderation, if moderated (1-4 or "
+                                          "words).", examples=[""])
+    moderator: Text | None = Field(None, description="Who moderated it.", examples=[""])
+    auditor_role: Text | None = Field(
+        None, description="team_manager, head_of_service, qa_officer...; blank: from the tier (Tier 1 team_manager, "
+        "Tier 2 head_of_service, others qa_officer).", examples=["team_manager"])
+    auditor_service: ServiceRef | None = Field(
+        None, description="The auditor's own service; blank: the team's service for a team manager, the service "
+        "they head for a head of service.", examples=["Assessment"])
+    tool: Text | None = Field(None, description="The audit tool used.", examples=["Generic (2A)"])
+    case_ref: Text | None = Field(None, description="The case reference (never shown to scrutiny).",
+                                  examples=["CR123456"])
+
+
+AREA_DOC = ColumnDoc(
+    "<area name>", False,
+    "One column per audit area (e.g. Chronology, Voice of the child) holding that area's grade, 1-4 or words; "
+    "blank where the area was not graded. Every column not named above is read as an area.", "Good")
+
+
+def _snake(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", text.strip().lower()).strip("_")
+
+
+def _indexed(codes: np.ndarray, parsed: list[Any], arrow_type: pa.DataType) -> pa.Array:
+    """Row values from codes into ``parsed`` (missing where the code is −1 or the value None)."""
+    return pa.array(list(parsed) + [None], type=arrow_type).take(pa.array(np.where(codes < 0, len(parsed), codes)))
+
+
+def _small_ints(codes: np.ndarray, parsed: list[Any]) -> pa.Array:
+    """Grades as int8 with missing values, by table lookup (fast over a million rows)."""
+    lut = np.array([p if p is not None else 0 for p in parsed] + [0], dtype=np.int8)
+    values = lut[np.where(codes < 0, len(parsed), codes)]
+    return pa.array(values, type=pa.int8(), mask=values == 0)
+
+
+def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
+    audit_id = ck.column("audit_id")
+    ck.duplicates([("audit_id", audit_id)], lambda i: f"The audit {audit_id[i].as_py()}")
+    date = ck.column("audit_date")
+    for name in ("tier", "team", "service", "overall_grade"):
+        ck.require(name)
+    tier_codes, tiers = ck.read("tier", read_tier)
+    service_codes, service_ids = ck.read("service", ctx.lookup("service").resolve)
+    team_codes, team_ids = ck.read("team", ctx.lookup("team").resolve)
+    # Services as small integers (−1 unknown), so rules over a million rows are integer comparisons.
+    space = {sid: k for k, sid in enumerate(ctx.services["service_id"])}
+    service_int = np.array([space.get(s, -1) if s else -1 for s in service_ids] + [-1])[service_codes]
+    home_int = np.array([space.get(ctx.team_service.get(t), -1) if t else -1 for t in team_ids]
+                        + [-1])[team_codes]
+    wrong = (home_int >= 0) & (service_int >= 0) & (home_int != service_int)
+    ids = list(space)
+    ck.add(wrong, "team", lambda i: (
+        f"{ctx.team_names[team_ids[team_codes[i]]]} is a team of {ctx.service_names[ids[home_int[i]]]}, not of "
+        f"{ctx.service_names[ids[service_int[i]]]}. Check the team and the service."))
+    auditor = ck.column("auditor")
+    cols: dict[str, pa.Array] = {
+        "audit_id": audit_id, "audit_date": date, "tier": _indexed(tier_codes, tiers, pa.string()),
+        "team_id": _indexed(team_codes, team_ids, pa.string()),
+        "service_id": _indexed(service_codes, service_ids, pa.string()), "auditor": auditor,
+        "overall_grade": _small_ints(*ck.read("overall_grade", read_grade)),
+    }
+    # The auditor's role: as given, else from the tier.
+    roles = [ROLE_BY_TIER["tier1"], ROLE_BY_TIER["tier2"], OTHER_ROLE]
+    role_int = np.array([roles.index(ROLE_BY_TIER.get(t, OTHER_ROLE)) for t in tiers] + [2])[tier_codes]
+    if ck.has("auditor_role"):
+        given_codes, given_roles = ck.read("auditor_role", _snake)
+        roles += [r for r in dict.fromkeys(r for r in given_roles if r) if r not in roles]
+        given_int = np.array([roles.index(r) if r else -1 for r in given_roles] + [-1])[given_codes]
+        role_int = np.where(given_int >= 0, given_int, role_int)
+    cols["auditor_role"] = pa.array(roles, pa.string()).take(pa.array(role_int))
+    # The auditor's own service: as given, else the audited team's service for a team manager,
+    # the service they head for a head of service.
+    heads = {str(h).strip().lower(): space[s] for s, h in zip(ctx.services["service_id"],
+                                                              ctx.services["head_of_service"], strict=True) if h}
+    auditor_codes, auditors = ck.codes("auditor")
+    headed = np.array([heads.get(str(a).lower(), -1) for a in auditors] + [-1])[auditor_codes]
+    own = np.where(role_int == 0, service_int, np.where(role_int == 1, headed, -1))
+    if ck.has("auditor_service"):
+        given_codes, given_services = ck.read("auditor_service", ctx.lookup("service").resolve)
+        given_int = np.array([space.get(s, -1) if s else -1 for s in given_services] + [-1])[given_codes]
+        own = np.where(given_int >= 0, given_int, own)
+    cols["auditor_service"] = pa.array(ids + [None], pa.string()).take(pa.array(np.where(own < 0, len(ids), own)))
+    for name in ("moderated_grade", "moderator", "tool", "case_ref"):
+        if ck.has(name):
+            cols[name] = _small_ints(*ck.read(name, read_grade)) if name == "moderated_grade" else ck.column(name)
+    staged = {"_n_audit": pa.table(cols)}
+    # One column per area grade, stacked audit by audit into (audit_id, area, grade) rows.
+    areas = [(n, h) for n, h in zip(ck.sheet.names, ck.sheet.headers, strict=True)
+             if n and n not in AuditRow.model_fields]
+    grid = np.zeros((ck.n, len(areas)), dtype=np.int8)
+    for j, (name, _) in enumerate(areas):
+        codes, parsed = ck.read(name, read_grade)
+        grid[:, j] = np.array([p or 0 for p in parsed] + [0], dtype=np.int8)[np.where(codes < 0, len(parsed), codes)]
+    flat = grid.ravel()
+    filled = np.flatnonzero(flat)
+    width = max(len(areas), 1)
+    ids = audit_id.combine_chunks() if isinstance(audit_id, pa.ChunkedArray) else audit_id
+    # Dictionary arrays: row numbers into the audit ids and area names, so no text is copied.
+    staged["_n_area"] = pa.table({
+        "audit_id": pa.DictionaryArray.from_arrays(pa.array(filled // width, pa.int32()), ids),
+        "area": pa.DictionaryArray.from_arrays(pa.array(filled % width, pa.int32()),
+                                               pa.array([h for _, h in areas], pa.string())),
+        "grade": pa.array(flat[filled], pa.int8())})
+    register(ctx.cur, "_n_audit", staged["_n_audit"])
+    _check_moves(ck, ctx, audit_id)
+    return Prepared(rows=ck.n, staged=staged, info={"areas": [h for _, h in areas]})
+
+
+def _codes(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
+    from qa_core.io.importer.validate import _distinct
+
+    return _distinct(values)
+
+
+#: An audit's month, as SQL over the audit table (or the staged audits).
+MONTH = "date_trunc('month', audit_date)::DATE"
+#: Audits with actions recorded against them are never removed by a re-submission.
+HAS_ACTIONS = 'EXISTS (SELECT 1 FROM audit_action x WHERE x.audit_id = "audit".audit_id)'
+
+
+def _check_moves(ck: Checker, ctx: Context, audit_id: pa.Array) -> None:
+    """An audit already held with actions cannot change team or service in an import (DuckDB
+    cannot re-key a row other rows refer to)."""
+    moved = ctx.query(
+        """
+        SELECT n.audit_id, t.team_id AS old_team
+        FROM _n_audit n JOIN audit t USING (audit_id)
+        WHERE n.team_id IS NOT NULL AND n.service_id IS NOT NULL
+          AND (n.team_id IS DISTINCT FROM t.team_id OR n.service_id IS DISTINCT FROM t.service_id)
+          AND EXISTS (SELECT 1 FROM audit_action x WHERE x.audit_id = n.audit_id)
+        """)
+    if moved.empty:
+        return
+    old = dict(zip(moved["audit_id"], moved["old_team"], strict=True))
+    ids = audit_id.to_numpy(zero_copy_only=False)
+    ck.add(pd.Series(ids).isin(old).to_numpy(), "team", lambda i: (
+        f"The audit {ids[i]} is held for {ctx.team_names.get(old[ids[i]], old[ids[i]])} and has actions, so an "
+        "import cannot move it to another team or service. Keep its team and service as held."))
+
+
+def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Outcome:
+    table = prep.staged["_n_audit"]
+    register(cur, "_n_area", prep.staged["_n_area"])
+    key = ["audit_id"]
+    audits = Merge("audit", "_n_audit", key, [c for c in table.column_names if c not in key],
+                   fixed=("team_id", "service_id"), scope=[MONTH, "team_id"], protect=HAS_ACTIONS)
+    grades = Merge("audit_area_grade", "_n_area", ["audit_id", "area"], ["grade"], scope=["audit_id"],
+                   scope_from="_n_audit")
+    step("comparing with the audits held")
+    status = cur.execute(
+        f"""
+        WITH
+        -- Each audit's set of area grades as a count and a sum of hashes: equal sets, equal pairs.
+        new_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM _n_area GROUP BY audit_id),
+        old_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM audit_area_grade
+                      SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
+        compared AS (
+            SELECT n.audit_date, n.team_id, t.audit_id IS NOT NULL AS is_held,
+                   {audits._same()} AND a.k IS NOT DISTINCT FROM b.k AND a.h IS NOT DISTINCT FROM b.h AS is_same
+            FROM _n_audit n LEFT JOIN audit t USING (audit_id)
+            LEFT JOIN new_areas a USING (audit_id) LEFT JOIN old_areas b USING (audit_id)
+        )
+        SELECT {MONTH} AS month, team_id, count(*) AS rows,
+               count(*) FILTER (WHERE NOT is_held) AS added,
+               count(*) FILTER (WHERE is_held AND NOT is_same) AS replaced,
+               count(*) FILTER (WHERE is_held AND is_same) AS unchanged
+        FROM compared GROUP BY ALL
+        """).df()
+    by = [f"{MONTH} AS month", "team_id"]
+    frame = merge_counts([status], [audits.removed(cur, by=by)], ["month", "team_id"])
+    kept = audits.removed(cur, by=by, protected=True)
+    frame["team"] = frame["team_id"].map(ctx.team_names).fillna(frame["team_id"])
+    frame = frame.sort_values(["month", "team"])
+    outcome = totals(frame)
+    outcome.messages = scope_messages(frame, lambda r: f"{month_label(r['month'])} audits for {r['team']}", "audits")
+    for _, r in kept.head(30).iterrows():
+        outcome.messages.append(
+            f"{plural(int(r['kept']), 'audit')} held for {month_label(r['month'])} in "
+            f"{ctx.team_names.get(r['team_id'], r['team_id'])} {'is' if r['kept'] == 1 else 'are'} not in this file "
+            "but kept, because actions are recorded against "
+            f"{'it' if r['kept'] == 1 else 'them'}.")
+    if prep.info["areas"]:
+        outcome.messages.append(f"Area grades read from {plural(len(prep.info['areas']), 'column')}: "
+                                + ", ".join(prep.info["areas"]) + ".")
+    first_load = not (outcome.replaced or outcome.unchanged or outcome.removed)
+    step("writing audits")
+    if write and changes(outcome):
+        if not first_load:  # the area grades of audits a re-submission removes go with them
+            cur.execute(f"DELETE FROM audit_area_grade WHERE audit_id IN "
+                        f"(SELECT audit_id FROM audit WHERE {audits._removed_where()})")
+        audits.apply(cur, insert_only=first_load)
+    step("writing area grades")
+    if write and changes(outcome):
+        grades.apply(cur, insert_only=first_load)
+    return outcome
+
+
+def export_audits(store: Store) -> pd.DataFrame:
+    areas = store.query("SELECT area FROM audit_area_grade GROUP BY area ORDER BY min(rowid)")["area"].tolist()
+    pivot = "".join(f', max(g.grade) FILTER (WHERE g.area = ${i}) AS "{a.replace(chr(34), chr(34) * 2)}"'
+                    for i, a in enumerate(areas, start=1))
+    frame = store.query(
+        f"""
+        SELECT a.audit_id, a.audit_date, a.tier, a.team_id AS team, a.service_id AS service, a.auditor,
+               a.overall_grade, a.moderated_grade, a.moderator, a.auditor_role, a.auditor_service, a.tool,
+               a.case_ref{pivot}
+        FROM audit a LEFT JOIN audit_area_grade g USING (audit_id)
+        GROUP BY ALL ORDER BY a.audit_date, a.audit_id
+        """, areas)
+    return frame
+
+
+# == audit actions ============================================================================
+class AuditActionRow(BaseModel):
+    action_id: Text = Field(description="The action's unique reference.", examples=["AUD-202610-0001-9"])
+    audit_id: Text = Field(description="The audit it came from (already held in the store).",
+                           examples=["AUD-202610-0001"])
+    description: Text = Field(description="What is to be done.", examples=["Update the chronology"])
+    owner: Text | None = Field(None, description="Who is to do it.", examples=["Aisha Ashdown"])
+    due_date: Day | None = Field(None, description="When it is due: 2026-10-31 or 31/10/2026.",
+                                 examples=["31/10/2026"])
+    completed_date: Day | None = Field(None, description="When it was done; blank while open.", examples=[""])
+
+
+def prepare_actions(ck: Checker, ctx: Context) -> Prepared:
+    action_id = ck.column("action_id")
+    ck.duplicates([("action_id", action_id)], lambda i: f"The action {action_id[i].as_py()}")
+    cols: dict[str, pa.Array] = {"action_id": action_id, "audit_id": ck.column("audit_id"),
+                                 "description": ck.column("description")}
+    for name in ("owner", "due_date", "completed_date"):
+        if ck.has(name):
+            cols[name] = ck.column(name)
+    staged = pa.table(cols)
+    register(ctx.cur, "_n_action", staged)
+    unknown = set(ctx.query("SELECT DISTINCT audit_id FROM _n_action WHERE audit_id IS NOT NULL "
+                            "AND audit_id NOT IN (SELECT audit_id FROM audit)")["audit_id"])
+    if unknown:
+        ids = cols["audit_id"].to_numpy(zero_copy_only=False)
+        ck.add(pd.Series(ids).isin(unknown).to_numpy(), "audit_id", lambda i: (
+            f"There is no audit '{ids[i]}' in the store. Load the audit (kind 'audits') before its actions."))
+    return Prepared(rows=ck.n, staged={"_n_action": staged})
+
+
+def load_actions(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Outcome:
+    table = prep.staged["_n_action"]
+    merge = Merge("audit_action", "_n_action", ["action_id"], [c for c in table.column_names if c != "action_id"])
+    outcome = totals(merge_counts([merge.statuses(cur)], [], []))
+    for n, verb in ((outcome.added, "added"), (outcome.replaced, "replaced")):
+        if n:
+            outcome.messages.append(f"{plural(n, 'audit action')} {verb}.")
+    if outcome.unchanged:
+        outcome.messages.append(f"{plural(outcome.unchanged, 'audit action')} already held exactly as in this "
+                                "file, left unchanged.")
+    step("writing audit actions")
+    if write and changes(outcome):
+        merge.apply(cur)
+    return outcome
+
+
+def export_actions(store: Store) -> pd.DataFrame:
+    return store.query("SELECT action_id, audit_id, description, owner, due_date, completed_date "
+                       "FROM audit_action ORDER BY audit_id, action_id")
+
+
+KINDS = [
+    KindSpec(
+        name="audits", title="Case-file audits",
+        summary="One row per audit: when, tier, team and service, auditor, overall (and moderated) grade, and one "
+                "column per area grade.",
+        model=AuditRow, tables=("audit", "audit_area_grade"), key="audit_id",
+        replaces="A month of audits for a team is replaced as a whole: each audit in the file replaces the "
+                 "stored one with the same audit_id (with all its area grades), and the team's audits for that "
+                 "month that are not in the file are removed, except those with actions recorded against them, "
+                 "which are kept (the report says so).",
+        prepare=prepare_audits, load=load_audits, export=export_audits, extra=AREA_DOC,
+        example_rows=({"audit_id": "AUD-EXAMPLE-0001", "audit_date": "03/11/2026", "tier": "Tier 1",
+                       "team": "Assessment North", "service": "Assessment", "auditor": "Jodie Fenwick",
+                       "overall_grade": "Good", "moderated_grade": "", "moderator": "",
+                       "auditor_role": "team_manager", "auditor_service": "Assessment", "tool": "Generic (2A)",
+                       "case_ref": "CR123456", **EXAMPLE_AREAS},),
+        needs="the teams and services", write_steps=3,
+    ),
+    KindSpec(
+        name="audit_actions", title="Audit actions",
+        summary="One row per action arising from an audit: what, who, when due, when done.",
+        model=AuditActionRow, tables=("audit_action",), key="action_id",
+        replaces="Each action replaces the stored action with the same action_id; others are kept.",
+        prepare=prepare_actions, load=load_actions, export=export_actions,
+        example_rows=({"action_id": "AUD-202610-0001-9", "audit_id": "AUD-202610-0001",
+                       "description": "Update the chronology", "owner": "Aisha Ashdown", "due_date": "31/10/2026",
+                       "completed_date": ""},),
+        needs="the audits",
+    ),
+]

@@ -1,0 +1,326 @@
+"""Named, parameterised queries over the store. Aggregation happens here, in DuckDB;
+the rules (percentages, intervals, RAG, SPC) are applied to the small frames returned.
+
+Pages and reports call these; nothing else writes SQL except ``store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.roles import Viewer
+from qa_core.rules.audits import GRADE_COLUMNS
+from qa_core.store import Store
+
+__all__ = [
+    "parse_month", "parse_quarter", "months", "latest_month", "latest_quarter", "quarters",
+    "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
+    "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
+    "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
+    "commentary", "clinic_actions", "case_condition",
+]
+
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def parse_month(text: str) -> dt.date:
+    """'2026-10' → date(2026, 10, 1); anything else is a QAError."""
+    m = _MONTH_RE.match(str(text).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise QAError(f"{text!r} is not a month: write it as YYYY-MM, for example 2026-10.")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def parse_quarter(text: str) -> str:
+    if not _QUARTER_RE.match(str(text).strip()):
+        raise QAError(f"{text!r} is not a quarter: write it as YYYY-Qn, for example 2026-Q3.")
+    return str(text).strip()
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def council_name(store: Store) -> str:
+    return store.setting("council_name", "Council") or "Council"
+
+
+def months(store: Store) -> list[dt.date]:
+    """Months with any indicator value or audit, oldest first."""
+    frame = store.query(
+        "SELECT DISTINCT period AS m FROM indicator_value "
+        "UNION SELECT DISTINCT date_trunc('month', audit_date)::DATE FROM audit ORDER BY 1"
+    )
+    return [pd.Timestamp(v).date() for v in frame["m"]]
+
+
+def latest_month(store: Store) -> dt.date | None:
+    found = months(store)
+    return found[-1] if found else None
+
+
+def quarters(store: Store) -> list[str]:
+    return store.query("SELECT DISTINCT quarter FROM risk_review ORDER BY 1")["quarter"].tolist()
+
+
+def latest_quarter(store: Store) -> str | None:
+    found = quarters(store)
+    return found[-1] if found else None
+
+
+def services(store: Store) -> pd.DataFrame:
+    return store.query("SELECT * FROM service ORDER BY sort_order, name")
+
+
+def teams(store: Store, service_id: str | None = None) -> pd.DataFrame:
+    return store.query(
+        "SELECT t.*, s.name AS service_name FROM team t JOIN service s USING (service_id) "
+        "WHERE ? IS NULL OR t.service_id = ? ORDER BY s.sort_order, t.name",
+        [service_id, service_id],
+    )
+
+
+def indicators(store: Store, service_id: str | None = None) -> pd.DataFrame:
+    return store.query(
+        "SELECT * FROM indicator i WHERE ? IS NULL OR EXISTS (SELECT 1 FROM indicator_service x "
+        "WHERE x.code = i.code AND x.service_id = ?) ORDER BY sort_order, code",
+        [service_id, service_id],
+    )
+
+
+def case_condition(viewer: Viewer | None, service_col: str = "a.service_id",
+                   team_col: str = "a.team_id") -> tuple[str, dict]:
+    """The SQL condition (and its parameters) for rows whose case-level detail ``viewer`` may
+    see. ``None`` is the assistant director (everything), so callers that pass no viewer, the
+    tests and the command line's default, keep their old answers."""
+    return ("TRUE", {}) if viewer is None else viewer.case_filter(service_col, team_col)
+
+
+# -- audits ------------------------------------------------------------------------------
+#: Groupings whose labels name people: only the audits whose detail the viewer sees count.
+CASE_LEVEL_GROUPINGS = ("auditor",)
+AUDIT_GROUPINGS = {
+    # --by value: (SQL for the group label, SQL for its id, SQL for its sort order)
+    None: ("'All'", "'all'", "0"),
+    "service": ("s.name", "a.service_id", "s.sort_order"),
+    "team": ("t.name", "a.team_id", "s.sort_order"),
+    "auditor": ("a.auditor", "a.auditor", "0"),
+    "tier": ("a.tier", "a.tier", "0"),
+    "month": ("strftime(a.audit_date, '%Y-%m')", "strftime(a.audit_date, '%Y-%m')", "0"),
+    "area": ("g.area", "g.area", "0"),
+}
+
+
+def audit_grade_counts(
+    store: Store,
+    month: dt.date | None = None,
+    by: str | None = None,
+    grade: str = "final",
+    service_id: str | None = None,
+    end_month: dt.date | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """Counts of each grade per group, for one month (or ``month``..``end_month``).
+
+    ``grade``: 'final' (moderated where moderated, else overall) or 'overall'. With
+    ``by='area'`` the per-area grades are counted instead of the overall judgement.
+    ``by='auditor'`` names people, so only the audits whose case-level detail ``viewer`` may
+    see are counted (a head of service: their service's audits, by whoever audited them);
+    every other grouping is an aggregate and counts every audit.
+    """
+    if by not in AUDIT_GROUPINGS:
+        raise QAError(f"Cannot group audits by {by!r}: choose one of "
+                      f"{', '.join(k for k in AUDIT_GROUPINGS if k)}.")
+    if grade not in ("final", "overall"):
+        raise QAError("grade must be 'final' or 'overall'.")
+    label, key, order = AUDIT_GROUPINGS[by]
+    grade_sql = "g.grade" if by == "area" else (
+        "coalesce(a.moderated_grade, a.overall_grade)" if grade == "final" else "a.overall_grade")
+    join_area = "JOIN audit_area_grade g USING (audit_id)" if by == "area" else ""
+    cases, case_params = case_condition(viewer if by in CASE_LEVEL_GROUPINGS else None)
+    start = month
+    stop = _next_month(end_month or month) if month else None
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {grade_sql} = {i}) AS {col}"
+        for i, col in enumerate(GRADE_COLUMNS, start=1)
+    )
+    sql = f"""
+        SELECT {label} AS "group", {key} AS group_id, {counts}
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        {join_area}
+        WHERE ($start IS NULL OR a.audit_date >= $start)
+          AND ($stop IS NULL OR a.audit_date < $stop)
+          AND ($service IS NULL OR a.service_id = $service)
+          AND {cases}
+        GROUP BY ALL
+        ORDER BY min({order}), 1
+    """
+    frame = store.query(sql, {"start": start, "stop": stop, "service": service_id, **case_params})
+    if by is None and frame.empty:
+        frame = pd.DataFrame([{"group": "All", "group_id": "all", **dict.fromkeys(GRADE_COLUMNS, 0)}])
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+# -- indicators ------------------------------------------------------------------------
+# A ratio measure's value from summed numerators and denominators (see aggregate.py).
+VALUE_SQL = """CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+    ELSE sum(v.numerator) / nullif(sum(v.denominator), 0)
+         * CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END END"""
+
+
+def indicator_series(store: Store, code: str, level: str = "la", org_id: str | None = None) -> pd.DataFrame:
+    """Monthly numerator, denominator and value for the LA, a service or a team."""
+    if level not in ("la", "service", "team"):
+        raise QAError("level must be 'la', 'service' or 'team'.")
+    where = {"la": "TRUE", "service": "t.service_id = $org", "team": "v.team_id = $org"}[level]
+    return store.query(
+        f"""
+        SELECT v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+               {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        WHERE v.code = $code AND {where}
+        GROUP BY v.period, i.aggregation, i.unit ORDER BY v.period
+        """,
+        {"code": code, "org": org_id} if level != "la" else {"code": code},
+    )
+
+
+def indicator_monthly(
+    store: Store, service_id: str | None = None, until: dt.date | None = None
+) -> pd.DataFrame:
+    """Every indicator's monthly council (or one service's) figures up to ``until``.
+
+    Ratio measures are summed numerators over summed denominators, never averaged.
+    """
+    return store.query(
+        f"""
+        SELECT v.code, v.period, sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        WHERE ($until IS NULL OR v.period <= $until)
+          AND ($service IS NULL OR (t.service_id = $service AND EXISTS (
+               SELECT 1 FROM indicator_service x WHERE x.code = v.code AND x.service_id = $service)))
+        GROUP BY v.code, v.period, i.aggregation, i.unit ORDER BY v.code, v.period
+        """,
+        {"until": until, "service": service_id},
+    )
+
+
+def team_values(store: Store, code: str, service_id: str, month: dt.date,
+                viewer: Viewer | None = None) -> pd.DataFrame:
+    """One measure's figures for each team of a service in one month. The team manager's name
+    (``manager``) is None where ``viewer`` may not see that team's case-level detail."""
+    cases, case_params = case_condition(viewer, "t.service_id", "t.team_id")
+    return store.query(
+        f"""
+        SELECT t.team_id, t.name AS team, CASE WHEN {cases} THEN t.manager END AS manager,
+               sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM team t
+        JOIN indicator_value v ON v.team_id = t.team_id AND v.code = $code AND v.period = $month
+        JOIN indicator i ON i.code = v.code
+        WHERE t.service_id = $service
+        GROUP BY t.team_id, t.name, t.service_id, t.manager, i.aggregation, i.unit ORDER BY t.name
+        """,
+        {"code": code, "service": service_id, "month": month, **case_params},
+    )
+
+
+def latest_comparators(store: Store) -> pd.DataFrame:
+    """Per measure, the latest published statistical-neighbour median and England value."""
+    return store.query(
+        """
+        WITH latest AS (SELECT code, max(period) AS period FROM comparator GROUP BY code)
+        SELECT c.code, c.period AS comparator_year,
+               max(value) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_median,
+               max(n_used) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_count,
+               max(value) FILTER (WHERE comparator = 'england') AS england
+        FROM comparator c JOIN latest USING (code, period)
+        GROUP BY c.code, c.period
+        """
+    )
+
+
+def commentary(store: Store, code: str, level: str, org_id: str, month: dt.date) -> pd.DataFrame:
+    return store.query(
+        "SELECT text, author, updated_at FROM commentary WHERE code = ? AND period = ? "
+        "AND org_level = ? AND org_id = ?", [code, month, level, org_id])
+
+
+#: What a viewer without case-level rights sees in place of a person's name.
+WITHHELD = "withheld"
+
+
+def clinic_actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer | None = None) -> pd.DataFrame:
+    """A service's clinic actions up to ``as_of``. Owners are staff names: ``owner`` is
+    "withheld" unless ``viewer`` sees the service's case-level detail (clinic actions belong to
+    the service, not a team, so a team manager never sees the owners)."""
+    cases, case_params = case_condition(viewer, "a.service_id", "NULL")
+    return store.query(
+        f"SELECT a.* REPLACE (CASE WHEN {cases} THEN a.owner ELSE '{WITHHELD}' END AS owner), "
+        "i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
+        "WHERE a.service_id = $service AND a.clinic_month <= $as_of ORDER BY a.clinic_month DESC, a.action_id",
+        {"service": service_id, "as_of": as_of, **case_params})
+
+
+# -- improvement plan --------------------------------------------------------------------
+def plan_rag_counts(store: Store, month: dt.date) -> pd.DataFrame:
+    """Areas' current RAG for a month (latest rating on or before it) and the one before."""
+    return store.query(
+        """
+        WITH ranked AS (
+            SELECT area_id, month, rag,
+                   row_number() OVER (PARTITION BY area_id ORDER BY month DESC) AS k
+            FROM plan_area_rag WHERE month <= $m
+        )
+        SELECT p.area_id, p.name, p.lead,
+               max(rag) FILTER (WHERE k = 1) AS current_rag,
+               max(rag) FILTER (WHERE k = 2) AS previous_rag
+        FROM plan_area p LEFT JOIN ranked r USING (area_id)
+        GROUP BY ALL ORDER BY min(p.sort_order)
+        """,
+        {"m": month},
+    )
+
+
+# -- risk --------------------------------------------------------------------------------
+def risk_matrices(store: Store) -> pd.DataFrame:
+    return store.query("SELECT * FROM risk_matrix ORDER BY matrix_id")
+
+
+def risk_matrix(store: Store, matrix_id: str) -> tuple[pd.Series, pd.DataFrame]:
+    head = store.query("SELECT * FROM risk_matrix WHERE matrix_id = ?", [matrix_id])
+    if head.empty:
+        known = ", ".join(risk_matrices(store)["matrix_id"]) or "none"
+        raise QAError(f"There is no risk matrix {matrix_id!r} (known: {known}).")
+    cells = store.query(
+        "SELECT impact, likelihood, score, band FROM risk_matrix_cell WHERE matrix_id = ? "
+        "ORDER BY impact, likelihood", [matrix_id])
+    return head.iloc[0], cells
+
+
+def risk_register(store: Store, quarter: str) -> pd.DataFrame:
+    """Each risk's review for the quarter with its previous quarter's residual scores."""
+    return store.query(
+        """
+        WITH r AS (
+            SELECT *, lag(residual_impact) OVER w AS prev_impact,
+                      lag(residual_likelihood) OVER w AS prev_likelihood,
+                      lag(quarter) OVER w AS prev_quarter
+            FROM risk_review WINDOW w AS (PARTITION BY risk_ref ORDER BY quarter)
+        )
+        SELECT r.*, k.title, k.owner, k.service_id, s.name AS service_name
+        FROM r JOIN risk k USING (risk_ref) LEFT JOIN service s USING (service_id)
+        WHERE r.quarter = ? ORDER BY r.risk_ref
+        """,
+        [quarter],
+    )

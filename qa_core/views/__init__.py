@@ -1,0 +1,8 @@
+"""Views: what each page and each ``report`` kind shows, one module per page.
+
+A view runs the store's named queries (with the viewer's case filter where rows carry
+case-level detail), passes the frames through the rules and returns the frames a page or a
+report prints, so the command line and the screen never disagree. May import: ``qa_core.store``,
+``qa_core.rules``, ``qa_core.roles``, ``qa_core.errors`` and other views; never io's writers
+or Streamlit.
+"""

@@ -1,0 +1,614 @@
+"""The Audit grades page's numbers: one month (and a window of months before it) for the
+council or one service, read by the QA lead, the AD and the improvement board.
+
+Each function takes ``store, month, service_id=None`` (and, where a comparison needs more
+audits than one month holds, ``window``: the number of months ending with ``month``),
+counts in DuckDB, and applies the rules in ``qa_core.rules.audits`` and ``qa_core.rules.spc`` to the
+small frames that come back. Nothing here imports Streamlit.
+
+* ``monthly_grades``: grade counts each month, % inadequate with its Wilson interval and
+  p-chart limits against the 10% target;
+* ``funnel`` / ``funnel_limits``: services or teams against the target, with 95% and 99.8%
+  limits around 10% (Wilson score limits, so "outside the 95% funnel" is exactly "Wilson 95%
+  interval excludes 10%");
+* ``area_drivers``: which audit areas are graded Inadequate or RI in Inadequate audits;
+* ``audit_completion``: audits counted against expectation (the HoS rule applied);
+* ``moderation`` / ``moderation_grid``: agreement, shift and the 4x4 matrix;
+* ``overdue_actions`` and ``escalations_due``: the case-level lists the QA lead acts on
+  (the only frames here that carry ``case_ref``); ``overdue_count`` counts the first.
+
+Who sees what (``qa_core.roles``): the functions that return case references or people's
+names take ``viewer`` (None is the assistant director) and select, in SQL, only the rows whose
+case-level detail the viewer may see: ``overdue_actions``, ``escalations_due`` and
+``audit_completion(by='auditor')`` (a manager's row is case-level: their name and their own
+audits). Everything else is an aggregate every role that opens the page sees; a viewer sees
+the managers they may not name only in ``audit_completion(by='team')``, one row per team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.roles import Viewer
+from qa_core.rules.audits import (
+    GRADE_COLUMNS,
+    GRADES,
+    INADEQUATE,
+    INADEQUATE_TARGET_PCT,
+    ROLE_LABELS,
+    Z_95,
+    completion,
+    counts_towards_expectation,
+    escalations,
+    grade_summary,
+    moderation_matrix,
+    moderation_summary,
+    wilson_interval,
+)
+from qa_core.rules.spc import assurance_icon, p_chart, variation_icon
+from qa_core.store import Store, queries
+
+__all__ = [
+    "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "WINDOWS", "Z_998", "area_drivers",
+    "audit_completion",
+    "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
+    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "window_start",
+    "audits_report",
+]
+
+#: Windows (months ending with the selected month) offered for comparisons.
+WINDOWS = (1, 3, 6, 12)
+DEFAULT_WINDOW = 12
+#: Φ⁻¹(0.999): the two-sided 99.8% limit (the funnel's outer "3 sigma" line).
+Z_998 = NormalDist().inv_cdf(0.999)
+COMPLETION_GROUPINGS = ("auditor", "team", "service", "all")
+#: The columns of ``python -m qa_core report audits``.
+AUDIT_REPORT_COLUMNS = [
+    "group", *GRADE_COLUMNS, "total", "pct_inadequate", "ci_low", "ci_high",
+    "pct_good_or_better", "meets_target", "assessment",
+]
+
+_PCT = 100.0
+_HOS_UNIT = "Head of Service audits (outside own service)"
+_FINAL = "coalesce(a.moderated_grade, a.overall_grade)"
+
+
+# ------------------------------------------------------------------------------------------
+# Months
+# ------------------------------------------------------------------------------------------
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return _next_month(month) - dt.timedelta(days=1)
+
+
+def _first_of(month: dt.date) -> dt.date:
+    if not isinstance(month, dt.date):
+        raise QAError(f"{month!r} is not a month (a date).")
+    return dt.date(month.year, month.month, 1)
+
+
+def window_start(month: dt.date, window: int) -> dt.date:
+    """First month of the ``window`` months ending with ``month``.
+
+    >>> window_start(dt.date(2026, 10, 1), 12), window_start(dt.date(2026, 10, 1), 1)
+    (datetime.date(2025, 11, 1), datetime.date(2026, 10, 1))
+    """
+    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
+        raise QAError(f"The window must be a whole number of months (1 or more), not {window!r}.")
+    month = _first_of(month)
+    index = month.year * 12 + month.month - 1 - (int(window) - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# ------------------------------------------------------------------------------------------
+# Grades by month, with the p-chart
+# ------------------------------------------------------------------------------------------
+
+
+def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
+                   months: list[dt.date] | None = None) -> pd.DataFrame:
+    """One row per month from the store's first month to ``month``: grade counts, % inadequate
+    with its Wilson 95% interval, % good or better, the target verdict, and p-chart columns
+    (``p_mean``, ``p_ucl``, ``p_lcl``, ``p_upper_2s``, ``p_lower_2s`` in %; ``special_cause``).
+
+    Grades are final grades (moderated where moderated). A month with no audits is a row of
+    zeros (``assessment`` "no audits") and a missing point on the p-chart; limits need 12
+    months with audits (``qa_core.rules.spc``). ``months``: the store's months if the caller has
+    them already (``queries.months``), to save a query.
+    """
+    month = _first_of(month)
+    grid = [m for m in (queries.months(store) if months is None else months) if m <= month] or [month]
+    counts = queries.audit_grade_counts(store, month=grid[0], end_month=month, by="month",
+                                        service_id=service_id)
+    frame = pd.DataFrame({"group": [m.strftime("%Y-%m") for m in grid]})
+    frame = frame.merge(counts.drop(columns="group_id"), on="group", how="left")
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].fillna(0).astype("int64")
+    out = grade_summary(frame)
+    out.insert(0, "month", pd.to_datetime(out["group"] + "-01"))
+    records = p_chart(out["inadequate"].tolist(), out["total"].tolist(), improvement="down",
+                      target=INADEQUATE_TARGET_PCT / _PCT)
+    points = pd.DataFrame(records)
+    for src, dst in (("mean", "p_mean"), ("ucl", "p_ucl"), ("lcl", "p_lcl"),
+                     ("upper_2s", "p_upper_2s"), ("lower_2s", "p_lower_2s")):
+        out[dst] = pd.to_numeric(points[src], errors="coerce").to_numpy(dtype="float64") * _PCT
+    out["special_cause"] = points["special_cause"].astype("object").where(points["special_cause"].notna(), None)
+    return out
+
+
+def trend_icons(monthly: pd.DataFrame) -> dict[str, dict[str, str] | None]:
+    """The variation and assurance icons for ``monthly_grades`` output (latest month with audits).
+
+    Returns ``{"variation": ..., "assurance": ...}`` as ``qa_core.rules.spc`` gives them (None when
+    there are fewer than 12 months with audits).
+    """
+    records = p_chart(monthly["inadequate"].tolist(), monthly["total"].tolist(), improvement="down",
+                      target=INADEQUATE_TARGET_PCT / _PCT)
+    return {"variation": variation_icon(records),
+            "assurance": assurance_icon(records, "down", INADEQUATE_TARGET_PCT / _PCT)}
+
+
+# ------------------------------------------------------------------------------------------
+# Funnel plot: services or teams against the 10% target
+# ------------------------------------------------------------------------------------------
+
+
+def funnel_limits(n: object, target_pct: float = INADEQUATE_TARGET_PCT) -> pd.DataFrame:
+    """95% and 99.8% funnel limits (in %) around ``target_pct`` for each number of audits ``n``.
+
+    Wilson score limits: target ± z·√(p₀(1−p₀)/n), clipped to 0-100. They are the inversion of
+    the Wilson interval, so a point lies beyond the 95% limit exactly when its Wilson 95%
+    interval excludes the target (``grade_summary``'s "significant" verdicts).
+
+    Worked example, n = 36 at 10%: √(0.1·0.9/36) = 0.05; 95% limits 10 ± 1.96·5 = 0.20 to
+    19.80; 99.8% limits 10 ± 3.09·5 = 0 (clipped from −5.45) to 25.45.
+    """
+    counts = np.atleast_1d(np.asarray(n, dtype="float64"))
+    if (counts < 0).any() or not np.isfinite(counts).all():
+        raise QAError("The numbers of audits must be finite and not negative.")
+    if not 0 < target_pct < _PCT:
+        raise QAError(f"The target must be between 0 and 100%, not {target_pct!r}.")
+    p0 = target_pct / _PCT
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(counts > 0, np.sqrt(p0 * (1 - p0) / counts), np.nan)
+    out = pd.DataFrame({"n": counts})
+    for z, name in ((Z_95, "95"), (Z_998, "998")):
+        out[f"lower_{name}"] = np.clip(p0 - z * se, 0.0, 1.0) * _PCT
+        out[f"upper_{name}"] = np.clip(p0 + z * se, 0.0, 1.0) * _PCT
+    return out
+
+
+def funnel_position(pct: pd.Series, limits: pd.DataFrame, total: pd.Series) -> pd.Series:
+    """Where each point sits in the funnel, in words (above/below the 95% or 99.8% limit)."""
+    pct = pd.to_numeric(pct, errors="coerce").to_numpy(dtype="float64")
+    total = np.asarray(total, dtype="float64")
+    choices = np.select(
+        [total <= 0,
+         pct > limits["upper_998"].to_numpy(), pct > limits["upper_95"].to_numpy(),
+         pct < limits["lower_998"].to_numpy(), pct < limits["lower_95"].to_numpy()],
+        ["no audits", "above the 99.8% limit", "above the 95% limit", "below the 99.8% limit",
+         "below the 95% limit"],
+        default="within the limits",
+    )
+    return pd.Series(choices, index=limits.index, dtype="str")
+
+
+def funnel(store: Store, month: dt.date, service_id: str | None = None, window: int = DEFAULT_WINDOW,
+           by: str | None = None) -> pd.DataFrame:
+    """Each service (or team) over the ``window`` months to ``month``: final-grade counts,
+    % inadequate with its Wilson 95% interval and verdict, the funnel limits at its number of
+    audits, and its position in the funnel.
+
+    ``by``: 'service' or 'team'; default services for the council, teams for one service.
+    Every service/team is a row, in the organisation's order (never ranked by %); one with no
+    audits in the window has ``total`` 0 and ``assessment`` "no audits".
+    """
+    by = by or ("service" if service_id is None else "team")
+    if by not in ("service", "team"):
+        raise QAError(f"The funnel compares services or teams, not {by!r}.")
+    month = _first_of(month)
+    start = window_start(month, window)
+    counts = queries.audit_grade_counts(store, month=start, end_month=month, by=by, service_id=service_id)
+    counts = counts.drop(columns="group").rename(columns={"group_id": "unit_id"})
+    if by == "service":
+        units = queries.services(store)
+        if service_id is not None:
+            units = units[units["service_id"] == service_id]
+        units = pd.DataFrame({"unit_id": units["service_id"], "name": units["name"],
+                              "service_id": units["service_id"], "service": units["name"]})
+    else:
+        units = queries.teams(store, service_id)
+        units = pd.DataFrame({"unit_id": units["team_id"], "name": units["name"],
+                              "service_id": units["service_id"], "service": units["service_name"]})
+    frame = units.reset_index(drop=True).merge(counts, on="unit_id", how="left")
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].fillna(0).astype("int64")
+    out = grade_summary(frame)
+    limits = funnel_limits(out["total"])
+    for col in ("lower_95", "upper_95", "lower_998", "upper_998"):
+        out[col] = limits[col].to_numpy()
+    out["position"] = funnel_position(out["pct_inadequate"], limits, out["total"]).to_numpy()
+    out["window_start"] = start
+    out["window_end"] = _month_end(month)
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Areas behind Inadequate grades
+# ------------------------------------------------------------------------------------------
+
+
+def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
+                 window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """For audits whose final grade is Inadequate in the window: how often each audit area was
+    itself graded Inadequate, or Requires Improvement, with counts; and, for comparison, how
+    often the area was graded Inadequate or RI across all audits with area grades.
+
+    Columns: ``area``, ``inadequate_audits`` (Inadequate audits that graded this area),
+    ``area_inadequate``, ``area_ri``, ``area_weak`` (= the two), ``pct_area_inadequate`` with
+    ``ci_low``/``ci_high``, ``pct_area_weak`` with ``weak_ci_low``/``weak_ci_high`` (percentages
+    computed in SQL from the counts; intervals Wilson 95%), ``all_audits``, ``all_inadequate``,
+    ``pct_all_inadequate``, ``all_weak``, ``pct_all_weak`` and ``inadequate_total``
+    (all Inadequate audits in the window, including those with no area grades: thematic
+    audits do not grade areas). Ordered by ``pct_area_inadequate`` (highest first), then
+    ``pct_area_weak``, then area: areas, not teams, so the order is the finding.
+    """
+    month = _first_of(month)
+    start = window_start(month, window)
+    frame = store.query(
+        f"""
+        WITH a AS (
+            SELECT a.audit_id, {_FINAL} AS final
+            FROM audit a
+            WHERE a.audit_date >= $start AND a.audit_date < $stop
+              AND ($service IS NULL OR a.service_id = $service)
+        ), counted AS (
+            SELECT g.area,
+                   count(*) FILTER (WHERE a.final = 4) AS inadequate_audits,
+                   count(*) FILTER (WHERE a.final = 4 AND g.grade = 4) AS area_inadequate,
+                   count(*) FILTER (WHERE a.final = 4 AND g.grade = 3) AS area_ri,
+                   count(*) AS all_audits,
+                   count(*) FILTER (WHERE g.grade = 4) AS all_inadequate,
+                   count(*) FILTER (WHERE g.grade >= 3) AS all_weak
+            FROM a JOIN audit_area_grade g USING (audit_id)
+            GROUP BY g.area
+        )
+        SELECT area, inadequate_audits, area_inadequate, area_ri,
+               area_inadequate + area_ri AS area_weak,
+               100.0 * area_inadequate / nullif(inadequate_audits, 0) AS pct_area_inadequate,
+               100.0 * (area_inadequate + area_ri) / nullif(inadequate_audits, 0) AS pct_area_weak,
+               all_audits, all_inadequate,
+               100.0 * all_inadequate / nullif(all_audits, 0) AS pct_all_inadequate,
+               all_weak, 100.0 * all_weak / nullif(all_audits, 0) AS pct_all_weak,
+               (SELECT count(*) FROM a WHERE final = 4) AS inadequate_total
+        FROM counted
+        ORDER BY pct_area_inadequate DESC NULLS LAST, pct_area_weak DESC NULLS LAST, area
+        """,
+        {"start": start, "stop": _next_month(month), "service": service_id},
+    )
+    for col in ("inadequate_audits", "area_inadequate", "area_ri", "area_weak", "all_audits", "all_inadequate",
+                "all_weak", "inadequate_total"):
+        frame[col] = frame[col].astype("int64")
+    for k_col, low, high in (("area_inadequate", "ci_low", "ci_high"), ("area_weak", "weak_ci_low", "weak_ci_high")):
+        bounds = [wilson_interval(int(k), int(n)) for k, n in
+                  zip(frame[k_col], frame["inadequate_audits"], strict=True)]  # one per area (8)
+        frame[low] = [np.nan if lo is None else lo * _PCT for lo, _ in bounds]
+        frame[high] = [np.nan if hi is None else hi * _PCT for _, hi in bounds]
+    cols = ["area", "inadequate_audits", "area_inadequate", "area_ri", "area_weak", "pct_area_inadequate",
+            "ci_low", "ci_high", "pct_area_weak", "weak_ci_low", "weak_ci_high", "all_audits", "all_inadequate",
+            "pct_all_inadequate", "all_weak", "pct_all_weak", "inadequate_total"]
+    return frame[cols].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------
+# Completion against expectation
+# ------------------------------------------------------------------------------------------
+
+
+def audit_completion(store: Store, month: dt.date, service_id: str | None = None,
+                     by: str = "auditor", viewer: Viewer | None = None) -> pd.DataFrame:
+    """Audits counted against expectation in ``month``, per auditor, team, service or overall.
+
+    The roster is ``audit_expectation`` for the month (team managers 4, Heads of Service 1);
+    with a service, the auditors whose own service it is. Audits are counted in SQL per
+    auditor and (auditor's service, audited service); ``counts_towards_expectation`` then drops
+    a Head of Service's audits inside their own service (shown as ``not_counted``), and
+    ``completion`` sums each auditor's shortfall before grouping.
+
+    ``by``: 'auditor' (one row each, with role, service, team), 'team' (team managers by their
+    own team, plus one row for Head of Service audits), 'service' (the auditors of each service)
+    or 'all' (one row). Columns end with ``expected``, ``done`` (counted), ``not_counted``,
+    ``pct_complete``, ``shortfall`` and ``met``.
+
+    ``viewer``: with ``by='auditor'`` only the managers whose case-level detail the viewer may
+    see (by the manager's own service and team: a head of service sees their service's managers
+    and themself, a team manager themself); the others count only in the grouped rows.
+    """
+    if by not in COMPLETION_GROUPINGS:
+        raise QAError(f"Completion is grouped by {', '.join(COMPLETION_GROUPINGS)}, not {by!r}.")
+    month = _first_of(month)
+    params = {"m": month, "stop": _next_month(month), "service": service_id}
+    cases, case_params = queries.case_condition(viewer if by == "auditor" else None, "e.service_id", "e.team_id")
+    roster = store.query(
+        f"""
+        SELECT e.auditor, e.auditor_role, e.month, e.expected, e.service_id,
+               s.name AS service, coalesce(s.sort_order, 999) AS service_order, e.team_id, t.name AS team
+        FROM audit_expectation e
+        LEFT JOIN service s ON s.service_id = e.service_id
+        LEFT JOIN team t ON t.team_id = e.team_id
+        WHERE e.month = $m AND ($service IS NULL OR e.service_id = $service) AND {cases}
+        """,
+        {"m": month, "service": service_id, **case_params},
+    )
+    audits = store.query(
+        """
+        SELECT a.auditor, a.auditor_role, a.auditor_service, a.service_id AS audit_service,
+               count(*) AS n
+        FROM audit a
+        WHERE a.audit_date >= $m AND a.audit_date < $stop
+          AND ($service IS NULL OR a.auditor_service = $service OR a.auditor IN (
+               SELECT auditor FROM audit_expectation WHERE month = $m AND service_id = $service))
+        GROUP BY ALL
+        """,
+        params,
+    )
+    month_ts = pd.Timestamp(month)
+    roster["month"] = month_ts
+    counts = counts_towards_expectation(audits["auditor_role"], audits["auditor_service"], audits["audit_service"])
+    done = pd.DataFrame({"auditor": audits["auditor"], "month": month_ts, "done": audits["n"].astype("int64")})
+    done = done[counts.to_numpy(dtype=bool)]
+    # Only people with an expectation appear; a rostered person's audits that don't count
+    # (a Head of Service's inside their own service) are shown beside the counted ones.
+    not_counted = (audits.loc[~counts.to_numpy(dtype=bool)].groupby("auditor")["n"].sum()
+                   .rename("not_counted").reset_index())
+    done = done[done["auditor"].isin(roster["auditor"])]
+    is_hos = roster["auditor_role"].eq("head_of_service")
+    roster["role"] = roster["auditor_role"].map(ROLE_LABELS).fillna(roster["auditor_role"])
+    roster["unit"] = roster["team"].where(~is_hos, _HOS_UNIT).fillna("No team recorded")
+    roster["unit_order"] = np.where(is_hos, 1, 0)
+    roster["service"] = roster["service"].fillna("No service recorded")
+    roster["scope"] = "All"
+
+    group = {
+        "auditor": None,
+        "team": ["unit_order", "service_order", "service", "unit"],
+        "service": ["service_order", "service"],
+        "all": ["scope"],
+    }[by]
+    if by == "team" and service_id is None:
+        # Council-wide, the Heads of Service form one row, not one per service.
+        roster.loc[is_hos, ["service_order", "service"]] = [999, "All services"]
+    per = completion(done, roster, by=group)
+    extra = roster[["auditor"]].merge(not_counted, on="auditor", how="left").fillna({"not_counted": 0})
+    roster_nc = roster.assign(not_counted=extra["not_counted"].astype("int64").to_numpy())
+    if group is None:
+        per = per.merge(not_counted, on="auditor", how="left")
+        per["not_counted"] = per["not_counted"].fillna(0).astype("int64")
+        per = per.sort_values(["unit_order", "service_order", "unit", "auditor"], ignore_index=True)
+        cols = ["auditor", "role", "service", "unit", "expected", "done", "not_counted", "pct_complete",
+                "shortfall", "met"]
+        return per[cols]
+    nc = roster_nc.groupby(group, dropna=False, sort=True)["not_counted"].sum().reset_index()
+    per = per.merge(nc, on=group, how="left")
+    per["not_counted"] = per["not_counted"].fillna(0).astype("int64")
+    keep = [c for c in group if not c.endswith("_order")]
+    return per[keep + ["expected", "done", "not_counted", "pct_complete", "shortfall", "met"]].reset_index(
+        drop=True)
+
+
+# ------------------------------------------------------------------------------------------
+# Moderation
+# ------------------------------------------------------------------------------------------
+
+
+def _moderated(store: Store, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
+    month = _first_of(month)
+    return store.query(
+        """
+        SELECT a.audit_id, a.overall_grade, a.moderated_grade, s.sort_order AS service_order,
+               s.name AS service, t.name AS team
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        WHERE a.moderated_grade IS NOT NULL
+          AND a.audit_date >= $start AND a.audit_date < $stop
+          AND ($service IS NULL OR a.service_id = $service)
+        """,
+        {"start": window_start(month, window), "stop": _next_month(month), "service": service_id},
+    )
+
+
+def moderation(store: Store, month: dt.date, service_id: str | None = None, window: int = DEFAULT_WINDOW,
+               by: str | None = None) -> pd.DataFrame:
+    """Moderation over the window: how many audits were moderated (and how many of the Good or
+    Outstanding ones, which need moderating to give assurance), agreement with its Wilson 95%
+    interval, and the shift (upgraded = moderator's grade better, downgraded = worse).
+
+    ``by``: None (one row, ``group`` "All"), 'service' or 'team'. Every group with audits in
+    the window is a row (``moderated`` 0 where none were moderated).
+    """
+    if by not in (None, "service", "team"):
+        raise QAError(f"Moderation is grouped by service or team, not {by!r}.")
+    month = _first_of(month)
+    keys = {None: ["group"], "service": ["service_order", "service"],
+            "team": ["service_order", "service", "team"]}[by]
+    select = {None: "'All' AS \"group\"", "service": "s.sort_order AS service_order, s.name AS service",
+              "team": "s.sort_order AS service_order, s.name AS service, t.name AS team"}[by]
+    totals = store.query(
+        f"""
+        SELECT {select}, count(*) AS audits,
+               count(a.moderated_grade) AS moderated_audits,
+               100.0 * count(a.moderated_grade) / count(*) AS pct_moderated,
+               count(*) FILTER (WHERE a.overall_grade <= 2) AS good_audits,
+               count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2) AS good_moderated,
+               100.0 * count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2)
+                     / nullif(count(*) FILTER (WHERE a.overall_grade <= 2), 0) AS pct_good_moderated
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        WHERE a.audit_date >= $start AND a.audit_date < $stop
+          AND ($service IS NULL OR a.service_id = $service)
+        GROUP BY ALL
+        """,
+        {"start": window_start(month, window), "stop": _next_month(month), "service": service_id},
+    )
+    rows = _moderated(store, month, service_id, window)
+    if by is None:
+        summary = moderation_summary(rows)
+        if totals.empty:
+            totals = pd.DataFrame([{"group": "All", "audits": 0, "moderated_audits": 0, "pct_moderated": np.nan,
+                                    "good_audits": 0, "good_moderated": 0, "pct_good_moderated": np.nan}])
+    else:
+        summary = moderation_summary(rows, by=keys)
+    out = totals.merge(summary, on=keys, how="left")
+    for col in ("audits", "moderated_audits", "good_audits", "good_moderated", "moderated", "agreed",
+                "upgraded", "downgraded"):
+        out[col] = out[col].fillna(0).astype("int64")
+    bounds = [wilson_interval(int(k), int(n)) for k, n in zip(out["agreed"], out["moderated"], strict=True)]
+    out["agreement_ci_low"] = [np.nan if lo is None else lo * _PCT for lo, _ in bounds]
+    out["agreement_ci_high"] = [np.nan if hi is None else hi * _PCT for _, hi in bounds]
+    out = out.sort_values(keys, ignore_index=True).drop(columns=["moderated_audits", "service_order"],
+                                                        errors="ignore")
+    lead = [k for k in keys if k != "service_order"]
+    return out[lead + ["audits", "moderated", "pct_moderated", "good_audits", "good_moderated",
+                       "pct_good_moderated", "agreed", "pct_agreement", "agreement_ci_low", "agreement_ci_high",
+                       "upgraded", "downgraded", "mean_shift"]]
+
+
+def moderation_grid(store: Store, month: dt.date, service_id: str | None = None,
+                    window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """The 4x4 matrix of auditor's grade (rows) by moderator's grade (columns) over the window."""
+    return moderation_matrix(_moderated(store, month, service_id, window))
+
+
+# ------------------------------------------------------------------------------------------
+# Case-level lists: overdue actions and escalations
+# ------------------------------------------------------------------------------------------
+
+
+_OVERDUE = """
+          x.due_date < $end
+          AND (x.completed_date IS NULL OR x.completed_date > $end)
+          AND ($service IS NULL OR a.service_id = $service)"""
+
+
+def overdue_count(store: Store, month: dt.date, service_id: str | None = None) -> int:
+    """How many audit actions were overdue at the end of ``month`` (an aggregate: every role
+    that opens the page sees it, whichever cases it may list)."""
+    found = store.query(f"SELECT count(*) AS n FROM audit_action x JOIN audit a ON a.audit_id = x.audit_id "
+                        f"WHERE {_OVERDUE}", {"end": _month_end(_first_of(month)), "service": service_id})
+    return int(found["n"].iloc[0])
+
+
+def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
+                    viewer: Viewer | None = None) -> pd.DataFrame:
+    """Audit actions due before the end of ``month`` and not completed by then, most overdue
+    first, with ``days_overdue`` counted to the last day of the month. ``completed_date`` is
+    set only where the action was done after the month ended. Only the actions on audits whose
+    case-level detail ``viewer`` may see (None: all)."""
+    month = _first_of(month)
+    cases, case_params = queries.case_condition(viewer)
+    frame = store.query(
+        f"""
+        SELECT a.case_ref, x.action_id, x.audit_id, a.audit_date, s.name AS service, t.name AS team,
+               {_FINAL} AS grade, x.description, x.owner, x.due_date, x.completed_date,
+               date_diff('day', x.due_date, $end) AS days_overdue
+        FROM audit_action x
+        JOIN audit a ON a.audit_id = x.audit_id
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        WHERE {_OVERDUE}
+          AND {cases}
+        ORDER BY days_overdue DESC, x.action_id
+        """,
+        {"end": _month_end(month), "service": service_id, **case_params},
+    )
+    frame["days_overdue"] = frame["days_overdue"].astype("int64")
+    frame.insert(frame.columns.get_loc("grade") + 1, "grade_name",
+                 frame["grade"].map(GRADES).astype("str"))
+    return frame
+
+
+def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
+                    grades: tuple[int, ...] = (INADEQUATE,), viewer: Viewer | None = None) -> pd.DataFrame:
+    """Audits completed in ``month`` whose final grade is in ``grades`` (default Inadequate),
+    one row each, with who must be told (``escalations``: Inadequate → Head of Service and
+    Assistant Director), naming the audited service's Head of Service and the team manager.
+
+    Columns: ``case_ref``, ``audit_id``, ``audit_date``, ``service``, ``team``, ``tier``,
+    ``auditor``, ``overall_grade``, ``grade`` (final), ``grade_name``, ``moderated`` (bool),
+    ``escalate_to`` (text, in the framework's order), ``head_of_service``. Only the audits
+    whose case-level detail ``viewer`` may see (None: all).
+    """
+    bad = [g for g in grades if g not in GRADES]
+    if bad:
+        raise QAError(f"Not a grade: {bad[0]!r} (grades are 1-4).")
+    month = _first_of(month)
+    cases, case_params = queries.case_condition(viewer)
+    audits = store.query(
+        f"""
+        SELECT a.case_ref, a.audit_id, a.audit_date, s.name AS service, t.name AS team, a.tier,
+               a.auditor, a.overall_grade, a.moderated_grade, {_FINAL} AS grade,
+               s.head_of_service, t.manager
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        WHERE a.audit_date >= $m AND a.audit_date < $stop
+          AND ($service IS NULL OR a.service_id = $service)
+          AND list_contains($grades, {_FINAL})
+          AND {cases}
+        ORDER BY a.audit_date, a.audit_id
+        """,
+        {"m": month, "stop": _next_month(month), "service": service_id, "grades": [int(g) for g in grades],
+         **case_params},
+    )
+    cols = ["case_ref", "audit_id", "audit_date", "service", "team", "tier", "auditor", "overall_grade",
+            "grade", "grade_name", "moderated", "escalate_to", "head_of_service"]
+    if audits.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade"]])
+    people = notify.merge(audits[["audit_id", "head_of_service", "manager"]], on="audit_id", how="left")
+    named = np.select(
+        [people["notify_role"].eq("head_of_service"), people["notify_role"].eq("team_manager")],
+        [people["notify_label"] + " (" + people["head_of_service"].fillna("not recorded") + ")",
+         people["notify_label"] + " (" + people["manager"].fillna("not recorded") + ")"],
+        default=people["notify_label"],
+    )
+    people["who"] = named
+    joined = people.groupby("audit_id", sort=False)["who"].agg("; ".join).rename("escalate_to")
+    out = audits.merge(joined, left_on="audit_id", right_index=True, how="left")
+    out["grade_name"] = out["grade"].map(GRADES).astype("str")
+    out["moderated"] = out["moderated_grade"].notna()
+    return out[cols].reset_index(drop=True)
+
+
+def audits_report(
+    store: Store,
+    month: dt.date | None = None,
+    by: str | None = None,
+    grade: str = "final",
+    service_id: str | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
+    """Grade counts per group with % inadequate against the 10% target (Wilson 95%).
+
+    Without ``month`` the latest month in the store is used, except ``by='month'``,
+    which covers every month. ``by='auditor'`` names people: only the audits whose case-level
+    detail ``viewer`` may see are counted (None: all); the other groupings are aggregates.
+    """
+    if month is None and by != "month":
+        month = queries.latest_month(store)
+    counts = queries.audit_grade_counts(store, month=month, by=by, grade=grade, service_id=service_id,
+                                        viewer=viewer)
+    summary = grade_summary(counts)
+    return summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,284 @@
+"""Any English LA against its statistical neighbours, its region and England, from the
+store's published tables (migration 003, filled by ``qa_core.io.published``). No Streamlit.
+
+DfE's conventions:
+
+- **Statistical neighbours**: the median of the 10 neighbours of DfE's model. A neighbour
+  with no figure that year (a symbol such as ``c`` or ``x``, a blank, or an LA that did not
+  exist yet) is left out; ``sn_count`` says how many were used, ``missing_neighbours`` which
+  were left out.
+- **Rank** among all LAs with a figure that year (``of``), 1 = best honouring the measure's
+  polarity: High → largest is best, Low → smallest is best, ``-`` → no rank and no quartile.
+  Ties share the best rank ("1224" competition ranking). Abolished LAs count in the years they
+  published figures; a joint return (``314 / 318``) counts once.
+- **Quartile** = ceil(4 × rank / of): 1 = best quarter. E.g. rank 1 of 152 → 1; rank 38 → 1
+  (4×38/152 = 1.0); rank 39 → 2; rank 152 → 4.
+- Suppressed and missing values are never 0: they keep their symbol (``la_symbol``) and are
+  left out of medians and ranks.
+- An LA with no figure of its own but part of a joint return takes the joint figure
+  (``la_joint_return`` names it); so does a neighbour.
+
+>>> # benchmark_report(store, "Stockport", "ReReferral", 2024)  # one row: la_value 21.5, ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.store import Store
+
+__all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
+           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile"]
+
+REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
+                  "rank", "of", "quartile"]
+EXTRA_COLUMNS = ["measure_name", "polarity", "unit", "la_symbol", "la_joint_return", "region_symbol",
+                 "england_symbol", "missing_neighbours", "note", "la_numerator", "la_denominator",
+                 "region_numerator", "region_denominator", "england_numerator", "england_denominator"]
+_NEW_CODE = re.compile(r"^[EW]\d{8}$", re.IGNORECASE)
+
+
+def quartile(rank: int, of: int) -> int:
+    """ceil(4·rank/of): 1 is the best quarter.
+
+    >>> [quartile(r, 152) for r in (1, 38, 39, 76, 77, 152)]
+    [1, 1, 2, 2, 3, 4]
+    """
+    return math.ceil(4 * rank / of)
+
+
+def list_las(store: Store, current_only: bool = True) -> pd.DataFrame:
+    """The LAs: ``old_la_code, new_la_code, name, region_code, region_name, status, ...``."""
+    where = "WHERE status = 'current'" if current_only else ""
+    return store.query(f"SELECT * FROM published_la {where} ORDER BY name, old_la_code")
+
+
+def measures(store: Store) -> pd.DataFrame:
+    return store.query("SELECT * FROM published_measure ORDER BY source, measure")
+
+
+def resolve_la(store: Store, la: str | int) -> dict:
+    """The LA row for an old code (356), a new code (E08000007) or a name (any case).
+
+    A name shared by a current and an abolished LA (Dorset) means the current one.
+    """
+    text = str(la).strip()
+    las = list_las(store, current_only=False)
+    if las.empty:
+        raise QAError("The store holds no published LA figures: build the demo store or import them.")
+    key = text.lower()
+    if text.isdigit():
+        hit = las[las["old_la_code"] == str(int(text))]
+    elif _NEW_CODE.match(text):
+        hit = las[las["new_la_code"].fillna("").str.upper() == text.upper()]
+    else:
+        hit = las[las["name"].str.lower() == key]
+        hit = hit.sort_values("status", key=lambda s: s.ne("current"))
+    if hit.empty:
+        labels = {f"{r.name} ({r.old_la_code})": r for r in las.itertuples()}
+        names = las["name"].tolist()
+        close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+        close += [n for n in names if key and key in n.lower() and n not in close][:3]
+        shown = [lbl for lbl in labels if any(lbl.startswith(c + " (") for c in close)][:5]
+        hint = f" Did you mean {', '.join(shown)}?" if shown else " Give an old LA code (e.g. 356), a new code " \
+            "(e.g. E08000007) or a name."
+        raise QAError(f"There is no local authority {text!r} in the published figures.{hint}")
+    return hit.iloc[0].to_dict()
+
+
+def benchmark_la(store: Store) -> dict | None:
+    """The LA named by the store's ``benchmark_la`` setting (the real LA the council is
+    compared as), or None when unset or unknown."""
+    code = store.setting("benchmark_la")
+    if not code:
+        return None
+    try:
+        return resolve_la(store, code)
+    except QAError:
+        return None
+
+
+def _neighbours(store: Store, code: str) -> pd.DataFrame:
+    return store.query(
+        "SELECT s.rank, s.neighbour_code, l.name, s.closeness FROM statistical_neighbour s "
+        "LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code WHERE s.la_code = ? ORDER BY s.rank", [code])
+
+
+_LA_VALUES = """
+WITH v AS (
+    SELECT measure, year, area_code, value, symbol, numerator, denominator FROM published_value
+    WHERE area_level = 'la' AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)
+), parts AS (
+    SELECT measure, year, area_code AS joint, value, symbol, numerator, denominator,
+           trim(unnest(string_split(area_code, '/'))) AS code
+    FROM v WHERE area_code LIKE '%/%'
+), eff AS (          -- each LA's figure: its own, else its joint return's
+    SELECT measure, year, area_code AS code, value, symbol, numerator, denominator, NULL::VARCHAR AS joint FROM v
+    UNION ALL
+    SELECT p.measure, p.year, p.code, p.value, p.symbol, p.numerator, p.denominator, p.joint FROM parts p
+    WHERE NOT EXISTS (SELECT 1 FROM v o WHERE o.measure = p.measure AND o.year = p.year AND o.area_code = p.code)
+), ranked AS (       -- every LA row with a value (a joint return once), ranked by polarity
+    SELECT v.measure, v.year, v.area_code,
+           CASE m.polarity
+               WHEN 'High' THEN rank() OVER (PARTITION BY v.measure, v.year ORDER BY v.value DESC)
+               WHEN 'Low' THEN rank() OVER (PARTITION BY v.measure, v.year ORDER BY v.value ASC)
+           END AS rank
+    FROM v JOIN published_measure m USING (measure) WHERE v.value IS NOT NULL
+)
+"""
+
+
+def _measure_params(measure: str | list[str] | None) -> dict:
+    """SQL parameters for "this measure", "these measures" or every measure."""
+    wanted = [measure] if isinstance(measure, str) else list(measure or [])
+    return {"all_m": measure is None, "ms": wanted}
+
+
+def _effective(store: Store, codes: list[str], measure: str | list[str] | None, year: int | None) -> pd.DataFrame:
+    """Figures of the LAs ``codes`` (``code, measure, year, value, symbol, numerator,
+    denominator, joint, rank``)."""
+    return store.query(_LA_VALUES + """
+        SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
+        FROM eff e LEFT JOIN ranked r
+          ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)
+        WHERE list_contains($codes, e.code)""", {**_measure_params(measure), "y": year, "codes": codes})
+
+
+def benchmark_report(store: Store, la: str, measure: str | list[str] | None = None,
+                     year: int | None = None) -> pd.DataFrame:
+    """Per measure and year: the LA's value, its neighbours' median (and how many were used),
+    its region, England, and its rank, ``of`` and quartile among all LAs (see the module
+    docstring for the rules). Columns: ``REPORT_COLUMNS`` then ``measure_name, polarity, unit,
+    la_symbol, la_joint_return, region_symbol, england_symbol, missing_neighbours, note`` and the
+    counts behind a percentage where DfE publishes them (``la_numerator, la_denominator``, and
+    the same for region and England; blank for LAIT measures, which carry no counts).
+    One row per measure and year the store has any figure for (filtered by ``measure``, one code
+    or a list, and ``year``).
+    """
+    row = resolve_la(store, la)
+    code = row["old_la_code"]
+    meta = measures(store).set_index("measure")
+    for one in [measure] if isinstance(measure, str) else measure or []:
+        if one not in meta.index:
+            close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise QAError(f"There is no published measure {one!r}.{hint}")
+    params = {**_measure_params(measure), "y": year}
+    keys = store.query(
+        "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
+        "WHERE ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y) GROUP BY ALL ORDER BY ALL", params)
+    if keys.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
+    out = keys.assign(of=keys["of"].astype("Int64"))
+    out.loc[out["of"] == 0, "of"] = pd.NA
+
+    mine = _effective(store, [code], measure, year)
+    out = out.merge(mine[["measure", "year", "value", "symbol", "numerator", "denominator", "joint", "rank"]].rename(
+        columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return", "numerator": "la_numerator",
+                 "denominator": "la_denominator"}),
+        on=["measure", "year"], how="left")
+
+    others = store.query(
+        "SELECT measure, year, area_level, value, symbol, numerator, denominator FROM published_value "
+        "WHERE (area_level = 'england' OR (area_level = 'region' AND area_code = $r)) "
+        "AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)",
+        {**params, "r": row["region_code"] or ""})
+    for level in ("region", "england"):
+        fields = ["value", "symbol", "numerator", "denominator"]
+        part = others[others["area_level"] == level][["measure", "year", *fields]]
+        out = out.merge(part.rename(columns={c: f"{level}_{c}" for c in fields}),
+                        on=["measure", "year"], how="left")
+
+    neighbours = _neighbours(store, code)
+    sn = _effective(store, neighbours["neighbour_code"].tolist(), measure, year)
+    sn = sn[sn["value"].notna()]
+    agg = sn.groupby(["measure", "year"])["value"].agg(sn_median="median", sn_count="count").reset_index()
+    out = out.merge(agg, on=["measure", "year"], how="left")
+    out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
+    used = sn.groupby(["measure", "year"])["code"].agg(set).to_dict()
+    label = {n.neighbour_code: f"{n.name} ({n.neighbour_code})" for n in neighbours.itertuples()}
+    out["missing_neighbours"] = [
+        "; ".join(label[c] for c in neighbours["neighbour_code"] if c not in used.get((m, y), set())) or None
+        for m, y in zip(out["measure"], out["year"], strict=True)]
+
+    out["polarity"] = out["measure"].map(meta["polarity"]).fillna("-")
+    out["measure_name"] = out["measure"].map(meta["name"])
+    out["unit"] = out["measure"].map(meta["unit"])
+    ranked_ok = out["rank"].notna() & out["polarity"].isin(["High", "Low"])
+    out["rank"] = out["rank"].where(ranked_ok).astype("Int64")
+    out["quartile"] = pd.array([quartile(int(r), int(o)) if ok else None
+                                for r, o, ok in zip(out["rank"], out["of"], ranked_ok, strict=True)], dtype="Int64")
+    out["note"] = _notes(row, out)
+    out["year"] = out["year"].astype("int64")
+    return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+
+
+def latest_published(store: Store, la: str, measure_codes: list[str]) -> pd.DataFrame:
+    """``benchmark_report`` rows for each measure's latest year: the newest year the LA has a
+    figure or a symbol for, else the newest year anyone has. In ``measure_codes`` order; codes
+    the store does not hold are left out."""
+    known = set(measures(store)["measure"])
+    wanted = [m for m in dict.fromkeys(measure_codes) if m in known]
+    if not wanted:
+        return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
+    rep = benchmark_report(store, la, wanted)
+    has = rep["la_value"].notna() | rep["la_symbol"].notna()
+    rep = rep.assign(_has=has).sort_values(["measure", "_has", "year"], kind="stable")
+    latest = rep.groupby("measure").tail(1).drop(columns="_has")
+    order = {m: i for i, m in enumerate(wanted)}
+    return latest.sort_values("measure", key=lambda c: c.map(order)).reset_index(drop=True)
+
+
+def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:
+    notes = []
+    for value, yr in zip(out["la_value"], out["year"], strict=True):
+        note = None
+        if pd.isna(value):
+            first, last = row.get("first_year"), row.get("last_year")
+            if first is not None and not pd.isna(first) and yr < first:
+                note = (f"{row['name']} was created by local government reorganisation; its own figures start "
+                        f"in {int(first)} (before that see {row['predecessors'].replace(';', ', ')}).")
+            elif last is not None and not pd.isna(last) and yr > last:
+                note = (f"{row['name']} was abolished after {int(last)} (see "
+                        f"{row['successors'].replace(';', ', ')}).")
+        notes.append(note)
+    return notes
+
+
+def neighbour_values(store: Store, la: str, measure: str, year: int) -> pd.DataFrame:
+    """The LA's 10 neighbours with their figure for a measure and year: ``rank, neighbour_code,
+    name, closeness, value, symbol, joint_return, missing, numerator, denominator`` (missing: no
+    figure, left out of the median; the counts where DfE publishes them)."""
+    row = resolve_la(store, la)
+    neighbours = _neighbours(store, row["old_la_code"])
+    effective = _effective(store, neighbours["neighbour_code"].tolist(), measure, year)
+    rows = []
+    for n in neighbours.itertuples():
+        got = effective[effective["code"] == n.neighbour_code]
+        first = got.iloc[0] if not got.empty else None
+        value = None if first is None or pd.isna(first["value"]) else float(first["value"])
+        rows.append(dict(rank=n.rank, neighbour_code=n.neighbour_code, name=n.name, closeness=n.closeness,
+                         value=value, symbol=None if first is None else first["symbol"],
+                         joint_return=None if first is None else first["joint"], missing=value is None,
+                         numerator=None if first is None else first["numerator"],
+                         denominator=None if first is None else first["denominator"]))
+    return pd.DataFrame(rows, columns=["rank", "neighbour_code", "name", "closeness", "value", "symbol",
+                                       "joint_return", "missing", "numerator", "denominator"])
+
+
+def la_trend(store: Store, la: str, measure: str) -> pd.DataFrame:
+    """The LA's figures for one measure, year by year, with its comparators."""
+    return benchmark_report(store, la, measure=measure)
+
+
+def ilacs_judgements(store: Store, la: str) -> pd.DataFrame:
+    """Every Ofsted ILACS inspection of the LA, newest first (an abolished LA's own history)."""
+    row = resolve_la(store, la)
+    return store.query(
+        "SELECT * EXCLUDE (la_code) FROM ilacs_judgement WHERE la_code = ? OR new_la_code = ? "
+        "ORDER BY inspection_date DESC", [row["old_la_code"], row["new_la_code"] or ""])

@@ -1,0 +1,150 @@
+"""The performance clinic: one service, one month. The numbers the AD chairs from, and the
+actions agreed at clinics (recorded and completed through the store, validated first).
+
+Who sees what: the measures are aggregates. Action owners and team managers' names are staff
+names, shown only to a viewer who sees the service's (or team's) case-level detail; an
+action's what, status and due date stay, since they are the service's management actions,
+not detail about a case. Only the assistant director, who chairs the clinic, and the service's
+own head of service may record actions or mark them done (``may_manage_actions``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from qa_core.errors import QAError
+from qa_core.roles import AccessDenied, Viewer
+from qa_core.store import Store, queries
+from qa_core.views import home
+
+__all__ = ["NewAction", "clinic_measures", "clinic_header", "team_breakdown", "actions",
+           "record_action", "complete_action", "may_manage_actions"]
+
+
+def may_manage_actions(viewer: Viewer | None, service_id: str) -> bool:
+    """The AD (None counts as the AD) and the service's own head of service record and close
+    clinic actions; everyone else who opens the clinic reads them."""
+    if viewer is None or viewer.role == "assistant_director":
+        return True
+    return viewer.role == "head_of_service" and viewer.scope == service_id
+
+
+def _check_manage(viewer: Viewer | None, service_id: str) -> None:
+    if not may_manage_actions(viewer, service_id):
+        raise AccessDenied(f"The action was not saved: the {viewer.describe()} role cannot record or close "
+                           f"actions for {service_id}; the assistant director and that service's head of "
+                           "service can.")
+
+
+def clinic_measures(store: Store, service_id: str, month: dt.date) -> pd.DataFrame:
+    """The service's core measures for the month with the latest published comparators."""
+    summary = home.indicator_summary(store, month, service_id)
+    if summary.empty:
+        return summary
+    comparators = queries.latest_comparators(store)
+    return summary.merge(comparators, on="code", how="left")
+
+
+def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
+    service = queries.services(store).set_index("service_id")
+    if service_id not in service.index:
+        raise QAError(f"There is no service {service_id!r}.")
+    rag = measures["rag"].value_counts() if not measures.empty else pd.Series(dtype=int)
+    return {
+        "service_id": service_id, "service": service.loc[service_id, "name"],
+        "head_of_service": service.loc[service_id, "head_of_service"],
+        "month": month.strftime("%Y-%m"),
+        "red": int(rag.get("Red", 0)), "amber": int(rag.get("Amber", 0)),
+        "green": int(rag.get("Green", 0)),
+        "no_target": int(measures["rag"].isna().sum()) if not measures.empty else 0,
+        "special_cause_concern": int((measures["special_cause"] == "concern").sum())
+        if not measures.empty else 0,
+        "measures": len(measures),
+    }
+
+
+def team_breakdown(store: Store, code: str, service_id: str, month: dt.date,
+                   viewer: Viewer | None = None) -> pd.DataFrame:
+    """One measure per team; ``manager`` only for the teams whose detail ``viewer`` sees."""
+    return queries.team_values(store, code, service_id, month, viewer)
+
+
+def actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer | None = None) -> pd.DataFrame:
+    """Actions agreed at this service's clinics up to ``as_of``'s month, with a status:
+    Done, Overdue (past due and not done at the end of the month) or Open. ``owner`` is
+    "withheld" unless ``viewer`` sees the service's case-level detail."""
+    frame = queries.clinic_actions(store, service_id, as_of, viewer)
+    if frame.empty:
+        return frame.assign(status=pd.Series(dtype="str"))
+    month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
+    done = frame["completed_date"].notna()
+    overdue = ~done & (pd.to_datetime(frame["due_date"]).dt.date < month_end)
+    frame["status"] = "Open"
+    frame.loc[overdue, "status"] = "Overdue"
+    frame.loc[done, "status"] = "Done"
+    return frame
+
+
+class NewAction(BaseModel):
+    """An action agreed at a clinic: what, who, by when, and the measure it is about."""
+
+    service_id: str = Field(min_length=1)
+    clinic_month: dt.date
+    description: str = Field(min_length=3, max_length=500)
+    owner: str = Field(min_length=2, max_length=120)
+    due_date: dt.date
+    code: str | None = None
+
+    @field_validator("description", "owner")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> str:
+    """Validate and store a new clinic action; returns its id. Raises QAError on bad input and
+    AccessDenied unless ``viewer`` may manage the service's actions (None: the AD)."""
+    try:
+        item = action if isinstance(action, NewAction) else NewAction(**action)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise QAError(f"The action was not saved: {problems}.") from None
+    _check_manage(viewer, item.service_id)
+    if item.due_date < item.clinic_month:
+        raise QAError("The action was not saved: the due date is before the clinic month.")
+    known = set(queries.services(store)["service_id"])
+    if item.service_id not in known:
+        raise QAError(f"The action was not saved: there is no service {item.service_id!r}.")
+    if item.code is not None and item.code not in set(queries.indicators(store)["code"]):
+        raise QAError(f"The action was not saved: there is no measure {item.code!r}.")
+    with store.transaction() as cur:
+        seq = cur.execute(
+            "SELECT count(*) + 1 FROM clinic_action WHERE service_id = ? AND clinic_month = ?",
+            [item.service_id, item.clinic_month]).fetchone()[0]
+        action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
+        while cur.execute("SELECT 1 FROM clinic_action WHERE action_id = ?", [action_id]).fetchone():
+            seq += 1
+            action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
+        cur.execute(
+            "INSERT INTO clinic_action (action_id, service_id, clinic_month, code, description, owner,"
+            " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [action_id, item.service_id, item.clinic_month, item.code, item.description, item.owner,
+             item.due_date])
+    return action_id
+
+
+def complete_action(store: Store, action_id: str, completed: dt.date, viewer: Viewer | None = None) -> None:
+    """Mark an action done on ``completed``; an unknown or already-done action is a QAError, and
+    a viewer who may not manage the action's service gets AccessDenied (None: the AD)."""
+    found = store.query("SELECT completed_date, service_id FROM clinic_action WHERE action_id = ?", [action_id])
+    if found.empty:
+        raise QAError(f"There is no action {action_id!r}.")
+    _check_manage(viewer, str(found["service_id"].iloc[0]))
+    if pd.notna(found["completed_date"].iloc[0]):
+        raise QAError(f"Action {action_id} is already marked done.")
+    store.execute("UPDATE clinic_action SET completed_date = ? WHERE action_id = ?", [completed, action_id])

@@ -1,0 +1,58 @@
+"""The At a glance page's table: each measure's latest value, RAG, direction and SPC icons,
+council-wide or for one service (the performance clinic reads the same rows for its service).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.rules.spc import assurance_icon, variation_icon, xmr
+from qa_core.store import Store, queries
+
+__all__ = ["indicator_summary"]
+
+
+def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
+    """Each measure's value for ``month`` (council-wide or one service) with its count,
+    target, RAG, direction of travel and SPC icons over every month up to ``month``."""
+    catalogue = queries.indicators(store, service_id)
+    monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
+    # Plain arrays per measure (rows are in period order and end at ``month``): the current
+    # value is a measure's last row when that row is ``month``, the previous one the row before.
+    months = pd.to_datetime(monthly["period"]).dt.date.to_numpy()
+    values = monthly["value"].astype("float64").to_numpy()
+    numerators, denominators = monthly["numerator"].to_numpy(), monthly["denominator"].to_numpy()
+    positions = monthly.groupby("code", sort=False).indices
+    rows = []
+    for ind in catalogue.itertuples():
+        rows_of = positions.get(ind.code)
+        if rows_of is None or len(rows_of) == 0 or months[rows_of[-1]] != month:
+            continue
+        last = rows_of[-1]
+        value = None if pd.isna(values[last]) else float(values[last])
+        previous = float(values[rows_of[-2]]) if len(rows_of) > 1 else None
+        target = None if pd.isna(ind.target) else float(ind.target)
+        improvement = ind.polarity if ind.polarity in ("up", "down") else "neutral"
+        points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
+        variation = variation_icon(points)
+        assurance = assurance_icon(points, improvement, target)
+        rows.append({
+            "code": ind.code, "name": ind.name, "theme": ind.theme, "unit": ind.unit,
+            "polarity": ind.polarity, "value": value,
+            "numerator": numerators[last], "denominator": denominators[last],
+            "target": target, "previous": previous,
+            "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous),
+            "direction": direction_of_travel(value, previous, ind.polarity),
+            "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
+            "variation_code": variation["code"] if variation else None,
+            "variation_letter": variation["letter"] if variation else "-",
+            "assurance": assurance["label"] if assurance else ("No target" if target is None
+                                                              else "Not enough data"),
+            "assurance_letter": assurance["letter"] if assurance else "-",
+            "special_cause": points[-1]["special_cause"],
+            "months": len(rows_of),
+        })
+    return pd.DataFrame(rows)

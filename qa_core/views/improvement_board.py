@@ -1,0 +1,421 @@
+"""The improvement board's "RAG at a glance" (seed 004): every improvement-plan area as at a
+month, with its previous and current RAG, how it moved, its priorities by status and the
+overdue ones; and, for one area, its priorities, narrative with evidence and RAG history.
+
+"As at" a month means: the area's latest rating in or before that month is current, the
+rating before that one is previous (normally the month before), and priorities are rated
+by progress against their target date at the **end** of the month, with the rule of
+:func:`qa_core.rules.rag.priority_status` (Blue complete, Red overdue, Amber due within 30 days,
+Green on track). Priorities are counted in DuckDB; the status rule is written once in SQL
+(``_STATUS_SQL``) and checked against ``priority_status`` in the tests.
+
+The plan covers the whole council: nothing here takes a service.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.rules.missing import is_missing
+from qa_core.rules.rag import (
+    AMBER,
+    BLUE,
+    DEFAULT_DUE_SOON_DAYS,
+    DETERIORATED,
+    GREEN,
+    IMPROVED,
+    RAG_ORDER,
+    RED,
+    UNCHANGED,
+    normalise_rag,
+    rag_movement,
+    rag_rank,
+)
+from qa_core.store import Store
+
+__all__ = [
+    "BOARD_COLUMNS", "REPORT_COLUMNS", "PRIORITY_STATUSES", "COMPLETE", "OVERDUE", "DUE_SOON",
+    "ON_TRACK", "NO_TARGET_DATE", "NEW", "month_end", "rating_months", "rag_report", "board_summary",
+    "movement_text", "priorities_text", "area_priorities", "area_narrative", "area_history",
+    "rag_runs", "history_title", "history_text",
+]
+
+#: The columns the command line and the page rely on, in this order.
+REPORT_COLUMNS = [
+    "area_id", "area", "lead", "previous_rag", "current_rag", "movement", "priorities_total",
+    "priorities_complete", "priorities_on_track", "priorities_overdue", "exception",
+]
+#: Everything ``rag_report`` returns: the report columns, then helpful extras.
+BOARD_COLUMNS = [
+    *REPORT_COLUMNS, "rag_month", "previous_month", "priorities_due_soon", "movement_text",
+    "priorities_text", "exception_reason", "ofsted_recommendation",
+]
+
+# Priority statuses (words shown on the page) and the RAG colour each carries.
+COMPLETE = "Complete"
+OVERDUE = "Overdue"
+DUE_SOON = "Due soon"
+ON_TRACK = "On track"
+NO_TARGET_DATE = "No target date"
+PRIORITY_STATUSES: dict[str, str | None] = {
+    COMPLETE: BLUE, OVERDUE: RED, DUE_SOON: AMBER, ON_TRACK: GREEN, NO_TARGET_DATE: None,
+}
+
+#: ``movement`` for an area whose current rating is its first.
+NEW = "new"
+
+# The rule of rag.priority_status, as at $as_of (the month's last day), in SQL so that the
+# board's counts are aggregated in DuckDB. A completion after $as_of does not count yet.
+_STATUS_SQL = f"""CASE
+    WHEN p.completed_date IS NOT NULL AND p.completed_date <= $as_of THEN '{COMPLETE}'
+    WHEN p.target_date IS NULL THEN '{NO_TARGET_DATE}'
+    WHEN p.target_date < $as_of THEN '{OVERDUE}'
+    WHEN p.target_date <= CAST($as_of AS DATE) + CAST($soon AS INTEGER) THEN '{DUE_SOON}'
+    ELSE '{ON_TRACK}' END"""
+
+_LETTERS = {"R": RED, "A": AMBER, "Y": "Yellow", "G": GREEN, "B": BLUE}
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month``'s month.
+
+    >>> month_end(dt.date(2026, 2, 1))
+    datetime.date(2026, 2, 28)
+    """
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _first_of(month: Any) -> dt.date:
+    if isinstance(month, pd.Timestamp):
+        month = month.date()
+    if isinstance(month, dt.datetime):
+        month = month.date()
+    if not isinstance(month, dt.date):
+        raise QAError(f"month must be a date, not {month!r}")
+    return month.replace(day=1)
+
+
+def _clean_rag(value: Any) -> str | None:
+    """A stored rating in its canonical spelling (letters R/A/Y/G/B allowed); None if missing.
+
+    An unknown word is kept as it is (shown, but never compared)."""
+    if is_missing(value):
+        return None
+    text = str(value).strip()
+    if text.upper() in _LETTERS:
+        return _LETTERS[text.upper()]
+    try:
+        return normalise_rag(text)
+    except QAError:
+        return text
+
+
+def _objects(values: Any, index: pd.Index | None = None) -> pd.Series:
+    """Values as an object column in which a missing value is None (not NaN)."""
+    series = pd.Series(list(values), index=values.index if index is None else index, dtype="object")
+    return series.where(series.map(lambda v: not is_missing(v)), None)
+
+
+def _movement(previous: str | None, current: str | None) -> str | None:
+    if is_missing(current):
+        return None
+    if is_missing(previous):
+        return NEW
+    try:
+        return rag_movement(previous, current)
+    except QAError:  # an unknown word cannot be compared
+        return None
+
+
+def movement_text(previous: str | None, current: str | None) -> str:
+    """How an area's rating moved, in words for the board.
+
+    >>> movement_text("Amber", "Green")
+    'Improved from Amber to Green'
+    >>> movement_text("Green", "Green"), movement_text(None, "Red")
+    ('Unchanged at Green', 'First rating: Red')
+    """
+    previous, current = _clean_rag(previous), _clean_rag(current)
+    if current is None:
+        return "Not yet rated"
+    moved = _movement(previous, current)
+    if moved == NEW:
+        return f"First rating: {current}"
+    if moved == IMPROVED:
+        return f"Improved from {previous} to {current}"
+    if moved == DETERIORATED:
+        return f"Deteriorated from {previous} to {current}"
+    if moved == UNCHANGED:
+        return f"Unchanged at {current}"
+    return f"From {previous} to {current}"
+
+
+def priorities_text(complete: int, on_track: int, overdue: int) -> str:
+    """Priorities counted by status, leaving out the statuses with none.
+
+    >>> priorities_text(3, 2, 1)
+    '3 complete, 2 on track, 1 overdue'
+    >>> priorities_text(0, 4, 0), priorities_text(0, 0, 0)
+    ('4 on track', 'No priorities')
+    """
+    parts = [f"{n} {word}" for n, word in ((complete, "complete"), (on_track, "on track"),
+                                           (overdue, "overdue")) if n]
+    return ", ".join(parts) if parts else "No priorities"
+
+
+def _exception_reason(movement: str | None, overdue: int) -> str:
+    parts = []
+    if movement in (IMPROVED, DETERIORATED):
+        parts.append(movement.capitalize())
+    if overdue:
+        parts.append(f"{overdue} overdue priorit{'y' if overdue == 1 else 'ies'}")
+    return "; ".join(parts)
+
+
+def _month_text(value: Any) -> str | None:
+    if is_missing(value):
+        return None
+    day = pd.Timestamp(value)
+    return f"{day.year:04d}-{day.month:02d}"  # strftime('%Y') drops the zeros of a year before 1000
+
+
+def rating_months(store: Store) -> list[dt.date]:
+    """Months in which any area was rated, oldest first."""
+    frame = store.query("SELECT DISTINCT month FROM plan_area_rag ORDER BY month")
+    return [pd.Timestamp(v).date() for v in frame["month"]]
+
+
+def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
+    """The board as at ``month``: one row per plan area, in plan order.
+
+    Columns :data:`REPORT_COLUMNS` then the extras in :data:`BOARD_COLUMNS`:
+
+    * ``current_rag`` is the latest rating in or before ``month`` (``rag_month``, 'YYYY-MM'),
+      ``previous_rag`` the one before it (``previous_month``);
+    * ``movement``: 'improved', 'deteriorated', 'unchanged' (:func:`qa_core.rules.rag.rag_movement`),
+      'new' for a first rating, None if the area is not yet rated;
+    * priorities as at the month's last day: ``priorities_complete`` (Blue),
+      ``priorities_overdue`` (Red: target date passed, not complete) and
+      ``priorities_on_track`` (the rest, including ``priorities_due_soon``, due within 30 days);
+      they add up to ``priorities_total``;
+    * ``exception``: the area moved (improved or deteriorated) or has an overdue priority.
+
+    A month before any rating gives an empty frame with these columns; ``None`` means the
+    latest month with a rating.
+    """
+    if month is None:
+        rated = rating_months(store)
+        if not rated:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
+        month = rated[-1]
+    start = _first_of(month)
+    as_of = month_end(start)
+    frame = store.query(
+        f"""
+        WITH ranked AS (
+            SELECT area_id, month, rag,
+                   row_number() OVER (PARTITION BY area_id ORDER BY month DESC) AS k
+            FROM plan_area_rag WHERE month <= $as_of
+        ),
+        ratings AS (
+            SELECT area_id,
+                   max(rag) FILTER (WHERE k = 1) AS current_rag,
+                   max(month) FILTER (WHERE k = 1) AS rag_month,
+                   max(rag) FILTER (WHERE k = 2) AS previous_rag,
+                   max(month) FILTER (WHERE k = 2) AS previous_month
+            FROM ranked WHERE k <= 2 GROUP BY area_id
+        ),
+        counts AS (
+            SELECT area_id, count(*) AS total,
+                   count(*) FILTER (WHERE status = '{COMPLETE}') AS complete,
+                   count(*) FILTER (WHERE status = '{OVERDUE}') AS overdue,
+                   count(*) FILTER (WHERE status = '{DUE_SOON}') AS due_soon
+            FROM (SELECT p.area_id, {_STATUS_SQL} AS status FROM plan_priority p)
+            GROUP BY area_id
+        )
+        SELECT a.area_id, a.name AS area, a.lead, a.ofsted_recommendation,
+               r.previous_rag, r.current_rag, r.rag_month, r.previous_month,
+               coalesce(c.total, 0) AS priorities_total,
+               coalesce(c.complete, 0) AS priorities_complete,
+               coalesce(c.overdue, 0) AS priorities_overdue,
+               coalesce(c.due_soon, 0) AS priorities_due_soon
+        FROM plan_area a LEFT JOIN ratings r USING (area_id) LEFT JOIN counts c USING (area_id)
+        ORDER BY a.sort_order, a.name, a.area_id
+        """,
+        {"as_of": as_of, "soon": DEFAULT_DUE_SOON_DAYS},
+    )
+    if frame.empty or frame["current_rag"].isna().all():
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
+    frame["previous_rag"] = _objects(frame["previous_rag"].map(_clean_rag))
+    frame["current_rag"] = _objects(frame["current_rag"].map(_clean_rag))
+    for col in ("priorities_total", "priorities_complete", "priorities_overdue", "priorities_due_soon"):
+        frame[col] = frame[col].astype("int64")
+    frame["priorities_on_track"] = (frame["priorities_total"] - frame["priorities_complete"]
+                                    - frame["priorities_overdue"])
+    pairs = list(zip(frame["previous_rag"], frame["current_rag"], strict=True))
+    frame["movement"] = _objects([_movement(p, c) for p, c in pairs], frame.index)
+    frame["movement_text"] = [movement_text(p, c) for p, c in pairs]
+    frame["exception"] = frame["movement"].isin([IMPROVED, DETERIORATED]) | (frame["priorities_overdue"] > 0)
+    frame["priorities_text"] = [
+        priorities_text(c, t, o) for c, t, o in
+        zip(frame["priorities_complete"], frame["priorities_on_track"], frame["priorities_overdue"], strict=True)]
+    frame["exception_reason"] = [_exception_reason(m, o) for m, o in
+                                 zip(frame["movement"], frame["priorities_overdue"], strict=True)]
+    frame["rag_month"] = _objects(frame["rag_month"].map(_month_text))
+    frame["previous_month"] = _objects(frame["previous_month"].map(_month_text))
+    return frame[BOARD_COLUMNS].reset_index(drop=True)
+
+
+def board_summary(report: pd.DataFrame) -> dict[str, Any]:
+    """Headline counts for the board from :func:`rag_report`'s frame.
+
+    ``rag_counts`` holds the current ratings worst first (only those that occur), with
+    'No rating' last for areas not yet rated.
+    """
+    current = report["current_rag"]
+    counts = current.value_counts()
+    ordered = {status: int(counts[status]) for status in RAG_ORDER if counts.get(status)}
+    ordered.update({str(s): int(n) for s, n in counts.items() if s not in RAG_ORDER})
+    if current.isna().any():
+        ordered["No rating"] = int(current.isna().sum())
+    return {
+        "areas": len(report),
+        "rag_counts": ordered,
+        "improved": int((report["movement"] == IMPROVED).sum()),
+        "deteriorated": int((report["movement"] == DETERIORATED).sum()),
+        "unchanged": int((report["movement"] == UNCHANGED).sum()),
+        "new": int((report["movement"] == NEW).sum()),
+        "overdue_priorities": int(report["priorities_overdue"].sum()),
+        "areas_with_overdue": int((report["priorities_overdue"] > 0).sum()),
+        "priorities": int(report["priorities_total"].sum()),
+        "exceptions": int(report["exception"].sum()),
+    }
+
+
+def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
+    """One area's priorities as at ``month``'s last day, by target date.
+
+    Columns: priority_id, description, target_date, completed_date (None until it counts:
+    a completion after the month is not shown), status (Complete, Overdue, Due soon,
+    On track, No target date), rag (Blue, Red, Amber, Green, None), days_overdue.
+    """
+    as_of = month_end(_first_of(month))
+    frame = store.query(
+        f"""
+        SELECT p.priority_id, p.description, p.target_date,
+               CASE WHEN p.completed_date <= $as_of THEN p.completed_date END AS completed_date,
+               {_STATUS_SQL} AS status,
+               CASE WHEN ({_STATUS_SQL}) = '{OVERDUE}' THEN date_diff('day', p.target_date, $as_of)
+                    ELSE 0 END AS days_overdue
+        FROM plan_priority p WHERE p.area_id = $area
+        ORDER BY p.target_date NULLS LAST, p.priority_id
+        """,
+        {"as_of": as_of, "soon": DEFAULT_DUE_SOON_DAYS, "area": area_id},
+    )
+    frame["rag"] = _objects(frame["status"].map(PRIORITY_STATUSES))
+    frame["days_overdue"] = frame["days_overdue"].astype("int64")
+    return frame
+
+
+def area_narrative(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
+    """The area's narrative for the latest month with any, in or before ``month``.
+
+    Columns: month (date), kind ('development', 'progress', 'risk'), seq, text, evidence
+    (None where no evidence was named). Empty if nothing was written by then.
+    """
+    return store.query(
+        """
+        SELECT month, kind, seq, text, evidence FROM plan_narrative
+        WHERE area_id = $area AND month = (
+            SELECT max(month) FROM plan_narrative WHERE area_id = $area AND month <= $as_of)
+        ORDER BY CASE kind WHEN 'development' THEN 1 WHEN 'progress' THEN 2 WHEN 'risk' THEN 3 ELSE 4 END,
+                 kind, seq
+        """,
+        {"area": area_id, "as_of": month_end(_first_of(month))},
+    ).assign(month=lambda f: pd.to_datetime(f["month"]).dt.date)
+
+
+def area_history(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
+    """The area's rating each month up to ``month``, oldest first.
+
+    Columns: month (date), rag, rank (0 Red ... 4 Blue; None for an unknown word),
+    movement against the rating before it ('improved', 'deteriorated', 'unchanged', 'new').
+    """
+    frame = store.query(
+        "SELECT month, rag FROM plan_area_rag WHERE area_id = $area AND month <= $as_of ORDER BY month",
+        {"area": area_id, "as_of": month_end(_first_of(month))},
+    )
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["rag"] = _objects(frame["rag"].map(_clean_rag))
+    frame["rank"] = [rag_rank(r) if r in RAG_ORDER else None for r in frame["rag"]]
+    previous = frame["rag"].shift(1)
+    frame["movement"] = _objects([_movement(p, c) for p, c in zip(previous, frame["rag"], strict=True)],
+                                 frame.index)
+    return frame
+
+
+def rag_runs(history: pd.DataFrame) -> list[dict[str, Any]]:
+    """Consecutive months with the same rating, from :func:`area_history`'s frame.
+
+    Each run: rag, start, end (dates) and months (how many ratings in the run).
+    """
+    runs: list[dict[str, Any]] = []
+    for rag, month in zip(history["rag"], history["month"], strict=True):
+        if runs and runs[-1]["rag"] == rag:
+            runs[-1]["end"] = month
+            runs[-1]["months"] += 1
+        else:
+            runs.append({"rag": rag, "start": month, "end": month, "months": 1})
+    return runs
+
+
+def _label(month: dt.date) -> str:
+    return month.strftime("%B %Y")
+
+
+def history_title(area: str, history: pd.DataFrame) -> str:
+    """An active title for the area's RAG history chart: where it is and how it got there.
+
+    e.g. 'Assessment: Red in October 2026, down from Green in September 2026; Red in 5 of 18
+    months rated'.
+    """
+    if history.empty:
+        return f"{area}: no RAG rating yet"
+    runs = rag_runs(history)
+    last = runs[-1]
+    head = f"{area}: {last['rag']} in {_label(last['end'])}"
+    if last["months"] > 1:
+        head += f", unchanged for {last['months']} months (since {_label(last['start'])})"
+    elif len(runs) == 1:
+        head += ", its first rating"
+    else:
+        before = runs[-2]
+        moved = _movement(before["rag"], last["rag"])
+        verb = {IMPROVED: "up", DETERIORATED: "down"}.get(moved or "", "changed")
+        head += f", {verb} from {before['rag']} in {_label(before['end'])}"
+    rated = len(history)
+    if rated == 1:
+        return head
+    same = int((history["rag"] == last["rag"]).sum())
+    return f"{head}; {last['rag']} in {same} of {rated} months rated"
+
+
+def history_text(history: pd.DataFrame) -> str:
+    """The RAG history as sentences: a text alternative to the chart.
+
+    e.g. 'Red from May 2025 to July 2025 (3 months); Amber in August 2025 (1 month).'
+    """
+    if history.empty:
+        return "No ratings yet."
+    parts = []
+    for run in rag_runs(history):
+        n = run["months"]
+        span = (f"in {_label(run['start'])}" if n == 1
+                else f"from {_label(run['start'])} to {_label(run['end'])}")
+        parts.append(f"{run['rag']} {span} ({n} month{'s' if n != 1 else ''})")
+    return "; ".join(parts) + "."

@@ -1,0 +1,388 @@
+"""The risk register as the risk owners and the audit committee look at it each quarter.
+
+Store-facing shaping for the risk-scores page (no Streamlit): the heat map's cells (how
+many risks sit in each impact x likelihood cell of a chosen matrix, and which, for the
+gross, residual or target view of a quarter, optionally for one service), the register
+with score, band and movement since the last review, the high-scoring risks, and one
+risk's trajectory across quarters. Counting happens in DuckDB; the matrix is data (see
+:mod:`qa_core.rules.risk`), so York's positional 19/20 cells come out exactly as stored.
+
+Service filter: a risk belongs to one service or, with no ``service_id``, to the council
+as a whole ("council-wide", e.g. workforce or IT risks). With a service chosen, only that
+service's risks are counted; council-wide risks appear only in the all-services view.
+
+>>> quarter_of(dt.date(2026, 10, 1)), previous_quarter("2026-Q1")
+('2026-Q4', '2025-Q4')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.rules.risk import (
+    DECREASED,
+    INCREASED,
+    NEW,
+    UNCHANGED,
+    RiskMatrix,
+    assess_register,
+    matrix_from_cells,
+    movement,
+    reduction,
+)
+from qa_core.store import Store, queries
+
+__all__ = [
+    "COUNCIL_WIDE",
+    "RISK_REPORT_COLUMNS",
+    "DEFAULT_MATRIX",
+    "VIEWS",
+    "band_ranges",
+    "default_quarter",
+    "heatmap_cells",
+    "high_bands",
+    "high_risks",
+    "load_matrix",
+    "movement_words",
+    "previous_quarter",
+    "quarter_of",
+    "quarters_up_to",
+    "register",
+    "register_matrix_id",
+    "risks_report",
+    "trajectory",
+]
+
+#: The three scores a register keeps; the page shows residual first.
+VIEWS: tuple[str, ...] = ("residual", "gross", "target")
+#: What a risk with no service is called.
+COUNCIL_WIDE = "Council-wide"
+#: The matrix used when the store has no ``risk_matrix`` setting.
+DEFAULT_MATRIX = "product_5x5"
+#: The columns of ``python -m qa_core report risks``.
+RISK_REPORT_COLUMNS = [
+    "risk_ref", "quarter", "title", "service", "owner",
+    "impact", "likelihood", "score", "band",
+    "gross_impact", "gross_likelihood", "gross_score", "gross_band",
+    "target_impact", "target_likelihood", "target_score", "target_band",
+    "previous_score", "movement", "reduction_pct", "reduction_expected", "matrix",
+]
+_HIGH = "high"
+_PERCENT = 100
+
+
+# --- quarters ------------------------------------------------------------------------------
+
+
+def quarter_of(month: dt.date) -> str:
+    """The quarter ('YYYY-Qn', calendar quarters as the register uses) holding ``month``."""
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
+def previous_quarter(quarter: str) -> str:
+    """The calendar quarter before ``quarter``. ``previous_quarter('2026-Q3')`` is '2026-Q2'."""
+    quarter = queries.parse_quarter(quarter)
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def quarters_up_to(quarters: Iterable[str], month: dt.date) -> list[str]:
+    """Reviewed quarters at or before ``month``'s quarter, newest first.
+
+    >>> quarters_up_to(["2026-Q1", "2026-Q2", "2026-Q3"], dt.date(2026, 6, 1))
+    ['2026-Q2', '2026-Q1']
+    """
+    last = quarter_of(month)
+    return sorted((q for q in quarters if q <= last), reverse=True)
+
+
+def default_quarter(quarters: Iterable[str], month: dt.date) -> str | None:
+    """The latest quarter reviewed at or before ``month``'s quarter; None if none was."""
+    found = quarters_up_to(quarters, month)
+    return found[0] if found else None
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+
+def _split_labels(text: object) -> tuple[str, ...]:
+    if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
+        return ()
+    return tuple(str(text).split("|"))
+
+
+def register_matrix_id(store: Store) -> str:
+    """The matrix the register is scored by (the ``risk_matrix`` setting)."""
+    return store.setting("risk_matrix", DEFAULT_MATRIX) or DEFAULT_MATRIX
+
+
+def load_matrix(store: Store, matrix_id: str) -> RiskMatrix:
+    """The stored matrix ``matrix_id`` as a validated :class:`RiskMatrix`."""
+    head, cells = queries.risk_matrix(store, matrix_id)
+    return matrix_from_cells(head["name"], head["kind"], cells,
+                             impact_labels=_split_labels(head["impact_labels"]),
+                             likelihood_labels=_split_labels(head["likelihood_labels"]))
+
+
+def band_ranges(matrix: RiskMatrix) -> pd.DataFrame:
+    """Each band's score range as a register states it, lowest band first, with its ``rank``.
+
+    ``low`` is the band's lowest cell score; ``high`` runs up to just below the next band's
+    ``low`` (the top band: the highest cell score), so a product matrix's Significant band
+    reads 10 to 14 though no cell scores 13 or 14. ``rank`` counts from 0 for the lowest.
+
+    >>> from qa_core.rules.risk import PRODUCT_5X5
+    >>> band_ranges(PRODUCT_5X5).values.tolist()
+    [['Low', 1, 4, 0], ['Moderate', 5, 9, 1], ['Significant', 10, 14, 2], ['High', 15, 25, 3]]
+    """
+    cells = pd.DataFrame([(score, band) for score, band in matrix.cells.values()], columns=["score", "band"])
+    spans = cells.groupby("band")["score"].agg(low="min", top="max").loc[matrix.bands()].reset_index()
+    following = spans["low"].shift(-1) - 1
+    spans["high"] = spans["top"].where(following.isna(), following.combine(spans["top"], max)).astype("int64")
+    spans["rank"] = range(len(spans))
+    return spans[["band", "low", "high", "rank"]]
+
+
+def high_bands(matrix: RiskMatrix) -> list[str]:
+    """The bands counted as high-scoring, lowest first.
+
+    The band called "High" and every band above it (York-style "High" and "Very high");
+    where no band is called "High", the top band alone.
+
+    >>> from qa_core.rules.risk import POSITIONAL_5X5, PRODUCT_5X5
+    >>> high_bands(PRODUCT_5X5), high_bands(POSITIONAL_5X5)
+    (['High'], ['High', 'Very high'])
+    """
+    bands = matrix.bands()
+    named = [i for i, band in enumerate(bands) if band.strip().lower() == _HIGH]
+    return bands[named[0]:] if named else bands[-1:]
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+
+def _view(view: str) -> str:
+    if view not in VIEWS:
+        raise QAError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}.")
+    return view
+
+
+def _check_matrix(store: Store, matrix_id: str) -> None:
+    if not store.scalar("SELECT count(*) FROM risk_matrix WHERE matrix_id = ?", [matrix_id]):
+        known = ", ".join(queries.risk_matrices(store)["matrix_id"]) or "none"
+        raise QAError(f"There is no risk matrix {matrix_id!r} (known: {known}).")
+
+
+def heatmap_cells(store: Store, matrix_id: str, quarter: str, view: str = "residual",
+                  service_id: str | None = None) -> pd.DataFrame:
+    """Every cell of the matrix with the risks whose ``view`` cell it is in ``quarter``.
+
+    One row per cell (impact, likelihood, score, band, ``risks`` = how many, ``refs`` =
+    their references, comma-separated in order; empty cells have 0 and ''), ordered by
+    impact then likelihood. Risks with no target are left out of the target view.
+    ``service_id`` keeps that service's risks only (council-wide risks are left out).
+    """
+    view = _view(view)
+    quarter = queries.parse_quarter(quarter)
+    _check_matrix(store, matrix_id)
+    frame = store.query(
+        f"""
+        WITH placed AS (
+            SELECT r.risk_ref, r.{view}_impact AS impact, r.{view}_likelihood AS likelihood
+            FROM risk_review r JOIN risk k USING (risk_ref)
+            WHERE r.quarter = $quarter AND ($service IS NULL OR k.service_id = $service)
+              AND r.{view}_impact IS NOT NULL AND r.{view}_likelihood IS NOT NULL
+        )
+        SELECT c.impact, c.likelihood, c.score, c.band, count(p.risk_ref) AS risks,
+               coalesce(string_agg(p.risk_ref, ', ' ORDER BY p.risk_ref), '') AS refs
+        FROM risk_matrix_cell c
+        LEFT JOIN placed p ON p.impact = c.impact AND p.likelihood = c.likelihood
+        WHERE c.matrix_id = $matrix
+        GROUP BY c.impact, c.likelihood, c.score, c.band
+        ORDER BY c.impact, c.likelihood
+        """,
+        {"quarter": quarter, "service": service_id, "matrix": matrix_id},
+    )
+    for col in ("impact", "likelihood", "score", "risks"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+_STAGE_JOINS = "\n".join(
+    f"LEFT JOIN risk_matrix_cell {alias} ON {alias}.matrix_id = $matrix "
+    f"AND {alias}.impact = r.{impact} AND {alias}.likelihood = r.{likelihood}"
+    for alias, impact, likelihood in (
+        ("rc", "residual_impact", "residual_likelihood"),
+        ("gc", "gross_impact", "gross_likelihood"),
+        ("tc", "target_impact", "target_likelihood"),
+        ("pc", "prev_impact", "prev_likelihood"),
+    )
+)
+
+
+def register(store: Store, matrix_id: str, quarter: str, service_id: str | None = None) -> pd.DataFrame:
+    """The register for ``quarter`` scored by ``matrix_id``, highest residual score first.
+
+    Columns: risk_ref, quarter, title, owner, service_id, service (name, or
+    "Council-wide"), impact, likelihood, score, band (residual), gross_impact,
+    gross_likelihood, gross_score, gross_band, target_impact, target_likelihood,
+    target_score, target_band (NA where no target), previous_quarter, previous_score,
+    previous_band (the risk's review before this one), movement (increased, decreased,
+    unchanged, new), movement_words ("Up from 12 to 16"), reduction_points and
+    reduction_pct (gross minus residual, and as % of gross), reduction_expected, reasons,
+    controls, outlook. The same scores as ``reports.risks_report``; empty if the quarter
+    had no review (of that service's risks).
+    """
+    quarter = queries.parse_quarter(quarter)
+    _check_matrix(store, matrix_id)
+    frame = store.query(
+        f"""
+        WITH r AS (
+            SELECT *, lag(residual_impact) OVER w AS prev_impact,
+                      lag(residual_likelihood) OVER w AS prev_likelihood,
+                      lag(quarter) OVER w AS prev_quarter
+            FROM risk_review WINDOW w AS (PARTITION BY risk_ref ORDER BY quarter)
+        )
+        SELECT r.risk_ref, r.quarter, k.title, k.owner, k.service_id,
+               coalesce(s.name, '{COUNCIL_WIDE}') AS service,
+               r.residual_impact AS impact, r.residual_likelihood AS likelihood,
+               rc.score, rc.band,
+               r.gross_impact, r.gross_likelihood, gc.score AS gross_score, gc.band AS gross_band,
+               r.target_impact, r.target_likelihood, tc.score AS target_score, tc.band AS target_band,
+               r.prev_quarter AS previous_quarter, pc.score AS previous_score, pc.band AS previous_band,
+               r.reduction_expected, r.reasons, r.controls, r.outlook
+        FROM r JOIN risk k USING (risk_ref) LEFT JOIN service s ON s.service_id = k.service_id
+        {_STAGE_JOINS}
+        WHERE r.quarter = $quarter AND ($service IS NULL OR k.service_id = $service)
+        ORDER BY rc.score DESC NULLS FIRST, r.risk_ref
+        """,
+        {"quarter": quarter, "service": service_id, "matrix": matrix_id},
+    )
+    unscored = frame[frame["score"].isna() | frame["gross_score"].isna()]
+    if not unscored.empty:
+        first = unscored.iloc[0]
+        raise QAError(f"{first['risk_ref']} has a cell that matrix {matrix_id!r} does not have "
+                      f"(residual impact {first['impact']}, likelihood {first['likelihood']}; gross "
+                      f"impact {first['gross_impact']}, likelihood {first['gross_likelihood']}).")
+    for col in ("impact", "likelihood", "score", "gross_impact", "gross_likelihood", "gross_score",
+                "target_impact", "target_likelihood", "target_score", "previous_score"):
+        frame[col] = frame[col].astype("Int64")
+    frame["reduction_expected"] = frame["reduction_expected"].astype("boolean")
+    score = frame["score"].astype("float64")
+    previous = frame["previous_score"].astype("float64")
+    frame["movement"] = np.select(
+        [previous.isna(), score > previous, score < previous],
+        [NEW, INCREASED, DECREASED], default=UNCHANGED)
+    frame["movement_words"] = movement_words(frame["score"], frame["previous_score"],
+                                             frame["quarter"], frame["previous_quarter"])
+    gross = frame["gross_score"].astype("float64")
+    frame["reduction_points"] = (gross - score).astype("Int64")
+    frame["reduction_pct"] = ((gross - score) / gross.where(gross != 0) * _PERCENT).round(1)
+    return frame.reset_index(drop=True)
+
+
+def movement_words(current: Sequence, previous: Sequence, quarter: Sequence | None = None,
+                   previous_quarter_: Sequence | None = None) -> list[str]:
+    """How each score moved, in words: "Up from 12 to 16", "Down from 16 to 12",
+    "Unchanged at 16", "New: first reviewed this quarter". Where the previous review was
+    not the quarter just before, its quarter is named: "Up from 12 (2025-Q4) to 16".
+
+    >>> movement_words([16, 12, 16, 9], [12, 16, 16, None])
+    ['Up from 12 to 16', 'Down from 16 to 12', 'Unchanged at 16', 'New: first reviewed this quarter']
+    """
+    current = list(current)
+    previous = list(previous)
+    quarters = list(quarter) if quarter is not None else [None] * len(current)
+    before = list(previous_quarter_) if previous_quarter_ is not None else [None] * len(current)
+    words = []
+    for now, then, q, pq in zip(current, previous, quarters, before, strict=True):
+        if then is None or pd.isna(then):
+            words.append("New: first reviewed this quarter")
+            continue
+        now, then = int(now), int(then)
+        gap = isinstance(q, str) and isinstance(pq, str) and previous_quarter(q) != pq
+        since = f" ({pq})" if gap else ""
+        if now > then:
+            words.append(f"Up from {then}{since} to {now}")
+        elif now < then:
+            words.append(f"Down from {then}{since} to {now}")
+        else:
+            words.append(f"Unchanged at {now}" + (f" since {pq}" if gap else ""))
+    return words
+
+
+def high_risks(frame: pd.DataFrame, matrix: RiskMatrix) -> pd.DataFrame:
+    """Rows of a :func:`register` frame whose residual band is high-scoring (:func:`high_bands`)."""
+    return frame[frame["band"].isin(high_bands(matrix))].reset_index(drop=True)
+
+
+def trajectory(store: Store, matrix_id: str, risk_ref: str, until: str | None = None) -> pd.DataFrame:
+    """One risk's gross, residual and target cells, scores and bands for each quarter it
+    was reviewed, up to ``until`` (every quarter if None), oldest first."""
+    _check_matrix(store, matrix_id)
+    until = queries.parse_quarter(until) if until else None
+    frame = store.query(
+        """
+        SELECT r.quarter,
+               r.gross_impact, r.gross_likelihood, gc.score AS gross_score, gc.band AS gross_band,
+               r.residual_impact, r.residual_likelihood, rc.score AS residual_score, rc.band AS residual_band,
+               r.target_impact, r.target_likelihood, tc.score AS target_score, tc.band AS target_band
+        FROM risk_review r
+        LEFT JOIN risk_matrix_cell gc ON gc.matrix_id = $matrix AND gc.impact = r.gross_impact
+             AND gc.likelihood = r.gross_likelihood
+        LEFT JOIN risk_matrix_cell rc ON rc.matrix_id = $matrix AND rc.impact = r.residual_impact
+             AND rc.likelihood = r.residual_likelihood
+        LEFT JOIN risk_matrix_cell tc ON tc.matrix_id = $matrix AND tc.impact = r.target_impact
+             AND tc.likelihood = r.target_likelihood
+        WHERE r.risk_ref = $ref AND ($until IS NULL OR r.quarter <= $until)
+        ORDER BY r.quarter
+        """,
+        {"matrix": matrix_id, "ref": risk_ref, "until": until},
+    )
+    for col in ("gross_impact", "gross_likelihood", "gross_score", "residual_impact", "residual_likelihood",
+                "residual_score", "target_impact", "target_likelihood", "target_score"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None = None) -> pd.DataFrame:
+    """The register for a quarter (default: latest): residual score and band by the chosen
+    matrix, gross and target too, and movement since the previous quarter."""
+    quarter = queries.parse_quarter(quarter) if quarter else queries.latest_quarter(store)
+    if quarter is None:
+        raise QAError("The store holds no risk register reviews.")
+    matrix_id = matrix_id or store.setting("risk_matrix", "product_5x5")
+    matrix = load_matrix(store, matrix_id)
+    reg = queries.risk_register(store, quarter)
+    if reg.empty:
+        raise QAError(f"No risks were reviewed in {quarter}; known quarters: "
+                      f"{', '.join(queries.quarters(store))}.")
+    scored = assess_register(reg, matrix)
+    previous = assess_register(
+        reg.assign(residual_impact=reg["prev_impact"].fillna(reg["residual_impact"]),
+                   residual_likelihood=reg["prev_likelihood"].fillna(reg["residual_likelihood"])),
+        matrix)["residual_score"].where(reg["prev_impact"].notna())
+    out = pd.DataFrame({
+        "risk_ref": reg["risk_ref"], "quarter": reg["quarter"], "title": reg["title"],
+        "service": reg["service_name"].fillna("Council-wide"), "owner": reg["owner"],
+        "impact": reg["residual_impact"], "likelihood": reg["residual_likelihood"],
+        "score": scored["residual_score"], "band": scored["residual_band"],
+        "gross_impact": reg["gross_impact"], "gross_likelihood": reg["gross_likelihood"],
+        "gross_score": scored["gross_score"], "gross_band": scored["gross_band"],
+        "target_impact": reg["target_impact"], "target_likelihood": reg["target_likelihood"],
+        "target_score": scored["target_score"], "target_band": scored["target_band"],
+        "previous_score": previous,
+    })
+    out["movement"] = [movement(c, None if pd.isna(p) else p)
+                       for c, p in zip(out["score"], out["previous_score"], strict=True)]
+    out["reduction_pct"] = [reduction(g, r)["pct"] for g, r in zip(out["gross_score"], out["score"], strict=True)]
+    out["reduction_expected"] = reg["reduction_expected"]
+    out["matrix"] = matrix_id
+    return out[RISK_REPORT_COLUMNS].sort_values(["score", "risk_ref"], ascending=[False, True],
+                                                 ignore_index=True)

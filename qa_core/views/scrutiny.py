@@ -1,0 +1,600 @@
+"""Scrutiny report cards: a small set of council-wide measures, quarter by quarter, in plain
+English, with their long trend and the published comparators (DOMAIN.md, Tier 3).
+
+Who reads it: scrutiny committee members, Cabinet and the Corporate Parenting Board, with no
+analyst beside them. So each measure carries a "what this shows" sentence that says which way
+is better, each quarter gets a headline sentence with its count, and nothing about individual
+children or staff is ever selected (no case references, auditors, owners or team managers).
+
+How a quarter is counted (calendar quarters, ``'YYYY-Qn'``; Q3 is July to September):
+
+* a quarter is *complete* when every one of its three months has indicator values; only
+  complete quarters are offered, reported or drawn in a trend;
+* a flow measure (referrals, assessments, plans started or ended, audits) sums its monthly
+  numerators and denominators over the quarter, in DuckDB, and divides once: never an average
+  of monthly percentages. Example: 40 of 50 in July, 45 of 50 in August and 9 of 10 in
+  September is 94 of 110 = 85.5%, not the 86.7% mean of 80%, 90% and 90%;
+* a stock measure counted at a date (children in care at 31 March, in DfE's placement
+  stability measure) takes the figures of the quarter's last month with data, so a child is
+  not counted three times: "at the end of September 2026, 25 of 240 children in care";
+* small numbers: where a quarter's denominator is under :data:`MIN_DENOMINATOR` the value and
+  its counts are withheld and shown as "fewer than 10" (:func:`is_suppressed` is the one rule).
+  This is a *reliability* rule (a percentage of so few says little), for every reader;
+* disclosure control (``public=True``: councillors, the public; ``qa_core.rules.disclosure``) comes
+  on top: the quarters withheld above carry DfE's ``u`` (low reliability) in their value,
+  numerator and denominator; every other numerator, denominator and value follows
+  :func:`qa_core.rules.disclosure.apply_rates` (a count of 1 to 5, or one that would reveal such a
+  count through numerator + complement = denominator, is ``c``; the percentage is ``c`` with
+  it, or when the denominator is under 5; ``:`` where there is no figure). Those columns then
+  hold numbers or symbol strings (so CSV and JSON carry ``c``, never the hidden number), the
+  headline names no hidden number, and RAG and direction are left out where they would be
+  worked from a hidden value.
+
+Comparators are DfE's published figures held in the ``comparator`` table: the latest year
+with any row for the measure (not after the reporting year, to 31 March, that the quarter
+falls in), the median of the statistical neighbours (with how many of the
+10 had a figure), the region and England. A missing or symbol-only figure is "not published".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.rules import disclosure
+from qa_core.rules.formatting import format_value
+from qa_core.rules.missing import is_missing
+from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.store import Store
+
+__all__ = [
+    "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
+    "REPORT_COLUMNS", "is_suppressed", "quarter_of", "quarter_start", "quarter_label",
+    "quarter_short_label", "shift_quarter", "published_year_label", "complete_quarters",
+    "latest_complete_quarter", "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
+    "scrutiny_comparators",
+    "scrutiny_report", "scrutiny_card", "headline", "benchmark_names", "compare_words", "measure_for",
+    "format_value",
+]
+
+#: Reliability rule for this page: a quarter based on fewer than this many (referrals, plans,
+#: children, audits ...) is not shown, to any reader. Disclosure control for public output
+#: (counts of 1 to 5 as ``c``) is ``qa_core.rules.disclosure``, applied with ``public=True``.
+MIN_DENOMINATOR = 10
+#: The symbol a public output gives a quarter withheld by the reliability rule.
+UNRELIABLE = "u"
+SUPPRESSED_TEXT = "fewer than 10"
+NOT_PUBLISHED = "not published"
+
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_SCALE_SQL = "CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END"
+AUDIT_GOOD = "AUDIT_GOOD"
+
+
+@dataclass(frozen=True)
+class ScrutinyMeasure:
+    """One line of the report card.
+
+    ``sentence`` completes "In July to September 2026, ..." with ``{value}`` and ``{count}``
+    ("412 of 525"); ``counted`` names the denominator for the small-number sentence.
+    ``basis`` is ``"sum"`` (flow: numerators and denominators summed over the quarter) or
+    ``"quarter_end"`` (stock: the quarter's last month). ``source`` is ``"indicator"`` (the
+    store's ``indicator_value``) or ``"audit"`` (final audit grades, Good or Outstanding).
+    """
+
+    code: str
+    what_this_shows: str
+    sentence: str
+    counted: str
+    basis: str = "sum"
+    source: str = "indicator"
+
+
+SCRUTINY_MEASURES: tuple[ScrutinyMeasure, ...] = (
+    ScrutinyMeasure(
+        "REREF_12M",
+        "How often a child comes back to children's social care within a year of an earlier "
+        "referral. A high figure can mean that earlier help did not last. Lower is better.",
+        "{value} of referrals ({count}) were for a child referred within the previous 12 months",
+        "referrals"),
+    ScrutinyMeasure(
+        "ASSESS_45WD",
+        "Whether families hear in good time what help they need: the legal timescale for an "
+        "assessment is 45 working days. Higher is better.",
+        "{value} of assessments ({count}) were completed within 45 working days",
+        "assessments completed"),
+    ScrutinyMeasure(
+        "CPP_SUBSEQ",
+        "How many children starting a child protection plan have been on one before. A high "
+        "figure can mean earlier plans ended before the child was safe. Lower is better.",
+        "{value} of child protection plans started ({count}) were a child's second or later plan",
+        "child protection plans started"),
+    ScrutinyMeasure(
+        "CPP_2YRS",
+        "How many child protection plans went on for 2 years or more. A plan should make a child "
+        "safe well within 2 years; a long plan can mean drift. Lower is better.",
+        "{value} of child protection plans that ended ({count}) had lasted 2 years or more",
+        "child protection plans ended"),
+    ScrutinyMeasure(
+        "CLA_PLACEMENT_3",
+        "How many children in our care have moved home 3 or more times in a year. A stable home "
+        "matters for a child's wellbeing and schooling. Lower is better.",
+        "{value} of children in care ({count}) had lived in 3 or more placements in the past year",
+        "children in care", basis="quarter_end"),
+    ScrutinyMeasure(
+        "CL_ACCOM",
+        "Whether young people who have left our care live somewhere suitable and safe. "
+        "Higher is better.",
+        "{value} of care leavers ({count}) were in suitable accommodation",
+        "care leavers"),
+    ScrutinyMeasure(
+        "CL_EET",
+        "Whether young people who have left our care are in education, a job or training. "
+        "Higher is better.",
+        "{value} of care leavers ({count}) were in education, employment or training",
+        "care leavers"),
+    ScrutinyMeasure(
+        AUDIT_GOOD,
+        "Managers check a sample of children's case files every month and grade the work. This "
+        "is the share graded Good or Outstanding (after moderation). Higher is better.",
+        "{value} of case-file audits ({count}) found practice Good or Outstanding",
+        "audits", source="audit"),
+)
+_AUDIT_META = dict(name="Case-file audits graded Good or Outstanding", unit="%", polarity="up",
+                   target=None, rag_rule="none", tolerance=0.0)
+
+REPORT_COLUMNS = [
+    "code", "name", "what_this_shows", "unit", "quarter", "quarter_label", "basis", "value",
+    "numerator", "denominator", "suppressed", "previous_value", "previous_numerator",
+    "previous_denominator", "previous_suppressed", "last_year_value", "last_year_numerator",
+    "last_year_denominator", "last_year_suppressed", "target", "rag", "direction", "polarity",
+    "sn_median", "sn_count", "region", "england", "comparator_year", "months", "headline",
+]
+TREND_COLUMNS = ["code", "quarter", "quarter_label", "period_end", "numerator", "denominator",
+                 "value", "suppressed", "months"]
+
+
+# -- the small-number rule -----------------------------------------------------------------
+def is_suppressed(numerator: Any, denominator: Any) -> Any:
+    """The one small-number rule: a figure is withheld when its denominator is under
+    ``MIN_DENOMINATOR``. Takes scalars (returns a bool) or columns (returns a boolean Series).
+
+    A missing denominator is "no data", not suppression. The numerator is accepted so that
+    full disclosure control (counts of 1 to 5) can be added here without changing callers.
+
+    >>> is_suppressed(3, 9), is_suppressed(0, 10), is_suppressed(None, None)
+    (True, False, False)
+    """
+    if isinstance(denominator, pd.Series):
+        den = pd.to_numeric(denominator).astype("float64")
+        return (den.notna() & (den < MIN_DENOMINATOR)).astype(bool)
+    if is_missing(denominator):
+        return False
+    return bool(float(denominator) < MIN_DENOMINATOR)
+
+
+# -- quarters ------------------------------------------------------------------------------
+def _split(quarter: str) -> tuple[int, int]:
+    m = _QUARTER_RE.match(str(quarter).strip())
+    if not m:
+        raise QAError(f"{quarter!r} is not a quarter: write it as YYYY-Qn, for example 2026-Q3.")
+    return int(m.group(1)), int(m.group(2))
+
+
+def quarter_of(day: dt.date) -> str:
+    """The calendar quarter a day falls in.
+
+    >>> quarter_of(dt.date(2026, 8, 1))
+    '2026-Q3'
+    """
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_start(quarter: str) -> dt.date:
+    year, n = _split(quarter)
+    return dt.date(year, 3 * n - 2, 1)
+
+
+def quarter_label(quarter: str) -> str:
+    """The quarter in words, for headings and sentences.
+
+    >>> quarter_label('2026-Q3')
+    'July to September 2026'
+    """
+    year, n = _split(quarter)
+    return f"{_MONTHS[3 * n - 3]} to {_MONTHS[3 * n - 1]} {year}"
+
+
+def quarter_short_label(quarter: str) -> str:
+    """The quarter in short words, for charts.
+
+    >>> quarter_short_label('2026-Q3')
+    'Jul–Sep 2026'
+    """
+    year, n = _split(quarter)
+    return f"{_MONTHS[3 * n - 3][:3]}–{_MONTHS[3 * n - 1][:3]} {year}"
+
+
+def shift_quarter(quarter: str, by: int) -> str:
+    """The quarter ``by`` quarters later (earlier when negative).
+
+    >>> shift_quarter('2026-Q1', -1), shift_quarter('2026-Q3', -4)
+    ('2025-Q4', '2025-Q3')
+    """
+    year, n = _split(quarter)
+    index = year * 4 + (n - 1) + by
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def published_year_label(period: Any) -> str:
+    """DfE's children in need and looked-after years end on 31 March.
+
+    >>> published_year_label('2025')
+    'year to March 2025'
+    """
+    if is_missing(period):
+        return NOT_PUBLISHED
+    text = str(period)
+    return f"year to March {text}" if re.fullmatch(r"\d{4}", text) else text
+
+
+def complete_quarters(store: Store) -> list[str]:
+    """Calendar quarters in which all three months have indicator values, oldest first."""
+    frame = store.query(
+        """
+        SELECT strftime(period, '%Y') || '-Q' || quarter(period) AS quarter
+        FROM indicator_value GROUP BY 1 HAVING count(DISTINCT month(period)) = 3 ORDER BY 1
+        """)
+    return frame["quarter"].tolist()
+
+
+def latest_complete_quarter(store: Store) -> str | None:
+    found = complete_quarters(store)
+    return found[-1] if found else None
+
+
+# -- the store's figures by quarter --------------------------------------------------------
+def _measures(store: Store) -> pd.DataFrame:
+    """The scrutiny measures the store can supply, with their catalogue entries, in order."""
+    codes = [m.code for m in SCRUTINY_MEASURES if m.source == "indicator"]
+    catalogue = store.query(
+        "SELECT code, name, unit, polarity, target, rag_rule, tolerance FROM indicator "
+        "WHERE list_contains($codes, code)", {"codes": codes}).set_index("code")
+    has_audits = bool(store.scalar("SELECT count(*) > 0 FROM audit"))
+    rows = []
+    for order, m in enumerate(SCRUTINY_MEASURES):
+        if m.source == "audit":
+            if not has_audits:
+                continue
+            meta = dict(_AUDIT_META)
+        elif m.code in catalogue.index:
+            meta = catalogue.loc[m.code].to_dict()
+        else:
+            continue
+        rows.append({"code": m.code, "order": order, "what_this_shows": m.what_this_shows,
+                     "basis": m.basis, **meta})
+    frame = pd.DataFrame(rows, columns=["code", "order", "what_this_shows", "basis", "name", "unit",
+                                        "polarity", "target", "rag_rule", "tolerance"])
+    frame["target"] = pd.to_numeric(frame["target"]).astype("float64")
+    return frame
+
+
+def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
+    """Every scrutiny measure's council-wide figures for every complete quarter (up to
+    ``until``): ``code, quarter, numerator, denominator, value, suppressed, months, period_end``.
+
+    ``period_end`` is the last month counted (the quarter end for a stock measure). Summing
+    and dividing happen in DuckDB; suppressed quarters keep ``value``, ``numerator`` and
+    ``denominator`` empty.
+    """
+    indicator_codes = [m.code for m in SCRUTINY_MEASURES if m.source == "indicator"]
+    end_codes = [m.code for m in SCRUTINY_MEASURES if m.basis == "quarter_end"]
+    stop = None if until is None else quarter_start(shift_quarter(until, 1))
+    frame = store.query(
+        f"""
+        WITH monthly AS (
+            SELECT v.code, v.period, sum(v.numerator) AS num, sum(v.denominator) AS den,
+                   sum(v.value) AS val
+            FROM indicator_value v
+            WHERE list_contains($codes, v.code) AND ($stop IS NULL OR v.period < $stop)
+            GROUP BY v.code, v.period
+        ), complete AS (
+            SELECT strftime(period, '%Y') || '-Q' || quarter(period) AS quarter
+            FROM indicator_value WHERE $stop IS NULL OR period < $stop
+            GROUP BY 1 HAVING count(DISTINCT month(period)) = 3
+        ), by_quarter AS (
+            SELECT code, strftime(period, '%Y') || '-Q' || quarter(period) AS quarter,
+                   count(*) AS months, max(period) AS last_month,
+                   sum(num) AS sum_num, sum(den) AS sum_den, sum(val) AS sum_val,
+                   arg_max(num, period) AS end_num, arg_max(den, period) AS end_den,
+                   arg_max(val, period) AS end_val
+            FROM monthly GROUP BY 1, 2
+        ), chosen AS (
+            SELECT q.code, q.quarter, q.months, i.aggregation, {_SCALE_SQL} AS scale,
+                   list_contains($end_codes, q.code) AS at_end,
+                   CASE WHEN list_contains($end_codes, q.code) THEN end_num ELSE sum_num END AS numerator,
+                   CASE WHEN list_contains($end_codes, q.code) THEN end_den ELSE sum_den END AS denominator,
+                   CASE WHEN list_contains($end_codes, q.code) THEN end_val ELSE sum_val END AS plain,
+                   CASE WHEN list_contains($end_codes, q.code) THEN q.last_month
+                        ELSE NULL END AS period_end
+            FROM by_quarter q JOIN indicator i USING (code) JOIN complete c USING (quarter)
+        ), audits AS (
+            SELECT strftime(audit_date, '%Y') || '-Q' || quarter(audit_date) AS quarter,
+                   count(DISTINCT month(audit_date)) AS months,
+                   count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2)::DOUBLE
+                       AS numerator,
+                   count(*)::DOUBLE AS denominator
+            FROM audit WHERE $stop IS NULL OR audit_date < $stop
+            GROUP BY 1
+        )
+        SELECT code, quarter, numerator, denominator, months, period_end,
+               CASE WHEN aggregation = 'sum' THEN plain
+                    ELSE numerator / nullif(denominator, 0) * scale END AS value
+        FROM chosen
+        UNION ALL
+        SELECT '{AUDIT_GOOD}', a.quarter, a.numerator, a.denominator, a.months, NULL,
+               a.numerator / nullif(a.denominator, 0) * 100
+        FROM audits a JOIN complete c USING (quarter)
+        """,
+        {"codes": indicator_codes, "end_codes": end_codes, "stop": stop},
+    )
+    frame = frame.sort_values(["code", "quarter"], ignore_index=True)
+    suppressed = is_suppressed(frame["numerator"], frame["denominator"])
+    frame["suppressed"] = suppressed
+    for col in ("numerator", "denominator", "value"):
+        frame[col] = frame[col].astype("float64").where(~suppressed)
+    frame["months"] = frame["months"].astype("int64")
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def scrutiny_trend(store: Store, quarter: str | None = None, public: bool = False) -> pd.DataFrame:
+    """Each measure's quarterly series for every complete quarter up to ``quarter``
+    (default: the latest), with ``quarter_label`` for tables and charts; ``public``: with
+    disclosure control (see the module notes)."""
+    frame = quarterly_values(store, quarter)
+    frame["quarter_label"] = [quarter_label(q) for q in frame["quarter"]]
+    return public_figures(frame[TREND_COLUMNS]) if public else frame[TREND_COLUMNS]
+
+
+def public_figures(frame: pd.DataFrame, prefixes: tuple[str, ...] = ("",)) -> pd.DataFrame:
+    """``frame`` (report or trend rows) with each ``{prefix}numerator``, ``denominator`` and
+    ``value`` under disclosure control: ``u`` where the reliability rule withheld the quarter
+    (``{prefix}suppressed``), else :func:`qa_core.rules.disclosure.apply_rates` (all these measures
+    are percentages of their denominator). Values are rounded to 1 decimal place, as shown."""
+    out = frame.copy()
+    for prefix in prefixes:
+        num, den, val = (f"{prefix}{c}" for c in ("numerator", "denominator", "value"))
+        unreliable = out[f"{prefix}suppressed"].to_numpy(dtype=bool)
+        for col in (num, den, val):
+            out[col] = out[col].astype(object)
+            out.loc[unreliable, col] = UNRELIABLE
+        out = disclosure.apply_rates(out, num, den, val)
+    return out
+
+
+def reporting_year(quarter: str) -> str:
+    """The DfE reporting year (to 31 March) a quarter falls in.
+
+    >>> reporting_year('2024-Q1'), reporting_year('2026-Q3')
+    ('2024', '2027')
+    """
+    year, n = _split(quarter)
+    return str(year if n == 1 else year + 1)
+
+
+def scrutiny_comparators(store: Store, codes: list[str] | None = None,
+                         quarter: str | None = None) -> pd.DataFrame:
+    """Per measure, its latest published year (with ``quarter``: the latest one not after the
+    reporting year the quarter falls in, so January to March 2024 is set beside the year to
+    March 2024, not a later year): the statistical neighbours' median (and how many
+    neighbours had a figure), the region and England, with DfE symbols where no value."""
+    codes = codes or [m.code for m in SCRUTINY_MEASURES]
+    return store.query(
+        """
+        WITH latest AS (
+            SELECT code, max(period) AS period FROM comparator
+            WHERE list_contains($codes, code)
+              AND comparator IN ('statistical_neighbours', 'region', 'england')
+              AND ($year IS NULL OR period <= $year)
+            GROUP BY code
+        )
+        SELECT c.code, c.period AS comparator_year,
+               max(value) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_median,
+               max(n_used) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_count,
+               max(symbol) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_symbol,
+               max(value) FILTER (WHERE comparator = 'region') AS region,
+               max(value) FILTER (WHERE comparator = 'england') AS england,
+               max(symbol) FILTER (WHERE comparator = 'england') AS england_symbol
+        FROM comparator c JOIN latest USING (code, period)
+        GROUP BY c.code, c.period
+        """,
+        {"codes": codes, "year": None if quarter is None else reporting_year(quarter)},
+    )
+
+
+def benchmark_names(store: Store) -> dict[str, str | None]:
+    """The published LA the council is compared as, and its region's name (from DfE's
+    statistical neighbour model shipped in ``data/public``); None where unknown."""
+    from qa_core.io.published import load_sn_model
+
+    la_name = store.setting("benchmark_la_name")
+    code = store.setting("benchmark_la")
+    region = None
+    if code and code.isdigit():
+        try:
+            model = load_sn_model()
+        except QAError:
+            model = None
+        if model is not None:
+            row = model[model["old_la_code"] == int(code)]
+            if not row.empty:
+                region = str(row["region_name"].iloc[0]).strip()
+    return {"la": la_name, "region": region}
+
+
+# -- words ---------------------------------------------------------------------------------
+def measure_for(code: str) -> ScrutinyMeasure | None:
+    return next((m for m in SCRUTINY_MEASURES if m.code == code), None)
+
+
+def _count(numerator: Any, denominator: Any) -> str:
+    """'412 of 525'; a disclosure symbol stands as it is ('c of 92')."""
+    return f"{_number(numerator)} of {_number(denominator)}"
+
+
+def _number(x: Any) -> str:
+    return x if isinstance(x, str) else f"{x:,.0f}"
+
+
+def compare_words(value: float, other: float, polarity: str) -> str:
+    """'better than' / 'worse than' / 'the same as' (at the one decimal place shown); for a
+    measure with no better direction, 'higher than' / 'lower than'.
+
+    >>> compare_words(20.6, 22.6, 'down'), compare_words(74.7, 77.05, 'up')
+    ('better than', 'worse than')
+    """
+    if round(value, 1) == round(other, 1):
+        return "the same as"
+    if polarity not in ("up", "down"):
+        return "higher than" if value > other else "lower than"
+    better = value > other if polarity == "up" else value < other
+    return "better than" if better else "worse than"
+
+
+def headline(row: dict[str, Any] | pd.Series) -> str:
+    """The plain-English sentence for one measure in one quarter: the value with its count,
+    then how it compares with the statistical neighbours and England (by the measure's
+    polarity), e.g. "In July to September 2026, 87.0% of assessments (412 of 474) were
+    completed within 45 working days: better than our statistical neighbours (82.0%) and
+    England (83.0%), using published figures for the year to March 2025."
+    """
+    measure = measure_for(row["code"])
+    quarter = row["quarter"]
+    if measure is not None and measure.basis == "quarter_end":
+        end = row.get("period_end")  # the last month counted; else the quarter's last month
+        month = pd.Timestamp(quarter_start(shift_quarter(quarter, 1))) - pd.DateOffset(months=1)
+        when = f"At the end of {(month if is_missing(end) else pd.Timestamp(end)):%B %Y}"
+    else:
+        when = f"In {quarter_label(quarter)}"
+    name = str(row.get("name", row["code"]))
+    if bool(row["suppressed"]):
+        counted = measure.counted if measure else "cases"
+        return (f"{when}, the figure for {name.lower()} is not shown: it is based on {SUPPRESSED_TEXT} "
+                f"{counted}, and small numbers are withheld to protect privacy.")
+    if is_missing(row["value"]) or row["value"] == ":":
+        return f"{when}, no figures were recorded for {name.lower()}."
+    if disclosure.is_symbol(row["value"]):  # public output: say why, never the hidden number
+        symbol = row["value"]
+        counted = measure.counted if measure else "cases"
+        den = row.get("denominator")
+        total = f" ({counted}: {_number(den)})" if not is_missing(den) else ""
+        if symbol == "c":
+            return (f"{when}, the figure for {name.lower()} is not shown (c): it would reveal a count of 1 "
+                    f"to 5, and small numbers are withheld to protect privacy{total}.")
+        return f"{when}, the figure for {name.lower()} is shown as {symbol}: {disclosure.SYMBOLS[symbol]}{total}."
+    unit = row["unit"]
+    value = format_value(row["value"], unit)
+    if measure is not None and not is_missing(row["denominator"]):
+        text = f"{when}, " + measure.sentence.format(value=value,
+                                                     count=_count(row["numerator"], row["denominator"]))
+    else:
+        text = f"{when}, {name.lower()}: {value}"
+    parts = [(label, row.get(key)) for label, key in
+             (("our statistical neighbours", "sn_median"), ("England", "england"))]
+    parts = [(label, float(v)) for label, v in parts if not is_missing(v)]
+    if not parts:
+        return text + ". No published comparison is available."
+    words = [(compare_words(float(row["value"]), v, row["polarity"]), label, format_value(v, unit))
+             for label, v in parts]
+    if len(words) == 2 and words[0][0] == words[1][0]:
+        compared = f"{words[0][0]} {words[0][1]} ({words[0][2]}) and {words[1][1]} ({words[1][2]})"
+    else:
+        compared = " and ".join(f"{w} {label} ({v})" for w, label, v in words)
+    year = published_year_label(row.get("comparator_year"))
+    return f"{text}: {compared}, using published figures for the {year}."
+
+
+# -- the report ----------------------------------------------------------------------------
+def _check_quarter(store: Store, quarter: str | None) -> str:
+    available = complete_quarters(store)
+    if not available:
+        raise QAError("The store holds no complete quarter (a quarter needs indicator values for "
+                      "all three of its months).")
+    if quarter is None:
+        return available[-1]
+    _split(quarter)
+    if quarter not in available:
+        raise QAError(f"There are no complete figures for {quarter}; quarters available: "
+                      f"{', '.join(available)}.")
+    return quarter
+
+
+def scrutiny_report(store: Store, quarter: str | None, public: bool = False) -> pd.DataFrame:
+    """One row per scrutiny measure for ``quarter`` (None: the latest complete quarter):
+    the value with its numerator and denominator, the previous quarter and the same quarter
+    a year before, target, RAG (against the previous quarter for the "travel" rule),
+    direction since the previous quarter, the latest published comparators and a headline.
+
+    A quarter that is not complete in the store is a QAError naming the quarters available.
+    ``public``: disclosure control (module notes): the numerator, denominator and value columns
+    (this quarter, previous, a year before) hold numbers or symbols such as ``"c"``.
+    """
+    return scrutiny_card(store, quarter, public)[0]
+
+
+def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report (as :func:`scrutiny_report`) and the trend (as :func:`scrutiny_trend`) for
+    a quarter, from one pass over the store: what the page shows (``public``: both under
+    disclosure control)."""
+    quarter = _check_quarter(store, quarter)
+    measures = _measures(store)
+    values = quarterly_values(store, quarter)
+    keep = ["code", "numerator", "denominator", "value", "suppressed", "months", "period_end"]
+    current = values.loc[values["quarter"] == quarter, keep]
+    earlier = ["code", "value", "numerator", "denominator", "suppressed"]
+    previous = values.loc[values["quarter"] == shift_quarter(quarter, -1), earlier]
+    last_year = values.loc[values["quarter"] == shift_quarter(quarter, -4), earlier]
+    out = (measures.merge(current, on="code", how="left")
+           .merge(previous.rename(columns={c: f"previous_{c}" for c in earlier[1:]}), on="code", how="left")
+           .merge(last_year.rename(columns={c: f"last_year_{c}" for c in earlier[1:]}), on="code", how="left")
+           .merge(scrutiny_comparators(store, measures["code"].tolist(), quarter), on="code", how="left")
+           .sort_values("order", ignore_index=True))
+    for col in ("suppressed", "previous_suppressed", "last_year_suppressed"):
+        out[col] = out[col].astype("boolean").fillna(False).astype(bool)
+    out["months"] = out["months"].fillna(0).astype("int64")
+    out["quarter"] = quarter
+    out["quarter_label"] = quarter_label(quarter)
+    for col in ("value", "numerator", "denominator", "previous_value", "previous_numerator",
+                "previous_denominator", "last_year_value", "last_year_numerator", "last_year_denominator",
+                "sn_median", "region", "england", "target", "tolerance"):
+        out[col] = pd.to_numeric(out[col]).astype("float64")
+    out["sn_count"] = pd.to_numeric(out["sn_count"]).astype("Int64")
+    out["comparator_year"] = out["comparator_year"].astype("object").where(out["comparator_year"].notna(), None)
+    rags, directions = [], []
+    for row in out.itertuples():  # one rule call per measure (8 rows): no aggregation here
+        value = None if math.isnan(row.value) else row.value
+        prev = None if math.isnan(row.previous_value) else row.previous_value
+        target = None if math.isnan(row.target) else row.target
+        rags.append(rag_status(value, target, row.polarity, row.rag_rule, row.tolerance, prev))
+        directions.append(direction_of_travel(value, prev, row.polarity))
+    out["rag"] = pd.Series(rags, dtype="object")
+    out["direction"] = pd.Series(directions, dtype="object")
+    trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
+    if public:
+        out = public_figures(out, ("", "previous_", "last_year_"))
+        hidden = out["value"].map(disclosure.is_symbol)
+        out.loc[hidden, "rag"] = None  # a rating or direction worked from a hidden value is left out
+        out.loc[hidden | out["previous_value"].map(disclosure.is_symbol), "direction"] = None
+        trend = public_figures(trend)
+    out["headline"] = [headline(r) for r in out.to_dict("records")]
+    report = out[REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end"]]
+    return report, trend

@@ -1,0 +1,746 @@
+"""Team profiles: a service's teams side by side on the same measures, and one team's
+monthly profile (measures with RAG and trend, audits done against expectation, grade mix,
+overdue audit actions) as a printable page for the office notice board.
+
+Who reads it: Heads of Service and team managers before the performance clinic, and
+everyone in the team (the profile goes on the notice board). So the profile names no
+worker, no auditor and no case: it shows counts, grades and measures only.
+
+The rules are the library's own, applied at team level:
+
+* a team's value is its summed numerator over its summed denominator (``queries.VALUE_SQL``,
+  the same SQL as the service and council figures), so the teams add up to the service;
+* RAG and direction of travel come from :func:`qa_core.rules.rag.rag_status` and
+  :func:`qa_core.rules.rag.direction_of_travel` with the measure's configured rule, tolerance and
+  polarity, the previous value being the team's own previous month with a value (exactly as
+  :func:`qa_core.views.home.indicator_summary` does for a service);
+* audits done against expected: the expectations of the team's own managers
+  (``audit_expectation.team_id``) for the month, their audits counted by the rule of
+  :func:`qa_core.rules.audits.counts_towards_expectation` (a team manager's audit counts wherever it
+  is; the Head of Service rule, 1 a month outside their own service, belongs to the service,
+  not to a team, since a Head of Service's expectation has no team) and the shortfall summed
+  per manager as :func:`qa_core.rules.audits.completion` does. For speed both run in the same SQL
+  query as the grade mix; a unit test holds them to the library functions;
+* grade mix: audits of the team's cases in the month by their final grade (moderated where
+  moderated), with % of each grade and a Wilson 95% interval (:func:`grade_summary`);
+* an audit action is **overdue** at a month's end when it was due before the last day of
+  the month and was not completed by that day (as clinic actions are judged).
+
+Worked example (tests/unit/test_team_profile.py builds it): team T2 has two managers, each
+expected to do 4 audits in October; M2 did 5 and M3 none, so the team did 5 of 8 with a
+shortfall of 4 (not 3: one manager's extra audit does not hide another's shortfall). Team
+T1's cases had 5 audits, 1 Inadequate after moderation: 20.0%, Wilson 95% 3.6% to 62.4%. An
+action due on 10 October and still open at 31 October is overdue by 21 days ("2 to 4 weeks");
+one due on 31 October is not yet overdue.
+
+Public output (``public=True``: the notice-board printout, a report for publication) follows
+``qa_core.rules.disclosure``: each measure's numerator, denominator and value by
+:func:`qa_core.rules.disclosure.apply_rates` (a count-unit value by ``suppress_count``); the grades
+as one line (the four grades and their total) and the overdue bands as another, with secondary
+suppression; audits done against expected as a numerator and denominator. A percentage, and a
+Wilson interval, is ``c`` where its count is ``c`` or it is out of fewer than 5; a trend month
+whose figure is hidden is a gap; the previous month's value (its counts are not at hand) is
+``:``. Symbols, never the hidden numbers, reach the CSV and the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from qa_core.errors import QAError
+from qa_core.rules import disclosure
+from qa_core.rules.audits import (
+    GRADE_COLUMNS,
+    GRADES,
+    HEAD_OF_SERVICE,
+    INADEQUATE_TARGET_PCT,
+    TEAM_MANAGER,
+    grade_summary,
+    wilson_interval,
+)
+from qa_core.rules.formatting import format_value
+from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.store import Store, queries
+from qa_core.store.queries import VALUE_SQL
+
+__all__ = [
+    "AUDIT_COLUMNS", "MEASURE_COLUMNS", "OVERDUE_BANDS", "TEAM_REPORT_COLUMNS", "TREND_MONTHS",
+    "TeamProfile", "build_profile", "format_target", "profile_html", "public_profile", "public_team_report",
+    "rag_words", "team_audits", "team_profile",
+    "service_month", "team_report", "team_scope", "team_series", "team_view",
+]
+
+#: Months of history in a profile's trend (sparkline) column.
+TREND_MONTHS = 12
+#: Overdue actions by how long past due they are at the end of the month: (column, label, from, to) days.
+OVERDUE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("overdue_up_to_2_weeks", "Up to 2 weeks overdue", 1, 14),
+    ("overdue_2_to_4_weeks", "2 to 4 weeks overdue", 15, 28),
+    ("overdue_over_4_weeks", "More than 4 weeks overdue", 29, None),
+)
+MEASURE_COLUMNS = ["service_id", "team_id", "team", "code", "name", "unit", "value", "numerator",
+                   "denominator", "target", "rag", "direction", "previous"]
+AUDIT_COLUMNS = [
+    "audits_done", "audits_expected", "pct_inadequate", "inadequate", "audits_total", "overdue_actions",
+    "audits_shortfall", "pct_complete", *[c for c in GRADE_COLUMNS if c != "inadequate"], "ci_low", "ci_high",
+    "pct_good_or_better", "assessment", *[band[0] for band in OVERDUE_BANDS],
+]
+TEAM_REPORT_COLUMNS = MEASURE_COLUMNS + AUDIT_COLUMNS
+
+
+# -- scope ------------------------------------------------------------------------------------
+def team_scope(store: Store, service_id: str | None = None, team_id: str | None = None) -> pd.DataFrame:
+    """The teams a report covers (team_id, team, service_id, service, sort order), checked.
+
+    An unknown service or team, or a team outside the given service, is a ``QAError``.
+    """
+    rows = store.query(
+        "SELECT s.service_id, s.name AS service, s.sort_order, t.team_id, t.name AS team "
+        "FROM service s LEFT JOIN team t USING (service_id) ORDER BY s.sort_order, s.name, t.name")
+    if service_id is not None and service_id not in set(rows["service_id"]):
+        known = ", ".join(dict.fromkeys(rows["service_id"])) or "none"
+        raise QAError(f"There is no service {service_id!r} (known services: {known}).")
+    teams = rows[rows["team_id"].notna()][["team_id", "team", "service_id", "service", "sort_order"]]
+    if team_id is not None:
+        found = teams[teams["team_id"] == team_id]
+        if found.empty:
+            pool = teams if service_id is None else teams[teams["service_id"] == service_id]
+            hint = (f" Teams of {service_id}: {', '.join(pool['team_id'])}." if service_id is not None
+                    else " List the teams with `python -m qa_core report team --service ID`.")
+            raise QAError(f"There is no team {team_id!r}.{hint}")
+        home = found["service_id"].iloc[0]
+        if service_id is not None and home != service_id:
+            raise QAError(f"Team {team_id!r} ({found['team'].iloc[0]}) belongs to the service {home!r} "
+                          f"({found['service'].iloc[0]}), not to {service_id!r}.")
+        return found.reset_index(drop=True)
+    if service_id is not None:
+        teams = teams[teams["service_id"] == service_id]
+    return teams.reset_index(drop=True)
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+
+
+def _months_back(month: dt.date, months: int) -> dt.date:
+    return (pd.Timestamp(month) - pd.DateOffset(months=months - 1)).date()
+
+
+# -- measures -------------------------------------------------------------------------------
+def team_series(
+    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None,
+    months: int = 24,
+) -> pd.DataFrame:
+    """Each team's monthly figures for its service's measures, ``months`` months up to ``month``.
+
+    One row per team, measure and month: ``service_id, team_id, team, code, unit, period,
+    numerator, denominator, value, previous`` where ``previous`` is the team's value in its previous month
+    with a row (looked up over the whole history, so the first month of the window has one too).
+    Only measures linked to the team's service (``indicator_service``) are included, as on the
+    clinic page. One query; aggregated in DuckDB.
+    """
+    if months < 1:
+        raise QAError("months must be at least 1.")
+    return store.query(
+        f"""
+        WITH v AS (
+            SELECT t.service_id, t.team_id, t.name AS team, v.code, i.unit, v.period,
+                   sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+                   {VALUE_SQL} AS value
+            FROM indicator_value v
+            JOIN team t USING (team_id)
+            JOIN indicator i USING (code)
+            JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
+            WHERE v.period <= $month
+              AND ($service IS NULL OR t.service_id = $service)
+              AND ($team IS NULL OR t.team_id = $team)
+            GROUP BY t.service_id, t.team_id, t.name, v.code, v.period, i.aggregation, i.unit
+        )
+        SELECT v.*, lag(v.value) OVER (PARTITION BY v.team_id, v.code ORDER BY v.period) AS previous
+        FROM v JOIN service s USING (service_id) JOIN indicator i USING (code)
+        QUALIFY v.period >= $first
+        ORDER BY s.sort_order, v.team, i.sort_order, v.code, v.period
+        """,
+        {"month": month, "first": _months_back(month, months), "service": service_id, "team": team_id},
+    )
+
+
+def service_month(store: Store, month: dt.date, service_id: str) -> pd.DataFrame:
+    """The service's own figure for each of its measures in ``month`` (code, numerator,
+    denominator, value): its teams' numerators summed over their denominators, in DuckDB."""
+    return store.query(
+        f"""
+        SELECT v.code, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
+        WHERE v.period = $month AND t.service_id = $service
+        GROUP BY v.code, i.aggregation, i.unit
+        """, {"month": month, "service": service_id})
+
+
+def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Add the measure's name, unit, target, RAG and direction to team-month rows."""
+    info = catalogue[["code", "name", "unit", "polarity", "target", "rag_rule", "tolerance", "sort_order"]]
+    out = rows.drop(columns=[c for c in ("name", "unit") if c in rows.columns]).merge(info, on="code", how="left")
+    out["value"] = out["value"].astype("float64")
+    out["previous"] = out["previous"].astype("float64")
+    out["target"] = out["target"].astype("float64")
+    out["rag"] = pd.array([
+        rag_status(v, t, p, r, tol, prev) for v, t, p, r, tol, prev in zip(
+            out["value"], out["target"], out["polarity"], out["rag_rule"], out["tolerance"],
+            out["previous"], strict=True)], dtype=object)
+    out["direction"] = pd.array([
+        direction_of_travel(v, prev, p) for v, prev, p in zip(
+            out["value"], out["previous"], out["polarity"], strict=True)], dtype=object)
+    return out
+
+
+# -- audits ---------------------------------------------------------------------------------
+def team_audits(
+    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None,
+) -> pd.DataFrame:
+    """One row per team in scope: audits done against the managers' expectation, the grade
+    mix of audits of the team's cases (with % inadequate and its Wilson 95% interval) and the
+    audit actions overdue at the end of the month, in total and by how long overdue.
+
+    Columns: ``team_id, team, service_id, service_order``, :data:`AUDIT_COLUMNS` and
+    ``managers`` (how many of the team's managers had an expectation), in display order. Teams
+    with no audits get zeros (and NaN percentages). No row at all means no team matched: check
+    the scope with :func:`team_scope` for the reason.
+
+    One query, aggregated in DuckDB. The expectation rule is
+    :func:`qa_core.rules.audits.counts_towards_expectation` written in SQL (roles normalised the same
+    way) and the shortfall is :func:`qa_core.rules.audits.completion`'s (summed per manager); the
+    unit tests check both against those functions on every team of the demo council.
+    """
+    start, end = month.replace(day=1), _month_end(month)
+    grade_counts = ", ".join(
+        f"count(*) FILTER (WHERE coalesce(a.moderated_grade, a.overall_grade) = {i}) AS {col}"
+        for i, col in enumerate(GRADE_COLUMNS, start=1))
+    late_bands = ", ".join(
+        f"count(*) FILTER (WHERE date_diff('day', x.due_date, $end) >= {low}"
+        + (f" AND date_diff('day', x.due_date, $end) <= {high}" if high is not None else "")
+        + f") AS {col}"
+        for col, _, low, high in OVERDUE_BANDS)
+    whole = [*GRADE_COLUMNS, "overdue_actions", *[band[0] for band in OVERDUE_BANDS], "done", "expected",
+             "shortfall", "managers"]
+    per_team = store.query(
+        rf"""
+        WITH scope AS (
+            SELECT t.team_id, t.name AS team, t.service_id, s.sort_order AS service_order, s.name AS service_name
+            FROM team t JOIN service s USING (service_id)
+            WHERE ($service IS NULL OR t.service_id = $service) AND ($team IS NULL OR t.team_id = $team)
+        ), month_audits AS (
+            SELECT a.*, regexp_replace(lower(trim(a.auditor_role)), '[\s_\-]+', '_', 'g') AS role
+            FROM audit a WHERE a.audit_date >= $start AND a.audit_date <= $end
+        ), per_manager AS (
+            -- each of the team's managers: expected this month, and done by the expectation rule
+            -- (a team manager's audit counts wherever it is; a Head of Service's only outside
+            -- their own service)
+            SELECT e.team_id, e.auditor, any_value(e.expected) AS expected,
+                   count(m.audit_id) FILTER (WHERE m.role = $team_manager OR (
+                       m.role = $head_of_service AND m.auditor_service IS NOT NULL
+                       AND m.service_id IS NOT NULL AND m.auditor_service <> m.service_id)) AS done
+            FROM audit_expectation e JOIN scope USING (team_id)
+            LEFT JOIN month_audits m ON m.auditor = e.auditor
+            WHERE e.month = $start
+            GROUP BY e.team_id, e.auditor
+        ), done AS (
+            SELECT team_id, sum(done) AS done, sum(expected) AS expected,
+                   sum(greatest(expected - done, 0)) AS shortfall, count(*) AS managers
+            FROM per_manager GROUP BY team_id
+        ), graded AS (
+            SELECT a.team_id, {grade_counts}
+            FROM month_audits a JOIN scope USING (team_id)
+            GROUP BY a.team_id
+        ), late AS (
+            SELECT a.team_id, count(*) AS overdue_actions, {late_bands}
+            FROM audit_action x JOIN audit a USING (audit_id) JOIN scope USING (team_id)
+            WHERE x.due_date < $end AND a.audit_date <= $end
+              AND (x.completed_date IS NULL OR x.completed_date > $end)
+            GROUP BY a.team_id
+        )
+        SELECT scope.team_id, scope.team, scope.service_id, scope.service_order,
+               {", ".join(f"coalesce({c}, 0) AS {c}" for c in whole)}
+        FROM scope LEFT JOIN graded USING (team_id) LEFT JOIN late USING (team_id)
+             LEFT JOIN done USING (team_id)
+        ORDER BY scope.service_order, scope.service_name, scope.team
+        """,
+        {"start": start, "end": end, "service": service_id, "team": team_id,
+         "team_manager": TEAM_MANAGER, "head_of_service": HEAD_OF_SERVICE})
+    out = per_team
+    out[whole] = out[whole].astype("int64")
+    out = grade_summary(out)
+    out = out.rename(columns={"done": "audits_done", "expected": "audits_expected",
+                              "shortfall": "audits_shortfall", "total": "audits_total"})
+    e = out["audits_expected"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["pct_complete"] = np.where(e > 0, out["audits_done"].to_numpy() * 100.0 / e, np.nan)
+    return out[["team_id", "team", "service_id", "service_order", *AUDIT_COLUMNS, "managers"]]
+
+
+# -- the report (CLI and page) --------------------------------------------------------------
+def team_report(
+    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None, public: bool = False,
+) -> pd.DataFrame:
+    """One row per team and measure for ``month``, with the team's audit figures repeated on
+    each of its rows (so one flat table serves the CLI, the CSV download and the page).
+
+    Columns (:data:`TEAM_REPORT_COLUMNS`): ``service_id, team_id, team, code, name, unit,
+    value, numerator, denominator, target, rag, direction, previous`` then the team-level
+    ``audits_done, audits_expected, pct_inadequate, inadequate, audits_total,
+    overdue_actions`` and further audit detail (shortfall, % complete, the other grades, the
+    Wilson interval, % good or better, the verdict against the 10% target, overdue actions
+    by age band). A team with no measure values in the month still gets one row, with the
+    measure columns empty, so its audit figures are not lost. Unknown service or team, or a
+    team outside the service: ``QAError``.
+
+    ``public``: under disclosure control (:func:`public_team_report`).
+
+    Command line: ``python -m qa_core report team --month 2026-10 --service assessment``.
+    """
+    report = team_view(store, month, service_id, team_id, months=1)[0]
+    return public_team_report(report) if public else report
+
+
+def _public_measures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Measure rows (numerator, denominator, value, unit) under disclosure control: a
+    percentage's counts as a share of its denominator; a count's value as a count; other
+    ratios (rates, days) with numerator and denominator checked on their own."""
+    if frame.empty:
+        return frame.astype({c: object for c in ("numerator", "denominator", "value")})
+    share = (frame["unit"] == "%").to_numpy()
+    out = pd.concat([disclosure.apply_rates(frame[share], "numerator", "denominator", "value"),
+                     disclosure.apply_rates(frame[~share], "numerator", "denominator", "value", share=False)])
+    out = out.loc[frame.index]
+    counted = out["unit"].isin(["count"]).to_numpy()
+    if counted.any():
+        out.loc[counted, "value"] = disclosure.suppress_count(frame.loc[counted, "value"])
+    return out
+
+
+def _hidden(values: pd.Series) -> pd.Series:
+    return values.map(disclosure.is_symbol).astype(bool)
+
+
+def public_team_report(report: pd.DataFrame) -> pd.DataFrame:
+    """:func:`team_report` rows under disclosure control (see the module notes). Counts hold
+    ints or symbols; percentages floats or symbols; RAG and direction are left out where the
+    value is hidden."""
+    out = report.copy()
+    measured = out["code"].notna()
+    if measured.any():
+        out[["numerator", "denominator", "value"]] = out[["numerator", "denominator", "value"]].astype(object)
+        out.loc[measured] = _public_measures(out.loc[measured])
+    hidden = _hidden(out["value"])
+    out.loc[hidden, ["rag", "direction"]] = None
+    out["previous"] = out["previous"].astype(object).where(~measured, ":")
+    return _public_audits(out)
+
+
+def _public_audits(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audit columns of report rows (or a one-row frame) under disclosure control."""
+    grades = disclosure.protect_counts(frame, list(GRADE_COLUMNS), "audits_total")
+    overdue = disclosure.protect_counts(frame, [b[0] for b in OVERDUE_BANDS], "overdue_actions")
+    done = disclosure.apply_rates(frame.assign(audits_done=frame["audits_done"]), "audits_done", "audits_expected",
+                                  "pct_complete")
+    out = frame.copy()
+    for col in (*GRADE_COLUMNS, "audits_total"):
+        out[col] = grades[col]
+    for col in ([b[0] for b in OVERDUE_BANDS] + ["overdue_actions"]):
+        out[col] = overdue[col]
+    for col in ("audits_done", "audits_expected", "pct_complete"):
+        out[col] = done[col]
+    out["audits_shortfall"] = disclosure.suppress_count(frame["audits_shortfall"]).where(
+        ~_hidden(out["audits_done"]), "c")
+    total = pd.to_numeric(frame["audits_total"], errors="coerce")
+    few = (total < disclosure.MIN_RATE_DENOMINATOR).to_numpy() & (total > 0).to_numpy()
+    inadequate_hidden = _hidden(out["inadequate"]).to_numpy() | _hidden(out["audits_total"]).to_numpy() | few
+    good_hidden = (_hidden(out["outstanding"]) | _hidden(out["good"])).to_numpy() | few
+    for col, hide in (("pct_inadequate", inadequate_hidden), ("ci_low", inadequate_hidden),
+                      ("ci_high", inadequate_hidden), ("assessment", inadequate_hidden),
+                      ("pct_good_or_better", good_hidden)):
+        values = frame[col].astype(object).where(frame[col].notna(), ":")
+        out[col] = values.where(~hide, "c")
+    return out
+
+
+def team_view(
+    store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None,
+    months: int = 1, catalogue: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`team_report` and the :func:`team_series` (``months`` long) it was built from, from
+    one set of queries: what the page needs for the teams side by side and the small multiples.
+    ``catalogue``: ``queries.indicators(store)`` if the caller already has it."""
+    audits = team_audits(store, month, service_id, team_id)
+    if audits.empty:
+        team_scope(store, service_id, team_id)  # an unknown or mismatched scope is a QAError
+    series = team_series(store, month, service_id, team_id, months=months)
+    this_month = series[pd.to_datetime(series["period"]) == pd.Timestamp(month)]
+    rated = _rate(this_month, queries.indicators(store) if catalogue is None else catalogue)
+    teams = audits.drop(columns="managers").assign(team_order=np.arange(len(audits)))  # in display order
+    out = teams.merge(rated.drop(columns=["service_id", "team"]), on="team_id", how="left")
+    out = out.sort_values(["team_order", "sort_order", "code"], kind="stable", na_position="last")
+    return out[TEAM_REPORT_COLUMNS].reset_index(drop=True), series
+
+
+# -- one team's profile ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamProfile:
+    """Everything one team's monthly profile shows (no worker, auditor or case is named).
+
+    ``measures``: one row per measure with a value this month: code, name, unit, value,
+    numerator, denominator, target, rag, direction, previous and ``trend`` (a list of the
+    last :data:`TREND_MONTHS` monthly values, oldest first, None where a month has no value).
+    ``trend_table``: the same months as rows (code, name, unit, period, numerator,
+    denominator, value). ``audits``: the team's :func:`team_audits` row as a dict.
+    ``grades``: one row per grade with ``audits``, ``pct`` and its Wilson 95% ``ci_low`` /
+    ``ci_high``. ``overdue``: overdue audit actions by how long overdue (band, actions).
+    """
+
+    council: str
+    service_id: str
+    service: str
+    team_id: str
+    team: str
+    month: dt.date
+    measures: pd.DataFrame
+    trend_table: pd.DataFrame
+    audits: dict = field(default_factory=dict)
+    grades: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overdue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    trend_months: list[dt.date] = field(default_factory=list)
+
+
+def team_profile(store: Store, month: dt.date, team_id: str, service_id: str | None = None,
+                 trend_months: int = TREND_MONTHS) -> TeamProfile:
+    """Build one team's profile for ``month`` (see :class:`TeamProfile`); unknown team → QAError."""
+    scope = team_scope(store, service_id, team_id)
+    series = team_series(store, month, team_id=team_id, months=trend_months)
+    audits = team_audits(store, month, team_id=team_id)
+    return build_profile(queries.council_name(store), scope.iloc[0], month, series, queries.indicators(store),
+                         audits.iloc[0], trend_months)
+
+
+def build_profile(council: str, team: pd.Series | dict, month: dt.date, series: pd.DataFrame,
+                  catalogue: pd.DataFrame, audits: pd.Series | dict,
+                  trend_months: int = TREND_MONTHS) -> TeamProfile:
+    """A :class:`TeamProfile` from frames already fetched (no queries): ``team`` has team_id,
+    team, service_id, service; ``series`` is :func:`team_series` output covering at least
+    ``trend_months`` months to ``month`` (other teams' rows are ignored); ``catalogue`` is
+    ``queries.indicators``; ``audits`` the team's :func:`team_audits` (or report) row."""
+    window = [d.date() for d in pd.date_range(end=pd.Timestamp(month), periods=trend_months, freq="MS")]
+    periods = pd.to_datetime(series["period"])
+    mine = series[(series["team_id"] == team["team_id"]) & (periods >= pd.Timestamp(window[0]))
+                  & (periods <= pd.Timestamp(month))].assign(period=lambda f: pd.to_datetime(f["period"]))
+    rated = _rate(mine[mine["period"] == pd.Timestamp(month)], catalogue)
+    measures = rated.sort_values(["sort_order", "code"], kind="stable").reset_index(drop=True)
+    measures = measures[["code", "name", "unit", "value", "numerator", "denominator", "target", "rag",
+                         "direction", "previous"]].copy()
+    if mine.empty:
+        measures["trend"] = pd.Series(dtype=object)
+    else:
+        wide = mine.pivot(index="code", columns="period", values="value").reindex(columns=pd.to_datetime(window))
+        trend = pd.Series([[None if pd.isna(v) else float(v) for v in row] for row in wide.to_numpy()],
+                          index=wide.index, dtype=object)
+        measures["trend"] = measures["code"].map(trend)
+    trend_table = mine.drop(columns=[c for c in ("name", "unit") if c in mine.columns]).merge(
+        catalogue[["code", "name", "unit", "sort_order"]], on="code", how="left")
+    trend_table = trend_table.sort_values(["sort_order", "code", "period"], kind="stable")
+    trend_table = trend_table.assign(period=trend_table["period"].dt.date)[
+        ["code", "name", "unit", "period", "numerator", "denominator", "value"]].reset_index(drop=True)
+
+    audit_row = {k: audits[k] for k in AUDIT_COLUMNS}
+    total = int(audit_row["audits_total"])
+    grade_rows = []
+    for (grade, label), col in zip(GRADES.items(), GRADE_COLUMNS, strict=True):
+        k = int(audit_row[col])
+        low, high = wilson_interval(k, total)
+        grade_rows.append({"grade": grade, "label": label, "audits": k,
+                           "pct": k * 100.0 / total if total else None,
+                           "ci_low": None if low is None else low * 100,
+                           "ci_high": None if high is None else high * 100})
+    overdue = pd.DataFrame([{"band": label, "actions": int(audit_row[col])} for col, label, _, _ in OVERDUE_BANDS])
+    return TeamProfile(
+        council=str(council), service_id=str(team["service_id"]), service=str(team["service"]),
+        team_id=str(team["team_id"]), team=str(team["team"]), month=month,
+        measures=measures, trend_table=trend_table, audits=audit_row,
+        grades=pd.DataFrame(grade_rows), overdue=overdue, trend_months=window)
+
+
+def public_profile(profile: TeamProfile) -> TeamProfile:
+    """The profile under disclosure control (module notes): counts ints or ``c``, percentages
+    and intervals floats or ``c``, and each measure's trend with a gap for a hidden month."""
+    measures = _public_measures(profile.measures)
+    measures.loc[_hidden(measures["value"]), ["rag", "direction"]] = None
+    measures["previous"] = ":"
+    trend_table = _public_measures(profile.trend_table)
+    if len(trend_table):
+        shown = trend_table.assign(value=pd.to_numeric(trend_table["value"], errors="coerce"),
+                                   period=pd.to_datetime(trend_table["period"]))
+        wide = shown.pivot(index="code", columns="period", values="value").reindex(
+            columns=pd.to_datetime(profile.trend_months))
+        trend = {code: [None if pd.isna(v) else float(v) for v in row] for code, row in zip(
+            wide.index, wide.to_numpy(), strict=True)}
+        measures["trend"] = measures["code"].map(trend)
+    audits = _public_audits(pd.DataFrame([profile.audits])).iloc[0].to_dict()
+    total = pd.to_numeric(pd.Series([profile.audits["audits_total"]])).iloc[0]
+    few = 0 < total < disclosure.MIN_RATE_DENOMINATOR
+    grades = profile.grades.astype(object)
+    for i, col in enumerate(GRADE_COLUMNS):
+        grades.at[i, "audits"] = audits[col]
+        if disclosure.is_symbol(audits[col]) or disclosure.is_symbol(audits["audits_total"]) or few:
+            grades.loc[i, ["pct", "ci_low", "ci_high"]] = "c"
+    overdue = profile.overdue.assign(actions=[audits[col] for col, *_ in OVERDUE_BANDS])
+    return replace(profile, measures=measures, trend_table=trend_table, audits=audits, grades=grades,
+                   overdue=overdue)
+
+
+# -- the printable page ---------------------------------------------------------------------
+_TAGS = {  # GOV.UK tag colours (dark text on a light tint); the word always carries the meaning
+    "Red": ("#2a0b06", "#f4cdc6"), "Amber": ("#6e3619", "#fcd6c3"), "Yellow": ("#594d00", "#fff7bf"),
+    "Green": ("#005a30", "#cce2d8"), "Blue": ("#0c2d4a", "#bbd4ea"),
+}
+_CSS = """
+@page { size: A4 portrait; margin: 12mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; font-size: 9.5pt; line-height: 1.3;
+       margin: 0 auto; max-width: 186mm; padding: 6mm 0; }
+header { border-bottom: 4px solid #12436D; margin-bottom: 3mm; padding-bottom: 1.5mm; }
+header p { margin: 0; color: #3d3d3d; }
+h1 { font-size: 18pt; margin: 1mm 0; }
+h2 { font-size: 12pt; margin: 4mm 0 1.5mm; color: #12436D; }
+p { margin: 1mm 0; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5mm; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 1mm 1.5mm; text-align: left; vertical-align: middle; }
+th { background: #f3f2f1; font-weight: bold; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tag { display: inline-block; padding: 0.2mm 1.5mm; font-weight: bold; border-radius: 1mm; }
+.summary { display: flex; gap: 3mm; margin: 2mm 0; }
+.summary div { flex: 1; border-left: 4px solid #12436D; padding: 1mm 2.5mm; background: #f3f2f1; }
+.summary strong { display: block; font-size: 12pt; }
+.cols { display: flex; gap: 5mm; align-items: flex-start; }
+.cols > div { flex: 1; }
+.note { color: #3d3d3d; font-size: 8.5pt; }
+footer { margin-top: 4mm; border-top: 1px solid #b1b4b6; padding-top: 1.5mm; color: #3d3d3d; font-size: 8pt; }
+svg { vertical-align: middle; }
+@media print {
+  body { padding: 0; max-width: none; }
+  h2 { break-after: avoid; }
+  table, .summary, .cols { break-inside: avoid; }
+  .tag, th, .summary div { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def format_target(target: object, unit: str) -> str:
+    """A target as people say it: 95%, not 95.0%; '–' when there is none."""
+    if not _missing(target) and float(target).is_integer():
+        return f"{int(target)}%" if unit == "%" else f"{int(target):,}"
+    return format_value(target, unit)
+
+
+def _count(numerator: object, denominator: object) -> str:
+    if isinstance(numerator, str) or isinstance(denominator, str):  # a disclosure symbol
+        return f"{_whole(numerator)} of {_whole(denominator)}"
+    if _missing(numerator) or _missing(denominator):
+        return ""
+    den = float(denominator)
+    return f"{float(numerator):,.0f} of {den:,.1f}" if den % 1 else f"{float(numerator):,.0f} of {den:,.0f}"
+
+
+def _whole(value: object) -> str:
+    """A count as text: a disclosure symbol as it is."""
+    if isinstance(value, str):
+        return value
+    return "–" if _missing(value) else f"{float(value):,.0f}"
+
+
+def _value(value: object, unit: str) -> str:
+    return value if isinstance(value, str) else format_value(value, unit)
+
+
+def _pct(part: object, whole: object) -> str:
+    if isinstance(part, str) or isinstance(whole, str):
+        return "c"
+    return f"{part * 100.0 / whole:.1f}%" if whole else "–"
+
+
+def _share(pct: object) -> str:
+    return pct if isinstance(pct, str) else "–" if _missing(pct) else f"{pct:.1f}%"
+
+
+def _interval(low: object, high: object) -> str:
+    return low if isinstance(low, str) else "–" if _missing(low) else f"{low:.1f}% to {high:.1f}%"
+
+
+def _pct_public(part: object, whole: object) -> str:
+    """As :func:`_pct`, withheld (``c``) when out of fewer than 5."""
+    if not isinstance(whole, str) and 0 < float(whole) < disclosure.MIN_RATE_DENOMINATOR:
+        return "c"
+    return _pct(part, whole)
+
+
+def _sparkline(values: list | None, label: str) -> str:
+    """A small inline SVG line of the trend; its text alternative is in the aria-label."""
+    points = [(i, v) for i, v in enumerate(values or []) if v is not None]
+    if len(points) < 2:
+        return "–"
+    width, height, pad = 90.0, 22.0, 2.0
+    n = max(len(values) - 1, 1)
+    lo = min(v for _, v in points)
+    hi = max(v for _, v in points)
+    span = hi - lo or 1.0
+    coords = " ".join(f"{pad + i * (width - 2 * pad) / n:.1f},{height - pad - (v - lo) * (height - 2 * pad) / span:.1f}"
+                      for i, v in points)
+    last_x, last_y = coords.split(" ")[-1].split(",")
+    return (f'<svg width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+            f'aria-label="{_e(label)}"><polyline fill="none" stroke="#12436D" stroke-width="1.5" '
+            f'points="{coords}"/><circle cx="{last_x}" cy="{last_y}" r="2" fill="#12436D"/></svg>')
+
+
+def rag_words(rag: object, value: object, target: object) -> str:
+    """The RAG cell in words: the rating, or why there is none (no value this month, no
+    target, or a measure tracked for direction only)."""
+    if not _missing(rag):
+        return str(rag)
+    if disclosure.is_symbol(value):
+        return "Not shown"
+    if _missing(value):
+        return "No value"
+    return "No target" if _missing(target) else "No rating"
+
+
+def _tag(status: object, value: object = 0.0, target: object = None) -> str:
+    if _missing(status):
+        return _e(rag_words(status, value, target))
+    fg, bg = _TAGS.get(str(status), ("#0b0c0c", "#f3f2f1"))
+    return f'<span class="tag" style="color:{fg};background:{bg}">{_e(status)}</span>'
+
+
+def profile_html(profile: TeamProfile, generated: dt.date | None = None, public: bool = False) -> str:
+    """The team's profile as one self-contained A4 HTML page (inline CSS, no scripts, no
+    external files) for printing. Every value from the store is passed through
+    :func:`html.escape`; RAG is a word in a coloured tag, never colour alone. ``public``: for
+    the office notice board, under disclosure control (:func:`public_profile`), with the
+    symbols explained (``disclosure.NOTE``); otherwise marked not for publication."""
+    month_label = profile.month.strftime("%B %Y")
+    generated = generated or dt.date.today()
+    if public:
+        profile = public_profile(profile)
+    pct = _pct_public if public else _pct
+    a = profile.audits
+
+    def whole(x: object) -> int | str:
+        return x if isinstance(x, str) else int(x)
+
+    total, inadequate = whole(a["audits_total"]), whole(a["inadequate"])
+    done, expected = whole(a["audits_done"]), whole(a["audits_expected"])
+    overdue_total = whole(a["overdue_actions"])
+    first = profile.trend_months[0].strftime("%b %Y") if profile.trend_months else ""
+
+    rows = []
+    for m in profile.measures.itertuples():
+        trend_values = [v for v in (m.trend or []) if v is not None]
+        alt = (f"{m.name}, last {len(profile.trend_months)} months from {format_value(trend_values[0], m.unit)} to "
+               f"{format_value(trend_values[-1], m.unit)}") if trend_values else "No trend"
+        rows.append(
+            "<tr>"
+            f"<td>{_e(m.name)}</td>"
+            f'<td class="num">{_e(_value(m.value, m.unit))}</td>'
+            f'<td class="num">{_e(_count(m.numerator, m.denominator) if m.unit == "%" else "")}</td>'
+            f'<td class="num">{_e(format_target(m.target, m.unit))}</td>'
+            f"<td>{_tag(m.rag, m.value, m.target)}</td>"
+            f"<td>{_e(m.direction if not _missing(m.direction) else '–')}</td>"
+            f"<td>{_sparkline(m.trend, alt)}</td>"
+            "</tr>")
+    measures_html = (
+        "<table><thead><tr><th>Measure</th><th class=\"num\">Value</th><th class=\"num\">Count</th>"
+        "<th class=\"num\">Target</th><th>RAG</th><th>Direction</th>"
+        f"<th>Trend ({_e(first)} to {_e(profile.month.strftime('%b %Y'))})</th></tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table>"
+    ) if rows else f"<p>No measures have values for this team in {_e(month_label)}.</p>"
+
+    grade_rows = "".join(
+        "<tr>"
+        f"<td>{_e(g.label)}</td><td class=\"num\">{_e(g.audits)}</td>"
+        f"<td class=\"num\">{_e(_share(g.pct))}</td>"
+        f"<td class=\"num\">{_e(_interval(g.ci_low, g.ci_high))}</td>"
+        "</tr>" for g in profile.grades.itertuples())
+    grades_html = (
+        "<table><thead><tr><th>Final grade</th><th class=\"num\">Audits</th><th class=\"num\">%</th>"
+        "<th class=\"num\">95% interval</th></tr></thead><tbody>" + grade_rows
+        + f"<tr><th>Total</th><th class=\"num\">{total}</th><th></th><th></th></tr></tbody></table>"
+    ) if total else f"<p>No audits of this team's cases were completed in {_e(month_label)}.</p>"
+    overdue_rows = "".join(f"<tr><td>{_e(o.band)}</td><td class=\"num\">{_e(o.actions)}</td></tr>"
+                           for o in profile.overdue.itertuples())
+    overdue_html = (
+        "<table><thead><tr><th>Overdue audit actions</th><th class=\"num\">Actions</th></tr></thead><tbody>"
+        + overdue_rows + f"<tr><th>Total</th><th class=\"num\">{overdue_total}</th></tr></tbody></table>")
+
+    rag_counts = profile.measures["rag"].value_counts() if len(profile.measures) else pd.Series(dtype=int)
+    inadequate_text = (f"{pct(inadequate, total)} ({inadequate} of {total})" if total else "No audits")
+    verdict = "" if not total or isinstance(a["ci_low"], str) else (
+        f"95% interval {a['ci_low']:.1f}% to {a['ci_high']:.1f}%; target no more than "
+        f"{INADEQUATE_TARGET_PCT:.0f}%: {a['assessment']}.")
+    summary = (
+        '<div class="summary">'
+        f"<div>Measures<strong>{int(rag_counts.get('Red', 0))} Red · {int(rag_counts.get('Amber', 0))} Amber · "
+        f"{int(rag_counts.get('Green', 0))} Green</strong>of {len(profile.measures)} measures</div>"
+        f"<div>Audits done<strong>{done} of {expected}</strong>expected of the team's managers</div>"
+        f"<div>Inadequate<strong>{_e(inadequate_text)}</strong>of audits of the team's cases</div>"
+        f"<div>Overdue actions<strong>{overdue_total}</strong>at {_e(_month_end(profile.month).strftime('%d %B %Y'))}"
+        "</div></div>")
+    done_text = (f"{done} of {expected} expected audits done by the team's managers "
+                 f"({pct(done, expected)}); shortfall {whole(a['audits_shortfall'])}."
+                 if expected else "No audits were expected of the team's managers this month.")
+    month_end = _month_end(profile.month)
+    board = " · For the notice board (disclosure-controlled)" if public else " · Not for publication"
+    symbols = f'<p class="note">{_e(disclosure.NOTE)}</p>\n' if public else ""
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<title>{_e(profile.team)} team profile: {_e(month_label)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<p>{_e(profile.council)} · Children's social care · {_e(profile.service)}{board}</p>
+<h1>{_e(profile.team)}: team profile</h1>
+<p><strong>{_e(month_label)}</strong></p>
+</header>
+{symbols}{summary}
+<h2>Measures in {_e(month_label)}</h2>
+{measures_html}
+<p class="note">Value: the team's figure for the month, from its numerator and denominator (Count).
+RAG is the measure's own rule against its target; direction compares with the previous month.</p>
+<h2>Case-file audits</h2>
+<p>{_e(done_text)}</p>
+<p>Audits of the team's cases in {_e(month_label)}: {_e(inadequate_text)} Inadequate. {_e(verdict)}</p>
+<div class="cols">
+<div>{grades_html}
+<p class="note">Final grade: the moderated grade where the audit was moderated. With few audits the
+95% interval is wide: read it, not the percentage alone.</p></div>
+<div>{overdue_html}
+<p class="note">Overdue: due before {_e(month_end.strftime('%d %B %Y'))} and not completed by then.</p></div>
+</div>
+<footer>Produced on {_e(generated.strftime('%d %B %Y'))} from the {_e(profile.council)} performance and
+quality store. Counts are shown beside every percentage. No child, worker or case is named.
+{"" if public else _e(disclosure.NOT_CONTROLLED)}</footer>
+</body>
+</html>
+"""
