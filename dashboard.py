@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from qa_core.io.published import ATTRIBUTION
+from qa_core.pages import page
 from ui import auth, data, filters
 from ui.safe import md
 
@@ -15,19 +16,6 @@ from ui.safe import md
 STORE_UNAVAILABLE = ("The dashboard cannot open its data just now. Please try again in a few minutes; if this "
                      "keeps happening, tell the dashboard's administrator (the details are in the server's log).")
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
-#: Title and icon of each page, by its key in qa_core.roles.PAGES (the file name in app_pages/).
-PAGE_META = {
-    "home": ("At a glance", ":material/dashboard:"),
-    "clinic": ("Performance clinic", ":material/groups:"),
-    "rag": ("RAG at a glance", ":material/traffic:"),
-    "audits": ("Audit grades", ":material/fact_check:"),
-    "risks": ("Risk scores", ":material/warning:"),
-    "teams": ("Team profiles", ":material/diversity_3:"),
-    "scrutiny": ("Scrutiny trends", ":material/account_balance:"),
-    "benchmarks": ("Benchmarks", ":material/leaderboard:"),
-    "data": ("Data", ":material/upload_file:"),
-    "accessibility": ("Accessibility", ":material/accessibility:"),
-}
 
 st.set_page_config(page_title="Children's social care: performance and quality",
                    page_icon=":material/child_care:", layout="wide")
@@ -40,8 +28,8 @@ except Exception:  # e.g. the store locked by another process: a plain message, 
     st.stop()
 viewer = auth.establish_viewer()  # stops here with a sign-in screen or a message if need be
 keys = [key for key in viewer.pages if (PAGES_DIR / f"{key}.py").exists()]
-pages = [st.Page(f"app_pages/{key}.py", title=PAGE_META.get(key, (key.title(), None))[0],
-                 icon=PAGE_META.get(key, (None, None))[1], default=(i == 0)) for i, key in enumerate(keys)]
+pages = [st.Page(f"app_pages/{key}.py", title=page(key).title, icon=page(key).icon, default=(i == 0))
+         for i, key in enumerate(keys)]
 navigation = st.navigation(pages)
 filters.sidebar(viewer)
 settings = data.settings()

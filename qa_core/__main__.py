@@ -8,12 +8,12 @@ the kind's page (``qa_core.roles``; default the assistant director): a role that
 the page is refused (exit 1, the reason on standard error), and case-level rows (the audits
 grouped ``--by auditor``) are only those the role may see. ``--public`` applies disclosure
 control to the scrutiny and team reports whatever the role (an export for publication).
+The kinds, the page each answers to and how each is built are ``qa_core.views.registry``.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 from collections.abc import Sequence
@@ -25,14 +25,7 @@ from qa_core import roles
 from qa_core.errors import QAError
 from qa_core.io.cells import neutralise_frame
 from qa_core.store import Store, default_db_path, queries
-from qa_core.views import audit_grades, clinic, risk_register
-
-REPORT_KINDS = ("audits", "risks", "clinic", "rag", "team", "scrutiny", "benchmark")
-CLINIC_COLUMNS = [
-    "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
-    "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
-    "comparator_year",
-]
+from qa_core.views.registry import REPORTS
 
 
 def _open_existing(db: Path) -> Store:
@@ -80,53 +73,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _public_keyword(function: object, public: bool) -> dict:
-    """``{"public": ...}`` when ``function`` takes the disclosure keyword, else nothing."""
-    return {"public": public} if "public" in inspect.signature(function).parameters else {}
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else default_db_path()
+    kind = REPORTS[args.kind]
     with _open_existing(db) as store:
         viewer = roles.resolve_viewer(store, args.role, args.scope)
-        viewer.require(roles.REPORT_PAGES[args.kind])
+        viewer.require(kind.page)
         public = bool(args.public) or viewer.public
-        if args.kind == "audits":
-            month = queries.parse_month(args.month) if args.month else None
-            frame = audit_grades.audits_report(store, month=month, by=args.by, grade=args.grade,
-                                          service_id=args.service, viewer=viewer)
-        elif args.kind == "clinic":
-            if not args.service:
-                raise QAError("report clinic needs --service (a service id, e.g. assessment).")
-            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
-            if args.service not in set(queries.services(store)["service_id"]):
-                raise QAError(f"There is no service {args.service!r}.")
-            frame = clinic.clinic_measures(store, args.service, month)
-            frame = frame[CLINIC_COLUMNS] if not frame.empty else pd.DataFrame(columns=CLINIC_COLUMNS)
-        elif args.kind == "rag":
-            from qa_core.views.improvement_board import rag_report
-
-            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
-            frame = rag_report(store, month)
-        elif args.kind == "team":
-            from qa_core.views.team_profiles import team_report
-
-            month = queries.parse_month(args.month) if args.month else queries.latest_month(store)
-            frame = team_report(store, month, service_id=args.service, team_id=args.team,
-                                **_public_keyword(team_report, public))
-        elif args.kind == "scrutiny":
-            from qa_core.views.scrutiny import scrutiny_report
-
-            quarter = queries.parse_quarter(args.quarter) if args.quarter else None
-            frame = scrutiny_report(store, quarter, **_public_keyword(scrutiny_report, public))
-        elif args.kind == "benchmark":
-            from qa_core.views.benchmarks import benchmark_report
-
-            if not args.la:
-                raise QAError("report benchmark needs --la (an LA code such as 356 or E08000007, or a name).")
-            frame = benchmark_report(store, la=args.la, measure=args.measure, year=args.year)
-        else:
-            frame = risk_register.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
+        frame = kind.build(store, args, viewer, public)
     _emit(_round(frame), args.format)
     return 0
 
@@ -152,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=cmd_migrate)
 
     report = sub.add_parser("report", help="print the numbers a page shows")
-    report.add_argument("kind", choices=REPORT_KINDS)
+    report.add_argument("kind", choices=list(REPORTS))
     db_option(report)
     report.add_argument("--format", choices=["csv", "json"], default="csv")
     report.add_argument("--month", help="audits, clinic, rag, team: YYYY-MM (default: latest)")

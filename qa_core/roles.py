@@ -27,18 +27,16 @@ from pathlib import Path
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.pages import PAGE_KEYS
 
-__all__ = ["ROLES", "ROLE_LABELS", "PAGES", "REPORT_PAGES", "PERSONAL_COLUMNS", "DEFAULT_ROLE", "Viewer",
+__all__ = ["ROLES", "ROLE_LABELS", "PERSONAL_COLUMNS", "DEFAULT_ROLE", "Viewer",
            "AccessDenied", "RoleMap", "load_role_map", "resolve_viewer", "restrict", "ROLE_MAP_FILE"]
 
 ROLE_MAP_FILE = Path(__file__).resolve().parent.parent / "data" / "roles.toml"
 
-#: Every page of the app, by its key (the file name in app_pages/).
-PAGES = ("home", "clinic", "rag", "audits", "risks", "teams", "scrutiny", "benchmarks", "data", "accessibility")
-
-#: The pages each role may open, in navigation order.
+#: The pages each role may open (keys in ``qa_core.pages``), in navigation order.
 ROLES: dict[str, tuple[str, ...]] = {
-    "assistant_director": PAGES,
+    "assistant_director": PAGE_KEYS,
     "head_of_service": ("home", "clinic", "rag", "audits", "risks", "teams", "scrutiny", "benchmarks",
                         "accessibility"),
     "team_manager": ("home", "clinic", "audits", "teams", "scrutiny", "benchmarks", "accessibility"),
@@ -55,10 +53,6 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 DEFAULT_ROLE = "assistant_director"
-
-#: ``python -m qa_core report KIND``: the page whose numbers each kind returns.
-REPORT_PAGES = {"audits": "audits", "risks": "risks", "clinic": "clinic", "rag": "rag", "team": "teams",
-                "scrutiny": "scrutiny", "benchmark": "benchmarks"}
 
 #: Columns that carry case-level detail: a case reference or a person's name.
 PERSONAL_COLUMNS = ("case_ref", "auditor", "moderator", "owner", "worker", "manager", "action_owner")
@@ -116,7 +110,7 @@ class Viewer:
         return page in ROLES[self.role]
 
     def require(self, page: str) -> None:
-        """Raise ``AccessDenied`` unless the role may open ``page`` (a key of ``PAGES``)."""
+        """Raise ``AccessDenied`` unless the role may open ``page`` (a key of ``qa_core.pages.PAGES``)."""
         if not self.can_open(page):
             allowed = ", ".join(ROLES[self.role])
             raise AccessDenied(f"The {self.role} role cannot see the {page} view (it sees: {allowed}).")

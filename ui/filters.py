@@ -7,13 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
+from qa_core.pages import FILTERED_PAGES
 from qa_core.roles import Viewer
 from qa_core.rules import periods
 from ui import data
 
 ALL_SERVICES = "all"
-#: The pages that read the sidebar's Month and Service.
-FILTERED_PAGES = frozenset({"home", "clinic", "rag", "audits", "risks", "teams"})
 # Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables.
 LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
 

@@ -19,8 +19,15 @@ from qa_core.roles import AccessDenied, Viewer
 from qa_core.store import Store, queries
 from qa_core.views import home
 
-__all__ = ["NewAction", "clinic_measures", "clinic_header", "team_breakdown", "actions",
-           "record_action", "complete_action", "may_manage_actions"]
+__all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
+           "actions", "record_action", "complete_action", "may_manage_actions"]
+
+#: The columns of ``python -m qa_core report clinic``.
+REPORT_COLUMNS = [
+    "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
+    "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
+    "comparator_year",
+]
 
 
 def may_manage_actions(viewer: Viewer | None, service_id: str) -> bool:
@@ -45,6 +52,14 @@ def clinic_measures(store: Store, service_id: str, month: dt.date) -> pd.DataFra
         return summary
     comparators = queries.latest_comparators(store)
     return summary.merge(comparators, on="code", how="left")
+
+
+def clinic_report(store: Store, service_id: str, month: dt.date | None) -> pd.DataFrame:
+    """The clinic's measures for a service as ``report clinic`` prints them (:data:`REPORT_COLUMNS`)."""
+    if service_id not in set(queries.services(store)["service_id"]):
+        raise QAError(f"There is no service {service_id!r}.")
+    frame = clinic_measures(store, service_id, month)
+    return frame[REPORT_COLUMNS] if not frame.empty else pd.DataFrame(columns=REPORT_COLUMNS)
 
 
 def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from qa_core.pages import PAGE_KEYS
 from qa_core.store import Store, queries
 
-PAGES = ["app_pages/home.py", "app_pages/clinic.py", "app_pages/rag.py", "app_pages/audits.py",
-         "app_pages/risks.py", "app_pages/teams.py", "app_pages/scrutiny.py", "app_pages/benchmarks.py",
-         "app_pages/data.py"]
+#: Every page but the accessibility statement (static text, no filters or data).
+PAGES = [f"app_pages/{key}.py" for key in PAGE_KEYS if key != "accessibility"]
 
 
 @pytest.fixture(scope="module")

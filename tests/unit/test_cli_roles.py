@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from qa_core.__main__ import REPORT_KINDS, main
-from qa_core.roles import REPORT_PAGES, ROLES, Viewer, resolve_viewer
+from qa_core.__main__ import main
+from qa_core.roles import ROLES, Viewer, resolve_viewer
 from qa_core.store import Store
+from qa_core.views.registry import REPORTS
 
 CASE_REF = re.compile(r"CR\d{6}")
 SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
@@ -73,11 +74,11 @@ def test_the_name_sets_are_worked_as_expected(store: Store) -> None:
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-@pytest.mark.parametrize("kind", REPORT_KINDS)
+@pytest.mark.parametrize("kind", list(REPORTS))
 def test_every_kind_for_every_role(demo_db: Path, store: Store, capsys: pytest.CaptureFixture,
                                    kind: str, role: str) -> None:
     code, out, err = report(demo_db, capsys, kind, role)
-    page = REPORT_PAGES[kind]
+    page = REPORTS[kind].page
     if page not in ROLES[role]:
         assert code == 1 and out == ""
         assert f"cannot see the {page} view" in err
