@@ -28,7 +28,8 @@ from qa_core.rules.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
 )
-from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons, window_start
+from qa_core.rules.periods import window_start
+from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons
 from ui import audit_data, auth, data, filters, long_text
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, csv_bytes, table_with_download

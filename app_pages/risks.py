@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_core.rules import periods
 from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import auth, filters, long_text, risk_data
@@ -49,7 +50,7 @@ viewer = auth.require_page("risks")
 month = filters.selected_month()
 service_id = filters.selected_service()
 service = md(filters.service_name(service_id))  # shown only in markdown places
-month_quarter = risk_register.quarter_of(month)
+month_quarter = periods.quarter_of(month)
 
 st.title("Risk scores", anchor=False)
 

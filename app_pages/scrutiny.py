@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.rules import disclosure
+from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
@@ -30,7 +30,7 @@ DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No chan
 
 
 def option_label(quarter: str) -> str:
-    return f"{scrutiny.quarter_label(quarter)} ({quarter})"
+    return f"{periods.quarter_label(quarter)} ({quarter})"
 
 
 def is_hidden(value: object) -> bool:
@@ -110,7 +110,7 @@ def summary_table(report: pd.DataFrame) -> pd.DataFrame:
 def trend_title(row: pd.Series, series: pd.DataFrame) -> str:
     """The chart's active title: this quarter's value and count, judged against a year before
     (or, without one, against the first quarter shown)."""
-    short = scrutiny.quarter_short_label(row["quarter"])
+    short = periods.quarter_short_label(row["quarter"])
     if row["suppressed"]:
         return f"{short}: based on {scrutiny.SUPPRESSED_TEXT}, so the figure is withheld"
     if is_hidden(row["value"]):
@@ -129,7 +129,7 @@ def trend_title(row: pd.Series, series: pd.DataFrame) -> str:
         return now
     first = earlier.iloc[0]
     words = scrutiny.compare_words(row["value"], first["value"], row["polarity"])
-    return (f"{now}: {words} in {scrutiny.quarter_short_label(first['quarter'])} "
+    return (f"{now}: {words} in {periods.quarter_short_label(first['quarter'])} "
             f"({scrutiny.format_value(first['value'], unit)})")
 
 
@@ -155,15 +155,15 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
     Built from one dict (a single validation pass): ``update_layout`` calls cost ~60 ms a chart.
     """
     quarters = series["quarter"].tolist()
-    x = [scrutiny.quarter_start(q).replace(day=15, month=scrutiny.quarter_start(q).month + 1).isoformat()
+    x = [periods.quarter_start(q).replace(day=15, month=periods.quarter_start(q).month + 1).isoformat()
          for q in quarters]  # the middle month of each quarter
-    start = scrutiny.quarter_start(quarters[0]).isoformat()
-    end = scrutiny.quarter_start(scrutiny.shift_quarter(quarters[-1], 1)).isoformat()
+    start = periods.quarter_start(quarters[0]).isoformat()
+    end = periods.quarter_start(periods.shift_quarter(quarters[-1], 1)).isoformat()
     values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
     traces = [dict(
         type="scatter", x=x, y=values, mode="lines+markers", name=f"{plain(council)}, each quarter",
         line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
-        customdata=[scrutiny.quarter_short_label(q) for q in quarters],
+        customdata=[periods.quarter_short_label(q) for q in quarters],
         hovertemplate="%{customdata}: %{y:.1f}<extra></extra>")]
     traces += [dict(type="scatter", x=[start, end], y=[value, value], mode="lines", name=label,
                     line=dict(color=colour, width=2, dash=dash), hoverinfo="skip")
@@ -174,7 +174,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
         legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
         plot_bgcolor="white", font=dict(size=13, color="#0b0c0c"),
         xaxis=dict(type="date", range=[start, end], linecolor=GREY, showgrid=True, gridcolor="#e5e5e5",
-                   **(dict(tickvals=x, ticktext=[scrutiny.quarter_short_label(q) for q in quarters])
+                   **(dict(tickvals=x, ticktext=[periods.quarter_short_label(q) for q in quarters])
                       if len(x) <= SHORT_SERIES else
                       dict(dtick="M12", tick0="2000-01-01", tickformat="%Y", ticklabelmode="period"))),
         yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", rangemode="tozero", linecolor=GREY),
@@ -184,7 +184,7 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
 
 def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
     unit = row["unit"]
-    first, last = (scrutiny.quarter_short_label(series["quarter"].iloc[q]) for q in (0, -1))
+    first, last = (periods.quarter_short_label(series["quarter"].iloc[q]) for q in (0, -1))
     parts = [f"Chart: {md(row['name'].lower())}, each quarter from {first} to {last} "
              f"({len(series)} quarter{'s' if len(series) != 1 else ''})."]
     known = series.assign(value=pd.to_numeric(series["value"], errors="coerce"))
@@ -192,17 +192,17 @@ def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
     if not known.empty:
         low = known.loc[known["value"].idxmin()]
         high = known.loc[known["value"].idxmax()]
-        parts.append(f"Lowest {scrutiny.format_value(low['value'], unit)} in {scrutiny.quarter_label(low['quarter'])}; "
+        parts.append(f"Lowest {scrutiny.format_value(low['value'], unit)} in {periods.quarter_label(low['quarter'])}; "
                      f"highest {scrutiny.format_value(high['value'], unit)} in "
-                     f"{scrutiny.quarter_label(high['quarter'])}.")
+                     f"{periods.quarter_label(high['quarter'])}.")
     withheld = series.loc[series["suppressed"], "quarter"]
     if len(withheld):
         parts.append(f"Withheld ({scrutiny.SUPPRESSED_TEXT}): "
-                     + ", ".join(scrutiny.quarter_label(q) for q in withheld) + ".")
+                     + ", ".join(periods.quarter_label(q) for q in withheld) + ".")
     hidden = series.loc[~series["suppressed"] & series["value"].map(is_hidden), "quarter"]
     if len(hidden):
         parts.append("Not shown, to protect privacy (gaps in the line): "
-                     + ", ".join(scrutiny.quarter_label(q) for q in hidden) + ".")
+                     + ", ".join(periods.quarter_label(q) for q in hidden) + ".")
     lines = reference_lines(row)
     if lines:
         parts.append("Reference lines: " + "; ".join(label for label, *_ in lines) + ".")
@@ -254,7 +254,7 @@ if "quarter" in st.session_state and st.session_state["quarter"] not in options:
     del st.session_state["quarter"]  # e.g. a quarter from an older store: fall back to the newest
 quarter = st.selectbox("Quarter", options, key="quarter", bind="query-params", format_func=option_label,
                        help="Calendar quarters with figures for all three months, newest first.")
-label = scrutiny.quarter_label(quarter)
+label = periods.quarter_label(quarter)
 if viewer.public:
     public = True
 else:

@@ -5,7 +5,7 @@ The public API is ``__all__``; every error a user can act on is a ``QAError``.
 """
 
 from qa_core.errors import QAError, StoreLockedError
-from qa_core.rules.aggregate import aggregate_ratio, ratio_value, scale_for_unit
+from qa_core.rules.aggregate import aggregate_ratio, ratio_value
 from qa_core.rules.audits import (
     GRADES,
     INADEQUATE_TARGET_PCT,
@@ -20,6 +20,7 @@ from qa_core.rules.audits import (
     parse_grade,
     wilson_interval,
 )
+from qa_core.rules.formatting import scale_for_unit
 from qa_core.rules.rag import direction_of_travel, priority_status, rag_movement, rag_status
 from qa_core.rules.risk import (
     POSITIONAL_5X5,

@@ -80,7 +80,7 @@ def plan_rag(month: dt.date) -> pd.DataFrame:
 def risks_as_at(month: dt.date) -> pd.DataFrame:
     """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
     store = get_store()
-    this_quarter = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    this_quarter = periods.quarter_of(month)
     reviewed = [q for q in periods.shown_quarters(queries.quarters(store)) if q <= this_quarter]
     return risk_register.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
 

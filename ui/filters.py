@@ -10,15 +10,12 @@ import streamlit as st
 from qa_core.pages import FILTERED_PAGES
 from qa_core.roles import Viewer
 from qa_core.rules import periods
+from qa_core.rules.periods import month_label  # filters.month_label: the pages' month in words
 from ui import data
 
 ALL_SERVICES = "all"
 # Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables.
 LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
-
-
-def month_label(month: dt.date) -> str:
-    return f"{month:%B} {month.year:04d}"
 
 
 def sidebar(viewer: Viewer | None = None) -> None:

@@ -5,7 +5,8 @@ A team of 2 children and a team of 200 would count equally in a mean; the true f
 the service is Σ numerators / Σ denominators. Indicators are therefore stored and moved
 around as numerator and denominator, and only turned into a value here, at the level asked
 for. Averages (e.g. "average days to adoption" = total days / children) are ratios too and
-aggregate the same way, so this covers %, rates per 10,000 and averages alike.
+aggregate the same way, so this covers %, rates per 10,000 and averages alike (the scale of
+each unit is ``qa_core.rules.formatting.SCALE_BY_UNIT``).
 
 Pure and vectorised (pandas groupby), no I/O.
 """
@@ -20,41 +21,10 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.rules.formatting import PERCENT
 from qa_core.rules.missing import is_missing
 
-__all__ = [
-    "PERCENT",
-    "PER_10K",
-    "SCALE_BY_UNIT",
-    "aggregate_ratio",
-    "ratio_value",
-    "scale_for_unit",
-]
-
-PERCENT = 100.0
-PER_10K = 10_000.0
-
-#: Multiplier turning numerator / denominator into the unit a measure is reported in.
-SCALE_BY_UNIT: dict[str, float] = {
-    "%": PERCENT,
-    "rate_per_10k": PER_10K,
-    "days": 1.0,
-    "count": 1.0,
-    "number": 1.0,
-}
-
-
-def scale_for_unit(unit: str) -> float:
-    """The scale for a measure's unit (see ``SCALE_BY_UNIT``); QAError if the unit is unknown.
-
-    >>> scale_for_unit("%"), scale_for_unit("rate_per_10k"), scale_for_unit("days")
-    (100.0, 10000.0, 1.0)
-    """
-    key = unit.strip().casefold() if isinstance(unit, str) else unit
-    if key not in SCALE_BY_UNIT:
-        known = ", ".join(SCALE_BY_UNIT)
-        raise QAError(f"Unknown unit {unit!r} (known units: {known}).")
-    return SCALE_BY_UNIT[key]
+__all__ = ["aggregate_ratio", "ratio_value"]
 
 
 def ratio_value(numerator: Any, denominator: Any, scale: float = PERCENT) -> float | None:

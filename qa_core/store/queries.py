@@ -7,43 +7,24 @@ Pages and reports call these; nothing else writes SQL except ``store``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADE_COLUMNS
+from qa_core.rules.formatting import scale_sql
+from qa_core.rules.periods import next_month
 from qa_core.store import Store
 
 __all__ = [
-    "parse_month", "parse_quarter", "months", "latest_month", "latest_quarter", "quarters",
+    "months", "latest_month", "latest_quarter", "quarters",
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
     "commentary", "clinic_actions", "case_condition",
 ]
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-def parse_month(text: str) -> dt.date:
-    """'2026-10' → date(2026, 10, 1); anything else is a QAError."""
-    m = _MONTH_RE.match(str(text).strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise QAError(f"{text!r} is not a month: write it as YYYY-MM, for example 2026-10.")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
-
-
-def parse_quarter(text: str) -> str:
-    if not _QUARTER_RE.match(str(text).strip()):
-        raise QAError(f"{text!r} is not a quarter: write it as YYYY-Qn, for example 2026-Q3.")
-    return str(text).strip()
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def council_name(store: Store) -> str:
@@ -144,7 +125,7 @@ def audit_grade_counts(
     join_area = "JOIN audit_area_grade g USING (audit_id)" if by == "area" else ""
     cases, case_params = case_condition(viewer if by in CASE_LEVEL_GROUPINGS else None)
     start = month
-    stop = _next_month(end_month or month) if month else None
+    stop = next_month(end_month or month) if month else None
     counts = ", ".join(
         f"count(*) FILTER (WHERE {grade_sql} = {i}) AS {col}"
         for i, col in enumerate(GRADE_COLUMNS, start=1)
@@ -171,10 +152,11 @@ def audit_grade_counts(
 
 
 # -- indicators ------------------------------------------------------------------------
-# A ratio measure's value from summed numerators and denominators (see aggregate.py).
-VALUE_SQL = """CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
+# A ratio measure's value from summed numerators and denominators (see rules/aggregate.py),
+# scaled for its unit by the CASE rules/formatting.py writes.
+VALUE_SQL = f"""CASE WHEN i.aggregation = 'sum' THEN sum(v.value)
     ELSE sum(v.numerator) / nullif(sum(v.denominator), 0)
-         * CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END END"""
+         * {scale_sql("i.unit")} END"""
 
 
 def indicator_series(store: Store, code: str, level: str = "la", org_id: str | None = None) -> pd.DataFrame:

@@ -50,6 +50,7 @@ from qa_core.rules.audits import (
     moderation_summary,
     wilson_interval,
 )
+from qa_core.rules.periods import first_of, month_end, next_month, window_start
 from qa_core.rules.spc import assurance_icon, p_chart, variation_icon
 from qa_core.store import Store, queries
 
@@ -57,7 +58,7 @@ __all__ = [
     "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "WINDOWS", "Z_998", "area_drivers",
     "audit_completion",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
-    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "window_start",
+    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons",
     "audits_report",
 ]
 
@@ -79,38 +80,6 @@ _FINAL = "coalesce(a.moderated_grade, a.overall_grade)"
 
 
 # ------------------------------------------------------------------------------------------
-# Months
-# ------------------------------------------------------------------------------------------
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return _next_month(month) - dt.timedelta(days=1)
-
-
-def _first_of(month: dt.date) -> dt.date:
-    if not isinstance(month, dt.date):
-        raise QAError(f"{month!r} is not a month (a date).")
-    return dt.date(month.year, month.month, 1)
-
-
-def window_start(month: dt.date, window: int) -> dt.date:
-    """First month of the ``window`` months ending with ``month``.
-
-    >>> window_start(dt.date(2026, 10, 1), 12), window_start(dt.date(2026, 10, 1), 1)
-    (datetime.date(2025, 11, 1), datetime.date(2026, 10, 1))
-    """
-    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
-        raise QAError(f"The window must be a whole number of months (1 or more), not {window!r}.")
-    month = _first_of(month)
-    index = month.year * 12 + month.month - 1 - (int(window) - 1)
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-# ------------------------------------------------------------------------------------------
 # Grades by month, with the p-chart
 # ------------------------------------------------------------------------------------------
 
@@ -126,7 +95,7 @@ def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
     months with audits (``qa_core.rules.spc``). ``months``: the store's months if the caller has
     them already (``queries.months``), to save a query.
     """
-    month = _first_of(month)
+    month = first_of(month)
     grid = [m for m in (queries.months(store) if months is None else months) if m <= month] or [month]
     counts = queries.audit_grade_counts(store, month=grid[0], end_month=month, by="month",
                                         service_id=service_id)
@@ -216,7 +185,7 @@ def funnel(store: Store, month: dt.date, service_id: str | None = None, window: 
     by = by or ("service" if service_id is None else "team")
     if by not in ("service", "team"):
         raise QAError(f"The funnel compares services or teams, not {by!r}.")
-    month = _first_of(month)
+    month = first_of(month)
     start = window_start(month, window)
     counts = queries.audit_grade_counts(store, month=start, end_month=month, by=by, service_id=service_id)
     counts = counts.drop(columns="group").rename(columns={"group_id": "unit_id"})
@@ -239,7 +208,7 @@ def funnel(store: Store, month: dt.date, service_id: str | None = None, window: 
         out[col] = limits[col].to_numpy()
     out["position"] = funnel_position(out["pct_inadequate"], limits, out["total"]).to_numpy()
     out["window_start"] = start
-    out["window_end"] = _month_end(month)
+    out["window_end"] = month_end(month)
     return out
 
 
@@ -263,7 +232,7 @@ def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
     audits do not grade areas). Ordered by ``pct_area_inadequate`` (highest first), then
     ``pct_area_weak``, then area: areas, not teams, so the order is the finding.
     """
-    month = _first_of(month)
+    month = first_of(month)
     start = window_start(month, window)
     frame = store.query(
         f"""
@@ -294,7 +263,7 @@ def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
         FROM counted
         ORDER BY pct_area_inadequate DESC NULLS LAST, pct_area_weak DESC NULLS LAST, area
         """,
-        {"start": start, "stop": _next_month(month), "service": service_id},
+        {"start": start, "stop": next_month(month), "service": service_id},
     )
     for col in ("inadequate_audits", "area_inadequate", "area_ri", "area_weak", "all_audits", "all_inadequate",
                 "all_weak", "inadequate_total"):
@@ -336,8 +305,8 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
     """
     if by not in COMPLETION_GROUPINGS:
         raise QAError(f"Completion is grouped by {', '.join(COMPLETION_GROUPINGS)}, not {by!r}.")
-    month = _first_of(month)
-    params = {"m": month, "stop": _next_month(month), "service": service_id}
+    month = first_of(month)
+    params = {"m": month, "stop": next_month(month), "service": service_id}
     cases, case_params = queries.case_condition(viewer if by == "auditor" else None, "e.service_id", "e.team_id")
     roster = store.query(
         f"""
@@ -412,7 +381,7 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
 
 
 def _moderated(store: Store, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    month = _first_of(month)
+    month = first_of(month)
     return store.query(
         """
         SELECT a.audit_id, a.overall_grade, a.moderated_grade, s.sort_order AS service_order,
@@ -424,7 +393,7 @@ def _moderated(store: Store, month: dt.date, service_id: str | None, window: int
           AND a.audit_date >= $start AND a.audit_date < $stop
           AND ($service IS NULL OR a.service_id = $service)
         """,
-        {"start": window_start(month, window), "stop": _next_month(month), "service": service_id},
+        {"start": window_start(month, window), "stop": next_month(month), "service": service_id},
     )
 
 
@@ -439,7 +408,7 @@ def moderation(store: Store, month: dt.date, service_id: str | None = None, wind
     """
     if by not in (None, "service", "team"):
         raise QAError(f"Moderation is grouped by service or team, not {by!r}.")
-    month = _first_of(month)
+    month = first_of(month)
     keys = {None: ["group"], "service": ["service_order", "service"],
             "team": ["service_order", "service", "team"]}[by]
     select = {None: "'All' AS \"group\"", "service": "s.sort_order AS service_order, s.name AS service",
@@ -460,7 +429,7 @@ def moderation(store: Store, month: dt.date, service_id: str | None = None, wind
           AND ($service IS NULL OR a.service_id = $service)
         GROUP BY ALL
         """,
-        {"start": window_start(month, window), "stop": _next_month(month), "service": service_id},
+        {"start": window_start(month, window), "stop": next_month(month), "service": service_id},
     )
     rows = _moderated(store, month, service_id, window)
     if by is None:
@@ -506,7 +475,7 @@ def overdue_count(store: Store, month: dt.date, service_id: str | None = None) -
     """How many audit actions were overdue at the end of ``month`` (an aggregate: every role
     that opens the page sees it, whichever cases it may list)."""
     found = store.query(f"SELECT count(*) AS n FROM audit_action x JOIN audit a ON a.audit_id = x.audit_id "
-                        f"WHERE {_OVERDUE}", {"end": _month_end(_first_of(month)), "service": service_id})
+                        f"WHERE {_OVERDUE}", {"end": month_end(first_of(month)), "service": service_id})
     return int(found["n"].iloc[0])
 
 
@@ -516,7 +485,7 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
     first, with ``days_overdue`` counted to the last day of the month. ``completed_date`` is
     set only where the action was done after the month ended. Only the actions on audits whose
     case-level detail ``viewer`` may see (None: all)."""
-    month = _first_of(month)
+    month = first_of(month)
     cases, case_params = queries.case_condition(viewer)
     frame = store.query(
         f"""
@@ -531,7 +500,7 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
           AND {cases}
         ORDER BY days_overdue DESC, x.action_id
         """,
-        {"end": _month_end(month), "service": service_id, **case_params},
+        {"end": month_end(month), "service": service_id, **case_params},
     )
     frame["days_overdue"] = frame["days_overdue"].astype("int64")
     frame.insert(frame.columns.get_loc("grade") + 1, "grade_name",
@@ -553,7 +522,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
     bad = [g for g in grades if g not in GRADES]
     if bad:
         raise QAError(f"Not a grade: {bad[0]!r} (grades are 1-4).")
-    month = _first_of(month)
+    month = first_of(month)
     cases, case_params = queries.case_condition(viewer)
     audits = store.query(
         f"""
@@ -569,7 +538,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
           AND {cases}
         ORDER BY a.audit_date, a.audit_id
         """,
-        {"m": month, "stop": _next_month(month), "service": service_id, "grades": [int(g) for g in grades],
+        {"m": month, "stop": next_month(month), "service": service_id, "grades": [int(g) for g in grades],
          **case_params},
     )
     cols = ["case_ref", "audit_id", "audit_date", "service", "team", "tier", "auditor", "overall_grade",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qa_core.errors import QAError
 from qa_core.roles import AccessDenied, Viewer
+from qa_core.rules.periods import month_end
 from qa_core.store import Store, queries
 from qa_core.views import home
 
@@ -93,9 +94,9 @@ def actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer | None
     frame = queries.clinic_actions(store, service_id, as_of, viewer)
     if frame.empty:
         return frame.assign(status=pd.Series(dtype="str"))
-    month_end = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).date()
+    end = month_end(as_of)
     done = frame["completed_date"].notna()
-    overdue = ~done & (pd.to_datetime(frame["due_date"]).dt.date < month_end)
+    overdue = ~done & (pd.to_datetime(frame["due_date"]).dt.date < end)
     frame["status"] = "Open"
     frame.loc[overdue, "status"] = "Overdue"
     frame.loc[done, "status"] = "Done"

@@ -14,7 +14,6 @@ The plan covers the whole council: nothing here takes a service.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -22,6 +21,7 @@ import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules.missing import is_missing
+from qa_core.rules.periods import first_of, month_end
 from qa_core.rules.rag import (
     AMBER,
     BLUE,
@@ -79,25 +79,6 @@ _STATUS_SQL = f"""CASE
     ELSE '{ON_TRACK}' END"""
 
 _LETTERS = {"R": RED, "A": AMBER, "Y": "Yellow", "G": GREEN, "B": BLUE}
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month.
-
-    >>> month_end(dt.date(2026, 2, 1))
-    datetime.date(2026, 2, 28)
-    """
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def _first_of(month: Any) -> dt.date:
-    if isinstance(month, pd.Timestamp):
-        month = month.date()
-    if isinstance(month, dt.datetime):
-        month = month.date()
-    if not isinstance(month, dt.date):
-        raise QAError(f"month must be a date, not {month!r}")
-    return month.replace(day=1)
 
 
 def _clean_rag(value: Any) -> str | None:
@@ -213,7 +194,7 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
         if not rated:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
         month = rated[-1]
-    start = _first_of(month)
+    start = first_of(month)
     as_of = month_end(start)
     frame = store.query(
         f"""
@@ -304,7 +285,7 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
     a completion after the month is not shown), status (Complete, Overdue, Due soon,
     On track, No target date), rag (Blue, Red, Amber, Green, None), days_overdue.
     """
-    as_of = month_end(_first_of(month))
+    as_of = month_end(first_of(month))
     frame = store.query(
         f"""
         SELECT p.priority_id, p.description, p.target_date,
@@ -336,7 +317,7 @@ def area_narrative(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
         ORDER BY CASE kind WHEN 'development' THEN 1 WHEN 'progress' THEN 2 WHEN 'risk' THEN 3 ELSE 4 END,
                  kind, seq
         """,
-        {"area": area_id, "as_of": month_end(_first_of(month))},
+        {"area": area_id, "as_of": month_end(first_of(month))},
     ).assign(month=lambda f: pd.to_datetime(f["month"]).dt.date)
 
 
@@ -348,7 +329,7 @@ def area_history(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
     """
     frame = store.query(
         "SELECT month, rag FROM plan_area_rag WHERE area_id = $area AND month <= $as_of ORDER BY month",
-        {"area": area_id, "as_of": month_end(_first_of(month))},
+        {"area": area_id, "as_of": month_end(first_of(month))},
     )
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["rag"] = _objects(frame["rag"].map(_clean_rag))

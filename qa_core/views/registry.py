@@ -17,6 +17,7 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.pages import PAGE_KEYS
 from qa_core.roles import Viewer
+from qa_core.rules.periods import parse_month, parse_quarter
 from qa_core.store import Store, queries
 from qa_core.views import audit_grades, benchmarks, clinic, improvement_board, risk_register, scrutiny, team_profiles
 
@@ -40,11 +41,11 @@ class ReportKind:
 
 
 def _month_or_latest(store: Store, args: argparse.Namespace) -> dt.date | None:
-    return queries.parse_month(args.month) if args.month else queries.latest_month(store)
+    return parse_month(args.month) if args.month else queries.latest_month(store)
 
 
 def _audits(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
-    month = queries.parse_month(args.month) if args.month else None
+    month = parse_month(args.month) if args.month else None
     return audit_grades.audits_report(store, month=month, by=args.by, grade=args.grade, service_id=args.service,
                                       viewer=viewer)
 
@@ -69,7 +70,7 @@ def _team(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) 
 
 
 def _scrutiny(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
-    quarter = queries.parse_quarter(args.quarter) if args.quarter else None
+    quarter = parse_quarter(args.quarter) if args.quarter else None
     return scrutiny.scrutiny_report(store, quarter, public=public)
 
 

@@ -11,8 +11,8 @@ Service filter: a risk belongs to one service or, with no ``service_id``, to the
 as a whole ("council-wide", e.g. workforce or IT risks). With a service chosen, only that
 service's risks are counted; council-wide risks appear only in the all-services view.
 
->>> quarter_of(dt.date(2026, 10, 1)), previous_quarter("2026-Q1")
-('2026-Q4', '2025-Q4')
+>>> quarters_up_to(["2026-Q1", "2026-Q2", "2026-Q4"], dt.date(2026, 8, 1))
+['2026-Q2', '2026-Q1']
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.rules.periods import parse_quarter, previous_quarter, quarter_of
 from qa_core.rules.risk import (
     DECREASED,
     INCREASED,
@@ -50,8 +51,6 @@ __all__ = [
     "high_risks",
     "load_matrix",
     "movement_words",
-    "previous_quarter",
-    "quarter_of",
     "quarters_up_to",
     "register",
     "register_matrix_id",
@@ -78,18 +77,6 @@ _PERCENT = 100
 
 
 # --- quarters ------------------------------------------------------------------------------
-
-
-def quarter_of(month: dt.date) -> str:
-    """The quarter ('YYYY-Qn', calendar quarters as the register uses) holding ``month``."""
-    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
-
-
-def previous_quarter(quarter: str) -> str:
-    """The calendar quarter before ``quarter``. ``previous_quarter('2026-Q3')`` is '2026-Q2'."""
-    quarter = queries.parse_quarter(quarter)
-    year, q = int(quarter[:4]), int(quarter[-1])
-    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
 
 
 def quarters_up_to(quarters: Iterable[str], month: dt.date) -> list[str]:
@@ -189,7 +176,7 @@ def heatmap_cells(store: Store, matrix_id: str, quarter: str, view: str = "resid
     ``service_id`` keeps that service's risks only (council-wide risks are left out).
     """
     view = _view(view)
-    quarter = queries.parse_quarter(quarter)
+    quarter = parse_quarter(quarter)
     _check_matrix(store, matrix_id)
     frame = store.query(
         f"""
@@ -239,7 +226,7 @@ def register(store: Store, matrix_id: str, quarter: str, service_id: str | None 
     controls, outlook. The same scores as ``reports.risks_report``; empty if the quarter
     had no review (of that service's risks).
     """
-    quarter = queries.parse_quarter(quarter)
+    quarter = parse_quarter(quarter)
     _check_matrix(store, matrix_id)
     frame = store.query(
         f"""
@@ -326,7 +313,7 @@ def trajectory(store: Store, matrix_id: str, risk_ref: str, until: str | None = 
     """One risk's gross, residual and target cells, scores and bands for each quarter it
     was reviewed, up to ``until`` (every quarter if None), oldest first."""
     _check_matrix(store, matrix_id)
-    until = queries.parse_quarter(until) if until else None
+    until = parse_quarter(until) if until else None
     frame = store.query(
         """
         SELECT r.quarter,
@@ -354,7 +341,7 @@ def trajectory(store: Store, matrix_id: str, risk_ref: str, until: str | None = 
 def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None = None) -> pd.DataFrame:
     """The register for a quarter (default: latest): residual score and band by the chosen
     matrix, gross and target too, and movement since the previous quarter."""
-    quarter = queries.parse_quarter(quarter) if quarter else queries.latest_quarter(store)
+    quarter = parse_quarter(quarter) if quarter else queries.latest_quarter(store)
     if quarter is None:
         raise QAError("The store holds no risk register reviews.")
     matrix_id = matrix_id or store.setting("risk_matrix", "product_5x5")

@@ -38,7 +38,6 @@ falls in), the median of the statistical neighbours (with how many of the
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -48,15 +47,15 @@ import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules import disclosure
-from qa_core.rules.formatting import format_value
+from qa_core.rules.formatting import format_value, scale_sql
 from qa_core.rules.missing import is_missing
+from qa_core.rules.periods import quarter_label, quarter_start, shift_quarter, split_quarter
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store
 
 __all__ = [
     "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
-    "REPORT_COLUMNS", "is_suppressed", "quarter_of", "quarter_start", "quarter_label",
-    "quarter_short_label", "shift_quarter", "published_year_label", "complete_quarters",
+    "REPORT_COLUMNS", "is_suppressed", "published_year_label", "complete_quarters",
     "latest_complete_quarter", "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
     "scrutiny_comparators",
     "scrutiny_report", "scrutiny_card", "headline", "benchmark_names", "compare_words", "measure_for",
@@ -72,10 +71,6 @@ UNRELIABLE = "u"
 SUPPRESSED_TEXT = "fewer than 10"
 NOT_PUBLISHED = "not published"
 
-_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_SCALE_SQL = "CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END"
 AUDIT_GOOD = "AUDIT_GOOD"
 
 
@@ -182,58 +177,6 @@ def is_suppressed(numerator: Any, denominator: Any) -> Any:
 
 
 # -- quarters ------------------------------------------------------------------------------
-def _split(quarter: str) -> tuple[int, int]:
-    m = _QUARTER_RE.match(str(quarter).strip())
-    if not m:
-        raise QAError(f"{quarter!r} is not a quarter: write it as YYYY-Qn, for example 2026-Q3.")
-    return int(m.group(1)), int(m.group(2))
-
-
-def quarter_of(day: dt.date) -> str:
-    """The calendar quarter a day falls in.
-
-    >>> quarter_of(dt.date(2026, 8, 1))
-    '2026-Q3'
-    """
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_start(quarter: str) -> dt.date:
-    year, n = _split(quarter)
-    return dt.date(year, 3 * n - 2, 1)
-
-
-def quarter_label(quarter: str) -> str:
-    """The quarter in words, for headings and sentences.
-
-    >>> quarter_label('2026-Q3')
-    'July to September 2026'
-    """
-    year, n = _split(quarter)
-    return f"{_MONTHS[3 * n - 3]} to {_MONTHS[3 * n - 1]} {year}"
-
-
-def quarter_short_label(quarter: str) -> str:
-    """The quarter in short words, for charts.
-
-    >>> quarter_short_label('2026-Q3')
-    'Jul–Sep 2026'
-    """
-    year, n = _split(quarter)
-    return f"{_MONTHS[3 * n - 3][:3]}–{_MONTHS[3 * n - 1][:3]} {year}"
-
-
-def shift_quarter(quarter: str, by: int) -> str:
-    """The quarter ``by`` quarters later (earlier when negative).
-
-    >>> shift_quarter('2026-Q1', -1), shift_quarter('2026-Q3', -4)
-    ('2025-Q4', '2025-Q3')
-    """
-    year, n = _split(quarter)
-    index = year * 4 + (n - 1) + by
-    return f"{index // 4}-Q{index % 4 + 1}"
-
-
 def published_year_label(period: Any) -> str:
     """DfE's children in need and looked-after years end on 31 March.
 
@@ -318,7 +261,7 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
                    arg_max(val, period) AS end_val
             FROM monthly GROUP BY 1, 2
         ), chosen AS (
-            SELECT q.code, q.quarter, q.months, i.aggregation, {_SCALE_SQL} AS scale,
+            SELECT q.code, q.quarter, q.months, i.aggregation, {scale_sql('i.unit')} AS scale,
                    list_contains($end_codes, q.code) AS at_end,
                    CASE WHEN list_contains($end_codes, q.code) THEN end_num ELSE sum_num END AS numerator,
                    CASE WHEN list_contains($end_codes, q.code) THEN end_den ELSE sum_den END AS denominator,
@@ -387,7 +330,7 @@ def reporting_year(quarter: str) -> str:
     >>> reporting_year('2024-Q1'), reporting_year('2026-Q3')
     ('2024', '2027')
     """
-    year, n = _split(quarter)
+    year, n = split_quarter(quarter)
     return str(year if n == 1 else year + 1)
 
 
@@ -531,7 +474,7 @@ def _check_quarter(store: Store, quarter: str | None) -> str:
                       "all three of its months).")
     if quarter is None:
         return available[-1]
-    _split(quarter)
+    split_quarter(quarter)
     if quarter not in available:
         raise QAError(f"There are no complete figures for {quarter}; quarters available: "
                       f"{', '.join(available)}.")

@@ -64,6 +64,7 @@ from qa_core.rules.audits import (
     wilson_interval,
 )
 from qa_core.rules.formatting import format_value
+from qa_core.rules.periods import month_end, month_label, window_start
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store, queries
 from qa_core.store.queries import VALUE_SQL
@@ -123,14 +124,6 @@ def team_scope(store: Store, service_id: str | None = None, team_id: str | None 
     return teams.reset_index(drop=True)
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-
-
-def _months_back(month: dt.date, months: int) -> dt.date:
-    return (pd.Timestamp(month) - pd.DateOffset(months=months - 1)).date()
-
-
 # -- measures -------------------------------------------------------------------------------
 def team_series(
     store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None,
@@ -166,7 +159,7 @@ def team_series(
         QUALIFY v.period >= $first
         ORDER BY s.sort_order, v.team, i.sort_order, v.code, v.period
         """,
-        {"month": month, "first": _months_back(month, months), "service": service_id, "team": team_id},
+        {"month": month, "first": window_start(month, months), "service": service_id, "team": team_id},
     )
 
 
@@ -218,7 +211,7 @@ def team_audits(
     way) and the shortfall is :func:`qa_core.rules.audits.completion`'s (summed per manager); the
     unit tests check both against those functions on every team of the demo council.
     """
-    start, end = month.replace(day=1), _month_end(month)
+    start, end = month.replace(day=1), month_end(month)
     grade_counts = ", ".join(
         f"count(*) FILTER (WHERE coalesce(a.moderated_grade, a.overall_grade) = {i}) AS {col}"
         for i, col in enumerate(GRADE_COLUMNS, start=1))
@@ -637,7 +630,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
     :func:`html.escape`; RAG is a word in a coloured tag, never colour alone. ``public``: for
     the office notice board, under disclosure control (:func:`public_profile`), with the
     symbols explained (``disclosure.NOTE``); otherwise marked not for publication."""
-    month_label = profile.month.strftime("%B %Y")
+    shown_month = month_label(profile.month)
     generated = generated or dt.date.today()
     if public:
         profile = public_profile(profile)
@@ -672,7 +665,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
         "<th class=\"num\">Target</th><th>RAG</th><th>Direction</th>"
         f"<th>Trend ({_e(first)} to {_e(profile.month.strftime('%b %Y'))})</th></tr></thead><tbody>"
         + "".join(rows) + "</tbody></table>"
-    ) if rows else f"<p>No measures have values for this team in {_e(month_label)}.</p>"
+    ) if rows else f"<p>No measures have values for this team in {_e(shown_month)}.</p>"
 
     grade_rows = "".join(
         "<tr>"
@@ -684,7 +677,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
         "<table><thead><tr><th>Final grade</th><th class=\"num\">Audits</th><th class=\"num\">%</th>"
         "<th class=\"num\">95% interval</th></tr></thead><tbody>" + grade_rows
         + f"<tr><th>Total</th><th class=\"num\">{total}</th><th></th><th></th></tr></tbody></table>"
-    ) if total else f"<p>No audits of this team's cases were completed in {_e(month_label)}.</p>"
+    ) if total else f"<p>No audits of this team's cases were completed in {_e(shown_month)}.</p>"
     overdue_rows = "".join(f"<tr><td>{_e(o.band)}</td><td class=\"num\">{_e(o.actions)}</td></tr>"
                            for o in profile.overdue.itertuples())
     overdue_html = (
@@ -702,41 +695,41 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
         f"{int(rag_counts.get('Green', 0))} Green</strong>of {len(profile.measures)} measures</div>"
         f"<div>Audits done<strong>{done} of {expected}</strong>expected of the team's managers</div>"
         f"<div>Inadequate<strong>{_e(inadequate_text)}</strong>of audits of the team's cases</div>"
-        f"<div>Overdue actions<strong>{overdue_total}</strong>at {_e(_month_end(profile.month).strftime('%d %B %Y'))}"
+        f"<div>Overdue actions<strong>{overdue_total}</strong>at {_e(month_end(profile.month).strftime('%d %B %Y'))}"
         "</div></div>")
     done_text = (f"{done} of {expected} expected audits done by the team's managers "
                  f"({pct(done, expected)}); shortfall {whole(a['audits_shortfall'])}."
                  if expected else "No audits were expected of the team's managers this month.")
-    month_end = _month_end(profile.month)
+    overdue_at = month_end(profile.month)
     board = " · For the notice board (disclosure-controlled)" if public else " · Not for publication"
     symbols = f'<p class="note">{_e(disclosure.NOTE)}</p>\n' if public else ""
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
-<title>{_e(profile.team)} team profile: {_e(month_label)}</title>
+<title>{_e(profile.team)} team profile: {_e(shown_month)}</title>
 <style>{_CSS}</style>
 </head>
 <body>
 <header>
 <p>{_e(profile.council)} · Children's social care · {_e(profile.service)}{board}</p>
 <h1>{_e(profile.team)}: team profile</h1>
-<p><strong>{_e(month_label)}</strong></p>
+<p><strong>{_e(shown_month)}</strong></p>
 </header>
 {symbols}{summary}
-<h2>Measures in {_e(month_label)}</h2>
+<h2>Measures in {_e(shown_month)}</h2>
 {measures_html}
 <p class="note">Value: the team's figure for the month, from its numerator and denominator (Count).
 RAG is the measure's own rule against its target; direction compares with the previous month.</p>
 <h2>Case-file audits</h2>
 <p>{_e(done_text)}</p>
-<p>Audits of the team's cases in {_e(month_label)}: {_e(inadequate_text)} Inadequate. {_e(verdict)}</p>
+<p>Audits of the team's cases in {_e(shown_month)}: {_e(inadequate_text)} Inadequate. {_e(verdict)}</p>
 <div class="cols">
 <div>{grades_html}
 <p class="note">Final grade: the moderated grade where the audit was moderated. With few audits the
 95% interval is wide: read it, not the percentage alone.</p></div>
 <div>{overdue_html}
-<p class="note">Overdue: due before {_e(month_end.strftime('%d %B %Y'))} and not completed by then.</p></div>
+<p class="note">Overdue: due before {_e(overdue_at.strftime('%d %B %Y'))} and not completed by then.</p></div>
 </div>
 <footer>Produced on {_e(generated.strftime('%d %B %Y'))} from the {_e(profile.council)} performance and
 quality store. Counts are shown beside every percentage. No child, worker or case is named.

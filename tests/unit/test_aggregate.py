@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.rules.aggregate import SCALE_BY_UNIT, aggregate_ratio, ratio_value, scale_for_unit
+from qa_core.rules.aggregate import aggregate_ratio, ratio_value
+from qa_core.rules.formatting import scale_for_unit
 
 
 def _teams():
@@ -162,24 +163,6 @@ def test_ratio_value():
         ratio_value(1, -2)
     with pytest.raises(QAError):
         ratio_value("x", 2)
-
-
-def test_scale_for_unit():
-    assert SCALE_BY_UNIT == {
-        "%": 100.0,
-        "rate_per_10k": 10000.0,
-        "days": 1.0,
-        "count": 1.0,
-        "number": 1.0,
-    }
-    assert scale_for_unit("%") == 100.0
-    assert scale_for_unit("rate_per_10k") == 10_000.0
-    assert scale_for_unit("days") == 1.0
-    assert scale_for_unit("count") == 1.0
-    with pytest.raises(QAError):
-        scale_for_unit("per_cent")
-    with pytest.raises(QAError):
-        scale_for_unit(None)
 
 
 def test_aggregate_large_input_sums_every_row():

@@ -112,20 +112,6 @@ def tiny() -> Store:
 
 
 # ------------------------------------------------------------------------------------------
-# Windows
-# ------------------------------------------------------------------------------------------
-
-
-def test_window_start_counts_back_whole_months():
-    assert ar.window_start(OCT, 1) == OCT
-    assert ar.window_start(OCT, 12) == dt.date(2025, 11, 1)
-    assert ar.window_start(dt.date(2026, 2, 1), 3) == dt.date(2025, 12, 1)  # Dec, Jan, Feb
-    for bad in (0, -1, 1.5, True, "12"):
-        with pytest.raises(QAError):
-            ar.window_start(OCT, bad)
-
-
-# ------------------------------------------------------------------------------------------
 # Grades by month and the p-chart
 # ------------------------------------------------------------------------------------------
 

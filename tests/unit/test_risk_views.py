@@ -82,12 +82,7 @@ def _occupied(cells: pd.DataFrame) -> dict[tuple[int, int], tuple[int, str, int,
 # --- quarters -------------------------------------------------------------------------------
 
 
-def test_quarter_helpers():
-    assert risk_register.quarter_of(dt.date(2026, 6, 1)) == "2026-Q2"
-    assert risk_register.quarter_of(dt.date(2026, 7, 1)) == "2026-Q3"
-    assert risk_register.quarter_of(dt.date(2026, 1, 1)) == "2026-Q1"
-    assert risk_register.previous_quarter("2026-Q1") == "2025-Q4"
-    assert risk_register.previous_quarter("2026-Q3") == "2026-Q2"
+def test_reviewed_quarters_up_to_a_month():
     reviewed = [Q0, Q1, Q2]
     # June 2026 is in 2026-Q2: every review so far, newest first.
     assert risk_register.quarters_up_to(reviewed, dt.date(2026, 6, 1)) == [Q2, Q1, Q0]

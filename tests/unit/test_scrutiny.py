@@ -113,19 +113,9 @@ def test_the_rule_applies_to_columns_too():
     assert mask.tolist() == [True, False, False]
 
 
-def test_quarter_words_and_arithmetic():
-    assert scrutiny.quarter_label("2026-Q3") == "July to September 2026"
-    assert scrutiny.quarter_label("2024-Q1") == "January to March 2024"
-    assert scrutiny.quarter_short_label("2025-Q4") == "Oct–Dec 2025"
-    assert scrutiny.quarter_of(D(2026, 9, 30)) == "2026-Q3"
-    assert scrutiny.quarter_start("2026-Q4") == D(2026, 10, 1)
-    assert scrutiny.shift_quarter("2026-Q1", -1) == "2025-Q4"
-    assert scrutiny.shift_quarter("2026-Q3", -4) == "2025-Q3"
-    assert scrutiny.shift_quarter("2025-Q4", 1) == "2026-Q1"
+def test_published_year_words():
     assert scrutiny.published_year_label("2025") == "year to March 2025"
     assert scrutiny.published_year_label(None) == "not published"
-    with pytest.raises(QAError, match="not a quarter"):
-        scrutiny.quarter_label("2026-Q5")
 
 
 def test_only_quarters_with_all_three_months_are_complete(tiny):
