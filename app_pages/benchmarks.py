@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.io.published import ATTRIBUTION, SYMBOLS
+from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
@@ -248,7 +248,7 @@ with st.expander(f"{la_md}'s neighbours' latest inspections"):
 # -- notes ---------------------------------------------------------------------------------------
 st.divider()
 st.caption("Symbols used by DfE in place of a figure (never counted as 0, left out of medians and ranks): "
-           + "; ".join(f"{s} {meaning}" for s, meaning in SYMBOLS.items())
+           + "; ".join(f"{s} {meaning}" for s, meaning in PUBLISHED_SYMBOLS.items())
            + ". 'no figure': nothing was published (e.g. the LA did not exist that year).")
 st.caption("Statistical neighbours: DfE's children's services statistical neighbour model. " + ATTRIBUTION
            + " Crown copyright.")

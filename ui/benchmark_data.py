@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core.io.published import SYMBOLS
+from qa_core.io.published import PUBLISHED_SYMBOLS
 from qa_core.views import benchmarks
 from ui.data import get_store
 
@@ -130,7 +130,7 @@ def counted(value: object, symbol: object, unit: object, numerator: object, deno
 def symbol_words(symbol: object) -> str:
     """'u (low reliability)'; 'nothing published' when there is no symbol either."""
     if isinstance(symbol, str) and symbol:
-        return f"{symbol} ({SYMBOLS.get(symbol, 'no figure')})"
+        return f"{symbol} ({PUBLISHED_SYMBOLS.get(symbol, 'no figure')})"
     return "nothing published"
 
 

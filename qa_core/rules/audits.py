@@ -47,7 +47,7 @@ __all__ = [
     "INADEQUATE_TARGET_PCT",
     "OUTSTANDING",
     "REQUIRES_IMPROVEMENT",
-    "ROLE_LABELS",
+    "AUDIT_ROLE_LABELS",
     "TEAM_MANAGER_MONTHLY",
     "Z_95",
     "completion",
@@ -130,7 +130,8 @@ ESCALATION: dict[int, tuple[str, ...]] = {
     GOOD: (TEAM_MANAGER,),
     OUTSTANDING: (TEAM_MANAGER, HEAD_OF_SERVICE, ASSISTANT_DIRECTOR),
 }
-ROLE_LABELS: dict[str, str] = {
+#: The QA framework's roles in words: who audits (the completion table) and who is told (escalation).
+AUDIT_ROLE_LABELS: dict[str, str] = {
     HEAD_OF_SERVICE: "Head of Service",
     ASSISTANT_DIRECTOR: "Assistant Director",
     TEAM_MANAGER: "Team Manager",
@@ -633,7 +634,7 @@ def moderation_matrix(audits: pd.DataFrame) -> pd.DataFrame:
 
 
 def escalation_for(grade: Any) -> tuple[str, ...]:
-    """Who must be told of an audit with this overall grade (role keys; see ``ROLE_LABELS``).
+    """Who must be told of an audit with this overall grade (role keys; see ``AUDIT_ROLE_LABELS``).
 
     >>> escalation_for("Inadequate")
     ('head_of_service', 'assistant_director')
@@ -666,7 +667,7 @@ def escalations(audits: pd.DataFrame) -> pd.DataFrame:
     g = grades.to_numpy(dtype="int64", na_value=0)[graded]
 
     # A small lookup of (grade, position) → role index, then array takes: no per-row Python.
-    role_keys = list(ROLE_LABELS)
+    role_keys = list(AUDIT_ROLE_LABELS)
     k = len(GRADES)
     width = max(len(r) for r in ESCALATION.values())
     lengths = np.zeros(k + 1, dtype="int64")
@@ -686,6 +687,6 @@ def escalations(audits: pd.DataFrame) -> pd.DataFrame:
             "grade": g_rep,
             "grade_name": names.take(g_rep),
             "notify_role": pd.array(role_keys, dtype="str").take(role_idx),
-            "notify_label": pd.array(list(ROLE_LABELS.values()), dtype="str").take(role_idx),
+            "notify_label": pd.array(list(AUDIT_ROLE_LABELS.values()), dtype="str").take(role_idx),
         }
     )

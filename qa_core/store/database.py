@@ -133,9 +133,12 @@ class Store:
             cur.close()
 
     def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row (None for no row); a failure is a QAError, as in ``query``."""
         cur = self._con.cursor()
         try:
             row = cur.execute(sql, params or []).fetchone()
+        except duckdb.Error as exc:
+            raise QAError(f"Query failed: {exc}") from None
         finally:
             cur.close()
         return None if row is None else row[0]

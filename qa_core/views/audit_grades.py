@@ -36,11 +36,11 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import (
+    AUDIT_ROLE_LABELS,
     GRADE_COLUMNS,
     GRADES,
     INADEQUATE,
     INADEQUATE_TARGET_PCT,
-    ROLE_LABELS,
     Z_95,
     completion,
     counts_towards_expectation,
@@ -342,7 +342,7 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
                    .rename("not_counted").reset_index())
     done = done[done["auditor"].isin(roster["auditor"])]
     is_hos = roster["auditor_role"].eq("head_of_service")
-    roster["role"] = roster["auditor_role"].map(ROLE_LABELS).fillna(roster["auditor_role"])
+    roster["role"] = roster["auditor_role"].map(AUDIT_ROLE_LABELS).fillna(roster["auditor_role"])
     roster["unit"] = roster["team"].where(~is_hos, _HOS_UNIT).fillna("No team recorded")
     roster["unit_order"] = np.where(is_hos, 1, 0)
     roster["service"] = roster["service"].fillna("No service recorded")

@@ -15,11 +15,11 @@ from qa_core.rules.audits import (
     ASSESS_MISSES,
     ASSESS_NO_AUDITS,
     ASSESS_WORSE,
+    AUDIT_ROLE_LABELS,
     GRADE_COLUMNS,
     GRADES,
     HEAD_OF_SERVICE_MONTHLY,
     INADEQUATE_TARGET_PCT,
-    ROLE_LABELS,
     TEAM_MANAGER_MONTHLY,
     Z_95,
     completion,
@@ -691,7 +691,7 @@ def test_escalation_for_each_grade():
 
 
 def test_role_labels():
-    assert ROLE_LABELS == {
+    assert AUDIT_ROLE_LABELS == {
         "head_of_service": "Head of Service",
         "assistant_director": "Assistant Director",
         "team_manager": "Team Manager",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.io.published import SYMBOLS, load_ees, published_frames, write_published
+from qa_core.io.published import PUBLISHED_SYMBOLS, load_ees, published_frames, write_published
 from qa_core.store import Store
 from qa_core.views.benchmarks import benchmark_report
 
@@ -33,7 +33,7 @@ def test_symbols_are_kept_and_never_zero(tmp_path: Path) -> None:
     assert pct.loc["356", "value"] == 0 and pd.isna(pct.loc["356", "symbol"])  # a true zero
     for code, sym in zip(("350", "351", "352", "353", "354", "355"), ("c", "x", "z", "k", "u", "low"), strict=True):
         assert pd.isna(pct.loc[code, "value"]) and pct.loc[code, "symbol"] == sym
-        assert sym in SYMBOLS
+        assert sym in PUBLISHED_SYMBOLS
     assert set(measures["polarity"]) <= {"High", "Low", "-"}
 
 

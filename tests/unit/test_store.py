@@ -117,6 +117,16 @@ def _frames(grade: int) -> dict[str, pd.DataFrame]:
     }
 
 
+def test_a_failing_query_or_scalar_is_a_plain_qaerror() -> None:
+    # Both read methods turn DuckDB's own error into the library's, so callers catch one kind.
+    with Store(":memory:") as store:
+        for read in (store.query, store.scalar):
+            with pytest.raises(QAError, match="Query failed: .*nowhere"):
+                read("SELECT count(*) FROM nowhere")
+        assert store.scalar("SELECT 41 + $n", {"n": 1}) == 42
+        assert store.scalar("SELECT 1 WHERE FALSE") is None
+
+
 def test_insert_frames_is_all_or_nothing(tmp_path: Path) -> None:
     with Store(tmp_path / "frames.duckdb") as store:
         with pytest.raises(duckdb.ConstraintException, match="CHECK"):

@@ -37,6 +37,7 @@ from qa_core.io.importer.kinds.base import (
 from qa_core.io.importer.kinds.dfe import SHAPES_HELP
 from qa_core.io.importer.merge import Merge
 from qa_core.io.importer.validate import Checker, Context, Lookup, _distinct
+from qa_core.io.published import PUBLISHED_SYMBOLS
 from qa_core.rules.rag import POLARITIES, RULES
 from qa_core.store import Store
 
@@ -44,7 +45,8 @@ UNITS = ("%", "rate_per_10k", "days", "count", "number")
 LEVELS = ("la", "service", "team")
 AGGREGATIONS = ("ratio", "sum")
 COMPARATORS = ("statistical_neighbours", "region", "england", "la")
-SYMBOLS = ("c", "x", "z", "k", "u", "low", ":")
+#: The DfE symbols a comparator row may carry instead of a value (LAIT's "-" is a blank cell).
+COMPARATOR_SYMBOLS = tuple(symbol for symbol in PUBLISHED_SYMBOLS if symbol != "-")
 SHARE_UNITS = ("%", "rate_per_10k")  # a numerator cannot exceed its denominator
 
 
@@ -347,7 +349,7 @@ class ComparatorRow(BaseModel):
         description="statistical_neighbours, region, england or la.", examples=["statistical_neighbours"])
     value: Number | None = Field(None, description="The published figure, in the indicator's unit.",
                                  examples=["21.4"])
-    symbol: choice(SYMBOLS, None, "DfE symbol") | None = Field(
+    symbol: choice(COMPARATOR_SYMBOLS, None, "DfE symbol") | None = Field(
         None, description="When there is no value, DfE's symbol: c, x, z, k, u, low or ':'.", examples=[""])
     n_used: Count | None = Field(None, description="For a median: how many neighbours had a value.",
                                  examples=["10"])

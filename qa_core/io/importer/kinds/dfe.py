@@ -192,7 +192,7 @@ def _check_las(ck: Checker, raw: pd.DataFrame, frame: pd.DataFrame, las: pd.Data
     old_known = set(las["old_la_code"])
     is_la = frame["_level"] == "la"
     pos = frame.index[is_la]
-    old = frame.loc[is_la, "old_la_code"].map(pub._joint)
+    old = frame.loc[is_la, "old_la_code"].map(pub.joint_code)
 
     def unknown(codes: pd.Series, known: set[str]) -> pd.Series:
         return codes.map(lambda c: bool(c) and any(p not in known for p in _parts(c)))
