@@ -1,5 +1,5 @@
 """RAG at a glance: the improvement board's monthly look at every improvement-plan area
-(seed 004). The whole board on one screen as at the sidebar month, the exceptions (areas
+([Southampton RAG at a glance]). The whole board on one screen as at the sidebar month, the exceptions (areas
 that moved or have overdue priorities), and one area opened: its priorities with target
 dates and status, key developments and risks, progress with its evidence, RAG history."""
 

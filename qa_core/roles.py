@@ -29,7 +29,7 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.pages import PAGE_KEYS
 
-__all__ = ["ROLES", "ROLE_LABELS", "PERSONAL_COLUMNS", "DEFAULT_ROLE", "Viewer",
+__all__ = ["ROLES", "ROLE_LABELS", "DEFAULT_ROLE", "Viewer",
            "AccessDenied", "RoleMap", "load_role_map", "resolve_viewer", "restrict", "ROLE_MAP_FILE"]
 
 ROLE_MAP_FILE = Path(__file__).resolve().parent.parent / "data" / "roles.toml"
@@ -53,9 +53,6 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 DEFAULT_ROLE = "assistant_director"
-
-#: Columns that carry case-level detail: a case reference or a person's name.
-PERSONAL_COLUMNS = ("case_ref", "auditor", "moderator", "owner", "worker", "manager", "action_owner")
 
 _SCOPED = {"head_of_service": "service", "team_manager": "team"}
 _ALL_CASES = {"assistant_director", "qa_lead"}

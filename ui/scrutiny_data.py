@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qa_core.io import published
 from qa_core.rules import periods
 from qa_core.views import benchmarks, scrutiny
 from ui.data import get_store
@@ -30,7 +31,7 @@ def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame
 
 @st.cache_data(show_spinner=False)
 def benchmark_names() -> dict[str, str | None]:
-    return scrutiny.benchmark_names(get_store())
+    return published.benchmark_names(get_store())
 
 
 @st.cache_data(show_spinner=False)

@@ -1,7 +1,8 @@
 """Demo case-file audits: Tier 1 by team managers, Tier 2 by heads of service, thematic
 audits by the QA unit, moderation of a share, per-area grades and actions.
 
-The share inadequate starts near 23% and moves towards 10% over the period (seed 003),
+The share inadequate starts near 23% and moves towards 10% over the period
+([Gloucestershire QA committee minutes]),
 with month-to-month noise and some teams persistently weaker than others.
 """
 

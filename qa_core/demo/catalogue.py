@@ -1,6 +1,7 @@
 """The demo council's indicator catalogue and how each measure behaves over time.
 
-The measures are the clinic measures of DOMAIN.md (seed 001 section 2.1 and seed 004).
+The measures are the clinic measures of docs/domain.md (`[Rochdale QA framework]` section 2.1 and
+`[Southampton RAG at a glance]`).
 ``shape`` says how the demo series moves, so the clinic has real signals to find:
 ``base`` is the level at the start (a proportion for %, the value otherwise), ``drift``
 the change over the whole period, ``shift`` a step of ``(months_from_end, delta)`` for the
@@ -117,7 +118,7 @@ SERVICES: list[tuple[str, str, list[str]]] = [
                                                     "Short Breaks", "Transitions"]),
 ]
 
-# Areas of the generic Tier 1 audit tool (seed 001 appendix 2A, in our words).
+# Areas of the generic Tier 1 audit tool ([Rochdale QA framework] appendix 2A, in our words).
 AUDIT_AREAS = [
     "Chronology",
     "Risk assessment",

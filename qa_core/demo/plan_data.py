@@ -1,5 +1,5 @@
 """Demo improvement plan: ~12 areas, monthly RAG history, priorities (some overdue), and
-progress/risk narrative naming its evidence (the shape of seed 004's "RAG at a glance")."""
+progress/risk narrative naming its evidence (the shape of `[Southampton RAG at a glance]`)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def build_plan(months: pd.DatetimeIndex, rng: np.random.Generator, names: NameBo
             if m and m % 3 == 0:
                 level += int(rng.choice([-1, 0, 1, 1], p=[0.2, 0.35, 0.3, 0.15]))
             level = min(max(level, 0), 3 if m < len(plan_months) - 1 else 4)
-            # Yellow is seen in one area only (seed 004); others skip it.
+            # Yellow is seen in one area only ([Southampton RAG at a glance]); others skip it.
             step = RAG_STEPS[level]
             if step == "Yellow" and name != "Fostering":
                 step = "Green" if rng.random() < 0.5 else "Amber"

@@ -78,7 +78,7 @@ def build_risks(last_quarter: str, rng: np.random.Generator, names: NameBook) ->
                          else "No reduction is expected this quarter"),
                 reduction_expected=expected,
             ))
-    # One risk scored like seed 000's CSCR003: impact 5 x likelihood 4 = 20.
+    # One risk scored like `[Rochdale risk CSCR003]`: impact 5 x likelihood 4 = 20.
     for r in reviews:
         if r["risk_ref"] == "CSR001":
             r.update(gross_impact=5, gross_likelihood=5, residual_impact=5, residual_likelihood=4)

@@ -12,7 +12,8 @@ readings honest:
   Service 1 a month *outside their own service*), with each auditor's shortfall summed
   before aggregating so one manager's over-completion cannot hide another's shortfall;
 * **moderation** agreement and direction, and the **escalation** list for each grade, follow
-  the Rochdale framework (seed 001) and the Gloucestershire target (seed 003).
+  the ``[Rochdale QA framework]`` and the ``[Gloucestershire QA committee minutes]`` target
+  (sources: docs/sources.md).
 
 Grades are integers 1-4 (1 Outstanding ... 4 Inadequate): lower is better. Everything here is
 pure and vectorised (numpy / pandas groupby), with no I/O, so it stays fast at a million audits.
@@ -95,7 +96,7 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 
 # --- the target and its interval ----------------------------------------------------------
 
-#: Seed 003: no more than 10% of audits graded inadequate.
+#: [Gloucestershire QA committee minutes]: no more than 10% of audits graded inadequate.
 INADEQUATE_TARGET_PCT = 10.0
 #: Two-sided 95% standard normal quantile (Φ⁻¹(0.975)).
 Z_95 = 1.959963984540054
@@ -122,7 +123,7 @@ EXPECTED_PER_MONTH: dict[str, int] = {
     HEAD_OF_SERVICE: HEAD_OF_SERVICE_MONTHLY,
 }
 
-# --- escalation (seed 001, appendices 2A/2B) ----------------------------------------------
+# --- escalation ([Rochdale QA framework], appendices 2A/2B) ------------------------------
 
 ESCALATION: dict[int, tuple[str, ...]] = {
     INADEQUATE: (HEAD_OF_SERVICE, ASSISTANT_DIRECTOR),

@@ -1,5 +1,5 @@
-"""Disclosure control for figures that councillors or the public see (DOMAIN.md, "Disclosure
-control"; DfE conventions). Written once here; the scrutiny report card and the notice-board
+"""Disclosure control for figures that councillors or the public see (docs/domain.md,
+"Disclosure control"; [DfE statistics symbols]). Written once here; the scrutiny report card and the notice-board
 team profile call it when ``public`` is true.
 
 The symbols (:data:`SYMBOLS`, explained on every page that applies them by :data:`NOTE`):
@@ -34,7 +34,7 @@ import pandas as pd
 
 from qa_core.rules.missing import is_missing
 
-__all__ = ["SYMBOLS", "NOTE", "PUBLIC_LABEL", "NOT_CONTROLLED", "MIN_RATE_DENOMINATOR", "SMALL_MAX",
+__all__ = ["SYMBOLS", "NOTE", "NOT_CONTROLLED", "MIN_RATE_DENOMINATOR", "SMALL_MAX",
            "is_small", "is_symbol", "suppress_count", "line_mask", "grid_mask", "protect_counts",
            "protect_grid", "pair_mask", "apply_rates", "cell", "show", "numeric"]
 
@@ -57,8 +57,7 @@ NOTE = ("Disclosure control applies to these figures. Symbols: "
         + "; ".join(f"{symbol} = {meaning}" for symbol, meaning in SYMBOLS.items())
         + f". A percentage is not shown when its count is c or it is out of fewer than {MIN_RATE_DENOMINATOR}.")
 
-#: Label for outputs safe to publish, and the warning for those that are not.
-PUBLIC_LABEL = "disclosure-controlled, for publication"
+#: The warning on full (not disclosure-controlled) figures.
 NOT_CONTROLLED = "Figures are not disclosure-controlled: do not publish."
 
 

@@ -1,8 +1,8 @@
 """RAG ratings, direction of travel and improvement-plan priority status.
 
 Why this module exists: every council rates its measures Red/Amber/Green, but each
-applies its own rule, so the rule is configuration per measure (DOMAIN.md, "RAG
-ratings"). Two rules cover the practice we have seen:
+applies its own rule, so the rule is configuration per measure (docs/domain.md, "RAG
+ratings for measures"). Two rules cover the practice we have seen:
 
 * ``"tolerance"`` - green on or better than target, amber within a tolerance of it,
   red beyond the tolerance;

@@ -3,8 +3,8 @@
 Why this module exists: councils score risks on an impact x likelihood grid, but not all
 by multiplying. Rochdale's register multiplies (impact 5 x likelihood 4 = 20); York's
 ranks the cells of its grid, reporting a gross score of 20 for probable/major and a net
-score of 19 for possible/major - numbers no product can give (DOMAIN.md, "Risk
-matrices"). So a :class:`RiskMatrix` is a table of cells, each
+score of 19 for possible/major - numbers no product can give (docs/domain.md, "Risk
+registers"; [Rochdale risk CSCR003], [York corporate risk 5]). So a :class:`RiskMatrix` is a table of cells, each
 ``(impact, likelihood) -> (score, band)``, with its word scales; the store keeps it as
 rows (:func:`matrix_cells` / :func:`matrix_from_cells`) and the register is scored by
 looking cells up, never by a formula.

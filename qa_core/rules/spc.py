@@ -1,4 +1,5 @@
-"""Statistical process control (SPC) charts as NHS England's "Making Data Count" draws them.
+"""Statistical process control (SPC) charts as NHS England's "Making Data Count" draws them
+([NHS England Making Data Count] in docs/sources.md).
 
 Performance clinics look at a measure month by month. A line going up or down is not by
 itself news: SPC separates the ordinary month-to-month noise of a process (common cause

@@ -1,4 +1,6 @@
-"""The only module that talks to DuckDB: connect, migrate, query, write.
+"""The Store: the one place that opens DuckDB connections: connect, migrate, query, write.
+Other modules run SQL through a Store (or a cursor of its transaction), never a connection of
+their own; the importer also catches ``duckdb.Error`` from the cursor its write runs on.
 
 One process owns the store file read-write (DuckDB allows one writer process). A second
 process that finds it locked gets a ``StoreLockedError`` naming the process to stop, before

@@ -1,7 +1,7 @@
-"""Named, parameterised queries over the store. Aggregation happens here, in DuckDB;
-the rules (percentages, intervals, RAG, SPC) are applied to the small frames returned.
-
-Pages and reports call these; nothing else writes SQL except ``store``.
+"""Named, parameterised queries over the store that several views share. Aggregation happens
+here, in DuckDB; the rules (percentages, intervals, RAG, SPC) are applied to the small frames
+returned. A query only one view needs lives in that view (``qa_core.views``), run through the
+same ``Store``; pages never run SQL.
 """
 
 from __future__ import annotations

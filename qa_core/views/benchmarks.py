@@ -1,5 +1,6 @@
 """Any English LA against its statistical neighbours, its region and England, from the
-store's published tables (migration 003, filled by ``qa_core.io.published``). No Streamlit.
+store's published tables (migration 003, filled by ``qa_core.io.published`` from [DfE LAIT], the EES
+files and [DfE statistical neighbours model 2025]; see docs/sources.md). No Streamlit.
 
 DfE's conventions:
 

@@ -1,4 +1,4 @@
-"""The improvement board's "RAG at a glance" (seed 004): every improvement-plan area as at a
+"""The improvement board's "RAG at a glance" ([Southampton RAG at a glance]): every improvement-plan area as at a
 month, with its previous and current RAG, how it moved, its priorities by status and the
 overdue ones; and, for one area, its priorities, narrative with evidence and RAG history.
 

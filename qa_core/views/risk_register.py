@@ -45,7 +45,6 @@ __all__ = [
     "DEFAULT_MATRIX",
     "VIEWS",
     "band_ranges",
-    "default_quarter",
     "heatmap_cells",
     "high_bands",
     "high_risks",
@@ -87,12 +86,6 @@ def quarters_up_to(quarters: Iterable[str], month: dt.date) -> list[str]:
     """
     last = quarter_of(month)
     return sorted((q for q in quarters if q <= last), reverse=True)
-
-
-def default_quarter(quarters: Iterable[str], month: dt.date) -> str | None:
-    """The latest quarter reviewed at or before ``month``'s quarter; None if none was."""
-    found = quarters_up_to(quarters, month)
-    return found[0] if found else None
 
 
 # --- the matrix ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Scrutiny report cards: a small set of council-wide measures, quarter by quarter, in plain
-English, with their long trend and the published comparators (DOMAIN.md, Tier 3).
+English, with their long trend and the published comparators (docs/domain.md; [Rochdale QA framework], Tier 3).
 
 Who reads it: scrutiny committee members, Cabinet and the Corporate Parenting Board, with no
 analyst beside them. So each measure carries a "what this shows" sentence that says which way
@@ -56,9 +56,9 @@ from qa_core.store import Store
 __all__ = [
     "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
     "REPORT_COLUMNS", "is_suppressed", "published_year_label", "complete_quarters",
-    "latest_complete_quarter", "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
+    "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
     "scrutiny_comparators",
-    "scrutiny_report", "scrutiny_card", "headline", "benchmark_names", "compare_words", "measure_for",
+    "scrutiny_report", "scrutiny_card", "headline", "compare_words", "measure_for",
     "format_value",
 ]
 
@@ -197,11 +197,6 @@ def complete_quarters(store: Store) -> list[str]:
         FROM indicator_value GROUP BY 1 HAVING count(DISTINCT month(period)) = 3 ORDER BY 1
         """)
     return frame["quarter"].tolist()
-
-
-def latest_complete_quarter(store: Store) -> str | None:
-    found = complete_quarters(store)
-    return found[-1] if found else None
 
 
 # -- the store's figures by quarter --------------------------------------------------------
@@ -362,26 +357,6 @@ def scrutiny_comparators(store: Store, codes: list[str] | None = None,
         """,
         {"codes": codes, "year": None if quarter is None else reporting_year(quarter)},
     )
-
-
-def benchmark_names(store: Store) -> dict[str, str | None]:
-    """The published LA the council is compared as, and its region's name (from DfE's
-    statistical neighbour model shipped in ``data/public``); None where unknown."""
-    from qa_core.io.published import load_sn_model
-
-    la_name = store.setting("benchmark_la_name")
-    code = store.setting("benchmark_la")
-    region = None
-    if code and code.isdigit():
-        try:
-            model = load_sn_model()
-        except QAError:
-            model = None
-        if model is not None:
-            row = model[model["old_la_code"] == int(code)]
-            if not row.empty:
-                region = str(row["region_name"].iloc[0]).strip()
-    return {"la": la_name, "region": region}
 
 
 # -- words ---------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ The rules are the library's own, applied at team level:
 * an audit action is **overdue** at a month's end when it was due before the last day of
   the month and was not completed by that day (as clinic actions are judged).
 
-Worked example (tests/unit/test_team_profile.py builds it): team T2 has two managers, each
+Worked example (tests/unit/test_team_profiles.py builds it): team T2 has two managers, each
 expected to do 4 audits in October; M2 did 5 and M3 none, so the team did 5 of 8 with a
 shortfall of 4 (not 3: one manager's extra audit does not hide another's shortfall). Team
 T1's cases had 5 audits, 1 Inadequate after moderation: 20.0%, Wilson 95% 3.6% to 62.4%. An
@@ -64,6 +64,7 @@ from qa_core.rules.audits import (
     wilson_interval,
 )
 from qa_core.rules.formatting import format_value
+from qa_core.rules.missing import is_missing
 from qa_core.rules.periods import month_end, month_label, window_start
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store, queries
@@ -535,13 +536,9 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
-
-
 def format_target(target: object, unit: str) -> str:
     """A target as people say it: 95%, not 95.0%; '–' when there is none."""
-    if not _missing(target) and float(target).is_integer():
+    if not is_missing(target) and float(target).is_integer():
         return f"{int(target)}%" if unit == "%" else f"{int(target):,}"
     return format_value(target, unit)
 
@@ -549,7 +546,7 @@ def format_target(target: object, unit: str) -> str:
 def _count(numerator: object, denominator: object) -> str:
     if isinstance(numerator, str) or isinstance(denominator, str):  # a disclosure symbol
         return f"{_whole(numerator)} of {_whole(denominator)}"
-    if _missing(numerator) or _missing(denominator):
+    if is_missing(numerator) or is_missing(denominator):
         return ""
     den = float(denominator)
     return f"{float(numerator):,.0f} of {den:,.1f}" if den % 1 else f"{float(numerator):,.0f} of {den:,.0f}"
@@ -559,7 +556,7 @@ def _whole(value: object) -> str:
     """A count as text: a disclosure symbol as it is."""
     if isinstance(value, str):
         return value
-    return "–" if _missing(value) else f"{float(value):,.0f}"
+    return "–" if is_missing(value) else f"{float(value):,.0f}"
 
 
 def _value(value: object, unit: str) -> str:
@@ -573,11 +570,11 @@ def _pct(part: object, whole: object) -> str:
 
 
 def _share(pct: object) -> str:
-    return pct if isinstance(pct, str) else "–" if _missing(pct) else f"{pct:.1f}%"
+    return pct if isinstance(pct, str) else "–" if is_missing(pct) else f"{pct:.1f}%"
 
 
 def _interval(low: object, high: object) -> str:
-    return low if isinstance(low, str) else "–" if _missing(low) else f"{low:.1f}% to {high:.1f}%"
+    return low if isinstance(low, str) else "–" if is_missing(low) else f"{low:.1f}% to {high:.1f}%"
 
 
 def _pct_public(part: object, whole: object) -> str:
@@ -608,17 +605,17 @@ def _sparkline(values: list | None, label: str) -> str:
 def rag_words(rag: object, value: object, target: object) -> str:
     """The RAG cell in words: the rating, or why there is none (no value this month, no
     target, or a measure tracked for direction only)."""
-    if not _missing(rag):
+    if not is_missing(rag):
         return str(rag)
     if disclosure.is_symbol(value):
         return "Not shown"
-    if _missing(value):
+    if is_missing(value):
         return "No value"
-    return "No target" if _missing(target) else "No rating"
+    return "No target" if is_missing(target) else "No rating"
 
 
 def _tag(status: object, value: object = 0.0, target: object = None) -> str:
-    if _missing(status):
+    if is_missing(status):
         return _e(rag_words(status, value, target))
     fg, bg = _TAGS.get(str(status), ("#0b0c0c", "#f3f2f1"))
     return f'<span class="tag" style="color:{fg};background:{bg}">{_e(status)}</span>'
@@ -657,7 +654,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
             f'<td class="num">{_e(_count(m.numerator, m.denominator) if m.unit == "%" else "")}</td>'
             f'<td class="num">{_e(format_target(m.target, m.unit))}</td>'
             f"<td>{_tag(m.rag, m.value, m.target)}</td>"
-            f"<td>{_e(m.direction if not _missing(m.direction) else '–')}</td>"
+            f"<td>{_e(m.direction if not is_missing(m.direction) else '–')}</td>"
             f"<td>{_sparkline(m.trend, alt)}</td>"
             "</tr>")
     measures_html = (

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.io.published import PUBLISHED_SYMBOLS, load_ees, published_frames, write_published
+from qa_core.io.published import PUBLISHED_SYMBOLS, load_ees, published_frames
 from qa_core.store import Store
 from qa_core.views.benchmarks import benchmark_report
 
@@ -57,7 +57,7 @@ def test_bad_files_are_refused(tmp_path: Path) -> None:
         load_ees(_d3(tmp_path, rows), "d3")
 
 
-def test_published_frames_cover_every_la_and_reload_replaces(tmp_path: Path) -> None:
+def test_published_frames_cover_every_la(tmp_path: Path) -> None:
     frames = published_frames()
     las = frames["published_la"].set_index("old_la_code")
     assert (las["status"] == "current").sum() == 153
@@ -68,8 +68,7 @@ def test_published_frames_cover_every_la_and_reload_replaces(tmp_path: Path) -> 
     assert frames["ilacs_judgement"]["la_code"].notna().all()
     assert frames["published_measure"]["measure"].is_unique
     with Store(tmp_path / "p.duckdb") as store:
-        write_published(store, frames)
-        counts = write_published(store, frames)  # again: replaced, not doubled
+        counts = store.insert_frames(frames)
         assert counts["published_value"] == store.scalar("SELECT count(*) FROM published_value")
         assert benchmark_report(store, "356", "ReReferral", 2024)["sn_count"].tolist() == [10]
 

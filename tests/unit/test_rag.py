@@ -145,7 +145,7 @@ def test_tolerance_rule_higher_better():
 def test_tolerance_rule_lower_better():
     # Sickness days per employee, target 5, lower better, tolerance 1:
     # 4.5 is better -> Green; 5 on target -> Green; 5.8 is 0.8 worse -> Amber;
-    # 6 is exactly 1 worse -> Amber; 14.14 (seed 004) is 9.14 worse -> Red.
+    # 6 is exactly 1 worse -> Amber; 14.14 ([Southampton RAG at a glance]) is 9.14 worse -> Red.
     assert rag_status(4.5, 5, "down", tolerance=1) == GREEN
     assert rag_status(5, 5, "down", tolerance=1) == GREEN
     assert rag_status(5.8, 5, "down", tolerance=1) == AMBER

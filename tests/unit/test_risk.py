@@ -24,7 +24,7 @@ from qa_core.rules.risk import (
 
 
 def test_product_rochdale_cscr003_scores_20_high():
-    # Rochdale CSCR003 (seed 000): impact 5 x likelihood 4 = 20; High starts at 15 -> High.
+    # [Rochdale risk CSCR003]: impact 5 x likelihood 4 = 20; High starts at 15 -> High.
     assert PRODUCT_5X5.score(5, 4) == 20
     assert PRODUCT_5X5.band(5, 4) == "High"
     assert PRODUCT_5X5.assess(5, 4) == (20, "High")
@@ -93,7 +93,7 @@ def test_band_for_score_ambiguous_raises():
 
 
 def test_positional_york_gross_20_and_net_19():
-    # York KCR5 (seed 002): gross 20 for likelihood probable, impact major;
+    # [York corporate risk 5]: gross 20 for likelihood probable, impact major;
     # net 19 for likelihood possible, impact major.
     # Rank = 5 x (impact - 1) + likelihood: major = 4, probable = 5 -> 15 + 5 = 20;
     # possible = 4 -> 15 + 4 = 19. A product would give 4x5 = 20 but 4x4 = 16, not 19.

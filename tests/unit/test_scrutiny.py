@@ -120,7 +120,6 @@ def test_published_year_words():
 
 def test_only_quarters_with_all_three_months_are_complete(tiny):
     assert scrutiny.complete_quarters(tiny) == ["2025-Q3", "2026-Q2", "2026-Q3"]
-    assert scrutiny.latest_complete_quarter(tiny) == "2026-Q3"
 
 
 # -- the report on the hand-worked store --------------------------------------------------------

@@ -53,14 +53,21 @@ from qa_core.io.published.lait import (
     load_definitions,
     load_lait,
 )
-from qa_core.io.published.neighbours import REORGANISATIONS, SN_FILE, la_frame, load_sn_model, sn_frame
+from qa_core.io.published.neighbours import (
+    REORGANISATIONS,
+    SN_FILE,
+    benchmark_names,
+    la_frame,
+    load_sn_model,
+    sn_frame,
+)
 from qa_core.io.published.ofsted import ILACS_FILE, load_ilacs
 
 __all__ = [
     "PUBLIC_DIR", "ATTRIBUTION", "PUBLISHED_SYMBOLS", "ENGLAND", "REGIONS", "REORGANISATIONS", "EES_TABLES",
     "EES_FILES", "EES_FIXED", "LAIT_FILE", "EesMeasure", "joint_code", "load_lait", "load_sn_model",
     "comparators_for", "load_definitions", "lait_values", "load_ees", "ees_rows", "ees_frames", "ees_table_for",
-    "Report", "sn_frame", "la_frame", "load_ilacs", "published_frames", "write_published",
+    "Report", "benchmark_names", "sn_frame", "la_frame", "load_ilacs", "published_frames",
 ]
 
 ATTRIBUTION = (
@@ -92,12 +99,3 @@ def published_frames(public_dir: Path | None = None, ees: tuple[str, ...] = tupl
         "statistical_neighbour": sn_frame(sn),
         "ilacs_judgement": ilacs,
     }
-
-
-def write_published(store, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """Replace the store's published tables with ``frames`` in one transaction."""
-    with store.transaction() as cur:
-        for table in ("published_value", "published_measure", "published_la", "statistical_neighbour",
-                      "ilacs_judgement"):
-            cur.execute(f'DELETE FROM "{table}"')
-        return store.insert_frames(frames, cur)

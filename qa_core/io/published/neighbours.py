@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from qa_core.errors import QAError
 from qa_core.io.published.common import PUBLIC_DIR, REGION_BY_NAME, REGIONS, need_columns, read_csv
+from qa_core.store import Store
 
-__all__ = ["Reorganisation", "REORGANISATIONS", "SN_FILE", "SN_MODEL", "load_sn_model", "sn_frame", "la_frame"]
+__all__ = ["Reorganisation", "REORGANISATIONS", "SN_FILE", "SN_MODEL", "load_sn_model", "sn_frame", "la_frame",
+           "benchmark_names"]
 
 @dataclass(frozen=True)
 class Reorganisation:
@@ -95,3 +98,21 @@ def la_frame(sn: pd.DataFrame, ees_las: list[pd.DataFrame] = (), ilacs: pd.DataF
     frame["last_year"] = frame["last_year"].astype("Int64")
     frame["first_year"] = frame["first_year"].astype("Int64")
     return frame
+
+
+def benchmark_names(store: Store) -> dict[str, str | None]:
+    """The published LA the council is compared as (the store's settings), and its region's name
+    from DfE's statistical neighbour model shipped in ``data/public``; None where unknown."""
+    la_name = store.setting("benchmark_la_name")
+    code = store.setting("benchmark_la")
+    region = None
+    if code and code.isdigit():
+        try:
+            model = load_sn_model()
+        except QAError:
+            model = None
+        if model is not None:
+            row = model[model["old_la_code"] == int(code)]
+            if not row.empty:
+                region = str(row["region_name"].iloc[0]).strip()
+    return {"la": la_name, "region": region}

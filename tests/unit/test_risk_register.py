@@ -87,11 +87,11 @@ def test_reviewed_quarters_up_to_a_month():
     # June 2026 is in 2026-Q2: every review so far, newest first.
     assert risk_register.quarters_up_to(reviewed, dt.date(2026, 6, 1)) == [Q2, Q1, Q0]
     # February 2026 is in 2026-Q1: the 2026-Q2 review has not happened yet.
-    assert risk_register.default_quarter(reviewed, dt.date(2026, 2, 1)) == Q1
-    # December 2026 (Q4, not reviewed): the latest review before it.
-    assert risk_register.default_quarter(reviewed, dt.date(2026, 12, 1)) == Q2
+    assert risk_register.quarters_up_to(reviewed, dt.date(2026, 2, 1)) == [Q1, Q0]
+    # December 2026 (Q4, not reviewed): every review before it.
+    assert risk_register.quarters_up_to(reviewed, dt.date(2026, 12, 1)) == [Q2, Q1, Q0]
     # September 2025 is before the first review.
-    assert risk_register.default_quarter(reviewed, dt.date(2025, 9, 1)) is None
+    assert risk_register.quarters_up_to(reviewed, dt.date(2025, 9, 1)) == []
     assert risk_register.quarters_up_to([], dt.date(2026, 6, 1)) == []
 
 
