@@ -22,7 +22,7 @@ import streamlit as st
 
 from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.views.team_profiles import format_target, profile_html, rag_words
+from qa_core.views.team_profile_html import format_target, profile_html, rag_words
 from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
 from ui.components import csv_bytes, fmt_count, fmt_number, rag_badge, style_rag, table_with_download

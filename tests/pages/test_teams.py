@@ -10,7 +10,7 @@ import os
 import pytest
 
 from qa_core.store import Store
-from qa_core.views import team_profiles
+from qa_core.views import team_profile_html, team_profiles
 
 OCT = dt.date(2026, 10, 1)
 
@@ -109,7 +109,7 @@ def test_profile_of_the_chosen_team(app, demo_db):
     assert metrics["Overdue actions"] == str(a["overdue_actions"])
     table = next(d.value for d in app.dataframe if "Direction" in d.value.columns)
     assert list(table["Measure"]) == list(profile.measures["name"])
-    assert list(table["RAG"]) == [team_profiles.rag_words(r, v, t) for r, v, t in
+    assert list(table["RAG"]) == [team_profile_html.rag_words(r, v, t) for r, v, t in
                                   profile.measures[["rag", "value", "target"]].itertuples(index=False)]
     assert "No target" in set(table["RAG"])  # S47 enquiries not leading to an ICPC: no target
     assert all(len(trend) >= 2 for trend in table.filter(like="Last 12 months").iloc[:, 0])

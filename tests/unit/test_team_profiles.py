@@ -47,7 +47,7 @@ from qa_core.errors import QAError
 from qa_core.rules.audits import completion, counts_towards_expectation
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store, queries
-from qa_core.views import team_profiles
+from qa_core.views import team_profile_html, team_profiles
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)
@@ -236,7 +236,7 @@ def test_profile_of_one_team(small: Store) -> None:
 
 def test_profile_html_is_self_contained_and_escaped(small: Store) -> None:
     small.execute("UPDATE team SET name = '<script>alert(1)</script> & Co' WHERE team_id = 'T1'")
-    html = team_profiles.profile_html(team_profiles.team_profile(small, OCT, "T1"), generated=dt.date(2026, 11, 3))
+    html = team_profile_html.profile_html(team_profiles.team_profile(small, OCT, "T1"), generated=dt.date(2026, 11, 3))
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert "@media print" in html and "size: A4" in html
@@ -253,13 +253,13 @@ def test_profile_html_is_self_contained_and_escaped(small: Store) -> None:
     (None, 40.0, 50.0, "No rating"),
 ])
 def test_rag_words_say_why_there_is_no_rating(rag, value, target, words) -> None:
-    assert team_profiles.rag_words(rag, value, target) == words
+    assert team_profile_html.rag_words(rag, value, target) == words
 
 
 def test_a_missing_value_is_not_called_no_target(small: Store) -> None:
     small.execute("UPDATE indicator_value SET numerator = NULL, denominator = 0 WHERE team_id = 'T1' "
                   "AND code = 'P1' AND period = ?", [OCT])
-    html = team_profiles.profile_html(team_profiles.team_profile(small, OCT, "T1"))
+    html = team_profile_html.profile_html(team_profiles.team_profile(small, OCT, "T1"))
     row = re.search(r"<tr><td>Percent measure</td>.*?</tr>", html).group(0)
     assert "No value" in row and "No target" not in row
 
@@ -377,10 +377,10 @@ def test_demo_public_profile_html_hides_small_counts(store: Store) -> None:
     # or interval is shown (0 to 43.4% would give away 5 audits).
     assert public.grades["audits"].tolist() == [0, "c", "c", 0]
     assert set(public.grades["pct"]) == {"c"} and public.audits["audits_total"] == "c"
-    page = team_profiles.profile_html(profile, dt.date(2026, 11, 1), public=True)
+    page = team_profile_html.profile_html(profile, dt.date(2026, 11, 1), public=True)
     assert disclosure.NOTE.split(".")[0] in page and "For the notice board" in page
     assert "40.0%" not in page and "43.4%" not in page
-    full = team_profiles.profile_html(profile, dt.date(2026, 11, 1))
+    full = team_profile_html.profile_html(profile, dt.date(2026, 11, 1))
     assert "40.0%" in full and disclosure.NOT_CONTROLLED in full
 
 
