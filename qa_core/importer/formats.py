@@ -5,10 +5,13 @@ and the kinds decide what the text means. Row numbers are the rows a user sees i
 spreadsheet: the header is row 1 and the first data row is row 2. Wholly blank rows are
 skipped (they keep their numbers, so later rows are still numbered as the user sees them).
 
-CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text"), or
-Windows-1252; comma, semicolon, tab or pipe delimited (sniffed from the header row).
+CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text") or UTF-32
+with their marks, or Windows-1252, decided from the whole file (never a guess from its start,
+never a replacement character); comma, semicolon, tab or pipe delimited (sniffed from the
+header row); any line ends (CRLF, LF, or the old Mac's CR).
 XLSX: the sheet named after the kind (``audits``, ``audit_actions``...; case and spaces
-forgiven). A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank
+forgiven; two such sheets are refused). It is read from the cells it holds, never from the
+size it declares, after a check of its parts that bounds the work (``_check_parts``). A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank
 lines, rows with the wrong number of cells) by Python's csv module, which can number every
 row exactly.
 """
