@@ -11,9 +11,9 @@ never a replacement character); comma, semicolon, tab or pipe delimited (sniffed
 header row); any line ends (CRLF, LF, or the old Mac's CR).
 XLSX: the sheet named after the kind (``audits``, ``audit_actions``...; case and spaces
 forgiven; two such sheets are refused). It is read from the cells it holds, never from the
-size it declares, after a check of its parts that bounds the work (``_check_parts``). A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank
-lines, rows with the wrong number of cells) by Python's csv module, which can number every
-row exactly.
+size it declares, after a check of its parts that bounds the work (``_check_parts``).
+A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank lines, rows with
+the wrong number of cells) by Python's csv module, which can number every row exactly.
 """
 
 from __future__ import annotations
@@ -120,8 +120,10 @@ def read_sheet(data: bytes, filename: str, kind: str) -> Sheet:
 #: limit (``fields``) refuses it with its row, column and length.
 csv.field_size_limit(2**31 - 1)
 _CHUNK = 1 << 20
-#: A well-formed UTF-8 sequence of two to four bytes: text that is UTF-8 somewhere.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: UTF-8 for the accents, the pound sign, nbsp (C2/C3 xx) and for curly quotes, dashes and the euro sign
+#: (E2 80-82 xx): read as Windows-1252 they are the familiar garbage ("Ã©", "Â£", "â€™") that genuine
+#: Windows-1252 text does not hold. Found in a file that is not all UTF-8, they mean mixed encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 _SAVE_AS = "Save it from Excel as 'CSV UTF-8 (comma delimited)' and load it again."
 
 

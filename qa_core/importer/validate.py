@@ -45,7 +45,9 @@ class Lookup:
         by_name: dict[str, list[str]] = {}
         for i, ident in enumerate(ids):
             if names is not None and names[i]:
-                by_name.setdefault(str(names[i]).strip().lower(), []).append(ident)
+                found = by_name.setdefault(str(names[i]).strip().lower(), [])
+                if ident not in found:  # the same id twice (held, and in the file) is one thing
+                    found.append(ident)
         for name, found in by_name.items():
             if len(found) == 1:
                 self.by_key[name] = found[0]

@@ -398,3 +398,24 @@ def test_two_sheets_matching_the_kind_are_refused_naming_both(tiny: Store) -> No
         read_sheet(book, "a.xlsx", "audits")
     assert "'audits'" in str(caught.value) and "'Audits '" in str(caught.value)
     refused(tiny, "audits", book, "a.xlsx")
+
+
+# -- found by the fuzz test (test_import_fuzz.py) ---------------------------------------------------
+def test_a_plan_file_naming_an_area_already_held_imports_again(tiny: Store) -> None:
+    """The area is held and in the file under the same id and name: that is one area, not two."""
+    header = ["record", "area_id", "name", "month", "narrative_kind", "text"]
+    rows = [header, ["area", "AR1", "Front door", "", "", ""],
+            ["narrative", "Front door", "", "2026-10", "progress", "Rose to 91%"]]
+    assert import_file(tiny, "plan", csv_bytes(rows), "p.csv", user="t").added == 2
+    again = import_file(tiny, "plan", csv_bytes(rows), "p.csv", user="t")
+    assert (again.added, again.replaced, again.removed, again.unchanged) == (0, 0, 0, 2)
+
+
+@pytest.mark.parametrize("year", ["9999", "1066", f"{NEXT_YEAR + 1}"])
+def test_a_published_year_outside_2000_to_next_year_is_refused(tiny: Store, year: str) -> None:
+    """5 again, for the comparators kind's DfE LAIT shape: its year is a period too."""
+    header = ["measure_short", "year", "geographic_level", "la_number", "area_name", "value"]
+    rows = [header, ["ReReferral", "2024", "Local authority", "356", "Stockport", "21.4"],
+            ["ReReferral", year, "Local authority", "356", "Stockport", "21.4"]]
+    p = one(refused(tiny, "comparators", csv_bytes(rows), "lait.csv"))
+    assert (p.row, p.column) == (3, "year") and f"2000 and {NEXT_YEAR}" in p.message
