@@ -419,3 +419,31 @@ def test_a_published_year_outside_2000_to_next_year_is_refused(tiny: Store, year
             ["ReReferral", year, "Local authority", "356", "Stockport", "21.4"]]
     p = one(refused(tiny, "comparators", csv_bytes(rows), "lait.csv"))
     assert (p.row, p.column) == (3, "year") and f"2000 and {NEXT_YEAR}" in p.message
+
+
+def test_the_command_line_prints_plain_problems_and_exits_1_for_the_files_that_crashed_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from qa_core.store import PROJECT_ROOT
+    from tests.unit.test_import_support import tiny_store
+
+    db = tmp_path / "qa.duckdb"
+    tiny_store(db).close()
+    header = ["code", "name", "theme", "unit", "polarity", "sort_order"]
+    files = {
+        "huge.csv": ("indicators", csv_bytes([header, ["N1", "New", "Theme", "%", "up", "99999999999999999999"]]),
+                     "Row 2, column 'sort_order'"),
+        "odd.csv": ("audits", csv_bytes([AUDIT_HEADER, audit_row("A1")]) + b"A2,x\x81\r\n", "Row 3: 'odd.csv'"),
+        "sst.xlsx": ("audits", workbook([("audits", sheet_xml([AUDIT_HEADER, audit_row("A1")]).replace(
+            b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>7</v></c>'))],
+            shared_strings_xml(["x"])), "'sst.xlsx' looks like a damaged Excel workbook"),
+    }
+    for name, (kind, data, expected) in files.items():
+        (tmp_path / name).write_bytes(data)
+        run = subprocess.run([sys.executable, "-m", "qa_core", "import", kind, str(tmp_path / name), "--db", str(db)],
+                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 1, run.stderr
+        assert expected in run.stderr and "Traceback" not in run.stderr, run.stderr
+    with Store(db, read_only=True) as store:
+        assert log(store)["status"].tolist() == ["rejected"] * 3
