@@ -28,8 +28,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def sheet_xml(rows: Sequence[Sequence[object]], dimension: str | None = None, shared: list[str] | None = None,
-              extra_cells: Iterable[tuple[int, str, str]] = ()) -> bytes:
+def sheet_xml(
+    rows: Sequence[Sequence[object]],
+    dimension: str | None = None,
+    shared: list[str] | None = None,
+    extra_cells: Iterable[tuple[int, str, str]] = (),
+) -> bytes:
     """A worksheet: text cells inline (or, given a ``shared`` list, appended to it and written as
     shared-string indices), numbers as numbers.
 
@@ -73,34 +77,54 @@ def shared_strings_xml(strings: Sequence[str]) -> bytes:
 def workbook(sheets: Sequence[tuple[str, bytes]], shared_strings: bytes | Iterable[bytes] | None = None) -> bytes:
     """The .xlsx bytes of ``sheets`` (name, worksheet XML) and an optional shared-string part
     (bytes, or an iterable of byte chunks streamed into the zip so a huge part is never held whole)."""
-    types = ['<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-             'spreadsheetml.sheet.main+xml"/>']
+    types = [
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/>'
+    ]
     rels = []
     entries = []
     for i, (name, _) in enumerate(sheets, start=1):
-        types.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                     'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+        types.append(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        )
         rels.append(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>')
         entries.append(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>')
     if shared_strings is not None:
-        types.append('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                     'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
-        rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/sharedStrings" '
-                    'Target="sharedStrings.xml"/>')
+        types.append(
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
+        rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>' + "".join(types) + "</Types>"))
-        z.writestr("_rels/.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
-        z.writestr("xl/workbook.xml", (
-            f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>' + "".join(entries) + "</sheets></workbook>"))
-        z.writestr("xl/_rels/workbook.xml.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(rels) + "</Relationships>"))
+        z.writestr(
+            "[Content_Types].xml",
+            (
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>' + "".join(types) + "</Types>"
+            ),
+        )
+        z.writestr(
+            "_rels/.rels",
+            (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>' + "".join(entries) + "</sheets></workbook>"),
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(rels)
+                + "</Relationships>"
+            ),
+        )
         for i, (_, xml) in enumerate(sheets, start=1):
             z.writestr(f"xl/worksheets/sheet{i}.xml", xml)
         if isinstance(shared_strings, bytes):

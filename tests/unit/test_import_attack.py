@@ -77,8 +77,11 @@ def test_a_period_outside_2000_to_next_year_is_refused_naming_the_range(tiny: St
 
 
 def test_a_period_at_the_ends_of_the_range_is_accepted(tiny: Store) -> None:
-    rows = [VALUES_HEADER, ["CONTACT_24H", "2000-01", "MASH Team A", 5, 10, None],
-            ["CONTACT_24H", f"{NEXT_YEAR}-12", "MASH Team A", 5, 10, None]]
+    rows = [
+        VALUES_HEADER,
+        ["CONTACT_24H", "2000-01", "MASH Team A", 5, 10, None],
+        ["CONTACT_24H", f"{NEXT_YEAR}-12", "MASH Team A", 5, 10, None],
+    ]
     assert import_file(tiny, "values", csv_bytes(rows), "v.csv", user="t").added == 2
 
 
@@ -93,8 +96,12 @@ def test_a_due_date_may_be_years_ahead_but_not_centuries(tiny: Store) -> None:
     import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1")]), "a.csv", user="t")
     header = ["action_id", "audit_id", "description", "due_date", "completed_date"]
     ahead = f"{TODAY.year + 5}-06-30"
-    assert import_file(tiny, "audit_actions", csv_bytes([header, ["X1", "A1", "Do it", ahead, ""]]),
-                       "x.csv", user="t").added == 1
+    assert (
+        import_file(
+            tiny, "audit_actions", csv_bytes([header, ["X1", "A1", "Do it", ahead, ""]]), "x.csv", user="t"
+        ).added
+        == 1
+    )
     p = one(refused(tiny, "audit_actions", csv_bytes([header, ["X2", "A1", "Do it", "9999-12-31", ""]])))
     assert (p.row, p.column) == (2, "due_date")
     assert f"31 December {TODAY.year + 10}" in p.message
@@ -105,8 +112,15 @@ def test_a_due_date_may_be_years_ahead_but_not_centuries(tiny: Store) -> None:
 
 @pytest.mark.parametrize("quarter", ["9999-Q4", "1999-Q1", f"{NEXT_YEAR + 1}-Q1"])
 def test_a_quarter_outside_2000_to_next_year_is_refused(tiny: Store, quarter: str) -> None:
-    header = ["risk_ref", "quarter", "title", "gross_impact", "gross_likelihood", "residual_impact",
-              "residual_likelihood"]
+    header = [
+        "risk_ref",
+        "quarter",
+        "title",
+        "gross_impact",
+        "gross_likelihood",
+        "residual_impact",
+        "residual_likelihood",
+    ]
     p = one(refused(tiny, "risks", csv_bytes([header, ["R1", quarter, "A risk", 3, 3, 2, 2]])))
     assert (p.row, p.column) == (2, "quarter")
     assert f"between 2000 and {NEXT_YEAR}" in p.message
@@ -114,9 +128,12 @@ def test_a_quarter_outside_2000_to_next_year_is_refused(tiny: Store, quarter: st
 
 def test_plan_months_and_target_dates_have_ranges(tiny: Store) -> None:
     header = ["record", "area_id", "name", "month", "rag", "priority_id", "description", "target_date"]
-    rows = [header, ["area", "AR1", "Front door", "", "", "", "", ""],
-            ["rag", "AR1", "", "9999-12", "Red", "", "", ""],
-            ["priority", "AR1", "", "", "", "P1", "Faster", "01/01/2500"]]
+    rows = [
+        header,
+        ["area", "AR1", "Front door", "", "", "", "", ""],
+        ["rag", "AR1", "", "9999-12", "Red", "", "", ""],
+        ["priority", "AR1", "", "", "", "P1", "Faster", "01/01/2500"],
+    ]
     found = {(p.row, p.column) for p in refused(tiny, "plan", csv_bytes(rows)).problems}
     assert found == {(3, "month"), (4, "target_date")}
 
@@ -127,15 +144,18 @@ def _store_with_an_audit_in(path: Path, month: dt.date) -> None:
     with open_tiny() as tiny:
         frames = {t: tiny.query(f"SELECT * FROM {t}") for t in ("setting", "service", "team")}
     store.insert_frames(frames)
-    store.execute("INSERT INTO audit (audit_id, audit_date, tier, team_id, service_id, auditor, auditor_role, "
-                  "overall_grade) VALUES ('A1', ?, 'tier1', 'assessment_01', 'assessment', 'Jo', 'team_manager', 4)",
-                  [month])
+    store.execute(
+        "INSERT INTO audit (audit_id, audit_date, tier, team_id, service_id, auditor, auditor_role, "
+        "overall_grade) VALUES ('A1', ?, 'tier1', 'assessment_01', 'assessment', 'Jo', 'team_manager', 4)",
+        [month],
+    )
     store.close()
 
 
 @pytest.mark.parametrize("month", [dt.date(9999, 12, 31), dt.date(1, 1, 1)])
-def test_report_audits_copes_with_any_stored_month(tmp_path: Path, month: dt.date,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_audits_copes_with_any_stored_month(
+    tmp_path: Path, month: dt.date, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "odd.duckdb"
     _store_with_an_audit_in(db, month)
     assert main(["report", "audits", "--db", str(db)]) == 0
@@ -191,8 +211,11 @@ def test_more_text_in_a_workbook_cell_than_excel_allows_is_refused_naming_the_ce
 
 
 # -- 8: files that crashed the importer -------------------------------------------------------------
-GOOD_VALUES = [VALUES_HEADER, ["CONTACT_24H", "2026-10", "MASH Team A", "5", "10", ""],
-               ["UNALLOC", "2026-10", "Assessment South", "", "", "3"]]
+GOOD_VALUES = [
+    VALUES_HEADER,
+    ["CONTACT_24H", "2026-10", "MASH Team A", "5", "10", ""],
+    ["UNALLOC", "2026-10", "Assessment South", "", "", "3"],
+]
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be", "utf-32-le"])
@@ -227,8 +250,11 @@ def test_a_whole_number_too_large_for_the_store_is_refused_by_validation(tiny: S
 
 
 def test_a_cell_over_the_csv_field_limit_is_a_problem_on_its_row(tiny: Store) -> None:
-    data = csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A2")]) + b"\r\n" \
-        + csv_bytes([audit_row("A3", auditor="x" * 200_000)])  # the blank line sends it to the csv module
+    data = (
+        csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A2")])
+        + b"\r\n"
+        + csv_bytes([audit_row("A3", auditor="x" * 200_000)])
+    )  # the blank line sends it to the csv module
     p = one(refused(tiny, "audits", data))
     assert p.row == 5 and "200,000 characters" in p.message
 
@@ -272,13 +298,15 @@ def test_a_number_in_an_xlsx_too_large_for_a_whole_number_column(tiny: Store) ->
 
 def test_a_damaged_shared_string_reference_is_refused_plainly(tiny: Store) -> None:
     xml = sheet_xml([AUDIT_HEADER, audit_row("A1")]).replace(
-        b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>99</v></c>')
+        b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>99</v></c>'
+    )
     p = one(refused(tiny, "audits", workbook([("audits", xml)], shared_strings_xml(["x"])), "a.xlsx"))
     assert p.row is None and "a.xlsx" in p.message
 
 
-def test_an_unexpected_failure_is_a_plain_refusal_and_is_logged(tiny: Store, monkeypatch: pytest.MonkeyPatch,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unexpected_failure_is_a_plain_refusal_and_is_logged(
+    tiny: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from qa_core.importer.kinds import KINDS
 
     def boom(*args: object) -> None:
@@ -327,8 +355,11 @@ def test_nothing_is_ever_stored_with_replacement_characters(tiny: Store) -> None
 # -- 11: text longer than a column takes ------------------------------------------------------------
 def test_a_narrative_of_a_mebibyte_is_refused_naming_the_column_and_limit(tiny: Store) -> None:
     header = ["record", "area_id", "name", "month", "narrative_kind", "text"]
-    rows = [header, ["area", "AR1", "Front door", "", "", ""],
-            ["narrative", "AR1", "", "2026-10", "progress", "x" * (1 << 20)]]
+    rows = [
+        header,
+        ["area", "AR1", "Front door", "", "", ""],
+        ["narrative", "AR1", "", "2026-10", "progress", "x" * (1 << 20)],
+    ]
     p = one(refused(tiny, "plan", csv_bytes(rows)))
     assert (p.row, p.column) == (3, "text")
     assert "1,048,576 characters" in p.message and "10,000" in p.message
@@ -338,13 +369,18 @@ def test_a_narrative_of_a_mebibyte_is_refused_naming_the_column_and_limit(tiny: 
 def test_a_name_longer_than_200_characters_is_refused(tiny: Store) -> None:
     p = one(refused(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", auditor="J" * 201)])))
     assert (p.row, p.column) == (2, "auditor") and "200" in p.message
-    assert import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", auditor="J" * 200)]), "a.csv",
-                       user="t").added == 1
+    assert (
+        import_file(
+            tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", auditor="J" * 200)]), "a.csv", user="t"
+        ).added
+        == 1
+    )
 
 
 def test_a_huge_cell_in_a_coded_column_is_not_echoed_in_the_message(tiny: Store) -> None:
-    result = refused(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", grade="G" * 50_000,
-                                                                        chronology="2" * 50_000)]))
+    result = refused(
+        tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", grade="G" * 50_000, chronology="2" * 50_000)])
+    )
     assert {(p.row, p.column) for p in result.problems} == {(2, "overall_grade"), (2, "Chronology")}
     assert all(len(p.message) < 300 for p in result.problems)
 
@@ -369,13 +405,25 @@ def test_a_number_not_finite_or_absurdly_large_is_refused(tiny: Store, cell: str
     assert (p.row, p.column) == (2, "denominator")
 
 
-@pytest.mark.parametrize(("column", "cell"), [
-    ("numerator", "\u0663"), ("denominator", "\uff11\uff10"), ("period", "\uff12\uff10\uff12\uff16-10"),
-    ("period", "\u0662\u0660\u0662\u0666-\u0661\u0660"), ("numerator", "\u0967\u0968"),
-])
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        ("numerator", "\u0663"),
+        ("denominator", "\uff11\uff10"),
+        ("period", "\uff12\uff10\uff12\uff16-10"),
+        ("period", "\u0662\u0660\u0662\u0666-\u0661\u0660"),
+        ("numerator", "\u0967\u0968"),
+    ],
+)
 def test_digits_other_than_0_to_9_are_refused(tiny: Store, column: str, cell: str) -> None:
-    row = {"code": "CONTACT_24H", "period": "2026-10", "org_unit": "MASH Team A", "numerator": "5",
-           "denominator": "10", "value": ""}
+    row = {
+        "code": "CONTACT_24H",
+        "period": "2026-10",
+        "org_unit": "MASH Team A",
+        "numerator": "5",
+        "denominator": "10",
+        "value": "",
+    }
     row[column] = cell
     p = one(refused(tiny, "values", csv_bytes([VALUES_HEADER, list(row.values())])))
     assert (p.row, p.column) == (2, column)
@@ -385,8 +433,15 @@ def test_digits_other_than_0_to_9_are_refused(tiny: Store, column: str, cell: st
 def test_non_ascii_digits_in_dates_quarters_counts_and_risk_levels(tiny: Store) -> None:
     p = one(refused(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", date="\uff10\uff13/10/2026")])))
     assert (p.row, p.column) == (2, "audit_date")
-    header = ["risk_ref", "quarter", "title", "gross_impact", "gross_likelihood", "residual_impact",
-              "residual_likelihood"]
+    header = [
+        "risk_ref",
+        "quarter",
+        "title",
+        "gross_impact",
+        "gross_likelihood",
+        "residual_impact",
+        "residual_likelihood",
+    ]
     result = refused(tiny, "risks", csv_bytes([header, ["R1", "2026-Q\uff13", "A risk", "\uff13", 3, 2, 2]]))
     assert {(p.row, p.column) for p in result.problems} == {(2, "quarter"), (2, "gross_impact")}
 
@@ -404,8 +459,11 @@ def test_two_sheets_matching_the_kind_are_refused_naming_both(tiny: Store) -> No
 def test_a_plan_file_naming_an_area_already_held_imports_again(tiny: Store) -> None:
     """The area is held and in the file under the same id and name: that is one area, not two."""
     header = ["record", "area_id", "name", "month", "narrative_kind", "text"]
-    rows = [header, ["area", "AR1", "Front door", "", "", ""],
-            ["narrative", "Front door", "", "2026-10", "progress", "Rose to 91%"]]
+    rows = [
+        header,
+        ["area", "AR1", "Front door", "", "", ""],
+        ["narrative", "Front door", "", "2026-10", "progress", "Rose to 91%"],
+    ]
     assert import_file(tiny, "plan", csv_bytes(rows), "p.csv", user="t").added == 2
     again = import_file(tiny, "plan", csv_bytes(rows), "p.csv", user="t")
     assert (again.added, again.replaced, again.removed, again.unchanged) == (0, 0, 0, 2)
@@ -415,8 +473,11 @@ def test_a_plan_file_naming_an_area_already_held_imports_again(tiny: Store) -> N
 def test_a_published_year_outside_2000_to_next_year_is_refused(tiny: Store, year: str) -> None:
     """5 again, for the comparators kind's DfE LAIT shape: its year is a period too."""
     header = ["measure_short", "year", "geographic_level", "la_number", "area_name", "value"]
-    rows = [header, ["ReReferral", "2024", "Local authority", "356", "Stockport", "21.4"],
-            ["ReReferral", year, "Local authority", "356", "Stockport", "21.4"]]
+    rows = [
+        header,
+        ["ReReferral", "2024", "Local authority", "356", "Stockport", "21.4"],
+        ["ReReferral", year, "Local authority", "356", "Stockport", "21.4"],
+    ]
     p = one(refused(tiny, "comparators", csv_bytes(rows), "lait.csv"))
     assert (p.row, p.column) == (3, "year") and f"2000 and {NEXT_YEAR}" in p.message
 
@@ -432,17 +493,37 @@ def test_the_command_line_prints_plain_problems_and_exits_1_for_the_files_that_c
     tiny_store(db).close()
     header = ["code", "name", "theme", "unit", "polarity", "sort_order"]
     files = {
-        "huge.csv": ("indicators", csv_bytes([header, ["N1", "New", "Theme", "%", "up", "99999999999999999999"]]),
-                     "Row 2, column 'sort_order'"),
+        "huge.csv": (
+            "indicators",
+            csv_bytes([header, ["N1", "New", "Theme", "%", "up", "99999999999999999999"]]),
+            "Row 2, column 'sort_order'",
+        ),
         "odd.csv": ("audits", csv_bytes([AUDIT_HEADER, audit_row("A1")]) + b"A2,x\x81\r\n", "Row 3: 'odd.csv'"),
-        "sst.xlsx": ("audits", workbook([("audits", sheet_xml([AUDIT_HEADER, audit_row("A1")]).replace(
-            b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>7</v></c>'))],
-            shared_strings_xml(["x"])), "'sst.xlsx' looks like a damaged Excel workbook"),
+        "sst.xlsx": (
+            "audits",
+            workbook(
+                [
+                    (
+                        "audits",
+                        sheet_xml([AUDIT_HEADER, audit_row("A1")]).replace(
+                            b'<c r="A2" t="inlineStr"><is><t>A1</t></is></c>', b'<c r="A2" t="s"><v>7</v></c>'
+                        ),
+                    )
+                ],
+                shared_strings_xml(["x"]),
+            ),
+            "'sst.xlsx' looks like a damaged Excel workbook",
+        ),
     }
     for name, (kind, data, expected) in files.items():
         (tmp_path / name).write_bytes(data)
-        run = subprocess.run([sys.executable, "-m", "qa_core", "import", kind, str(tmp_path / name), "--db", str(db)],
-                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "qa_core", "import", kind, str(tmp_path / name), "--db", str(db)],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 1, run.stderr
         assert expected in run.stderr and "Traceback" not in run.stderr, run.stderr
     with Store(db, read_only=True) as store:
