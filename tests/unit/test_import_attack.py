@@ -528,3 +528,24 @@ def test_the_command_line_prints_plain_problems_and_exits_1_for_the_files_that_c
         assert expected in run.stderr and "Traceback" not in run.stderr, run.stderr
     with Store(db, read_only=True) as store:
         assert log(store)["status"].tolist() == ["rejected"] * 3
+
+
+def test_a_risk_register_without_its_optional_service_column_updates_a_held_risk(tiny: Store) -> None:
+    """The store's own refusal ('Referenced table "n" not found') once reached the user for this file."""
+    header = [
+        "risk_ref",
+        "quarter",
+        "title",
+        "gross_impact",
+        "gross_likelihood",
+        "residual_impact",
+        "residual_likelihood",
+    ]
+    rows = [[*header[:3], "service", *header[3:]], ["R1", "2026-Q3", "Practice varies", "Assessment", 5, 4, 4, 3]]
+    import_file(tiny, "risks", csv_bytes(rows), "r.csv", user="t")
+    result = import_file(
+        tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "Practice still varies", 5, 4, 4, 3]]), "r.csv", user="t"
+    )
+    assert (result.replaced, result.added) == (1, 0)
+    held = tiny.query("SELECT title, service_id FROM risk").values.tolist()
+    assert held == [["Practice still varies", "assessment"]]  # the service left out is kept
