@@ -347,7 +347,11 @@ EXCEL_CELL_CHARS = 32_767
 #: (a gigabyte shared string compresses to a few megabytes) is refused before anything parses it.
 _XML_RUN = 6 * EXCEL_CELL_CHARS + 1024
 #: The most a workbook may unpack to (the zip's declared sizes, which zipfile never exceeds).
-XLSX_MAX_UNPACKED = 2 << 30
+XLSX_MAX_UNPACKED = 2_000_000_000
+#: The most its shared-string table may unpack to: openpyxl holds that table in memory whole (the
+#: sheet itself is streamed). A million rows of distinct ids and names take about 50 MB.
+XLSX_MAX_SHARED = 250_000_000
+_SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 #: The most columns a sheet's header row may name.
 MAX_COLUMNS = 500
 #: Parts a workbook may hold that are not XML (pictures, embedded objects): never parsed as XML.
@@ -375,6 +379,12 @@ def _check_parts(data: bytes, name: str) -> None:
             f"'{name}' unpacks to {unpacked / 1e9:,.1f} GB, more than the {XLSX_MAX_UNPACKED / 1e9:,.1f} GB an "
             "import reads. Save the sheet as CSV and load that, or split it.")))
     with archive:
+        shared = _shared_parts(archive, name)
+        for member in members:
+            if member.filename in shared and member.file_size > XLSX_MAX_SHARED:
+                raise FileRejected(Problem(None, None, (
+                    f"'{name}' has a table of shared text that unpacks to {member.file_size / 1e6:,.0f} MB, more than "
+                    f"the {XLSX_MAX_SHARED / 1e6:,.0f} MB an import reads. Save the sheet as CSV and load that.")))
         for member in members:
             try:
                 cell = _overlong_text(archive, member)
@@ -386,6 +396,23 @@ def _check_parts(data: bytes, name: str) -> None:
                     f"'{name}' holds a cell{where} with more text than Excel allows in a cell "
                     f"({EXCEL_CELL_CHARS:,} characters): it was not saved by Excel, or it is damaged. Nothing was "
                     "read from it.")))
+
+
+def _shared_parts(archive: zipfile.ZipFile, name: str) -> set[str]:
+    """The parts the workbook's content types name as shared strings (as openpyxl finds them)."""
+    from xml.etree import ElementTree
+
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()  # openpyxl refuses the workbook
+    if info.file_size > 16 << 20:
+        raise _damaged(name)
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _damaged(name) from None
+    return {str(e.get("PartName", "")).lstrip("/") for e in root.iter() if e.get("ContentType") == _SHARED_TYPE}
 
 
 def _overlong_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | None:

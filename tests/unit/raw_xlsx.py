@@ -2,17 +2,19 @@
 
 A workbook is a zip of XML parts; building the parts by hand lets a test write what no spreadsheet
 program would: a ``<dimension>`` that lies about the sheet's size, a shared string of a gigabyte (it
-compresses to a few megabytes), a cell far to the right. ``openpyxl`` reads these parts as Excel does.
+compresses to about a megabyte), a cell far to the right. ``openpyxl`` reads these parts as Excel does.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
+import struct
+import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-__all__ = ["workbook", "sheet_xml", "column_letter", "shared_strings_xml"]
+__all__ = ["workbook", "sheet_xml", "column_letter", "shared_strings_xml", "Repeated"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -74,9 +76,77 @@ def shared_strings_xml(strings: Sequence[str]) -> bytes:
     return f'<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'.encode()
 
 
-def workbook(sheets: Sequence[tuple[str, bytes]], shared_strings: bytes | Iterable[bytes] | None = None) -> bytes:
-    """The .xlsx bytes of ``sheets`` (name, worksheet XML) and an optional shared-string part
-    (bytes, or an iterable of byte chunks streamed into the zip so a huge part is never held whole)."""
+@dataclass(frozen=True)
+class Repeated:
+    """A part of ``prefix``, then ``block`` ``times`` over, then ``suffix``: a gigabyte that is never held.
+
+    Compressed once per block: after a full flush deflate starts afresh, so every copy of the block
+    compresses to the same bytes, and the part is written as those bytes repeated.
+    """
+
+    prefix: bytes
+    block: bytes
+    times: int
+    suffix: bytes
+
+    def deflated(self) -> tuple[bytes, int, int]:
+        """The raw deflate stream, the CRC-32 and the size of the whole part."""
+        squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+        head = squeeze.compress(self.prefix) + squeeze.flush(zlib.Z_FULL_FLUSH)
+        body = squeeze.compress(self.block) + squeeze.flush(zlib.Z_FULL_FLUSH)
+        tail = squeeze.compress(self.suffix) + squeeze.flush()
+        crc = zlib.crc32(self.prefix)
+        for _ in range(self.times):
+            crc = zlib.crc32(self.block, crc)
+        crc = zlib.crc32(self.suffix, crc)
+        size = len(self.prefix) + len(self.block) * self.times + len(self.suffix)
+        return head + body * self.times + tail, crc, size
+
+
+def _zip(parts: Sequence[tuple[str, bytes | Repeated]]) -> bytes:
+    """A zip of deflated parts, written by hand (zipfile cannot take a part already compressed)."""
+    out = io.BytesIO()
+    directory = []
+    for name, content in parts:
+        if isinstance(content, Repeated):
+            data, crc, size = content.deflated()
+        else:
+            squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+            data, crc, size = squeeze.compress(content) + squeeze.flush(), zlib.crc32(content), len(content)
+        encoded = name.encode()
+        directory.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                out.tell(),
+            )
+            + encoded
+        )
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0))
+        out.write(encoded + data)
+    start = out.tell()
+    out.write(b"".join(directory))
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def workbook(sheets: Sequence[tuple[str, bytes]], shared_strings: bytes | Repeated | None = None) -> bytes:
+    """The .xlsx bytes of ``sheets`` (name, worksheet XML) and an optional shared-string part."""
     types = [
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         'spreadsheetml.sheet.main+xml"/>'
@@ -96,41 +166,38 @@ def workbook(sheets: Sequence[tuple[str, bytes]], shared_strings: bytes | Iterab
             'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         )
         rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr(
+    parts: list[tuple[str, bytes | Repeated]] = [
+        (
             "[Content_Types].xml",
             (
                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                 '<Default Extension="xml" ContentType="application/xml"/>' + "".join(types) + "</Types>"
-            ),
-        )
-        z.writestr(
+            ).encode(),
+        ),
+        (
             "_rels/.rels",
             (
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-            ),
-        )
-        z.writestr(
+            ).encode(),
+        ),
+        (
             "xl/workbook.xml",
-            (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>' + "".join(entries) + "</sheets></workbook>"),
-        )
-        z.writestr(
+            (
+                f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>' + "".join(entries) + "</sheets></workbook>"
+            ).encode(),
+        ),
+        (
             "xl/_rels/workbook.xml.rels",
             (
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 + "".join(rels)
                 + "</Relationships>"
-            ),
-        )
-        for i, (_, xml) in enumerate(sheets, start=1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", xml)
-        if isinstance(shared_strings, bytes):
-            z.writestr("xl/sharedStrings.xml", shared_strings)
-        elif shared_strings is not None:
-            with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
-                for chunk in shared_strings:
-                    part.write(chunk)
-    return out.getvalue()
+            ).encode(),
+        ),
+        *((f"xl/worksheets/sheet{i}.xml", xml) for i, (_, xml) in enumerate(sheets, start=1)),
+    ]
+    if shared_strings is not None:
+        parts.append(("xl/sharedStrings.xml", shared_strings))
+    return _zip(parts)

@@ -23,7 +23,7 @@ from qa_core.__main__ import main
 from qa_core.importer import ImportRejected, ImportResult, Problem, import_file
 from qa_core.importer.formats import FileRejected, read_sheet, to_xlsx_bytes
 from qa_core.store import Store
-from tests.unit.raw_xlsx import shared_strings_xml, sheet_xml, workbook
+from tests.unit.raw_xlsx import Repeated, shared_strings_xml, sheet_xml, workbook
 from tests.unit.test_import_support import (
     AUDIT_HEADER,
     assert_same,
@@ -259,33 +259,37 @@ def test_a_cell_over_the_csv_field_limit_is_a_problem_on_its_row(tiny: Store) ->
     assert p.row == 5 and "200,000 characters" in p.message
 
 
-def test_a_workbook_with_a_gigabyte_shared_string_is_refused_quickly_in_little_memory(tiny: Store) -> None:
+def _one_giant_shared_string(mebibytes: int) -> bytes:
+    """An audits workbook whose auditor is a shared string of ``mebibytes`` MiB of 'A' (it compresses to little)."""
     strings: list[str] = []
     xml = sheet_xml([AUDIT_HEADER, audit_row("A1", auditor="placeholder")], shared=strings)
-    giant = strings.index("placeholder")
+    before = "".join(f"<si><t>{s}</t></si>" for s in strings[: strings.index("placeholder")])
+    after = "".join(f"<si><t>{s}</t></si>" for s in strings[strings.index("placeholder") + 1 :])
+    table = Repeated(
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{before}<si><t>'.encode(),
+        b"A" * (1 << 20),
+        mebibytes,
+        f"</t></si>{after}</sst>".encode(),
+    )
+    book = workbook([("audits", xml)], table)
+    assert len(book) < max(mebibytes, 1) << 11  # about 1 KiB per MiB
+    return book
 
-    def parts() -> Iterator[bytes]:
-        yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        for k, s in enumerate(strings):
-            if k != giant:
-                yield f"<si><t>{s}</t></si>".encode()
-                continue
-            yield b"<si><t>"
-            block = b"A" * (1 << 20)
-            for _ in range(1024):  # 1 GiB
-                yield block
-            yield b"</t></si>"
-        yield b"</sst>"
 
-    book = workbook([("audits", xml)], parts())
-    assert len(book) < 8 << 20
+@pytest.mark.parametrize(("mebibytes", "expected"), [(1024, "unpacks to 1,074 MB"), (100, "32,767 characters")])
+def test_a_workbook_with_a_huge_shared_string_is_refused_quickly_in_little_memory(
+    tiny: Store, mebibytes: int, expected: str
+) -> None:
+    """The gigabyte string of the attack is refused by the table's size; a smaller one (100 MiB, under the
+    table's limit) by its own length, after its first megabyte is unpacked."""
+    book = _one_giant_shared_string(mebibytes)
     tracemalloc.start()
     try:
         p = one(refused(tiny, "audits", book, "audits.xlsx"))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert "32,767 characters" in p.message
+    assert expected in p.message and "audits.xlsx" in p.message
     assert peak < 64 << 20
 
 
@@ -549,3 +553,25 @@ def test_a_risk_register_without_its_optional_service_column_updates_a_held_risk
     assert (result.replaced, result.added) == (1, 0)
     held = tiny.query("SELECT title, service_id FROM risk").values.tolist()
     assert held == [["Practice still varies", "assessment"]]  # the service left out is kept
+
+
+def test_a_shared_string_table_too_large_to_hold_is_refused_before_it_is_read(tiny: Store) -> None:
+    """Many short strings (no one of them too long) still fill memory: the table's size is bounded too."""
+    strings: list[str] = []
+    xml = sheet_xml([AUDIT_HEADER, audit_row("A1")], shared=strings)
+
+    table = Repeated(
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings).encode(),
+        b"<si><t>x</t></si>" * (1 << 16),  # 1 MiB of one-letter strings
+        300,
+        b"</sst>",
+    )
+    tracemalloc.start()
+    try:
+        p = one(refused(tiny, "audits", workbook([("audits", xml)], table), "audits.xlsx"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "250 MB" in p.message and "audits.xlsx" in p.message
+    assert peak < 64 << 20
