@@ -31,6 +31,14 @@ __all__ = ["Checker", "Context", "MAX_PROBLEMS", "Lookup"]
 
 #: Problems kept in detail (all are counted): enough to fix a file, small enough to show.
 MAX_PROBLEMS = 1000
+#: The longest sentence a problem keeps: one that quotes a huge cell is cut (the log holds the sentences).
+MAX_MESSAGE = 600
+
+
+def _clip(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE - 100]} [... cut: {len(message):,} characters]"
 
 
 class Lookup:
@@ -177,7 +185,7 @@ class Checker:
 
     def add_file(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.file_bad = True
-        self._keep(Problem(row, column, message))
+        self._keep(Problem(row, column, _clip(message)))
 
     def add(self, mask: np.ndarray | pa.Array, column: str | None,
             message: str | Callable[[int], str]) -> None:
@@ -194,7 +202,7 @@ class Checker:
         shown = self.header(column) if column else None
         for i in idx[:max(room, 0)][:MAX_PROBLEMS]:
             text = message(int(i)) if callable(message) else message
-            self.problems.append(Problem(int(self.rows[i]), shown, text))
+            self.problems.append(Problem(int(self.rows[i]), shown, _clip(text)))
 
     def sorted_problems(self) -> list[Problem]:
         def key(p: Problem) -> tuple[int, int]:
@@ -260,7 +268,7 @@ class Checker:
             self.require(column)
         if cell.how == "text":
             if cell.max_chars is not None:
-                self._length(column, cell.max_chars)
+                self.limit_length(column, cell.max_chars)
             return self.text(column)
         if cell.how in ("number", "integer"):
             return self._numbers(column, annotation, cell)
@@ -268,7 +276,7 @@ class Checker:
             return self.coded(column, lambda v: read_value(annotation, v), _arrow_type(annotation))
         raise ValueError(f"{column}: use checker.ref() for reference columns")
 
-    def _length(self, column: str, limit: int) -> None:
+    def limit_length(self, column: str, limit: int) -> None:
         """A problem on every cell of a text column longer than ``limit`` characters (once per column)."""
         if column in self._checked or not self.n:
             return

@@ -396,6 +396,15 @@ def test_a_column_name_longer_than_200_characters_is_refused(tiny: Store) -> Non
     assert p.row == 1 and "305 characters" in p.message and len(p.message) < 300
 
 
+def test_long_text_in_a_dfe_file_is_refused_and_never_echoed_whole(tiny: Store) -> None:
+    header = ["measure_short", "year", "geographic_level", "la_number", "area_name", "value"]
+    rows = [header, ["ReReferral", "2024", "Local authority", "356", "S" * 300_000, "2" * 300_000]]
+    result = refused(tiny, "comparators", csv_bytes(rows), "lait.csv")
+    assert (2, "area_name") in {(p.row, p.column) for p in result.problems}
+    assert any("300,000 characters" in p.message and p.column == "value" for p in result.problems)
+    assert all(len(p.message) <= 600 for p in result.problems)
+
+
 # -- 14: loose acceptance ---------------------------------------------------------------------------
 def test_a_negative_value_of_a_measure_added_up_is_refused(tiny: Store) -> None:
     p = one(refused(tiny, "values", csv_bytes([VALUES_HEADER, ["UNALLOC", "2026-10", "MASH Team A", "", "", "-3"]])))

@@ -24,7 +24,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from qa_core import published as pub
-from qa_core.importer.fields import EARLIEST_MONTH, EVENT_YEARS_AHEAD, Text
+from qa_core.importer.fields import CODED_CHARS, EARLIEST_MONTH, EVENT_YEARS_AHEAD, Text, cell_of
 from qa_core.importer.formats import Sheet, normalise_header
 from qa_core.importer.kinds.base import (
     ColumnDoc,
@@ -152,6 +152,7 @@ def _sentence(text: str) -> str:
 def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     if ck.missing:
         return Prepared(rows=ck.n)
+    _check_lengths(ck)
     name = getattr(ctx, "filename", "") or ""
     table = pub.ees_table_for(name, ck.sheet.headers)
     if table is None:
@@ -184,6 +185,15 @@ def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     values, measures, file_las = pub.ees_frames(frame, table, name or f"{table}.csv")
     joint = file_las[file_las["old_la_code"].str.contains("/", regex=False)]
     return _prepared(ck, ctx, values, measures, las, joint)
+
+
+def _check_lengths(ck: Checker) -> None:
+    """Text no longer than its column takes: the model's columns by their limits, the measure columns
+    (numbers or DfE's symbols) by ``CODED_CHARS``."""
+    fields = ck.model.model_fields
+    for name in dict.fromkeys(n for n in ck.sheet.names if n):
+        limit = cell_of(fields[name])[0].max_chars if name in fields else None
+        ck.limit_length(name, limit or CODED_CHARS)
 
 
 def _header(raw: pd.DataFrame, name: str) -> str:
@@ -223,6 +233,7 @@ def _check_years(ck: Checker, years: pd.Series, column: str) -> None:
 def prepare_lait(ck: Checker, ctx: Context) -> Prepared:
     if ck.missing:
         return Prepared(rows=ck.n)
+    _check_lengths(ck)
     raw = _raw(ck.sheet)
     values = pub.lait_values(raw, _reporter(ck))
     _check_years(ck, values["year"], _header(raw, "year"))
