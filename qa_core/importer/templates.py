@@ -12,7 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from qa_core.importer.fields import DATE_HELP, GRADE_HELP, LIMITS, MONTH_HELP, cell_of
-from qa_core.importer.formats import to_csv_bytes, to_xlsx_bytes
+from qa_core.importer.formats import (
+    EXCEL_CELL_CHARS,
+    MAX_COLUMNS,
+    XLSX_MAX_SHARED,
+    XLSX_MAX_UNPACKED,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from qa_core.importer.kinds import KINDS, LOAD_ORDER, KindSpec
 from qa_core.store import PROJECT_ROOT
 
@@ -78,9 +85,10 @@ def readme_text() -> str:
         "  or UTF-32 (with their marks) or Windows-1252, decided from the whole file: a file mixing encodings, or",
         "  holding a byte no encoding here defines, is refused naming its line. **XLSX**: the sheet named after",
         "  the kind (for example `audits`); other sheets are ignored, and two sheets that could hold the kind",
-        "  are refused. The sheet is read from its cells (at most 500 columns), whatever size it declares; a",
-        "  workbook may unpack to 2 GB, its table of shared text to 250 MB, and no cell may hold more text",
-        "  than Excel allows (32,767 characters).",
+        f"  are refused. The sheet is read from its cells (at most {MAX_COLUMNS} columns), whatever size it",
+        f"  declares; a workbook may unpack to {XLSX_MAX_UNPACKED / 1e9:.0f} GB, its table of shared text to "
+        f"{XLSX_MAX_SHARED / 1e6:.0f} MB,",
+        f"  and no cell may hold more text than Excel allows ({EXCEL_CELL_CHARS:,} characters).",
         "  Column names are matched ignoring case, spaces and underscores (`Audit ID` is `audit_id`);",
         "  columns may come in any order. Required columns must be present; optional ones may be left out.",
         f"- **Dates**: {DATE_HELP} A date that does not exist (31/02/2026) is refused.",
