@@ -584,3 +584,16 @@ def test_a_shared_string_table_too_large_to_hold_is_refused_before_it_is_read(ti
         tracemalloc.stop()
     assert "250 MB" in p.message and "audits.xlsx" in p.message
     assert peak < 64 << 20
+
+
+def test_a_plan_file_renaming_an_area_cannot_refer_to_it_by_its_old_name(tiny: Store) -> None:
+    """Once imported, the old name is gone, so the same file would be refused the second time."""
+    header = ["record", "area_id", "name", "month", "narrative_kind", "text"]
+    import_file(tiny, "plan", csv_bytes([header, ["area", "AR1", "Front door", "", "", ""]]), "p.csv", user="t")
+    rows = [
+        header,
+        ["area", "AR1", "Front door and MASH", "", "", ""],
+        ["narrative", "Front door", "", "2026-10", "progress", "Rose to 91%"],
+    ]
+    p = one(refused(tiny, "plan", csv_bytes(rows)))
+    assert (p.row, p.column) == (3, "area_id") and "Front door and MASH" in p.message

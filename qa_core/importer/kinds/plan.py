@@ -96,8 +96,10 @@ def prepare_plan(ck: Checker, ctx: Context) -> Prepared:
     values = {name: ck.column(name) if ck.has(name) else pa.nulls(ck.n, _type(name))
               for name in PlanRow.model_fields if name not in ("record", "area_id")}
     is_area = rec == "area"
-    held = ctx.query("SELECT area_id, name FROM plan_area ORDER BY sort_order")
     file_ids = [v for v in _mask(raw_area, is_area).to_pylist() if v]
+    # An area the file gives is known by the file's name for it (a renamed area's old name is gone).
+    held = ctx.query("SELECT area_id, name FROM plan_area ORDER BY sort_order")
+    held = held[~held["area_id"].isin(set(file_ids))]
     file_names = _mask(values["name"], is_area).to_pylist()
     lookup = Lookup("improvement plan area", list(held["area_id"]) + file_ids,
                     list(held["name"]) + [n for n, i in zip(file_names, _mask(raw_area, is_area).to_pylist(),
