@@ -344,7 +344,7 @@ def _cell_text(value: object) -> str | None:
 EXCEL_CELL_CHARS = 32_767
 #: The longest stretch of a workbook's XML without a '<': one cell's text at Excel's limit, every
 #: character written as the longest entity (&quot;, six bytes), and room for its tags. A longer one
-#: (a gigabyte shared string compresses to a few megabytes) is refused before anything parses it.
+#: (a gigabyte shared string compresses to about a megabyte) is refused before anything parses it.
 _XML_RUN = 6 * EXCEL_CELL_CHARS + 1024
 #: The most a workbook may unpack to (the zip's declared sizes, which zipfile never exceeds).
 XLSX_MAX_UNPACKED = 2_000_000_000
@@ -360,8 +360,8 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"PK
 _CELL_REF = re.compile(rb'<c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"')
 
 
-def _damaged(name: str, why: str = "") -> FileRejected:
-    return _not_tabular(name, f" (it looks like a damaged Excel workbook{why})")
+def _damaged(name: str) -> FileRejected:
+    return _not_tabular(name, " (it looks like a damaged Excel workbook)")
 
 
 def _check_parts(data: bytes, name: str) -> None:
