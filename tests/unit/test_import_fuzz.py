@@ -425,7 +425,7 @@ def test_the_seed_files_hold_a_little_of_every_kind(base: Base) -> None:
 
 
 @settings(
-    max_examples=160,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
