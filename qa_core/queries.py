@@ -42,7 +42,10 @@ def parse_quarter(text: str) -> str:
     return str(text).strip()
 
 
-def _next_month(month: dt.date) -> dt.date:
+def _next_month(month: dt.date) -> dt.date | None:
+    """The first day of the month after; None after December 9999 (no later date exists: no upper bound)."""
+    if (month.year, month.month) == (9999, 12):
+        return None
     return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
