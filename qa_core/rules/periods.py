@@ -24,6 +24,7 @@ September, as the risk register and the scrutiny report card use them).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -144,8 +145,11 @@ def add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def next_month(month: dt.date) -> dt.date:
-    """The first day of the month after ``month``'s: the end (exclusive) of a month in SQL."""
+def next_month(month: dt.date) -> dt.date | None:
+    """The first day of the month after ``month``'s: the end (exclusive) of a month in SQL.
+    None after December 9999 (no later date exists: no upper bound)."""
+    if (month.year, month.month) == (9999, 12):
+        return None
     return add_months(month, 1)
 
 
@@ -155,7 +159,7 @@ def month_end(month: dt.date) -> dt.date:
     >>> month_end(dt.date(2026, 2, 1))
     datetime.date(2026, 2, 28)
     """
-    return next_month(month) - dt.timedelta(days=1)
+    return dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
 
 
 def window_start(month: dt.date, window: int) -> dt.date:

@@ -113,20 +113,20 @@ def test_a_missing_column_is_reported_on_the_header_row(demo_store: Store) -> No
 
 def test_bom_joint_returns_symbols_and_a_new_code_only(demo_store: Store) -> None:
     data = _d3([
-        _la("2099", "314/318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon Thames",
+        _la("2026", "314/318", "E09000021 / E09000027", "Kingston upon Thames / Richmond upon Thames",
             region="E13000002,Outer London"),
-        _la("2099", "", "E08000007", "Stockport", sub="k", pct="k"),      # the old code from the new one
-        _la("2099", "357", "E08000008", "Tameside", sub="low", pct="0"),  # a true zero stays 0
+        _la("2026", "", "E08000007", "Stockport", sub="k", pct="k"),      # the old code from the new one
+        _la("2026", "357", "E08000008", "Tameside", sub="low", pct="0"),  # a true zero stays 0
     ])
     assert data.startswith(b"\xef\xbb\xbf")
     result = import_file(demo_store, "comparators", data, "d3_extra.csv")
     assert result.added == 6
-    got = _values(demo_store, "d3.%").query("year == 2099").set_index(["measure", "area_code"])
+    got = _values(demo_store, "d3.%").query("year == 2026").set_index(["measure", "area_code"])
     assert set(got.index.get_level_values(1)) == {"314 / 318", "356", "357"}
     pct = got.loc["d3.cpp_subsequent_percent"]
     assert pd.isna(pct.loc["356", "value"]) and pct.loc["356", "symbol"] == "k"
     assert pct.loc["357", "value"] == 0 and pd.isna(pct.loc["357", "symbol"])
-    assert "2099 figures for d3.cpp_subsequent_percent added (3 rows)" in result.messages
+    assert "2026 figures for d3.cpp_subsequent_percent added (3 rows)" in result.messages
 
 
 def test_a_joint_return_the_store_lacks_is_added_as_an_la(tmp_path: Path) -> None:

@@ -61,6 +61,8 @@ def test_month_arithmetic() -> None:
     assert periods.month_end(D(2026, 2, 14)) == D(2026, 2, 28)
     assert periods.month_end(D(2026, 12, 1)) == D(2026, 12, 31)
     assert periods.next_month(D(2026, 12, 15)) == D(2027, 1, 1)
+    assert periods.next_month(D(9999, 12, 1)) is None  # no later date: no upper bound
+    assert periods.month_end(D(9999, 12, 1)) == D(9999, 12, 31)
     assert periods.add_months(D(2026, 1, 31), -1) == D(2025, 12, 1)
     assert periods.first_of(dt.datetime(2026, 10, 9, 13, 5)) == D(2026, 10, 1)
     with pytest.raises(QAError, match="is not a month"):

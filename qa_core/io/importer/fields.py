@@ -12,6 +12,21 @@ the type over a whole column fast:
   type reads each *distinct* value once, so a million rows of "Good" cost one parse;
 * ``ref`` (team, service, indicator): looked up in the store's organisation or catalogue.
 
+Every type has a plausible range, named in its error (see *Limits* below): a value the store
+would refuse, or one no council could mean (a month in the year 9999, a denominator of 1e308, a
+narrative of a mebibyte), is refused here with its row and column, never by the store. Digits are
+0 to 9 only: Python reads Arabic-Indic and full-width digits as numbers; an import does not.
+
+Limits (``LIMITS`` lists them for the formats' README):
+
+* dates of events (an audit, a completion): 1 January 1990 to 31 December next year; due and
+  target dates: to 31 December ten years ahead; months and quarters: January 2000 to December
+  next year;
+* numbers: finite, at most 10^12 either side of zero; whole numbers: at most 2,147,483,647 (the
+  store's INTEGER); risk matrix levels: 1 to 10;
+* text: names and references 200 characters, titles, sources and lists 1,000, descriptions and
+  narratives 10,000.
+
 >>> from pydantic import TypeAdapter
 >>> TypeAdapter(Grade).validate_python("requires improvement")
 3
@@ -23,6 +38,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,9 +51,10 @@ from qa_core.rules.audits import GRADES, parse_grade
 from qa_core.rules.rag import RAG_ORDER
 
 __all__ = [
-    "Cell", "Text", "Number", "NonNegative", "Count", "Grade", "Day", "Month", "Quarter",
-    "YesNo", "Tier", "Rag", "Level", "choice", "cell_of", "read_value", "message_of",
-    "TIERS", "GRADE_HELP", "DATE_HELP", "MONTH_HELP",
+    "Cell", "Text", "Sentence", "LongText", "Number", "NonNegative", "Count", "Grade", "Day", "DueDay", "Month",
+    "Quarter", "YesNo", "Tier", "Rag", "Level", "choice", "cell_of", "read_value", "message_of",
+    "TIERS", "GRADE_HELP", "DATE_HELP", "MONTH_HELP", "LIMITS", "NAME_CHARS", "SENTENCE_CHARS", "LONG_CHARS",
+    "CODED_CHARS", "MAX_NUMBER", "MAX_WHOLE", "MAX_LEVEL", "plain_digits", "shorten",
 ]
 
 
@@ -48,6 +65,31 @@ class Cell:
     how: str  # 'text', 'number', 'integer', 'coded', 'ref'
     ge: float | None = None
     ref: str | None = None  # for how='ref': 'team', 'service', 'indicator'
+    le: float | None = None
+    max_chars: int | None = None  # for how='text': the longest text the column takes
+
+
+#: The longest text of a name, reference or short label (a column name too).
+NAME_CHARS = 200
+#: The longest sentence: a title, a source, a list (levels, services, a matrix's words).
+SENTENCE_CHARS = 1_000
+#: The longest description or narrative.
+LONG_CHARS = 10_000
+#: The longest cell of a coded or reference column (a grade, a date, a team...) read at all: longer
+#: text is refused without being parsed or echoed in the message.
+CODED_CHARS = 1_000
+#: Numbers (numerators, denominators, values, targets) lie within this either side of zero.
+MAX_NUMBER = 1e12
+#: Whole numbers (sort orders, sequence numbers, counts of neighbours, scores): the store's INTEGER.
+MAX_WHOLE = 2**31 - 1
+#: Impact and likelihood levels of a risk matrix run from 1 to this.
+MAX_LEVEL = 10
+#: The earliest date and the earliest month (or quarter) any column takes.
+EARLIEST_DAY = dt.date(1990, 1, 1)
+EARLIEST_MONTH = dt.date(2000, 1, 1)
+#: How many years after this one an event (an audit, a completion) and a due date may fall.
+EVENT_YEARS_AHEAD = 1
+DUE_YEARS_AHEAD = 10
 
 
 GRADE_HELP = "Grades are 1 to 4 or their words: " + ", ".join(f"{k} {v}" for k, v in GRADES.items()) + "."
@@ -59,15 +101,17 @@ _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if
 _MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_NAMES["sept"] = 9
 
+# re.ASCII: \d is 0-9 only (Python's \d and int() also take Arabic-Indic, full-width... digits).
 _TIME = r"(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a time of day after a date is ignored
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
-_UK_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME)
-_NAMED_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{4})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
-_NAMED_MONTH = re.compile(r"([a-z]+)\.?[ \-](\d{4}|\d{2})")
-_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*q([1-4])|q([1-4])\s*[-/ ]?\s*(\d{4})")
-_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[-+]?\.\d+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, re.ASCII)
+_UK_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME, re.ASCII)
+_NAMED_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{4})", re.ASCII)
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})", re.ASCII)
+_NAMED_MONTH = re.compile(r"([a-z]+)\.?[ \-](\d{4}|\d{2})", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*q([1-4])|q([1-4])\s*[-/ ]?\s*(\d{4})", re.ASCII)
+_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[-+]?\.\d+", re.ASCII)
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a Unicode decimal digit that is not 0-9
 
 
 def _text(value: Any) -> str:
@@ -76,7 +120,23 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """Text for a message: whole when short, else its start and its length."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def plain_digits(value: Any) -> str:
+    """The cell's text; a ValueError when it holds digits other than 0 to 9 (e.g. '٣', '３')."""
+    text = _text(value)
+    if found := _OTHER_DIGIT.search(text):
+        raise ValueError(f"'{shorten(text)}' holds the digit '{found[0]}': write numbers, dates and periods "
+                         "with the digits 0 to 9.")
+    return text
+
+
 def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
+    if not 1 <= year <= 9999:
+        raise ValueError(f"'{shown}' is not a date: there is no year {year}. {DATE_HELP}")
     if not 1 <= month <= 12:
         raise ValueError(f"'{shown}' is not a date: there is no month {month}. {DATE_HELP}")
     last = calendar.monthrange(year, month)[1]
@@ -99,7 +159,7 @@ def read_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = plain_digits(value)
     low = text.lower()
     if m := _ISO_DATE.fullmatch(low):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
@@ -107,12 +167,12 @@ def read_date(value: Any) -> dt.date:
         return _make_date(_year(m[3]), int(m[2]), int(m[1]), text)
     if (m := _NAMED_DATE.fullmatch(low)) and m[2] in _MONTH_NAMES:
         return _make_date(int(m[3]), _MONTH_NAMES[m[2]], int(m[1]), text)
-    raise ValueError(f"'{text}' is not a date. {DATE_HELP}")
+    raise ValueError(f"'{shorten(text)}' is not a date. {DATE_HELP}")
 
 
 def read_month(value: Any) -> dt.date:
     """The first day of a month from 2026-10, 10/2026, October 2026, Oct-26 or a date in it."""
-    text = _text(value)
+    text = plain_digits(value)
     low = text.lower()
     if m := _ISO_MONTH.fullmatch(low):
         year, month = int(m[1]), int(m[2])
@@ -126,19 +186,56 @@ def read_month(value: Any) -> dt.date:
         except ValueError as exc:
             if "exists" in str(exc):
                 raise
-            raise ValueError(f"'{text}' is not a month. {MONTH_HELP}") from None
+            raise ValueError(f"'{shorten(text)}' is not a month. {MONTH_HELP}") from None
     if not 1 <= month <= 12:
         raise ValueError(f"'{text}' is not a month: there is no month {month}. {MONTH_HELP}")
+    if not 1 <= year <= 9999:
+        raise ValueError(f"'{text}' is not a month: there is no year {year}. {MONTH_HELP}")
     return dt.date(year, month, 1)
 
 
+def _last_year(years_ahead: int) -> int:
+    return dt.date.today().year + years_ahead
+
+
+def _day_between(years_ahead: int) -> Callable[[Any], dt.date]:
+    """A date reader that refuses days before 1990 or after 31 December ``years_ahead`` years on."""
+    def read(value: Any) -> dt.date:
+        day = read_date(value)
+        latest = dt.date(_last_year(years_ahead), 12, 31)
+        if not EARLIEST_DAY <= day <= latest:
+            raise ValueError(f"'{shorten(str(value).strip())}' is outside the dates this column takes: between "
+                             f"{_long_day(EARLIEST_DAY)} and {_long_day(latest)}. Check the year.")
+        return day
+
+    return read
+
+
+def _long_day(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def read_period(value: Any) -> dt.date:
+    """A month (``read_month``) from January 2000 to December next year."""
+    month = read_month(value)
+    last = _last_year(EVENT_YEARS_AHEAD)
+    if not EARLIEST_MONTH <= month <= dt.date(last, 12, 1):
+        raise ValueError(f"'{shorten(str(value).strip())}' is outside the months this column takes: between "
+                         f"January {EARLIEST_MONTH.year} and December {last}. Check the year.")
+    return month
+
+
 def read_quarter(value: Any) -> str:
-    """'YYYY-Qn' from 2026-Q3, 2026 Q3, Q3 2026 (any case)."""
-    text = _text(value)
+    """'YYYY-Qn' from 2026-Q3, 2026 Q3, Q3 2026 (any case), in a year from 2000 to next year."""
+    text = plain_digits(value)
     m = _QUARTER.fullmatch(text.lower())
     if not m:
-        raise ValueError(f"'{text}' is not a quarter. {QUARTER_HELP}")
+        raise ValueError(f"'{shorten(text)}' is not a quarter. {QUARTER_HELP}")
     year, q = (m[1], m[2]) if m[1] else (m[4], m[3])
+    last = _last_year(EVENT_YEARS_AHEAD)
+    if not EARLIEST_MONTH.year <= int(year) <= last:
+        raise ValueError(f"'{text}' is outside the quarters this column takes: in a year between "
+                         f"{EARLIEST_MONTH.year} and {last}. Check the year.")
     return f"{year}-Q{q}"
 
 
@@ -146,7 +243,7 @@ def read_grade(value: Any) -> int:
     try:
         return parse_grade(value.strip() if isinstance(value, str) else value)
     except QAError:
-        raise ValueError(f"'{value}' is not a grade. {GRADE_HELP}") from None
+        raise ValueError(f"'{shorten(str(value).strip())}' is not a grade. {GRADE_HELP}") from None
 
 
 _YES = {"yes", "y", "true", "t", "1", "1.0"}
@@ -161,7 +258,7 @@ def read_yes_no(value: Any) -> bool:
         return True
     if text.lower() in _NO:
         return False
-    raise ValueError(f"'{text}' is not yes or no. Write yes or no.")
+    raise ValueError(f"'{shorten(text)}' is not yes or no. Write yes or no.")
 
 
 TIERS = ("tier1", "tier2", "thematic", "supervision")
@@ -174,7 +271,7 @@ def read_tier(value: Any) -> str:
     key = _TIER_ALIASES.get(key, key)
     if key in TIERS:
         return key
-    raise ValueError(f"'{text}' is not an audit tier. Use one of: Tier 1, Tier 2, thematic, supervision.")
+    raise ValueError(f"'{shorten(text)}' is not an audit tier. Use one of: Tier 1, Tier 2, thematic, supervision.")
 
 
 def read_rag(value: Any) -> str:
@@ -182,39 +279,58 @@ def read_rag(value: Any) -> str:
     for status in RAG_ORDER:
         if text.lower() == status.lower():
             return status
-    raise ValueError(f"'{text}' is not a RAG rating. Use one of: {', '.join(RAG_ORDER)}.")
+    raise ValueError(f"'{shorten(text)}' is not a RAG rating. Use one of: {', '.join(RAG_ORDER)}.")
+
+
+def too_large(shown: str, limit: float) -> str:
+    """The sentence for a number beyond ``limit`` either side of zero."""
+    if limit == MAX_WHOLE:
+        return f"'{shown}' is too large: whole numbers here are at most {MAX_WHOLE:,}."
+    return (f"'{shown}' is too large: numbers here lie within {limit:,.0f} either side of zero. "
+            "Check for a mistyped figure.")
 
 
 def _number(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not a number.")
     if isinstance(value, int | float):
-        return float(value)
-    text = _text(value).replace(" ", "")
-    if _NUMBER.fullmatch(text):
-        return float(text.replace(",", ""))
-    raise ValueError(f"'{value}' is not a number.")
+        number = float(value)
+        shown = str(value)
+    else:
+        shown = shorten(_text(value))
+        text = plain_digits(value).replace(" ", "")
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"'{shown}' is not a number.")
+        number = float(text.replace(",", ""))
+    if not math.isfinite(number):
+        raise ValueError(f"'{shown}' is not a number.")
+    if abs(number) > MAX_NUMBER:
+        raise ValueError(too_large(shown, MAX_NUMBER))
+    return number
 
 
 def _non_negative(value: Any) -> float:
     number = _number(value)
     if number < 0:
-        raise ValueError(f"'{value}' is negative; it must be 0 or more.")
+        raise ValueError(f"'{shorten(str(value).strip())}' is negative; it must be 0 or more.")
     return number
 
 
 def _count(value: Any) -> int:
     number = _non_negative(value)
+    shown = shorten(str(value).strip())
     if not float(number).is_integer():
-        raise ValueError(f"'{value}' is not a whole number.")
+        raise ValueError(f"'{shown}' is not a whole number.")
+    if number > MAX_WHOLE:
+        raise ValueError(too_large(shown, MAX_WHOLE))
     return int(number)
 
 
 def _level(value: Any) -> int:
     """An impact or likelihood level: a whole number (matrix labels are read by the kind)."""
     number = _count(value)
-    if number < 1:
-        raise ValueError(f"'{value}' is not a level: levels start at 1.")
+    if not 1 <= number <= MAX_LEVEL:
+        raise ValueError(f"'{shorten(str(value).strip())}' is not a level: levels run from 1 to {MAX_LEVEL}.")
     return number
 
 
@@ -231,19 +347,24 @@ def choice(allowed: Iterable[str], aliases: dict[str, str] | None = None, what: 
             return table[key]
         if text.lower() in table:
             return table[text.lower()]
-        raise ValueError(f"'{text}' is not a {what}. Use one of: {', '.join(allowed)}.")
+        raise ValueError(f"'{shorten(text)}' is not a {what}. Use one of: {', '.join(allowed)}.")
 
     return Annotated[str, Cell("coded"), BeforeValidator(read)]
 
 
-Text = Annotated[str, Cell("text"), BeforeValidator(_text)]
-Number = Annotated[float, Cell("number"), BeforeValidator(_number)]
-NonNegative = Annotated[float, Cell("number", ge=0), BeforeValidator(_non_negative)]
-Count = Annotated[int, Cell("integer", ge=0), BeforeValidator(_count)]
+Text = Annotated[str, Cell("text", max_chars=NAME_CHARS), BeforeValidator(_text)]
+Sentence = Annotated[str, Cell("text", max_chars=SENTENCE_CHARS), BeforeValidator(_text)]
+LongText = Annotated[str, Cell("text", max_chars=LONG_CHARS), BeforeValidator(_text)]
+Number = Annotated[float, Cell("number", ge=-MAX_NUMBER, le=MAX_NUMBER), BeforeValidator(_number)]
+NonNegative = Annotated[float, Cell("number", ge=0, le=MAX_NUMBER), BeforeValidator(_non_negative)]
+Count = Annotated[int, Cell("integer", ge=0, le=MAX_WHOLE), BeforeValidator(_count)]
 Level = Annotated[int, Cell("coded"), BeforeValidator(_level)]
 Grade = Annotated[int, Cell("coded"), BeforeValidator(read_grade)]
-Day = Annotated[dt.date, Cell("coded"), BeforeValidator(read_date)]
-Month = Annotated[dt.date, Cell("coded"), BeforeValidator(read_month)]
+#: The day of an event (an audit, a completion): 1990 to the end of next year.
+Day = Annotated[dt.date, Cell("coded"), BeforeValidator(_day_between(EVENT_YEARS_AHEAD))]
+#: A due or target date: 1990 to the end of the year ten years on.
+DueDay = Annotated[dt.date, Cell("coded"), BeforeValidator(_day_between(DUE_YEARS_AHEAD))]
+Month = Annotated[dt.date, Cell("coded"), BeforeValidator(read_period)]
 Quarter = Annotated[str, Cell("coded"), BeforeValidator(read_quarter)]
 YesNo = Annotated[bool, Cell("coded"), BeforeValidator(read_yes_no)]
 Tier = Annotated[str, Cell("coded"), BeforeValidator(read_tier)]
@@ -295,3 +416,17 @@ def read_value(annotation: Any, value: Any) -> Any:
 
 def reader(annotation: Any) -> Callable[[Any], Any]:
     return lambda value: read_value(annotation, value)
+
+
+#: The limits, in words, for the formats' README (``templates.readme_text``).
+LIMITS = (
+    f"Dates of events (an audit, a completion) from {EARLIEST_DAY.day} January {EARLIEST_DAY.year} to 31 December "
+    "next year; due and target dates to 31 December ten years ahead; months and quarters from January "
+    f"{EARLIEST_MONTH.year} to December next year.",
+    f"Numbers finite and within {MAX_NUMBER:,.0f} either side of zero (numerators, denominators and the values "
+    f"of measures added up never negative); whole numbers at most {MAX_WHOLE:,}; risk matrix levels 1 to "
+    f"{MAX_LEVEL}. Digits are 0 to 9 only.",
+    f"Text: names, references and column names at most {NAME_CHARS:,} characters; titles, sources and lists "
+    f"(levels, services, a matrix's words) {SENTENCE_CHARS:,}; descriptions and narratives {LONG_CHARS:,}. A file "
+    "breaking a limit is refused with the row, the column and the limit.",
+)

@@ -5,16 +5,20 @@ and the kinds decide what the text means. Row numbers are the rows a user sees i
 spreadsheet: the header is row 1 and the first data row is row 2. Wholly blank rows are
 skipped (they keep their numbers, so later rows are still numbered as the user sees them).
 
-CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text"), or
-Windows-1252; comma, semicolon, tab or pipe delimited (sniffed from the header row).
+CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text") or UTF-32
+with their marks, or Windows-1252, decided from the whole file (never a guess from its start,
+never a replacement character); comma, semicolon, tab or pipe delimited (sniffed from the
+header row); any line ends (CRLF, LF, or the old Mac's CR).
 XLSX: the sheet named after the kind (``audits``, ``audit_actions``...; case and spaces
-forgiven). A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank
-lines, rows with the wrong number of cells) by Python's csv module, which can number every
-row exactly.
+forgiven; two such sheets are refused). It is read from the cells it holds, never from the
+size it declares, after a check of its parts that bounds the work (``_check_parts``).
+A large, regular CSV is parsed by Arrow on all cores; an irregular one (blank lines, rows with
+the wrong number of cells) by Python's csv module, which can number every row exactly.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -112,16 +116,88 @@ def read_sheet(data: bytes, filename: str, kind: str) -> Sheet:
 
 
 # -- CSV --------------------------------------------------------------------------------------
+#: Python's csv module refuses a cell over 131,072 characters with its own error. The file is in
+#: memory already, so a long cell costs no more than its copy: it is read, and the kind's column
+#: limit (``fields``) refuses it with its row, column and length.
+csv.field_size_limit(2**31 - 1)
+_CHUNK = 1 << 20
+#: UTF-8 for the accents, the pound sign, nbsp (C2/C3 xx) and for curly quotes, dashes and the euro sign
+#: (E2 80-82 xx): read as Windows-1252 they are the familiar garbage ("Ã©", "Â£", "â€™") that genuine
+#: Windows-1252 text does not hold. Found in a file that is not all UTF-8, they mean mixed encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
+_SAVE_AS = "Save it from Excel as 'CSV UTF-8 (comma delimited)' and load it again."
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _bad_text(name: str, line: int, why: str) -> FileRejected:
+    return FileRejected(Problem(line, None, f"'{name}' cannot be read as text: {why} {_SAVE_AS}"))
+
+
+def _utf8_error(data: bytes | memoryview) -> int | None:
+    """The offset of the first byte that is not UTF-8 (None if all of it is), reading 1 MiB at a time
+    so a large file is never held twice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(view), _CHUNK):
+        try:
+            decoder.decode(view[start:start + _CHUNK], final=start + _CHUNK >= len(view))
+        except UnicodeDecodeError as exc:
+            return max(start + exc.start - len(decoder.getstate()[0]), 0)
+    return None
+
+
+def _decode_all(data: bytes, codec: str, label: str, name: str) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _bad_text(name, _line_of(data, exc.start), (
+            f"it starts with the mark of {label} text, but byte {exc.start:,} (line {_line_of(data, exc.start)}) "
+            f"is not {label}.")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
 def _decode(data: bytes, name: str) -> tuple[bytes, str | None]:
-    """UTF-8 bytes (BOM removed) and the text when it had to be decoded from another encoding."""
-    if data.startswith(_BOM8):
-        return data[len(_BOM8):], None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
-        return text.encode("utf-8"), text
-    if b"\x00" in data[:4096] or data[:4] == b"%PDF":
+    """UTF-8 bytes (byte-order mark removed) and the text when it had to be decoded from another encoding.
+
+    The encoding is decided from the whole file: UTF-8 (with or without a byte-order mark), UTF-16 or
+    UTF-32 (with their marks), else Windows-1252, all of it. Replacement characters are never made: a
+    byte that fits none, or a file mixing UTF-8 and Windows-1252, is refused naming its line.
+    """
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):  # before UTF-16: FF FE 00 00 starts both
+        text = _decode_all(data, "utf-32", "UTF-32", name)
+    elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = _decode_all(data, "utf-16", "UTF-16", name)
+    else:
+        text = None
+        marked = data.startswith(_BOM8)
+        if marked:
+            data = data[len(_BOM8):]
+        if b"\x00" in data or data[:4] == b"%PDF":
+            raise _not_tabular(name, " (it holds binary data, not text)")
+        bad = _utf8_error(data)
+        if bad is None:
+            return data, None
+        line = _line_of(data, bad)
+        if marked:
+            raise _bad_text(name, line, f"it starts with the mark of UTF-8 text, but line {line} holds the byte "
+                                        f"0x{data[bad]:02X}, which is not UTF-8.")
+        if _UTF8_SEQUENCE.search(data):
+            raise _bad_text(name, line, f"it mixes two encodings: other lines are UTF-8, but line {line} is not "
+                                        "(it looks like Windows-1252, an older Excel CSV).")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            line = _line_of(data, exc.start)
+            raise _bad_text(name, line, f"line {line} holds the byte 0x{data[exc.start]:02X}, which is neither "
+                                        "UTF-8 nor Windows-1252.") from None
+    if "\x00" in text:
         raise _not_tabular(name, " (it holds binary data, not text)")
-    return data, None
+    return text.encode("utf-8"), text
 
 
 def _sniff(header_line: str) -> str:
@@ -131,22 +207,22 @@ def _sniff(header_line: str) -> str:
 
 
 def _first_record(text: str, delimiter: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for record in reader:
-        return record
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            return record
+    except csv.Error:
+        raise FileRejected(Problem(1, None, "The header row cannot be read: check its quotes.")) from None
     return []
 
 
 def _read_csv(data: bytes, name: str) -> Sheet:
     data, text = _decode(data, name)
-    try:
-        head_text = data[:65536].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < 65536 - 4:  # not just a character cut at the end of the sample
-            text = data.decode("cp1252", errors="replace")
-            data = text.encode("utf-8")
-        head_text = data[:65536].decode("utf-8", errors="ignore")
-    first_line = head_text.split("\n", 1)[0]
+    if b"\r" in data and b"\n" not in data:  # old Mac line ends: one CR between rows
+        data = data.replace(b"\r", b"\n")
+        text = None if text is None else text.replace("\r", "\n")
+    head_text = data[:65536].decode("utf-8", errors="ignore")  # whole characters only; the file is UTF-8 now
+    first_line = re.split(r"\r\n|\r|\n", head_text, maxsplit=1)[0]
     delimiter = _sniff(first_line)
     headers = [h.strip() for h in _first_record(head_text, delimiter)]
     if not any(headers):
@@ -156,14 +232,9 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     if not irregular:
         try:
             return _read_csv_arrow(data, headers, delimiter)
-        except _Irregular:
+        except (_Irregular, pa.ArrowException):  # ragged rows, a cell larger than a block...: read row by row
             pass
-        except pa.ArrowInvalid as exc:
-            if "utf8" in str(exc).lower() or "utf-8" in str(exc).lower():
-                text = data.decode("utf-8", errors="replace") if text is None else text
-                data = text.encode("utf-8")
-    return _read_csv_python(data.decode("utf-8", errors="replace") if text is None else text,
-                            headers, delimiter)
+    return _read_csv_python(data.decode("utf-8") if text is None else text, headers, delimiter)
 
 
 class _Irregular(Exception):
@@ -200,7 +271,16 @@ def _read_csv_python(text: str, headers: list[str], delimiter: str) -> Sheet:
     values: list[list[str | None]] = [[] for _ in range(width)]
     rows: list[int] = []
     problems: list[Problem] = []
-    for number, record in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # after the checks above, only a damaged file gets here
+            raise FileRejected(Problem(number + 1, None, (
+                "This row cannot be read as CSV: check its quotes and separators."))) from None
+        number += 1
         if number == 1:
             continue
         if not any(cell.strip() for cell in record):
@@ -262,15 +342,126 @@ def _cell_text(value: object) -> str | None:
     return str(value).strip() or None
 
 
+#: Excel's own limit on the text of one cell.
+EXCEL_CELL_CHARS = 32_767
+#: The longest stretch of a workbook's XML without a '<': one cell's text at Excel's limit, every
+#: character written as the longest entity (&quot;, six bytes), and room for its tags. A longer one
+#: (a gigabyte shared string compresses to about a megabyte) is refused before anything parses it.
+_XML_RUN = 6 * EXCEL_CELL_CHARS + 1024
+#: The most a workbook may unpack to (the zip's declared sizes, which zipfile never exceeds).
+XLSX_MAX_UNPACKED = 2_000_000_000
+#: The most its shared-string table may unpack to: openpyxl holds that table in memory whole (the
+#: sheet itself is streamed). A million rows of distinct ids and names take about 50 MB.
+XLSX_MAX_SHARED = 250_000_000
+_SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+#: The most columns a sheet's header row may name.
+MAX_COLUMNS = 500
+#: Parts a workbook may hold that are not XML (pictures, embedded objects): never parsed as XML.
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"PK\x03\x04", b"BM",
+                 b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a")
+_CELL_REF = re.compile(rb'<c\b[^>]*\br="([A-Z]{1,3}[0-9]{1,7})"')
+
+
+def _damaged(name: str) -> FileRejected:
+    return _not_tabular(name, " (it looks like a damaged Excel workbook)")
+
+
+def _check_parts(data: bytes, name: str) -> None:
+    """Bound the work before openpyxl reads anything: the workbook's declared unpacked size, and no
+    stretch of XML longer than one Excel cell could be (read 1 MiB at a time, so a gigabyte string is
+    refused after its first megabyte)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _damaged(name) from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise FileRejected(Problem(None, None, (
+            f"'{name}' unpacks to {unpacked / 1e9:,.1f} GB, more than the {XLSX_MAX_UNPACKED / 1e9:,.1f} GB an "
+            "import reads. Save the sheet as CSV and load that, or split it.")))
+    with archive:
+        shared = _shared_parts(archive, name)
+        for member in members:
+            if member.filename in shared and member.file_size > XLSX_MAX_SHARED:
+                raise FileRejected(Problem(None, None, (
+                    f"'{name}' has a table of shared text that unpacks to {member.file_size / 1e6:,.0f} MB, more than "
+                    f"the {XLSX_MAX_SHARED / 1e6:,.0f} MB an import reads. Save the sheet as CSV and load that.")))
+        for member in members:
+            try:
+                cell = _overlong_text(archive, member)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+                raise _damaged(name) from None
+            if cell is not None:
+                where = f" (cell {cell})" if cell else ""
+                raise FileRejected(Problem(None, None, (
+                    f"'{name}' holds a cell{where} with more text than Excel allows in a cell "
+                    f"({EXCEL_CELL_CHARS:,} characters): it was not saved by Excel, or it is damaged. Nothing was "
+                    "read from it.")))
+
+
+def _shared_parts(archive: zipfile.ZipFile, name: str) -> set[str]:
+    """The parts the workbook's content types name as shared strings (as openpyxl finds them)."""
+    from xml.etree import ElementTree
+
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()  # openpyxl refuses the workbook
+    if info.file_size > 16 << 20:
+        raise _damaged(name)
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _damaged(name) from None
+    return {str(e.get("PartName", "")).lstrip("/") for e in root.iter() if e.get("ContentType") == _SHARED_TYPE}
+
+
+def _overlong_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | None:
+    """None when no stretch of the part's XML is longer than a cell could be; else the cell it is in
+    ('' when no cell reference precedes it)."""
+    if member.file_size <= _XML_RUN or member.is_dir():
+        return None
+    with archive.open(member) as part:
+        chunk = part.read(_CHUNK)
+        if chunk.startswith(_BINARY_MAGIC):
+            return None
+        run = 0  # bytes since the last '<'
+        tail = b""  # the XML up to that '<': the cell a stretch belongs to is named in it
+        while chunk:
+            marks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 60)
+            if len(marks):
+                if run + int(marks[0]) > _XML_RUN:
+                    return _cell_before(tail)
+                if len(marks) > 1:
+                    gaps = np.diff(marks)
+                    k = int(gaps.argmax())
+                    if gaps[k] > _XML_RUN:
+                        return _cell_before(tail + chunk[:int(marks[k]) + 1])
+                last = int(marks[-1])
+                tail = (tail + chunk[:last + 1])[-4096:]
+                run = len(chunk) - last - 1
+            else:
+                run += len(chunk)
+            if run > _XML_RUN:
+                return _cell_before(tail)
+            chunk = part.read(_CHUNK)
+    return None
+
+
+def _cell_before(xml: bytes) -> str:
+    found = _CELL_REF.findall(xml)
+    return found[-1].decode("ascii") if found else ""
+
+
 def _read_xlsx(data: bytes, name: str, kind: str) -> Sheet:
     import openpyxl
 
+    _check_parts(data, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _not_tabular(name, f" (it looks like a damaged Excel workbook: {exc})") from None
-    except Exception as exc:  # openpyxl raises its own InvalidFileException and others
-        raise _not_tabular(name, f" (Excel could not read it: {type(exc).__name__})") from None
+    except Exception:  # zipfile, openpyxl (InvalidFileException...) and XML parsers each raise their own
+        raise _damaged(name) from None
     try:
         wanted = normalise_header(sheet_name_for(kind))
         matches = [s for s in book.sheetnames if normalise_header(s) == wanted]
@@ -279,41 +470,78 @@ def _read_xlsx(data: bytes, name: str, kind: str) -> Sheet:
             raise FileRejected(Problem(None, None, (
                 f"The workbook has no sheet called '{kind}' (it has {have}). Put the {kind} on a sheet "
                 f"named '{kind}', as in the template, and load it again.")))
-        sheet = book[matches[0]]
-        headers: list[str] | None = None
-        values: list[list[str | None]] = []
-        rows: list[int] = []
-        for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in record]
-            if headers is None:
-                if not any(cells):
-                    continue
-                if number != 1:
-                    raise FileRejected(Problem(number, None, (
-                        f"The column names are in row {number}; they must be in row 1. Delete the rows "
-                        "above the header row.")))
-                while cells and cells[-1] is None:
-                    cells.pop()
-                headers = [c or "" for c in cells]
-                values = [[] for _ in headers]
-                continue
-            if not any(cells):
-                continue
-            extra = [c for c in cells[len(headers):] if c is not None]
-            if extra:
-                raise FileRejected(Problem(number, None, (
-                    "This row has values to the right of the last named column. Give those columns "
-                    "names in row 1, or delete them.")))
-            cells = (cells + [None] * len(headers))[:len(headers)]
-            rows.append(number)
-            for i, cell in enumerate(cells):
-                values[i].append(cell)
+        if len(matches) > 1:  # which one is meant cannot be known: the older copy may be the first
+            raise FileRejected(Problem(None, None, (
+                f"The workbook has {len(matches)} sheets that could hold the {kind}: "
+                + " and ".join(f"'{s}'" for s in matches) + ". Keep one of them (or rename the others) "
+                "and load it again.")))
+        headers, values, rows = _sheet_cells(book, book[matches[0]], name)
     finally:
         book.close()
     if headers is None:
         raise FileRejected(Problem(None, None, f"The sheet '{kind}' of '{name}' is empty: there is nothing to import."))
     columns = [pa.array(v, type=pa.string()) for v in values]
     return _finish(headers, columns, np.asarray(rows, dtype=np.int64), "xlsx", [])
+
+
+def _sheet_cells(book: object, sheet: object, name: str) -> tuple[list[str] | None, list[list[str | None]], list[int]]:
+    """The header and each row's cells as text, read from the sheet's content.
+
+    The sheet's declared size (``<dimension>``) is never used: it may be wrong (rows are lost) or
+    huge (every row padded to 16,384 columns). Cells are placed by their own column, so the work is
+    the cells the sheet holds; a value right of the last named column is refused.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser  # openpyxl is pinned: its read-only sheets use this
+
+    headers: list[str] | None = None
+    values: list[list[str | None]] = []
+    rows: list[int] = []
+    number = 0
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                     date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for number, cells in parser.parse():
+                if number > XLSX_MAX_ROWS + 1:
+                    raise FileRejected(Problem(number, None, (
+                        f"This row is beyond Excel's last row ({XLSX_MAX_ROWS + 1:,}): the workbook is damaged.")))
+                placed = [(c["column"], t) for c in cells if (t := _cell_text(c["value"])) is not None]
+                if headers is None:
+                    if not placed:
+                        continue
+                    if number != 1:
+                        raise FileRejected(Problem(number, None, (
+                            f"The column names are in row {number}; they must be in row 1. Delete the rows "
+                            "above the header row.")))
+                    width = max(col for col, _ in placed)
+                    if width > MAX_COLUMNS:
+                        raise FileRejected(Problem(1, None, (
+                            f"The header row reaches column {_column_letter(width - 1)}: a file here has at most "
+                            f"{MAX_COLUMNS} columns. Delete the columns that are not part of the format.")))
+                    headers = [""] * width
+                    for col, text in placed:
+                        headers[col - 1] = text
+                    values = [[] for _ in headers]
+                    continue
+                if not placed:
+                    continue
+                if any(col > len(headers) for col, _ in placed):
+                    raise FileRejected(Problem(number, None, (
+                        "This row has values to the right of the last named column. Give those columns "
+                        "names in row 1, or delete them.")))
+                row: list[str | None] = [None] * len(headers)
+                for col, text in placed:
+                    row[col - 1] = text
+                rows.append(number)
+                for i, cell in enumerate(row):
+                    values[i].append(cell)
+    except FileRejected:
+        raise
+    except Exception:  # a damaged part: a shared string that is not there, a date Excel cannot show...
+        raise FileRejected(Problem(None, None, (
+            f"'{name}' looks like a damaged Excel workbook: its sheet '{sheet.title}' cannot be read after row "
+            f"{number}. Open it in Excel, save it again and load it again, or save the sheet as CSV."))) from None
+    return headers, values, rows
 
 
 # -- writing ----------------------------------------------------------------------------------

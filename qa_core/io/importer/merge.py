@@ -93,13 +93,17 @@ class Merge:
                + (" GROUP BY ALL" if by else ""))
         return cur.execute(sql).df()
 
+    def _fixed(self) -> list[str]:
+        """The ``fixed`` columns the file has: one it leaves out keeps its stored value, so it cannot move."""
+        return [c for c in self.fixed if c in self.columns]
+
     def moved(self, cur: Any) -> pd.DataFrame:
         """Keys held whose ``fixed`` columns the file changes (they cannot be updated in place)."""
-        if not self.fixed:
+        if not self._fixed():
             return pd.DataFrame()
-        changed = " OR ".join(f"n.{_q(c)} IS DISTINCT FROM t.{_q(c)}" for c in self.fixed)
+        changed = " OR ".join(f"n.{_q(c)} IS DISTINCT FROM t.{_q(c)}" for c in self._fixed())
         keys = ", ".join(f"n.{_q(k)}" for k in self.key)
-        olds = ", ".join(f"t.{_q(c)} AS {_q('old_' + c)}" for c in self.fixed)
+        olds = ", ".join(f"t.{_q(c)} AS {_q('old_' + c)}" for c in self._fixed())
         return cur.execute(f"SELECT {keys}, {olds} FROM {self.staged} n JOIN {_q(self.table)} t "
                            f"ON {self._on()} WHERE {changed}").df()
 
@@ -117,8 +121,8 @@ class Merge:
             return
         if self.scope:
             cur.execute(f"DELETE FROM {table} WHERE {self._removed_where()}")
-        if self.fixed:  # re-keyed rows (the kind has checked nothing references them): delete, re-insert
-            changed = " OR ".join(f"n.{_q(c)} IS DISTINCT FROM t.{_q(c)}" for c in self.fixed)
+        if self._fixed():  # re-keyed rows (the kind has checked nothing references them): delete, re-insert
+            changed = " OR ".join(f"n.{_q(c)} IS DISTINCT FROM t.{_q(c)}" for c in self._fixed())
             keys = ", ".join(_q(k) for k in self.key)
             cur.execute(f"DELETE FROM {table} WHERE ({keys}) IN (SELECT {', '.join('n.' + _q(k) for k in self.key)} "
                         f"FROM {self.staged} n JOIN {table} t ON {self._on()} WHERE {changed})")

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
-from qa_core.io.importer.formats import to_csv_bytes, to_xlsx_bytes
+from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, LIMITS, MONTH_HELP, cell_of
+from qa_core.io.importer.formats import (
+    EXCEL_CELL_CHARS,
+    MAX_COLUMNS,
+    XLSX_MAX_SHARED,
+    XLSX_MAX_UNPACKED,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from qa_core.io.importer.kinds import KINDS, LOAD_ORDER, KindSpec
 from qa_core.store import PROJECT_ROOT
 
@@ -75,13 +82,20 @@ def readme_text() -> str:
         "How files are read:",
         "",
         "- **CSV**: comma, semicolon, tab or pipe separated; UTF-8 (with or without a byte-order mark), UTF-16",
-        "  or Windows-1252. **XLSX**: the sheet named after the kind (for example `audits`); other sheets are",
-        "  ignored. Column names are matched ignoring case, spaces and underscores (`Audit ID` is `audit_id`);",
+        "  or UTF-32 (with their marks) or Windows-1252, decided from the whole file: a file mixing encodings, or",
+        "  holding a byte no encoding here defines, is refused naming its line. **XLSX**: the sheet named after",
+        "  the kind (for example `audits`); other sheets are ignored, and two sheets that could hold the kind",
+        f"  are refused. The sheet is read from its cells (at most {MAX_COLUMNS} columns), whatever size it",
+        f"  declares; a workbook may unpack to {XLSX_MAX_UNPACKED / 1e9:.0f} GB, its table of shared text to "
+        f"{XLSX_MAX_SHARED / 1e6:.0f} MB,",
+        f"  and no cell may hold more text than Excel allows ({EXCEL_CELL_CHARS:,} characters).",
+        "  Column names are matched ignoring case, spaces and underscores (`Audit ID` is `audit_id`);",
         "  columns may come in any order. Required columns must be present; optional ones may be left out.",
         f"- **Dates**: {DATE_HELP} A date that does not exist (31/02/2026) is refused.",
         f"- **Months**: {MONTH_HELP}",
         f"- **Grades**: {GRADE_HELP} Words in any case; RI is Requires Improvement.",
         "- **Teams and services**: by id or by name, in any case.",
+        "- **Limits**: " + " ".join(LIMITS),
         "- **Problems**: every problem is listed at once, with the row as the spreadsheet shows it (the",
         "  header is row 1), the column and a sentence saying what is wrong. One bad row means nothing from",
         "  the file is written.",
@@ -117,10 +131,23 @@ def readme_text() -> str:
             lines.append(f"| `{doc.name}` | {'yes' if doc.required else 'no'} | {_cell(doc.meaning)} | "
                          f"{_cell(example)} |")
         lines += ["", f"- **One row is identified by**: {spec.key}.", f"- **A re-submission**: {spec.replaces}"]
+        if lengths := _text_limits(spec):
+            lines.append(f"- **Longest text**: {lengths}.")
         if spec.needs:
             lines.append(f"- **Needs in the store first**: {spec.needs}.")
         lines.append("")
     return "\n".join(lines)
+
+
+def _text_limits(spec: KindSpec) -> str:
+    """'`text`, `evidence` 10,000 characters; `name` 200' from the model's text columns."""
+    by_limit: dict[int, list[str]] = {}
+    for name, info in spec.model.model_fields.items():
+        cell = cell_of(info)[0]
+        if cell.how == "text" and cell.max_chars:
+            by_limit.setdefault(cell.max_chars, []).append(f"`{name}`")
+    parts = [f"{', '.join(names)} {limit:,}" for limit, names in sorted(by_limit.items(), reverse=True)]
+    return "; ".join(parts) + " characters" if parts else ""
 
 
 def _cell(text: str) -> str:

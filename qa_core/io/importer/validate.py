@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from qa_core.io.cells import restore, restore_array
-from qa_core.io.importer.fields import Cell, cell_of, read_value
+from qa_core.io.importer.fields import CODED_CHARS, NAME_CHARS, Cell, cell_of, read_value, shorten, too_large
 from qa_core.io.importer.formats import Sheet
 from qa_core.io.importer.result import Problem
 
@@ -32,6 +32,14 @@ __all__ = ["Checker", "Context", "MAX_PROBLEMS", "Lookup"]
 
 #: Problems kept in detail (all are counted): enough to fix a file, small enough to show.
 MAX_PROBLEMS = 1000
+#: The longest sentence a problem keeps: one that quotes a huge cell is cut (the log holds the sentences).
+MAX_MESSAGE = 600
+
+
+def _clip(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE - 100]} [... cut: {len(message):,} characters]"
 
 
 class Lookup:
@@ -46,7 +54,9 @@ class Lookup:
         by_name: dict[str, list[str]] = {}
         for i, ident in enumerate(ids):
             if names is not None and names[i]:
-                by_name.setdefault(str(names[i]).strip().lower(), []).append(ident)
+                found = by_name.setdefault(str(names[i]).strip().lower(), [])
+                if ident not in found:  # the same id twice (held, and in the file) is one thing
+                    found.append(ident)
         for name, found in by_name.items():
             if len(found) == 1:
                 self.by_key[name] = found[0]
@@ -140,6 +150,11 @@ class Checker:
             if problem.row is None or problem.row == 1:
                 self.file_bad = True
         fields = model.model_fields
+        self._checked: set[str] = set()
+        for i, header in enumerate(sheet.headers):
+            if len(header) > NAME_CHARS:
+                self.add_file(f"The name of column {_letter(i)} is {len(header):,} characters long; column names "
+                              f"are at most {NAME_CHARS} characters. Shorten it.", row=1, column=f"column {_letter(i)}")
         seen: dict[str, int] = {}
         for i, name in enumerate(sheet.names):
             if not name:
@@ -171,7 +186,7 @@ class Checker:
 
     def add_file(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.file_bad = True
-        self._keep(Problem(row, column, message))
+        self._keep(Problem(row, column, _clip(message)))
 
     def add(self, mask: np.ndarray | pa.Array, column: str | None,
             message: str | Callable[[int], str]) -> None:
@@ -188,7 +203,7 @@ class Checker:
         shown = self.header(column) if column else None
         for i in idx[:max(room, 0)][:MAX_PROBLEMS]:
             text = message(int(i)) if callable(message) else message
-            self.problems.append(Problem(int(self.rows[i]), shown, text))
+            self.problems.append(Problem(int(self.rows[i]), shown, _clip(text)))
 
     def sorted_problems(self) -> list[Problem]:
         def key(p: Problem) -> tuple[int, int]:
@@ -253,12 +268,34 @@ class Checker:
         if required:
             self.require(column)
         if cell.how == "text":
+            if cell.max_chars is not None:
+                self.limit_length(column, cell.max_chars)
             return self.text(column)
         if cell.how in ("number", "integer"):
             return self._numbers(column, annotation, cell)
         if cell.how == "coded":
             return self.coded(column, lambda v: read_value(annotation, v), _arrow_type(annotation))
         raise ValueError(f"{column}: use checker.ref() for reference columns")
+
+    def limit_length(self, column: str, limit: int) -> None:
+        """A problem on every cell of a text column longer than ``limit`` characters (once per column)."""
+        if column in self._checked or not self.n:
+            return
+        self._checked.add(column)
+        lengths = pc.fill_null(pc.utf8_length(self.text(column)), 0).to_numpy(zero_copy_only=False)
+        noun = column.replace("_", " ")
+        self.add(lengths > limit, column, lambda i: (
+            f"This text is {int(lengths[i]):,} characters long; the {noun} may be at most {limit:,} characters. "
+            "Shorten it."))
+
+    def _max_chars(self, column: str) -> int:
+        """The longest cell ``read`` parses: a text field's limit, else ``CODED_CHARS``."""
+        field = self.model.model_fields.get(column)
+        if field is not None:
+            cell = cell_of(field)[0]
+            if cell.max_chars is not None:
+                return cell.max_chars
+        return CODED_CHARS
 
     def ref(self, column: str, lookup: Any, values: pa.Array | None = None) -> pa.Array:
         """Ids for a reference column (team, service, indicator) resolved by ``lookup``."""
@@ -286,7 +323,13 @@ class Checker:
         codes, uniques = self.codes(column) if values is None else _distinct(values)
         parsed: list[Any] = []
         errors: dict[int, str] = {}
+        limit = self._max_chars(column)
         for k, unique in enumerate(uniques):
+            if isinstance(unique, str) and len(unique) > limit:  # never parsed, never echoed
+                parsed.append(None)
+                errors[k] = (f"This cell holds {len(unique):,} characters, more than a "
+                             f"{column.replace('_', ' ')} ever takes ({limit:,} at most).")
+                continue
             try:
                 parsed.append(read(unique))
             except ValueError as exc:
@@ -307,10 +350,19 @@ class Checker:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return self.coded(column, lambda v: read_value(annotation, v), _arrow_type(annotation))
         arr = numbers.to_numpy(zero_copy_only=False)
+
+        def shown(i: int) -> str:
+            return shorten(text[i].as_py().strip())
+
         if cell.ge is not None:
             low = ~np.isnan(arr) & (arr < cell.ge)
-            self.add(low, column, lambda i: f"'{text[i].as_py()}' is negative; it must be 0 or more.")
+            self.add(low, column, (lambda i: f"'{shown(i)}' is negative; it must be 0 or more.") if cell.ge == 0
+                     else (lambda i: too_large(shown(i), -cell.ge)))
             arr = np.where(low, np.nan, arr)
+        if cell.le is not None:
+            high = ~np.isnan(arr) & (arr > cell.le)
+            self.add(high, column, lambda i: too_large(shown(i), cell.le))
+            arr = np.where(high, np.nan, arr)
         if cell.how == "integer":
             frac = ~np.isnan(arr) & (np.floor(np.where(np.isnan(arr), 0, arr)) != arr)
             self.add(frac, column, lambda i: f"'{text[i].as_py()}' is not a whole number.")

@@ -10,7 +10,18 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel, Field
 
-from qa_core.io.importer.fields import Day, Grade, ServiceRef, TeamRef, Text, Tier, read_grade, read_tier
+from qa_core.io.importer.fields import (
+    Day,
+    DueDay,
+    Grade,
+    LongText,
+    ServiceRef,
+    TeamRef,
+    Text,
+    Tier,
+    read_grade,
+    read_tier,
+)
 from qa_core.io.importer.kinds.base import (
     ColumnDoc,
     KindSpec,
@@ -265,9 +276,9 @@ class AuditActionRow(BaseModel):
     action_id: Text = Field(description="The action's unique reference.", examples=["AUD-202610-0001-9"])
     audit_id: Text = Field(description="The audit it came from (already held in the store).",
                            examples=["AUD-202610-0001"])
-    description: Text = Field(description="What is to be done.", examples=["Update the chronology"])
+    description: LongText = Field(description="What is to be done.", examples=["Update the chronology"])
     owner: Text | None = Field(None, description="Who is to do it.", examples=["Aisha Ashdown"])
-    due_date: Day | None = Field(None, description="When it is due: 2026-10-31 or 31/10/2026.",
+    due_date: DueDay | None = Field(None, description="When it is due: 2026-10-31 or 31/10/2026.",
                                  examples=["31/10/2026"])
     completed_date: Day | None = Field(None, description="When it was done; blank while open.", examples=[""])
 

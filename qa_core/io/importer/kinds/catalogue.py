@@ -14,9 +14,11 @@ from pydantic import BaseModel, Field
 from qa_core.io.importer.fields import (
     Count,
     IndicatorRef,
+    LongText,
     Month,
     NonNegative,
     Number,
+    Sentence,
     TeamRef,
     Text,
     choice,
@@ -71,20 +73,20 @@ class IndicatorRow(BaseModel):
     tolerance: NonNegative | None = Field(
         None, description="How far from target is still amber (green under 'travel'), in the unit; blank means 0.",
         examples=["5"])
-    levels: Text | None = Field(None, description="Levels it is reported at: la, service, team (comma separated); "
+    levels: Sentence | None = Field(None, description="Levels it is reported at: la, service, team (comma separated); "
                                 "blank means all three.", examples=["la,service,team"])
     aggregation: choice(AGGREGATIONS, None, "aggregation") | None = Field(
         None, description="ratio (numerators over denominators; the default) or sum (values added up).",
         examples=["ratio"])
-    source: Text | None = Field(None, description="Where the figures come from.",
+    source: Sentence | None = Field(None, description="Where the figures come from.",
                                 examples=["Case management system extract"])
-    description: Text | None = Field(None, description="Definition in plain words.",
+    description: LongText | None = Field(None, description="Definition in plain words.",
                                      examples=["Contacts where a decision was recorded within 24 hours"])
     published_measure: Text | None = Field(None, description="The DfE LAIT measure it compares with, if any.",
                                            examples=[""])
     sort_order: Count | None = Field(None, description="Position in lists; blank keeps the stored order "
                                      "(new measures go last).", examples=["1"])
-    services: Text | None = Field(None, description="Services that hold it as a core clinic measure: service ids "
+    services: Sentence | None = Field(None, description="Services that hold it as a core clinic measure: service ids "
                                   "or names separated by ';', or 'all'.", examples=["front_door"])
 
 
@@ -286,6 +288,11 @@ def prepare_values(ck: Checker, ctx: Context) -> Prepared:
            lambda i: f"{code_list[i]} is a ratio: give its numerator (and denominator).")
     ck.add(is_ratio & ck.blank("denominator"), "denominator",
            lambda i: f"{code_list[i]} is a ratio: give its denominator (and numerator).")
+    v = val.to_numpy(zero_copy_only=False) if val.type == pa.float64() else np.full(ck.n, np.nan)
+    v = np.where(is_null(val), np.nan, v)
+    ck.add(is_sum & (v < 0), "value", lambda i: (
+        f"{code_list[i]} is added up across teams (aggregation 'sum'), so its value cannot be negative "
+        f"({_num(v[i])}): a count of children, cases or days is 0 or more."))
     n = num.to_numpy(zero_copy_only=False) if num.type == pa.float64() else np.full(ck.n, np.nan)
     d = den.to_numpy(zero_copy_only=False) if den.type == pa.float64() else np.full(ck.n, np.nan)
     n = np.where(is_null(num), np.nan, n)
@@ -353,7 +360,7 @@ class ComparatorRow(BaseModel):
         None, description="When there is no value, DfE's symbol: c, x, z, k, u, low or ':'.", examples=[""])
     n_used: Count | None = Field(None, description="For a median: how many neighbours had a value.",
                                  examples=["10"])
-    source: Text | None = Field(None, description="Where the figure was published.",
+    source: Sentence | None = Field(None, description="Where the figure was published.",
                                 examples=["DfE LAIT (Open Government Licence v3.0)"])
 
 

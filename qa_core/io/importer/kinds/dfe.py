@@ -14,6 +14,7 @@ in the import's one transaction. A (measure, year) in the file is replaced as a 
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +24,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from qa_core.io import published as pub
-from qa_core.io.importer.fields import Text
+from qa_core.io.importer.fields import CODED_CHARS, EARLIEST_MONTH, EVENT_YEARS_AHEAD, Text, cell_of
 from qa_core.io.importer.formats import Sheet, normalise_header
 from qa_core.io.importer.kinds.base import (
     ColumnDoc,
@@ -151,6 +152,7 @@ def _sentence(text: str) -> str:
 def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     if ck.missing:
         return Prepared(rows=ck.n)
+    _check_lengths(ck)
     name = getattr(ctx, "filename", "") or ""
     table = pub.ees_table_for(name, ck.sheet.headers)
     if table is None:
@@ -167,6 +169,7 @@ def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     if frame is None:
         return Prepared(rows=ck.n)
     _check_las(ck, raw, frame, las)
+    _check_years(ck, frame["_year"], _header(raw, "time_period"))
     skipped = int((~raw[_header(raw, "geographic_level")].isin(
         ["Local authority", "Regional", "National"])).sum())
     if skipped:
@@ -182,6 +185,15 @@ def prepare_ees(ck: Checker, ctx: Context) -> Prepared:
     values, measures, file_las = pub.ees_frames(frame, table, name or f"{table}.csv")
     joint = file_las[file_las["old_la_code"].str.contains("/", regex=False)]
     return _prepared(ck, ctx, values, measures, las, joint)
+
+
+def _check_lengths(ck: Checker) -> None:
+    """Text no longer than its column takes: the model's columns by their limits, the measure columns
+    (numbers or DfE's symbols) by ``CODED_CHARS``."""
+    fields = ck.model.model_fields
+    for name in dict.fromkeys(n for n in ck.sheet.names if n):
+        limit = cell_of(fields[name])[0].max_chars if name in fields else None
+        ck.limit_length(name, limit or CODED_CHARS)
 
 
 def _header(raw: pd.DataFrame, name: str) -> str:
@@ -205,12 +217,26 @@ def _check_las(ck: Checker, raw: pd.DataFrame, frame: pd.DataFrame, las: pd.Data
         "(the store's published LAs and DfE's statistical neighbour model, with the reorganised LAs)."))
 
 
+def _check_years(ck: Checker, years: pd.Series, column: str) -> None:
+    """A problem on every row (``years``' index: row positions) whose year is before 2000 or after next year."""
+    number = pd.to_numeric(years, errors="coerce")
+    last = dt.date.today().year + EVENT_YEARS_AHEAD
+    wrong = number.notna() & ((number < EARLIEST_MONTH.year) | (number > last))
+    mask = np.zeros(ck.n, dtype=bool)
+    mask[years.index[wrong.to_numpy()]] = True
+    ck.add(mask, column, lambda i: (
+        f"The year {int(number.loc[i])} is outside the years a published file here may hold: between "
+        f"{EARLIEST_MONTH.year} and {last}. Check the year."))
+
+
 # -- LAIT -----------------------------------------------------------------------------------------
 def prepare_lait(ck: Checker, ctx: Context) -> Prepared:
     if ck.missing:
         return Prepared(rows=ck.n)
+    _check_lengths(ck)
     raw = _raw(ck.sheet)
     values = pub.lait_values(raw, _reporter(ck))
+    _check_years(ck, values["year"], _header(raw, "year"))
     las = _las(ctx)
     held = set(ctx.query("SELECT measure FROM published_measure")["measure"])
     definitions = _shipped_measures()

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
-from qa_core.io.importer.fields import Count, Day, Month, Rag, Text, choice
+from qa_core.io.importer.fields import Count, Day, DueDay, LongText, Month, Rag, Text, choice
 from qa_core.io.importer.kinds.base import (
     KindSpec,
     Outcome,
@@ -54,7 +54,7 @@ class PlanRow(BaseModel):
                           examples=["AREA04"])
     name: Text | None = Field(None, description="area rows: the area's name.", examples=["MASH"])
     lead: Text | None = Field(None, description="area rows: who leads it.", examples=["Priya Salkeld"])
-    ofsted_recommendation: Text | None = Field(None, description="area rows: the recommendation it answers.",
+    ofsted_recommendation: LongText | None = Field(None, description="area rows: the recommendation it answers.",
                                                examples=["Improve the timeliness of decisions at the front door"])
     sort_order: Count | None = Field(None, description="area rows: position in lists; blank keeps the stored "
                                      "order.", examples=["4"])
@@ -63,9 +63,9 @@ class PlanRow(BaseModel):
                             examples=["Amber"])
     priority_id: Text | None = Field(None, description="priority rows: the priority's unique id.",
                                      examples=["AREA04-P1"])
-    description: Text | None = Field(None, description="priority rows: the priority.",
+    description: LongText | None = Field(None, description="priority rows: the priority.",
                                      examples=["Reduce delay in MASH decisions"])
-    target_date: Day | None = Field(None, description="priority rows: the target date.", examples=["31/03/2027"])
+    target_date: DueDay | None = Field(None, description="priority rows: the target date.", examples=["31/03/2027"])
     completed_date: Day | None = Field(None, description="priority rows: when it was completed; blank while open.",
                                        examples=[""])
     narrative_kind: choice(NARRATIVE_KINDS, {"developments": "development", "risks": "risk", "key_risk": "risk",
@@ -73,9 +73,9 @@ class PlanRow(BaseModel):
         None, description="narrative rows: development, risk or progress.", examples=["progress"])
     seq: Count | None = Field(None, description="narrative rows: order within the month and kind; blank follows "
                               "the file's order.", examples=["1"])
-    text: Text | None = Field(None, description="narrative rows: the note.",
+    text: LongText | None = Field(None, description="narrative rows: the note.",
                               examples=["Decisions within 24 hours rose to 91% in October"])
-    evidence: Text | None = Field(None, description="narrative rows: the evidence it rests on.",
+    evidence: LongText | None = Field(None, description="narrative rows: the evidence it rests on.",
                                   examples=["Monthly performance report"])
 
 
@@ -96,8 +96,10 @@ def prepare_plan(ck: Checker, ctx: Context) -> Prepared:
     values = {name: ck.column(name) if ck.has(name) else pa.nulls(ck.n, _type(name))
               for name in PlanRow.model_fields if name not in ("record", "area_id")}
     is_area = rec == "area"
-    held = ctx.query("SELECT area_id, name FROM plan_area ORDER BY sort_order")
     file_ids = [v for v in _mask(raw_area, is_area).to_pylist() if v]
+    # An area the file gives is known by the file's name for it (a renamed area's old name is gone).
+    held = ctx.query("SELECT area_id, name FROM plan_area ORDER BY sort_order")
+    held = held[~held["area_id"].isin(set(file_ids))]
     file_names = _mask(values["name"], is_area).to_pylist()
     lookup = Lookup("improvement plan area", list(held["area_id"]) + file_ids,
                     list(held["name"]) + [n for n, i in zip(file_names, _mask(raw_area, is_area).to_pylist(),

@@ -11,7 +11,19 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
 from qa_core.errors import QAError
-from qa_core.io.importer.fields import Count, Level, Quarter, ServiceRef, Text, YesNo, choice
+from qa_core.io.importer.fields import (
+    Count,
+    Level,
+    LongText,
+    Quarter,
+    Sentence,
+    ServiceRef,
+    Text,
+    YesNo,
+    choice,
+    plain_digits,
+    shorten,
+)
 from qa_core.io.importer.kinds.base import (
     KindSpec,
     Outcome,
@@ -38,11 +50,11 @@ LEVEL_COLUMNS = ("gross_impact", "gross_likelihood", "residual_impact", "residua
 class RiskRow(BaseModel):
     risk_ref: Text = Field(description="The risk's reference, unique in the register.", examples=["CSR001"])
     quarter: Quarter = Field(description="The quarter reviewed, as YYYY-Qn.", examples=["2026-Q4"])
-    title: Text = Field(description="The risk in one sentence.",
+    title: Sentence = Field(description="The risk in one sentence.",
                         examples=["Practice is not of consistent quality, risking serious harm to a child"])
     service: ServiceRef | None = Field(None, description="The service it sits with, by id or name; blank for the "
                                        "whole directorate.", examples=["Child Protection and Court"])
-    description: Text | None = Field(None, description="More detail.", examples=[""])
+    description: LongText | None = Field(None, description="More detail.", examples=[""])
     owner: Text | None = Field(None, description="The risk owner.", examples=["Kofi Garside"])
     gross_impact: Level = Field(description="Impact before controls: 1-5 or the matrix's word (e.g. Major).",
                                 examples=["5"])
@@ -52,11 +64,11 @@ class RiskRow(BaseModel):
     residual_likelihood: Level = Field(description="Likelihood with controls in place (net).", examples=["4"])
     target_impact: Level | None = Field(None, description="The impact aimed for.", examples=["4"])
     target_likelihood: Level | None = Field(None, description="The likelihood aimed for.", examples=["3"])
-    controls: Text | None = Field(None, description="The controls in place.",
+    controls: LongText | None = Field(None, description="The controls in place.",
                                   examples=["Audit and moderation programme; monthly performance clinics"])
-    reasons: Text | None = Field(None, description="Why it is scored so.",
+    reasons: LongText | None = Field(None, description="Why it is scored so.",
                                  examples=["Audit findings show inconsistent practice"])
-    outlook: Text | None = Field(None, description="What is expected next.",
+    outlook: LongText | None = Field(None, description="What is expected next.",
                                  examples=["A reduction is expected as controls take effect"])
     reduction_expected: YesNo | None = Field(None, description="Is a reduction in score expected? yes or no.",
                                              examples=["yes"])
@@ -91,6 +103,7 @@ def prepare_risks(ck: Checker, ctx: Context) -> Prepared:
             for number, word in enumerate(words, start=1):
                 if text.strip().lower() == word.lower():
                     return number
+            text = plain_digits(text)  # float() would read '٣' or '３' as 3
             try:
                 number = float(text)
             except ValueError:
@@ -99,8 +112,8 @@ def prepare_risks(ck: Checker, ctx: Context) -> Prepared:
                 return int(number)
             scale = f" or {', '.join(words)}" if words else ""
             article = "an" if axis[0] in "aeiou" else "a"
-            raise ValueError(f"'{text}' is not {article} {axis} level: use 1 to {size}{scale} (the {matrix_name} "
-                             "matrix).")
+            raise ValueError(f"'{shorten(text)}' is not {article} {axis} level: use 1 to {size}{scale} (the "
+                             f"{matrix_name} matrix).")
         return read
 
     cols: dict[str, pa.Array] = {"risk_ref": ref, "quarter": quarter}
@@ -208,10 +221,11 @@ class MatrixRow(BaseModel):
     name: Text = Field(description="Its name.", examples=["Example 5x5 (impact x likelihood)"])
     kind: choice(MATRIX_KINDS, None, "matrix kind") = Field(
         description="product (score = impact x likelihood) or positional (each cell ranked).", examples=["product"])
-    impact_labels: Text | None = Field(None, description="The impact words, lowest first, separated by '|'.",
+    impact_labels: Sentence | None = Field(None, description="The impact words, lowest first, separated by '|'.",
                                        examples=["|".join(PRODUCT_5X5.impact_labels)])
-    likelihood_labels: Text | None = Field(None, description="The likelihood words, lowest first, separated by '|'.",
-                                           examples=["|".join(PRODUCT_5X5.likelihood_labels)])
+    likelihood_labels: Sentence | None = Field(
+        None, description="The likelihood words, lowest first, separated by '|'.",
+        examples=["|".join(PRODUCT_5X5.likelihood_labels)])
     impact: Level = Field(description="The cell's impact level (1 = lowest).", examples=["5"])
     likelihood: Level = Field(description="The cell's likelihood level (1 = lowest).", examples=["4"])
     score: Count = Field(description="The cell's score (its rank in a positional matrix).", examples=["20"])
