@@ -46,8 +46,9 @@ def _month_or_latest(store: Store, args: argparse.Namespace) -> dt.date | None:
 
 def _audits(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
     month = parse_month(args.month) if args.month else None
-    return audit_grades.audits_report(store, month=month, by=args.by, grade=args.grade, service_id=args.service,
-                                      viewer=viewer)
+    return audit_grades.audits_report(
+        store, month=month, by=args.by, grade=args.grade, service_id=args.service, viewer=viewer
+    )
 
 
 def _risks(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
@@ -65,8 +66,9 @@ def _rag(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -
 
 
 def _team(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
-    return team_profiles.team_report(store, _month_or_latest(store, args), service_id=args.service,
-                                     team_id=args.team, public=public)
+    return team_profiles.team_report(
+        store, _month_or_latest(store, args), service_id=args.service, team_id=args.team, public=public
+    )
 
 
 def _scrutiny(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
@@ -81,12 +83,15 @@ def _benchmark(store: Store, args: argparse.Namespace, viewer: Viewer, public: b
 
 
 #: Every report kind by name, in the order ``report --help`` lists them.
-REPORTS: dict[str, ReportKind] = {entry.kind: entry for entry in (
-    ReportKind("audits", "audits", _audits),
-    ReportKind("risks", "risks", _risks),
-    ReportKind("clinic", "clinic", _clinic),
-    ReportKind("rag", "rag", _rag),
-    ReportKind("team", "teams", _team),
-    ReportKind("scrutiny", "scrutiny", _scrutiny),
-    ReportKind("benchmark", "benchmarks", _benchmark),
-)}
+REPORTS: dict[str, ReportKind] = {
+    entry.kind: entry
+    for entry in (
+        ReportKind("audits", "audits", _audits),
+        ReportKind("risks", "risks", _risks),
+        ReportKind("clinic", "clinic", _clinic),
+        ReportKind("rag", "rag", _rag),
+        ReportKind("team", "teams", _team),
+        ReportKind("scrutiny", "scrutiny", _scrutiny),
+        ReportKind("benchmark", "benchmarks", _benchmark),
+    )
+}

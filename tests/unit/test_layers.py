@@ -60,8 +60,11 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
 def test_every_module_is_in_a_layer_or_is_the_entry_point() -> None:
-    loose = [_module_name(p) for p in MODULES
-             if _layer(_module_name(p)) is None and _module_name(p) not in ("qa_core", "qa_core.__main__")]
+    loose = [
+        _module_name(p)
+        for p in MODULES
+        if _layer(_module_name(p)) is None and _module_name(p) not in ("qa_core", "qa_core.__main__")
+    ]
     assert loose == []
 
 

@@ -22,8 +22,18 @@ def test_every_page_has_its_file_and_every_file_is_a_page() -> None:
 
 
 def test_the_pages_in_navigation_order_with_their_filters() -> None:
-    assert PAGE_KEYS == ("home", "clinic", "rag", "audits", "risks", "teams", "scrutiny", "benchmarks", "data",
-                         "accessibility")
+    assert PAGE_KEYS == (
+        "home",
+        "clinic",
+        "rag",
+        "audits",
+        "risks",
+        "teams",
+        "scrutiny",
+        "benchmarks",
+        "data",
+        "accessibility",
+    )
     assert FILTERED_PAGES == {"home", "clinic", "rag", "audits", "risks", "teams"}
     assert page("audits").title == "Audit grades" and page("audits").filters == ("month", "service")
     assert page("data").filters == ()
