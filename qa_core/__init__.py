@@ -1,7 +1,11 @@
 """qa_core: the calculation library and store behind the children's social care
 performance and quality-assurance dashboard. Importable and useful without Streamlit.
 
-The public API is ``__all__``; every error a user can act on is a ``QAError``.
+The public API is ``__all__``; every error a user can act on is a ``QAError``. The layers
+(docs/architecture.md): ``rules`` (pure calculation), ``store`` (DuckDB, migrations, named
+queries), ``views`` (what each page and report kind shows), ``io`` (importer, exports, the
+published DfE and Ofsted files), ``demo``; beside them ``errors``, ``pages`` (the list of pages)
+and ``roles`` (who sees what); ``__main__`` is the command line.
 """
 
 from qa_core.errors import QAError, StoreLockedError
