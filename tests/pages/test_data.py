@@ -18,6 +18,7 @@ from qa_core.io.importer import KINDS, validate_file
 from qa_core.io.importer.templates import TEMPLATE_DIR
 from tests.pages.conftest import app_over, sign_in
 from ui import data
+from ui.safe import md
 
 GOOD = (TEMPLATE_DIR / "audits.csv").read_bytes()  # one November 2026 audit for Assessment North
 BAD = (b"audit_id,audit_date,tier,team,service,auditor,overall_grade,Chronology\n"
@@ -210,7 +211,9 @@ def test_a_signed_in_import_is_recorded_under_the_email(app):
     _open(app)
     _upload(app, GOOD)
     assert not app.text_input  # nothing to type: the provider says who it is
-    assert any(c.value == "The import log will record it as imported by ad@kestrelvale.example." for c in app.caption)
+    # The email is stored text in a caption (markdown): md() keeps it from becoming a mailto: link.
+    who = md("ad@kestrelvale.example")
+    assert any(c.value == f"The import log will record it as imported by {who}." for c in app.caption)
     _confirm(app)
     assert app.success[0].value.startswith("Import 1 is complete.")
     assert _log(app).iloc[0]["Who"] == "ad@kestrelvale.example"
