@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from qa_core.store import Store
-from tests.pages.conftest import app_over
+from tests.pages.conftest import app_over, sign_in
 
 PAYLOAD = ("<script>window.__x=1</script> <img src=https://evil.example/i.png onerror=window.__y=1> "
            "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare "
@@ -235,6 +235,9 @@ def test_no_csv_download_carries_a_live_formula(formula_db, monkeypatch):
 
     monkeypatch.setattr(MediaFileManager, "add", recording)
     for app in app_over(formula_db, monkeypatch):
+        # The injected import_log row makes this a council's store: the local demo shows it to
+        # nobody (ui.auth), so sign in as the assistant director.
+        sign_in(app, "ad@kestrelvale.example")
         for page, service, state in VIEWS:
             _open(app, page, service, **state)
             assert not app.exception, f"{page}: {app.exception[0].message}"
