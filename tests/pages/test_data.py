@@ -16,7 +16,7 @@ import pytest
 
 from qa_core.io.importer import KINDS, validate_file
 from qa_core.io.importer.templates import TEMPLATE_DIR
-from tests.pages.conftest import app_over, sign_in
+from tests.pages.conftest import app_over, open_page, sign_in
 from ui import data
 from ui.safe import md
 
@@ -46,10 +46,7 @@ def _count(sql: str) -> int:
 
 
 def _open(app, kind: str = "audits"):
-    app.session_state["kind"] = kind
-    app.switch_page("app_pages/data.py").run()
-    assert not app.exception
-    return app
+    return open_page(app, "data", kind=kind)
 
 
 def _upload(app, body: bytes, name: str = "audits.csv"):
@@ -70,8 +67,7 @@ def _log(app):
 
 
 def test_page_opens_on_values_with_empty_states(app):
-    app.switch_page("app_pages/data.py").run()
-    assert not app.exception
+    open_page(app, "data")
     assert app.title[0].value == "Data"
     assert app.selectbox(key="kind").value == "values"
     infos = [i.value for i in app.info]
