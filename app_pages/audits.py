@@ -20,10 +20,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.rules.audits import (
-    ASSESS_BETTER,
-    ASSESS_MEETS,
-    ASSESS_MISSES,
-    ASSESS_WORSE,
     GRADE_COLUMNS,
     GRADES,
     INADEQUATE_TARGET_PCT,
@@ -32,8 +28,9 @@ from qa_core.rules.periods import window_start
 from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons
 from ui import audit_data, auth, data, filters, long_text
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
-from ui.components import TAG_COLOURS, csv_bytes, table_with_download
+from ui.components import csv_bytes, table_with_download
 from ui.safe import md, plain
+from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
 TARGET = INADEQUATE_TARGET_PCT
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -44,7 +41,6 @@ GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvem
 GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "Inadequate": "x"}
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
         "Overdue actions", "Escalations due"]
-ASSESSMENT_RAG = {ASSESS_WORSE: "Red", ASSESS_MISSES: "Amber", ASSESS_MEETS: "Green", ASSESS_BETTER: "Green"}
 POSITION_STYLE = {  # funnel position → marker (shape and colour, and the words in the legend)
     "above the 99.8% limit": dict(color=ORANGE, symbol="square", size=13),
     "above the 95% limit": dict(color=ORANGE, symbol="triangle-up", size=12),
@@ -73,19 +69,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def tag_style(frame: pd.DataFrame, columns: dict[str, dict[str, str]]) -> pd.io.formats.style.Styler:
-    """Colour text cells by a mapping of cell text → RAG colour name (the text keeps the meaning)."""
-    def colour(mapping: dict[str, str]):
-        def inner(value: object) -> str:
-            fg_bg = TAG_COLOURS.get(mapping.get(str(value), ""))
-            return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-        return inner
-
-    styler = frame.style.format(precision=1, thousands=",")
-    for col, mapping in columns.items():
-        if col in frame.columns:
-            styler = styler.map(colour(mapping), subset=[col])
-    return styler
+def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
+    """Numbers to one decimal place with thousands separators, and text cells in tag colours."""
+    return style_tags(frame.style.format(precision=1, thousands=","), columns)
 
 
 def rows_height(n: int, most: int) -> int | str:
@@ -278,7 +264,7 @@ def grades_tab() -> None:
             "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
             "Special cause": monthly["special_cause"].fillna("none"),
         })
-        st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_RAG}), hide_index=True,
+        st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}), hide_index=True,
                      width="stretch")
         download(table, f"audit-grades-by-month-{slug}.csv", "grades by month", "dl_audit_months")
 
@@ -391,7 +377,7 @@ def funnel_tab() -> None:
     if by == "team" and service_id is None:
         table.insert(1, "Service", frame["service"])
     st.subheader(f"{nouns.capitalize()} against the target, {period}", anchor=False)
-    st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_RAG}), hide_index=True, width="stretch",
+    st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}), hide_index=True, width="stretch",
                  height=rows_height(len(table), 880))
     csv = table.assign(**{
         "Outstanding": frame["outstanding"], "Good": frame["good"],
@@ -496,9 +482,8 @@ def completion_tab() -> None:
                            zip(frame["pct_complete"], frame["done"], frame["expected"], strict=True)]
     table["Not counted"] = frame["not_counted"]
     table["Shortfall"] = frame["shortfall"]
-    colours = {s: "Red" for s in table["Status"] if s != "Met"} | {"Met": "Green"}
-    st.dataframe(tag_style(table, {"Status": colours}), hide_index=True, width="stretch",
-                 height=rows_height(len(table), 900))
+    st.dataframe(tag_style(table, {"Status": lambda status: "Green" if status == "Met" else "Red"}),
+                 hide_index=True, width="stretch", height=rows_height(len(table), 900))
     if view == "team" or viewer.may_export_cases:
         download(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
     st.caption("Shortfall is summed manager by manager, so one manager's extra audits never hide another's "
@@ -638,8 +623,7 @@ def escalations_tab() -> None:
     })
     if service_id is not None:
         table = table.drop(columns="Service")
-    grade_rag = {"Inadequate": "Red", "Requires Improvement": "Amber", "Good": "Green", "Outstanding": "Blue"}
-    st.dataframe(tag_style(table, {"Final grade": grade_rag}), hide_index=True, width="stretch")
+    st.dataframe(tag_style(table, {"Final grade": GRADE_TAGS}), hide_index=True, width="stretch")
     if viewer.may_export_cases:
         download(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
     st.caption("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "

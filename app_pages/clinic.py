@@ -21,8 +21,9 @@ from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import auth, data, filters, long_text
 from ui.charts import spc_figure
-from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
+from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, table_with_download
 from ui.safe import md, plain
+from ui.tags import rag_badge, style_tags
 
 
 def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
@@ -176,9 +177,8 @@ else:
     })
     if not owners_shown:
         action_table = action_table.drop(columns="Owner")
-    st.dataframe(long_text.preview_frame(action_table, ["Action"]).style.map(
-        lambda v: "color: #2a0b06; background-color: #f4cdc6; font-weight: bold" if v == "Overdue" else "",
-        subset=["Status"]), hide_index=True, width="stretch")
+    st.dataframe(style_tags(long_text.preview_frame(action_table, ["Action"]), {"Status": {"Overdue": "Red"}},
+                            bold=True), hide_index=True, width="stretch")
     long_text.read_in_full(action_table, ["Action"], action_table["Reference"].tolist(), key="clinic_full_actions")
     if not owners_shown:
         st.caption("Owners are staff names: they are shown to the service's head of service, the assistant "

@@ -11,8 +11,9 @@ from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
 from ui import auth, data, filters, risk_data
 from ui.charts import spc_figure
-from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
+from ui.components import ICON_KEY, measures_table, table_with_download
 from ui.safe import md
+from ui.tags import rag_badge
 
 RAGS = ["Red", "Amber", "Green"]
 

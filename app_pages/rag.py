@@ -15,8 +15,9 @@ from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
 from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
 from ui.charts import GREY
-from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
+from ui.components import csv_bytes, table_with_download
 from ui.safe import md, plain
+from ui.tags import BADGE, TAG_COLOURS, badge_md, style_tags
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
@@ -34,16 +35,6 @@ def _month_label(value: str | dt.date | None) -> str:
     return filters.month_label(value)
 
 
-def _tag_css(status: str | None) -> str:
-    fg_bg = TAG_COLOURS.get(status or "")
-    return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-
-
-def _status_style(frame: pd.DataFrame, column: str) -> pd.io.formats.style.Styler:
-    """Colour priority statuses with the tag colour of their RAG; the word stays in the cell."""
-    return frame.style.map(lambda value: _tag_css(improvement_board.PRIORITY_STATUSES.get(str(value))), subset=[column])
-
-
 def _safe_word(status: str) -> str:
     """Only known words go into markdown; a rating stored as some other word shows as "Other"."""
     return status if status in BADGE or status == "No rating" else "Other"
@@ -51,7 +42,7 @@ def _safe_word(status: str) -> str:
 
 def _tag(prefix: str, status: str | None) -> str:
     word = status if status in BADGE else "none"  # only known words go into markdown
-    return f":{BADGE.get(word, 'gray')}-badge[{prefix}: {word}]"
+    return badge_md(word, f"{prefix}: {word}")
 
 
 def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
@@ -109,8 +100,7 @@ if report.empty:
 summary = improvement_board.board_summary(report)
 stale = sorted({m for m in report["rag_month"].dropna() if m != f"{month:%Y-%m}"})
 moved = summary["improved"] + summary["deteriorated"]
-tags = " ".join(f":{BADGE.get(status, 'gray')}-badge[{_safe_word(status)}: {count}]"
-                for status, count in summary["rag_counts"].items())
+tags = " ".join(badge_md(status, f"{_safe_word(status)}: {count}") for status, count in summary["rag_counts"].items())
 st.markdown(f"Current ratings of the {summary['areas']} areas: {tags}")
 st.write(
     f"**{moved}** moved since the previous rating ({summary['improved']} improved, "
@@ -141,8 +131,8 @@ if stale:
     table.insert(4, "Rated in", shown["rag_month"].map(_month_label))
 st.caption(RAG_KEY + f" Priorities are counted as at the end of {label}; overdue means past the target "
            "date and not complete.")
-styled = style_rag(table, ["Previous RAG", "Current RAG"]).map(
-    lambda n: _tag_css("Red") if n else "", subset=["Overdue priorities"])
+styled = style_tags(table, {"Previous RAG": None, "Current RAG": None,
+                           "Overdue priorities": lambda n: "Red" if n else None})
 # Every area on one screen: the table is as tall as its rows, never a scrolling box.
 st.dataframe(styled, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
 st.download_button("Download the board (CSV)", csv_bytes(table),
@@ -185,7 +175,8 @@ else:
         "Completed": pd.to_datetime(priorities["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
         "Days overdue": [str(d) if d > 0 else "" for d in priorities["days_overdue"]],
     })
-    st.dataframe(_status_style(long_text.preview_frame(prio_table, ["Priority"]), "Status"), hide_index=True,
+    st.dataframe(style_tags(long_text.preview_frame(prio_table, ["Priority"]),
+                            {"Status": improvement_board.PRIORITY_STATUSES}), hide_index=True,
                  width="stretch", column_config={"Priority": st.column_config.TextColumn(width="large")})
     long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "

@@ -21,8 +21,9 @@ from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
-from ui.components import BADGE, csv_bytes, style_rag, table_with_download
+from ui.components import csv_bytes, table_with_download
 from ui.safe import md, md_frame, plain
+from ui.tags import rag_badge, style_rag
 
 SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
 DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up",
@@ -283,9 +284,9 @@ rag_counts = report["rag"].value_counts()
 cols = st.columns(4)
 for col, status in zip(cols, ["Red", "Amber", "Green"], strict=False):
     with col:
-        st.badge(f"{status}: {int(rag_counts.get(status, 0))}", color=BADGE[status])
+        rag_badge(status, int(rag_counts.get(status, 0)))
 with cols[3]:
-    st.badge(f"Not rated: {int(report['rag'].isna().sum())}", color="gray")
+    rag_badge("Not rated", int(report["rag"].isna().sum()))
 
 st.header("Summary", anchor=False)
 st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
@@ -312,7 +313,7 @@ for _, row in report.iterrows():
         st.markdown(f"**{scrutiny.headline({**row.to_dict(), 'name': md(row['name'])})}**")
         rag = rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
-        st.badge(rag, color=BADGE.get(rag, "gray"))
+        rag_badge(rag)
         since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
         st.write((f"Target: {target}." if not pd.isna(row["target"]) else "No target is set for this measure.")
                  + (f" Since the previous quarter: {since.lower()}." if since else ""))

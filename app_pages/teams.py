@@ -25,8 +25,9 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profiles import format_target, profile_html, rag_words
 from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
-from ui.components import csv_bytes, fmt_count, fmt_number, rag_badge, style_rag, table_with_download
+from ui.components import csv_bytes, fmt_count, fmt_number, table_with_download
 from ui.safe import md, plain
+from ui.tags import rag_badge, style_rag
 
 RAGS = ("Red", "Amber", "Green")
 GAP = 3  # empty months between two teams' panels

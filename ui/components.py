@@ -1,5 +1,5 @@
-"""Small display pieces: RAG as text in a coloured tag, numbers with their counts,
-tables styled with GOV.UK tag colours (text always carries the meaning)."""
+"""Small display pieces: numbers with their counts, tables with their CSV download, and the
+Making Data Count summary table (RAG tags: ``ui.tags``)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,7 @@ import streamlit as st
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
 from qa_core.rules.formatting import format_value as fmt_number
-
-# GOV.UK "tag" colours: dark text on a light tint, contrast above 4.5:1.
-TAG_COLOURS = {
-    "Red": ("#2a0b06", "#f4cdc6"),
-    "Amber": ("#6e3619", "#fcd6c3"),
-    "Yellow": ("#594d00", "#fff7bf"),
-    "Green": ("#005a30", "#cce2d8"),
-    "Blue": ("#0c2d4a", "#bbd4ea"),
-}
-BADGE = {"Red": "red", "Amber": "orange", "Yellow": "yellow", "Green": "green", "Blue": "blue"}
-
-
-def rag_badge(status: str | None, count: int | None = None) -> None:
-    """A RAG status as a text badge (never colour alone)."""
-    label = status or "No rating"
-    if count is not None:
-        label = f"{label}: {count}"
-    st.badge(label, color=BADGE.get(status or "", "gray"))
+from ui.tags import style_rag
 
 
 def fmt_count(numerator: float | None, denominator: float | None) -> str:
@@ -34,16 +17,6 @@ def fmt_count(numerator: float | None, denominator: float | None) -> str:
         return ""
     den = f"{denominator:,.1f}" if denominator % 1 else f"{denominator:,.0f}"
     return f"{numerator:,.0f} of {den}"
-
-
-def style_rag(frame: pd.DataFrame, columns: list[str]) -> pd.io.formats.style.Styler:
-    """Colour RAG text cells with tag colours; the cell text stays the status word."""
-
-    def colour(value: object) -> str:
-        fg_bg = TAG_COLOURS.get(str(value))
-        return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-
-    return frame.style.map(colour, subset=[c for c in columns if c in frame.columns])
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

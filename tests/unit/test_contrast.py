@@ -23,8 +23,8 @@ from ui.charts import (
     contrast_ratio,
     relative_luminance,
 )
-from ui.components import TAG_COLOURS
 from ui.heatmap import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
+from ui.tags import TAG_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 WHITE = "#ffffff"
