@@ -41,11 +41,19 @@ TAG_COLOURS: dict[str, tuple[str, str]] = {
 #: The colour ``st.badge`` (and Markdown's ``:colour-badge[...]``) gives each RAG word.
 BADGE: dict[str, str] = {"Red": "red", "Amber": "orange", "Yellow": "yellow", "Green": "green", "Blue": "blue"}
 #: An audit verdict against the 10% inadequate target, as the tag its cell shows in.
-ASSESSMENT_TAGS: dict[str, str] = {ASSESS_WORSE: "Red", ASSESS_MISSES: "Amber", ASSESS_MEETS: "Green",
-                                   ASSESS_BETTER: "Green"}
+ASSESSMENT_TAGS: dict[str, str] = {
+    ASSESS_WORSE: "Red",
+    ASSESS_MISSES: "Amber",
+    ASSESS_MEETS: "Green",
+    ASSESS_BETTER: "Green",
+}
 #: An audit's final grade as the tag its cell shows in.
-GRADE_TAGS: dict[str, str] = {"Inadequate": "Red", "Requires Improvement": "Amber", "Good": "Green",
-                              "Outstanding": "Blue"}
+GRADE_TAGS: dict[str, str] = {
+    "Inadequate": "Red",
+    "Requires Improvement": "Amber",
+    "Good": "Green",
+    "Outstanding": "Blue",
+}
 
 #: How a column's cell text becomes a RAG word: None (the text is the word), a mapping of cell
 #: text to word, or a function of the cell's value.
