@@ -29,6 +29,7 @@ from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, t
 from ui import audit_data, auth, data, filters, long_text
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import csv_bytes, table_with_download
+from ui.formatters import interval, pct, pct_of, plural
 from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
@@ -50,24 +51,7 @@ POSITION_STYLE = {  # funnel position → marker (shape and colour, and the word
 }
 
 
-# -- small formatting helpers -----------------------------------------------------------------
-
-def pct(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}%"
-
-
-def pct_of(value: float | None, k: int, n: int) -> str:
-    """'9.4% (10 of 106)': a percentage always with its count."""
-    return f"{pct(value)} ({int(k):,} of {int(n):,})"
-
-
-def interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or pd.isna(low) else f"{low:.1f}% to {high:.1f}%"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
-
+# -- small helpers ----------------------------------------------------------------------------
 
 def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
     """Numbers to one decimal place with thousands separators, and text cells in tag colours."""

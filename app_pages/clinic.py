@@ -21,7 +21,8 @@ from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import auth, data, filters, long_text
 from ui.charts import spc_figure
-from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, table_with_download
+from ui.components import ICON_KEY, measures_table, table_with_download
+from ui.formatters import fmt_count, fmt_number
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_tags
 

@@ -5,8 +5,6 @@ dates and status, key developments and risks, progress with its evidence, RAG hi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +14,7 @@ from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
 from ui.charts import GREY
 from ui.components import csv_bytes, table_with_download
+from ui.formatters import month_text
 from ui.safe import md, plain
 from ui.tags import BADGE, TAG_COLOURS, badge_md, style_tags
 
@@ -25,14 +24,6 @@ MOVEMENT_WORDS = {"improved": "Improved", "deteriorated": "Deteriorated", "uncha
                   improvement_board.NEW: "First rating"}
 ROW_PX = 35  # st.dataframe row height
 NARRATIVE_HEADINGS = {"development": "Key developments", "progress": "Progress", "risk": "Key risks"}
-
-
-def _month_label(value: str | dt.date | None) -> str:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return "–"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value + "-01")
-    return filters.month_label(value)
 
 
 def _safe_word(status: str) -> str:
@@ -108,7 +99,7 @@ st.write(
     f"priorities are overdue, in {summary['areas_with_overdue']} areas.")
 if stale:
     st.warning(f"Some areas have no rating for {label}; their latest earlier rating is shown "
-               f"(from {', '.join(_month_label(m) for m in stale)}).", icon=":material/history:")
+               f"(from {', '.join(month_text(m) for m in stale)}).", icon=":material/history:")
 
 exceptions_only = st.toggle(
     f"Exceptions only ({summary['exceptions']} of {summary['areas']} areas)", key="exceptions",
@@ -128,7 +119,7 @@ table = pd.DataFrame({
     "Overdue priorities": shown["priorities_overdue"],
 })
 if stale:
-    table.insert(4, "Rated in", shown["rag_month"].map(_month_label))
+    table.insert(4, "Rated in", shown["rag_month"].map(month_text))
 st.caption(RAG_KEY + f" Priorities are counted as at the end of {label}; overdue means past the target "
            "date and not complete.")
 styled = style_tags(table, {"Previous RAG": None, "Current RAG": None,

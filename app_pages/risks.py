@@ -13,35 +13,18 @@ from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import auth, filters, long_text, risk_data
 from ui.components import csv_bytes, table_with_download
+from ui.formatters import impact_likelihood, or_list, score_text, yes_no
 from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
 from ui.safe import md, plain
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
 VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
               "target": "Target"}
-def _score(value: object, band: object = None) -> str:
-    if value is None or pd.isna(value):
-        return "none"
-    return f"{int(value)}" + (f" ({band})" if band is not None and not pd.isna(band) else "")
-
-
-def _cell(impact: object, likelihood: object) -> str:
-    if impact is None or pd.isna(impact) or pd.isna(likelihood):
-        return ""
-    return f"{int(impact)} × {int(likelihood)}"
-
-
-def _yes_no(value: object) -> str:
-    return "Not stated" if value is None or pd.isna(value) else ("Yes" if bool(value) else "No")
 
 
 def _level(labels: tuple[str, ...], level: int) -> str:
     """A matrix level's name (stored text) for a markdown caption."""
     return md(level_label(labels, level))
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 # Risk owners are senior managers named in the register the audit committee publishes: not
@@ -90,7 +73,7 @@ ranges = risk_register.band_ranges(matrix)
 high = risk_register.high_bands(matrix)
 threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
 # The band names are stored text: escaped for markdown; the chart titles escape their own.
-high_words = f"{_and([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+high_words = f"{or_list([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
 how_scored = ("score = impact × likelihood" if matrix.kind == KIND_PRODUCT else
               "each cell has its own rank as its score, not impact × likelihood")
 
@@ -131,7 +114,7 @@ unplaced = n - placed
 if placed == 0:
     st.info(f"No risk has a {view} score in {md(quarter)}.")
 else:
-    plain_words = f"{_and(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+    plain_words = f"{or_list(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
     title = (f"{VIEW_LABELS[view]} scores, {quarter}: {in_high} of {placed} risk{'s' if placed != 1 else ''} "
              f"in the {plain_words}")  # heatmap_figure escapes its title for Plotly
     st.plotly_chart(heatmap_figure(cells, matrix, title), width="stretch", config={"displaylogo": False},
@@ -166,9 +149,10 @@ table = pd.DataFrame({
     "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
     "Movement": register["movement_words"], "Gross score": register["gross_score"],
     "Target score": register["target_score"],
-    "Reduction expected": [_yes_no(v) for v in register["reduction_expected"]],
+    "Reduction expected": [yes_no(v) for v in register["reduction_expected"]],
     "Previous score": register["previous_score"],
-    "Impact × likelihood": [_cell(i, lk) for i, lk in zip(register["impact"], register["likelihood"], strict=True)],
+    "Impact × likelihood": [impact_likelihood(i, lk) for i, lk in
+                            zip(register["impact"], register["likelihood"], strict=True)],
     "Owner": register["owner"], "Service": register["service"],
 })
 tints = band_colours(ranges["band"].tolist())
@@ -210,14 +194,14 @@ for row in high_rows.itertuples():
             st.text(f"{row.owner} ({row.service})")
         with middle:
             st.markdown("**Scores: gross → residual → target**")
-            st.text(f"{_score(row.gross_score, row.gross_band)} → {_score(row.score, row.band)} → "
-                    f"{_score(row.target_score, row.target_band)}")
+            st.text(f"{score_text(row.gross_score, row.gross_band)} → {score_text(row.score, row.band)} → "
+                    f"{score_text(row.target_score, row.target_band)}")
         with right:
             st.markdown("**Reduction expected**")
             points = "" if pd.isna(row.reduction_points) else (
                 f" (controls take {row.reduction_points} points off the gross score, "
                 f"{row.reduction_pct:.0f}%)")
-            st.text(_yes_no(row.reduction_expected) + points)
+            st.text(yes_no(row.reduction_expected) + points)
         reasons, controls, outlook = st.columns(3)
         for column, heading, text in ((reasons, "Reasons for the score", row.reasons),
                                       (controls, "Controls in place", row.controls),
@@ -236,14 +220,14 @@ ref = st.selectbox("Risk", refs, index=refs.index(register["risk_ref"].iloc[0]),
                    format_func=lambda r: f"{r}: {long_text.preview(titles[r], long_text.LABEL_CHARS)}")
 points = risk_data.trajectory(matrix_id, ref, quarter)
 last, first = points.iloc[-1], points.iloc[0]
-title = f"{ref}: residual score {_score(last['residual_score'], last['residual_band'])} in {quarter}"
+title = f"{ref}: residual score {score_text(last['residual_score'], last['residual_band'])} in {quarter}"
 if len(points) == 1:
     title += ", its first review"
 else:
     change = int(last["residual_score"]) - int(first["residual_score"])
     title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
               if change else f", the same as in {first['quarter']}")
-title += f"; target {_score(last['target_score'])}"
+title += f"; target {score_text(last['target_score'])}"
 # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
 shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
 st.plotly_chart(trajectory_figure(shown_points, matrix, title), width="stretch", config={"displaylogo": False},
@@ -256,14 +240,14 @@ st.caption(f"Line chart of {md(ref)}'s gross (before controls), residual (after 
 with st.expander("Show the risk's scores as a table"):
     table_with_download(pd.DataFrame({
         "Quarter": points["quarter"],
-        "Gross (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Gross (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                         zip(points["gross_impact"], points["gross_likelihood"], strict=True)],
         "Gross score": points["gross_score"], "Gross band": points["gross_band"],
-        "Residual (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Residual (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                            zip(points["residual_impact"], points["residual_likelihood"],
                                                strict=True)],
         "Residual score": points["residual_score"], "Residual band": points["residual_band"],
-        "Target (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Target (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                          zip(points["target_impact"], points["target_likelihood"], strict=True)],
         "Target score": points["target_score"], "Target band": points["target_band"].fillna(""),
     }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory")

@@ -22,6 +22,19 @@ from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import csv_bytes, table_with_download
+from ui.formatters import (
+    POLARITY_WORDS,
+    card_rag_words,
+    card_with_count,
+    comparator_text,
+    count_text,
+    median_words,
+    neighbours_text,
+    published_counted,
+    published_figure,
+    quartile_words,
+    rank_words,
+)
 from ui.safe import md, md_frame, plain
 from ui.tags import rag_badge, style_rag
 
@@ -39,50 +52,6 @@ def is_hidden(value: object) -> bool:
     return disclosure.is_symbol(value)
 
 
-def count_text(value: object) -> str:
-    return str(value) if isinstance(value, str) else f"{value:,.0f}"
-
-
-def shown(value: object, suppressed: bool, unit: str, missing: str = "no figures") -> str:
-    if suppressed:
-        return scrutiny.SUPPRESSED_TEXT
-    if isinstance(value, str):
-        return missing if value == ":" else value
-    return missing if pd.isna(value) else scrutiny.format_value(value, unit)
-
-
-def with_count(row: pd.Series, prefix: str = "", missing: str = "no figures") -> str:
-    """'20.6% (193 of 937)'; 'fewer than 10' when withheld; ``missing`` when there are none;
-    public figures: 'c (c of 92)'."""
-    value, suppressed = row[f"{prefix}value"], row[f"{prefix}suppressed"]
-    if suppressed or (not isinstance(value, str) and pd.isna(value)) or value == ":":
-        return shown(value, suppressed, row["unit"], missing)
-    return (f"{shown(value, False, row['unit'])} "
-            f"({count_text(row[f'{prefix}numerator'])} of {count_text(row[f'{prefix}denominator'])})")
-
-
-def rag_words(row: pd.Series) -> str:
-    if row["rag"] is not None and not pd.isna(row["rag"]):
-        return str(row["rag"])
-    if is_hidden(row["value"]):
-        return "Not shown"
-    if pd.isna(row["target"]):
-        return "No target"
-    return "Not rated"
-
-
-def comparator(value: float, unit: str) -> str:
-    return scrutiny.NOT_PUBLISHED if pd.isna(value) else scrutiny.format_value(value, unit)
-
-
-def neighbours(value: float, count: object, unit: str) -> str:
-    """The neighbours' median, saying how many of the 10 had a figure when not all did."""
-    if pd.isna(value):
-        return scrutiny.NOT_PUBLISHED
-    text = scrutiny.format_value(value, unit)
-    return text if pd.isna(count) or int(count) >= 10 else f"{text} ({int(count)} of 10 published)"
-
-
 def summary_table(report: pd.DataFrame) -> pd.DataFrame:
     """One row per measure, in words. When every comparator is from the same published year
     the year goes in the column headings; otherwise it has its own column."""
@@ -91,17 +60,17 @@ def summary_table(report: pd.DataFrame) -> pd.DataFrame:
     suffix = f", {scrutiny.published_year_label(years[0])}" if same_year else ""
     table = pd.DataFrame({
         "Measure": report["name"],
-        "This quarter": [with_count(r) for _, r in report.iterrows()],
-        "Previous quarter": [with_count(r, "previous_", "–") for _, r in report.iterrows()],
-        "A year before": [with_count(r, "last_year_", "–") for _, r in report.iterrows()],
+        "This quarter": [card_with_count(r) for _, r in report.iterrows()],
+        "Previous quarter": [card_with_count(r, "previous_", "–") for _, r in report.iterrows()],
+        "A year before": [card_with_count(r, "last_year_", "–") for _, r in report.iterrows()],
         "Target": [("None set" if pd.isna(t) else scrutiny.format_value(t, u))
                    for t, u in zip(report["target"], report["unit"], strict=True)],
-        "RAG": [rag_words(r) for _, r in report.iterrows()],
+        "RAG": [card_rag_words(r) for _, r in report.iterrows()],
         "Since last quarter": [DIRECTION_WORDS.get(d, "–") if isinstance(d, str) else "–"
                                for d in report["direction"]],
-        f"Neighbours{suffix}": [neighbours(v, n, u) for v, n, u in
+        f"Neighbours{suffix}": [neighbours_text(v, n, u) for v, n, u in
                                 zip(report["sn_median"], report["sn_count"], report["unit"], strict=True)],
-        f"England{suffix}": [comparator(v, u) for v, u in zip(report["england"], report["unit"], strict=True)],
+        f"England{suffix}": [comparator_text(v, u) for v, u in zip(report["england"], report["unit"], strict=True)],
     })
     if not same_year:
         table["Published year"] = [scrutiny.published_year_label(y) for y in report["comparator_year"]]
@@ -236,10 +205,10 @@ def published_sentence(row: pd.Series, region: str | None) -> str:
     unit = row["unit"]
     if pd.isna(row["comparator_year"]):
         return "There is no published national figure for this measure."
-    sn = neighbours(row["sn_median"], row["sn_count"], unit)
+    sn = neighbours_text(row["sn_median"], row["sn_count"], unit)
     return (f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
-            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator(row['region'], unit)}; "
-            f"England {comparator(row['england'], unit)}.")
+            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator_text(row['region'], unit)}; "
+            f"England {comparator_text(row['england'], unit)}.")
 
 
 # -- the page ------------------------------------------------------------------------------
@@ -311,7 +280,7 @@ for _, row in report.iterrows():
     with words:
         # The headline quotes the measure's stored name: composed again with the name escaped.
         st.markdown(f"**{scrutiny.headline({**row.to_dict(), 'name': md(row['name'])})}**")
-        rag = rag_words(row)
+        rag = card_rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
         rag_badge(rag)
         since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
@@ -368,19 +337,19 @@ else:
         table = pd.DataFrame({
             "Measure": rows["measure_name"],
             "Year": rows["year"].astype(int),
-            la_name: [bd.counted(v, sym, u, n, d) for v, sym, u, n, d in zip(
+            la_name: [published_counted(v, sym, u, n, d) for v, sym, u, n, d in zip(
                 rows["la_value"], rows["la_symbol"], rows["unit"], rows["la_numerator"], rows["la_denominator"],
                 strict=True)],
-            "Neighbours' median": [bd.median_words(v, n, u) for v, n, u in
+            "Neighbours' median": [median_words(v, n, u) for v, n, u in
                                    zip(rows["sn_median"], rows["sn_count"], rows["unit"], strict=True)],
-            "Region": [bd.shown(v, sym, u) for v, sym, u in
+            "Region": [published_figure(v, sym, u) for v, sym, u in
                        zip(rows["region_value"], rows["region_symbol"], rows["unit"], strict=True)],
-            "England": [bd.shown(v, sym, u) for v, sym, u in
+            "England": [published_figure(v, sym, u) for v, sym, u in
                         zip(rows["england_value"], rows["england_symbol"], rows["unit"], strict=True)],
-            "Rank": [bd.rank_words(r, o, pol, pd.notna(v)) for r, o, pol, v in
+            "Rank": [rank_words(r, o, pol, pd.notna(v)) for r, o, pol, v in
                      zip(rows["rank"], rows["of"], rows["polarity"], rows["la_value"], strict=True)],
-            "Quartile": [bd.quartile_words(q) for q in rows["quartile"]],
-            "Better is": [bd.POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
+            "Quartile": [quartile_words(q) for q in rows["quartile"]],
+            "Better is": [POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
         })
         table_with_download(table, f"scrutiny-published-{la}.csv", "these published figures", "dl_scrutiny_published")
     st.page_link("app_pages/benchmarks.py", label=f"Every published measure for {la_md}, with charts against "

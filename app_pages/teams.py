@@ -22,10 +22,11 @@ import streamlit as st
 
 from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.views.team_profiles import format_target, profile_html, rag_words
+from qa_core.views.team_profiles import profile_html, rag_words
 from ui import auth, filters, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
-from ui.components import csv_bytes, fmt_count, fmt_number, table_with_download
+from ui.components import csv_bytes, table_with_download
+from ui.formatters import fmt_count, fmt_number, format_target, pct_share
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_rag
 
@@ -50,10 +51,6 @@ PRINT_CSS = """<style>
 </style>"""
 
 
-def _pct_text(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "–"
-
-
 def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
     """One row per team: RAG counts of its measures and its audit figures (with counts beside
     every percentage)."""
@@ -64,7 +61,7 @@ def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
     measured = by_team["code"].count().reindex(teams.index)
     done, expected = teams["audits_done"].astype(int), teams["audits_expected"].astype(int)
     inadequate, total = teams["inadequate"].astype(int), teams["audits_total"].astype(int)
-    done_text = [f"{d} of {e} ({_pct_text(d, e)})" if e else f"{d} (none expected)"
+    done_text = [f"{d} of {e} ({pct_share(d, e)})" if e else f"{d} (none expected)"
                  for d, e in zip(done, expected, strict=True)]
     inadequate_text = [f"{k} of {n} ({p:.1f}%; 95% interval {lo:.0f}% to {hi:.0f}%)" if n else "No audits"
                        for k, n, p, lo, hi in zip(inadequate, total, teams["pct_inadequate"], teams["ci_low"],
@@ -324,7 +321,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
         done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
         st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
                   help="Audits by the team's managers that count towards their monthly expectation (4 each).")
-        st.caption(f"{_pct_text(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
+        st.caption(f"{pct_share(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
                    if expected else "No audits expected this month")
     with cards[2]:
         total = int(audits["audits_total"])
@@ -382,7 +379,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with audit_col:
         if expected:
             st.write(f"The team's managers did {done} of the {expected} audits expected of them in {label} "
-                     f"({_pct_text(done, expected)}); shortfall {int(audits['audits_shortfall'])}.")
+                     f"({pct_share(done, expected)}); shortfall {int(audits['audits_shortfall'])}.")
         else:
             st.write(f"No audits were expected of the team's managers in {label}.")
         if not total:

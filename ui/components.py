@@ -1,5 +1,5 @@
-"""Small display pieces: numbers with their counts, tables with their CSV download, and the
-Making Data Count summary table (RAG tags: ``ui.tags``)."""
+"""Small display pieces: tables with their CSV download, and the Making Data Count summary
+table (values: ``ui.formatters``; RAG tags: ``ui.tags``)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
-from qa_core.rules.formatting import format_value as fmt_number
+from ui.formatters import fmt_count, fmt_number
 from ui.tags import style_rag
-
-
-def fmt_count(numerator: float | None, denominator: float | None) -> str:
-    """'163 of 216' beside every percentage; blank where no ratio applies."""
-    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
-        return ""
-    den = f"{denominator:,.1f}" if denominator % 1 else f"{denominator:,.0f}"
-    return f"{numerator:,.0f} of {den}"
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
