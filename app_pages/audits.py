@@ -27,8 +27,9 @@ from qa_core.rules.audits import (
 from qa_core.rules.periods import window_start
 from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons
 from ui import audit_data, auth, data, filters, long_text
-from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import csv_bytes, table_with_download
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
+from ui.figures.spc import spc_figure
 from ui.formatters import interval, pct, pct_of, plural
 from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags

@@ -14,8 +14,8 @@ import streamlit as st
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
-from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
 from ui.components import csv_bytes, table_with_download
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, TURQUOISE
 from ui.formatters import (
     ORDINALS,
     POLARITY_WORDS,

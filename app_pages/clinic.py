@@ -20,8 +20,8 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import auth, data, filters, long_text
-from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, table_with_download
+from ui.figures.spc import spc_figure
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_tags

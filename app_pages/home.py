@@ -10,8 +10,8 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
 from ui import auth, data, filters, risk_data
-from ui.charts import spc_figure
 from ui.components import ICON_KEY, measures_table, table_with_download
+from ui.figures.spc import spc_figure
 from ui.safe import md
 from ui.tags import rag_badge
 

@@ -12,8 +12,8 @@ import streamlit as st
 from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
 from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
-from ui.charts import GREY
 from ui.components import csv_bytes, table_with_download
+from ui.figures.palette import GREY
 from ui.formatters import month_text
 from ui.safe import md, plain
 from ui.tags import BADGE, TAG_COLOURS, badge_md, style_tags

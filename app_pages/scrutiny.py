@@ -20,8 +20,8 @@ from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
-from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import csv_bytes, table_with_download
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.formatters import (
     POLARITY_WORDS,
     card_rag_words,

@@ -24,8 +24,8 @@ from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profiles import profile_html, rag_words
 from ui import auth, filters, team_data
-from ui.charts import DARK_BLUE, ORANGE, PINK
 from ui.components import csv_bytes, table_with_download
+from ui.figures.palette import DARK_BLUE, ORANGE, PINK
 from ui.formatters import fmt_count, fmt_number, format_target, pct_share
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_rag

@@ -11,7 +11,7 @@ from plotly.colors import sample_colorscale
 
 from qa_core.rules.risk import RiskMatrix
 from qa_core.views.risk_register import band_ranges
-from ui.charts import DARK_BLUE, GREY, PINK
+from ui.figures.palette import DARK_BLUE, GREY, PINK
 from ui.safe import plain
 
 TEXT = "#0b0c0c"

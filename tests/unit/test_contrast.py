@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ui.charts import (
+from ui.figures.palette import (
     CATEGORICAL,
     DARK_BLUE,
     GREY,
-    MARKERS,
     ORANGE,
     PINK,
     TURQUOISE,
@@ -23,6 +22,7 @@ from ui.charts import (
     contrast_ratio,
     relative_luminance,
 )
+from ui.figures.spc import MARKERS
 from ui.heatmap import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
 from ui.tags import TAG_COLOURS
 
