@@ -13,8 +13,8 @@ from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import auth, filters, long_text, risk_data
 from ui.components import csv_bytes, table_with_download
+from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
 from ui.formatters import impact_likelihood, or_list, score_text, yes_no
-from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
 from ui.safe import md, plain
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
@@ -155,10 +155,8 @@ table = pd.DataFrame({
                             zip(register["impact"], register["likelihood"], strict=True)],
     "Owner": register["owner"], "Service": register["service"],
 })
-tints = band_colours(ranges["band"].tolist())
 st.dataframe(
-    long_text.preview_frame(table, ["Risk"]).style.map(
-        lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=["Band"]),
+    style_bands(long_text.preview_frame(table, ["Risk"]), "Band", ranges["band"].tolist()),
     hide_index=True, width="stretch", height="content",
     column_config={
         "Ref": st.column_config.TextColumn(width=70, pinned=True),

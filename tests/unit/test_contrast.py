@@ -22,8 +22,8 @@ from ui.figures.palette import (
     contrast_ratio,
     relative_luminance,
 )
+from ui.figures.risks import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
 from ui.figures.spc import MARKERS
-from ui.heatmap import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
 from ui.tags import TAG_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
