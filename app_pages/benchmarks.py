@@ -5,17 +5,15 @@ never 0, and are left out of medians and ranks."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
 from ui.components import csv_bytes, table_with_download
-from ui.figures.palette import DARK_BLUE, GREY, ORANGE, TURQUOISE
+from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
+from ui.figures.palette import CONFIG
 from ui.formatters import (
     ORDINALS,
     POLARITY_WORDS,
@@ -27,21 +25,9 @@ from ui.formatters import (
     rank_words,
     symbol_words,
 )
-from ui.safe import md, plain
+from ui.safe import md
 
 DEFAULT_MEASURE = "ReReferral"
-CHART_CONFIG = {"displaylogo": False}
-
-
-def wrapped(title: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(title, width))
-
-
-def layout(title: str, height: int, **extra) -> dict:
-    """A chart's layout; the title (it quotes stored names) has its HTML escaped for Plotly."""
-    return dict(title=dict(text=wrapped(plain(title)), font=dict(size=17, color="#0b0c0c")), height=height,
-                plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
-                margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
 
 
 auth.require_page("benchmarks")
@@ -132,20 +118,8 @@ with trend_col:
             title = (f"{la_name}: {m_name} {published_number(end['la_value'], unit)} in {int(end['year'])}, "
                      f"neighbours' median {median_words(end['sn_median'], end['sn_count'], unit)}, "
                      f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")
-        x = series["year"].tolist()
-        lines = [(la_name, "la_value", DARK_BLUE, "solid", 3, "circle"),
-                 ("Neighbours' median", "sn_median", ORANGE, "dash", 2, "square"),
-                 (region, "region_value", TURQUOISE, "dot", 2, "diamond"),
-                 ("England", "england_value", GREY, "dashdot", 2, "triangle-up")]
-        fig = go.Figure(layout=layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
-                                      yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                                 rangemode="tozero"),
-                                      xaxis=dict(dtick=1)))
-        for name, col, colour, dash, width, symbol in lines:
-            fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=plain(name), mode="lines+markers",
-                                     line=dict(color=colour, dash=dash, width=width),
-                                     marker=dict(symbol=symbol, size=8, color=colour)))
-        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_trend")
+        st.plotly_chart(trend_figure(series, title, la_name, region, unit), width="stretch", config=CONFIG,
+                        key="bm_trend")
         gaps = int(series["la_value"].isna().sum())
         st.caption(f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
                    f"neighbours' median, {region_md} and England. "
@@ -183,12 +157,7 @@ with bar_col:
     if have.empty and not has_la:
         st.info(f"Neither {la_md} nor its neighbours have a figure for {m_md} in {year}.")
     else:
-        you = plain(f"{la_name} (selected)")  # the bars' labels are Plotly axis words and hover text
-        bars = pd.DataFrame({"label": have["name"].map(plain).tolist(), "value": have["value"].tolist(),
-                             "is_la": False})
-        if has_la:
-            bars = pd.concat([bars, pd.DataFrame({"label": [you], "value": [float(la_value)], "is_la": [True]})])
-        bars = bars.sort_values("value", ascending=polarity != "Low", kind="stable")  # best at the top
+        bars, you = neighbour_bars(have, la_name, float(la_value) if has_la else None, polarity)
         median = row["sn_median"].iloc[0] if not row.empty else None
         count = int(row["sn_count"].iloc[0]) if not row.empty else 0
         where = ""
@@ -198,21 +167,8 @@ with bar_col:
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
         title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{median_words(median, count, unit)} for {m_name}, {year}")
-        fig = go.Figure(layout=layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
-                                      xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                                 rangemode="tozero"),
-                                      yaxis=dict(automargin=True)))
-        fig.add_trace(go.Bar(
-            x=bars["value"].tolist(), y=bars["label"].tolist(), orientation="h",
-            marker=dict(color=[ORANGE if s else DARK_BLUE for s in bars["is_la"]]),
-            text=[published_number(v, unit) for v in bars["value"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
-        if median is not None and not pd.isna(median):
-            fig.add_trace(go.Scatter(
-                x=[float(median)] * 2, y=[bars["label"].iloc[0], bars["label"].iloc[-1]], mode="lines",
-                name=f"Neighbours' median {published_number(median, unit)}",
-                line=dict(color=GREY, dash="dash", width=2), hoverinfo="name"))
-        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_neighbours")
+        st.plotly_chart(neighbours_figure(bars, title, unit, median), width="stretch", config=CONFIG,
+                        key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "
                    f"{order}; the dashed line is the neighbours' median.")

@@ -6,17 +6,17 @@ dates and status, key developments and risks, progress with its evidence, RAG hi
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
+from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS
 from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
 from ui.components import csv_bytes, table_with_download
-from ui.figures.palette import GREY
+from ui.figures.palette import CONFIG
+from ui.figures.rag import history_figure
 from ui.formatters import month_text
-from ui.safe import md, plain
-from ui.tags import BADGE, TAG_COLOURS, badge_md, style_tags
+from ui.safe import md
+from ui.tags import BADGE, badge_md, style_tags
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
@@ -34,36 +34,6 @@ def _safe_word(status: str) -> str:
 def _tag(prefix: str, status: str | None) -> str:
     word = status if status in BADGE else "none"  # only known words go into markdown
     return badge_md(word, f"{prefix}: {word}")
-
-
-def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
-    """A step chart of the area's rating by month: worst at the bottom, words on the axis,
-    tag-coloured bands behind, and the word in each point's hover."""
-    # Ratings are stored text: escaped for Plotly's HTML (axis words and hover labels).
-    history = history.assign(rag=history["rag"].map(lambda r: plain(r) if isinstance(r, str) else r))
-    used = set(history["rag"].dropna())
-    levels = [r for r in RAG_ORDER if r in used or r in ("Red", "Amber", "Green")]
-    levels += sorted(str(r) for r in used if r not in RAG_ORDER)
-    x = pd.to_datetime(history["month"])
-    fig = go.Figure()
-    for i, level in enumerate(levels):
-        fill = TAG_COLOURS.get(level, ("", "#f3f2f1"))[1]
-        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=i - 0.5, y1=i + 0.5,
-                      fillcolor=fill, opacity=0.55, line_width=0, layer="below")
-    fig.add_trace(go.Scatter(
-        x=x, y=history["rag"], mode="lines+markers", line=dict(color=GREY, width=2, shape="hv"),
-        marker=dict(size=11, color=[TAG_COLOURS.get(r, (GREY, "#ffffff"))[1] for r in history["rag"]],
-                    line=dict(color=[TAG_COLOURS.get(r, (GREY, GREY))[0] for r in history["rag"]], width=2)),
-        customdata=history["rag"], name="RAG rating", showlegend=False,
-        hovertemplate="%{x|%B %Y}: %{customdata}<extra></extra>"))
-    fig.update_layout(
-        title=dict(text=plain(title).replace("; ", "<br>", 1), font=dict(size=16, color="#0b0c0c")),
-        height=340, margin=dict(l=80, r=20, t=80, b=40), plot_bgcolor="white",
-        font=dict(size=14, color="#0b0c0c"), hovermode="closest")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=levels,
-                     range=[-0.5, len(levels) - 0.5], title=None, fixedrange=True)
-    fig.update_xaxes(dtick="M2", tickformat="%b %Y", title=None, showgrid=False)
-    return fig
 
 
 # Area leads are senior managers named in the published improvement plan: not case-level
@@ -205,8 +175,7 @@ if history.empty:
     st.info(f"{area_md} has no rating in or before {label}.")
 else:
     title = improvement_board.history_title(area, history)
-    st.plotly_chart(_history_figure(history, title), width="stretch", config={"displaylogo": False},
-                    key="rag_history_chart")
+    st.plotly_chart(history_figure(history, title), width="stretch", config=CONFIG, key="rag_history_chart")
     st.caption(f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
                "the rating is written on the axis and in each point's label. "
                f"{md(improvement_board.history_text(history))}")
