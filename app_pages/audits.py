@@ -25,7 +25,7 @@ from qa_core.rules.audits import (
 from qa_core.rules.periods import window_start
 from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, trend_icons
 from ui import audit_data, auth, data, filters, long_text
-from ui.components import csv_bytes, table_with_download
+from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import interval, pct, pct_of, plural
@@ -44,11 +44,6 @@ def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
 def rows_height(n: int, most: int) -> int | str:
     """Tall enough to show every row (up to ``most`` pixels); Streamlit's own size up to 10 rows."""
     return "auto" if n <= 10 else min(38 + 35 * (n + 1), most)
-
-
-def download(frame: pd.DataFrame, filename: str, label: str, key: str) -> None:
-    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
-                       file_name=filename, mime="text/csv", key=key)
 
 
 # -- the filters ------------------------------------------------------------------------------
@@ -170,7 +165,6 @@ def grades_tab() -> None:
     else:
         title = "Inadequate audits by month, against the 10% target"
     title += f"; {pct(first['pct_inadequate'], 0)} in {pd.Timestamp(first['month']):%B %Y}"
-    st.plotly_chart(p_chart_figure(monthly, title, show_ci), width="stretch", config=CONFIG, key="audit_p_chart")
     icons = trend_icons(monthly)
     if icons["variation"] is None:
         spc_note = ("Fewer than 12 months with audits: the chart shows the months without process limits.")
@@ -179,27 +173,26 @@ def grades_tab() -> None:
         spc_note = (f"Variation: {icons['variation']['letter']}, {icons['variation']['label'].lower()} in "
                     f"{label}. Assurance: {assurance['letter']}, {assurance['label'].lower()}.")
     special = int(monthly["special_cause"].notna().sum())
-    st.caption(
+    table = pd.DataFrame({
+        "Month": monthly["group"],
+        "Outstanding": monthly["outstanding"], "Good": monthly["good"],
+        "Requires Improvement": monthly["requires_improvement"], "Inadequate": monthly["inadequate"],
+        "Audits": monthly["total"], "% inadequate": monthly["pct_inadequate"].round(1),
+        "95% interval low": monthly["ci_low"].round(1), "95% interval high": monthly["ci_high"].round(1),
+        "% good or better": monthly["pct_good_or_better"].round(1),
+        "Against the 10% target": monthly["assessment"],
+        "Centre line %": monthly["p_mean"].round(1),
+        "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
+        "Special cause": monthly["special_cause"].fillna("none"),
+    })
+    chart_with_table(
+        p_chart_figure(monthly, title, show_ci),
         f"Chart: percentage of audits graded Inadequate each month (a p-chart: the centre line is all months' "
         f"inadequate audits over all audits, {pct(monthly['p_mean'].iloc[-1])}; the process limits are 3 sigma "
         f"and widen in months with fewer audits), with the 10% target as a dashed line. {spc_note} "
-        f"{plural(special, 'month')} flagged as special cause (marked by shape and named in the legend).")
-    with st.expander("Show the numbers as a table"):
-        table = pd.DataFrame({
-            "Month": monthly["group"],
-            "Outstanding": monthly["outstanding"], "Good": monthly["good"],
-            "Requires Improvement": monthly["requires_improvement"], "Inadequate": monthly["inadequate"],
-            "Audits": monthly["total"], "% inadequate": monthly["pct_inadequate"].round(1),
-            "95% interval low": monthly["ci_low"].round(1), "95% interval high": monthly["ci_high"].round(1),
-            "% good or better": monthly["pct_good_or_better"].round(1),
-            "Against the 10% target": monthly["assessment"],
-            "Centre line %": monthly["p_mean"].round(1),
-            "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
-            "Special cause": monthly["special_cause"].fillna("none"),
-        })
-        st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}), hide_index=True,
-                     width="stretch")
-        download(table, f"audit-grades-by-month-{slug}.csv", "grades by month", "dl_audit_months")
+        f"{plural(special, 'month')} flagged as special cause (marked by shape and named in the legend).",
+        table, f"audit-grades-by-month-{slug}.csv", "grades by month", "dl_audit_months", key="audit_p_chart",
+        shown=tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}))
 
 
 def funnel_tab() -> None:
@@ -250,7 +243,7 @@ def funnel_tab() -> None:
         "95% limit low": frame["lower_95"].round(2), "95% limit high": frame["upper_95"].round(2),
         "99.8% limit low": frame["lower_998"].round(2), "99.8% limit high": frame["upper_998"].round(2),
     })
-    download(csv, f"audit-funnel-{by}-{slug}-{window}m.csv", "the funnel figures", "dl_audit_funnel")
+    download_csv(csv, f"audit-funnel-{by}-{slug}-{window}m.csv", "the funnel figures", "dl_audit_funnel")
     st.caption(f"In the organisation's order, never ranked by %. The verdict uses each {noun}'s Wilson 95% "
                "interval: \"significant\" only where the whole interval is above (or below) 10%.")
 
@@ -264,15 +257,7 @@ def areas_tab() -> None:
     n_inad = int(areas["inadequate_audits"].max())
     title = (f"{plain(top['area'])} was graded Inadequate in {pct(top['pct_area_inadequate'], 0)} of Inadequate audits "
              f"({int(top['area_inadequate'])} of {int(top['inadequate_audits'])}), {period}")
-    st.plotly_chart(areas_figure(areas, title), width="stretch", config=CONFIG, key="audit_areas")
     total_inad = int(areas["inadequate_total"].iloc[0])
-    st.caption(
-        f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
-        "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
-        "first; the white diamond is how often the area was graded Inadequate across all audits, for "
-        "comparison. "
-        + (f"{plural(total_inad - n_inad, 'other Inadequate audit')} (thematic) do not grade areas. "
-           if total_inad > n_inad else ""))
     table = pd.DataFrame({
         "Area": areas["area"],
         "In Inadequate audits: area Inadequate": [pct_of(v, k, n) for v, k, n in zip(
@@ -284,7 +269,16 @@ def areas_tab() -> None:
         "In all audits: area Inadequate": [pct_of(v, k, n) for v, k, n in zip(
             areas["pct_all_inadequate"], areas["all_inadequate"], areas["all_audits"], strict=True)],
     })
-    table_with_download(table, f"audit-areas-{slug}-{window}m.csv", "the area figures", "dl_audit_areas")
+    chart_with_table(
+        areas_figure(areas, title),
+        f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
+        "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
+        "first; the white diamond is how often the area was graded Inadequate across all audits, for "
+        "comparison. "
+        + (f"{plural(total_inad - n_inad, 'other Inadequate audit')} (thematic) do not grade areas. "
+           if total_inad > n_inad else ""),
+        table, f"audit-areas-{slug}-{window}m.csv", "the area figures", "dl_audit_areas", key="audit_areas",
+        expander=None)
 
 
 def completion_tab() -> None:
@@ -328,7 +322,7 @@ def completion_tab() -> None:
     st.dataframe(tag_style(table, {"Status": lambda status: "Green" if status == "Met" else "Red"}),
                  hide_index=True, width="stretch", height=rows_height(len(table), 900))
     if view == "team" or viewer.may_export_cases:
-        download(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
+        download_csv(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
     st.caption("Shortfall is summed manager by manager, so one manager's extra audits never hide another's "
                "missing ones. A team's row is its manager's audits, wherever the cases were.")
 
@@ -351,15 +345,13 @@ def moderation_tab() -> None:
     title = f"{int(np.trace(cells))} of {int(cells.sum())} grades kept; {down} moved down, {up} up"
     matrix_col, table_col = st.columns([5, 8])
     with matrix_col:
-        st.plotly_chart(moderation_figure(grid, title), width="stretch", config=CONFIG,
-                        key="audit_moderation_matrix")
-        st.caption("Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
-                   "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
-                   "the moderator judged the work worse.")
-        with st.expander("Show the matrix as a table"):
-            matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
-            table_with_download(matrix, f"audit-moderation-matrix-{slug}-{window}m.csv", "the matrix",
-                                "dl_audit_matrix")
+        matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
+        chart_with_table(moderation_figure(grid, title),
+                         "Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
+                         "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
+                         "the moderator judged the work worse.",
+                         matrix, f"audit-moderation-matrix-{slug}-{window}m.csv", "the matrix", "dl_audit_matrix",
+                         key="audit_moderation_matrix", expander="Show the matrix as a table")
     with table_col:
         frame = audit_data.moderation(month, service_id, window, by)
         noun = "service" if by == "service" else "team"
@@ -378,7 +370,7 @@ def moderation_tab() -> None:
             "Service": frame["service"], "Audits": frame["audits"], "Moderated audits": frame["moderated"],
             "Good or better audits": frame["good_audits"], "Good or better moderated": frame["good_moderated"],
             "Agreed": frame["agreed"], "Mean shift": frame["mean_shift"].round(3)})
-        download(csv, f"audit-moderation-{by}-{slug}-{window}m.csv", "moderation by group", "dl_audit_moderation")
+        download_csv(csv, f"audit-moderation-{by}-{slug}-{window}m.csv", "moderation by group", "dl_audit_moderation")
         st.caption("Down: the moderator judged the work worse; up: better. Small numbers: read the interval, "
                    "not the order. The download adds the mean shift and the Good or better audits moderated.")
 
@@ -418,7 +410,7 @@ def overdue_tab() -> None:
     long_text.read_in_full(table, ["Action"], (table["Audit"] + ", due " + table["Due"]).tolist(),
                            key="audit_full_overdue")
     if viewer.may_export_cases:
-        download(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
+        download_csv(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
     st.caption("Action and owner are as recorded on the audit. \"Done later on\" is filled only where the "
                "action was completed after the end of the month.")
 
@@ -457,7 +449,7 @@ def escalations_tab() -> None:
         table = table.drop(columns="Service")
     st.dataframe(tag_style(table, {"Final grade": GRADE_TAGS}), hide_index=True, width="stretch")
     if viewer.may_export_cases:
-        download(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
+        download_csv(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
     st.caption("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
                "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
                "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "

@@ -11,7 +11,7 @@ import streamlit as st
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import auth, data
 from ui import benchmark_data as bd
-from ui.components import csv_bytes, table_with_download
+from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import (
@@ -87,8 +87,7 @@ st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neig
 st.dataframe(summary, hide_index=True, width="stretch", height=420, column_config={
     "Measure": st.column_config.TextColumn(pinned=True, width="large"),
     "Neighbours with no figure": st.column_config.TextColumn(width="large")})
-st.download_button("Download every measure (CSV)", csv_bytes(summary),
-                   file_name=f"benchmarks-{la}-{year}.csv", mime="text/csv", key="dl_bm_summary")
+download_csv(summary, f"benchmarks-{la}-{year}.csv", "every measure", "dl_bm_summary")
 
 # -- (2) one measure in detail ----------------------------------------------------------------
 st.header("One measure in detail", anchor=False)
@@ -118,34 +117,33 @@ with trend_col:
             title = (f"{la_name}: {m_name} {published_number(end['la_value'], unit)} in {int(end['year'])}, "
                      f"neighbours' median {median_words(end['sn_median'], end['sn_count'], unit)}, "
                      f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")
-        st.plotly_chart(trend_figure(series, title, la_name, region, unit), width="stretch", config=CONFIG,
-                        key="bm_trend")
         gaps = int(series["la_value"].isna().sum())
-        st.caption(f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
-                   f"neighbours' median, {region_md} and England. "
-                   + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
-                      "are gaps, not zeros." if gaps else ""))
-        with st.expander("Show the chart's numbers as a table"):
-            numbers = pd.DataFrame({
-                "Year": series["year"],
-                la_name: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
-                    strict=True)],
-                "Neighbours' median": [median_words(v, n, unit) for v, n in
-                                       zip(series["sn_median"], series["sn_count"], strict=True)],
-                region: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["region_value"], series["region_symbol"], series["region_numerator"],
-                    series["region_denominator"], strict=True)],
-                "England": [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["england_value"], series["england_symbol"], series["england_numerator"],
-                    series["england_denominator"], strict=True)],
-                "Rank": [rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
-                         zip(series["rank"], series["of"], series["la_value"], strict=True)],
-                "Quartile": [quartile_words(q) for q in series["quartile"]],
-                "Neighbours with no figure": series["missing_neighbours"].fillna(""),
-                "Note": series["note"].fillna(""),
-            })
-            table_with_download(numbers, f"benchmarks-{la}-{measure}-trend.csv", "the trend", "dl_bm_trend")
+        numbers = pd.DataFrame({
+            "Year": series["year"],
+            la_name: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
+                strict=True)],
+            "Neighbours' median": [median_words(v, n, unit) for v, n in
+                                   zip(series["sn_median"], series["sn_count"], strict=True)],
+            region: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["region_value"], series["region_symbol"], series["region_numerator"],
+                series["region_denominator"], strict=True)],
+            "England": [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["england_value"], series["england_symbol"], series["england_numerator"],
+                series["england_denominator"], strict=True)],
+            "Rank": [rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
+                     zip(series["rank"], series["of"], series["la_value"], strict=True)],
+            "Quartile": [quartile_words(q) for q in series["quartile"]],
+            "Neighbours with no figure": series["missing_neighbours"].fillna(""),
+            "Note": series["note"].fillna(""),
+        })
+        chart_with_table(trend_figure(series, title, la_name, region, unit),
+                         f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
+                         f"neighbours' median, {region_md} and England. "
+                         + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
+                            "are gaps, not zeros." if gaps else ""),
+                         numbers, f"benchmarks-{la}-{measure}-trend.csv", "the trend", "dl_bm_trend", key="bm_trend",
+                         expander="Show the chart's numbers as a table")
 
 with bar_col:
     st.subheader(f"Against each neighbour, {year}", anchor=False)

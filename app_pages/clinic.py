@@ -20,7 +20,8 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import auth, data, filters, long_text
-from ui.components import ICON_KEY, measures_table, table_with_download
+from ui.chart_table import chart_with_table, table_with_download
+from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md, plain
@@ -94,23 +95,22 @@ title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
 
 chart_col, detail_col = st.columns([3, 2])
 with chart_col:
-    st.plotly_chart(spc_figure(points, title, plain(unit), target,
-                               f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
-                    width="stretch", config={"displaylogo": False}, key="clinic_spc")
     note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
-    st.caption(f"Chart: {md(row['name'])} for {service} each month, with the mean, process "
-               f"limits{' and target' if target is not None else ''}; special causes are marked by "
-               f"shape and named in the legend.{note}")
-    with st.expander("Show the chart's numbers as a table"):
-        numbers = pd.DataFrame({
-            "Month": points["period"].dt.strftime("%Y-%m"),
-            "Numerator": series["numerator"], "Denominator": series["denominator"],
-            # Under 12 months the limits are all None (an object column): make them numbers.
-            **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
-               [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
-            "Special cause": points["special_cause"].fillna("none"),
-        })
-        table_with_download(numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc")
+    numbers = pd.DataFrame({
+        "Month": points["period"].dt.strftime("%Y-%m"),
+        "Numerator": series["numerator"], "Denominator": series["denominator"],
+        # Under 12 months the limits are all None (an object column): make them numbers.
+        **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
+           [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
+        "Special cause": points["special_cause"].fillna("none"),
+    })
+    chart_with_table(spc_figure(points, title, plain(unit), target,
+                                f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
+                     f"Chart: {md(row['name'])} for {service} each month, with the mean, process "
+                     f"limits{' and target' if target is not None else ''}; special causes are marked by "
+                     f"shape and named in the legend.{note}",
+                     numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc", key="clinic_spc",
+                     expander="Show the chart's numbers as a table")
 with detail_col:
     st.subheader("Teams this month", anchor=False)
     teams = data.team_breakdown(code, service_id, month, viewer)

@@ -28,7 +28,7 @@ from qa_core.errors import QAError
 from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
 from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
-from ui.components import csv_bytes
+from ui.chart_table import download_csv
 from ui.import_data import XLSX_MIME, ProgressBar
 from ui.safe import md
 
@@ -76,8 +76,7 @@ def _show_problems(result: ImportResult, written: str) -> None:
                  column_config={"Row": st.column_config.TextColumn(width=80),
                                 "Column": st.column_config.TextColumn(width=150),
                                 "Problem": st.column_config.TextColumn(width="large")})
-    st.download_button("Download the problems (CSV)", csv_bytes(table),
-                       file_name=f"problems-{result.kind}.csv", mime="text/csv", key="dl_problems")
+    download_csv(table, f"problems-{result.kind}.csv", "the problems", "dl_problems")
     with st.expander("Read the problems in full (long ones are cut off in the table)"):
         for problem in result.problems[:SHOWN_IN_FULL]:
             st.text(str(problem))
@@ -240,9 +239,7 @@ else:
              ["Import", "Rows in file", "Added", "Replaced", "Unchanged", "Removed", "Rejected"]}
     st.dataframe(table.drop(columns=["Problems"]), hide_index=True, width="stretch",
                  column_config={**small, "File hash": st.column_config.TextColumn(width=110)})
-    st.download_button("Download the import log (CSV)",
-                       csv_bytes(import_data.log_download(log)),
-                       file_name="import-log.csv", mime="text/csv", key="dl_import_log")
+    download_csv(import_data.log_download(log), "import-log.csv", "the import log", "dl_import_log")
     ids = log["import_id"].astype(int).tolist()
     chosen = st.selectbox("What an import did", ids, key="log_import",
                           format_func=lambda i: f"Import {i}")

@@ -10,7 +10,8 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
 from ui import auth, data, filters, risk_data
-from ui.components import ICON_KEY, measures_table, table_with_download
+from ui.chart_table import chart_with_table, table_with_download
+from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
 from ui.safe import md
 from ui.tags import rag_badge
@@ -121,15 +122,13 @@ else:
              f"{first['pct_inadequate']:.0f}% in {pd.Timestamp(points['period'].iloc[0]):%B %Y}")
     fig = spc_figure(points, title, "% of audits graded Inadequate", INADEQUATE_TARGET_PCT,
                      "Target: 10%")
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-    st.caption(f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
-               f"that vary with the number of audits), against the 10% target. {title}.")
-    with st.expander("Show the numbers as a table"):
-        numbers = pd.DataFrame({
-            "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
-            "% inadequate": graded["pct_inadequate"].round(1),
-            "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
-            "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
-            "Special cause": points["special_cause"].fillna("none"),
-        })
-        table_with_download(numbers, "inadequate-audits-by-month.csv", "audits by month", "dl_audits")
+    numbers = pd.DataFrame({
+        "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
+        "% inadequate": graded["pct_inadequate"].round(1),
+        "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
+        "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
+        "Special cause": points["special_cause"].fillna("none"),
+    })
+    chart_with_table(fig, f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
+                          f"that vary with the number of audits), against the 10% target. {title}.",
+                     numbers, "inadequate-audits-by-month.csv", "audits by month", "dl_audits")

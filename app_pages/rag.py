@@ -11,8 +11,7 @@ import streamlit as st
 from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS
 from qa_core.views import improvement_board
 from ui import auth, board_data, filters, long_text
-from ui.components import csv_bytes, table_with_download
-from ui.figures.palette import CONFIG
+from ui.chart_table import chart_with_table, download_csv
 from ui.figures.rag import history_figure
 from ui.formatters import month_text
 from ui.safe import md
@@ -96,9 +95,8 @@ styled = style_tags(table, {"Previous RAG": None, "Current RAG": None,
                            "Overdue priorities": lambda n: "Red" if n else None})
 # Every area on one screen: the table is as tall as its rows, never a scrolling box.
 st.dataframe(styled, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
-st.download_button("Download the board (CSV)", csv_bytes(table),
-                   file_name=f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv",
-                   mime="text/csv", key="dl_rag_board")
+download_csv(table, f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv", "the board",
+             "dl_rag_board")
 
 # -- one area ---------------------------------------------------------------------------------
 st.header("Open an area", anchor=False)
@@ -142,9 +140,7 @@ else:
     long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
                f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green).")
-    st.download_button("Download the priorities (CSV)", csv_bytes(prio_table),
-                       file_name=f"priorities-{area_id}-{month:%Y-%m}.csv", mime="text/csv",
-                       key="dl_rag_priorities")
+    download_csv(prio_table, f"priorities-{area_id}-{month:%Y-%m}.csv", "the priorities", "dl_rag_priorities")
 
 st.subheader("Progress and risks", anchor=False)
 narrative = board_data.area_narrative(area_id, month)
@@ -175,15 +171,14 @@ if history.empty:
     st.info(f"{area_md} has no rating in or before {label}.")
 else:
     title = improvement_board.history_title(area, history)
-    st.plotly_chart(history_figure(history, title), width="stretch", config=CONFIG, key="rag_history_chart")
-    st.caption(f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
-               "the rating is written on the axis and in each point's label. "
-               f"{md(improvement_board.history_text(history))}")
-    with st.expander("Show the RAG history as a table"):
-        hist_table = pd.DataFrame({
-            "Month": [filters.month_label(m) for m in history["month"]],
-            "RAG": history["rag"],
-            "Movement": history["movement"].map(MOVEMENT_WORDS).fillna(""),
-        })
-        table_with_download(hist_table, f"rag-history-{area_id}-{month:%Y-%m}.csv", "the RAG history",
-                            "dl_rag_history", rag_columns=["RAG"])
+    hist_table = pd.DataFrame({
+        "Month": [filters.month_label(m) for m in history["month"]],
+        "RAG": history["rag"],
+        "Movement": history["movement"].map(MOVEMENT_WORDS).fillna(""),
+    })
+    chart_with_table(history_figure(history, title),
+                     f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
+                     "the rating is written on the axis and in each point's label. "
+                     f"{md(improvement_board.history_text(history))}",
+                     hist_table, f"rag-history-{area_id}-{month:%Y-%m}.csv", "the RAG history", "dl_rag_history",
+                     key="rag_history_chart", expander="Show the RAG history as a table", rag_columns=["RAG"])

@@ -12,7 +12,7 @@ from qa_core.rules import periods
 from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import auth, filters, long_text, risk_data
-from ui.components import csv_bytes, table_with_download
+from ui.chart_table import chart_with_table, download_csv
 from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
 from ui.formatters import impact_likelihood, or_list, score_text, yes_no
 from ui.safe import md, plain
@@ -117,11 +117,11 @@ else:
     plain_words = f"{or_list(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
     title = (f"{VIEW_LABELS[view]} scores, {quarter}: {in_high} of {placed} risk{'s' if placed != 1 else ''} "
              f"in the {plain_words}")  # heatmap_figure escapes its title for Plotly
-    st.plotly_chart(heatmap_figure(cells, matrix, title), width="stretch", config={"displaylogo": False},
-                    key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.")
     busiest = cells.sort_values(["risks", "score"], ascending=False).iloc[0]
     band_words = "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
-    st.caption(
+    occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
+    chart_with_table(
+        heatmap_figure(cells, matrix, title),
         f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {md(quarter)}: impact across "
         f"({_level(matrix.impact_labels, 1)} to {_level(matrix.impact_labels, matrix.size)}), "
         f"likelihood up ({_level(matrix.likelihood_labels, 1)} to "
@@ -131,15 +131,15 @@ else:
         f"{_level(matrix.likelihood_labels, busiest['likelihood'])} (score {busiest['score']}) with "
         f"{busiest['risks']} risk{'s' if busiest['risks'] != 1 else ''}."
         + (f" {unplaced} risk{'s have' if unplaced != 1 else ' has'} no {view} score and "
-           f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""))
-    with st.expander("Show the heat map's numbers as a table"):
-        occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
-        table_with_download(pd.DataFrame({
+           f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""),
+        pd.DataFrame({
             "Impact": [level_label(matrix.impact_labels, i) for i in occupied["impact"]],
             "Likelihood": [level_label(matrix.likelihood_labels, lk) for lk in occupied["likelihood"]],
             "Score": occupied["score"], "Band": occupied["band"], "Risks": occupied["risks"],
             "References": occupied["refs"],
-        }), f"risk-heatmap-{quarter}-{view}-{matrix_id}.csv", "the heat map's numbers", "dl_risk_heatmap")
+        }), f"risk-heatmap-{quarter}-{view}-{matrix_id}.csv", "the heat map's numbers", "dl_risk_heatmap",
+        key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.",
+        expander="Show the heat map's numbers as a table")
 
 # -- the register -----------------------------------------------------------------------------
 st.header("The register", anchor=False)
@@ -172,8 +172,7 @@ st.dataframe(
                                                                         "to come down?"),
     })
 long_text.read_in_full(table, ["Risk"], table["Ref"].tolist(), key="risk_full_register")
-st.download_button("Download the register (CSV)", csv_bytes(table),
-                   file_name=f"risk-register-{quarter}-{matrix_id}.csv", mime="text/csv", key="dl_risk_register")
+download_csv(table, f"risk-register-{quarter}-{matrix_id}.csv", "the register", "dl_risk_register")
 
 # -- high-scoring risks -----------------------------------------------------------------------
 st.header("High-scoring risks", anchor=False)
@@ -228,15 +227,14 @@ else:
 title += f"; target {score_text(last['target_score'])}"
 # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
 shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
-st.plotly_chart(trajectory_figure(shown_points, matrix, title), width="stretch", config={"displaylogo": False},
-                key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.")
-st.caption(f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
-           f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
-           "bands are shaded and named at the right: "
-           + "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
-           + ".")
-with st.expander("Show the risk's scores as a table"):
-    table_with_download(pd.DataFrame({
+chart_with_table(
+    trajectory_figure(shown_points, matrix, title),
+    f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
+    f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
+    "bands are shaded and named at the right: "
+    + "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
+    + ".",
+    pd.DataFrame({
         "Quarter": points["quarter"],
         "Gross (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                         zip(points["gross_impact"], points["gross_likelihood"], strict=True)],
@@ -248,4 +246,6 @@ with st.expander("Show the risk's scores as a table"):
         "Target (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                          zip(points["target_impact"], points["target_likelihood"], strict=True)],
         "Target score": points["target_score"], "Target band": points["target_band"].fillna(""),
-    }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory")
+    }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory",
+    key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.",
+    expander="Show the risk's scores as a table")

@@ -19,7 +19,7 @@ from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
-from ui.components import csv_bytes, table_with_download
+from ui.chart_table import download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.scrutiny import reference_lines, trend_figure
 from ui.formatters import (
@@ -216,9 +216,7 @@ st.caption("RAG compares this quarter with the council's target for the measure 
 summary = summary_table(report)
 # A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
 st.table(style_rag(md_frame(summary), ["RAG"]).hide(axis="index"))
-st.download_button("Download the summary (CSV)", csv_bytes(summary),
-                   file_name=f"scrutiny-{quarter}{'-published' if public else ''}.csv", mime="text/csv",
-                   key="dl_scrutiny_summary")
+download_csv(summary, f"scrutiny-{quarter}{'-published' if public else ''}.csv", "the summary", "dl_scrutiny_summary")
 
 for _, row in report.iterrows():
     code = row["code"]

@@ -21,7 +21,7 @@ from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profiles import profile_html, rag_words
 from ui import auth, filters, team_data
-from ui.components import csv_bytes, table_with_download
+from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
 from ui.formatters import fmt_count, fmt_number, format_target, pct_share
@@ -108,10 +108,8 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
                f"a handful of audits the interval is wide, so teams are not ranked. Target: no more than "
                f"{INADEQUATE_TARGET_PCT:.0f}% Inadequate.")
     table_with_download(side, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
-    st.download_button("Download the full team report (CSV: every team and measure)",
-                       csv_bytes(report),
-                       file_name=f"team-report-{service_id}-{month:%Y-%m}.csv", mime="text/csv",
-                       key="dl_team_report")
+    download_csv(report, f"team-report-{service_id}-{month:%Y-%m}.csv", "the full team report", "dl_team_report",
+                 note="every team and measure")
 
     st.header(f"Measures by team: {team_data.SMALL_MULTIPLE_MONTHS} months to {label}", anchor=False)
     if measured.empty or series.empty:
@@ -248,9 +246,8 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                 "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
                 "Value": profile.trend_table["value"].round(2)})
             st.dataframe(numbers, hide_index=True, width="stretch")
-        st.download_button("Download the measures with 12 months of values (CSV)", csv_bytes(csv),
-                           file_name=f"team-measures-{team_id}-{month:%Y-%m}.csv", mime="text/csv",
-                           key="dl_team_measures")
+        download_csv(csv, f"team-measures-{team_id}-{month:%Y-%m}.csv", "the measures with 12 months of values",
+                     "dl_team_measures")
 
     st.subheader("Case-file audits", anchor=False)
     audit_col, action_col = st.columns([3, 2])
@@ -267,19 +264,17 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                      f"{label} ({audits['pct_inadequate']:.1f}%, 95% interval {audits['ci_low']:.1f}% to "
                      f"{audits['ci_high']:.1f}%)")
             chart_title = wrap_lines(html.escape(title.format(team=profile.team)), 70)
-            st.plotly_chart(grade_figure(profile.grades, chart_title), width="stretch", config=CONFIG,
-                            key="teams_grades")
-            st.caption(f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with its "
-                       f"95% interval. {title.format(team=team_md)}; target no more than {INADEQUATE_TARGET_PCT:.0f}%: "
-                       f"{audits['assessment']}.")
             grade_table = pd.DataFrame({
                 "Final grade": profile.grades["label"], "Audits": profile.grades["audits"],
                 "%": profile.grades["pct"].round(1),
                 "95% interval": [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in
                                  zip(profile.grades["ci_low"], profile.grades["ci_high"], strict=True)]})
-            with st.expander("Show the grade mix as a table"):
-                table_with_download(grade_table, f"team-grades-{team_id}-{month:%Y-%m}.csv", "the grade mix",
-                                    "dl_team_grades")
+            chart_with_table(grade_figure(profile.grades, chart_title),
+                             f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with "
+                             f"its 95% interval. {title.format(team=team_md)}; target no more than "
+                             f"{INADEQUATE_TARGET_PCT:.0f}%: {audits['assessment']}.",
+                             grade_table, f"team-grades-{team_id}-{month:%Y-%m}.csv", "the grade mix",
+                             "dl_team_grades", key="teams_grades", expander="Show the grade mix as a table")
     with action_col:
         overdue_total = int(audits["overdue_actions"])
         month_end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)

@@ -1,29 +1,18 @@
-"""Small display pieces: tables with their CSV download, and the Making Data Count summary
-table (values: ``ui.formatters``; RAG tags: ``ui.tags``)."""
+"""Small display pieces: the CSV bytes every download is made of, and the Making Data Count
+summary table (values: ``ui.formatters``; RAG tags: ``ui.tags``; downloads: ``ui.chart_table``)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
 from ui.formatters import fmt_count, fmt_number
-from ui.tags import style_rag
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A frame as a CSV download. Every download goes through here, so that no stored text opens
     as a formula in a spreadsheet (``qa_core.io.cells``, the rule the exports follow too)."""
     return _csv_bytes(frame)
-
-
-def table_with_download(frame: pd.DataFrame, filename: str, label: str, key: str,
-                        rag_columns: list[str] | None = None) -> None:
-    """The numbers behind a chart: a table and a CSV download of the same rows."""
-    data = style_rag(frame, rag_columns) if rag_columns else frame
-    st.dataframe(data, hide_index=True, width="stretch")
-    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
-                       file_name=filename, mime="text/csv", key=key)
 
 
 def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
