@@ -24,11 +24,12 @@ from qa_core.rules.audits import (
 )
 from qa_core.rules.periods import window_start
 from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, trend_icons
-from ui import audit_data, auth, data, filters, long_text
+from ui import audit_data, data, long_text
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import interval, pct, pct_of, plural
+from ui.page import start
 from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
@@ -48,18 +49,14 @@ def rows_height(n: int, most: int) -> int | str:
 
 # -- the filters ------------------------------------------------------------------------------
 
-viewer = auth.require_page("audits")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-scope = md(filters.service_name(service_id))  # shown only in markdown places
+ctx = start("audits")
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
+scope = md(ctx.service_name)  # shown only in markdown places
 cases = f"{scope} cases" if service_id else "the council's cases"
 where = scope if service_id else "the council"
 first_month = data.months()[0]
 month_key = month.strftime("%Y-%m")
 slug = f"{service_id or 'council'}-{month_key}"
-
-st.title("Audit grades", anchor=False)
 st.caption(f"{label} · {scope} · final grades (the moderator's where an audit was moderated), "
            "all audit tiers. Target: no more than 10% of audits Inadequate.")
 

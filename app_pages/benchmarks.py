@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
-from ui import auth, data
 from ui import benchmark_data as bd
+from ui import data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
 from ui.figures.palette import CONFIG
@@ -25,13 +25,13 @@ from ui.formatters import (
     rank_words,
     symbol_words,
 )
+from ui.page import start
 from ui.safe import md
 
 DEFAULT_MEASURE = "ReReferral"
 
 
-auth.require_page("benchmarks")
-st.title("Benchmarks", anchor=False)
+start("benchmarks")
 settings = data.settings()
 council = settings.get("council_name", "The council")
 home = bd.benchmark_la_code()

@@ -19,11 +19,12 @@ from qa_core.errors import QAError
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
-from ui import auth, data, filters, long_text
+from ui import data, long_text
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
 from ui.formatters import fmt_count, fmt_number
+from ui.page import start
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_tags
 
@@ -40,15 +41,8 @@ def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
         st.rerun()
 
 
-viewer = auth.require_page("clinic")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-
-st.title("Performance clinic", anchor=False)
-if service_id is None:
-    st.info("A clinic covers one service. Choose a service in the sidebar.")
-    st.stop()
+ctx = start("clinic", needs_service="A clinic covers one service. Choose a service in the sidebar.")
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
 
 measures = data.clinic_measures(service_id, month)
 header = clinic.clinic_header(data.get_store(), service_id, month, measures)

@@ -11,7 +11,7 @@ were checked; it is removed when the import starts, so a second click cannot imp
 ``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
 import's result across that rerun.
 
-Who: the administrator and the assistant director (``require_page("data")``), signed in. The log
+Who: the administrator and the assistant director (the role check in ``start("data")``), signed in. The log
 records the signed-in email (or, for an account matched by group with no email, the name typed,
 else the role's label). The local demo checks files but never imports: anyone there may pick any
 role and nobody is signed in, so a council's data must not be loaded into it (``DEMO_NO_IMPORT``).
@@ -30,6 +30,7 @@ from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
 from ui.chart_table import download_csv
 from ui.import_data import XLSX_MIME, ProgressBar
+from ui.page import start
 from ui.safe import md
 
 DEMO_NO_IMPORT = ("Importing is turned off in the local demo: anyone who can open it may pick any role and "
@@ -120,10 +121,8 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
         st.rerun()
 
 
-viewer = auth.require_page("data")
+viewer = start("data").viewer
 local_demo = auth.local_demo_on()
-
-st.title("Data", anchor=False)
 st.caption("Load this month's figures, audit returns, the improvement plan or the risk register from a CSV or "
            "Excel file. The file is checked first and nothing is written until you confirm. A file with any "
            "problem is not imported at all, and loading the same file twice changes nothing.")

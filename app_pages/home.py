@@ -9,10 +9,11 @@ import streamlit as st
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
-from ui import auth, data, filters, risk_data
+from ui import data, risk_data
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
+from ui.page import start
 from ui.safe import md
 from ui.tags import rag_badge
 
@@ -20,14 +21,10 @@ RAGS = ["Red", "Amber", "Green"]
 
 # Every panel is an aggregate; the plan and risk panels are shown to the roles whose page list
 # holds the improvement board (rag) and the risk register (risks), as their own pages are.
-viewer = auth.require_page("home")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
 council = data.settings().get("council_name", "Council")
-
-st.title(f"{md(council)}: at a glance")
-st.caption(f"{label} · {md(filters.service_name(service_id))}")
+ctx = start("home", f"{md(council)}: at a glance", anchor=None)
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
+st.caption(f"{label} · {md(ctx.service_name)}")
 
 summary = data.indicator_summary(month, service_id)
 audits = data.audits_by_month(month, service_id)

@@ -10,10 +10,11 @@ import streamlit as st
 
 from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS
 from qa_core.views import improvement_board
-from ui import auth, board_data, filters, long_text
+from ui import board_data, long_text
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.rag import history_figure
 from ui.formatters import month_text
+from ui.page import start
 from ui.safe import md
 from ui.tags import BADGE, badge_md, style_tags
 
@@ -37,22 +38,18 @@ def _tag(prefix: str, status: str | None) -> str:
 
 # Area leads are senior managers named in the published improvement plan: not case-level
 # detail, so every role that may open the board sees it whole.
-viewer = auth.require_page("rag")
-month = filters.selected_month()
-label = filters.month_label(month)
-service_id = filters.selected_service()
-
-st.title("RAG at a glance", anchor=False)
+ctx = start("rag")
+month, label, service_id = ctx.month, ctx.month_label, ctx.service_id
 st.caption(f"Improvement plan as at {label}, for the improvement board. The plan covers the whole council, "
            "so the Service filter does not apply to this page.")
 if service_id is not None:
-    st.info(f"You chose {md(filters.service_name(service_id))} in the sidebar. The improvement plan covers the "
+    st.info(f"You chose {md(ctx.service_name)} in the sidebar. The improvement plan covers the "
             "whole council: every area is shown.", icon=":material/info:")
 
 report = board_data.rag_board(month)
 if report.empty:
     rated = board_data.rating_months()
-    first = f" The first ratings are for {filters.month_label(rated[0])}." if rated else ""
+    first = f" The first ratings are for {month_text(rated[0])}." if rated else ""
     st.info(f"No improvement-plan area had a RAG rating in or before {label}.{first} "
             "Choose a later month in the sidebar.")
     st.stop()
@@ -150,7 +147,7 @@ else:
     written = narrative["month"].iloc[0]
     if written != month:
         st.caption(f"Nothing recorded for {label}: this is the latest narrative, from "
-                   f"{filters.month_label(written)}.")
+                   f"{month_text(written)}.")
     cols = st.columns(len(NARRATIVE_HEADINGS))
     for col, (kind, heading) in zip(cols, NARRATIVE_HEADINGS.items(), strict=True):
         items = narrative[narrative["kind"] == kind]
@@ -172,7 +169,7 @@ if history.empty:
 else:
     title = improvement_board.history_title(area, history)
     hist_table = pd.DataFrame({
-        "Month": [filters.month_label(m) for m in history["month"]],
+        "Month": [month_text(m) for m in history["month"]],
         "RAG": history["rag"],
         "Movement": history["movement"].map(MOVEMENT_WORDS).fillna(""),
     })

@@ -11,10 +11,11 @@ import streamlit as st
 from qa_core.rules import periods
 from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
-from ui import auth, filters, long_text, risk_data
+from ui import long_text, risk_data
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
 from ui.formatters import impact_likelihood, or_list, score_text, yes_no
+from ui.page import start
 from ui.safe import md, plain
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
@@ -29,19 +30,16 @@ def _level(labels: tuple[str, ...], level: int) -> str:
 
 # Risk owners are senior managers named in the register the audit committee publishes: not
 # case-level detail, so every role that may open this page sees the whole register.
-viewer = auth.require_page("risks")
-month = filters.selected_month()
-service_id = filters.selected_service()
-service = md(filters.service_name(service_id))  # shown only in markdown places
+ctx = start("risks")
+month, service_id = ctx.month, ctx.service_id
+service = md(ctx.service_name)  # shown only in markdown places
 month_quarter = periods.quarter_of(month)
-
-st.title("Risk scores", anchor=False)
 
 reviewed = risk_data.quarters()
 available = risk_register.quarters_up_to(reviewed, month)
 if not available:
     first = f" The first review is {md(reviewed[0])}: choose a later month in the sidebar." if reviewed else ""
-    st.info(f"No risk register review at or before {month_quarter} ({filters.month_label(month)}).{first}")
+    st.info(f"No risk register review at or before {month_quarter} ({ctx.month_label}).{first}")
     st.stop()
 
 # The quarter follows the sidebar month: when the month moves, go back to its latest review.

@@ -17,8 +17,8 @@ import streamlit as st
 
 from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
-from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
+from ui import data, scrutiny_data
 from ui.chart_table import download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.scrutiny import reference_lines, trend_figure
@@ -35,6 +35,7 @@ from ui.formatters import (
     quartile_words,
     rank_words,
 )
+from ui.page import start
 from ui.safe import md, md_frame
 from ui.tags import rag_badge, style_rag
 
@@ -162,9 +163,8 @@ def published_sentence(row: pd.Series, region: str | None) -> str:
 
 
 # -- the page ------------------------------------------------------------------------------
-viewer = auth.require_page("scrutiny")
+viewer = start("scrutiny").viewer
 council = data.settings().get("council_name", "Council")
-st.title("Scrutiny trends", anchor=False)
 options = scrutiny_data.quarters()
 if not options:
     st.info("There is no complete quarter in the store yet: a quarter is shown once all three of its "

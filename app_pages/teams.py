@@ -20,11 +20,12 @@ import streamlit as st
 from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profiles import profile_html, rag_words
-from ui import auth, filters, team_data
+from ui import team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
 from ui.formatters import fmt_count, fmt_number, format_target, pct_share
+from ui.page import start
 from ui.safe import md
 from ui.tags import rag_badge, style_rag
 
@@ -289,18 +290,11 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
 # -- the page ------------------------------------------------------------------------------
 VIEWS = ("Teams side by side", "Team profile")
 
-viewer = auth.require_page("teams")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-
-st.title("Team profiles", anchor=False)
-if service_id is None:
-    st.info("Team profiles compare the teams of one service. Choose a service in the sidebar.")
-    st.stop()
+ctx = start("teams", needs_service="Team profiles compare the teams of one service. Choose a service in the sidebar.")
+month, service_id, label = ctx.month, ctx.service_id, ctx.month_label
 st.html(PRINT_CSS)
 
-service = filters.service_name(service_id)
+service = ctx.service_name
 st.subheader(f"{md(service)}: {label}", anchor=False)
 report, series = team_data.team_view(service_id, month)
 if report.empty:
