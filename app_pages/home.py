@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
-from ui import data, risk_data
+from ui import audit_data, data, risk_data
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
+from ui.figures.audits import inadequate_points
 from ui.figures.spc import spc_figure
 from ui.page import start
 from ui.safe import md
@@ -27,7 +27,7 @@ viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.mo
 st.caption(f"{label} · {md(ctx.service_name)}")
 
 summary = data.indicator_summary(month, service_id)
-audits = data.audits_by_month(month, service_id)
+audits = audit_data.monthly_grades(month, service_id)  # the p-chart as the Audit grades page draws it
 this_month = audits[audits["group"] == month.strftime("%Y-%m")]
 shows_plan, shows_risks = viewer.can_open("rag"), viewer.can_open("risks")
 plan = data.plan_rag(month) if shows_plan else None
@@ -107,11 +107,7 @@ graded = audits[audits["total"] > 0].reset_index(drop=True)
 if graded.empty:
     st.info("No audits up to this month.")
 else:
-    points = pd.DataFrame(p_chart(graded["inadequate"].tolist(), graded["total"].tolist(),
-                                  improvement="down", target=INADEQUATE_TARGET_PCT / 100))
-    for col in ("value", "mean", "ucl", "lcl"):
-        points[col] = points[col] * 100
-    points["period"] = pd.to_datetime(graded["group"] + "-01")
+    points = inadequate_points(graded)
     last = graded.iloc[-1]
     first = graded.iloc[0]
     title = (f"Inadequate audits: {last['pct_inadequate']:.0f}% in {label} "
