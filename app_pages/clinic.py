@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.errors import QAError
+from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import data, long_text
 from ui.chart_table import chart_with_table, table_with_download
@@ -77,10 +77,8 @@ code = st.selectbox("Measure to discuss", list(names), key="measure", bind="quer
 row = measures[measures["code"] == code].iloc[0]
 unit = row["unit"]
 series = data.service_series(code, service_id, month)
-improvement = row["polarity"] if row["polarity"] in ("up", "down") else "neutral"
 target = None if pd.isna(row["target"]) else float(row["target"])
-points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement, target=target))
-points["period"] = pd.to_datetime(series["period"])
+points = clinic.measure_points(series, row["polarity"], target)
 value_text = fmt_number(row["value"], unit)
 count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
 # A Plotly title: the measure's name with its HTML escaped.
@@ -186,8 +184,8 @@ else:
             texts = dict(zip(actions["action_id"], actions["description"], strict=True))
             chosen = st.selectbox("Action", open_ids,
                                   format_func=lambda a: f"{a}: {long_text.preview(texts[a], long_text.LABEL_CHARS)}")
-            month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-            done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
+            done_on = st.date_input("Done on", value=min(dt.date.today(), periods.month_end(month)),
+                                    format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
                 _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on, viewer),
                       lambda _: f"Action {chosen} marked done.")
@@ -201,8 +199,7 @@ with st.form("new_action", clear_on_submit=True):
     st.write("Record a new action")
     what = st.text_area("What will be done", max_chars=500)
     owner = st.text_input("Owner", max_chars=120)
-    due = st.date_input("Due by", value=(pd.Timestamp(month) + pd.offsets.MonthEnd(1)).date(),
-                        format="DD/MM/YYYY")
+    due = st.date_input("Due by", value=periods.month_end(month), format="DD/MM/YYYY")
     linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
     if st.form_submit_button("Record action"):
         _save(lambda: clinic.record_action(data.get_store(), {
