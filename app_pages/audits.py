@@ -18,17 +18,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from qa_core.rules import periods
 from qa_core.rules.audits import (
+    AUDIT_ROLE_LABELS,
+    ESCALATION,
     GRADE_COLUMNS,
     GRADES,
+    HEAD_OF_SERVICE_MONTHLY,
+    INADEQUATE,
+    TEAM_MANAGER_MONTHLY,
 )
-from qa_core.rules.periods import window_start
-from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, trend_icons
+from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
 from ui import audit_data, data, long_text
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
 from ui.figures.palette import CONFIG
-from ui.formatters import interval, pct, pct_of, plural
+from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
 from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
@@ -67,7 +72,7 @@ with choice_col:
         bind="query-params", format_func=lambda w: "This month only" if w == 1 else f"{w} months to the month",
         help="Used by the funnel plot, the areas behind Inadequate grades and moderation: one month "
              "holds too few audits per team to compare fairly.")
-start = max(window_start(month, window), first_month)
+start = max(periods.window_start(month, window), first_month)
 period = label if start == month else f"{start:%B %Y} to {label}"
 with compare_col:
     if service_id is None:
@@ -87,7 +92,7 @@ completion_all = audit_data.completion(month, service_id, "all", viewer)
 moderation_all = audit_data.moderation(month, service_id, window, None).iloc[0]
 overdue_total = audit_data.overdue_count(month, service_id)
 sees_cases, case_note = audit_data.case_scope(viewer, service_id)
-month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+month_end = periods.month_end(month)
 
 cols = st.columns(5, border=True)
 with cols[0]:
@@ -296,8 +301,9 @@ def completion_tab() -> None:
     st.markdown(
         f"**{pct(c['pct_complete'])} of expected audits counted in {label} ({int(c['done'])} of "
         f"{int(c['expected'])})**; {plural(int(c['shortfall']), 'audit')} short, in {short} of the {len(frame)} "
-        f"{rows} below. Team managers are expected to audit 4 cases a month; Heads of Service 1 case a month "
-        "outside their own service: their audits inside their own service are shown as not counted.")
+        f"{rows} below. Team managers are expected to audit {plural(TEAM_MANAGER_MONTHLY, 'case')} a month; Heads "
+        f"of Service {plural(HEAD_OF_SERVICE_MONTHLY, 'case')} a month outside their own service: their audits "
+        "inside their own service are shown as not counted.")
     table = pd.DataFrame({
         "Status": np.where(frame["met"], "Met", "Short by " + frame["shortfall"].astype(str)),
     })
@@ -422,21 +428,21 @@ def escalations_tab() -> None:
         what = "audits" if every else "audits graded Inadequate"
         st.info(f"No {what} of {cases} were completed in {label}: no escalations are due.")
         return
-    inadequate = int((frame["grade_name"] == GRADES[4]).sum())
+    inadequate = int((frame["grade_name"] == GRADES[INADEQUATE]).sum())
     if every:
         st.markdown(f"**{plural(len(frame), 'audit')} completed in {label}**, each with whom its final grade must "
                     f"be escalated to; {inadequate} Inadequate.")
     else:
+        told = " and ".join(f"the {AUDIT_ROLE_LABELS[role]}" for role in ESCALATION[INADEQUATE])
         st.markdown(f"**{plural(inadequate, 'audit')} completed in {label} graded Inadequate**: each must be "
-                    "escalated to the Head of Service and the Assistant Director.")
+                    f"escalated to {told}.")
     table = pd.DataFrame({
         "Case reference": frame["case_ref"],
         "Final grade": frame["grade_name"],
         "Escalate to": frame["escalate_to"],
         "Audit date": pd.to_datetime(frame["audit_date"]).dt.strftime("%d %b %Y"),
         "Service": frame["service"], "Team": frame["team"],
-        "Tier": frame["tier"].map({"tier1": "Tier 1", "tier2": "Tier 2", "thematic": "Thematic"}).fillna(
-            frame["tier"]),
+        "Tier": frame["tier"].map(TIER_WORDS).fillna(frame["tier"]),
         "Auditor": frame["auditor"],
         "Auditor's grade": frame["overall_grade"].map(GRADES),
         "Moderated": np.where(frame["moderated"].astype(bool), "Yes", "No"),
@@ -447,10 +453,7 @@ def escalations_tab() -> None:
     st.dataframe(tag_style(table, {"Final grade": GRADE_TAGS}), hide_index=True, width="stretch")
     if viewer.may_export_cases:
         download_csv(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
-    st.caption("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
-               "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
-               "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "
-               "(after moderation) decides.")
+    st.caption(ESCALATION_NOTE)
 
 
 RENDER = {

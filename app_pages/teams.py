@@ -17,8 +17,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from qa_core.rules import disclosure
-from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules import disclosure, periods
+from qa_core.rules.audits import INADEQUATE_TARGET_PCT, TEAM_MANAGER_MONTHLY
 from qa_core.views.team_profiles import profile_html, rag_words
 from ui import team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
@@ -197,7 +197,8 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[1]:
         done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
         st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
-                  help="Audits by the team's managers that count towards their monthly expectation (4 each).")
+                  help="Audits by the team's managers that count towards their monthly expectation "
+                       f"({TEAM_MANAGER_MONTHLY} each).")
         st.caption(f"{pct_share(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
                    if expected else "No audits expected this month")
     with cards[2]:
@@ -209,7 +210,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[3]:
         st.metric("Overdue actions", int(audits["overdue_actions"]),
                   help="Audit actions due before the last day of the month and not completed by then.")
-        st.caption(f"at {(pd.Timestamp(month) + pd.offsets.MonthEnd(0)):%d %B %Y}")
+        st.caption(f"at {periods.month_end(month):%d %B %Y}")
 
     st.subheader("Measures", anchor=False)
     if measures.empty:
@@ -278,7 +279,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                              "dl_team_grades", key="teams_grades", expander="Show the grade mix as a table")
     with action_col:
         overdue_total = int(audits["overdue_actions"])
-        month_end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+        month_end = periods.month_end(month)
         st.write(f"**{overdue_total}** audit action{'s' if overdue_total != 1 else ''} on this team's audits "
                  f"{'were' if overdue_total != 1 else 'was'} overdue at {month_end:%d %B %Y}.")
         overdue = profile.overdue.rename(columns={"band": "How long overdue", "actions": "Actions"})

@@ -27,7 +27,7 @@ __all__ = [
     "ORDINALS", "POLARITY_WORDS", "published_number", "published_figure", "published_counted", "symbol_words",
     "quartile_words", "rank_words", "median_words",
     "count_text", "card_value", "card_with_count", "card_rag_words", "comparator_text", "neighbours_text",
-    "score_text", "impact_likelihood", "yes_no", "or_list", "month_text",
+    "score_text", "impact_likelihood", "yes_no", "or_list", "month_text", "TIER_WORDS",
 ]  # fmt: skip
 
 
@@ -65,6 +65,10 @@ def interval(low: float | None, high: float | None) -> str:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 audit', '3 audits' (``many`` for an irregular plural)."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+#: An audit's tier (as stored) in words.
+TIER_WORDS = {"tier1": "Tier 1", "tier2": "Tier 2", "thematic": "Thematic"}
 
 
 # -- published (DfE) figures: a symbol is never a 0 ---------------------------------------------
