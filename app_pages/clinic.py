@@ -45,7 +45,7 @@ ctx = start("clinic", needs_service="A clinic covers one service. Choose a servi
 viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
 
 measures = data.clinic_measures(service_id, month)
-header = clinic.clinic_header(data.get_store(), service_id, month, measures)
+header = data.clinic_header(service_id, month, measures)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")
@@ -187,7 +187,7 @@ else:
             done_on = st.date_input("Done on", value=min(dt.date.today(), periods.month_end(month)),
                                     format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
-                _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on, viewer),
+                _save(lambda: data.complete_clinic_action(chosen, done_on, viewer),
                       lambda _: f"Action {chosen} marked done.")
 
 if not manages:
@@ -202,6 +202,6 @@ with st.form("new_action", clear_on_submit=True):
     due = st.date_input("Due by", value=periods.month_end(month), format="DD/MM/YYYY")
     linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
     if st.form_submit_button("Record action"):
-        _save(lambda: clinic.record_action(data.get_store(), {
+        _save(lambda: data.record_clinic_action({
             "service_id": service_id, "clinic_month": month, "description": what,
             "owner": owner, "due_date": due, "code": linked}, viewer), lambda new_id: f"Action {new_id} recorded.")

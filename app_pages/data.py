@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.errors import QAError
-from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
+from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult
 from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
 from ui.chart_table import download_csv
@@ -102,8 +102,7 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
     and show the result after the rerun."""
     bar = ProgressBar("Importing…", upload.name)
     try:
-        done = import_file(data.get_store(), kind, body, filename=upload.name, user=user.strip() or None,
-                           progress=bar.progress, stage=bar.stage)
+        done = import_data.load(kind, body, upload.name, user.strip() or None, bar)
     except ImportRejected as exc:
         bar.empty()
         # The store changed since the check (another import came first): the refusal is logged.
@@ -175,8 +174,7 @@ else:
     checked = st.session_state.get("data_checked")
     if checked is None or checked["key"] != key:
         bar = ProgressBar("Checking the file…", upload.name)
-        result = validate_file(data.get_store(), kind, upload.getvalue(), filename=upload.name,
-                               progress=bar.progress, stage=bar.stage)
+        result = import_data.check(kind, upload.getvalue(), upload.name, bar)
         bar.empty()
         checked = {"key": key, "sha256": result.sha256, "result": result}
         st.session_state["data_checked"] = checked

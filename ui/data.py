@@ -113,3 +113,19 @@ def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFr
 @st.cache_data(show_spinner=False)
 def teams() -> pd.DataFrame:
     return queries.teams(get_store())
+
+
+def clinic_header(service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
+    """The clinic's heading figures (service, head of service, RAG counts) for ``measures``."""
+    return clinic.clinic_header(get_store(), service_id, month, measures)
+
+
+def record_clinic_action(action: dict, viewer: Viewer) -> str:
+    """Record a clinic action (``clinic.record_action``: checked, refused unless ``viewer`` may);
+    its id. The caller clears the caches."""
+    return clinic.record_action(get_store(), action, viewer)
+
+
+def complete_clinic_action(action_id: str, done_on: dt.date, viewer: Viewer) -> None:
+    """Mark a clinic action done (``clinic.complete_action``). The caller clears the caches."""
+    clinic.complete_action(get_store(), action_id, done_on, viewer)
