@@ -23,7 +23,7 @@ from ui import data, long_text
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
-from ui.formatters import fmt_count, fmt_number
+from ui.formatters import count_texts, fmt_count, fmt_number, value_texts
 from ui.page import start
 from ui.safe import md, plain
 from ui.tags import rag_badge, style_tags
@@ -111,9 +111,8 @@ with detail_col:
     else:
         team_table = pd.DataFrame({
             "Team": teams["team"],
-            "Value": [fmt_number(v, unit) for v in teams["value"]],
-            "Count": [fmt_count(n, d) if unit == "%" else "" for n, d in
-                      zip(teams["numerator"], teams["denominator"], strict=True)],
+            "Value": value_texts(teams["value"], [unit] * len(teams)),
+            "Count": count_texts(teams["numerator"], teams["denominator"], [unit] * len(teams)),
         })
         table_with_download(team_table, f"{code}-{service_id}-{month:%Y-%m}-teams.csv",
                             "the team figures", "dl_clinic_teams")

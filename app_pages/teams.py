@@ -24,7 +24,7 @@ from ui import team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
-from ui.formatters import fmt_count, fmt_number, format_target, pct_share
+from ui.formatters import count_texts, fmt_count, fmt_number, format_target, pct_share, value_texts
 from ui.page import start
 from ui.safe import md
 from ui.tags import rag_badge, style_rag
@@ -219,9 +219,8 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
         trend_label = f"{profile.trend_months[0]:%b %Y} to {profile.trend_months[-1]:%b %Y}"
         table = pd.DataFrame({
             "Measure": measures["name"],
-            "Value": [fmt_number(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
-            "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
-                      zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)],
+            "Value": value_texts(measures["value"], measures["unit"]),
+            "Count": count_texts(measures["numerator"], measures["denominator"], measures["unit"]),
             "Target": [format_target(t, u) for t, u in
                        zip(measures["target"], measures["unit"], strict=True)],
             "RAG": [rag_words(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],

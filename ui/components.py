@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
-from ui.formatters import fmt_count, fmt_number
+from ui.formatters import count_texts, fmt_number, value_texts
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -20,9 +20,8 @@ def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
     direction of travel, and the variation and assurance icons as letters plus words."""
     table = pd.DataFrame({
         "Measure": summary["name"],
-        "Value": [fmt_number(v, u) for v, u in zip(summary["value"], summary["unit"], strict=True)],
-        "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
-                  zip(summary["numerator"], summary["denominator"], summary["unit"], strict=True)],
+        "Value": value_texts(summary["value"], summary["unit"]),
+        "Count": count_texts(summary["numerator"], summary["denominator"], summary["unit"]),
         "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
         "RAG": summary["rag"].fillna("No target"),
         "Direction": summary["direction"].fillna("–"),

@@ -12,6 +12,7 @@ Markdown the page escapes any stored words in it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -23,7 +24,8 @@ from qa_core.views import scrutiny
 from qa_core.views.team_profiles import format_target
 
 __all__ = [
-    "fmt_number", "fmt_count", "format_target", "pct", "pct_of", "pct_share", "interval", "plural",
+    "fmt_number", "fmt_count", "value_texts", "count_texts", "format_target", "pct", "pct_of", "pct_share",
+    "interval", "plural",
     "ORDINALS", "POLARITY_WORDS", "published_number", "published_figure", "published_counted", "symbol_words",
     "quartile_words", "rank_words", "median_words",
     "count_text", "card_value", "card_with_count", "card_rag_words", "comparator_text", "neighbours_text",
@@ -40,6 +42,16 @@ def fmt_count(numerator: float | None, denominator: float | None) -> str:
         return ""
     den = f"{denominator:,.1f}" if denominator % 1 else f"{denominator:,.0f}"
     return f"{numerator:,.0f} of {den}"
+
+
+def value_texts(values: Iterable[object], units: Iterable[str]) -> list[str]:
+    """Each value written for its unit (``fmt_number``): a table's Value column."""
+    return [fmt_number(v, u) for v, u in zip(values, units, strict=True)]
+
+
+def count_texts(numerators: Iterable[object], denominators: Iterable[object], units: Iterable[str]) -> list[str]:
+    """'163 of 216' beside each percentage, '' for any other unit: a table's Count column."""
+    return [fmt_count(n, d) if u == "%" else "" for n, d, u in zip(numerators, denominators, units, strict=True)]
 
 
 def pct(value: float | None, digits: int = 1) -> str:

@@ -22,6 +22,10 @@ BAND_RAMP = ("#cce2d8", "#fff7bf", "#fcc9a5", "#f2a59d")
 REFS_PER_LINE = 3
 
 
+# fmt: off
+# (Kept in the dense layout of the other figure modules: one trace to a statement.)
+
+
 def band_colours(bands: list[str]) -> dict[str, str]:
     """A tint per band, lowest band green through to red for the highest, in order.
 
@@ -40,9 +44,8 @@ def band_colours(bands: list[str]) -> dict[str, str]:
 def style_bands(frame: pd.DataFrame, column: str, bands: list[str]) -> Styler:
     """A table whose ``column`` names bands, each cell tinted as the band is on the heat map."""
     tints = band_colours(bands)
-    return frame.style.map(
-        lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=[column]
-    )
+    return frame.style.map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "",
+                           subset=[column])
 
 
 def level_label(labels: tuple[str, ...], level: int) -> str:
@@ -53,7 +56,7 @@ def level_label(labels: tuple[str, ...], level: int) -> str:
 
 def _wrap_refs(refs: str) -> str:
     parts = [plain(p) for p in refs.split(", ") if p]
-    lines = [", ".join(parts[i : i + REFS_PER_LINE]) for i in range(0, len(parts), REFS_PER_LINE)]
+    lines = [", ".join(parts[i:i + REFS_PER_LINE]) for i in range(0, len(parts), REFS_PER_LINE)]
     return "<br>".join(lines)
 
 
@@ -78,91 +81,38 @@ def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Fi
     levels = list(range(1, size + 1))
     grid = {(r.likelihood, r.impact): r for r in cells.itertuples()}
     z = [[rank[grid[(lk, i)].band] for i in levels] for lk in levels]
-    text = [
-        [
-            cell_text(int(grid[(lk, i)].score), grid[(lk, i)].band, int(grid[(lk, i)].risks), grid[(lk, i)].refs)
-            for i in levels
-        ]
-        for lk in levels
-    ]
-    hover = [
-        [
-            f"Impact: {level_label(matrix.impact_labels, i)}<br>"
-            f"Likelihood: {level_label(matrix.likelihood_labels, lk)}<br>"
-            f"Score {int(grid[(lk, i)].score)}, {plain(grid[(lk, i)].band)}<br>"
-            f"Risks: {int(grid[(lk, i)].risks)}"
-            for i in levels
-        ]
-        for lk in levels
-    ]
+    text = [[cell_text(int(grid[(lk, i)].score), grid[(lk, i)].band, int(grid[(lk, i)].risks), grid[(lk, i)].refs)
+             for i in levels] for lk in levels]
+    hover = [[f"Impact: {level_label(matrix.impact_labels, i)}<br>"
+              f"Likelihood: {level_label(matrix.likelihood_labels, lk)}<br>"
+              f"Score {int(grid[(lk, i)].score)}, {plain(grid[(lk, i)].band)}<br>"
+              f"Risks: {int(grid[(lk, i)].risks)}" for i in levels] for lk in levels]
     ordered = [colours[b] for b in ranges["band"]]
-    scale = (
-        [[0, ordered[0]], [1, ordered[0]]] if n_bands == 1 else [[k / (n_bands - 1), c] for k, c in enumerate(ordered)]
-    )
-    data = [
-        dict(
-            type="heatmap",
-            x=levels,
-            y=levels,
-            z=z,
-            zmin=0,
-            zmax=max(n_bands - 1, 1),
-            colorscale=scale,
-            showscale=False,
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(color=TEXT, size=13),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            xgap=3,
-            ygap=3,
-            showlegend=False,
-        )
-    ]
-    data += [
-        dict(
-            type="scatter",
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"{plain(row.band)}: {row.low} to {row.high}",  # a legend entry is Plotly HTML too
-            marker=dict(symbol="square", size=16, color=colours[row.band], line=dict(color=BORDER, width=1)),
-        )
-        for row in ranges.itertuples()
-    ]
-    shapes = [
-        dict(
-            type="rect",
-            x0=row.impact - 0.47,
-            x1=row.impact + 0.47,
-            y0=row.likelihood - 0.47,
-            y1=row.likelihood + 0.47,
-            line=dict(color=TEXT, width=2),
-            layer="above",
-        )
-        for row in cells[cells["risks"] > 0].itertuples()
-    ]
+    scale = ([[0, ordered[0]], [1, ordered[0]]] if n_bands == 1 else
+             [[k / (n_bands - 1), c] for k, c in enumerate(ordered)])
+    data = [dict(
+        type="heatmap", x=levels, y=levels, z=z, zmin=0, zmax=max(n_bands - 1, 1), colorscale=scale,
+        showscale=False, text=text, texttemplate="%{text}", textfont=dict(color=TEXT, size=13),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=3, ygap=3, showlegend=False,
+    )]
+    data += [dict(type="scatter", x=[None], y=[None], mode="markers",
+                  name=f"{plain(row.band)}: {row.low} to {row.high}",  # a legend entry is Plotly HTML too
+                  marker=dict(symbol="square", size=16, color=colours[row.band], line=dict(color=BORDER, width=1)))
+             for row in ranges.itertuples()]
+    shapes = [dict(type="rect", x0=row.impact - 0.47, x1=row.impact + 0.47, y0=row.likelihood - 0.47,
+                   y1=row.likelihood + 0.47, line=dict(color=TEXT, width=2), layer="above")
+              for row in cells[cells["risks"] > 0].itertuples()]
     axis = dict(tickvals=levels, tickfont=dict(color=TEXT), showgrid=False, zeroline=False, range=[0.5, size + 0.5])
     layout = dict(
         title=dict(text=plain(title), font=dict(size=18, color=TEXT)),
-        xaxis=dict(
-            axis,
-            title=dict(text="Impact", font=dict(color=TEXT)),
-            ticktext=[level_label(matrix.impact_labels, i) for i in levels],
-        ),
-        yaxis=dict(
-            axis,
-            title=dict(text="Likelihood", font=dict(color=TEXT)),
-            ticktext=[level_label(matrix.likelihood_labels, lk) for lk in levels],
-        ),
-        shapes=shapes,
-        height=190 + 100 * size,
-        margin=dict(l=150, r=20, t=60, b=110),
-        legend=dict(
-            orientation="h", yanchor="top", y=-0.14, x=0, title=dict(text="Bands:", side="left", font=dict(color=TEXT))
-        ),
-        plot_bgcolor="white",
-        font=dict(size=14, color=TEXT),
+        xaxis=dict(axis, title=dict(text="Impact", font=dict(color=TEXT)),
+                   ticktext=[level_label(matrix.impact_labels, i) for i in levels]),
+        yaxis=dict(axis, title=dict(text="Likelihood", font=dict(color=TEXT)),
+                   ticktext=[level_label(matrix.likelihood_labels, lk) for lk in levels]),
+        shapes=shapes, height=190 + 100 * size, margin=dict(l=150, r=20, t=60, b=110),
+        legend=dict(orientation="h", yanchor="top", y=-0.14, x=0,
+                    title=dict(text="Bands:", side="left", font=dict(color=TEXT))),
+        plot_bgcolor="white", font=dict(size=14, color=TEXT),
     )
     return go.Figure(data=data, layout=layout)
 
@@ -184,68 +134,31 @@ def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> g
     for k, row in enumerate(ranges.itertuples()):
         y0 = 0 if k == 0 else lows[k] - 0.5
         y1 = top + 1 if k == len(ranges) - 1 else lows[k + 1] - 0.5
-        shapes.append(
-            dict(
-                type="rect",
-                xref="paper",
-                x0=0,
-                x1=1,
-                yref="y",
-                y0=y0,
-                y1=y1,
-                fillcolor=colours[row.band],
-                opacity=0.55,
-                line=dict(width=0),
-                layer="below",
-            )
-        )
-        annotations.append(
-            dict(
-                x=1,
-                xref="paper",
-                xanchor="left",
-                y=(y0 + y1) / 2,
-                yref="y",
-                showarrow=False,
-                text=f"{plain(row.band)}<br>{row.low}-{row.high}",
-                align="left",
-                font=dict(size=12, color=TEXT),
-            )
-        )
+        shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=y0, y1=y1,
+                           fillcolor=colours[row.band], opacity=0.55, line=dict(width=0), layer="below"))
+        annotations.append(dict(x=1, xref="paper", xanchor="left", y=(y0 + y1) / 2, yref="y", showarrow=False,
+                                text=f"{plain(row.band)}<br>{row.low}-{row.high}", align="left",
+                                font=dict(size=12, color=TEXT)))
     data = []
     for stage, style in STAGE_STYLES.items():
         score = points[f"{stage}_score"]
         if score.isna().all():
             continue
-        data.append(
-            dict(
-                type="scatter",
-                x=points["quarter"].tolist(),
-                y=score.astype("float64").tolist(),
-                mode="lines+markers",
-                name=style["name"],
-                line=dict(color=style["color"], dash=style["dash"], width=3 if stage == "residual" else 2),
-                marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
-                customdata=[plain(b) for b in points[f"{stage}_band"].fillna("no target")],
-                hovertemplate="%{x}: %{y} (%{customdata})<extra>" + style["name"] + "</extra>",
-            )
-        )
+        data.append(dict(
+            type="scatter", x=points["quarter"].tolist(), y=score.astype("float64").tolist(), mode="lines+markers",
+            name=style["name"],
+            line=dict(color=style["color"], dash=style["dash"], width=3 if stage == "residual" else 2),
+            marker=dict(symbol=style["symbol"], size=9, color=style["color"]),
+            customdata=[plain(b) for b in points[f"{stage}_band"].fillna("no target")],
+            hovertemplate="%{x}: %{y} (%{customdata})<extra>" + style["name"] + "</extra>",
+        ))
     layout = dict(
         title=dict(text=plain(title), font=dict(size=18, color=TEXT)),
-        height=440,
-        margin=dict(l=60, r=110, t=60, b=40),
-        plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="top", y=-0.12),
-        font=dict(size=14, color=TEXT),
+        height=440, margin=dict(l=60, r=110, t=60, b=40), plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=-0.12), font=dict(size=14, color=TEXT),
         xaxis=dict(type="category", tickfont=dict(color=TEXT)),
-        yaxis=dict(
-            title=dict(text="Score", font=dict(color=TEXT)),
-            range=[0, top + 1],
-            gridcolor="#e5e5e5",
-            zeroline=False,
-            tickfont=dict(color=TEXT),
-        ),
-        shapes=shapes,
-        annotations=annotations,
+        yaxis=dict(title=dict(text="Score", font=dict(color=TEXT)), range=[0, top + 1], gridcolor="#e5e5e5",
+                   zeroline=False, tickfont=dict(color=TEXT)),
+        shapes=shapes, annotations=annotations,
     )
     return go.Figure(data=data, layout=layout)
