@@ -12,7 +12,8 @@ import datetime as dt
 
 import streamlit as st
 
-from ui import auth, data
+from ui import data
+from ui.page import start
 from ui.safe import md
 
 #: The automated check, as last run (tests/e2e/screenshots/axe-summary.json).
@@ -26,10 +27,8 @@ PREPARED = dt.date(2026, 11, 23)
 #: Shown where the council must put its own details before the dashboard is published.
 FILL_IN = "**[To be filled in by the council: {what}]**"
 
-auth.require_page("accessibility")
+start("accessibility", "Accessibility statement")
 council = md(data.settings().get("council_name") or "the council")  # stored text: escaped for Markdown
-
-st.title("Accessibility statement", anchor=False)
 st.write(f"This statement covers the children's social care performance and quality dashboard run by "
          f"{council}. It applies to every page of the dashboard, for every role.")
 st.write("We want as many people as possible to be able to use this dashboard. For example, you should be able to:")

@@ -16,76 +16,35 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from qa_core.rules import periods
 from qa_core.rules.audits import (
-    ASSESS_BETTER,
-    ASSESS_MEETS,
-    ASSESS_MISSES,
-    ASSESS_WORSE,
+    AUDIT_ROLE_LABELS,
+    ESCALATION,
     GRADE_COLUMNS,
     GRADES,
-    INADEQUATE_TARGET_PCT,
+    HEAD_OF_SERVICE_MONTHLY,
+    INADEQUATE,
+    TEAM_MANAGER_MONTHLY,
 )
-from qa_core.rules.periods import window_start
-from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons
-from ui import audit_data, auth, data, filters, long_text
-from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
-from ui.components import TAG_COLOURS, csv_bytes, table_with_download
+from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
+from ui import audit_data, data, long_text
+from ui.chart_table import chart_with_table, download_csv
+from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
+from ui.figures.palette import CONFIG
+from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
+from ui.page import start
 from ui.safe import md, plain
+from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
-TARGET = INADEQUATE_TARGET_PCT
-PLOTLY_CONFIG = {"displaylogo": False}
-# The theme's categorical order: each colour 3:1 or more against the next (tests/unit/test_contrast.py),
-# and orange for the worst grade, as on the SPC charts.
-GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvement": PINK, "Inadequate": ORANGE}
-# ...and a pattern each, so the stacked segments differ by more than colour.
-GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "Inadequate": "x"}
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
         "Overdue actions", "Escalations due"]
-ASSESSMENT_RAG = {ASSESS_WORSE: "Red", ASSESS_MISSES: "Amber", ASSESS_MEETS: "Green", ASSESS_BETTER: "Green"}
-POSITION_STYLE = {  # funnel position → marker (shape and colour, and the words in the legend)
-    "above the 99.8% limit": dict(color=ORANGE, symbol="square", size=13),
-    "above the 95% limit": dict(color=ORANGE, symbol="triangle-up", size=12),
-    "within the limits": dict(color=DARK_BLUE, symbol="circle", size=10),
-    "below the 95% limit": dict(color=TURQUOISE, symbol="triangle-down", size=12),
-    "below the 99.8% limit": dict(color=TURQUOISE, symbol="diamond", size=13),
-}
+# -- small helpers ----------------------------------------------------------------------------
 
-
-# -- small formatting helpers -----------------------------------------------------------------
-
-def pct(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}%"
-
-
-def pct_of(value: float | None, k: int, n: int) -> str:
-    """'9.4% (10 of 106)': a percentage always with its count."""
-    return f"{pct(value)} ({int(k):,} of {int(n):,})"
-
-
-def interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or pd.isna(low) else f"{low:.1f}% to {high:.1f}%"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (many or word + 's')}"
-
-
-def tag_style(frame: pd.DataFrame, columns: dict[str, dict[str, str]]) -> pd.io.formats.style.Styler:
-    """Colour text cells by a mapping of cell text → RAG colour name (the text keeps the meaning)."""
-    def colour(mapping: dict[str, str]):
-        def inner(value: object) -> str:
-            fg_bg = TAG_COLOURS.get(mapping.get(str(value), ""))
-            return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-        return inner
-
-    styler = frame.style.format(precision=1, thousands=",")
-    for col, mapping in columns.items():
-        if col in frame.columns:
-            styler = styler.map(colour(mapping), subset=[col])
-    return styler
+def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
+    """Numbers to one decimal place with thousands separators, and text cells in tag colours."""
+    return style_tags(frame.style.format(precision=1, thousands=","), columns)
 
 
 def rows_height(n: int, most: int) -> int | str:
@@ -93,35 +52,16 @@ def rows_height(n: int, most: int) -> int | str:
     return "auto" if n <= 10 else min(38 + 35 * (n + 1), most)
 
 
-def download(frame: pd.DataFrame, filename: str, label: str, key: str) -> None:
-    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
-                       file_name=filename, mime="text/csv", key=key)
-
-
-def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=17, color="#0b0c0c")), height=height,
-        margin=dict(l=60, r=20, t=60, b=40), plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
-        legend=dict(orientation="h", yanchor="top", y=-0.15, traceorder="normal"),
-    )
-    fig.update_yaxes(gridcolor="#e5e5e5")
-    return fig
-
-
 # -- the filters ------------------------------------------------------------------------------
 
-viewer = auth.require_page("audits")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-scope = md(filters.service_name(service_id))  # shown only in markdown places
+ctx = start("audits")
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
+scope = md(ctx.service_name)  # shown only in markdown places
 cases = f"{scope} cases" if service_id else "the council's cases"
 where = scope if service_id else "the council"
 first_month = data.months()[0]
 month_key = month.strftime("%Y-%m")
 slug = f"{service_id or 'council'}-{month_key}"
-
-st.title("Audit grades", anchor=False)
 st.caption(f"{label} · {scope} · final grades (the moderator's where an audit was moderated), "
            "all audit tiers. Target: no more than 10% of audits Inadequate.")
 
@@ -132,7 +72,7 @@ with choice_col:
         bind="query-params", format_func=lambda w: "This month only" if w == 1 else f"{w} months to the month",
         help="Used by the funnel plot, the areas behind Inadequate grades and moderation: one month "
              "holds too few audits per team to compare fairly.")
-start = max(window_start(month, window), first_month)
+start = max(periods.window_start(month, window), first_month)
 period = label if start == month else f"{start:%B %Y} to {label}"
 with compare_col:
     if service_id is None:
@@ -152,7 +92,7 @@ completion_all = audit_data.completion(month, service_id, "all", viewer)
 moderation_all = audit_data.moderation(month, service_id, window, None).iloc[0]
 overdue_total = audit_data.overdue_count(month, service_id)
 sees_cases, case_note = audit_data.case_scope(viewer, service_id)
-month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+month_end = periods.month_end(month)
 
 cols = st.columns(5, border=True)
 with cols[0]:
@@ -213,23 +153,13 @@ def grades_tab() -> None:
     counts = ", ".join(f"{int(now[c])} {GRADES[g]}" for g, c in zip(GRADES, GRADE_COLUMNS, strict=True))
     title = (f"{label}: {total_now} audits graded: {counts}" if total_now
              else f"No audits graded in {label}")
-    fig = go.Figure()
-    for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True):
-        fig.add_trace(go.Bar(x=monthly["month"], y=monthly[col], name=g, marker_color=GRADE_COLOURS[g],
-                             marker_line=dict(color="white", width=1), marker_pattern_shape=GRADE_PATTERNS[g],
-                             hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>"))
-    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title="Audits (final grade)")
-    st.plotly_chart(base_layout(fig, title, 380), width="stretch", config=PLOTLY_CONFIG, key="audit_grade_bars")
+    st.plotly_chart(grade_bars_figure(monthly, title), width="stretch", config=CONFIG, key="audit_grade_bars")
     st.caption(f"Chart: number of audits each month from {first_month:%B %Y} to {label}, stacked by final "
                "grade (Outstanding plain, Good striped, Requires Improvement dotted, Inadequate crossed, from the "
                "bottom). The same numbers are in the table below the p-chart.")
 
     show_ci = st.toggle("Show each month's 95% interval on the p-chart", key="audit_show_ci",
                         bind="query-params")
-    points = pd.DataFrame({
-        "period": monthly["month"], "value": monthly["pct_inadequate"], "mean": monthly["p_mean"],
-        "ucl": monthly["p_ucl"], "lcl": monthly["p_lcl"], "special_cause": monthly["special_cause"],
-    })
     first = graded.iloc[0]
     if total_now:
         title = (f"{pct(now['pct_inadequate'])} of audits were Inadequate in {label} "
@@ -237,21 +167,6 @@ def grades_tab() -> None:
     else:
         title = "Inadequate audits by month, against the 10% target"
     title += f"; {pct(first['pct_inadequate'], 0)} in {pd.Timestamp(first['month']):%B %Y}"
-    fig = spc_figure(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%")
-    if points["mean"].notna().any():
-        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_upper_2s"], mode="lines", name="2-sigma band",
-                                 line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
-        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_lower_2s"], mode="lines", showlegend=False,
-                                 name="Lower 2-sigma", line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
-    if show_ci:
-        fig.add_trace(go.Scatter(
-            x=points["period"], y=monthly["pct_inadequate"], mode="markers", name="95% interval (Wilson)",
-            marker=dict(size=1, color=GREY),
-            error_y=dict(type="data", symmetric=False, color=GREY, thickness=1,
-                         array=monthly["ci_high"] - monthly["pct_inadequate"],
-                         arrayminus=monthly["pct_inadequate"] - monthly["ci_low"])))
-    fig.update_layout(title=dict(font=dict(size=17)))
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key="audit_p_chart")
     icons = trend_icons(monthly)
     if icons["variation"] is None:
         spc_note = ("Fewer than 12 months with audits: the chart shows the months without process limits.")
@@ -260,96 +175,26 @@ def grades_tab() -> None:
         spc_note = (f"Variation: {icons['variation']['letter']}, {icons['variation']['label'].lower()} in "
                     f"{label}. Assurance: {assurance['letter']}, {assurance['label'].lower()}.")
     special = int(monthly["special_cause"].notna().sum())
-    st.caption(
+    table = pd.DataFrame({
+        "Month": monthly["group"],
+        "Outstanding": monthly["outstanding"], "Good": monthly["good"],
+        "Requires Improvement": monthly["requires_improvement"], "Inadequate": monthly["inadequate"],
+        "Audits": monthly["total"], "% inadequate": monthly["pct_inadequate"].round(1),
+        "95% interval low": monthly["ci_low"].round(1), "95% interval high": monthly["ci_high"].round(1),
+        "% good or better": monthly["pct_good_or_better"].round(1),
+        "Against the 10% target": monthly["assessment"],
+        "Centre line %": monthly["p_mean"].round(1),
+        "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
+        "Special cause": monthly["special_cause"].fillna("none"),
+    })
+    chart_with_table(
+        p_chart_figure(monthly, title, show_ci),
         f"Chart: percentage of audits graded Inadequate each month (a p-chart: the centre line is all months' "
         f"inadequate audits over all audits, {pct(monthly['p_mean'].iloc[-1])}; the process limits are 3 sigma "
         f"and widen in months with fewer audits), with the 10% target as a dashed line. {spc_note} "
-        f"{plural(special, 'month')} flagged as special cause (marked by shape and named in the legend).")
-    with st.expander("Show the numbers as a table"):
-        table = pd.DataFrame({
-            "Month": monthly["group"],
-            "Outstanding": monthly["outstanding"], "Good": monthly["good"],
-            "Requires Improvement": monthly["requires_improvement"], "Inadequate": monthly["inadequate"],
-            "Audits": monthly["total"], "% inadequate": monthly["pct_inadequate"].round(1),
-            "95% interval low": monthly["ci_low"].round(1), "95% interval high": monthly["ci_high"].round(1),
-            "% good or better": monthly["pct_good_or_better"].round(1),
-            "Against the 10% target": monthly["assessment"],
-            "Centre line %": monthly["p_mean"].round(1),
-            "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
-            "Special cause": monthly["special_cause"].fillna("none"),
-        })
-        st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_RAG}), hide_index=True,
-                     width="stretch")
-        download(table, f"audit-grades-by-month-{slug}.csv", "grades by month", "dl_audit_months")
-
-
-MAX_LABELS = 30  # beyond this many points, only those outside the 95% limits are labelled
-
-
-def spread(values: np.ndarray, gap: float, high: float) -> np.ndarray:
-    """Label heights near ``values`` but at least ``gap`` apart and no higher than ``high``
-    (a one-dimensional label layout: sort, push up, then push down from the top)."""
-    order = np.argsort(values, kind="stable")
-    y = np.asarray(values, dtype="float64")[order]
-    for i in range(1, len(y)):
-        y[i] = max(y[i], y[i - 1] + gap)
-    if len(y) and y[-1] > high:
-        y[-1] = high
-        for i in range(len(y) - 2, -1, -1):
-            y[i] = min(y[i], y[i + 1] - gap)
-    out = np.empty_like(y)
-    out[order] = y
-    return out
-
-
-def funnel_figure(frame: pd.DataFrame, title: str, noun: str) -> tuple[go.Figure, bool]:
-    """The funnel plot, and whether every point carries a label (more than ``MAX_LABELS``: only
-    the points beyond the 95% limits do)."""
-    shown = frame[frame["total"] > 0]
-    n_max = max(int(shown["total"].max()), 10)
-    x_end = n_max * 1.1
-    grid = funnel_limits(np.unique(np.concatenate([np.arange(1, 21), np.linspace(1, x_end, 200)])))
-    labelled = shown if len(shown) <= MAX_LABELS else shown[shown["position"] != "within the limits"]
-    # Show the points and the funnel's 99.8% limit at the smallest number of audits plotted.
-    y_top = float(funnel_limits(shown["total"].min())["upper_998"].iloc[0])
-    y_max = min(max(float(shown["pct_inadequate"].max()), y_top, 25.0) * 1.12, 105.0)
-    height = max(520, 20 * len(labelled) + 260)
-    fig = go.Figure()
-    line = dict(color=GREY, width=1.5)
-    fig.add_trace(go.Scatter(x=grid["n"], y=grid["upper_998"], mode="lines", name="99.8% limits",
-                             line=line | dict(dash="dash"), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=grid["n"], y=grid["lower_998"], mode="lines", showlegend=False,
-                             name="99.8% lower limit", line=line | dict(dash="dash"), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=grid["n"], y=grid["upper_95"], mode="lines", name="95% limits",
-                             line=line | dict(dash="dot"), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=grid["n"], y=grid["lower_95"], mode="lines", showlegend=False,
-                             name="95% lower limit", line=line | dict(dash="dot"), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=[0, x_end], y=[TARGET, TARGET], mode="lines", name="Target: 10%",
-                             line=dict(color=PINK, width=2, dash="dashdot"), hoverinfo="skip"))
-    for position, style in POSITION_STYLE.items():
-        part = shown[shown["position"] == position]
-        if part.empty:
-            continue
-        fig.add_trace(go.Scatter(
-            x=part["total"], y=part["pct_inadequate"], mode="markers", name=position.capitalize(),
-            marker=style | dict(line=dict(color="white", width=1)), text=part["name"].map(plain),
-            customdata=np.stack([part["inadequate"], part["ci_low"], part["ci_high"], part["service"].map(plain)],
-                                axis=1),
-            hovertemplate=("%{text} (%{customdata[3]})<br>%{y:.1f}% inadequate: %{customdata[0]} of "
-                           "%{x} audits<br>95% interval %{customdata[1]:.1f}% to %{customdata[2]:.1f}%"
-                           "<extra></extra>")))
-    # Labels in a column right of the funnel, spread so they never overlap, with a leader line.
-    plot_px = height - 200
-    label_y = spread(labelled["pct_inadequate"].to_numpy(), 17 * y_max / plot_px, y_max * 0.98)
-    for (_, row), y in zip(labelled.iterrows(), label_y, strict=True):
-        fig.add_annotation(x=row["total"], y=row["pct_inadequate"], ax=x_end * 1.03, ay=y, axref="x", ayref="y",
-                           text=f"{plain(row['name'])} ({row['pct_inadequate']:.0f}%, {int(row['total'])})",
-                           showarrow=True, arrowhead=0, arrowwidth=0.7, arrowcolor="#6f777b", standoff=6,
-                           xanchor="left", font=dict(size=12, color="#0b0c0c"))
-    fig.update_xaxes(title=f"Number of audits per {noun} ({period})", range=[0, x_end * 1.42],
-                     gridcolor="#e5e5e5", tickformat=",d")
-    fig.update_yaxes(title="% of audits graded Inadequate", range=[0, y_max])
-    return base_layout(fig, title, height), len(labelled) == len(shown)
+        f"{plural(special, 'month')} flagged as special cause (marked by shape and named in the legend).",
+        table, f"audit-grades-by-month-{slug}.csv", "grades by month", "dl_audit_months", key="audit_p_chart",
+        shown=tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}))
 
 
 def funnel_tab() -> None:
@@ -367,8 +212,8 @@ def funnel_tab() -> None:
         title = f"No {noun} above the funnel; {int(below.sum())} of {len(shown)} below the 95% limit ({period})"
     else:
         title = f"All {len(shown)} {nouns} within the funnel around the 10% target ({period})"
-    fig, all_labelled = funnel_figure(frame, title, noun)
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key="audit_funnel")
+    fig, all_labelled = funnel_figure(frame, title, noun, period)
+    st.plotly_chart(fig, width="stretch", config=CONFIG, key="audit_funnel")
     labels = ("Each point is labelled with its name, % inadequate and number of audits."
               if all_labelled else
               f"With {len(shown)} {nouns}, only the points beyond the 95% limits are labelled; hover over a point, "
@@ -391,7 +236,7 @@ def funnel_tab() -> None:
     if by == "team" and service_id is None:
         table.insert(1, "Service", frame["service"])
     st.subheader(f"{nouns.capitalize()} against the target, {period}", anchor=False)
-    st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_RAG}), hide_index=True, width="stretch",
+    st.dataframe(tag_style(table, {"Against the 10% target": ASSESSMENT_TAGS}), hide_index=True, width="stretch",
                  height=rows_height(len(table), 880))
     csv = table.assign(**{
         "Outstanding": frame["outstanding"], "Good": frame["good"],
@@ -400,7 +245,7 @@ def funnel_tab() -> None:
         "95% limit low": frame["lower_95"].round(2), "95% limit high": frame["upper_95"].round(2),
         "99.8% limit low": frame["lower_998"].round(2), "99.8% limit high": frame["upper_998"].round(2),
     })
-    download(csv, f"audit-funnel-{by}-{slug}-{window}m.csv", "the funnel figures", "dl_audit_funnel")
+    download_csv(csv, f"audit-funnel-{by}-{slug}-{window}m.csv", "the funnel figures", "dl_audit_funnel")
     st.caption(f"In the organisation's order, never ranked by %. The verdict uses each {noun}'s Wilson 95% "
                "interval: \"significant\" only where the whole interval is above (or below) 10%.")
 
@@ -414,36 +259,7 @@ def areas_tab() -> None:
     n_inad = int(areas["inadequate_audits"].max())
     title = (f"{plain(top['area'])} was graded Inadequate in {pct(top['pct_area_inadequate'], 0)} of Inadequate audits "
              f"({int(top['area_inadequate'])} of {int(top['inadequate_audits'])}), {period}")
-    plot = areas.iloc[::-1].assign(area=lambda f: f["area"].map(plain))  # axis words and hover labels
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=plot["area"], x=plot["pct_area_inadequate"], orientation="h", name="Area graded Inadequate",
-        marker_color=PINK, text=[f"{v:.0f}% ({k} of {n})" for v, k, n in
-                                 zip(plot["pct_area_inadequate"], plot["area_inadequate"], plot["inadequate_audits"],
-                                     strict=True)],
-        textposition="inside", insidetextanchor="end", textfont=dict(color="white"),
-        hovertemplate="%{y}: graded Inadequate in %{text} Inadequate audits<extra></extra>"))
-    fig.add_trace(go.Bar(
-        y=plot["area"], x=100 * plot["area_ri"] / plot["inadequate_audits"], orientation="h",
-        name="Area graded Requires Improvement", marker_color=ORANGE, marker_pattern_shape="/",
-        customdata=plot["area_ri"],
-        hovertemplate="%{y}: graded Requires Improvement in %{customdata} Inadequate audits<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        y=plot["area"], x=plot["pct_all_inadequate"], mode="markers", name="All audits: area graded Inadequate",
-        marker=dict(symbol="diamond", size=12, color="white", line=dict(color=GREY, width=2)),
-        customdata=np.stack([plot["all_inadequate"], plot["all_audits"]], axis=1),
-        hovertemplate="%{y}: graded Inadequate in %{x:.0f}% of all audits "
-                      "(%{customdata[0]} of %{customdata[1]})<extra></extra>"))
-    fig.update_layout(barmode="stack", xaxis=dict(title="% of audits", range=[0, 100]), yaxis=dict(title=None))
-    st.plotly_chart(base_layout(fig, title, 440), width="stretch", config=PLOTLY_CONFIG, key="audit_areas")
     total_inad = int(areas["inadequate_total"].iloc[0])
-    st.caption(
-        f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
-        "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
-        "first; the white diamond is how often the area was graded Inadequate across all audits, for "
-        "comparison. "
-        + (f"{plural(total_inad - n_inad, 'other Inadequate audit')} (thematic) do not grade areas. "
-           if total_inad > n_inad else ""))
     table = pd.DataFrame({
         "Area": areas["area"],
         "In Inadequate audits: area Inadequate": [pct_of(v, k, n) for v, k, n in zip(
@@ -455,7 +271,16 @@ def areas_tab() -> None:
         "In all audits: area Inadequate": [pct_of(v, k, n) for v, k, n in zip(
             areas["pct_all_inadequate"], areas["all_inadequate"], areas["all_audits"], strict=True)],
     })
-    table_with_download(table, f"audit-areas-{slug}-{window}m.csv", "the area figures", "dl_audit_areas")
+    chart_with_table(
+        areas_figure(areas, title),
+        f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
+        "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
+        "first; the white diamond is how often the area was graded Inadequate across all audits, for "
+        "comparison. "
+        + (f"{plural(total_inad - n_inad, 'other Inadequate audit')} (thematic) do not grade areas. "
+           if total_inad > n_inad else ""),
+        table, f"audit-areas-{slug}-{window}m.csv", "the area figures", "dl_audit_areas", key="audit_areas",
+        expander=None)
 
 
 def completion_tab() -> None:
@@ -476,8 +301,9 @@ def completion_tab() -> None:
     st.markdown(
         f"**{pct(c['pct_complete'])} of expected audits counted in {label} ({int(c['done'])} of "
         f"{int(c['expected'])})**; {plural(int(c['shortfall']), 'audit')} short, in {short} of the {len(frame)} "
-        f"{rows} below. Team managers are expected to audit 4 cases a month; Heads of Service 1 case a month "
-        "outside their own service: their audits inside their own service are shown as not counted.")
+        f"{rows} below. Team managers are expected to audit {plural(TEAM_MANAGER_MONTHLY, 'case')} a month; Heads "
+        f"of Service {plural(HEAD_OF_SERVICE_MONTHLY, 'case')} a month outside their own service: their audits "
+        "inside their own service are shown as not counted.")
     table = pd.DataFrame({
         "Status": np.where(frame["met"], "Met", "Short by " + frame["shortfall"].astype(str)),
     })
@@ -496,16 +322,12 @@ def completion_tab() -> None:
                            zip(frame["pct_complete"], frame["done"], frame["expected"], strict=True)]
     table["Not counted"] = frame["not_counted"]
     table["Shortfall"] = frame["shortfall"]
-    colours = {s: "Red" for s in table["Status"] if s != "Met"} | {"Met": "Green"}
-    st.dataframe(tag_style(table, {"Status": colours}), hide_index=True, width="stretch",
-                 height=rows_height(len(table), 900))
+    st.dataframe(tag_style(table, {"Status": lambda status: "Green" if status == "Met" else "Red"}),
+                 hide_index=True, width="stretch", height=rows_height(len(table), 900))
     if view == "team" or viewer.may_export_cases:
-        download(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
+        download_csv(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
     st.caption("Shortfall is summed manager by manager, so one manager's extra audits never hide another's "
                "missing ones. A team's row is its manager's audits, wherever the cases were.")
-
-
-SHORT_GRADES = {"Outstanding": "Outstanding", "Good": "Good", "Requires Improvement": "RI", "Inadequate": "Inadequate"}
 
 
 def moderation_tab() -> None:
@@ -522,27 +344,17 @@ def moderation_tab() -> None:
         f"of audits were moderated, and {pct_of(m['pct_good_moderated'], m['good_moderated'], m['good_audits'])} "
         "of those the auditor graded Good or Outstanding (these need moderating to give assurance).")
     grid = audit_data.moderation_grid(month, service_id, window)
-    names = [SHORT_GRADES[g] for g in grid.columns]
     cells = grid.to_numpy()
     title = f"{int(np.trace(cells))} of {int(cells.sum())} grades kept; {down} moved down, {up} up"
     matrix_col, table_col = st.columns([5, 8])
     with matrix_col:
-        fig = go.Figure(go.Heatmap(
-            z=cells, x=names, y=names, colorscale=[[0, "#ffffff"], [1, DARK_BLUE]], showscale=False,
-            text=cells, texttemplate="%{text}", textfont=dict(size=15),
-            hovertemplate="Auditor: %{y}<br>Moderator: %{x}<br>%{z} audits<extra></extra>"))
-        fig.update_yaxes(title="Auditor's grade", autorange="reversed")
-        fig.update_xaxes(title="Moderator's grade", side="bottom", tickangle=0)
-        fig = base_layout(fig, title, 420)
-        fig.update_layout(margin=dict(l=100, r=10, t=60, b=50))
-        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key="audit_moderation_matrix")
-        st.caption("Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
-                   "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
-                   "the moderator judged the work worse.")
-        with st.expander("Show the matrix as a table"):
-            matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
-            table_with_download(matrix, f"audit-moderation-matrix-{slug}-{window}m.csv", "the matrix",
-                                "dl_audit_matrix")
+        matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
+        chart_with_table(moderation_figure(grid, title),
+                         "Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
+                         "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
+                         "the moderator judged the work worse.",
+                         matrix, f"audit-moderation-matrix-{slug}-{window}m.csv", "the matrix", "dl_audit_matrix",
+                         key="audit_moderation_matrix", expander="Show the matrix as a table")
     with table_col:
         frame = audit_data.moderation(month, service_id, window, by)
         noun = "service" if by == "service" else "team"
@@ -561,7 +373,7 @@ def moderation_tab() -> None:
             "Service": frame["service"], "Audits": frame["audits"], "Moderated audits": frame["moderated"],
             "Good or better audits": frame["good_audits"], "Good or better moderated": frame["good_moderated"],
             "Agreed": frame["agreed"], "Mean shift": frame["mean_shift"].round(3)})
-        download(csv, f"audit-moderation-{by}-{slug}-{window}m.csv", "moderation by group", "dl_audit_moderation")
+        download_csv(csv, f"audit-moderation-{by}-{slug}-{window}m.csv", "moderation by group", "dl_audit_moderation")
         st.caption("Down: the moderator judged the work worse; up: better. Small numbers: read the interval, "
                    "not the order. The download adds the mean shift and the Good or better audits moderated.")
 
@@ -601,7 +413,7 @@ def overdue_tab() -> None:
     long_text.read_in_full(table, ["Action"], (table["Audit"] + ", due " + table["Due"]).tolist(),
                            key="audit_full_overdue")
     if viewer.may_export_cases:
-        download(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
+        download_csv(table, f"overdue-audit-actions-{slug}.csv", "the overdue actions", "dl_audit_overdue")
     st.caption("Action and owner are as recorded on the audit. \"Done later on\" is filled only where the "
                "action was completed after the end of the month.")
 
@@ -616,21 +428,21 @@ def escalations_tab() -> None:
         what = "audits" if every else "audits graded Inadequate"
         st.info(f"No {what} of {cases} were completed in {label}: no escalations are due.")
         return
-    inadequate = int((frame["grade_name"] == GRADES[4]).sum())
+    inadequate = int((frame["grade_name"] == GRADES[INADEQUATE]).sum())
     if every:
         st.markdown(f"**{plural(len(frame), 'audit')} completed in {label}**, each with whom its final grade must "
                     f"be escalated to; {inadequate} Inadequate.")
     else:
+        told = " and ".join(f"the {AUDIT_ROLE_LABELS[role]}" for role in ESCALATION[INADEQUATE])
         st.markdown(f"**{plural(inadequate, 'audit')} completed in {label} graded Inadequate**: each must be "
-                    "escalated to the Head of Service and the Assistant Director.")
+                    f"escalated to {told}.")
     table = pd.DataFrame({
         "Case reference": frame["case_ref"],
         "Final grade": frame["grade_name"],
         "Escalate to": frame["escalate_to"],
         "Audit date": pd.to_datetime(frame["audit_date"]).dt.strftime("%d %b %Y"),
         "Service": frame["service"], "Team": frame["team"],
-        "Tier": frame["tier"].map({"tier1": "Tier 1", "tier2": "Tier 2", "thematic": "Thematic"}).fillna(
-            frame["tier"]),
+        "Tier": frame["tier"].map(TIER_WORDS).fillna(frame["tier"]),
         "Auditor": frame["auditor"],
         "Auditor's grade": frame["overall_grade"].map(GRADES),
         "Moderated": np.where(frame["moderated"].astype(bool), "Yes", "No"),
@@ -638,14 +450,10 @@ def escalations_tab() -> None:
     })
     if service_id is not None:
         table = table.drop(columns="Service")
-    grade_rag = {"Inadequate": "Red", "Requires Improvement": "Amber", "Good": "Green", "Outstanding": "Blue"}
-    st.dataframe(tag_style(table, {"Final grade": grade_rag}), hide_index=True, width="stretch")
+    st.dataframe(tag_style(table, {"Final grade": GRADE_TAGS}), hide_index=True, width="stretch")
     if viewer.may_export_cases:
-        download(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
-    st.caption("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
-               "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
-               "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "
-               "(after moderation) decides.")
+        download_csv(table, f"audit-escalations-{slug}.csv", "the escalations", "dl_audit_escalations")
+    st.caption(ESCALATION_NOTE)
 
 
 RENDER = {

@@ -5,36 +5,33 @@ never 0, and are left out of medians and ranks."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
-from ui import auth, data
 from ui import benchmark_data as bd
-from ui.charts import DARK_BLUE, GREY, ORANGE, TURQUOISE
-from ui.components import csv_bytes, table_with_download
-from ui.safe import md, plain
+from ui import data
+from ui.chart_table import chart_with_table, download_csv, table_with_download
+from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
+from ui.figures.palette import CONFIG
+from ui.formatters import (
+    ORDINALS,
+    POLARITY_WORDS,
+    median_words,
+    published_counted,
+    published_figure,
+    published_number,
+    quartile_words,
+    rank_words,
+    symbol_words,
+)
+from ui.page import start
+from ui.safe import md
 
 DEFAULT_MEASURE = "ReReferral"
-CHART_CONFIG = {"displaylogo": False}
 
 
-def wrapped(title: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(title, width))
-
-
-def layout(title: str, height: int, **extra) -> dict:
-    """A chart's layout; the title (it quotes stored names) has its HTML escaped for Plotly."""
-    return dict(title=dict(text=wrapped(plain(title)), font=dict(size=17, color="#0b0c0c")), height=height,
-                plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
-                margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
-
-
-auth.require_page("benchmarks")
-st.title("Benchmarks", anchor=False)
+start("benchmarks")
 settings = data.settings()
 council = settings.get("council_name", "The council")
 home = bd.benchmark_la_code()
@@ -80,7 +77,7 @@ if ranked.empty:
 else:
     counts = ranked["quartile"].astype(int).value_counts()
     st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_md} in {year}: "
-             + ", ".join(f"**{counts.get(q, 0)}** in the {bd.ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
+             + ", ".join(f"**{counts.get(q, 0)}** in the {ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
              + " (1st is the best quarter of all LAs).")
 summary = bd.summary_table(rep, meta)
 st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neighbours with a figure, "
@@ -90,8 +87,7 @@ st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neig
 st.dataframe(summary, hide_index=True, width="stretch", height=420, column_config={
     "Measure": st.column_config.TextColumn(pinned=True, width="large"),
     "Neighbours with no figure": st.column_config.TextColumn(width="large")})
-st.download_button("Download every measure (CSV)", csv_bytes(summary),
-                   file_name=f"benchmarks-{la}-{year}.csv", mime="text/csv", key="dl_bm_summary")
+download_csv(summary, f"benchmarks-{la}-{year}.csv", "every measure", "dl_bm_summary")
 
 # -- (2) one measure in detail ----------------------------------------------------------------
 st.header("One measure in detail", anchor=False)
@@ -102,7 +98,7 @@ row = rep[rep["measure"] == measure]
 m_meta = meta[meta["measure"] == measure].iloc[0]
 unit, polarity, m_name = m_meta["unit"], m_meta["polarity"], m_meta["name"]
 m_md = md(m_name)
-st.caption(f"{m_md} ({md(unit)}); {md(bd.POLARITY_WORDS.get(polarity, polarity))}. "
+st.caption(f"{m_md} ({md(unit)}); {md(POLARITY_WORDS.get(polarity, polarity))}. "
            f"Source: {md(m_meta['source'])}.")
 
 series = bd.trend(la, measure)
@@ -118,49 +114,36 @@ with trend_col:
             title = f"{la_name} has no published figure for {m_name} in any year"
         else:
             end = (chosen if not chosen.empty else have).iloc[-1]
-            title = (f"{la_name}: {m_name} {bd.fmt_value(end['la_value'], unit)} in {int(end['year'])}, "
-                     f"neighbours' median {bd.median_words(end['sn_median'], end['sn_count'], unit)}, "
-                     f"England {bd.shown(end['england_value'], end['england_symbol'], unit)}")
-        x = series["year"].tolist()
-        lines = [(la_name, "la_value", DARK_BLUE, "solid", 3, "circle"),
-                 ("Neighbours' median", "sn_median", ORANGE, "dash", 2, "square"),
-                 (region, "region_value", TURQUOISE, "dot", 2, "diamond"),
-                 ("England", "england_value", GREY, "dashdot", 2, "triangle-up")]
-        fig = go.Figure(layout=layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
-                                      yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                                 rangemode="tozero"),
-                                      xaxis=dict(dtick=1)))
-        for name, col, colour, dash, width, symbol in lines:
-            fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=plain(name), mode="lines+markers",
-                                     line=dict(color=colour, dash=dash, width=width),
-                                     marker=dict(symbol=symbol, size=8, color=colour)))
-        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_trend")
+            title = (f"{la_name}: {m_name} {published_number(end['la_value'], unit)} in {int(end['year'])}, "
+                     f"neighbours' median {median_words(end['sn_median'], end['sn_count'], unit)}, "
+                     f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")
         gaps = int(series["la_value"].isna().sum())
-        st.caption(f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
-                   f"neighbours' median, {region_md} and England. "
-                   + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
-                      "are gaps, not zeros." if gaps else ""))
-        with st.expander("Show the chart's numbers as a table"):
-            numbers = pd.DataFrame({
-                "Year": series["year"],
-                la_name: [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
-                    strict=True)],
-                "Neighbours' median": [bd.median_words(v, n, unit) for v, n in
-                                       zip(series["sn_median"], series["sn_count"], strict=True)],
-                region: [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["region_value"], series["region_symbol"], series["region_numerator"],
-                    series["region_denominator"], strict=True)],
-                "England": [bd.counted(v, s, unit, n, d) for v, s, n, d in zip(
-                    series["england_value"], series["england_symbol"], series["england_numerator"],
-                    series["england_denominator"], strict=True)],
-                "Rank": [bd.rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
-                         zip(series["rank"], series["of"], series["la_value"], strict=True)],
-                "Quartile": [bd.quartile_words(q) for q in series["quartile"]],
-                "Neighbours with no figure": series["missing_neighbours"].fillna(""),
-                "Note": series["note"].fillna(""),
-            })
-            table_with_download(numbers, f"benchmarks-{la}-{measure}-trend.csv", "the trend", "dl_bm_trend")
+        numbers = pd.DataFrame({
+            "Year": series["year"],
+            la_name: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
+                strict=True)],
+            "Neighbours' median": [median_words(v, n, unit) for v, n in
+                                   zip(series["sn_median"], series["sn_count"], strict=True)],
+            region: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["region_value"], series["region_symbol"], series["region_numerator"],
+                series["region_denominator"], strict=True)],
+            "England": [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+                series["england_value"], series["england_symbol"], series["england_numerator"],
+                series["england_denominator"], strict=True)],
+            "Rank": [rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
+                     zip(series["rank"], series["of"], series["la_value"], strict=True)],
+            "Quartile": [quartile_words(q) for q in series["quartile"]],
+            "Neighbours with no figure": series["missing_neighbours"].fillna(""),
+            "Note": series["note"].fillna(""),
+        })
+        chart_with_table(trend_figure(series, title, la_name, region, unit),
+                         f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
+                         f"neighbours' median, {region_md} and England. "
+                         + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
+                            "are gaps, not zeros." if gaps else ""),
+                         numbers, f"benchmarks-{la}-{measure}-trend.csv", "the trend", "dl_bm_trend", key="bm_trend",
+                         expander="Show the chart's numbers as a table")
 
 with bar_col:
     st.subheader(f"Against each neighbour, {year}", anchor=False)
@@ -172,51 +155,33 @@ with bar_col:
     if have.empty and not has_la:
         st.info(f"Neither {la_md} nor its neighbours have a figure for {m_md} in {year}.")
     else:
-        you = plain(f"{la_name} (selected)")  # the bars' labels are Plotly axis words and hover text
-        bars = pd.DataFrame({"label": have["name"].map(plain).tolist(), "value": have["value"].tolist(),
-                             "is_la": False})
-        if has_la:
-            bars = pd.concat([bars, pd.DataFrame({"label": [you], "value": [float(la_value)], "is_la": [True]})])
-        bars = bars.sort_values("value", ascending=polarity != "Low", kind="stable")  # best at the top
+        bars, you = neighbour_bars(have, la_name, float(la_value) if has_la else None, polarity)
         median = row["sn_median"].iloc[0] if not row.empty else None
         count = int(row["sn_count"].iloc[0]) if not row.empty else 0
         where = ""
         if has_la:
             position = bars["label"].tolist()[::-1].index(you) + 1
-            where = (f" ({'best' if position == 1 else bd.ORDINALS.get(position, f'{position}th')}"
+            where = (f" ({'best' if position == 1 else ORDINALS.get(position, f'{position}th')}"
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
-        title = (f"{la_name} {bd.shown(la_value, la_symbol, unit)}{where} against its neighbours' median "
-                 f"{bd.median_words(median, count, unit)} for {m_name}, {year}")
-        fig = go.Figure(layout=layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
-                                      xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                                 rangemode="tozero"),
-                                      yaxis=dict(automargin=True)))
-        fig.add_trace(go.Bar(
-            x=bars["value"].tolist(), y=bars["label"].tolist(), orientation="h",
-            marker=dict(color=[ORANGE if s else DARK_BLUE for s in bars["is_la"]]),
-            text=[bd.fmt_value(v, unit) for v in bars["value"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
-        if median is not None and not pd.isna(median):
-            fig.add_trace(go.Scatter(
-                x=[float(median)] * 2, y=[bars["label"].iloc[0], bars["label"].iloc[-1]], mode="lines",
-                name=f"Neighbours' median {bd.fmt_value(median, unit)}", line=dict(color=GREY, dash="dash", width=2),
-                hoverinfo="name"))
-        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG, key="bm_neighbours")
+        title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
+                 f"{median_words(median, count, unit)} for {m_name}, {year}")
+        st.plotly_chart(neighbours_figure(bars, title, unit, median), width="stretch", config=CONFIG,
+                        key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "
                    f"{order}; the dashed line is the neighbours' median.")
     missing = nb[nb["missing"]]
     if not has_la:
-        st.write(f"{la_md} has no figure: {md(bd.symbol_words(la_symbol))}.")
+        st.write(f"{la_md} has no figure: {md(symbol_words(la_symbol))}.")
     if not missing.empty:
         st.write(f"Neighbours with no figure ({len(missing)} of 10, not drawn and left out of the median):")
         for n in missing.itertuples():
-            st.text(f"{n.name}: {bd.symbol_words(n.symbol)}")
+            st.text(f"{n.name}: {symbol_words(n.symbol)}")
     with st.expander("Show the neighbours' figures as a table"):
         neighbour_table = pd.DataFrame({
             "Neighbour": nb["name"], "Code": nb["neighbour_code"], "Closeness rank": nb["rank"],
             "Closeness": nb["closeness"],
-            "Value": [bd.counted(v, s, unit, n, d, "no figure published") for v, s, n, d in
+            "Value": [published_counted(v, s, unit, n, d, "no figure published") for v, s, n, d in
                       zip(nb["value"], nb["symbol"], nb["numerator"], nb["denominator"], strict=True)],
             "Joint return": nb["joint_return"].fillna(""),
         })

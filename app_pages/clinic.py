@@ -16,13 +16,17 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.errors import QAError
+from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.rules.spc import xmr
 from qa_core.views import clinic
-from ui import auth, data, filters, long_text
-from ui.charts import spc_figure
-from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
+from ui import data, long_text
+from ui.chart_table import chart_with_table, table_with_download
+from ui.components import ICON_KEY, measures_table
+from ui.figures.spc import spc_figure
+from ui.formatters import count_texts, fmt_count, fmt_number, value_texts
+from ui.page import start
 from ui.safe import md, plain
+from ui.tags import rag_badge, style_tags
 
 
 def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
@@ -37,18 +41,11 @@ def _save(write: Callable[[], object], flash: Callable[[object], str]) -> None:
         st.rerun()
 
 
-viewer = auth.require_page("clinic")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-
-st.title("Performance clinic", anchor=False)
-if service_id is None:
-    st.info("A clinic covers one service. Choose a service in the sidebar.")
-    st.stop()
+ctx = start("clinic", needs_service="A clinic covers one service. Choose a service in the sidebar.")
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
 
 measures = data.clinic_measures(service_id, month)
-header = clinic.clinic_header(data.get_store(), service_id, month, measures)
+header = data.clinic_header(service_id, month, measures)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")
@@ -80,10 +77,8 @@ code = st.selectbox("Measure to discuss", list(names), key="measure", bind="quer
 row = measures[measures["code"] == code].iloc[0]
 unit = row["unit"]
 series = data.service_series(code, service_id, month)
-improvement = row["polarity"] if row["polarity"] in ("up", "down") else "neutral"
 target = None if pd.isna(row["target"]) else float(row["target"])
-points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement, target=target))
-points["period"] = pd.to_datetime(series["period"])
+points = clinic.measure_points(series, row["polarity"], target)
 value_text = fmt_number(row["value"], unit)
 count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
 # A Plotly title: the measure's name with its HTML escaped.
@@ -92,23 +87,22 @@ title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
 
 chart_col, detail_col = st.columns([3, 2])
 with chart_col:
-    st.plotly_chart(spc_figure(points, title, plain(unit), target,
-                               f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
-                    width="stretch", config={"displaylogo": False}, key="clinic_spc")
     note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
-    st.caption(f"Chart: {md(row['name'])} for {service} each month, with the mean, process "
-               f"limits{' and target' if target is not None else ''}; special causes are marked by "
-               f"shape and named in the legend.{note}")
-    with st.expander("Show the chart's numbers as a table"):
-        numbers = pd.DataFrame({
-            "Month": points["period"].dt.strftime("%Y-%m"),
-            "Numerator": series["numerator"], "Denominator": series["denominator"],
-            # Under 12 months the limits are all None (an object column): make them numbers.
-            **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
-               [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
-            "Special cause": points["special_cause"].fillna("none"),
-        })
-        table_with_download(numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc")
+    numbers = pd.DataFrame({
+        "Month": points["period"].dt.strftime("%Y-%m"),
+        "Numerator": series["numerator"], "Denominator": series["denominator"],
+        # Under 12 months the limits are all None (an object column): make them numbers.
+        **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
+           [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
+        "Special cause": points["special_cause"].fillna("none"),
+    })
+    chart_with_table(spc_figure(points, title, plain(unit), target,
+                                f"Target: {fmt_number(target, unit)}" if target is not None else "Target"),
+                     f"Chart: {md(row['name'])} for {service} each month, with the mean, process "
+                     f"limits{' and target' if target is not None else ''}; special causes are marked by "
+                     f"shape and named in the legend.{note}",
+                     numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc", key="clinic_spc",
+                     expander="Show the chart's numbers as a table")
 with detail_col:
     st.subheader("Teams this month", anchor=False)
     teams = data.team_breakdown(code, service_id, month, viewer)
@@ -117,9 +111,8 @@ with detail_col:
     else:
         team_table = pd.DataFrame({
             "Team": teams["team"],
-            "Value": [fmt_number(v, unit) for v in teams["value"]],
-            "Count": [fmt_count(n, d) if unit == "%" else "" for n, d in
-                      zip(teams["numerator"], teams["denominator"], strict=True)],
+            "Value": value_texts(teams["value"], [unit] * len(teams)),
+            "Count": count_texts(teams["numerator"], teams["denominator"], [unit] * len(teams)),
         })
         table_with_download(team_table, f"{code}-{service_id}-{month:%Y-%m}-teams.csv",
                             "the team figures", "dl_clinic_teams")
@@ -176,9 +169,8 @@ else:
     })
     if not owners_shown:
         action_table = action_table.drop(columns="Owner")
-    st.dataframe(long_text.preview_frame(action_table, ["Action"]).style.map(
-        lambda v: "color: #2a0b06; background-color: #f4cdc6; font-weight: bold" if v == "Overdue" else "",
-        subset=["Status"]), hide_index=True, width="stretch")
+    st.dataframe(style_tags(long_text.preview_frame(action_table, ["Action"]), {"Status": {"Overdue": "Red"}},
+                            bold=True), hide_index=True, width="stretch")
     long_text.read_in_full(action_table, ["Action"], action_table["Reference"].tolist(), key="clinic_full_actions")
     if not owners_shown:
         st.caption("Owners are staff names: they are shown to the service's head of service, the assistant "
@@ -191,10 +183,10 @@ else:
             texts = dict(zip(actions["action_id"], actions["description"], strict=True))
             chosen = st.selectbox("Action", open_ids,
                                   format_func=lambda a: f"{a}: {long_text.preview(texts[a], long_text.LABEL_CHARS)}")
-            month_end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
-            done_on = st.date_input("Done on", value=min(dt.date.today(), month_end), format="DD/MM/YYYY")
+            done_on = st.date_input("Done on", value=min(dt.date.today(), periods.month_end(month)),
+                                    format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
-                _save(lambda: clinic.complete_action(data.get_store(), chosen, done_on, viewer),
+                _save(lambda: data.complete_clinic_action(chosen, done_on, viewer),
                       lambda _: f"Action {chosen} marked done.")
 
 if not manages:
@@ -206,10 +198,9 @@ with st.form("new_action", clear_on_submit=True):
     st.write("Record a new action")
     what = st.text_area("What will be done", max_chars=500)
     owner = st.text_input("Owner", max_chars=120)
-    due = st.date_input("Due by", value=(pd.Timestamp(month) + pd.offsets.MonthEnd(1)).date(),
-                        format="DD/MM/YYYY")
+    due = st.date_input("Due by", value=periods.month_end(month), format="DD/MM/YYYY")
     linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
     if st.form_submit_button("Record action"):
-        _save(lambda: clinic.record_action(data.get_store(), {
+        _save(lambda: data.record_clinic_action({
             "service_id": service_id, "clinic_month": month, "description": what,
             "owner": owner, "due_date": due, "code": linked}, viewer), lambda new_id: f"Action {new_id} recorded.")

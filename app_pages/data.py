@@ -11,7 +11,7 @@ were checked; it is removed when the import starts, so a second click cannot imp
 ``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
 import's result across that rerun.
 
-Who: the administrator and the assistant director (``require_page("data")``), signed in. The log
+Who: the administrator and the assistant director (the role check in ``start("data")``), signed in. The log
 records the signed-in email (or, for an account matched by group with no email, the name typed,
 else the role's label). The local demo checks files but never imports: anyone there may pick any
 role and nobody is signed in, so a council's data must not be loaded into it (``DEMO_NO_IMPORT``).
@@ -25,11 +25,12 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.errors import QAError
-from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult, import_file, validate_file
+from qa_core.io.importer import KINDS, LOAD_ORDER, ImportRejected, ImportResult
 from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, MONTH_HELP
 from ui import auth, data, import_data
-from ui.components import csv_bytes
+from ui.chart_table import download_csv
 from ui.import_data import XLSX_MIME, ProgressBar
+from ui.page import start
 from ui.safe import md
 
 DEMO_NO_IMPORT = ("Importing is turned off in the local demo: anyone who can open it may pick any role and "
@@ -76,8 +77,7 @@ def _show_problems(result: ImportResult, written: str) -> None:
                  column_config={"Row": st.column_config.TextColumn(width=80),
                                 "Column": st.column_config.TextColumn(width=150),
                                 "Problem": st.column_config.TextColumn(width="large")})
-    st.download_button("Download the problems (CSV)", csv_bytes(table),
-                       file_name=f"problems-{result.kind}.csv", mime="text/csv", key="dl_problems")
+    download_csv(table, f"problems-{result.kind}.csv", "the problems", "dl_problems")
     with st.expander("Read the problems in full (long ones are cut off in the table)"):
         for problem in result.problems[:SHOWN_IN_FULL]:
             st.text(str(problem))
@@ -102,8 +102,7 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
     and show the result after the rerun."""
     bar = ProgressBar("Importing…", upload.name)
     try:
-        done = import_file(data.get_store(), kind, body, filename=upload.name, user=user.strip() or None,
-                           progress=bar.progress, stage=bar.stage)
+        done = import_data.load(kind, body, upload.name, user.strip() or None, bar)
     except ImportRejected as exc:
         bar.empty()
         # The store changed since the check (another import came first): the refusal is logged.
@@ -121,10 +120,8 @@ def _import(kind: str, upload, body: bytes, user: str) -> None:
         st.rerun()
 
 
-viewer = auth.require_page("data")
+viewer = start("data").viewer
 local_demo = auth.local_demo_on()
-
-st.title("Data", anchor=False)
 st.caption("Load this month's figures, audit returns, the improvement plan or the risk register from a CSV or "
            "Excel file. The file is checked first and nothing is written until you confirm. A file with any "
            "problem is not imported at all, and loading the same file twice changes nothing.")
@@ -177,8 +174,7 @@ else:
     checked = st.session_state.get("data_checked")
     if checked is None or checked["key"] != key:
         bar = ProgressBar("Checking the file…", upload.name)
-        result = validate_file(data.get_store(), kind, upload.getvalue(), filename=upload.name,
-                               progress=bar.progress, stage=bar.stage)
+        result = import_data.check(kind, upload.getvalue(), upload.name, bar)
         bar.empty()
         checked = {"key": key, "sha256": result.sha256, "result": result}
         st.session_state["data_checked"] = checked
@@ -240,9 +236,7 @@ else:
              ["Import", "Rows in file", "Added", "Replaced", "Unchanged", "Removed", "Rejected"]}
     st.dataframe(table.drop(columns=["Problems"]), hide_index=True, width="stretch",
                  column_config={**small, "File hash": st.column_config.TextColumn(width=110)})
-    st.download_button("Download the import log (CSV)",
-                       csv_bytes(import_data.log_download(log)),
-                       file_name="import-log.csv", mime="text/csv", key="dl_import_log")
+    download_csv(import_data.log_download(log), "import-log.csv", "the import log", "dl_import_log")
     ids = log["import_id"].astype(int).tolist()
     chosen = st.selectbox("What an import did", ids, key="log_import",
                           format_func=lambda i: f"Import {i}")

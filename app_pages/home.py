@@ -7,28 +7,27 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.rules.spc import p_chart
 from qa_core.views.risk_register import high_bands
-from ui import auth, data, filters, risk_data
-from ui.charts import spc_figure
-from ui.components import ICON_KEY, measures_table, rag_badge, table_with_download
+from ui import audit_data, data, risk_data
+from ui.chart_table import chart_with_table, table_with_download
+from ui.components import ICON_KEY, measures_table
+from ui.figures.audits import inadequate_points
+from ui.figures.spc import spc_figure
+from ui.page import start
 from ui.safe import md
+from ui.tags import rag_badge
 
 RAGS = ["Red", "Amber", "Green"]
 
 # Every panel is an aggregate; the plan and risk panels are shown to the roles whose page list
 # holds the improvement board (rag) and the risk register (risks), as their own pages are.
-viewer = auth.require_page("home")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
 council = data.settings().get("council_name", "Council")
-
-st.title(f"{md(council)}: at a glance")
-st.caption(f"{label} · {md(filters.service_name(service_id))}")
+ctx = start("home", f"{md(council)}: at a glance", anchor=None)
+viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
+st.caption(f"{label} · {md(ctx.service_name)}")
 
 summary = data.indicator_summary(month, service_id)
-audits = data.audits_by_month(month, service_id)
+audits = audit_data.monthly_grades(month, service_id)  # the p-chart as the Audit grades page draws it
 this_month = audits[audits["group"] == month.strftime("%Y-%m")]
 shows_plan, shows_risks = viewer.can_open("rag"), viewer.can_open("risks")
 plan = data.plan_rag(month) if shows_plan else None
@@ -108,11 +107,7 @@ graded = audits[audits["total"] > 0].reset_index(drop=True)
 if graded.empty:
     st.info("No audits up to this month.")
 else:
-    points = pd.DataFrame(p_chart(graded["inadequate"].tolist(), graded["total"].tolist(),
-                                  improvement="down", target=INADEQUATE_TARGET_PCT / 100))
-    for col in ("value", "mean", "ucl", "lcl"):
-        points[col] = points[col] * 100
-    points["period"] = pd.to_datetime(graded["group"] + "-01")
+    points = inadequate_points(graded)
     last = graded.iloc[-1]
     first = graded.iloc[0]
     title = (f"Inadequate audits: {last['pct_inadequate']:.0f}% in {label} "
@@ -120,15 +115,13 @@ else:
              f"{first['pct_inadequate']:.0f}% in {pd.Timestamp(points['period'].iloc[0]):%B %Y}")
     fig = spc_figure(points, title, "% of audits graded Inadequate", INADEQUATE_TARGET_PCT,
                      "Target: 10%")
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
-    st.caption(f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
-               f"that vary with the number of audits), against the 10% target. {title}.")
-    with st.expander("Show the numbers as a table"):
-        numbers = pd.DataFrame({
-            "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
-            "% inadequate": graded["pct_inadequate"].round(1),
-            "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
-            "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
-            "Special cause": points["special_cause"].fillna("none"),
-        })
-        table_with_download(numbers, "inadequate-audits-by-month.csv", "audits by month", "dl_audits")
+    numbers = pd.DataFrame({
+        "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
+        "% inadequate": graded["pct_inadequate"].round(1),
+        "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
+        "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
+        "Special cause": points["special_cause"].fillna("none"),
+    })
+    chart_with_table(fig, f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
+                          f"that vary with the number of audits), against the 10% target. {title}.",
+                     numbers, "inadequate-audits-by-month.csv", "audits by month", "dl_audits")

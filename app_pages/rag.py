@@ -5,18 +5,18 @@ dates and status, key developments and risks, progress with its evidence, RAG hi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
+from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS
 from qa_core.views import improvement_board
-from ui import auth, board_data, filters, long_text
-from ui.charts import GREY
-from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
-from ui.safe import md, plain
+from ui import board_data, long_text
+from ui.chart_table import chart_with_table, download_csv
+from ui.figures.rag import history_figure
+from ui.formatters import month_text
+from ui.page import start
+from ui.safe import md
+from ui.tags import BADGE, badge_md, style_tags
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
@@ -26,24 +26,6 @@ ROW_PX = 35  # st.dataframe row height
 NARRATIVE_HEADINGS = {"development": "Key developments", "progress": "Progress", "risk": "Key risks"}
 
 
-def _month_label(value: str | dt.date | None) -> str:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return "–"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value + "-01")
-    return filters.month_label(value)
-
-
-def _tag_css(status: str | None) -> str:
-    fg_bg = TAG_COLOURS.get(status or "")
-    return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-
-
-def _status_style(frame: pd.DataFrame, column: str) -> pd.io.formats.style.Styler:
-    """Colour priority statuses with the tag colour of their RAG; the word stays in the cell."""
-    return frame.style.map(lambda value: _tag_css(improvement_board.PRIORITY_STATUSES.get(str(value))), subset=[column])
-
-
 def _safe_word(status: str) -> str:
     """Only known words go into markdown; a rating stored as some other word shows as "Other"."""
     return status if status in BADGE or status == "No rating" else "Other"
@@ -51,57 +33,23 @@ def _safe_word(status: str) -> str:
 
 def _tag(prefix: str, status: str | None) -> str:
     word = status if status in BADGE else "none"  # only known words go into markdown
-    return f":{BADGE.get(word, 'gray')}-badge[{prefix}: {word}]"
-
-
-def _history_figure(history: pd.DataFrame, title: str) -> go.Figure:
-    """A step chart of the area's rating by month: worst at the bottom, words on the axis,
-    tag-coloured bands behind, and the word in each point's hover."""
-    # Ratings are stored text: escaped for Plotly's HTML (axis words and hover labels).
-    history = history.assign(rag=history["rag"].map(lambda r: plain(r) if isinstance(r, str) else r))
-    used = set(history["rag"].dropna())
-    levels = [r for r in RAG_ORDER if r in used or r in ("Red", "Amber", "Green")]
-    levels += sorted(str(r) for r in used if r not in RAG_ORDER)
-    x = pd.to_datetime(history["month"])
-    fig = go.Figure()
-    for i, level in enumerate(levels):
-        fill = TAG_COLOURS.get(level, ("", "#f3f2f1"))[1]
-        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=i - 0.5, y1=i + 0.5,
-                      fillcolor=fill, opacity=0.55, line_width=0, layer="below")
-    fig.add_trace(go.Scatter(
-        x=x, y=history["rag"], mode="lines+markers", line=dict(color=GREY, width=2, shape="hv"),
-        marker=dict(size=11, color=[TAG_COLOURS.get(r, (GREY, "#ffffff"))[1] for r in history["rag"]],
-                    line=dict(color=[TAG_COLOURS.get(r, (GREY, GREY))[0] for r in history["rag"]], width=2)),
-        customdata=history["rag"], name="RAG rating", showlegend=False,
-        hovertemplate="%{x|%B %Y}: %{customdata}<extra></extra>"))
-    fig.update_layout(
-        title=dict(text=plain(title).replace("; ", "<br>", 1), font=dict(size=16, color="#0b0c0c")),
-        height=340, margin=dict(l=80, r=20, t=80, b=40), plot_bgcolor="white",
-        font=dict(size=14, color="#0b0c0c"), hovermode="closest")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=levels,
-                     range=[-0.5, len(levels) - 0.5], title=None, fixedrange=True)
-    fig.update_xaxes(dtick="M2", tickformat="%b %Y", title=None, showgrid=False)
-    return fig
+    return badge_md(word, f"{prefix}: {word}")
 
 
 # Area leads are senior managers named in the published improvement plan: not case-level
 # detail, so every role that may open the board sees it whole.
-viewer = auth.require_page("rag")
-month = filters.selected_month()
-label = filters.month_label(month)
-service_id = filters.selected_service()
-
-st.title("RAG at a glance", anchor=False)
+ctx = start("rag")
+month, label, service_id = ctx.month, ctx.month_label, ctx.service_id
 st.caption(f"Improvement plan as at {label}, for the improvement board. The plan covers the whole council, "
            "so the Service filter does not apply to this page.")
 if service_id is not None:
-    st.info(f"You chose {md(filters.service_name(service_id))} in the sidebar. The improvement plan covers the "
+    st.info(f"You chose {md(ctx.service_name)} in the sidebar. The improvement plan covers the "
             "whole council: every area is shown.", icon=":material/info:")
 
 report = board_data.rag_board(month)
 if report.empty:
     rated = board_data.rating_months()
-    first = f" The first ratings are for {filters.month_label(rated[0])}." if rated else ""
+    first = f" The first ratings are for {month_text(rated[0])}." if rated else ""
     st.info(f"No improvement-plan area had a RAG rating in or before {label}.{first} "
             "Choose a later month in the sidebar.")
     st.stop()
@@ -109,8 +57,7 @@ if report.empty:
 summary = improvement_board.board_summary(report)
 stale = sorted({m for m in report["rag_month"].dropna() if m != f"{month:%Y-%m}"})
 moved = summary["improved"] + summary["deteriorated"]
-tags = " ".join(f":{BADGE.get(status, 'gray')}-badge[{_safe_word(status)}: {count}]"
-                for status, count in summary["rag_counts"].items())
+tags = " ".join(badge_md(status, f"{_safe_word(status)}: {count}") for status, count in summary["rag_counts"].items())
 st.markdown(f"Current ratings of the {summary['areas']} areas: {tags}")
 st.write(
     f"**{moved}** moved since the previous rating ({summary['improved']} improved, "
@@ -118,7 +65,7 @@ st.write(
     f"priorities are overdue, in {summary['areas_with_overdue']} areas.")
 if stale:
     st.warning(f"Some areas have no rating for {label}; their latest earlier rating is shown "
-               f"(from {', '.join(_month_label(m) for m in stale)}).", icon=":material/history:")
+               f"(from {', '.join(month_text(m) for m in stale)}).", icon=":material/history:")
 
 exceptions_only = st.toggle(
     f"Exceptions only ({summary['exceptions']} of {summary['areas']} areas)", key="exceptions",
@@ -138,16 +85,15 @@ table = pd.DataFrame({
     "Overdue priorities": shown["priorities_overdue"],
 })
 if stale:
-    table.insert(4, "Rated in", shown["rag_month"].map(_month_label))
+    table.insert(4, "Rated in", shown["rag_month"].map(month_text))
 st.caption(RAG_KEY + f" Priorities are counted as at the end of {label}; overdue means past the target "
            "date and not complete.")
-styled = style_rag(table, ["Previous RAG", "Current RAG"]).map(
-    lambda n: _tag_css("Red") if n else "", subset=["Overdue priorities"])
+styled = style_tags(table, {"Previous RAG": None, "Current RAG": None,
+                           "Overdue priorities": lambda n: "Red" if n else None})
 # Every area on one screen: the table is as tall as its rows, never a scrolling box.
 st.dataframe(styled, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
-st.download_button("Download the board (CSV)", csv_bytes(table),
-                   file_name=f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv",
-                   mime="text/csv", key="dl_rag_board")
+download_csv(table, f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv", "the board",
+             "dl_rag_board")
 
 # -- one area ---------------------------------------------------------------------------------
 st.header("Open an area", anchor=False)
@@ -185,14 +131,13 @@ else:
         "Completed": pd.to_datetime(priorities["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
         "Days overdue": [str(d) if d > 0 else "" for d in priorities["days_overdue"]],
     })
-    st.dataframe(_status_style(long_text.preview_frame(prio_table, ["Priority"]), "Status"), hide_index=True,
+    st.dataframe(style_tags(long_text.preview_frame(prio_table, ["Priority"]),
+                            {"Status": improvement_board.PRIORITY_STATUSES}), hide_index=True,
                  width="stretch", column_config={"Priority": st.column_config.TextColumn(width="large")})
     long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
                f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green).")
-    st.download_button("Download the priorities (CSV)", csv_bytes(prio_table),
-                       file_name=f"priorities-{area_id}-{month:%Y-%m}.csv", mime="text/csv",
-                       key="dl_rag_priorities")
+    download_csv(prio_table, f"priorities-{area_id}-{month:%Y-%m}.csv", "the priorities", "dl_rag_priorities")
 
 st.subheader("Progress and risks", anchor=False)
 narrative = board_data.area_narrative(area_id, month)
@@ -202,7 +147,7 @@ else:
     written = narrative["month"].iloc[0]
     if written != month:
         st.caption(f"Nothing recorded for {label}: this is the latest narrative, from "
-                   f"{filters.month_label(written)}.")
+                   f"{month_text(written)}.")
     cols = st.columns(len(NARRATIVE_HEADINGS))
     for col, (kind, heading) in zip(cols, NARRATIVE_HEADINGS.items(), strict=True):
         items = narrative[narrative["kind"] == kind]
@@ -223,16 +168,14 @@ if history.empty:
     st.info(f"{area_md} has no rating in or before {label}.")
 else:
     title = improvement_board.history_title(area, history)
-    st.plotly_chart(_history_figure(history, title), width="stretch", config={"displaylogo": False},
-                    key="rag_history_chart")
-    st.caption(f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
-               "the rating is written on the axis and in each point's label. "
-               f"{md(improvement_board.history_text(history))}")
-    with st.expander("Show the RAG history as a table"):
-        hist_table = pd.DataFrame({
-            "Month": [filters.month_label(m) for m in history["month"]],
-            "RAG": history["rag"],
-            "Movement": history["movement"].map(MOVEMENT_WORDS).fillna(""),
-        })
-        table_with_download(hist_table, f"rag-history-{area_id}-{month:%Y-%m}.csv", "the RAG history",
-                            "dl_rag_history", rag_columns=["RAG"])
+    hist_table = pd.DataFrame({
+        "Month": [month_text(m) for m in history["month"]],
+        "RAG": history["rag"],
+        "Movement": history["movement"].map(MOVEMENT_WORDS).fillna(""),
+    })
+    chart_with_table(history_figure(history, title),
+                     f"Chart: {area_md}'s RAG rating each month, worst (Red) at the bottom to best at the top; "
+                     "the rating is written on the axis and in each point's label. "
+                     f"{md(improvement_board.history_text(history))}",
+                     hist_table, f"rag-history-{area_id}-{month:%Y-%m}.csv", "the RAG history", "dl_rag_history",
+                     key="rag_history_chart", expander="Show the RAG history as a table", rag_columns=["RAG"])

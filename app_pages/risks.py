@@ -11,28 +11,16 @@ import streamlit as st
 from qa_core.rules import periods
 from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
-from ui import auth, filters, long_text, risk_data
-from ui.components import csv_bytes, table_with_download
-from ui.heatmap import TEXT, band_colours, heatmap_figure, level_label, trajectory_figure
+from ui import long_text, risk_data
+from ui.chart_table import chart_with_table, download_csv
+from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
+from ui.formatters import impact_likelihood, or_list, score_text, yes_no
+from ui.page import start
 from ui.safe import md, plain
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
 VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
               "target": "Target"}
-def _score(value: object, band: object = None) -> str:
-    if value is None or pd.isna(value):
-        return "none"
-    return f"{int(value)}" + (f" ({band})" if band is not None and not pd.isna(band) else "")
-
-
-def _cell(impact: object, likelihood: object) -> str:
-    if impact is None or pd.isna(impact) or pd.isna(likelihood):
-        return ""
-    return f"{int(impact)} × {int(likelihood)}"
-
-
-def _yes_no(value: object) -> str:
-    return "Not stated" if value is None or pd.isna(value) else ("Yes" if bool(value) else "No")
 
 
 def _level(labels: tuple[str, ...], level: int) -> str:
@@ -40,25 +28,18 @@ def _level(labels: tuple[str, ...], level: int) -> str:
     return md(level_label(labels, level))
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
 # Risk owners are senior managers named in the register the audit committee publishes: not
 # case-level detail, so every role that may open this page sees the whole register.
-viewer = auth.require_page("risks")
-month = filters.selected_month()
-service_id = filters.selected_service()
-service = md(filters.service_name(service_id))  # shown only in markdown places
+ctx = start("risks")
+month, service_id = ctx.month, ctx.service_id
+service = md(ctx.service_name)  # shown only in markdown places
 month_quarter = periods.quarter_of(month)
-
-st.title("Risk scores", anchor=False)
 
 reviewed = risk_data.quarters()
 available = risk_register.quarters_up_to(reviewed, month)
 if not available:
     first = f" The first review is {md(reviewed[0])}: choose a later month in the sidebar." if reviewed else ""
-    st.info(f"No risk register review at or before {month_quarter} ({filters.month_label(month)}).{first}")
+    st.info(f"No risk register review at or before {month_quarter} ({ctx.month_label}).{first}")
     st.stop()
 
 # The quarter follows the sidebar month: when the month moves, go back to its latest review.
@@ -90,7 +71,7 @@ ranges = risk_register.band_ranges(matrix)
 high = risk_register.high_bands(matrix)
 threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
 # The band names are stored text: escaped for markdown; the chart titles escape their own.
-high_words = f"{_and([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+high_words = f"{or_list([md(b) for b in high])} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
 how_scored = ("score = impact × likelihood" if matrix.kind == KIND_PRODUCT else
               "each cell has its own rank as its score, not impact × likelihood")
 
@@ -131,14 +112,14 @@ unplaced = n - placed
 if placed == 0:
     st.info(f"No risk has a {view} score in {md(quarter)}.")
 else:
-    plain_words = f"{_and(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
+    plain_words = f"{or_list(high)} band{'s' if len(high) > 1 else ''} ({threshold} or more)"
     title = (f"{VIEW_LABELS[view]} scores, {quarter}: {in_high} of {placed} risk{'s' if placed != 1 else ''} "
              f"in the {plain_words}")  # heatmap_figure escapes its title for Plotly
-    st.plotly_chart(heatmap_figure(cells, matrix, title), width="stretch", config={"displaylogo": False},
-                    key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.")
     busiest = cells.sort_values(["risks", "score"], ascending=False).iloc[0]
     band_words = "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
-    st.caption(
+    occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
+    chart_with_table(
+        heatmap_figure(cells, matrix, title),
         f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {md(quarter)}: impact across "
         f"({_level(matrix.impact_labels, 1)} to {_level(matrix.impact_labels, matrix.size)}), "
         f"likelihood up ({_level(matrix.likelihood_labels, 1)} to "
@@ -148,15 +129,15 @@ else:
         f"{_level(matrix.likelihood_labels, busiest['likelihood'])} (score {busiest['score']}) with "
         f"{busiest['risks']} risk{'s' if busiest['risks'] != 1 else ''}."
         + (f" {unplaced} risk{'s have' if unplaced != 1 else ' has'} no {view} score and "
-           f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""))
-    with st.expander("Show the heat map's numbers as a table"):
-        occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
-        table_with_download(pd.DataFrame({
+           f"{'are' if unplaced != 1 else 'is'} not shown." if unplaced else ""),
+        pd.DataFrame({
             "Impact": [level_label(matrix.impact_labels, i) for i in occupied["impact"]],
             "Likelihood": [level_label(matrix.likelihood_labels, lk) for lk in occupied["likelihood"]],
             "Score": occupied["score"], "Band": occupied["band"], "Risks": occupied["risks"],
             "References": occupied["refs"],
-        }), f"risk-heatmap-{quarter}-{view}-{matrix_id}.csv", "the heat map's numbers", "dl_risk_heatmap")
+        }), f"risk-heatmap-{quarter}-{view}-{matrix_id}.csv", "the heat map's numbers", "dl_risk_heatmap",
+        key="risk_heatmap", alt=f"Heat map of impact against likelihood. {title}.",
+        expander="Show the heat map's numbers as a table")
 
 # -- the register -----------------------------------------------------------------------------
 st.header("The register", anchor=False)
@@ -166,15 +147,14 @@ table = pd.DataFrame({
     "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
     "Movement": register["movement_words"], "Gross score": register["gross_score"],
     "Target score": register["target_score"],
-    "Reduction expected": [_yes_no(v) for v in register["reduction_expected"]],
+    "Reduction expected": [yes_no(v) for v in register["reduction_expected"]],
     "Previous score": register["previous_score"],
-    "Impact × likelihood": [_cell(i, lk) for i, lk in zip(register["impact"], register["likelihood"], strict=True)],
+    "Impact × likelihood": [impact_likelihood(i, lk) for i, lk in
+                            zip(register["impact"], register["likelihood"], strict=True)],
     "Owner": register["owner"], "Service": register["service"],
 })
-tints = band_colours(ranges["band"].tolist())
 st.dataframe(
-    long_text.preview_frame(table, ["Risk"]).style.map(
-        lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "", subset=["Band"]),
+    style_bands(long_text.preview_frame(table, ["Risk"]), "Band", ranges["band"].tolist()),
     hide_index=True, width="stretch", height="content",
     column_config={
         "Ref": st.column_config.TextColumn(width=70, pinned=True),
@@ -190,8 +170,7 @@ st.dataframe(
                                                                         "to come down?"),
     })
 long_text.read_in_full(table, ["Risk"], table["Ref"].tolist(), key="risk_full_register")
-st.download_button("Download the register (CSV)", csv_bytes(table),
-                   file_name=f"risk-register-{quarter}-{matrix_id}.csv", mime="text/csv", key="dl_risk_register")
+download_csv(table, f"risk-register-{quarter}-{matrix_id}.csv", "the register", "dl_risk_register")
 
 # -- high-scoring risks -----------------------------------------------------------------------
 st.header("High-scoring risks", anchor=False)
@@ -210,14 +189,14 @@ for row in high_rows.itertuples():
             st.text(f"{row.owner} ({row.service})")
         with middle:
             st.markdown("**Scores: gross → residual → target**")
-            st.text(f"{_score(row.gross_score, row.gross_band)} → {_score(row.score, row.band)} → "
-                    f"{_score(row.target_score, row.target_band)}")
+            st.text(f"{score_text(row.gross_score, row.gross_band)} → {score_text(row.score, row.band)} → "
+                    f"{score_text(row.target_score, row.target_band)}")
         with right:
             st.markdown("**Reduction expected**")
             points = "" if pd.isna(row.reduction_points) else (
                 f" (controls take {row.reduction_points} points off the gross score, "
                 f"{row.reduction_pct:.0f}%)")
-            st.text(_yes_no(row.reduction_expected) + points)
+            st.text(yes_no(row.reduction_expected) + points)
         reasons, controls, outlook = st.columns(3)
         for column, heading, text in ((reasons, "Reasons for the score", row.reasons),
                                       (controls, "Controls in place", row.controls),
@@ -236,34 +215,35 @@ ref = st.selectbox("Risk", refs, index=refs.index(register["risk_ref"].iloc[0]),
                    format_func=lambda r: f"{r}: {long_text.preview(titles[r], long_text.LABEL_CHARS)}")
 points = risk_data.trajectory(matrix_id, ref, quarter)
 last, first = points.iloc[-1], points.iloc[0]
-title = f"{ref}: residual score {_score(last['residual_score'], last['residual_band'])} in {quarter}"
+title = f"{ref}: residual score {score_text(last['residual_score'], last['residual_band'])} in {quarter}"
 if len(points) == 1:
     title += ", its first review"
 else:
     change = int(last["residual_score"]) - int(first["residual_score"])
     title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
               if change else f", the same as in {first['quarter']}")
-title += f"; target {_score(last['target_score'])}"
+title += f"; target {score_text(last['target_score'])}"
 # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
 shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
-st.plotly_chart(trajectory_figure(shown_points, matrix, title), width="stretch", config={"displaylogo": False},
-                key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.")
-st.caption(f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
-           f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
-           "bands are shaded and named at the right: "
-           + "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
-           + ".")
-with st.expander("Show the risk's scores as a table"):
-    table_with_download(pd.DataFrame({
+chart_with_table(
+    trajectory_figure(shown_points, matrix, title),
+    f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
+    f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
+    "bands are shaded and named at the right: "
+    + "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
+    + ".",
+    pd.DataFrame({
         "Quarter": points["quarter"],
-        "Gross (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Gross (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                         zip(points["gross_impact"], points["gross_likelihood"], strict=True)],
         "Gross score": points["gross_score"], "Gross band": points["gross_band"],
-        "Residual (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Residual (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                            zip(points["residual_impact"], points["residual_likelihood"],
                                                strict=True)],
         "Residual score": points["residual_score"], "Residual band": points["residual_band"],
-        "Target (impact × likelihood)": [_cell(i, lk) for i, lk in
+        "Target (impact × likelihood)": [impact_likelihood(i, lk) for i, lk in
                                          zip(points["target_impact"], points["target_likelihood"], strict=True)],
         "Target score": points["target_score"], "Target band": points["target_band"].fillna(""),
-    }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory")
+    }), f"risk-{ref}-{matrix_id}.csv", "the risk's scores", "dl_risk_trajectory",
+    key="risk_trajectory", alt=f"Line chart of scores by quarter. {title}.",
+    expander="Show the risk's scores as a table")

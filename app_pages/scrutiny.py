@@ -13,18 +13,32 @@ a switch to see (and download) exactly what councillors see before sending anyth
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
-from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
-from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
-from ui.components import BADGE, csv_bytes, style_rag, table_with_download
-from ui.safe import md, md_frame, plain
+from ui import data, scrutiny_data
+from ui.chart_table import download_csv, table_with_download
+from ui.figures.palette import CONFIG
+from ui.figures.scrutiny import reference_lines, trend_figure
+from ui.formatters import (
+    POLARITY_WORDS,
+    card_rag_words,
+    card_with_count,
+    comparator_text,
+    count_text,
+    median_words,
+    neighbours_text,
+    published_counted,
+    published_figure,
+    quartile_words,
+    rank_words,
+)
+from ui.page import start
+from ui.safe import md, md_frame
+from ui.tags import rag_badge, style_rag
 
-SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
 DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up",
                    "down": "Down"}
 
@@ -38,50 +52,6 @@ def is_hidden(value: object) -> bool:
     return disclosure.is_symbol(value)
 
 
-def count_text(value: object) -> str:
-    return str(value) if isinstance(value, str) else f"{value:,.0f}"
-
-
-def shown(value: object, suppressed: bool, unit: str, missing: str = "no figures") -> str:
-    if suppressed:
-        return scrutiny.SUPPRESSED_TEXT
-    if isinstance(value, str):
-        return missing if value == ":" else value
-    return missing if pd.isna(value) else scrutiny.format_value(value, unit)
-
-
-def with_count(row: pd.Series, prefix: str = "", missing: str = "no figures") -> str:
-    """'20.6% (193 of 937)'; 'fewer than 10' when withheld; ``missing`` when there are none;
-    public figures: 'c (c of 92)'."""
-    value, suppressed = row[f"{prefix}value"], row[f"{prefix}suppressed"]
-    if suppressed or (not isinstance(value, str) and pd.isna(value)) or value == ":":
-        return shown(value, suppressed, row["unit"], missing)
-    return (f"{shown(value, False, row['unit'])} "
-            f"({count_text(row[f'{prefix}numerator'])} of {count_text(row[f'{prefix}denominator'])})")
-
-
-def rag_words(row: pd.Series) -> str:
-    if row["rag"] is not None and not pd.isna(row["rag"]):
-        return str(row["rag"])
-    if is_hidden(row["value"]):
-        return "Not shown"
-    if pd.isna(row["target"]):
-        return "No target"
-    return "Not rated"
-
-
-def comparator(value: float, unit: str) -> str:
-    return scrutiny.NOT_PUBLISHED if pd.isna(value) else scrutiny.format_value(value, unit)
-
-
-def neighbours(value: float, count: object, unit: str) -> str:
-    """The neighbours' median, saying how many of the 10 had a figure when not all did."""
-    if pd.isna(value):
-        return scrutiny.NOT_PUBLISHED
-    text = scrutiny.format_value(value, unit)
-    return text if pd.isna(count) or int(count) >= 10 else f"{text} ({int(count)} of 10 published)"
-
-
 def summary_table(report: pd.DataFrame) -> pd.DataFrame:
     """One row per measure, in words. When every comparator is from the same published year
     the year goes in the column headings; otherwise it has its own column."""
@@ -90,17 +60,17 @@ def summary_table(report: pd.DataFrame) -> pd.DataFrame:
     suffix = f", {scrutiny.published_year_label(years[0])}" if same_year else ""
     table = pd.DataFrame({
         "Measure": report["name"],
-        "This quarter": [with_count(r) for _, r in report.iterrows()],
-        "Previous quarter": [with_count(r, "previous_", "–") for _, r in report.iterrows()],
-        "A year before": [with_count(r, "last_year_", "–") for _, r in report.iterrows()],
+        "This quarter": [card_with_count(r) for _, r in report.iterrows()],
+        "Previous quarter": [card_with_count(r, "previous_", "–") for _, r in report.iterrows()],
+        "A year before": [card_with_count(r, "last_year_", "–") for _, r in report.iterrows()],
         "Target": [("None set" if pd.isna(t) else scrutiny.format_value(t, u))
                    for t, u in zip(report["target"], report["unit"], strict=True)],
-        "RAG": [rag_words(r) for _, r in report.iterrows()],
+        "RAG": [card_rag_words(r) for _, r in report.iterrows()],
         "Since last quarter": [DIRECTION_WORDS.get(d, "–") if isinstance(d, str) else "–"
                                for d in report["direction"]],
-        f"Neighbours{suffix}": [neighbours(v, n, u) for v, n, u in
+        f"Neighbours{suffix}": [neighbours_text(v, n, u) for v, n, u in
                                 zip(report["sn_median"], report["sn_count"], report["unit"], strict=True)],
-        f"England{suffix}": [comparator(v, u) for v, u in zip(report["england"], report["unit"], strict=True)],
+        f"England{suffix}": [comparator_text(v, u) for v, u in zip(report["england"], report["unit"], strict=True)],
     })
     if not same_year:
         table["Published year"] = [scrutiny.published_year_label(y) for y in report["comparator_year"]]
@@ -131,55 +101,6 @@ def trend_title(row: pd.Series, series: pd.DataFrame) -> str:
     words = scrutiny.compare_words(row["value"], first["value"], row["polarity"])
     return (f"{now}: {words} in {periods.quarter_short_label(first['quarter'])} "
             f"({scrutiny.format_value(first['value'], unit)})")
-
-
-def reference_lines(row: pd.Series) -> list[tuple[str, float, str, str]]:
-    """(legend label, value, colour, dash) for the target and the published comparators."""
-    unit, year = row["unit"], scrutiny.published_year_label(row["comparator_year"])
-    lines = []
-    if not pd.isna(row["target"]):
-        lines.append((f"Target: {scrutiny.format_value(row['target'], unit)}", row["target"], PINK, "dash"))
-    if not pd.isna(row["sn_median"]):
-        lines.append((f"Statistical neighbours (median), {year}: {scrutiny.format_value(row['sn_median'], unit)}",
-                      row["sn_median"], TURQUOISE, "dot"))
-    if not pd.isna(row["england"]):
-        lines.append((f"England, {year}: {scrutiny.format_value(row['england'], unit)}", row["england"],
-                      ORANGE, "dashdot"))
-    return lines
-
-
-def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str, council: str) -> go.Figure:
-    """Quarterly values on a time axis (each point at its quarter's middle month, ticks at each
-    year), with the target and the published comparators as labelled reference lines.
-
-    Built from one dict (a single validation pass): ``update_layout`` calls cost ~60 ms a chart.
-    """
-    quarters = series["quarter"].tolist()
-    x = [periods.quarter_start(q).replace(day=15, month=periods.quarter_start(q).month + 1).isoformat()
-         for q in quarters]  # the middle month of each quarter
-    start = periods.quarter_start(quarters[0]).isoformat()
-    end = periods.quarter_start(periods.shift_quarter(quarters[-1], 1)).isoformat()
-    values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
-    traces = [dict(
-        type="scatter", x=x, y=values, mode="lines+markers", name=f"{plain(council)}, each quarter",
-        line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
-        customdata=[periods.quarter_short_label(q) for q in quarters],
-        hovertemplate="%{customdata}: %{y:.1f}<extra></extra>")]
-    traces += [dict(type="scatter", x=[start, end], y=[value, value], mode="lines", name=label,
-                    line=dict(color=colour, width=2, dash=dash), hoverinfo="skip")
-               for label, value, colour, dash in reference_lines(row)]
-    layout = dict(
-        title=dict(text=plain(title), font=dict(size=16, color="#0b0c0c")), showlegend=True,
-        height=420, margin=dict(l=60, r=20, t=50, b=40),
-        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0),
-        plot_bgcolor="white", font=dict(size=13, color="#0b0c0c"),
-        xaxis=dict(type="date", range=[start, end], linecolor=GREY, showgrid=True, gridcolor="#e5e5e5",
-                   **(dict(tickvals=x, ticktext=[periods.quarter_short_label(q) for q in quarters])
-                      if len(x) <= SHORT_SERIES else
-                      dict(dtick="M12", tick0="2000-01-01", tickformat="%Y", ticklabelmode="period"))),
-        yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", rangemode="tozero", linecolor=GREY),
-    )
-    return go.Figure(dict(data=traces, layout=layout))
 
 
 def text_alternative(row: pd.Series, series: pd.DataFrame) -> str:
@@ -235,16 +156,15 @@ def published_sentence(row: pd.Series, region: str | None) -> str:
     unit = row["unit"]
     if pd.isna(row["comparator_year"]):
         return "There is no published national figure for this measure."
-    sn = neighbours(row["sn_median"], row["sn_count"], unit)
+    sn = neighbours_text(row["sn_median"], row["sn_count"], unit)
     return (f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
-            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator(row['region'], unit)}; "
-            f"England {comparator(row['england'], unit)}.")
+            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator_text(row['region'], unit)}; "
+            f"England {comparator_text(row['england'], unit)}.")
 
 
 # -- the page ------------------------------------------------------------------------------
-viewer = auth.require_page("scrutiny")
+viewer = start("scrutiny").viewer
 council = data.settings().get("council_name", "Council")
-st.title("Scrutiny trends", anchor=False)
 options = scrutiny_data.quarters()
 if not options:
     st.info("There is no complete quarter in the store yet: a quarter is shown once all three of its "
@@ -283,9 +203,9 @@ rag_counts = report["rag"].value_counts()
 cols = st.columns(4)
 for col, status in zip(cols, ["Red", "Amber", "Green"], strict=False):
     with col:
-        st.badge(f"{status}: {int(rag_counts.get(status, 0))}", color=BADGE[status])
+        rag_badge(status, int(rag_counts.get(status, 0)))
 with cols[3]:
-    st.badge(f"Not rated: {int(report['rag'].isna().sum())}", color="gray")
+    rag_badge("Not rated", int(report["rag"].isna().sum()))
 
 st.header("Summary", anchor=False)
 st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
@@ -296,9 +216,7 @@ st.caption("RAG compares this quarter with the council's target for the measure 
 summary = summary_table(report)
 # A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
 st.table(style_rag(md_frame(summary), ["RAG"]).hide(axis="index"))
-st.download_button("Download the summary (CSV)", csv_bytes(summary),
-                   file_name=f"scrutiny-{quarter}{'-published' if public else ''}.csv", mime="text/csv",
-                   key="dl_scrutiny_summary")
+download_csv(summary, f"scrutiny-{quarter}{'-published' if public else ''}.csv", "the summary", "dl_scrutiny_summary")
 
 for _, row in report.iterrows():
     code = row["code"]
@@ -310,9 +228,9 @@ for _, row in report.iterrows():
     with words:
         # The headline quotes the measure's stored name: composed again with the name escaped.
         st.markdown(f"**{scrutiny.headline({**row.to_dict(), 'name': md(row['name'])})}**")
-        rag = rag_words(row)
+        rag = card_rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
-        st.badge(rag, color=BADGE.get(rag, "gray"))
+        rag_badge(rag)
         since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
         st.write((f"Target: {target}." if not pd.isna(row["target"]) else "No target is set for this measure.")
                  + (f" Since the previous quarter: {since.lower()}." if since else ""))
@@ -326,7 +244,7 @@ for _, row in report.iterrows():
         title = trend_title(row, series)
         y_title = f"% of {measure.counted}" if measure and row["unit"] == "%" else row["unit"]
         st.plotly_chart(trend_figure(series, row, title, y_title, council), width="stretch",
-                        config={"displaylogo": False}, key=f"scrutiny_chart_{code}",
+                        config=CONFIG, key=f"scrutiny_chart_{code}",
                         alt=f"Line chart of {row['name'].lower()} each quarter: {title}.")
         st.caption(text_alternative(row, series))
     with st.expander(f"Show the numbers for {md(row['name'].lower())} as a table"):
@@ -367,19 +285,19 @@ else:
         table = pd.DataFrame({
             "Measure": rows["measure_name"],
             "Year": rows["year"].astype(int),
-            la_name: [bd.counted(v, sym, u, n, d) for v, sym, u, n, d in zip(
+            la_name: [published_counted(v, sym, u, n, d) for v, sym, u, n, d in zip(
                 rows["la_value"], rows["la_symbol"], rows["unit"], rows["la_numerator"], rows["la_denominator"],
                 strict=True)],
-            "Neighbours' median": [bd.median_words(v, n, u) for v, n, u in
+            "Neighbours' median": [median_words(v, n, u) for v, n, u in
                                    zip(rows["sn_median"], rows["sn_count"], rows["unit"], strict=True)],
-            "Region": [bd.shown(v, sym, u) for v, sym, u in
+            "Region": [published_figure(v, sym, u) for v, sym, u in
                        zip(rows["region_value"], rows["region_symbol"], rows["unit"], strict=True)],
-            "England": [bd.shown(v, sym, u) for v, sym, u in
+            "England": [published_figure(v, sym, u) for v, sym, u in
                         zip(rows["england_value"], rows["england_symbol"], rows["unit"], strict=True)],
-            "Rank": [bd.rank_words(r, o, pol, pd.notna(v)) for r, o, pol, v in
+            "Rank": [rank_words(r, o, pol, pd.notna(v)) for r, o, pol, v in
                      zip(rows["rank"], rows["of"], rows["polarity"], rows["la_value"], strict=True)],
-            "Quartile": [bd.quartile_words(q) for q in rows["quartile"]],
-            "Better is": [bd.POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
+            "Quartile": [quartile_words(q) for q in rows["quartile"]],
+            "Better is": [POLARITY_WORDS.get(pol, pol) for pol in rows["polarity"]],
         })
         table_with_download(table, f"scrutiny-published-{la}.csv", "these published figures", "dl_scrutiny_published")
     st.page_link("app_pages/benchmarks.py", label=f"Every published measure for {la_md}, with charts against "

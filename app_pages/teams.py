@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import textwrap
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from qa_core.rules import disclosure
-from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.views.team_profile_html import format_target, profile_html, rag_words
-from ui import auth, filters, team_data
-from ui.charts import DARK_BLUE, ORANGE, PINK
-from ui.components import csv_bytes, fmt_count, fmt_number, rag_badge, style_rag, table_with_download
-from ui.safe import md, plain
+from qa_core.rules import disclosure, periods
+from qa_core.rules.audits import INADEQUATE_TARGET_PCT, TEAM_MANAGER_MONTHLY
+from qa_core.views.team_profile_html import profile_html, rag_words
+from ui import team_data
+from ui.chart_table import chart_with_table, download_csv, table_with_download
+from ui.figures.palette import CONFIG
+from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
+from ui.formatters import count_texts, fmt_count, fmt_number, format_target, pct_share, value_texts
+from ui.page import start
+from ui.safe import md
+from ui.tags import rag_badge, style_rag
 
 RAGS = ("Red", "Amber", "Green")
-GAP = 3  # empty months between two teams' panels
-UNIT_TITLES = {"%": "%", "count": "Count", "days": "Days", "number": "Number", "rate_per_10k": "Rate per 10,000"}
-PANEL_FILL = "#f3f2f1"
-_EMPTY_POINTS = pd.DataFrame({"code": [], "team_id": [], "x": [], "value": [], "numerator": [], "denominator": [],
-                              "hover": []})
 
 # Printing the page itself: drop the app's chrome, the widgets and the downloads (static CSS only).
 PRINT_CSS = """<style>
@@ -49,10 +45,6 @@ PRINT_CSS = """<style>
 </style>"""
 
 
-def _pct_text(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "–"
-
-
 def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
     """One row per team: RAG counts of its measures and its audit figures (with counts beside
     every percentage)."""
@@ -63,7 +55,7 @@ def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
     measured = by_team["code"].count().reindex(teams.index)
     done, expected = teams["audits_done"].astype(int), teams["audits_expected"].astype(int)
     inadequate, total = teams["inadequate"].astype(int), teams["audits_total"].astype(int)
-    done_text = [f"{d} of {e} ({_pct_text(d, e)})" if e else f"{d} (none expected)"
+    done_text = [f"{d} of {e} ({pct_share(d, e)})" if e else f"{d} (none expected)"
                  for d, e in zip(done, expected, strict=True)]
     inadequate_text = [f"{k} of {n} ({p:.1f}%; 95% interval {lo:.0f}% to {hi:.0f}%)" if n else "No audits"
                        for k, n, p, lo, hi in zip(inadequate, total, teams["pct_inadequate"], teams["ci_low"],
@@ -76,10 +68,6 @@ def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
         "Inadequate audits": inadequate_text,
         "Overdue actions": teams["overdue_actions"].astype(int),
     }).reset_index(drop=True)
-
-
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width))
 
 
 def _title_sentence(unit: str, target: float | None, month_rows: pd.DataFrame,
@@ -102,118 +90,6 @@ def _title_sentence(unit: str, target: float | None, month_rows: pd.DataFrame,
     return head
 
 
-def _panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Timestamp]) -> pd.DataFrame:
-    """Every measure's team-months placed on the small multiples' shared x axis (team k's month i
-    at k * (months + GAP) + i), with the hover label; computed once for all the charts."""
-    n_months = len(months)
-    order = pd.Series(np.arange(len(teams)), index=teams["team_id"].to_numpy())
-    periods = pd.DatetimeIndex(pd.to_datetime(series["period"]))
-    first = months[0]
-    slot = (periods.year - first.year) * 12 + (periods.month - first.month)  # month number in the window
-    k = series["team_id"].map(order).to_numpy(dtype="float64")
-    keep = ~np.isnan(k) & (slot >= 0) & (slot < n_months)
-    frame = series.loc[keep, ["code", "team_id", "value", "numerator", "denominator"]]
-    frame = frame.assign(x=k[keep] * (n_months + GAP) + slot[keep],
-                         hover=series["team"].map(plain).to_numpy()[keep] + ", " + periods[keep].strftime("%b %Y"))
-    return frame.sort_values(["code", "x"], kind="stable")
-
-
-def _panels_figure(points: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Timestamp], unit: str,
-                   target: float | None, title: str, status: dict[str, str]) -> go.Figure:
-    """Small multiples on one x axis: each team's months occupy their own panel (same y scale),
-    so a measure needs four traces, not several per team. ``teams``: team_id, team and
-    ``label`` (the name as the panel shows it); ``status``: team_id → the lines under it
-    (this month's value, RAG and count)."""
-    n_months = len(months)
-    # Lines: one trace; a gap (NaN) before each team's first month breaks the line between panels.
-    team_ids = points["team_id"].to_numpy()
-    starts = np.r_[False, team_ids[1:] != team_ids[:-1]]
-    at = np.arange(len(points)) + np.cumsum(starts)  # each point's position once the gaps are inserted
-    size = len(points) + int(starts.sum())
-    xs, ys, hover = np.full(size, np.nan), np.full(size, np.nan), np.full(size, "", dtype=object)
-    counts = np.full((size, 2), np.nan)
-    xs[at] = points["x"].to_numpy(dtype="float64")
-    ys[at] = points["value"].to_numpy(dtype="float64")
-    hover[at] = points["hover"].to_numpy()
-    counts[at] = points[["numerator", "denominator"]].to_numpy(dtype="float64")
-    value_hover = ("%{y:.1f}% (%{customdata[0]:,.0f} of %{customdata[1]:,.0f})" if unit == "%"
-                   else "%{y:,.1f}")
-    last = points["x"].to_numpy() % (n_months + GAP) == n_months - 1
-    finite = ys[~np.isnan(ys)]
-    bounds = [*finite, *([target] if target is not None else [])]
-    low, high = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
-    pad = (high - low) * 0.08 or 1.0
-    y_range = [low - pad, high + pad]
-    left = np.arange(len(teams)) * (n_months + GAP) - 0.5
-    right = left + n_months
-    gap = np.full(len(teams), np.nan)
-    panel_x = np.column_stack([left, right, right, left, left, gap]).ravel()
-    panel_y = np.tile([y_range[0], y_range[0], y_range[1], y_range[1], y_range[0], np.nan], len(teams))
-    annotations = [dict(x=(lo + hi) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                        font=dict(size=12, color="#0b0c0c"),
-                        text=f"<b>{label}</b><br>{status.get(team_id, 'no value')}")
-                   for lo, hi, team_id, label in zip(left, right, teams["team_id"], teams["label"], strict=True)]
-    data = [
-        dict(type="scatter", x=panel_x, y=panel_y, mode="lines", fill="toself", fillcolor=PANEL_FILL,
-             line=dict(width=0), hoverinfo="skip", showlegend=False, name="Panel"),
-        dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color=DARK_BLUE, width=2), name="Team value",
-             text=hover, customdata=counts, hovertemplate="%{text}: " + value_hover + "<extra></extra>",
-             showlegend=False),
-        dict(type="scatter", x=points["x"].to_numpy(dtype="float64")[last],
-             y=points["value"].to_numpy(dtype="float64")[last], mode="markers", hoverinfo="skip",
-             marker=dict(color=DARK_BLUE, size=7), showlegend=False, name="This month"),
-    ]
-    if target is not None:
-        data.append(dict(type="scatter", x=np.column_stack([left, right, gap]).ravel(),
-                         y=np.tile([target, target, np.nan], len(teams)), mode="lines",
-                         line=dict(color=PINK, width=2, dash="dash"),
-                         name=f"Target {format_target(target, unit)}", hoverinfo="skip"))
-    # Month labels on the first panel only (every panel covers the same months).
-    tickvals = sorted({0, n_months - 1})
-    # Room for the title (at least three lines, so charts side by side line up) and the panel
-    # labels (team, value and RAG, and the count for a percentage) above the panels.
-    title_lines = max(title.count("<br>") + 1, 3)
-    top = 20 * title_lines + 15 + 17 * 3
-    layout = dict(
-        title=dict(text=title, font=dict(size=15, color="#0b0c0c"), x=0, xanchor="left", xref="paper",
-                   y=1 - 10 / (top + 230), yref="container", yanchor="top"),
-        height=top + 230, margin=dict(l=60, r=10, t=top, b=60), annotations=annotations,
-        plot_bgcolor="white", font=dict(size=12, color="#0b0c0c"), hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.2, x=1, xanchor="right"),
-        xaxis=dict(tickvals=tickvals, ticktext=[months[i].strftime("%b %Y") for i in tickvals], tickangle=0,
-                   showgrid=False, zeroline=False, tickfont=dict(size=10),
-                   range=[-0.8, len(teams) * (n_months + GAP) - GAP - 0.2]),
-        yaxis=dict(title=dict(text=UNIT_TITLES.get(unit, unit)), gridcolor="#dcdcdc", zeroline=False,
-                   range=y_range),
-    )
-    # The figure is built here from known-good parts (the page tests validate one), so plotly's
-    # per-property validation is skipped: it cost more than everything else on the page.
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
-def _grade_figure(grades: pd.DataFrame, title: str) -> go.Figure:
-    """Each grade's share of the team's audits as a bar, its Wilson 95% interval as a line; the
-    counts are in the axis labels so they never collide with the interval."""
-    shown = grades.fillna({"pct": 0, "ci_low": 0, "ci_high": 0})
-    total = int(shown["audits"].sum())
-    labels = [f"{g}: {a} of {total} ({p:.0f}%)" for g, a, p in
-              zip(shown["label"], shown["audits"], shown["pct"], strict=True)]
-    pct = shown["pct"].to_numpy(dtype="float64")
-    bar = dict(type="bar", y=labels, x=pct, orientation="h", marker=dict(color=DARK_BLUE), name="Share of audits",
-               error_x=dict(type="data", symmetric=False, array=shown["ci_high"].to_numpy(dtype="float64") - pct,
-                            arrayminus=pct - shown["ci_low"].to_numpy(dtype="float64"), color=ORANGE, thickness=2,
-                            width=6),
-               customdata=shown[["ci_low", "ci_high"]].to_numpy(dtype="float64"),
-               hovertemplate="%{y}<br>95% interval %{customdata[0]:.0f}% to %{customdata[1]:.0f}%<extra></extra>")
-    layout = dict(title=dict(text=title, font=dict(size=15, color="#0b0c0c"), x=0, xanchor="left"),
-                  height=300, margin=dict(l=10, r=20, t=80, b=50), plot_bgcolor="white",
-                  font=dict(size=13, color="#0b0c0c"), showlegend=False,
-                  yaxis=dict(autorange="reversed"),
-                  xaxis=dict(title=dict(text="% of the team's audits (bar) and its 95% interval (line)"),
-                             range=[0, 100], gridcolor="#dcdcdc", ticksuffix="%"))
-    return go.Figure({"data": [bar], "layout": layout}, _validate=False)
-
-
 # -- the two views --------------------------------------------------------------------------
 def _teams_view(service_id: str, service: str, month: dt.date, label: str, report: pd.DataFrame,
                 series: pd.DataFrame, teams: pd.DataFrame) -> None:
@@ -233,10 +109,8 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
                f"a handful of audits the interval is wide, so teams are not ranked. Target: no more than "
                f"{INADEQUATE_TARGET_PCT:.0f}% Inadequate.")
     table_with_download(side, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
-    st.download_button("Download the full team report (CSV: every team and measure)",
-                       csv_bytes(report),
-                       file_name=f"team-report-{service_id}-{month:%Y-%m}.csv", mime="text/csv",
-                       key="dl_team_report")
+    download_csv(report, f"team-report-{service_id}-{month:%Y-%m}.csv", "the full team report", "dl_team_report",
+                 note="every team and measure")
 
     st.header(f"Measures by team: {team_data.SMALL_MULTIPLE_MONTHS} months to {label}", anchor=False)
     if measured.empty or series.empty:
@@ -248,10 +122,10 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
         first_data = pd.to_datetime(series["period"]).min()
         months = [m for m in months if m >= first_data]
         service_rows = team_data.service_values(service_id, month).set_index("code")
-        points = dict(tuple(_panel_points(series, teams, months).groupby("code", sort=False)))
-        teams = teams.assign(label=[_wrap(html.escape(name), 18) for name in teams["team"]])
+        points = dict(tuple(panel_points(series, teams, months).groupby("code", sort=False)))
+        teams = teams.assign(label=[wrap_lines(html.escape(name), 18) for name in teams["team"]])
         wide = len(teams) > 5
-        wrap = 110 if wide else 60
+        width = 110 if wide else 60
         per_row = 1 if wide else 2
         for i, (code, rows) in enumerate(measured.groupby("code", sort=False)):
             if i % per_row == 0:  # a new row of columns each time, so the reading order is row by row
@@ -261,7 +135,8 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
             target = None if pd.isna(first["target"]) else float(first["target"])
             service_row = service_rows.loc[code] if code in service_rows.index else None
             sentence = _title_sentence(unit, target, rows, service_row, label)
-            title = f"<b>{_wrap(html.escape(first['name']), wrap)}</b><br>{_wrap(html.escape(sentence), wrap)}"
+            title = (f"<b>{wrap_lines(html.escape(first['name']), width)}</b><br>"
+                     f"{wrap_lines(html.escape(sentence), width)}")
             counts = ([fmt_count(n, d) for n, d in zip(rows["numerator"], rows["denominator"], strict=True)]
                       if unit == "%" else [""] * len(rows))
             words = [r if isinstance(r, str) else "no RAG" for r in rows["rag"]]
@@ -270,9 +145,9 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
             latest = "; ".join(f"{md(t)} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
                                for t, v, w, c in zip(rows["team"], rows["value"], words, counts, strict=True))
             with grid[i % per_row]:
-                st.plotly_chart(_panels_figure(points.get(code, _EMPTY_POINTS), teams, months, unit, target, title,
-                                               status),
-                                width="stretch", config={"displaylogo": False}, key=f"teams_sm_{code}")
+                st.plotly_chart(panels_figure(points.get(code, EMPTY_POINTS), teams, months, unit, target, title,
+                                              status),
+                                width="stretch", config=CONFIG, key=f"teams_sm_{code}")
                 st.caption(f"Chart: {md(first['name'])} for each of {md(service)}'s teams, "
                            f"{months[0]:%B %Y} to {label}, one panel per team on the same scale"
                            f"{', with the target' if target is not None else ''}. {sentence}. In {label}: {latest}.")
@@ -322,8 +197,9 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[1]:
         done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
         st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
-                  help="Audits by the team's managers that count towards their monthly expectation (4 each).")
-        st.caption(f"{_pct_text(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
+                  help="Audits by the team's managers that count towards their monthly expectation "
+                       f"({TEAM_MANAGER_MONTHLY} each).")
+        st.caption(f"{pct_share(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
                    if expected else "No audits expected this month")
     with cards[2]:
         total = int(audits["audits_total"])
@@ -334,7 +210,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[3]:
         st.metric("Overdue actions", int(audits["overdue_actions"]),
                   help="Audit actions due before the last day of the month and not completed by then.")
-        st.caption(f"at {(pd.Timestamp(month) + pd.offsets.MonthEnd(0)):%d %B %Y}")
+        st.caption(f"at {periods.month_end(month):%d %B %Y}")
 
     st.subheader("Measures", anchor=False)
     if measures.empty:
@@ -343,9 +219,8 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
         trend_label = f"{profile.trend_months[0]:%b %Y} to {profile.trend_months[-1]:%b %Y}"
         table = pd.DataFrame({
             "Measure": measures["name"],
-            "Value": [fmt_number(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
-            "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
-                      zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)],
+            "Value": value_texts(measures["value"], measures["unit"]),
+            "Count": count_texts(measures["numerator"], measures["denominator"], measures["unit"]),
             "Target": [format_target(t, u) for t, u in
                        zip(measures["target"], measures["unit"], strict=True)],
             "RAG": [rag_words(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],
@@ -372,16 +247,15 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                 "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
                 "Value": profile.trend_table["value"].round(2)})
             st.dataframe(numbers, hide_index=True, width="stretch")
-        st.download_button("Download the measures with 12 months of values (CSV)", csv_bytes(csv),
-                           file_name=f"team-measures-{team_id}-{month:%Y-%m}.csv", mime="text/csv",
-                           key="dl_team_measures")
+        download_csv(csv, f"team-measures-{team_id}-{month:%Y-%m}.csv", "the measures with 12 months of values",
+                     "dl_team_measures")
 
     st.subheader("Case-file audits", anchor=False)
     audit_col, action_col = st.columns([3, 2])
     with audit_col:
         if expected:
             st.write(f"The team's managers did {done} of the {expected} audits expected of them in {label} "
-                     f"({_pct_text(done, expected)}); shortfall {int(audits['audits_shortfall'])}.")
+                     f"({pct_share(done, expected)}); shortfall {int(audits['audits_shortfall'])}.")
         else:
             st.write(f"No audits were expected of the team's managers in {label}.")
         if not total:
@@ -390,23 +264,21 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
             title = (f"{int(audits['inadequate'])} of {total} audits of {{team}} cases were Inadequate in "
                      f"{label} ({audits['pct_inadequate']:.1f}%, 95% interval {audits['ci_low']:.1f}% to "
                      f"{audits['ci_high']:.1f}%)")
-            chart_title = _wrap(html.escape(title.format(team=profile.team)), 70)
-            st.plotly_chart(_grade_figure(profile.grades, chart_title), width="stretch",
-                            config={"displaylogo": False}, key="teams_grades")
-            st.caption(f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with its "
-                       f"95% interval. {title.format(team=team_md)}; target no more than {INADEQUATE_TARGET_PCT:.0f}%: "
-                       f"{audits['assessment']}.")
+            chart_title = wrap_lines(html.escape(title.format(team=profile.team)), 70)
             grade_table = pd.DataFrame({
                 "Final grade": profile.grades["label"], "Audits": profile.grades["audits"],
                 "%": profile.grades["pct"].round(1),
                 "95% interval": [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in
                                  zip(profile.grades["ci_low"], profile.grades["ci_high"], strict=True)]})
-            with st.expander("Show the grade mix as a table"):
-                table_with_download(grade_table, f"team-grades-{team_id}-{month:%Y-%m}.csv", "the grade mix",
-                                    "dl_team_grades")
+            chart_with_table(grade_figure(profile.grades, chart_title),
+                             f"Chart: the grade mix of the team's {total} audits in {label}, each grade's share with "
+                             f"its 95% interval. {title.format(team=team_md)}; target no more than "
+                             f"{INADEQUATE_TARGET_PCT:.0f}%: {audits['assessment']}.",
+                             grade_table, f"team-grades-{team_id}-{month:%Y-%m}.csv", "the grade mix",
+                             "dl_team_grades", key="teams_grades", expander="Show the grade mix as a table")
     with action_col:
         overdue_total = int(audits["overdue_actions"])
-        month_end = pd.Timestamp(month) + pd.offsets.MonthEnd(0)
+        month_end = periods.month_end(month)
         st.write(f"**{overdue_total}** audit action{'s' if overdue_total != 1 else ''} on this team's audits "
                  f"{'were' if overdue_total != 1 else 'was'} overdue at {month_end:%d %B %Y}.")
         overdue = profile.overdue.rename(columns={"band": "How long overdue", "actions": "Actions"})
@@ -418,18 +290,11 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
 # -- the page ------------------------------------------------------------------------------
 VIEWS = ("Teams side by side", "Team profile")
 
-viewer = auth.require_page("teams")
-month = filters.selected_month()
-service_id = filters.selected_service()
-label = filters.month_label(month)
-
-st.title("Team profiles", anchor=False)
-if service_id is None:
-    st.info("Team profiles compare the teams of one service. Choose a service in the sidebar.")
-    st.stop()
+ctx = start("teams", needs_service="Team profiles compare the teams of one service. Choose a service in the sidebar.")
+month, service_id, label = ctx.month, ctx.service_id, ctx.month_label
 st.html(PRINT_CSS)
 
-service = filters.service_name(service_id)
+service = ctx.service_name
 st.subheader(f"{md(service)}: {label}", anchor=False)
 report, series = team_data.team_view(service_id, month)
 if report.empty:

@@ -1,17 +1,15 @@
 """Cached wrappers over ``qa_core.views.benchmarks`` for the Benchmarks page, keyed on plain values
-(an LA's old code, a measure code, a year), and the small display helpers the page needs."""
+(an LA's old code, a measure code, a year), and the page's summary table (its values written by
+``ui.formatters``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from qa_core.io.published import PUBLISHED_SYMBOLS
 from qa_core.views import benchmarks
 from ui.data import get_store
-
-ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
-POLARITY_WORDS = {"High": "higher is better", "Low": "lower is better", "-": "neither (not ranked)"}
+from ui.formatters import POLARITY_WORDS, median_words, published_counted, quartile_words, rank_words
 
 
 @st.cache_data(show_spinner=False)
@@ -92,68 +90,6 @@ def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
 
 # -- display ----------------------------------------------------------------------------------
 
-def is_percent(unit: object) -> bool:
-    return isinstance(unit, str) and unit.startswith("%")
-
-
-def fmt_value(value: object, unit: object) -> str:
-    """'20.9%' for a percentage unit, else '3,447' or '281.6'; '' when there is no value."""
-    if value is None or pd.isna(value):
-        return ""
-    value = float(value)
-    if is_percent(unit):
-        return f"{value:.1f}%"
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
-
-
-def shown(value: object, symbol: object, unit: object, none: str = "no figure") -> str:
-    """A figure, or its DfE symbol (never 0), or ``none`` when nothing was published."""
-    if value is not None and not pd.isna(value):
-        return fmt_value(value, unit)
-    if isinstance(symbol, str) and symbol:
-        return symbol
-    return none
-
-
-def counted(value: object, symbol: object, unit: object, numerator: object, denominator: object,
-            none: str = "no figure") -> str:
-    """A figure with the counts DfE publishes behind it: '4.9% (13 of 265)'; a rate per 10,000
-    '77 (493 of 64,311 children)'; without counts as ``shown``."""
-    text = shown(value, symbol, unit, none)
-    if value is None or pd.isna(value) or numerator is None or pd.isna(numerator):
-        return text
-    if denominator is None or pd.isna(denominator):
-        return f"{text} ({float(numerator):,.0f})"
-    return f"{text} ({float(numerator):,.0f} of {float(denominator):,.0f})"
-
-
-def symbol_words(symbol: object) -> str:
-    """'u (low reliability)'; 'nothing published' when there is no symbol either."""
-    if isinstance(symbol, str) and symbol:
-        return f"{symbol} ({PUBLISHED_SYMBOLS.get(symbol, 'no figure')})"
-    return "nothing published"
-
-
-def quartile_words(quartile: object) -> str:
-    if quartile is None or pd.isna(quartile):
-        return ""
-    return f"{ORDINALS[int(quartile)]} quartile (of 4; 1st is best)"
-
-
-def rank_words(rank: object, of: object, polarity: str, has_value: bool) -> str:
-    if polarity not in ("High", "Low"):
-        return "not ranked"
-    if not has_value or rank is None or pd.isna(rank):
-        return "no figure"
-    return f"{int(rank)} of {int(of)}"
-
-
-def median_words(median: object, count: int, unit: object) -> str:
-    if median is None or pd.isna(median):
-        return "no figures (0 of 10)"
-    return f"{fmt_value(median, unit)} ({int(count)} of 10)"
-
-
 def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     """The page's summary: one row a measure, figures as text, symbols kept."""
     rep = rep.merge(meta[["measure", "topic", "source"]], on="measure", how="left")
@@ -163,11 +99,12 @@ def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     for r in rep.itertuples(index=False):
         has_value = r.la_value is not None and not pd.isna(r.la_value)
         out.append({
-            "Value": counted(r.la_value, r.la_symbol, r.unit, r.la_numerator, r.la_denominator),
+            "Value": published_counted(r.la_value, r.la_symbol, r.unit, r.la_numerator, r.la_denominator),
             "Neighbours' median": median_words(r.sn_median, r.sn_count, r.unit),
-            "Region": counted(r.region_value, r.region_symbol, r.unit, r.region_numerator, r.region_denominator),
-            "England": counted(r.england_value, r.england_symbol, r.unit, r.england_numerator,
-                               r.england_denominator),
+            "Region": published_counted(r.region_value, r.region_symbol, r.unit, r.region_numerator,
+                                        r.region_denominator),
+            "England": published_counted(r.england_value, r.england_symbol, r.unit, r.england_numerator,
+                                         r.england_denominator),
             "Rank": rank_words(r.rank, r.of, r.polarity, has_value),
             "Quartile": quartile_words(r.quartile),
             "Better is": POLARITY_WORDS.get(r.polarity, r.polarity),

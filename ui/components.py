@@ -1,49 +1,12 @@
-"""Small display pieces: RAG as text in a coloured tag, numbers with their counts,
-tables styled with GOV.UK tag colours (text always carries the meaning)."""
+"""Small display pieces: the CSV bytes every download is made of, and the Making Data Count
+summary table (values: ``ui.formatters``; RAG tags: ``ui.tags``; downloads: ``ui.chart_table``)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
-from qa_core.rules.formatting import format_value as fmt_number
-
-# GOV.UK "tag" colours: dark text on a light tint, contrast above 4.5:1.
-TAG_COLOURS = {
-    "Red": ("#2a0b06", "#f4cdc6"),
-    "Amber": ("#6e3619", "#fcd6c3"),
-    "Yellow": ("#594d00", "#fff7bf"),
-    "Green": ("#005a30", "#cce2d8"),
-    "Blue": ("#0c2d4a", "#bbd4ea"),
-}
-BADGE = {"Red": "red", "Amber": "orange", "Yellow": "yellow", "Green": "green", "Blue": "blue"}
-
-
-def rag_badge(status: str | None, count: int | None = None) -> None:
-    """A RAG status as a text badge (never colour alone)."""
-    label = status or "No rating"
-    if count is not None:
-        label = f"{label}: {count}"
-    st.badge(label, color=BADGE.get(status or "", "gray"))
-
-
-def fmt_count(numerator: float | None, denominator: float | None) -> str:
-    """'163 of 216' beside every percentage; blank where no ratio applies."""
-    if numerator is None or denominator is None or pd.isna(numerator) or pd.isna(denominator):
-        return ""
-    den = f"{denominator:,.1f}" if denominator % 1 else f"{denominator:,.0f}"
-    return f"{numerator:,.0f} of {den}"
-
-
-def style_rag(frame: pd.DataFrame, columns: list[str]) -> pd.io.formats.style.Styler:
-    """Colour RAG text cells with tag colours; the cell text stays the status word."""
-
-    def colour(value: object) -> str:
-        fg_bg = TAG_COLOURS.get(str(value))
-        return f"color: {fg_bg[0]}; background-color: {fg_bg[1]}" if fg_bg else ""
-
-    return frame.style.map(colour, subset=[c for c in columns if c in frame.columns])
+from ui.formatters import count_texts, fmt_number, value_texts
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -52,23 +15,13 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return _csv_bytes(frame)
 
 
-def table_with_download(frame: pd.DataFrame, filename: str, label: str, key: str,
-                        rag_columns: list[str] | None = None) -> None:
-    """The numbers behind a chart: a table and a CSV download of the same rows."""
-    data = style_rag(frame, rag_columns) if rag_columns else frame
-    st.dataframe(data, hide_index=True, width="stretch")
-    st.download_button(f"Download {label} (CSV)", csv_bytes(frame),
-                       file_name=filename, mime="text/csv", key=key)
-
-
 def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The Making Data Count summary table: value with its count, target, RAG in words,
     direction of travel, and the variation and assurance icons as letters plus words."""
     table = pd.DataFrame({
         "Measure": summary["name"],
-        "Value": [fmt_number(v, u) for v, u in zip(summary["value"], summary["unit"], strict=True)],
-        "Count": [fmt_count(n, d) if u == "%" else "" for n, d, u in
-                  zip(summary["numerator"], summary["denominator"], summary["unit"], strict=True)],
+        "Value": value_texts(summary["value"], summary["unit"]),
+        "Count": count_texts(summary["numerator"], summary["denominator"], summary["unit"]),
         "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
         "RAG": summary["rag"].fillna("No target"),
         "Direction": summary["direction"].fillna("–"),

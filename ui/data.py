@@ -13,7 +13,6 @@ import streamlit as st
 from qa_core.demo import build_demo
 from qa_core.roles import Viewer
 from qa_core.rules import periods
-from qa_core.rules.audits import grade_summary
 from qa_core.store import Store, default_db_path, queries
 from qa_core.views import audit_grades, clinic, home, risk_register
 
@@ -62,13 +61,6 @@ def services() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return home.indicator_summary(get_store(), month, service_id)
-
-
-@st.cache_data(show_spinner=False)
-def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
-    counts = queries.audit_grade_counts(get_store(), month=months()[0], end_month=until, by="month",
-                                        service_id=service_id)
-    return grade_summary(counts)
 
 
 @st.cache_data(show_spinner=False)
@@ -121,3 +113,19 @@ def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFr
 @st.cache_data(show_spinner=False)
 def teams() -> pd.DataFrame:
     return queries.teams(get_store())
+
+
+def clinic_header(service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
+    """The clinic's heading figures (service, head of service, RAG counts) for ``measures``."""
+    return clinic.clinic_header(get_store(), service_id, month, measures)
+
+
+def record_clinic_action(action: dict, viewer: Viewer) -> str:
+    """Record a clinic action (``clinic.record_action``: checked, refused unless ``viewer`` may);
+    its id. The caller clears the caches."""
+    return clinic.record_action(get_store(), action, viewer)
+
+
+def complete_clinic_action(action_id: str, done_on: dt.date, viewer: Viewer) -> None:
+    """Mark a clinic action done (``clinic.complete_action``). The caller clears the caches."""
+    clinic.complete_action(get_store(), action_id, done_on, viewer)

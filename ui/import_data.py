@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_core.io.importer import KINDS, ImportResult, import_history, template_files
+from qa_core.io.importer import KINDS, ImportResult, import_file, import_history, template_files, validate_file
 from ui import data
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +22,18 @@ LOG_ROWS = 200
 def templates(kind: str) -> dict[str, bytes]:
     """The kind's template files, ``{"audits.csv": bytes, "audits.xlsx": bytes}``."""
     return template_files(kind)
+
+
+def check(kind: str, body: bytes, filename: str, bar: ProgressBar) -> ImportResult:
+    """Check a file as ``kind`` against the store (nothing is written), driving ``bar``."""
+    return validate_file(data.get_store(), kind, body, filename=filename, progress=bar.progress, stage=bar.stage)
+
+
+def load(kind: str, body: bytes, filename: str, user: str | None, bar: ProgressBar) -> ImportResult:
+    """Import a checked file as ``kind``, all or nothing, recorded for ``user``, driving ``bar``;
+    raises ``ImportRejected`` or ``QAError`` as ``import_file`` does. The caller clears the caches."""
+    return import_file(data.get_store(), kind, body, filename=filename, user=user, progress=bar.progress,
+                       stage=bar.stage)
 
 
 @st.cache_data(show_spinner=False)

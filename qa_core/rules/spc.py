@@ -29,7 +29,7 @@ from qa_core.errors import QAError
 
 __all__ = [
     "MIN_POINTS_FOR_LIMITS", "MR_SCREEN_FACTOR", "P_LIMIT_SIGMAS", "XMR_LIMIT_FACTOR",
-    "XMR_TWO_SIGMA_FACTOR", "assurance_icon", "p_chart", "variation_icon", "xmr",
+    "XMR_TWO_SIGMA_FACTOR", "assurance_icon", "improvement_for", "p_chart", "variation_icon", "xmr",
 ]
 
 XMR_LIMIT_FACTOR = 2.66  # 3 / d2 (d2 = 1.128 for ranges of 2 points): 3 sigma from mean mR
@@ -63,6 +63,16 @@ _FLAG_KEYS = ("mean", "ucl", "lcl", "upper_2s", "lower_2s", "special_cause", "si
 
 Record = dict[str, Any]
 Floats = Sequence[float]
+
+
+def improvement_for(polarity: object) -> str:
+    """The direction that is an improvement for a measure of this polarity ("up" or "down");
+    "neutral" for a measure tracked for its direction only (or with no polarity).
+
+    >>> improvement_for("down"), improvement_for("neither"), improvement_for(None)
+    ('down', 'neutral', 'neutral')
+    """
+    return polarity if polarity in ("up", "down") else "neutral"
 
 
 def xmr(

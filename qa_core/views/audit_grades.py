@@ -55,7 +55,8 @@ from qa_core.rules.spc import assurance_icon, p_chart, variation_icon
 from qa_core.store import Store, queries
 
 __all__ = [
-    "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "WINDOWS", "Z_998", "area_drivers",
+    "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "ESCALATION_NOTE", "WINDOWS", "Z_998",
+    "area_drivers",
     "audit_completion",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
     "moderation_grid", "overdue_actions", "overdue_count", "trend_icons",
@@ -506,6 +507,14 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
     frame.insert(frame.columns.get_loc("grade") + 1, "grade_name",
                  frame["grade"].map(GRADES).astype("str"))
     return frame
+
+
+#: ``rules.audits.ESCALATION`` in a sentence, as the Audit grades page states it under the escalations
+#: (tests/unit/test_audit_reports.py checks it names each grade's roles, in the framework's order).
+ESCALATION_NOTE = ("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
+                   "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
+                   "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "
+                   "(after moderation) decides.")
 
 
 def escalations_due(store: Store, month: dt.date, service_id: str | None = None,

@@ -17,11 +17,12 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from qa_core.errors import QAError
 from qa_core.roles import AccessDenied, Viewer
 from qa_core.rules.periods import month_end
+from qa_core.rules.spc import improvement_for, xmr
 from qa_core.store import Store, queries
 from qa_core.views import home
 
 __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
-           "actions", "record_action", "complete_action", "may_manage_actions"]
+           "actions", "record_action", "complete_action", "may_manage_actions", "measure_points"]
 
 #: The columns of ``python -m qa_core report clinic``.
 REPORT_COLUMNS = [
@@ -79,6 +80,15 @@ def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.Da
         if not measures.empty else 0,
         "measures": len(measures),
     }
+
+
+def measure_points(series: pd.DataFrame, polarity: object, target: float | None) -> pd.DataFrame:
+    """One measure's XmR chart for the clinic, from its monthly ``series`` (period, value): the
+    SPC records (value, mean, limits, special_cause...) with the month as ``period``, judged
+    against the measure's ``polarity`` (``rules.spc.improvement_for``) and ``target``."""
+    points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement_for(polarity), target=target))
+    points["period"] = pd.to_datetime(series["period"])
+    return points
 
 
 def team_breakdown(store: Store, code: str, service_id: str, month: dt.date,

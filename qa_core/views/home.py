@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from qa_core.rules.rag import direction_of_travel, rag_status
-from qa_core.rules.spc import assurance_icon, variation_icon, xmr
+from qa_core.rules.spc import assurance_icon, improvement_for, variation_icon, xmr
 from qa_core.store import Store, queries
 
 __all__ = ["indicator_summary"]
@@ -35,7 +35,7 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
         value = None if pd.isna(values[last]) else float(values[last])
         previous = float(values[rows_of[-2]]) if len(rows_of) > 1 else None
         target = None if pd.isna(ind.target) else float(ind.target)
-        improvement = ind.polarity if ind.polarity in ("up", "down") else "neutral"
+        improvement = improvement_for(ind.polarity)
         points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
         variation = variation_icon(points)
         assurance = assurance_icon(points, improvement, target)

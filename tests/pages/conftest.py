@@ -17,7 +17,11 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
+from qa_core.roles import Viewer
+
 ROOT = Path(__file__).resolve().parents[2]
+#: The demo council's service (head of service) and team (team manager) for the scoped roles.
+SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
 #: A stand-in ``[auth]`` section (a real-length cookie secret; the provider is never contacted).
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -63,6 +67,31 @@ def app(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     db = tmp_path / "qa.duckdb"
     shutil.copy(demo_db, db)
     yield from app_over(db, monkeypatch)
+
+
+def open_page(app: AppTest, page: str, *, role: str | None = None, scope: str | None = None,
+              viewer: Viewer | None = None, month: str | None = None, service: str | None = None,
+              check: bool = True, **state: object) -> AppTest:
+    """Open the page ``page`` (its key: ``"audits"``) with this session state, run it, and (with
+    ``check``) fail on an uncaught exception. The page tests' one way in.
+
+    ``role`` and ``scope``: as the local demo's picker sets them; ``viewer``: a resolved Viewer,
+    set as the picker would and as ``dashboard.py`` keeps it (so it holds whether or not the
+    picker runs); ``month`` ("2026-10") and ``service`` (an id or "all"): the sidebar's filters;
+    ``state``: any other widget key (``audit_tab="Moderation"``). Any other value left as None
+    leaves that key as it is, so the page falls back to its default.
+    """
+    if viewer is not None:  # the picker's keys too, even a scope of None
+        app.session_state["role"], app.session_state["role_scope"] = viewer.role, viewer.scope
+        app.session_state["viewer"] = viewer
+    settings = {"role": role, "role_scope": scope, "month": month, "service": service, **state}
+    for key, value in settings.items():
+        if value is not None:
+            app.session_state[key] = value
+    app.switch_page(f"app_pages/{page}.py").run()
+    if check:
+        assert not app.exception, f"{page} {settings}: {app.exception[0].message if app.exception else ''}"
+    return app
 
 
 def walk_elements(node):

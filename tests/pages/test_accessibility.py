@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from qa_core.roles import ROLES
+from tests.pages.conftest import SCOPES, open_page
 
-PAGE = "app_pages/accessibility.py"
 MODEL_SECTIONS = [
     "How accessible this dashboard is",
     "What to do if you cannot access parts of this dashboard",
@@ -27,8 +27,7 @@ def _text(app) -> str:
 
 
 def test_statement_has_the_model_sections_and_the_test_figures(app):
-    app.switch_page(PAGE).run()
-    assert not app.exception
+    open_page(app, "accessibility")
     assert app.title[0].value == "Accessibility statement"
     assert [h.value for h in app.header] == MODEL_SECTIONS
     assert "Compliance status" in [s.value for s in app.subheader]
@@ -46,12 +45,6 @@ def test_statement_has_the_model_sections_and_the_test_figures(app):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ("assistant_director",)])
 def test_every_role_can_open_the_statement(app, role):
-    app.session_state["role"] = role
-    if role == "head_of_service":
-        app.session_state["role_scope"] = "assessment"
-    elif role == "team_manager":
-        app.session_state["role_scope"] = "assessment_01"
-    app.switch_page(PAGE).run()
-    assert not app.exception
+    open_page(app, "accessibility", role=role, scope=SCOPES.get(role))
     assert app.title[0].value == "Accessibility statement"
     assert not app.error  # no "your role cannot see this page"

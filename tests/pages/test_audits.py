@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.store import Store
 from qa_core.views import audit_grades as ar
-from tests.pages.conftest import app_over, sign_in, walk_elements
+from tests.pages.conftest import app_over, open_page, sign_in, walk_elements
 
 OCT = dt.date(2026, 10, 1)
 JUNE_2025 = dt.date(2025, 6, 1)
@@ -23,19 +23,8 @@ TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", 
         "Overdue actions", "Escalations due"]
 
 
-def _open(app: AppTest, tab: str | None = None, service: str | None = None, month: str | None = None,
-          **state: object) -> AppTest:
-    if service:
-        app.session_state["service"] = service
-    if month:
-        app.session_state["month"] = month
-    if tab:
-        app.session_state["audit_tab"] = tab
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.switch_page("app_pages/audits.py").run()
-    assert not app.exception
-    return app
+def _open(app: AppTest, tab: str | None = None, **state: object) -> AppTest:
+    return open_page(app, "audits", audit_tab=tab, **state)
 
 
 def _charts(app: AppTest) -> list[dict]:

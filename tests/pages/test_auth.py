@@ -27,12 +27,11 @@ from qa_core.io.importer import import_file
 from qa_core.io.importer.templates import TEMPLATE_DIR
 from qa_core.roles import ROLES, RoleMap, Viewer, load_role_map
 from qa_core.store import Store
-from tests.pages.conftest import app_over, served_on, sign_in, walk_elements
+from tests.pages.conftest import SCOPES, app_over, served_on, sign_in, walk_elements
 from ui import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_FILES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
-SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
 opened_over = contextmanager(app_over)  # the app over another store, inside a test
 #: The cookie secret published in the example secrets file: anyone can read it.
 PUBLISHED_SECRET = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text("utf-8"))["auth"][

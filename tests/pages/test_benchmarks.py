@@ -10,18 +10,11 @@ import pytest
 from qa_core.io.published import ATTRIBUTION
 from qa_core.store import Store
 from qa_core.views import benchmarks
+from tests.pages.conftest import open_page
 
 
 def _open(app, la=None, year=None, measure=None):
-    if la:
-        app.session_state["la"] = la
-    if year:
-        app.session_state["year"] = year
-    if measure:
-        app.session_state["bm_measure"] = measure
-    app.switch_page("app_pages/benchmarks.py").run()
-    assert not app.exception, app.exception[0].message if app.exception else ""
-    return app
+    return open_page(app, "benchmarks", la=la, year=year, bm_measure=measure)
 
 
 def _summary(app):

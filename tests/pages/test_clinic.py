@@ -6,20 +6,15 @@ import datetime as dt
 
 from qa_core.store import Store
 from qa_core.views import clinic
+from tests.pages.conftest import open_page
 
 
 def _open_clinic(app, service="assessment", month=None):
-    app.session_state["service"] = service
-    if month:
-        app.session_state["month"] = month
-    app.switch_page("app_pages/clinic.py").run()
-    assert not app.exception
-    return app
+    return open_page(app, "clinic", service=service, month=month)
 
 
 def test_clinic_needs_a_service(app):
-    app.switch_page("app_pages/clinic.py").run()
-    assert not app.exception
+    open_page(app, "clinic")
     assert "choose a service in the sidebar" in app.info[0].value.lower()
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from qa_core.pages import PAGE_KEYS
 from qa_core.store import Store, queries
+from tests.pages.conftest import open_page
 
 #: Every page but the accessibility statement (static text, no filters or data).
-PAGES = [f"app_pages/{key}.py" for key in PAGE_KEYS if key != "accessibility"]
+PAGES = [key for key in PAGE_KEYS if key != "accessibility"]
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,5 @@ def test_page_renders_for_every_service_and_the_earliest_month(app, page, filter
     earliest, latest, services = filter_values
     views = [(latest, s) for s in ["all", *services]] + [(earliest, "all"), (earliest, services[0])]
     for month, service in views:
-        app.session_state["month"] = month
-        app.session_state["service"] = service
-        app.switch_page(page).run()
-        assert not app.exception, f"{page} month={month} service={service}: {app.exception[0].message}"
+        open_page(app, page, month=month, service=service)
         assert app.title, f"{page} month={month} service={service} shows no title"

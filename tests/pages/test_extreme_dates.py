@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.pages import PAGE_KEYS
 from qa_core.store import Store
-from tests.pages.conftest import app_over
+from tests.pages.conftest import app_over, open_page
 
 LATEST = "2026-10"
 EXTREME_SQL = [
@@ -104,16 +104,8 @@ def app(extreme_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def _open(app: AppTest, page: str, month: str | None = None, service: str = "all", **state: object) -> AppTest:
-    app.session_state["role"] = "assistant_director"
-    if month:
-        app.session_state["month"] = month
-    app.session_state["service"] = service
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.switch_page(f"app_pages/{page}.py").run()
-    where = f"{page} month={month} service={service} {state}"
-    assert not app.exception, f"{where}: {app.exception[0].message}"
-    assert app.title, f"{where}: no title"
+    open_page(app, page, role="assistant_director", month=month, service=service, **state)
+    assert app.title, f"{page} month={month} service={service} {state}: no title"
     return app
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from qa_core.store import Store
 from qa_core.views import audit_grades, home, risk_register
+from tests.pages.conftest import open_page
 
 
 def _texts(at) -> str:
@@ -92,3 +94,21 @@ def test_sidebar_says_the_council_is_fictional_and_whose_figures_it_is_compared_
     assert "Kestrel Vale Council: demonstration data about a fictional council." in captions
     assert "Published comparisons use Stockport's figures (LA 356)." in captions
     assert "Open Government Licence v3.0" in captions
+
+
+def test_the_inadequate_p_chart_is_the_audit_grades_pages(app):
+    # Home draws the p-chart views.audit_grades.monthly_grades builds, as the Audit grades page does:
+    # the same values and limits to the last digit, not a second calculation of its own.
+    def line(name: str) -> tuple[list, list]:
+        charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+        chart = next(c for c in charts if c["layout"]["yaxis"]["title"]["text"] == "% of audits graded Inadequate")
+        trace = next(t for t in chart["data"] if t["name"] == name)
+        return trace["x"], trace["y"]
+
+    app.run()
+    home = {name: line(name) for name in ("Value", "Mean", "Process limits")}
+    open_page(app, "audits", audit_tab="Grades by month")
+    audits = {name: line(name) for name in ("Value", "Mean", "Process limits")}
+    for name, (x, y) in home.items():
+        shown = dict(zip(*audits[name], strict=True))
+        assert y == [shown[month] for month in x], name

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.pages import PAGE_KEYS
 from qa_core.store import Store
-from tests.pages.conftest import app_over, walk_elements
+from tests.pages.conftest import app_over, open_page, walk_elements
 from ui.long_text import PART_CHARS, PREVIEW_CHARS
 
 BIG = "".join(f"{i:07d} " for i in range(131_072))  # 1 MiB: 131,072 numbered words of 8 characters
@@ -74,14 +74,7 @@ def app(long_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def _open(app: AppTest, page: str, service: str = "all", **state: object) -> AppTest:
-    app.session_state["role"] = "assistant_director"
-    app.session_state["month"] = "2026-10"
-    app.session_state["service"] = service
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, f"{page} ({service}): {app.exception[0].message}"
-    return app
+    return open_page(app, page, role="assistant_director", month="2026-10", service=service, **state)
 
 
 def _on_screen(app: AppTest) -> list[str]:

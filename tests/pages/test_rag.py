@@ -4,22 +4,17 @@ an area opened, and the empty states. Expected values come from direct SQL on th
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import pytest
 
 from qa_core.store import Store
+from tests.pages.conftest import open_page
 
 OCT_END = "2026-10-31"
 
 
-def _open(app, month: str | None = None, service: str | None = None):
-    if month:
-        app.session_state["month"] = month
-    if service:
-        app.session_state["service"] = service
-    app.switch_page("app_pages/rag.py").run()
-    assert not app.exception
-    return app
+_open = partial(open_page, page="rag")
 
 
 def _board(app):

@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 
 import pandas as pd
 
 from qa_core.store import Store
+from tests.pages.conftest import open_page
 
 PRODUCT_SQL = "{p}_impact * {p}_likelihood"
 POSITIONAL_SQL = "5 * ({p}_impact - 1) + {p}_likelihood"
 
 
-def _open(app, month=None, service=None):
-    if month:
-        app.session_state["month"] = month
-    if service:
-        app.session_state["service"] = service
-    app.switch_page("app_pages/risks.py").run()
-    assert not app.exception
-    return app
+_open = partial(open_page, page="risks")
 
 
 def _scores(demo_db, quarter, formula=PRODUCT_SQL, stage="residual", service=None) -> dict[str, int]:

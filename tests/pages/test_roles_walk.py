@@ -24,11 +24,10 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.roles import ROLES, Viewer, resolve_viewer
 from qa_core.store import Store
-from tests.pages.conftest import walk_elements
+from tests.pages.conftest import SCOPES, open_page, walk_elements
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE_REF = re.compile(r"CR\d{6}")
-SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
 OWN, OTHER = "assessment", "cp_court"
 AUDIT_VIEWS = [  # (tab, extra session state): the tabs with case-level rows, and completion by manager
     ("Overdue actions", {}),
@@ -84,16 +83,7 @@ def screen_text(app: AppTest) -> str:
 
 
 def open_as(app: AppTest, viewer: Viewer, page: str, service: str = "all", **state: object) -> AppTest:
-    app.session_state["role"] = viewer.role
-    app.session_state["role_scope"] = viewer.scope
-    app.session_state["viewer"] = viewer
-    app.session_state["month"] = "2026-10"
-    app.session_state["service"] = service
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.switch_page(f"app_pages/{page}.py").run()
-    assert not app.exception, f"{viewer.describe()} on {page}: {app.exception[0].message}"
-    return app
+    return open_page(app, page, viewer=viewer, month="2026-10", service=service, **state)
 
 
 def check(app: AppTest, names: dict, viewer: Viewer, where: str, clinic_service: str | None = None) -> str:

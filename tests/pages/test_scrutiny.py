@@ -7,23 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 
 import pytest
 
+from qa_core.roles import Viewer
 from qa_core.store import Store
 from qa_core.views import scrutiny
+from tests.pages.conftest import open_page
 
-PAGE = "app_pages/scrutiny.py"
-
-
-def _open(app, quarter: str | None = None, service: str | None = None):
-    if quarter:
-        app.session_state["quarter"] = quarter
-    if service:
-        app.session_state["service"] = service
-    app.switch_page(PAGE).run()
-    assert not app.exception
-    return app
+_open = partial(open_page, page="scrutiny")
 
 
 def _page_text(app) -> str:
@@ -179,12 +172,7 @@ def test_no_case_reference_or_name_appears_anywhere(app, demo_db, quarter):
 
 
 # -- disclosure control (issue 6) ----------------------------------------------------------
-def _as_scrutiny_member(app):
-    from qa_core.roles import Viewer
-
-    app.session_state["role"] = "scrutiny"  # the role picker's key
-    app.session_state["viewer"] = Viewer("scrutiny")  # what ui.auth.current_viewer reads
-    return app
+SCRUTINY_MEMBER = Viewer("scrutiny")
 
 
 CPP_2YRS = "Child protection plans lasting 2 years or more"
@@ -193,7 +181,7 @@ CPP_2YRS = "Child protection plans lasting 2 years or more"
 def test_a_scrutiny_member_sees_published_figures_with_the_symbols_explained(app, demo_db):
     from qa_core.rules import disclosure
 
-    _open(_as_scrutiny_member(app))
+    _open(app, viewer=SCRUTINY_MEMBER)
     assert "scrutiny_public" not in [t.key for t in app.toggle]  # councillors only see the published version
     assert disclosure.NOTE in [i.value for i in app.info]
     assert disclosure.NOT_CONTROLLED not in _page_text(app)
@@ -218,7 +206,7 @@ def test_a_scrutiny_member_sees_published_figures_with_the_symbols_explained(app
 
 
 def test_a_hidden_figure_in_the_quarter_chosen_has_no_number_in_its_headline(app):
-    _open(_as_scrutiny_member(app), quarter="2026-Q2")
+    _open(app, viewer=SCRUTINY_MEMBER, quarter="2026-Q2")
     text = _page_text(app)
     assert ("In April to June 2026, the figure for child protection plans lasting 2 years or more is not shown "
             "(c): it would reveal a count of 1 to 5") in text
@@ -235,7 +223,7 @@ def test_a_small_quarter_is_u_in_the_published_version(app):
                       "AND period < DATE '2026-10-01' AND team_id <> 'cp_court_01'")
         store.execute("UPDATE indicator_value SET numerator = 1, denominator = 2 WHERE code = 'CPP_2YRS' "
                       "AND period >= DATE '2026-07-01' AND period < DATE '2026-10-01'")
-    _open(_as_scrutiny_member(app))
+    _open(app, viewer=SCRUTINY_MEMBER)
     assert app.table[0].value.set_index("Measure").loc[CPP_2YRS, "This quarter"] == "fewer than 10"
     last = app.dataframe[3].value.iloc[-1]
     assert last[["Value (%)", "Numerator", "Denominator"]].tolist() == ["u", "u", "u"]

@@ -11,6 +11,7 @@ import pytest
 
 from qa_core.store import Store
 from qa_core.views import team_profile_html, team_profiles
+from tests.pages.conftest import open_page
 
 OCT = dt.date(2026, 10, 1)
 
@@ -19,14 +20,7 @@ PROFILE = "Team profile"
 
 
 def _open(app, service="assessment", month=None, view=None):
-    app.session_state["service"] = service
-    if month:
-        app.session_state["month"] = month
-    if view:
-        app.session_state["view"] = view
-    app.switch_page("app_pages/teams.py").run()
-    assert not app.exception
-    return app
+    return open_page(app, "teams", service=service, month=month, view=view)
 
 
 def _charts(app) -> list[dict]:
@@ -38,8 +32,7 @@ def _title(spec: dict) -> str:
 
 
 def test_all_services_asks_for_a_service(app):
-    app.switch_page("app_pages/teams.py").run()
-    assert not app.exception
+    open_page(app, "teams")
     assert "choose a service in the sidebar" in app.info[0].value.lower()
     assert not app.get("plotly_chart")
 

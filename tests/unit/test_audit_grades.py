@@ -564,3 +564,19 @@ def test_audits_by_auditor_counts_only_the_viewers_audits(tiny):
     # By team (an aggregate) the viewer changes nothing.
     pd.testing.assert_frame_equal(ar.audits_report(tiny, OCT, by="team", viewer=Viewer("team_manager", "team_a")),
                                   ar.audits_report(tiny, OCT, by="team"))
+
+
+def test_the_escalation_note_names_each_grades_roles_in_order():
+    # The page states the framework's escalation table in a sentence; it must name exactly the roles
+    # of rules.audits.ESCALATION for each grade, in that order.
+    from qa_core.rules.audits import AUDIT_ROLE_LABELS, ESCALATION, GRADES
+
+    def words(text: str) -> str:
+        return text.lower().replace(" / ", "/")
+
+    body = ar.ESCALATION_NOTE.split("): ", 1)[1].split(". The final grade")[0]
+    stated = dict(part.split(": ", 1) for part in body.split("; "))
+    assert list(stated) == [GRADES[g] for g in (4, 3, 2, 1)]
+    for grade, roles in ESCALATION.items():
+        named = [words(r) for r in stated[GRADES[grade]].replace(" and ", ", ").split(", ")]
+        assert named == [words(AUDIT_ROLE_LABELS[r]) for r in roles], GRADES[grade]

@@ -169,3 +169,19 @@ def test_only_the_ad_and_the_services_head_record_and_close_actions(rw_store):
     clinic.complete_action(rw_store, action_id, dt.date(2026, 11, 2), Viewer("head_of_service", "assessment"))
     done = rw_store.query("SELECT completed_date FROM clinic_action WHERE action_id = ?", [action_id])
     assert done["completed_date"].iloc[0] == pd.Timestamp(2026, 11, 2)
+
+
+def test_measure_points_is_the_xmr_chart_of_the_series_for_its_polarity():
+    from qa_core.rules.spc import xmr
+
+    # 12 months alternating 10, 12 then a spike of 24: above the upper limit (20.22, worked in
+    # tests/unit/test_spc.py); a concern for a lower-is-better measure, an improvement when higher is better.
+    series = pd.DataFrame({"period": pd.date_range("2025-11-01", periods=12, freq="MS").date,
+                           "value": [10, 12] * 5 + [10, 24]})
+    down = clinic.measure_points(series, "down", 15.0)
+    assert list(down["period"]) == list(pd.to_datetime(series["period"]))
+    expected = pd.DataFrame(xmr(series["value"].tolist(), improvement="down", target=15.0))
+    pd.testing.assert_frame_equal(down.drop(columns="period"), expected)
+    assert down["special_cause"].iloc[-1] == "concern"
+    assert clinic.measure_points(series, "up", None)["special_cause"].iloc[-1] == "improvement"
+    assert clinic.measure_points(series, "neither", None)["special_cause"].iloc[-1] == "neutral"

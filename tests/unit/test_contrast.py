@@ -4,27 +4,22 @@
 
 from __future__ import annotations
 
-import ast
 import itertools
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from ui.charts import (
+from ui.figures.audits import GRADE_COLOURS
+from ui.figures.palette import (
     CATEGORICAL,
-    DARK_BLUE,
-    GREY,
-    MARKERS,
-    ORANGE,
-    PINK,
-    TURQUOISE,
     blend,
     contrast_ratio,
     relative_luminance,
 )
-from ui.components import TAG_COLOURS
-from ui.heatmap import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
+from ui.figures.risks import BAND_RAMP, BORDER, STAGE_STYLES, TEXT
+from ui.figures.spc import MARKERS
+from ui.tags import TAG_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 WHITE = "#ffffff"
@@ -99,19 +94,9 @@ def test_trajectory_lines_on_the_shaded_bands():
     assert len({s["symbol"] for s in STAGE_STYLES.values()}) == len(STAGE_STYLES)
 
 
-def _dict_literal(path: Path, name: str) -> dict:
-    """A module-level ``NAME = {...}`` of colour names, read without running the page."""
-    colours = {"DARK_BLUE": DARK_BLUE, "GREY": GREY, "ORANGE": ORANGE, "PINK": PINK, "TURQUOISE": TURQUOISE}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return {ast.literal_eval(k): colours.get(getattr(v, "id", ""), getattr(v, "value", None))
-                    for k, v in zip(node.value.keys, node.value.values, strict=True)}
-    raise AssertionError(f"{name} not found in {path}")
-
-
 def test_audit_grade_bars_stacked_next_to_each_other():
     # The grades-by-month bars stack Outstanding, Good, Requires Improvement, Inadequate.
-    grades = _dict_literal(ROOT / "app_pages" / "audits.py", "GRADE_COLOURS")
+    grades = GRADE_COLOURS
     order = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
     low = [(a, b, round(contrast_ratio(grades[a], grades[b]), 2)) for a, b in itertools.pairwise(order)
            if contrast_ratio(grades[a], grades[b]) < GRAPHIC_MIN]

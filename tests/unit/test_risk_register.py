@@ -308,7 +308,7 @@ def test_demo_heatmap_counts_every_review(store):
 
 
 def test_band_tints_keep_dark_text_readable():
-    from ui.heatmap import TEXT, band_colours
+    from ui.figures.risks import TEXT, band_colours
 
     def luminance(colour: str) -> float:
         if colour.startswith("rgb"):

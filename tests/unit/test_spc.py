@@ -374,3 +374,12 @@ def test_p_chart_fewer_than_twelve_points():
 def test_bad_input_raises_qaerror(call):
     with pytest.raises(QAError):
         call()
+
+
+def test_improvement_for_a_polarity():
+    # A measure where higher is better improves upwards, lower is better downwards; one tracked for
+    # its direction only (or with no polarity recorded) has no better direction.
+    from qa_core.rules.spc import improvement_for
+
+    assert [improvement_for(p) for p in ("up", "down", "neither", None, float("nan"))] == [
+        "up", "down", "neutral", "neutral", "neutral"]

@@ -1,25 +1,29 @@
 """Plotly figures for the risk page: the impact x likelihood heat map and one risk's
-trajectory with the matrix's bands shaded. Bands are light tints under dark text (contrast
-well above 4.5:1), and every cell names its score and band in words, so colour never
-carries the meaning alone."""
+trajectory with the matrix's bands shaded, and the register's band cells in the same tints.
+Bands are light tints under dark text (contrast well above 4.5:1), and every cell names its
+score and band in words, so colour never carries the meaning alone."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 from plotly.colors import sample_colorscale
 
 from qa_core.rules.risk import RiskMatrix
 from qa_core.views.risk_register import band_ranges
-from ui.charts import DARK_BLUE, GREY, PINK
+from ui.figures.palette import DARK_BLUE, GREY, PINK, TEXT
 from ui.safe import plain
 
-TEXT = "#0b0c0c"
 BORDER = "#505a5f"
 # Light tints from low to high risk (GOV.UK tag backgrounds, the top two deepened a little so
 # that the steps are easy to tell apart); dark text on each has contrast above 8:1.
 BAND_RAMP = ("#cce2d8", "#fff7bf", "#fcc9a5", "#f2a59d")
 REFS_PER_LINE = 3
+
+
+# fmt: off
+# (Kept in the dense layout of the other figure modules: one trace to a statement.)
 
 
 def band_colours(bands: list[str]) -> dict[str, str]:
@@ -35,6 +39,13 @@ def band_colours(bands: list[str]) -> dict[str, str]:
     ramp = [[i / (len(BAND_RAMP) - 1), c] for i, c in enumerate(BAND_RAMP)]
     picks = sample_colorscale(ramp, [i / (len(bands) - 1) for i in range(len(bands))], colortype="rgb")
     return dict(zip(bands, picks, strict=True))
+
+
+def style_bands(frame: pd.DataFrame, column: str, bands: list[str]) -> Styler:
+    """A table whose ``column`` names bands, each cell tinted as the band is on the heat map."""
+    tints = band_colours(bands)
+    return frame.style.map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "",
+                           subset=[column])
 
 
 def level_label(labels: tuple[str, ...], level: int) -> str:

@@ -1,0 +1,68 @@
+"""A chart with its words, its numbers and their download, the way every page shows one: the
+chart, a caption saying what it shows, and the same numbers as a table (one click away, in an
+expander) with a CSV download. Every CSV download goes through ``ui.components.csv_bytes``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from ui.components import csv_bytes
+from ui.figures.palette import CONFIG
+from ui.tags import style_rag
+
+__all__ = ["download_csv", "table_with_download", "chart_with_table"]
+
+
+def download_csv(frame: pd.DataFrame, filename: str, label: str, key: str, note: str | None = None) -> None:
+    """A "Download ``label`` (CSV)" button for ``frame`` (``note``: "(CSV: ``note``)")."""
+    st.download_button(
+        f"Download {label} (CSV{': ' + note if note else ''})",
+        csv_bytes(frame),
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+    )
+
+
+def table_with_download(
+    frame: pd.DataFrame,
+    filename: str,
+    label: str,
+    key: str,
+    rag_columns: list[str] | None = None,
+    shown: Styler | None = None,
+) -> None:
+    """The numbers behind a chart: a table and a CSV download of the same rows (``rag_columns``
+    in tag colours; ``shown``: a styled version of ``frame`` to show instead)."""
+    if shown is None:
+        shown = style_rag(frame, rag_columns) if rag_columns else frame
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download_csv(frame, filename, label, key)
+
+
+def chart_with_table(
+    fig: go.Figure,
+    caption: str,
+    table: pd.DataFrame,
+    filename: str,
+    label: str,
+    table_key: str,
+    *,
+    key: str | None = None,
+    alt: str | None = None,
+    expander: str | None = "Show the numbers as a table",
+    rag_columns: list[str] | None = None,
+    shown: Styler | None = None,
+) -> None:
+    """The chart (``key``; ``alt``: its text alternative), its ``caption``, and under an
+    ``expander`` (None: straight after the caption) the ``table`` with its download."""
+    st.plotly_chart(fig, width="stretch", config=CONFIG, key=key, **({"alt": alt} if alt is not None else {}))
+    st.caption(caption)
+    if expander is None:
+        table_with_download(table, filename, label, table_key, rag_columns, shown)
+        return
+    with st.expander(expander):
+        table_with_download(table, filename, label, table_key, rag_columns, shown)

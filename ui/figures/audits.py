@@ -1,0 +1,198 @@
+"""Figures for the Audit grades page: grades by month (stacked bars), the inadequate p-chart,
+the funnel plot against the 10% target, the areas behind Inadequate grades and the moderation
+matrix. Grades and funnel positions differ by pattern or marker shape as well as colour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from qa_core.rules.audits import GRADE_COLUMNS, GRADES, INADEQUATE_TARGET_PCT
+from qa_core.views.audit_grades import funnel_limits
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
+from ui.figures.spc import spc_figure
+from ui.safe import plain
+
+TARGET = INADEQUATE_TARGET_PCT
+# The theme's categorical order: each colour 3:1 or more against the next (tests/unit/test_contrast.py),
+# and orange for the worst grade, as on the SPC charts.
+GRADE_COLOURS = {"Outstanding": DARK_BLUE, "Good": TURQUOISE, "Requires Improvement": PINK, "Inadequate": ORANGE}
+# ...and a pattern each, so the stacked segments differ by more than colour.
+GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "Inadequate": "x"}
+#: The moderation matrix's axis words.
+SHORT_GRADES = {"Outstanding": "Outstanding", "Good": "Good", "Requires Improvement": "RI", "Inadequate": "Inadequate"}
+POSITION_STYLE = {  # funnel position → marker (shape and colour, and the words in the legend)
+    "above the 99.8% limit": dict(color=ORANGE, symbol="square", size=13),
+    "above the 95% limit": dict(color=ORANGE, symbol="triangle-up", size=12),
+    "within the limits": dict(color=DARK_BLUE, symbol="circle", size=10),
+    "below the 95% limit": dict(color=TURQUOISE, symbol="triangle-down", size=12),
+    "below the 99.8% limit": dict(color=TURQUOISE, symbol="diamond", size=13),
+}
+MAX_LABELS = 30  # beyond this many points, only those outside the 95% limits are labelled
+
+# fmt: off
+# (The figure specs keep the dense layout they had on the page: one trace to a statement.)
+
+
+def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """The page's chart layout: title, height, margins, white plot, legend below."""
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=17, color="#0b0c0c")),
+        height=height,
+        margin=dict(l=60, r=20, t=60, b=40),
+        plot_bgcolor="white",
+        font=dict(size=14, color="#0b0c0c"),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, traceorder="normal"),
+    )
+    fig.update_yaxes(gridcolor="#e5e5e5")
+    return fig
+
+
+def grade_bars_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
+    """Audits each month stacked by final grade (``views.audit_grades.monthly_grades`` rows)."""
+    fig = go.Figure()
+    for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True):
+        fig.add_trace(go.Bar(x=monthly["month"], y=monthly[col], name=g, marker_color=GRADE_COLOURS[g],
+                             marker_line=dict(color="white", width=1), marker_pattern_shape=GRADE_PATTERNS[g],
+                             hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>"))
+    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title="Audits (final grade)")
+    return base_layout(fig, title, 380)
+
+
+def inadequate_points(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The p-chart's points (period, value, mean, ucl, lcl, special_cause, in %) from
+    ``views.audit_grades.monthly_grades`` rows."""
+    return pd.DataFrame({
+        "period": monthly["month"], "value": monthly["pct_inadequate"], "mean": monthly["p_mean"],
+        "ucl": monthly["p_ucl"], "lcl": monthly["p_lcl"], "special_cause": monthly["special_cause"],
+    })
+
+
+def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> go.Figure:
+    """The inadequate p-chart with its 2-sigma band and, with ``show_ci``, each month's Wilson
+    95% interval."""
+    points = inadequate_points(monthly)
+    fig = spc_figure(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%")
+    if points["mean"].notna().any():
+        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_upper_2s"], mode="lines", name="2-sigma band",
+                                 line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
+        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_lower_2s"], mode="lines", showlegend=False,
+                                 name="Lower 2-sigma", line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
+    if show_ci:
+        fig.add_trace(go.Scatter(
+            x=points["period"], y=monthly["pct_inadequate"], mode="markers", name="95% interval (Wilson)",
+            marker=dict(size=1, color=GREY),
+            error_y=dict(type="data", symmetric=False, color=GREY, thickness=1,
+                         array=monthly["ci_high"] - monthly["pct_inadequate"],
+                         arrayminus=monthly["pct_inadequate"] - monthly["ci_low"])))
+    fig.update_layout(title=dict(font=dict(size=17)))
+    return fig
+
+
+def spread(values: np.ndarray, gap: float, high: float) -> np.ndarray:
+    """Label heights near ``values`` but at least ``gap`` apart and no higher than ``high``
+    (a one-dimensional label layout: sort, push up, then push down from the top)."""
+    order = np.argsort(values, kind="stable")
+    y = np.asarray(values, dtype="float64")[order]
+    for i in range(1, len(y)):
+        y[i] = max(y[i], y[i - 1] + gap)
+    if len(y) and y[-1] > high:
+        y[-1] = high
+        for i in range(len(y) - 2, -1, -1):
+            y[i] = min(y[i], y[i + 1] - gap)
+    out = np.empty_like(y)
+    out[order] = y
+    return out
+
+
+def funnel_figure(frame: pd.DataFrame, title: str, noun: str, period: str) -> tuple[go.Figure, bool]:
+    """The funnel plot, and whether every point carries a label (more than ``MAX_LABELS``: only
+    the points beyond the 95% limits do)."""
+    shown = frame[frame["total"] > 0]
+    n_max = max(int(shown["total"].max()), 10)
+    x_end = n_max * 1.1
+    grid = funnel_limits(np.unique(np.concatenate([np.arange(1, 21), np.linspace(1, x_end, 200)])))
+    labelled = shown if len(shown) <= MAX_LABELS else shown[shown["position"] != "within the limits"]
+    # Show the points and the funnel's 99.8% limit at the smallest number of audits plotted.
+    y_top = float(funnel_limits(shown["total"].min())["upper_998"].iloc[0])
+    y_max = min(max(float(shown["pct_inadequate"].max()), y_top, 25.0) * 1.12, 105.0)
+    height = max(520, 20 * len(labelled) + 260)
+    fig = go.Figure()
+    line = dict(color=GREY, width=1.5)
+    fig.add_trace(go.Scatter(x=grid["n"], y=grid["upper_998"], mode="lines", name="99.8% limits",
+                             line=line | dict(dash="dash"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=grid["n"], y=grid["lower_998"], mode="lines", showlegend=False,
+                             name="99.8% lower limit", line=line | dict(dash="dash"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=grid["n"], y=grid["upper_95"], mode="lines", name="95% limits",
+                             line=line | dict(dash="dot"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=grid["n"], y=grid["lower_95"], mode="lines", showlegend=False,
+                             name="95% lower limit", line=line | dict(dash="dot"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[0, x_end], y=[TARGET, TARGET], mode="lines", name="Target: 10%",
+                             line=dict(color=PINK, width=2, dash="dashdot"), hoverinfo="skip"))
+    for position, style in POSITION_STYLE.items():
+        part = shown[shown["position"] == position]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["total"], y=part["pct_inadequate"], mode="markers", name=position.capitalize(),
+            marker=style | dict(line=dict(color="white", width=1)), text=part["name"].map(plain),
+            customdata=np.stack([part["inadequate"], part["ci_low"], part["ci_high"], part["service"].map(plain)],
+                                axis=1),
+            hovertemplate=("%{text} (%{customdata[3]})<br>%{y:.1f}% inadequate: %{customdata[0]} of "
+                           "%{x} audits<br>95% interval %{customdata[1]:.1f}% to %{customdata[2]:.1f}%"
+                           "<extra></extra>")))
+    # Labels in a column right of the funnel, spread so they never overlap, with a leader line.
+    plot_px = height - 200
+    label_y = spread(labelled["pct_inadequate"].to_numpy(), 17 * y_max / plot_px, y_max * 0.98)
+    for (_, row), y in zip(labelled.iterrows(), label_y, strict=True):
+        fig.add_annotation(x=row["total"], y=row["pct_inadequate"], ax=x_end * 1.03, ay=y, axref="x", ayref="y",
+                           text=f"{plain(row['name'])} ({row['pct_inadequate']:.0f}%, {int(row['total'])})",
+                           showarrow=True, arrowhead=0, arrowwidth=0.7, arrowcolor="#6f777b", standoff=6,
+                           xanchor="left", font=dict(size=12, color="#0b0c0c"))
+    fig.update_xaxes(title=f"Number of audits per {noun} ({period})", range=[0, x_end * 1.42],
+                     gridcolor="#e5e5e5", tickformat=",d")
+    fig.update_yaxes(title="% of audits graded Inadequate", range=[0, y_max])
+    return base_layout(fig, title, height), len(labelled) == len(shown)
+
+
+def areas_figure(areas: pd.DataFrame, title: str) -> go.Figure:
+    """For the Inadequate audits, how often each area was graded Inadequate or Requires
+    Improvement (stacked bars, highest first), with how often across all audits (diamonds)."""
+    plot = areas.iloc[::-1].assign(area=lambda f: f["area"].map(plain))  # axis words and hover labels
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=plot["area"], x=plot["pct_area_inadequate"], orientation="h", name="Area graded Inadequate",
+        marker_color=PINK, text=[f"{v:.0f}% ({k} of {n})" for v, k, n in
+                                 zip(plot["pct_area_inadequate"], plot["area_inadequate"], plot["inadequate_audits"],
+                                     strict=True)],
+        textposition="inside", insidetextanchor="end", textfont=dict(color="white"),
+        hovertemplate="%{y}: graded Inadequate in %{text} Inadequate audits<extra></extra>"))
+    fig.add_trace(go.Bar(
+        y=plot["area"], x=100 * plot["area_ri"] / plot["inadequate_audits"], orientation="h",
+        name="Area graded Requires Improvement", marker_color=ORANGE, marker_pattern_shape="/",
+        customdata=plot["area_ri"],
+        hovertemplate="%{y}: graded Requires Improvement in %{customdata} Inadequate audits<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        y=plot["area"], x=plot["pct_all_inadequate"], mode="markers", name="All audits: area graded Inadequate",
+        marker=dict(symbol="diamond", size=12, color="white", line=dict(color=GREY, width=2)),
+        customdata=np.stack([plot["all_inadequate"], plot["all_audits"]], axis=1),
+        hovertemplate="%{y}: graded Inadequate in %{x:.0f}% of all audits "
+                      "(%{customdata[0]} of %{customdata[1]})<extra></extra>"))
+    fig.update_layout(barmode="stack", xaxis=dict(title="% of audits", range=[0, 100]), yaxis=dict(title=None))
+    return base_layout(fig, title, 440)
+
+
+def moderation_figure(grid: pd.DataFrame, title: str) -> go.Figure:
+    """Moderated audits by the auditor's grade (rows) and the moderator's (columns), with counts."""
+    names = [SHORT_GRADES[g] for g in grid.columns]
+    cells = grid.to_numpy()
+    fig = go.Figure(go.Heatmap(
+        z=cells, x=names, y=names, colorscale=[[0, "#ffffff"], [1, DARK_BLUE]], showscale=False,
+        text=cells, texttemplate="%{text}", textfont=dict(size=15),
+        hovertemplate="Auditor: %{y}<br>Moderator: %{x}<br>%{z} audits<extra></extra>"))
+    fig.update_yaxes(title="Auditor's grade", autorange="reversed")
+    fig.update_xaxes(title="Moderator's grade", side="bottom", tickangle=0)
+    fig = base_layout(fig, title, 420)
+    fig.update_layout(margin=dict(l=100, r=10, t=60, b=50))
+    return fig
