@@ -121,5 +121,5 @@ def month_note(row: pd.Series, month: dt.date) -> str:
         elif bool(row.get("outside_own_service")):
             notes.append(f"{not_counted} not counted: inside their own service (only audits outside it count).")
     elif not_counted:
-        notes.append(f"{not_counted} done this month not counted.")
+        notes.append(f"{not_counted} audit{'s' if not_counted != 1 else ''} done this month shown, not counted.")
     return " ".join(notes)
