@@ -9,6 +9,7 @@ import pandas as pd
 
 from qa_core.demo.catalogue import SERVICES
 from qa_core.rules.audits import HEAD_OF_SERVICE_MONTHLY, TEAM_MANAGER_MONTHLY
+from qa_core.rules.expectations import FROM_THE_START
 
 COUNCIL_NAME = "Kestrel Vale Council"
 
@@ -96,9 +97,9 @@ def build_staff(services: pd.DataFrame, teams: pd.DataFrame, audits: pd.DataFram
     by_name = {**{services.set_index("service_id").loc[k, "head_of_service"]: v for k, v in heads.items()},
                **{teams.set_index("team_id").loc[k, "manager"]: v for k, v in managers.items()}, **officers}
     rules = pd.DataFrame([
-        dict(role="team_manager", from_month=months[0].date(), to_month=None, audits_per_month=TEAM_MANAGER_MONTHLY,
+        dict(role="team_manager", from_month=FROM_THE_START, to_month=None, audits_per_month=TEAM_MANAGER_MONTHLY,
              outside_own_service=False),
-        dict(role="head_of_service", from_month=months[0].date(), to_month=None,
+        dict(role="head_of_service", from_month=FROM_THE_START, to_month=None,
              audits_per_month=HEAD_OF_SERVICE_MONTHLY, outside_own_service=True),
     ])
     director_name = staff.loc[staff["staff_id"] == director, "name"].iloc[0]

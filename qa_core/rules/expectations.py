@@ -30,7 +30,10 @@ import pandas as pd
 
 from qa_core.errors import QAError
 
-__all__ = ["STAFF_ROLES", "STAFF_ROLE_LABELS", "expected_audits", "month_note"]
+__all__ = ["FROM_THE_START", "STAFF_ROLES", "STAFF_ROLE_LABELS", "expected_audits", "month_note"]
+
+#: A rule's first month when it applies "from the start" (a blank ``from_month`` in the import).
+FROM_THE_START = dt.date(2000, 1, 1)
 
 #: The roles a staff list may give (the ``staff`` import kind's ``role`` column).
 STAFF_ROLES: tuple[str, ...] = ("assistant_director", "head_of_service", "team_manager", "practice_manager",
