@@ -154,7 +154,7 @@ def _staff_ref(ck: Checker, ctx: Context, column: str, noun: str) -> tuple[pa.Ar
 
 
 def _refused_removals(ck: Checker, ctx: Context, what: str, unmentioned: pd.Series,
-                      uses: list[tuple[str, str]]) -> None:
+                      uses: list[tuple[str, str]], keep: str = "Keep them in the file.") -> None:
     """With --replace: a problem for each held row the file leaves out that something still uses."""
     if unmentioned.empty:
         return
@@ -166,7 +166,7 @@ def _refused_removals(ck: Checker, ctx: Context, what: str, unmentioned: pd.Seri
         named = ", ".join(f"{k} ({int(n)})" for k, n in used.head(10).itertuples(index=False))
         more = " ..." if len(used) > 10 else ""
         ck.add_file(f"With --replace, the {what}s held and not in this file would be removed, but {words}: "
-                    f"{named}{more}. Keep them in the file (a leaver keeps their row, with an end_date).")
+                    f"{named}{more}. {keep}")
 
 
 # == services ================================================================================
@@ -384,7 +384,7 @@ def prepare_staff(ck: Checker, ctx: Context) -> Prepared:
                  "services name these as their head"),
                 ("SELECT manager_staff_id, count(*) FROM team WHERE list_contains(?, manager_staff_id) GROUP BY 1",
                  "teams name these as their manager"),
-            ])
+            ], keep="Keep them in the file: a leaver keeps their row, with an end_date.")
     return Prepared(rows=ck.n, staged={"_n_staff": staged})
 
 
