@@ -30,7 +30,7 @@ import pandas as pd
 
 from qa_core.errors import QAError
 
-__all__ = ["FROM_THE_START", "STAFF_ROLES", "STAFF_ROLE_LABELS", "expected_audits", "month_note"]
+__all__ = ["FROM_THE_START", "STAFF_ROLES", "STAFF_ROLE_LABELS", "expected_audits", "month_note", "rules_in_words"]
 
 #: A rule's first month when it applies "from the start" (a blank ``from_month`` in the import).
 FROM_THE_START = dt.date(2000, 1, 1)
@@ -126,3 +126,38 @@ def month_note(row: pd.Series, month: dt.date) -> str:
     elif not_counted:
         notes.append(f"{not_counted} audit{'s' if not_counted != 1 else ''} done this month shown, not counted.")
     return " ".join(notes)
+
+
+#: The roles in the plural, for sentences about everyone in a role.
+STAFF_ROLE_PLURALS: dict[str, str] = {
+    "assistant_director": "Assistant Directors",
+    "head_of_service": "Heads of Service",
+    "team_manager": "Team Managers",
+    "practice_manager": "Practice Managers",
+    "qa_lead": "QA Leads",
+    "social_worker": "Social Workers",
+    "other": "Others",
+}
+
+
+def rules_in_words(rules: pd.DataFrame) -> str:
+    """The expectation rules in force, as one sentence for the page ("" when there are none).
+
+    ``rules``: ``role``, ``audits_per_month``, ``outside_own_service``; a rule counting only audits
+    outside the person's own service says so.
+
+    >>> rules_in_words(pd.DataFrame({"role": ["team_manager"], "audits_per_month": [4],
+    ...                              "outside_own_service": [False]}))
+    'Team Managers are expected to audit 4 cases a month.'
+    """
+    parts, outside = [], False
+    for i, r in enumerate(rules.itertuples(index=False)):
+        who = STAFF_ROLE_PLURALS.get(r.role, str(r.role))
+        n = int(r.audits_per_month)
+        where = " outside their own service" if bool(r.outside_own_service) else ""
+        outside = outside or bool(r.outside_own_service)
+        parts.append(f"{who} {'are expected to audit ' if i == 0 else ''}{n} case{'' if n == 1 else 's'} a month"
+                     f"{where}")
+    if not parts:
+        return ""
+    return "; ".join(parts) + (" (their audits inside it are shown as not counted)." if outside else ".")

@@ -56,7 +56,7 @@ from qa_core.store import Store, queries
 __all__ = [
     "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "COMPLETION_REPORT_COLUMNS", "completion_report",
     "DEFAULT_WINDOW", "WINDOWS", "Z_998", "area_drivers",
-    "audit_completion",
+    "audit_completion", "expectation_rules",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
     "moderation_grid", "overdue_actions", "overdue_count", "trend_icons",
     "audits_report",
@@ -359,6 +359,15 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
     keep = [c for c in group if not c.endswith("_order")]
     return per[keep + ["expected", "done", "not_counted", "pct_complete", "shortfall", "met", "exempt",
                        "part_month"]].reset_index(drop=True)
+
+
+def expectation_rules(store: Store, month: dt.date) -> pd.DataFrame:
+    """The expectation rules in force in ``month``: ``role``, ``audits_per_month``, ``outside_own_service``
+    (the page says them in words, ``rules.expectations.rules_in_words``)."""
+    return store.query(
+        "SELECT role, audits_per_month, outside_own_service FROM audit_expectation_rule "
+        "WHERE from_month <= $m AND (to_month IS NULL OR to_month >= $m) ORDER BY audits_per_month DESC, role",
+        {"m": first_of(month)})
 
 
 def completion_report(store: Store, month: dt.date | None = None, by: str | None = None,

@@ -22,7 +22,7 @@ import pandas as pd
 from qa_core.pages import page
 from qa_core.store import Store, queries
 
-__all__ = ["HELD", "Readiness", "readiness", "status_text", "status_json"]
+__all__ = ["HELD", "Readiness", "completion_gaps", "readiness", "status_text", "status_json"]
 
 #: What each import kind fills: (kind, title, its main table, SQL for the months or quarters it covers).
 #: tests/unit/test_readiness.py keeps this in step with the importer's registry of kinds.
@@ -91,7 +91,7 @@ def _missing(store: Store, held: dict[str, int]) -> dict[str, list[str]]:
          not linked),
         ("no monthly values (import 'values')", not values)) if bad]
     out["rag"] = ([] if held["plan"] else ["no improvement plan (import 'plan')"])
-    completion = _completion_gaps(store, held)
+    completion = completion_gaps(store, held)
     out["audits"] = (["no audits (import 'audits')"] if not audits else []) + completion
     out["risks"] = ([] if held["risks"] else ["no risk reviews (import 'risks')"])
     out["teams"] = [m for m, bad in (("no teams (import 'teams')", not held["teams"]),
@@ -117,7 +117,11 @@ def _advice(held: dict[str, int]) -> dict[str, list[str]]:
     }
 
 
-def _completion_gaps(store: Store, held: dict[str, int]) -> list[str]:
+def completion_gaps(store: Store, held: dict[str, int] | None = None) -> list[str]:
+    """Why completion against expectation cannot be shown (or is partly empty): no staff, no auditor,
+    no rules, nobody with a rule in the latest month, audits that match nobody."""
+    if held is None:
+        held = {k: _count(store, table) for k, _, table, _ in HELD}
     gaps = []
     auditors = int(store.scalar("SELECT count(*) FROM staff WHERE auditor") or 0)
     if not held["staff"]:
@@ -177,12 +181,12 @@ def status_text(ready: Readiness, where: str = "") -> str:
         ", the fictional demo council" if ready.demo else "")
     lines = [f"Store: {where}" if where else "Store", f"Council: {head}", "", "What it holds:"]
     width = max(len(t) for t in ready.kinds["title"])
-    lines.append(f"  {'kind'.ljust(width)}  {'rows':>9}  {'covers':<17}  last import")
+    lines.append(f"  {'kind'.ljust(width)}  {'rows':>9}  {'covers':<18}  last import")
     for r in ready.kinds.itertuples(index=False):
         first, final = _cell(r.first), _cell(r.last)
         covers = first if first == final else f"{first} to {final}"
         last = "never" if _cell(r.last_import) == "-" else f"{r.last_import} by {_cell(r.last_by)}"
-        lines.append(f"  {r.title.ljust(width)}  {r.rows:>9,}  {covers:<17}  {last}")
+        lines.append(f"  {r.title.ljust(width)}  {r.rows:>9,}  {covers:<18}  {last}")
     lines += ["", "Pages:"]
     width = max(len(t) for t in ready.pages["title"])
     for r in ready.pages.itertuples(index=False):

@@ -217,3 +217,14 @@ def test_the_completion_report(council: Store) -> None:
     assert "note" in people.columns and people["group"].iloc[0] == "Ann Ash"
     with pytest.raises(QAError, match="auditor, team or service"):
         audit_grades.completion_report(council, OCT, by="area")
+
+
+def test_the_rules_in_words(council: Store) -> None:
+    from qa_core.rules.expectations import rules_in_words
+
+    assert rules_in_words(audit_grades.expectation_rules(council, OCT)) == (
+        "Team Managers are expected to audit 4 cases a month; Social Workers 2 cases a month; Heads of Service 1 "
+        "case a month outside their own service (their audits inside it are shown as not counted).")
+    assert rules_in_words(audit_grades.expectation_rules(council, SEP)).startswith(
+        "Team Managers are expected to audit 3 cases a month")
+    assert rules_in_words(audit_grades.expectation_rules(council, dt.date(2026, 3, 1))) == ""
