@@ -36,21 +36,33 @@ def _la(las: pd.DataFrame, text: str) -> tuple[str, str]:
     key = text.strip().lower()
     current = las[las["status"] == "current"]
     for frame in (current, las):
-        hit = frame[(frame["old_la_code"].astype(str).str.lower() == key)
-                    | (frame["new_la_code"].astype(str).str.lower() == key)
-                    | (frame["name"].astype(str).str.lower() == key)]
+        hit = frame[
+            (frame["old_la_code"].astype(str).str.lower() == key)
+            | (frame["new_la_code"].astype(str).str.lower() == key)
+            | (frame["name"].astype(str).str.lower() == key)
+        ]
         if len(hit) == 1:
             return str(hit["old_la_code"].iloc[0]), str(hit["name"].iloc[0])
         if len(hit) > 1:
             raise QAError(f"More than one local authority matches '{text}': give DfE's three-digit LA code.")
-    raise QAError(f"There is no local authority '{text}' in DfE's published figures. Give DfE's three-digit LA "
-                  "code (e.g. 356), the ONS code (e.g. E08000007) or the LA's name.")
+    raise QAError(
+        f"There is no local authority '{text}' in DfE's published figures. Give DfE's three-digit LA "
+        "code (e.g. 356), the ONS code (e.g. E08000007) or the LA's name."
+    )
 
 
 def _matrix() -> dict[str, pd.DataFrame]:
-    head = pd.DataFrame([dict(matrix_id=STANDARD_MATRIX, name=PRODUCT_5X5.name, kind=PRODUCT_5X5.kind,
-                              impact_labels="|".join(PRODUCT_5X5.impact_labels),
-                              likelihood_labels="|".join(PRODUCT_5X5.likelihood_labels))])
+    head = pd.DataFrame(
+        [
+            dict(
+                matrix_id=STANDARD_MATRIX,
+                name=PRODUCT_5X5.name,
+                kind=PRODUCT_5X5.kind,
+                impact_labels="|".join(PRODUCT_5X5.impact_labels),
+                likelihood_labels="|".join(PRODUCT_5X5.likelihood_labels),
+            )
+        ]
+    )
     cells = pd.DataFrame([dict(matrix_id=STANDARD_MATRIX, **c) for c in matrix_cells(PRODUCT_5X5)])
     return {"risk_matrix": head, "risk_matrix_cell": cells[["matrix_id", "impact", "likelihood", "score", "band"]]}
 
@@ -62,13 +74,15 @@ def create_council_store(path: str | Path, council: str, la: str | None = None) 
     path = Path(path)
     name = council.strip()
     if not name:
-        raise QAError("Give the council's name: --council \"Name of Council\".")
+        raise QAError('Give the council\'s name: --council "Name of Council".')
     if len(name) > 200:
         raise QAError("The council's name is longer than 200 characters: shorten it.")
     for existing in (path, Path(str(path) + ".wal")):
         if existing.exists():
-            raise QAError(f"{existing} already exists: init never overwrites a store. Choose another --db, or move "
-                          "the old file away first if it is truly no longer needed.")
+            raise QAError(
+                f"{existing} already exists: init never overwrites a store. Choose another --db, or move "
+                "the old file away first if it is truly no longer needed."
+            )
     if not path.parent.is_dir():
         raise QAError(f"There is no folder {path.parent}: create it first.")
     frames = published_frames()

@@ -36,8 +36,15 @@ __all__ = ["FROM_THE_START", "STAFF_ROLES", "STAFF_ROLE_LABELS", "expected_audit
 FROM_THE_START = dt.date(2000, 1, 1)
 
 #: The roles a staff list may give (the ``staff`` import kind's ``role`` column).
-STAFF_ROLES: tuple[str, ...] = ("assistant_director", "head_of_service", "team_manager", "practice_manager",
-                                "qa_lead", "social_worker", "other")
+STAFF_ROLES: tuple[str, ...] = (
+    "assistant_director",
+    "head_of_service",
+    "team_manager",
+    "practice_manager",
+    "qa_lead",
+    "social_worker",
+    "other",
+)
 STAFF_ROLE_LABELS: dict[str, str] = {
     "assistant_director": "Assistant Director",
     "head_of_service": "Head of Service",
@@ -119,8 +126,10 @@ def month_note(row: pd.Series, month: dt.date) -> str:
     not_counted = int(row.get("not_counted") or 0)
     if not_counted and not bool(row.get("exempt")) and not bool(row.get("part_month")):
         if bool(row.get("outside_own_service")) and not bool(row.get("own_service_known", True)):
-            notes.append(f"{not_counted} not counted: their own service is not recorded, so no audit can be "
-                         "shown to be outside it.")
+            notes.append(
+                f"{not_counted} not counted: their own service is not recorded, so no audit can be "
+                "shown to be outside it."
+            )
         elif bool(row.get("outside_own_service")):
             notes.append(f"{not_counted} not counted: inside their own service (only audits outside it count).")
     elif not_counted:
@@ -156,8 +165,9 @@ def rules_in_words(rules: pd.DataFrame) -> str:
         n = int(r.audits_per_month)
         where = " outside their own service" if bool(r.outside_own_service) else ""
         outside = outside or bool(r.outside_own_service)
-        parts.append(f"{who} {'are expected to audit ' if i == 0 else ''}{n} case{'' if n == 1 else 's'} a month"
-                     f"{where}")
+        parts.append(
+            f"{who} {'are expected to audit ' if i == 0 else ''}{n} case{'' if n == 1 else 's'} a month{where}"
+        )
     if not parts:
         return ""
     return "; ".join(parts) + (" (their audits inside it are shown as not counted)." if outside else ".")

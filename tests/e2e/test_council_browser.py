@@ -14,7 +14,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -37,30 +36,64 @@ def _csv(rows: list[list[object]]) -> bytes:
 
 
 FILES = [  # (kind, its title on the Data page, file name, rows)
-    ("services", "Services", "services.csv",
-     [["service_id", "name", "head_of_service"], ["north", "North Service", "S01"], ["south", "South Service", "S02"]]),
-    ("teams", "Teams", "teams.csv",
-     [["team_id", "name", "service_id", "manager"], ["alder", "Alder", "north", "M01"],
-      ["cedar", "Cedar", "south", "M03"]]),
-    ("staff", "Staff", "staff.csv",
-     [["staff_id", "name", "role", "team_id", "service_id", "auditor", "moderator"],
-      ["S01", "Nadia North", "head_of_service", "", "north", "yes", "yes"],
-      ["S02", "Sol South", "head_of_service", "", "south", "yes", "no"],
-      ["M01", "Alma Ash", "team_manager", "alder", "", "yes", "no"],
-      ["M03", "Cara Cedar", "team_manager", "cedar", "", "yes", "no"]]),
-    ("expectations", "Audit expectations", "expectations.csv",
-     [["role", "audits_per_month", "outside_own_service"], ["team_manager", 4, "no"],
-      ["head_of_service", 1, "yes"]]),
-    ("exemptions", "Audit exemptions", "exemptions.csv",
-     [["staff_id", "month", "reason", "approved_by"], ["M03", "2026-10", "Annual leave", "Sol South"]]),
-    ("audits", "Case-file audits", "october-audits.csv",
-     [["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade"],
-      ["B-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good"],
-      ["B-2", "2026-10-05", "Tier 1", "Alder", "north", "Alma Ash", "Inadequate"],
-      ["B-3", "2026-10-09", "Tier 1", "Alder", "north", "Alma Ash", "Good"],
-      ["B-4", "2026-10-12", "Tier 2", "Cedar", "south", "Nadia North", "Good"],
-      ["B-5", "2026-10-14", "Tier 2", "Cedar", "south", "Sol South", "Requires Improvement"],
-      ["B-6", "2026-10-15", "Tier 1", "Cedar", "south", "Cara Cedar", "Good"]]),
+    (
+        "services",
+        "Services",
+        "services.csv",
+        [
+            ["service_id", "name", "head_of_service"],
+            ["north", "North Service", "S01"],
+            ["south", "South Service", "S02"],
+        ],
+    ),
+    (
+        "teams",
+        "Teams",
+        "teams.csv",
+        [
+            ["team_id", "name", "service_id", "manager"],
+            ["alder", "Alder", "north", "M01"],
+            ["cedar", "Cedar", "south", "M03"],
+        ],
+    ),
+    (
+        "staff",
+        "Staff",
+        "staff.csv",
+        [
+            ["staff_id", "name", "role", "team_id", "service_id", "auditor", "moderator"],
+            ["S01", "Nadia North", "head_of_service", "", "north", "yes", "yes"],
+            ["S02", "Sol South", "head_of_service", "", "south", "yes", "no"],
+            ["M01", "Alma Ash", "team_manager", "alder", "", "yes", "no"],
+            ["M03", "Cara Cedar", "team_manager", "cedar", "", "yes", "no"],
+        ],
+    ),
+    (
+        "expectations",
+        "Audit expectations",
+        "expectations.csv",
+        [["role", "audits_per_month", "outside_own_service"], ["team_manager", 4, "no"], ["head_of_service", 1, "yes"]],
+    ),
+    (
+        "exemptions",
+        "Audit exemptions",
+        "exemptions.csv",
+        [["staff_id", "month", "reason", "approved_by"], ["M03", "2026-10", "Annual leave", "Sol South"]],
+    ),
+    (
+        "audits",
+        "Case-file audits",
+        "october-audits.csv",
+        [
+            ["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade"],
+            ["B-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good"],
+            ["B-2", "2026-10-05", "Tier 1", "Alder", "north", "Alma Ash", "Inadequate"],
+            ["B-3", "2026-10-09", "Tier 1", "Alder", "north", "Alma Ash", "Good"],
+            ["B-4", "2026-10-12", "Tier 2", "Cedar", "south", "Nadia North", "Good"],
+            ["B-5", "2026-10-14", "Tier 2", "Cedar", "south", "Sol South", "Requires Improvement"],
+            ["B-6", "2026-10-15", "Tier 1", "Cedar", "south", "Cara Cedar", "Good"],
+        ],
+    ),
 ]
 
 
@@ -88,7 +121,8 @@ def _import(page, url: str, title: str, name: str, body: bytes) -> None:
     page.goto(url + "/?kind=" + quote(title))  # Data is the administrator's first page: served at the root
     expect(page.get_by_text(f"A {title.lower()} file (CSV or Excel .xlsx)")).to_be_visible()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": body}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": body}]
+    )
     expect(page.get_by_text("The file is ready to import.")).to_be_visible()
     page.get_by_role("button", name="Confirm import").click()
     expect(page.get_by_text(re.compile(r"Import \d+ is complete\.")).first).to_be_visible()
@@ -111,8 +145,14 @@ def test_an_administrator_sets_up_the_council_and_the_qa_lead_sees_completion(pa
     expect(page.get_by_role("heading", name="Audit grades")).to_be_visible()
     expect(page.get_by_text("October 2026 · All services")).to_be_visible()
     expect(page.get_by_text("66.7% of expected audits counted in October 2026 (4 of 6)")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"1 person exempt: a month exempt or not worked in full counts as "
-                                       r"neither expected nor missed"))).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(
+                r"1 person exempt: a month exempt or not worked in full counts as "
+                r"neither expected nor missed"
+            )
+        )
+    ).to_be_visible()
     page.get_by_text("By manager").click()
     expect(page).to_have_url(re.compile(r"audit_completion_by=By\+manager"))
     table = page.get_by_test_id("stDataFrame").filter(has_text="Manager")

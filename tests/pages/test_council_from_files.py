@@ -63,44 +63,105 @@ def _values() -> list[list[object]]:
 
 
 FILES: list[tuple[str, list[list[object]]]] = [
-    ("services", [["service_id", "name", "head_of_service"], ["north", "North Service", "S01"],
-                  ["south", "South Service", "S02"]]),
-    ("teams", [["team_id", "name", "service_id", "manager"], ["alder", "Alder", "north", "M01"],
-               ["birch", "Birch", "North Service", "M02"], ["cedar", "Cedar", "south", "M03"]]),
-    ("staff", [["staff_id", "name", "email", "role", "team_id", "service_id", "auditor", "moderator", "start_date",
-                "end_date"],
-               ["S01", "Nadia North", "nadia.north@testshire.example", "head_of_service", "", "north", "yes", "yes",
-                "", ""],
-               ["S02", "Sol South", "", "head_of_service", "", "south", "yes", "no", "", ""],
-               ["M01", "Alma Ash", "", "team_manager", "alder", "", "yes", "no", "", ""],
-               ["M02", "Bryn Birch", "", "team_manager", "Birch", "", "yes", "no", "10/09/2026", ""],
-               ["M03", "Cara Cedar", "", "team_manager", "cedar", "", "yes", "no", "", "20/10/2026"],
-               ["Q01", "Quin Quill", "", "qa_lead", "", "", "yes", "no", "", ""]]),
-    ("expectations", [["role", "audits_per_month", "outside_own_service"], ["team_manager", 4, "no"],
-                      ["head_of_service", 1, "yes"]]),
-    ("exemptions", [["staff_id", "month", "reason", "approved_by"], ["M01", "2026-10", "Annual leave",
-                                                                     "Nadia North"]]),
-    ("indicators", [["code", "name", "theme", "unit", "polarity", "target", "aggregation", "services"],
-                    ["ASSESS_45WD", "Assessments in 45 working days", "Quality of assessments", "%", "up", 90,
-                     "ratio", "all"],
-                    ["OPEN", "Open cases", "Demand", "count", "down", "", "sum", "all"]]),
+    (
+        "services",
+        [
+            ["service_id", "name", "head_of_service"],
+            ["north", "North Service", "S01"],
+            ["south", "South Service", "S02"],
+        ],
+    ),
+    (
+        "teams",
+        [
+            ["team_id", "name", "service_id", "manager"],
+            ["alder", "Alder", "north", "M01"],
+            ["birch", "Birch", "North Service", "M02"],
+            ["cedar", "Cedar", "south", "M03"],
+        ],
+    ),
+    (
+        "staff",
+        [
+            [
+                "staff_id",
+                "name",
+                "email",
+                "role",
+                "team_id",
+                "service_id",
+                "auditor",
+                "moderator",
+                "start_date",
+                "end_date",
+            ],
+            [
+                "S01",
+                "Nadia North",
+                "nadia.north@testshire.example",
+                "head_of_service",
+                "",
+                "north",
+                "yes",
+                "yes",
+                "",
+                "",
+            ],
+            ["S02", "Sol South", "", "head_of_service", "", "south", "yes", "no", "", ""],
+            ["M01", "Alma Ash", "", "team_manager", "alder", "", "yes", "no", "", ""],
+            ["M02", "Bryn Birch", "", "team_manager", "Birch", "", "yes", "no", "10/09/2026", ""],
+            ["M03", "Cara Cedar", "", "team_manager", "cedar", "", "yes", "no", "", "20/10/2026"],
+            ["Q01", "Quin Quill", "", "qa_lead", "", "", "yes", "no", "", ""],
+        ],
+    ),
+    (
+        "expectations",
+        [["role", "audits_per_month", "outside_own_service"], ["team_manager", 4, "no"], ["head_of_service", 1, "yes"]],
+    ),
+    ("exemptions", [["staff_id", "month", "reason", "approved_by"], ["M01", "2026-10", "Annual leave", "Nadia North"]]),
+    (
+        "indicators",
+        [
+            ["code", "name", "theme", "unit", "polarity", "target", "aggregation", "services"],
+            ["ASSESS_45WD", "Assessments in 45 working days", "Quality of assessments", "%", "up", 90, "ratio", "all"],
+            ["OPEN", "Open cases", "Demand", "count", "down", "", "sum", "all"],
+        ],
+    ),
     ("values", _values()),
-    ("audits", [["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade", "case_ref"],
-                ["T-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C1"],
-                ["T-2", "2026-10-03", "Tier 1", "Alder", "north", "Alma Ash", "Inadequate", "C2"],
-                ["T-3", "2026-10-06", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C3"],
-                ["T-4", "2026-10-07", "Tier 1", "Birch", "north", "bryn birch", "Requires Improvement", "C4"],
-                ["T-5", "2026-10-08", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C5"],
-                ["T-6", "2026-10-05", "Tier 1", "Cedar", "south", "Cara Cedar", "Good", "C6"],
-                ["T-7", "2026-10-09", "Tier 2", "Cedar", "south", "Nadia North", "Good", "C7"],
-                ["T-8", "2026-10-12", "Tier 2", "Cedar", "south", "Sol South", "Outstanding", "C8"],
-                ["T-9", "2026-10-14", "thematic", "Cedar", "south", "Quin Quill", "Good", "C9"],
-                ["T-0", "2026-09-14", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C0"]]),
-    ("risks", [["risk_ref", "quarter", "title", "service", "owner", "gross_impact", "gross_likelihood",
-                "residual_impact", "residual_likelihood"],
-               ["TR1", RISK_QUARTER, "Too few foster carers for older children", "south", "Sol South", 5, 4, 4, 3],
-               ["TR2", RISK_QUARTER, "Agency social workers leave at short notice", "", "Nadia North", 4, 4, 3,
-                3]]),
+    (
+        "audits",
+        [
+            ["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade", "case_ref"],
+            ["T-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C1"],
+            ["T-2", "2026-10-03", "Tier 1", "Alder", "north", "Alma Ash", "Inadequate", "C2"],
+            ["T-3", "2026-10-06", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C3"],
+            ["T-4", "2026-10-07", "Tier 1", "Birch", "north", "bryn birch", "Requires Improvement", "C4"],
+            ["T-5", "2026-10-08", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C5"],
+            ["T-6", "2026-10-05", "Tier 1", "Cedar", "south", "Cara Cedar", "Good", "C6"],
+            ["T-7", "2026-10-09", "Tier 2", "Cedar", "south", "Nadia North", "Good", "C7"],
+            ["T-8", "2026-10-12", "Tier 2", "Cedar", "south", "Sol South", "Outstanding", "C8"],
+            ["T-9", "2026-10-14", "thematic", "Cedar", "south", "Quin Quill", "Good", "C9"],
+            ["T-0", "2026-09-14", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C0"],
+        ],
+    ),
+    (
+        "risks",
+        [
+            [
+                "risk_ref",
+                "quarter",
+                "title",
+                "service",
+                "owner",
+                "gross_impact",
+                "gross_likelihood",
+                "residual_impact",
+                "residual_likelihood",
+            ],
+            ["TR1", RISK_QUARTER, "Too few foster carers for older children", "south", "Sol South", 5, 4, 4, 3],
+            ["TR2", RISK_QUARTER, "Agency social workers leave at short notice", "", "Nadia North", 4, 4, 3, 3],
+        ],
+    ),
 ]
 
 
@@ -133,8 +194,11 @@ def _open(app: AppTest, page: str, **state: object) -> AppTest:
 
 
 def _text(app: AppTest) -> str:
-    parts = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                                       "success", "text") for e in getattr(app, kind)]
+    parts = [
+        str(e.value)
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "text")
+        for e in getattr(app, kind)
+    ]
     parts += [d.value.to_csv() for d in app.dataframe] + [t.value.to_csv() for t in app.table]
     return "\n".join(parts)
 
@@ -149,19 +213,26 @@ def test_completion_by_hand(council_db: Path) -> None:
         sep = audit_grades.audit_completion(store, dt.date(2026, 9, 1)).set_index("auditor")
         everyone = audit_grades.audit_completion(store, dt.date(2026, 10, 1), by="all").iloc[0]
     assert list(oct_.index) == ["Alma Ash", "Bryn Birch", "Cara Cedar", "Nadia North", "Sol South"]
-    numbers = {n: tuple(int(oct_.loc[n, c]) for c in ("expected", "done", "not_counted", "shortfall", "exempt",
-                                                        "part_month")) for n in oct_.index}
-    assert numbers == {"Alma Ash": (0, 0, 2, 0, 1, 0), "Bryn Birch": (4, 3, 0, 1, 0, 0),
-                       "Cara Cedar": (0, 0, 1, 0, 0, 1), "Nadia North": (1, 1, 0, 0, 0, 0),
-                       "Sol South": (1, 0, 1, 1, 0, 0)}
+    numbers = {
+        n: tuple(int(oct_.loc[n, c]) for c in ("expected", "done", "not_counted", "shortfall", "exempt", "part_month"))
+        for n in oct_.index
+    }
+    assert numbers == {
+        "Alma Ash": (0, 0, 2, 0, 1, 0),
+        "Bryn Birch": (4, 3, 0, 1, 0, 0),
+        "Cara Cedar": (0, 0, 1, 0, 0, 1),
+        "Nadia North": (1, 1, 0, 0, 0, 0),
+        "Sol South": (1, 0, 1, 1, 0, 0),
+    }
     assert [int(everyone[c]) for c in ("expected", "done", "shortfall", "exempt", "part_month")] == [6, 4, 2, 1, 1]
     assert everyone["pct_complete"] == pytest.approx(400 / 6)
     assert "Bryn Birch" not in sep.index or int(sep.loc["Bryn Birch", "expected"]) == 0  # a joiner's part month
     assert int(sep.loc["Alma Ash", "expected"]) == 4 and int(sep.loc["Alma Ash", "done"]) == 1
 
 
-def test_the_council_is_not_the_demo_and_needs_sign_in(council_db: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_council_is_not_the_demo_and_needs_sign_in(
+    council_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "testshire.duckdb"
     shutil.copy(council_db, db)
     for app in app_over(db, monkeypatch):  # no sign-in configured: the local demo never opens a council's store
@@ -184,10 +255,13 @@ def test_audit_grades_with_completion(council: AppTest) -> None:
     assert metrics["Completed"] == "66.7%"
     text = _text(app)
     assert "66.7% of expected audits counted in October 2026 (4 of 6)" in text
-    assert ("Team Managers are expected to audit 4 cases a month; Heads of Service 1 case a month outside their own "
-            "service") in text
-    assert "1 person exempt and 1 person in post for part of the month: a month exempt or not worked in full " \
-           "counts as neither expected nor missed." in text
+    assert (
+        "Team Managers are expected to audit 4 cases a month; Heads of Service 1 case a month outside their own service"
+    ) in text
+    assert (
+        "1 person exempt and 1 person in post for part of the month: a month exempt or not worked in full "
+        "counts as neither expected nor missed." in text
+    )
     teams = _table(app, "Shortfall").set_index("Team")
     assert teams.loc["Alder", "Status"] == "Exempt" and teams.loc["Cedar", "Status"] == "Part month"
     assert teams.loc["Birch", ["Expected", "Counted", "Shortfall"]].tolist() == [4, 3, 1]
@@ -241,8 +315,9 @@ def test_the_data_page_says_what_is_held_and_offers_a_whole_set(council: AppTest
     app.file_uploader[0].set_value(("staff-all-but-q01.csv", _csv(FILES[2][1][:-1]), "text/csv"))
     app.run()
     assert not app.exception
-    assert any(w.value.startswith("This file is a re-submission") and "1 would be removed" in w.value
-               for w in app.warning)
+    assert any(
+        w.value.startswith("This file is a re-submission") and "1 would be removed" in w.value for w in app.warning
+    )
     app.button(key="confirm_import").click().run()
     assert not app.exception
     assert "0 added, 0 replaced, 5 unchanged, 1 removed" in app.success[0].value

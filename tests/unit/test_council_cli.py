@@ -40,8 +40,19 @@ def test_init_makes_an_empty_migrated_store(council: Path, capsys: pytest.Captur
         assert store.setting("council_name") == "Testshire Council"
         assert (store.setting("benchmark_la"), store.setting("benchmark_la_name")) == ("356", "Stockport")
         assert not is_demo_store(store)  # never opens the local demo
-        for table in ("service", "team", "staff", "indicator", "indicator_value", "audit", "risk", "plan_area",
-                      "audit_expectation_rule", "audit_exemption", "import_log"):
+        for table in (
+            "service",
+            "team",
+            "staff",
+            "indicator",
+            "indicator_value",
+            "audit",
+            "risk",
+            "plan_area",
+            "audit_expectation_rule",
+            "audit_exemption",
+            "import_log",
+        ):
             assert counts[table] == 0, table  # no demo rows
         assert counts["published_value"] > 100_000 and counts["risk_matrix_cell"] == 25
 
@@ -58,17 +69,25 @@ def test_init_refuses_to_overwrite(council: Path, tmp_path: Path, capsys: pytest
     assert not (tmp_path / "y.duckdb").exists()
 
 
-def test_status_says_what_is_missing_then_what_is_held(council: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture) -> None:
+def test_status_says_what_is_missing_then_what_is_held(
+    council: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["status", "--db", str(council)]) == 0
     text = capsys.readouterr().out
     assert "Council: Testshire Council (compared as Stockport)" in text
     assert "no expectations: completion cannot be shown (import 'expectations')" in text
     assert "Benchmarks          ready" in text
-    for kind, rows in (("services", SERVICES), ("teams", TEAMS), ("staff", STAFF), ("expectations", RULES),
-                       ("exemptions", EXEMPT)):
-        assert main(["import", kind, str(write(tmp_path, f"{kind}.csv", rows)), "--db", str(council),
-                     "--user", "officer"]) == 0
+    for kind, rows in (
+        ("services", SERVICES),
+        ("teams", TEAMS),
+        ("staff", STAFF),
+        ("expectations", RULES),
+        ("exemptions", EXEMPT),
+    ):
+        assert (
+            main(["import", kind, str(write(tmp_path, f"{kind}.csv", rows)), "--db", str(council), "--user", "officer"])
+            == 0
+        )
     capsys.readouterr()
     assert main(["status", "--db", str(council), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -101,32 +120,65 @@ def test_import_replace_on_the_command_line(council: Path, tmp_path: Path, capsy
     assert "Importing values has no --replace" in capsys.readouterr().err
 
 
-def test_report_completion_on_a_council_built_from_files(council: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture) -> None:
-    for kind, rows in (("services", SERVICES), ("teams", TEAMS), ("staff", STAFF), ("expectations", RULES),
-                       ("exemptions", EXEMPT)):
+def test_report_completion_on_a_council_built_from_files(
+    council: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    for kind, rows in (
+        ("services", SERVICES),
+        ("teams", TEAMS),
+        ("staff", STAFF),
+        ("expectations", RULES),
+        ("exemptions", EXEMPT),
+    ):
         assert main(["import", kind, str(write(tmp_path, f"{kind}.csv", rows)), "--db", str(council)]) == 0
-    audits = [["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade"],
-              ["A1", "2026-10-02", "Tier 1", "ta", "north", "Mia Moss", "Good"],  # Mia is exempt in October
-              ["A2", "2026-10-03", "Tier 2", "tc", "south", "Hana Head", "Good"],  # outside Hana's own: counts
-              ["A3", "2026-10-04", "Tier 2", "ta", "north", "Hana Head", "Good"]]  # inside her own: not done
+    audits = [
+        ["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade"],
+        ["A1", "2026-10-02", "Tier 1", "ta", "north", "Mia Moss", "Good"],  # Mia is exempt in October
+        ["A2", "2026-10-03", "Tier 2", "tc", "south", "Hana Head", "Good"],  # outside Hana's own: counts
+        ["A3", "2026-10-04", "Tier 2", "ta", "north", "Hana Head", "Good"],
+    ]  # inside her own: not done
     assert main(["import", "audits", str(write(tmp_path, "audits.csv", audits)), "--db", str(council)]) == 0
     capsys.readouterr()
     assert main(["report", "completion", "--db", str(council), "--month", "2026-10", "--by", "auditor"]) == 0
     rows = {r["group"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     # Cal left on 15 October (part month); Wyn is no auditor and social workers have no rule.
     assert list(rows) == ["Mia Moss", "Cal Cole", "Hana Head"]
-    assert [rows["Mia Moss"][k] for k in ("expected", "done", "exempt", "shortfall", "not_counted")] == \
-        ["0", "0", "1", "0", "1"]
-    assert [rows["Hana Head"][k] for k in ("expected", "done", "shortfall", "not_counted", "pct_complete")] == \
-        ["1", "1", "0", "1", "100.0"]
+    assert [rows["Mia Moss"][k] for k in ("expected", "done", "exempt", "shortfall", "not_counted")] == [
+        "0",
+        "0",
+        "1",
+        "0",
+        "1",
+    ]
+    assert [rows["Hana Head"][k] for k in ("expected", "done", "shortfall", "not_counted", "pct_complete")] == [
+        "1",
+        "1",
+        "0",
+        "1",
+        "100.0",
+    ]
     assert rows["Cal Cole"]["part_month"] == "1"
     assert main(["report", "completion", "--db", str(council), "--month", "2026-10", "--format", "json"]) == 0
     whole = json.loads(capsys.readouterr().out)
-    assert whole == [{"group": "All", "expected": 1, "done": 1, "exempt": 1, "shortfall": 0, "pct_complete": 100.0,
-                      "not_counted": 2, "part_month": 1, "met": True}]
-    assert main(["report", "completion", "--db", str(council), "--by", "auditor", "--role", "team_manager",
-                 "--scope", "tc"]) == 0
+    assert whole == [
+        {
+            "group": "All",
+            "expected": 1,
+            "done": 1,
+            "exempt": 1,
+            "shortfall": 0,
+            "pct_complete": 100.0,
+            "not_counted": 2,
+            "part_month": 1,
+            "met": True,
+        }
+    ]
+    assert (
+        main(
+            ["report", "completion", "--db", str(council), "--by", "auditor", "--role", "team_manager", "--scope", "tc"]
+        )
+        == 0
+    )
     assert [r["group"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))] == ["Cal Cole"]
     assert main(["report", "completion", "--db", str(council), "--by", "tier"]) == 1
     assert "reported by auditor, team or service" in capsys.readouterr().err
