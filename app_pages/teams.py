@@ -322,7 +322,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[1]:
         done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
         st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
-                  help="Audits by the team's managers that count towards their monthly expectation (4 each).")
+                  help="Audits by the team's managers that count towards their expectation for the month.")
         st.caption(f"{_pct_text(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
                    if expected else "No audits expected this month")
     with cards[2]:
