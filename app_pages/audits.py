@@ -24,9 +24,7 @@ from qa_core.rules.audits import (
     ESCALATION,
     GRADE_COLUMNS,
     GRADES,
-    HEAD_OF_SERVICE_MONTHLY,
     INADEQUATE,
-    TEAM_MANAGER_MONTHLY,
 )
 from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
 from ui import audit_data, data, long_text
@@ -293,19 +291,31 @@ def completion_tab() -> None:
     if view == "auditor" and case_note:
         st.caption(case_note + " Everyone else's audits are in the By team view.")
     if frame.empty:
-        st.info(f"No audit expectations recorded for {where} in {label}.")
+        gaps = audit_data.completion_gaps()
+        st.info(f"No audit expectations recorded for {where} in {label}."
+                + (f" Missing: {'; '.join(gaps)}." if gaps else "")
+                + " The staff list, the expectation rules and any exemptions are loaded on the Data page.")
         return
     c = completion_all.iloc[0]
+    exempt, part = frame["exempt"] > 0, frame["part_month"] > 0
+    nothing = frame["expected"] == 0
     short = int((~frame["met"]).sum())
     rows = "managers" if view == "auditor" else "rows"
+    away = []
+    if int(c["exempt"]):
+        away.append(plural(int(c["exempt"]), "person exempt", "people exempt"))
+    if int(c["part_month"]):
+        away.append(plural(int(c["part_month"]), "person in post for part of the month",
+                           "people in post for part of the month"))
     st.markdown(
         f"**{pct(c['pct_complete'])} of expected audits counted in {label} ({int(c['done'])} of "
         f"{int(c['expected'])})**; {plural(int(c['shortfall']), 'audit')} short, in {short} of the {len(frame)} "
-        f"{rows} below. Team managers are expected to audit {plural(TEAM_MANAGER_MONTHLY, 'case')} a month; Heads "
-        f"of Service {plural(HEAD_OF_SERVICE_MONTHLY, 'case')} a month outside their own service: their audits "
-        "inside their own service are shown as not counted.")
+        f"{rows} below. {audit_data.expectation_words(month)}"
+        + (f" {' and '.join(away)}: a month exempt or not worked in full counts as neither expected nor "
+           "missed." if away else ""))
     table = pd.DataFrame({
-        "Status": np.where(frame["met"], "Met", "Short by " + frame["shortfall"].astype(str)),
+        "Status": np.select([nothing & exempt, nothing & part, frame["met"]],
+                            ["Exempt", "Part month", "Met"], "Short by " + frame["shortfall"].astype(str)),
     })
     if view == "auditor":
         table["Manager"] = frame["auditor"]
@@ -322,12 +332,20 @@ def completion_tab() -> None:
                            zip(frame["pct_complete"], frame["done"], frame["expected"], strict=True)]
     table["Not counted"] = frame["not_counted"]
     table["Shortfall"] = frame["shortfall"]
-    st.dataframe(tag_style(table, {"Status": lambda status: "Green" if status == "Met" else "Red"}),
-                 hide_index=True, width="stretch", height=rows_height(len(table), 900))
+    if exempt.any():
+        table["Exempt"] = frame["exempt"]
+    if part.any():
+        table["Part month"] = frame["part_month"]
+    if view == "auditor" and frame["note"].str.len().gt(0).any():
+        table["Note"] = frame["note"]  # plain text in a table cell: never Markdown
+    colours = {s: "Red" for s in table["Status"] if s.startswith("Short")} | {"Met": "Green"}
+    st.dataframe(tag_style(table, {"Status": colours}), hide_index=True, width="stretch",
+                 height=rows_height(len(table), 900))
     if view == "team" or viewer.may_export_cases:
         download_csv(table, f"audit-completion-{view}-{slug}.csv", "the completion table", "dl_audit_completion")
     st.caption("Shortfall is summed manager by manager, so one manager's extra audits never hide another's "
-               "missing ones. A team's row is its manager's audits, wherever the cases were.")
+               "missing ones. A team's row is its manager's audits, wherever the cases were. Who is expected "
+               "comes from the staff list, the expectation rules and the exemptions held (the Data page).")
 
 
 def moderation_tab() -> None:

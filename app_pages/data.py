@@ -11,6 +11,11 @@ were checked; it is removed when the import starts, so a second click cannot imp
 ``data_upload_n`` is bumped after an import to empty the uploader; ``data_flash`` carries the
 import's result across that rerun.
 
+The foot of the page says what the store holds (rows, months covered and the last import of each
+kind) and what each page still lacks (``qa_core.views.readiness``, as ``python -m qa_core status``).
+A kind with a whole set (the organisation, risks by quarter) offers a "whole set" box: ticked, the
+file's import removes what it leaves out (``import --replace``).
+
 Who: the administrator and the assistant director (the role check in ``start("data")``), signed in. The log
 records the signed-in email (or, for an account matched by group with no email, the name typed,
 else the role's label). The local demo checks files but never imports: anyone there may pick any
@@ -97,12 +102,12 @@ def _show_flash(flash: dict) -> None:
     _messages(result)
 
 
-def _import(kind: str, upload, body: bytes, user: str) -> None:
+def _import(kind: str, upload, body: bytes, user: str, replace: bool = False) -> None:
     """Import the checked bytes with a progress bar; on success clear the caches, empty the uploader
     and show the result after the rerun."""
     bar = ProgressBar("Importing…", upload.name)
     try:
-        done = import_data.load(kind, body, upload.name, user.strip() or None, bar)
+        done = import_data.load(kind, body, upload.name, user.strip() or None, bar, replace=replace)
     except ImportRejected as exc:
         bar.empty()
         # The store changed since the check (another import came first): the refusal is logged.
@@ -156,6 +161,15 @@ with t2:
     st.download_button("Template (Excel)", files[f"{kind}.xlsx"], file_name=f"{kind}.xlsx", mime=XLSX_MIME,
                        key="dl_template_xlsx", icon=":material/download:", width="stretch")
 
+replace = False
+if spec.replace_all:
+    replace = st.checkbox(
+        f"This file is the whole set of {spec.title.lower()}: remove what it leaves out", key="data_replace",
+        help=f"Ticked: {spec.replace_all} Left clear: {spec.replaces}")
+    if replace:
+        st.warning(f"Whole set: {spec.replace_all[:1].upper()}{spec.replace_all[1:]} The check below says how many "
+                   "rows that removes before anything is written.", icon=":material/warning:")
+
 # -- 2. the file ------------------------------------------------------------------------------
 st.header("2. Upload the file", anchor=False)
 if flash := st.session_state.pop("data_flash", None):
@@ -170,11 +184,11 @@ if upload is None:
                 "anything is written.")
 else:
     st.header("3. Check, then import", anchor=False)
-    key = (kind, upload.file_id, upload.name, upload.size)
+    key = (kind, upload.file_id, upload.name, upload.size, replace)
     checked = st.session_state.get("data_checked")
     if checked is None or checked["key"] != key:
         bar = ProgressBar("Checking the file…", upload.name)
-        result = import_data.check(kind, upload.getvalue(), upload.name, bar)
+        result = import_data.check(kind, upload.getvalue(), upload.name, bar, replace=replace)
         bar.empty()
         checked = {"key": key, "sha256": result.sha256, "result": result}
         st.session_state["data_checked"] = checked
@@ -219,7 +233,7 @@ else:
                 st.warning("The file changed since it was checked (or was already imported), so nothing was "
                            "imported. Check the file above again, then confirm.")
             else:
-                _import(kind, upload, body, user)
+                _import(kind, upload, body, user, replace)
 
 
 # -- the import log ---------------------------------------------------------------------------
@@ -245,3 +259,19 @@ else:
         st.text(line)
     if pd.notna(picked["file_sha256"]):
         st.text(f"File SHA-256: {picked['file_sha256']}")
+
+# -- readiness --------------------------------------------------------------------------------
+st.header("What the store holds", anchor=False)
+ready = import_data.readiness()
+waiting = ready.pages[~ready.pages["ready"]]
+if waiting.empty:
+    st.success("Every page has what it needs.", icon=":material/check_circle:")
+else:
+    st.warning(f"{len(waiting)} page{'s' if len(waiting) != 1 else ''} cannot work yet: "
+               + ", ".join(waiting["title"]) + ". What each lacks is in the second table.", icon=":material/info:")
+st.dataframe(import_data.holdings_table(ready.kinds), hide_index=True, width="stretch",
+             column_config={"Rows": st.column_config.NumberColumn(width=90)})
+st.dataframe(import_data.pages_table(ready.pages), hide_index=True, width="stretch",
+             column_config={"Missing": st.column_config.TextColumn(width="large")})
+for note in ready.notes:
+    st.text(note)

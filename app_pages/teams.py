@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules import disclosure, periods
-from qa_core.rules.audits import INADEQUATE_TARGET_PCT, TEAM_MANAGER_MONTHLY
+from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profile_html import profile_html, rag_words
 from ui import team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
@@ -197,8 +197,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     with cards[1]:
         done, expected = int(audits["audits_done"]), int(audits["audits_expected"])
         st.metric("Audits done", f"{done} of {expected}" if expected else f"{done}",
-                  help="Audits by the team's managers that count towards their monthly expectation "
-                       f"({TEAM_MANAGER_MONTHLY} each).")
+                  help="Audits by the team's managers that count towards their expectation for the month.")
         st.caption(f"{pct_share(done, expected)} of expected; shortfall {int(audits['audits_shortfall'])}"
                    if expected else "No audits expected this month")
     with cards[2]:

@@ -1,4 +1,4 @@
-"""The command line: ``python -m qa_core demo|report|migrate ...``.
+"""The command line: ``python -m qa_core demo|init|status|report|migrate|import|export ...``.
 
 Every failure the user can act on is a ``QAError``: printed as one plain line on standard
 error with exit status 1. Argument mistakes exit 2 (argparse's convention).
@@ -8,6 +8,10 @@ the kind's page (``qa_core.roles``; default the assistant director): a role that
 the page is refused (exit 1, the reason on standard error), and case-level rows (the audits
 grouped ``--by auditor``) are only those the role may see. ``--public`` applies disclosure
 control to the scrutiny and team reports whatever the role (an export for publication).
+``report completion --by auditor`` names people: only those whose case-level detail the role sees.
+
+``init`` creates a council's own empty store (``qa_core.io.council``); ``status`` says what a store
+holds and what each page still needs (``qa_core.views.readiness``), read only.
 The kinds, the page each answers to and how each is built are ``qa_core.views.registry``.
 """
 
@@ -64,6 +68,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from qa_core.io.council import create_council_store
+
+    db = Path(args.db) if args.db else default_db_path()
+    counts = create_council_store(db, args.council, args.la)
+    with Store(db, read_only=True) as store:
+        la = store.setting("benchmark_la_name")
+    print(f"Created an empty store for {args.council.strip()} at {db}"
+          + (f", compared as {la} in published figures" if la else "")
+          + f" ({counts['published_value']:,} published figures for every English LA). Next: import the "
+          "organisation (services, teams, staff, expectations), then the indicators and the month's figures; "
+          "`python -m qa_core status --db " + str(db) + "` says what is still missing.", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from qa_core.views.readiness import readiness, status_json, status_text
+
+    db = Path(args.db) if args.db else default_db_path()
+    with _open_existing(db) as store:
+        ready = readiness(store)
+    print(status_json(ready, str(db)) if args.format == "json" else status_text(ready, str(db)))
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else default_db_path()
     with Store(db) as store:
@@ -101,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-missing", action="store_true", help="do nothing if the store exists")
     demo.set_defaults(func=cmd_demo)
 
+    init = sub.add_parser("init", help="create a new, empty store for a council's own data (no demo rows)")
+    db_option(init)
+    init.add_argument("--council", required=True, help="the council's name, as pages show it")
+    init.add_argument("--la", help="the LA it is compared as in published figures: DfE's code (356), the ONS code "
+                                   "or the name")
+    init.set_defaults(func=cmd_init)
+
+    status = sub.add_parser("status", help="what the store holds, and what each page still needs (read only)")
+    db_option(status)
+    status.add_argument("--format", choices=["text", "json"], default="text")
+    status.set_defaults(func=cmd_status)
+
     migrate = sub.add_parser("migrate", help="bring a store's schema up to date")
     db_option(migrate)
     migrate.set_defaults(func=cmd_migrate)
@@ -109,9 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=list(REPORTS))
     db_option(report)
     report.add_argument("--format", choices=["csv", "json"], default="csv")
-    report.add_argument("--month", help="audits, clinic, rag, team: YYYY-MM (default: latest)")
+    report.add_argument("--month", help="audits, completion, clinic, rag, team: YYYY-MM (default: latest)")
     report.add_argument("--by", choices=[k for k in queries.AUDIT_GROUPINGS if k],
-                        help="audits: one row per group (default: one row for the council)")
+                        help="audits: one row per group (default: one row for the council); completion: auditor, "
+                             "team or service")
     report.add_argument("--grade", choices=["final", "overall"], default="final",
                         help="audits: 'final' uses the moderated grade where there is one")
     report.add_argument("--service", help="audits, team: only this service; clinic: the service (id)")

@@ -17,7 +17,8 @@ import streamlit as st
 
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADES, INADEQUATE
-from qa_core.views import audit_grades
+from qa_core.rules.expectations import rules_in_words
+from qa_core.views import audit_grades, readiness
 from ui import data
 from ui.data import get_store
 from ui.safe import md
@@ -41,6 +42,18 @@ def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.Data
 @st.cache_data(show_spinner=False)
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
     return audit_grades.audit_completion(get_store(), month, service_id, by, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def expectation_words(month: dt.date) -> str:
+    """The expectation rules in force in ``month``, in one sentence ("" when none)."""
+    return rules_in_words(audit_grades.expectation_rules(get_store(), month))
+
+
+@st.cache_data(show_spinner=False)
+def completion_gaps() -> list[str]:
+    """Why completion cannot be shown, if it cannot (no staff, no auditors, no rules...)."""
+    return readiness.completion_gaps(get_store())
 
 
 @st.cache_data(show_spinner=False)

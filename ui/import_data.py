@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.io.importer import KINDS, ImportResult, import_file, import_history, template_files, validate_file
+from qa_core.views import readiness as ready_view
 from ui import data
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,22 +25,58 @@ def templates(kind: str) -> dict[str, bytes]:
     return template_files(kind)
 
 
-def check(kind: str, body: bytes, filename: str, bar: ProgressBar) -> ImportResult:
-    """Check a file as ``kind`` against the store (nothing is written), driving ``bar``."""
-    return validate_file(data.get_store(), kind, body, filename=filename, progress=bar.progress, stage=bar.stage)
+def check(kind: str, body: bytes, filename: str, bar: ProgressBar, replace: bool = False) -> ImportResult:
+    """Check a file as ``kind`` against the store (nothing is written), driving ``bar``; ``replace``
+    checks it as a whole set (what it leaves out would be removed)."""
+    return validate_file(data.get_store(), kind, body, filename=filename, progress=bar.progress, stage=bar.stage,
+                         replace=replace)
 
 
-def load(kind: str, body: bytes, filename: str, user: str | None, bar: ProgressBar) -> ImportResult:
+def load(kind: str, body: bytes, filename: str, user: str | None, bar: ProgressBar,
+         replace: bool = False) -> ImportResult:
     """Import a checked file as ``kind``, all or nothing, recorded for ``user``, driving ``bar``;
-    raises ``ImportRejected`` or ``QAError`` as ``import_file`` does. The caller clears the caches."""
+    raises ``ImportRejected`` or ``QAError`` as ``import_file`` does;
+    ``replace`` as ``import --replace``. The caller clears the caches."""
     return import_file(data.get_store(), kind, body, filename=filename, user=user, progress=bar.progress,
-                       stage=bar.stage)
+                       stage=bar.stage, replace=replace)
 
 
 @st.cache_data(show_spinner=False)
 def history(limit: int = LOG_ROWS) -> pd.DataFrame:
     """The import log, newest first (refreshed by ``ui.data.clear_caches``)."""
     return import_history(data.get_store(), limit)
+
+
+@st.cache_data(show_spinner=False)
+def readiness() -> ready_view.Readiness:
+    """What the store holds and what each page lacks (refreshed by ``ui.data.clear_caches``)."""
+    return ready_view.readiness(data.get_store())
+
+
+def holdings_table(kinds: pd.DataFrame) -> pd.DataFrame:
+    """Rows, months (or quarters) covered and the last import of each kind, for display."""
+    def covers(first: object, last: object) -> str:
+        if first is None or pd.isna(first):
+            return "–"
+        return str(first) if first == last else f"{first} to {last}"
+
+    return pd.DataFrame({
+        "Kind": kinds["title"],
+        "Rows": kinds["rows"].astype(int),
+        "Covers": [covers(a, b) for a, b in zip(kinds["first"], kinds["last"], strict=True)],
+        "Last import": [("never" if w is None or pd.isna(w) else f"{w} by {u}")
+                        for w, u in zip(kinds["last_import"], kinds["last_by"], strict=True)],
+    })
+
+
+def pages_table(pages: pd.DataFrame) -> pd.DataFrame:
+    """Each page: ready or not, what it lacks and what it shows less for."""
+    return pd.DataFrame({
+        "Page": pages["title"],
+        "Ready": ["Yes" if r else "No" for r in pages["ready"]],
+        "Missing": pages["missing"].replace("", "–"),
+        "Also": pages["advice"].replace("", "–"),
+    })
 
 
 def columns_table(kind: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from qa_core.demo.audit_data import build_audits
 from qa_core.demo.catalogue import INDICATORS
-from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org
+from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
 from qa_core.demo.plan_data import build_plan
 from qa_core.demo.risk_data import build_risks, matrix_frames
 from qa_core.demo.series import indicator_frames, indicator_values
@@ -120,6 +120,13 @@ def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
     }
     frames["clinic_action"] = _clinic_actions(org["service"], months, rng, catalogue["indicator_service"])
     frames["commentary"] = _commentary(catalogue["indicator_service"], months)
+    # The organisation as a council's imports hold it: staff, expectation rules, exemptions; the staff
+    # ids of heads, managers and auditors (names are taken last, so no earlier draw changes).
+    people = build_staff(org["service"], org["team"], frames["audit"], months, names)
+    frames["service"] = org["service"].assign(head_staff_id=people.pop("head_staff_id").to_numpy())
+    frames["team"] = org["team"].assign(manager_staff_id=people.pop("manager_staff_id").to_numpy())
+    frames["audit"] = frames["audit"].assign(auditor_id=people.pop("auditor_id").to_numpy())
+    frames.update(people)
     return frames
 
 

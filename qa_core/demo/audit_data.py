@@ -112,10 +112,8 @@ def build_audits(
 
     areas = _area_grades(audits, rng)
     actions = _actions(audits, months, rng, names)
-    expectation = _expectations(teams, services, months)
     audit = audits.drop(columns=["month_idx"])
-    return {"audit": audit, "audit_area_grade": areas, "audit_action": actions,
-            "audit_expectation": expectation}
+    return {"audit": audit, "audit_area_grade": areas, "audit_action": actions}
 
 
 def _area_grades(audits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -162,14 +160,3 @@ def _actions(audits: pd.DataFrame, months: pd.DatetimeIndex, rng: np.random.Gene
         "due_date": due.dt.date,
         "completed_date": completed.dt.date,
     })
-
-
-def _expectations(teams: pd.DataFrame, services: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Team managers 4 a month; heads of service 1 a month outside their own service."""
-    tm = pd.DataFrame({"auditor": teams["manager"], "auditor_role": "team_manager", "expected": 4,
-                       "service_id": teams["service_id"], "team_id": teams["team_id"]})
-    hos = pd.DataFrame({"auditor": services["head_of_service"], "auditor_role": "head_of_service",
-                        "expected": 1, "service_id": services["service_id"], "team_id": None})
-    people = pd.concat([tm, hos], ignore_index=True)
-    out = people.merge(pd.DataFrame({"month": months.date}), how="cross")
-    return out[["auditor", "auditor_role", "month", "expected", "service_id", "team_id"]]

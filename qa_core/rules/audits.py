@@ -8,9 +8,10 @@ readings honest:
   service's figure is exactly the pooled figure of its teams;
 * every percentage of inadequate audits comes with a **Wilson 95% interval**, so a team with
   4 audits is not called "failing" on noise;
-* audit **completion** is measured against expectation (team managers 4 a month; Heads of
-  Service 1 a month *outside their own service*), with each auditor's shortfall summed
-  before aggregating so one manager's over-completion cannot hide another's shortfall;
+* audit **completion** is measured against expectation (the seed frameworks: team managers 4 a
+  month; Heads of Service 1 a month *outside their own service*; a council's own rules are data,
+  applied by ``qa_core.rules.expectations``), with each auditor's shortfall summed before
+  aggregating so one manager's over-completion cannot hide another's shortfall;
 * **moderation** agreement and direction, and the **escalation** list for each grade, follow
   the ``[Rochdale QA framework]`` and the ``[Gloucestershire QA committee minutes]`` target
   (sources: docs/sources.md).
@@ -109,6 +110,8 @@ ASSESS_MISSES = "misses target"
 ASSESS_NO_AUDITS = "no audits"
 
 # --- completion against expectation -------------------------------------------------------
+# The seed frameworks' numbers: the demo council's expectation rules are made from them. What a
+# store expects is its own rules (``audit_expectation_rule``), never these constants.
 
 #: Tier 1: each team/practice manager audits at least 4 cases a month.
 TEAM_MANAGER_MONTHLY = 4

@@ -22,7 +22,7 @@ __all__ = [
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
-    "commentary", "clinic_actions", "case_condition",
+    "commentary", "clinic_actions", "case_condition", "completion_roster", "AUDIT_STAFF_SQL",
 ]
 
 
@@ -149,6 +149,79 @@ def audit_grade_counts(
     for col in GRADE_COLUMNS:
         frame[col] = frame[col].astype("int64")
     return frame
+
+
+# -- completion against expectation ------------------------------------------------------
+#: Each audit in [$start, $stop) with the staff member it belongs to: the ``auditor_id`` the file
+#: gave, else the one person of that name (any case) in post on the audit's day (none: NULL).
+AUDIT_STAFF_SQL = """
+    month_audits AS (
+        SELECT a.audit_id, a.audit_date, a.service_id, a.auditor, a.auditor_id
+        FROM audit a WHERE a.audit_date >= $start AND a.audit_date < $stop
+    ), named AS (
+        SELECT a.audit_id, any_value(p.staff_id) AS staff_id
+        FROM month_audits a JOIN staff p ON lower(trim(p.name)) = lower(trim(a.auditor))
+             AND (p.start_date IS NULL OR p.start_date <= a.audit_date)
+             AND (p.end_date IS NULL OR p.end_date >= a.audit_date)
+        WHERE a.auditor_id IS NULL
+        GROUP BY a.audit_id HAVING count(*) = 1
+    ), audit_staff AS (
+        SELECT a.audit_id, a.audit_date, a.service_id, a.auditor, coalesce(a.auditor_id, n.staff_id) AS staff_id
+        FROM month_audits a LEFT JOIN named n USING (audit_id)
+    )"""
+
+
+def completion_roster(store: Store, month: dt.date, service_id: str | None = None, team_id: str | None = None,
+                      viewer: Viewer | None = None) -> pd.DataFrame:
+    """One row per auditor whose role has an expectation rule in ``month`` and who was in post in it,
+    with their rule, dates, exemption and their audits that month counted in SQL.
+
+    Columns: ``staff_id, auditor`` (name), ``role, team_id, service_id`` (their own: the team's
+    service for team staff), ``service, service_order, team, audits_per_month, outside_own_service,
+    start_date, end_date, exempt, reason, approved_by, audits`` (all their audits that month) and
+    ``counting`` (those the rule counts: all, or only those outside their own service). Whether
+    they were expected at all (a part month, an exemption) is ``rules.expectations``'s to say.
+    ``service_id`` / ``team_id`` keep the people of that service or team; ``viewer`` keeps the people
+    whose case-level detail the viewer may see (None: everyone).
+    """
+    first = month.replace(day=1)
+    stop = next_month(first)
+    cases, case_params = case_condition(viewer, "r.service_id", "r.team_id")
+    return store.query(
+        f"""
+        WITH {AUDIT_STAFF_SQL},
+        roster AS (
+            SELECT p.staff_id, p.name AS auditor, p.role, p.team_id,
+                   coalesce(t.service_id, p.service_id) AS service_id,
+                   e.audits_per_month, e.outside_own_service, p.start_date, p.end_date,
+                   x.staff_id IS NOT NULL AS exempt, x.reason, x.approved_by
+            FROM staff p
+            JOIN audit_expectation_rule e ON e.role = p.role AND e.from_month <= $start
+                 AND (e.to_month IS NULL OR e.to_month >= $start)
+            LEFT JOIN team t ON t.team_id = p.team_id
+            LEFT JOIN audit_exemption x ON x.staff_id = p.staff_id AND x.month = $start
+            WHERE p.auditor
+              AND (p.start_date IS NULL OR p.start_date < $stop)
+              AND (p.end_date IS NULL OR p.end_date >= $start)
+        )
+        SELECT r.staff_id, r.auditor, r.role, r.team_id, r.service_id, s.name AS service,
+               coalesce(s.sort_order, 999) AS service_order, t.name AS team,
+               r.audits_per_month, r.outside_own_service, r.start_date, r.end_date,
+               r.exempt, r.reason, r.approved_by,
+               count(a.audit_id) AS audits,
+               count(a.audit_id) FILTER (WHERE NOT r.outside_own_service
+                   OR (r.service_id IS NOT NULL AND a.service_id <> r.service_id)) AS counting
+        FROM roster r
+        LEFT JOIN audit_staff a ON a.staff_id = r.staff_id
+        LEFT JOIN service s ON s.service_id = r.service_id
+        LEFT JOIN team t ON t.team_id = r.team_id
+        WHERE ($service IS NULL OR r.service_id = $service) AND ($team IS NULL OR r.team_id = $team)
+          AND {cases}
+        GROUP BY ALL
+        ORDER BY service_order, r.service_id, r.team_id NULLS LAST, r.auditor, r.staff_id
+        """,
+        {"start": first, "stop": stop, "service": service_id, "team": team_id, **case_params},
+    )
 
 
 # -- indicators ------------------------------------------------------------------------

@@ -36,28 +36,27 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import (
-    AUDIT_ROLE_LABELS,
     GRADE_COLUMNS,
     GRADES,
     INADEQUATE,
     INADEQUATE_TARGET_PCT,
     Z_95,
     completion,
-    counts_towards_expectation,
     escalations,
     grade_summary,
     moderation_matrix,
     moderation_summary,
     wilson_interval,
 )
+from qa_core.rules.expectations import STAFF_ROLE_LABELS, expected_audits, month_note
 from qa_core.rules.periods import first_of, month_end, next_month, window_start
 from qa_core.rules.spc import assurance_icon, p_chart, variation_icon
 from qa_core.store import Store, queries
 
 __all__ = [
-    "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "DEFAULT_WINDOW", "ESCALATION_NOTE", "WINDOWS", "Z_998",
-    "area_drivers",
-    "audit_completion",
+    "AUDIT_REPORT_COLUMNS", "COMPLETION_GROUPINGS", "COMPLETION_REPORT_COLUMNS", "completion_report",
+    "DEFAULT_WINDOW", "ESCALATION_NOTE", "WINDOWS", "Z_998", "area_drivers",
+    "audit_completion", "expectation_rules",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
     "moderation_grid", "overdue_actions", "overdue_count", "trend_icons",
     "audits_report",
@@ -69,6 +68,8 @@ DEFAULT_WINDOW = 12
 #: Φ⁻¹(0.999): the two-sided 99.8% limit (the funnel's outer "3 sigma" line).
 Z_998 = NormalDist().inv_cdf(0.999)
 COMPLETION_GROUPINGS = ("auditor", "team", "service", "all")
+#: The first columns of ``python -m qa_core report completion``.
+COMPLETION_REPORT_COLUMNS = ["group", "expected", "done", "exempt", "shortfall", "pct_complete"]
 #: The columns of ``python -m qa_core report audits``.
 AUDIT_REPORT_COLUMNS = [
     "group", *GRADE_COLUMNS, "total", "pct_inadequate", "ci_low", "ci_high",
@@ -76,7 +77,6 @@ AUDIT_REPORT_COLUMNS = [
 ]
 
 _PCT = 100.0
-_HOS_UNIT = "Head of Service audits (outside own service)"
 _FINAL = "coalesce(a.moderated_grade, a.overall_grade)"
 
 
@@ -289,63 +289,43 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
                      by: str = "auditor", viewer: Viewer | None = None) -> pd.DataFrame:
     """Audits counted against expectation in ``month``, per auditor, team, service or overall.
 
-    The roster is ``audit_expectation`` for the month (team managers 4, Heads of Service 1);
-    with a service, the auditors whose own service it is. Audits are counted in SQL per
-    auditor and (auditor's service, audited service); ``counts_towards_expectation`` then drops
-    a Head of Service's audits inside their own service (shown as ``not_counted``), and
-    ``completion`` sums each auditor's shortfall before grouping.
+    Computed from the organisation held in the store: the staff list (auditors, their role, team,
+    service and dates in post), the expectation rules per role and the exemptions
+    (``queries.completion_roster``, then ``rules.expectations.expected_audits``): a person is
+    expected their role's number only for a month they were in post throughout and not exempt;
+    with their rule's ``outside_own_service`` only audits outside their own service count (the
+    others are ``not_counted``). ``completion`` sums each person's shortfall before grouping. With a
+    service, the auditors whose own service it is.
 
-    ``by``: 'auditor' (one row each, with role, service, team), 'team' (team managers by their
-    own team, plus one row for Head of Service audits), 'service' (the auditors of each service)
-    or 'all' (one row). Columns end with ``expected``, ``done`` (counted), ``not_counted``,
-    ``pct_complete``, ``shortfall`` and ``met``.
+    ``by``: 'auditor' (one row each, with role, service, team), 'team' (people by their own team,
+    plus one row per role for those without a team, e.g. "Head of Service audits (outside own
+    service)"), 'service' (the auditors of each service) or 'all' (one row). Columns end with
+    ``expected``, ``done`` (counted), ``not_counted``, ``pct_complete``, ``shortfall``, ``met``,
+    then ``exempt`` (people exempt that month) and ``part_month`` (people in post only part of it);
+    per auditor also ``staff_id`` and ``note`` (why a month counts as it does, in words).
 
-    ``viewer``: with ``by='auditor'`` only the managers whose case-level detail the viewer may
-    see (by the manager's own service and team: a head of service sees their service's managers
-    and themself, a team manager themself); the others count only in the grouped rows.
+    ``viewer``: with ``by='auditor'`` only the people whose case-level detail the viewer may
+    see (by their own service and team: a head of service sees their service's managers and
+    themself, a team manager themself); the others count only in the grouped rows.
     """
     if by not in COMPLETION_GROUPINGS:
         raise QAError(f"Completion is grouped by {', '.join(COMPLETION_GROUPINGS)}, not {by!r}.")
     month = first_of(month)
-    params = {"m": month, "stop": next_month(month), "service": service_id}
-    cases, case_params = queries.case_condition(viewer if by == "auditor" else None, "e.service_id", "e.team_id")
-    roster = store.query(
-        f"""
-        SELECT e.auditor, e.auditor_role, e.month, e.expected, e.service_id,
-               s.name AS service, coalesce(s.sort_order, 999) AS service_order, e.team_id, t.name AS team
-        FROM audit_expectation e
-        LEFT JOIN service s ON s.service_id = e.service_id
-        LEFT JOIN team t ON t.team_id = e.team_id
-        WHERE e.month = $m AND ($service IS NULL OR e.service_id = $service) AND {cases}
-        """,
-        {"m": month, "service": service_id, **case_params},
-    )
-    audits = store.query(
-        """
-        SELECT a.auditor, a.auditor_role, a.auditor_service, a.service_id AS audit_service,
-               count(*) AS n
-        FROM audit a
-        WHERE a.audit_date >= $m AND a.audit_date < $stop
-          AND ($service IS NULL OR a.auditor_service = $service OR a.auditor IN (
-               SELECT auditor FROM audit_expectation WHERE month = $m AND service_id = $service))
-        GROUP BY ALL
-        """,
-        params,
-    )
-    month_ts = pd.Timestamp(month)
-    roster["month"] = month_ts
-    counts = counts_towards_expectation(audits["auditor_role"], audits["auditor_service"], audits["audit_service"])
-    done = pd.DataFrame({"auditor": audits["auditor"], "month": month_ts, "done": audits["n"].astype("int64")})
-    done = done[counts.to_numpy(dtype=bool)]
-    # Only people with an expectation appear; a rostered person's audits that don't count
-    # (a Head of Service's inside their own service) are shown beside the counted ones.
-    not_counted = (audits.loc[~counts.to_numpy(dtype=bool)].groupby("auditor")["n"].sum()
-                   .rename("not_counted").reset_index())
-    done = done[done["auditor"].isin(roster["auditor"])]
-    is_hos = roster["auditor_role"].eq("head_of_service")
-    roster["role"] = roster["auditor_role"].map(AUDIT_ROLE_LABELS).fillna(roster["auditor_role"])
-    roster["unit"] = roster["team"].where(~is_hos, _HOS_UNIT).fillna("No team recorded")
-    roster["unit_order"] = np.where(is_hos, 1, 0)
+    roster = queries.completion_roster(store, month, service_id, viewer=viewer if by == "auditor" else None)
+    roster = expected_audits(roster, month)
+    applies = (roster["whole_month"] & ~roster["exempt"].astype(bool)).to_numpy(dtype=bool)
+    roster["done"] = np.where(applies, roster["counting"].astype("int64"), 0).astype("int64")
+    roster["not_counted"] = (roster["audits"].astype("int64") - roster["done"]).astype("int64")
+    roster["own_service_known"] = roster["service_id"].notna()
+    roster["exempt"] = roster["exempt"].astype(bool)
+    roster["month"] = pd.Timestamp(month)
+    no_team = roster["team_id"].isna()
+    label = roster["role"].map(STAFF_ROLE_LABELS).fillna(roster["role"])
+    roster["role"] = label
+    without = np.where(roster["outside_own_service"].astype(bool), label + " audits (outside own service)",
+                       label + " audits (no team)")
+    roster["unit"] = roster["team"].where(~no_team, pd.Series(without, index=roster.index)).fillna("No team recorded")
+    roster["unit_order"] = np.where(no_team, 1, 0)
     roster["service"] = roster["service"].fillna("No service recorded")
     roster["scope"] = "All"
 
@@ -356,24 +336,58 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
         "all": ["scope"],
     }[by]
     if by == "team" and service_id is None:
-        # Council-wide, the Heads of Service form one row, not one per service.
-        roster.loc[is_hos, ["service_order", "service"]] = [999, "All services"]
-    per = completion(done, roster, by=group)
-    extra = roster[["auditor"]].merge(not_counted, on="auditor", how="left").fillna({"not_counted": 0})
-    roster_nc = roster.assign(not_counted=extra["not_counted"].astype("int64").to_numpy())
+        # Council-wide, the people without a team (heads of service) form one row per role, not one per service.
+        roster.loc[no_team, ["service_order", "service"]] = [999, "All services"]
+    # ``completion`` keys people on ``auditor``: the staff id here (two people may share a name).
+    expected = roster.rename(columns={"auditor": "name"}).rename(columns={"staff_id": "auditor"})
+    per = completion(expected[["auditor", "month", "done"]], expected.drop(columns=["done"]), by=group)
+    extras = ["not_counted", "exempt", "part_month"]
     if group is None:
-        per = per.merge(not_counted, on="auditor", how="left")
-        per["not_counted"] = per["not_counted"].fillna(0).astype("int64")
-        per = per.sort_values(["unit_order", "service_order", "unit", "auditor"], ignore_index=True)
+        per = per.rename(columns={"auditor": "staff_id", "name": "auditor"})
+        for col in extras:
+            per[col] = per[col].fillna(0).astype("int64")
+        per["note"] = [month_note(r, month) for _, r in per.iterrows()]
+        per = per.sort_values(["unit_order", "service_order", "unit", "auditor", "staff_id"], ignore_index=True)
         cols = ["auditor", "role", "service", "unit", "expected", "done", "not_counted", "pct_complete",
-                "shortfall", "met"]
+                "shortfall", "met", "exempt", "part_month", "staff_id", "note"]
         return per[cols]
-    nc = roster_nc.groupby(group, dropna=False, sort=True)["not_counted"].sum().reset_index()
-    per = per.merge(nc, on=group, how="left")
-    per["not_counted"] = per["not_counted"].fillna(0).astype("int64")
+    sums = roster.assign(**{c: roster[c].astype("int64") for c in extras}).groupby(
+        group, dropna=False, sort=True)[extras].sum().reset_index()
+    per = per.merge(sums, on=group, how="left")
+    for col in extras:
+        per[col] = per[col].fillna(0).astype("int64")
     keep = [c for c in group if not c.endswith("_order")]
-    return per[keep + ["expected", "done", "not_counted", "pct_complete", "shortfall", "met"]].reset_index(
-        drop=True)
+    return per[keep + ["expected", "done", "not_counted", "pct_complete", "shortfall", "met", "exempt",
+                       "part_month"]].reset_index(drop=True)
+
+
+def expectation_rules(store: Store, month: dt.date) -> pd.DataFrame:
+    """The expectation rules in force in ``month``: ``role``, ``audits_per_month``, ``outside_own_service``
+    (the page says them in words, ``rules.expectations.rules_in_words``)."""
+    return store.query(
+        "SELECT role, audits_per_month, outside_own_service FROM audit_expectation_rule "
+        "WHERE from_month <= $m AND (to_month IS NULL OR to_month >= $m) ORDER BY audits_per_month DESC, role",
+        {"m": first_of(month)})
+
+
+def completion_report(store: Store, month: dt.date | None = None, by: str | None = None,
+                      service_id: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
+    """``python -m qa_core report completion``: one row per group (``by`` 'auditor', 'team' or
+    'service'; None: the council) with :data:`COMPLETION_REPORT_COLUMNS` first (``group``,
+    ``expected``, ``done``, ``exempt``, ``shortfall``, ``pct_complete``), then ``not_counted``,
+    ``part_month`` and ``met``; per auditor also ``staff_id``, ``role``, ``service``, ``unit`` and
+    ``note``. Without ``month``, the latest month in the store."""
+    if by not in (None, "auditor", "team", "service"):
+        raise QAError(f"Completion is reported by auditor, team or service (or for the council), not by {by}.")
+    month = month or queries.latest_month(store)
+    if month is None:
+        raise QAError("The store holds no audits or values yet, so there is no month to report.")
+    frame = audit_completion(store, month, service_id, by=by or "all", viewer=viewer)
+    label = {None: "scope", "auditor": "auditor", "team": "unit", "service": "service"}[by]
+    out = frame.rename(columns={label: "group"})
+    rest = [c for c in ("not_counted", "part_month", "met", "staff_id", "role", "service", "unit", "note")
+            if c in out.columns and c != "group"]
+    return out[[*COMPLETION_REPORT_COLUMNS, *rest]].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------

@@ -51,6 +51,11 @@ def _audits(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool
     )
 
 
+def _completion(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
+    month = parse_month(args.month) if args.month else None
+    return audit_grades.completion_report(store, month=month, by=args.by, service_id=args.service, viewer=viewer)
+
+
 def _risks(store: Store, args: argparse.Namespace, viewer: Viewer, public: bool) -> pd.DataFrame:
     return risk_register.risks_report(store, quarter=args.quarter, matrix_id=args.matrix)
 
@@ -87,6 +92,7 @@ REPORTS: dict[str, ReportKind] = {
     entry.kind: entry
     for entry in (
         ReportKind("audits", "audits", _audits),
+        ReportKind("completion", "audits", _completion),
         ReportKind("risks", "risks", _risks),
         ReportKind("clinic", "clinic", _clinic),
         ReportKind("rag", "rag", _rag),

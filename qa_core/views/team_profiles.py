@@ -14,13 +14,12 @@ The rules are the library's own, applied at team level:
   :func:`qa_core.rules.rag.direction_of_travel` with the measure's configured rule, tolerance and
   polarity, the previous value being the team's own previous month with a value (exactly as
   :func:`qa_core.views.home.indicator_summary` does for a service);
-* audits done against expected: the expectations of the team's own managers
-  (``audit_expectation.team_id``) for the month, their audits counted by the rule of
-  :func:`qa_core.rules.audits.counts_towards_expectation` (a team manager's audit counts wherever it
-  is; the Head of Service rule, 1 a month outside their own service, belongs to the service,
-  not to a team, since a Head of Service's expectation has no team) and the shortfall summed
-  per manager as :func:`qa_core.rules.audits.completion` does. For speed both run in the same SQL
-  query as the grade mix; a unit test holds them to the library functions;
+* audits done against expected: the expectations of the people of the team (staff whose
+  ``team_id`` it is, with an expectation rule for their role) for the month, from the staff list,
+  the rules and the exemptions held (:mod:`qa_core.rules.expectations`: expected only in a month
+  in post throughout and not exempt; a Head of Service's expectation belongs to the service, not
+  to a team, since they have none), and the shortfall summed person by person as
+  :func:`qa_core.rules.audits.completion` does;
 * grade mix: audits of the team's cases in the month by their final grade (moderated where
   moderated), with % of each grade and a Wilson 95% interval (:func:`grade_summary`);
 * an audit action is **overdue** at a month's end when it was due before the last day of
@@ -58,11 +57,10 @@ from qa_core.rules import disclosure
 from qa_core.rules.audits import (
     GRADE_COLUMNS,
     GRADES,
-    HEAD_OF_SERVICE,
-    TEAM_MANAGER,
     grade_summary,
     wilson_interval,
 )
+from qa_core.rules.expectations import expected_audits
 from qa_core.rules.periods import month_end, window_start
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store, queries
@@ -204,10 +202,11 @@ def team_audits(
     with no audits get zeros (and NaN percentages). No row at all means no team matched: check
     the scope with :func:`team_scope` for the reason.
 
-    One query, aggregated in DuckDB. The expectation rule is
-    :func:`qa_core.rules.audits.counts_towards_expectation` written in SQL (roles normalised the same
-    way) and the shortfall is :func:`qa_core.rules.audits.completion`'s (summed per manager); the
-    unit tests check both against those functions on every team of the demo council.
+    Grades and overdue actions in one query, aggregated in DuckDB; audits done against expected
+    from the staff, rules and exemptions held (``queries.completion_roster`` and
+    :func:`qa_core.rules.expectations.expected_audits`, as on the Audit grades page), the shortfall
+    summed person by person as :func:`qa_core.rules.audits.completion` does; the unit tests hold the
+    two pages to the same figures.
     """
     start, end = month.replace(day=1), month_end(month)
     grade_counts = ", ".join(
@@ -218,8 +217,7 @@ def team_audits(
         + (f" AND date_diff('day', x.due_date, $end) <= {high}" if high is not None else "")
         + f") AS {col}"
         for col, _, low, high in OVERDUE_BANDS)
-    whole = [*GRADE_COLUMNS, "overdue_actions", *[band[0] for band in OVERDUE_BANDS], "done", "expected",
-             "shortfall", "managers"]
+    whole = [*GRADE_COLUMNS, "overdue_actions", *[band[0] for band in OVERDUE_BANDS]]
     per_team = store.query(
         rf"""
         WITH scope AS (
@@ -227,24 +225,7 @@ def team_audits(
             FROM team t JOIN service s USING (service_id)
             WHERE ($service IS NULL OR t.service_id = $service) AND ($team IS NULL OR t.team_id = $team)
         ), month_audits AS (
-            SELECT a.*, regexp_replace(lower(trim(a.auditor_role)), '[\s_\-]+', '_', 'g') AS role
-            FROM audit a WHERE a.audit_date >= $start AND a.audit_date <= $end
-        ), per_manager AS (
-            -- each of the team's managers: expected this month, and done by the expectation rule
-            -- (a team manager's audit counts wherever it is; a Head of Service's only outside
-            -- their own service)
-            SELECT e.team_id, e.auditor, any_value(e.expected) AS expected,
-                   count(m.audit_id) FILTER (WHERE m.role = $team_manager OR (
-                       m.role = $head_of_service AND m.auditor_service IS NOT NULL
-                       AND m.service_id IS NOT NULL AND m.auditor_service <> m.service_id)) AS done
-            FROM audit_expectation e JOIN scope USING (team_id)
-            LEFT JOIN month_audits m ON m.auditor = e.auditor
-            WHERE e.month = $start
-            GROUP BY e.team_id, e.auditor
-        ), done AS (
-            SELECT team_id, sum(done) AS done, sum(expected) AS expected,
-                   sum(greatest(expected - done, 0)) AS shortfall, count(*) AS managers
-            FROM per_manager GROUP BY team_id
+            SELECT a.* FROM audit a WHERE a.audit_date >= $start AND a.audit_date <= $end
         ), graded AS (
             SELECT a.team_id, {grade_counts}
             FROM month_audits a JOIN scope USING (team_id)
@@ -259,13 +240,12 @@ def team_audits(
         SELECT scope.team_id, scope.team, scope.service_id, scope.service_order,
                {", ".join(f"coalesce({c}, 0) AS {c}" for c in whole)}
         FROM scope LEFT JOIN graded USING (team_id) LEFT JOIN late USING (team_id)
-             LEFT JOIN done USING (team_id)
         ORDER BY scope.service_order, scope.service_name, scope.team
         """,
-        {"start": start, "end": end, "service": service_id, "team": team_id,
-         "team_manager": TEAM_MANAGER, "head_of_service": HEAD_OF_SERVICE})
-    out = per_team
-    out[whole] = out[whole].astype("int64")
+        {"start": start, "end": end, "service": service_id, "team": team_id})
+    out = per_team.merge(_team_completion(store, start, service_id, team_id), on="team_id", how="left")
+    whole += ["done", "expected", "shortfall", "managers"]
+    out[whole] = out[whole].fillna(0).astype("int64")
     out = grade_summary(out)
     out = out.rename(columns={"done": "audits_done", "expected": "audits_expected",
                               "shortfall": "audits_shortfall", "total": "audits_total"})
@@ -273,6 +253,20 @@ def team_audits(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_complete"] = np.where(e > 0, out["audits_done"].to_numpy() * 100.0 / e, np.nan)
     return out[["team_id", "team", "service_id", "service_order", *AUDIT_COLUMNS, "managers"]]
+
+
+def _team_completion(store: Store, month: dt.date, service_id: str | None, team_id: str | None) -> pd.DataFrame:
+    """Per team: its own people's audits done against expectation in ``month`` (the staff, rules and
+    exemptions held; ``rules.expectations``), the shortfall summed person by person, and
+    ``managers``: how many of them were expected to audit that month."""
+    roster = expected_audits(queries.completion_roster(store, month, service_id, team_id), month)
+    roster = roster[roster["team_id"].notna()]
+    applies = roster["whole_month"] & ~roster["exempt"].astype(bool)
+    done = np.where(applies, roster["counting"].astype("int64"), 0)
+    frame = pd.DataFrame({"team_id": roster["team_id"], "done": done, "expected": roster["expected"],
+                          "shortfall": np.maximum(roster["expected"].to_numpy() - done, 0),
+                          "managers": (roster["expected"] > 0).astype("int64")})
+    return frame.groupby("team_id", as_index=False)[["done", "expected", "shortfall", "managers"]].sum()
 
 
 # -- the report (CLI and page) --------------------------------------------------------------

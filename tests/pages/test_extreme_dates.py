@@ -46,9 +46,10 @@ EXTREME_SQL = [
         f"NULL AS completed_date) FROM audit_action LIMIT 3"
         for tag, day in (("Y1", "0001-01-01"), ("Y9", "9999-12-31"))
     ],
+    "INSERT INTO audit_expectation_rule VALUES ('qa_lead', DATE '0001-01-01', DATE '9999-12-01', 2, FALSE)",
     *[
-        f"INSERT INTO audit_expectation SELECT * REPLACE (DATE '{day}' AS month) FROM audit_expectation "
-        "WHERE month = DATE '2026-10-01'"
+        f"INSERT INTO audit_exemption SELECT staff_id, DATE '{day}', 'Extreme month', NULL FROM staff "
+        "WHERE role = 'team_manager'"
         for day in ("0001-01-01", "9999-12-01")
     ],
     *[

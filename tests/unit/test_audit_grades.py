@@ -90,13 +90,15 @@ def tiny() -> Store:
         ("x4", "b1", "Update the plan", "Pat", d(2026, 9, 25), d(2026, 10, 2)),
         ("x5", "a8", "Arrange a strategy discussion", "Pat", d(2026, 11, 5), None),
     ], columns=["action_id", "audit_id", "description", "owner", "due_date", "completed_date"])
-    roster = []
-    for month in (AUG, SEP, OCT):
-        roster += [("Mia", "team_manager", month, 4, "north", "team_a"),
-                   ("Max", "team_manager", month, 4, "north", "team_b"),
-                   ("Cal", "team_manager", month, 4, "south", "team_c"),
-                   ("Hana Head", "head_of_service", month, 1, "north", None),
-                   ("Sam Head", "head_of_service", month, 1, "south", None)]
+    # The organisation as staff, rules and nothing exempt: the team managers 4 a month, the heads of
+    # service 1 a month outside their own service, from August; audits are matched to staff by name.
+    staff = pd.DataFrame([
+        ("mia", "Mia", "team_manager", "team_a", "north"), ("max", "Max", "team_manager", "team_b", "north"),
+        ("cal", "Cal", "team_manager", "team_c", "south"), ("hana", "Hana Head", "head_of_service", None, "north"),
+        ("sam", "Sam Head", "head_of_service", None, "south"),
+    ], columns=["staff_id", "name", "role", "team_id", "service_id"]).assign(auditor=True)
+    rules = pd.DataFrame([("team_manager", AUG, 4, False), ("head_of_service", AUG, 1, True)],
+                         columns=["role", "from_month", "audits_per_month", "outside_own_service"])
     store.insert_frames({
         "service": pd.DataFrame([("north", "North", "Hana Head", 1), ("south", "South", "Sam Head", 2)],
                                 columns=["service_id", "name", "head_of_service", "sort_order"]),
@@ -104,8 +106,7 @@ def tiny() -> Store:
                               ("team_c", "south", "Team C", "Cal")],
                              columns=["team_id", "service_id", "name", "manager"]),
         "audit": audits, "audit_area_grade": areas, "audit_action": actions,
-        "audit_expectation": pd.DataFrame(roster, columns=["auditor", "auditor_role", "month", "expected",
-                                                           "service_id", "team_id"]),
+        "staff": staff, "audit_expectation_rule": rules,
     })
     yield store
     store.close()

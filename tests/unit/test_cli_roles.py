@@ -4,7 +4,8 @@ on standard error, nothing on standard output) or printed with no case reference
 person's name the role may not see.
 
 The names come from the store (auditors, team managers, audit-action and clinic-action
-owners). A name is allowed for a viewer when it belongs to a row whose case-level detail the
+owners, and the staff list: a person's own service and team). A name is allowed for a viewer
+when it belongs to a row whose case-level detail the
 viewer sees (``Viewer.sees_cases``): the auditors and action owners of its audits, the
 managers of its teams, and the owners of its service's clinic actions.
 """
@@ -25,6 +26,7 @@ CASE_REF = re.compile(r"CR\d{6}")
 SCOPES = {"head_of_service": "assessment", "team_manager": "assessment_01"}
 KIND_ARGS = {
     "audits": ["--by", "auditor", "--month", "2026-10"],
+    "completion": ["--by", "auditor", "--month", "2026-10"],
     "risks": [], "rag": [], "team": [], "scrutiny": [],
     "clinic": ["--service", "assessment"],
     "benchmark": ["--la", "356"],
@@ -45,6 +47,8 @@ def people(store: Store) -> dict[str, set[str]]:
         UNION SELECT manager, service_id, team_id FROM team
         UNION SELECT x.owner, a.service_id, a.team_id FROM audit_action x JOIN audit a USING (audit_id)
         UNION SELECT owner, service_id, NULL FROM clinic_action
+        UNION SELECT p.name, coalesce(t.service_id, p.service_id), p.team_id
+              FROM staff p LEFT JOIN team t USING (team_id)
     """)
     out: dict[str, set] = {}
     for name, service, team in rows.itertuples(index=False):
@@ -101,6 +105,26 @@ def test_audits_by_auditor_for_a_head_of_service_counts_their_service_only(
                            "'assessment' AND audit_date >= DATE '2026-10-01' AND audit_date < DATE '2026-11-01'")
     assert len(lines) == int(expected["k"].iloc[0])
     assert sum(int(line.split(",")[5]) for line in lines) == int(expected["n"].iloc[0])  # 'total' column
+
+
+def test_completion_by_auditor_for_each_scoped_role(demo_db: Path, store: Store,
+                                                    capsys: pytest.CaptureFixture) -> None:
+    """A head of service sees the people of their own service; a team manager only themself; the
+    grouped kinds are the same for every role that may open the page."""
+    code, out, _ = report(demo_db, capsys, "completion", "head_of_service")
+    names = {line.split(",")[0] for line in out.strip().splitlines()[1:]}
+    own = set(store.query("SELECT p.name FROM staff p LEFT JOIN team t USING (team_id) "
+                          "JOIN audit_expectation_rule r USING (role) "
+                          "WHERE p.auditor AND coalesce(t.service_id, p.service_id) = 'assessment'")["name"])
+    assert code == 0 and names == own and len(names) == 5  # four team managers and their head of service
+    code, out, _ = report(demo_db, capsys, "completion", "team_manager")
+    assert code == 0 and [line.split(",")[0] for line in out.strip().splitlines()[1:]] == ["Leah Carrow"]
+    grouped = []
+    for role in ("assistant_director", "head_of_service", "team_manager", "qa_lead"):
+        scope = ["--scope", SCOPES[role]] if role in SCOPES else []
+        assert main(["report", "completion", "--db", str(demo_db), "--by", "team", "--role", role, *scope]) == 0
+        grouped.append(capsys.readouterr().out)
+    assert len(set(grouped)) == 1
 
 
 def test_the_default_role_is_the_assistant_director(demo_db: Path, capsys: pytest.CaptureFixture) -> None:

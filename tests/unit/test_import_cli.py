@@ -86,9 +86,9 @@ def test_plain_errors_for_a_missing_file_or_store(demo_copy: Path, tmp_path: Pat
 
 def test_an_unknown_kind_is_an_argument_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        main(["import", "teams", "x.csv"])
+        main(["import", "departments", "x.csv"])
     assert caught.value.code == 2
-    assert "invalid choice: 'teams'" in capsys.readouterr().err
+    assert "invalid choice: 'departments'" in capsys.readouterr().err
 
 
 def test_not_a_csv_or_xlsx_file(demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,6 +37,33 @@ RAW = re.compile(
 )
 
 SEEDS: dict[str, list[list[str]]] = {
+    "services": [
+        ["service_id", "name", "head_of_service", "sort_order"],
+        ["assessment", "Assessment", "S2", "2"],
+        ["cin", "Children in Need", "", "3"],
+    ],
+    "teams": [
+        ["team_id", "name", "service_id", "manager"],
+        ["assessment_01", "Assessment North", "assessment", "S1"],
+        ["cin_01", "CIN East", "Children in Need", ""],
+    ],
+    "staff": [
+        ["staff_id", "name", "email", "role", "team_id", "service_id", "auditor", "moderator", "start_date",
+         "end_date"],
+        ["S1", "Jodie Fenwick", "jodie@example.gov.uk", "team_manager", "Assessment North", "", "yes", "no",
+         "01/04/2024", ""],
+        ["S2", "Hana Holloway", "", "head_of_service", "", "assessment", "yes", "yes", "", ""],
+        ["S3", "Leo Left", "", "team_manager", "assessment_02", "", "yes", "no", "2024-01-01", "15/10/2026"],
+    ],
+    "expectations": [
+        ["role", "audits_per_month", "outside_own_service", "from_month", "to_month"],
+        ["team_manager", "4", "no", "", ""],
+        ["head_of_service", "1", "yes", "2024-04", ""],
+    ],
+    "exemptions": [
+        ["staff_id", "month", "reason", "approved_by"],
+        ["S1", "2026-10", "Sick leave", "Hana Holloway"],
+    ],
     "indicators": [
         [
             "code",

@@ -187,19 +187,48 @@ def test_a_column_left_out_keeps_its_stored_values(tiny: Store) -> None:
     assert tiny.query("SELECT tool, case_ref, overall_grade FROM audit").values.tolist() == [["Generic (2A)", "CR9", 4]]
 
 
-def test_a_quarters_risk_register_is_replaced_as_a_whole(tiny: Store) -> None:
-    header = ["risk_ref", "quarter", "title", "service", "gross_impact", "gross_likelihood", "residual_impact",
-              "residual_likelihood"]
-    import_file(tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "One", "Assessment", 5, 4, 4, 4],
+RISK_HEADER = ["risk_ref", "quarter", "title", "service", "gross_impact", "gross_likelihood", "residual_impact",
+               "residual_likelihood"]
+
+
+def _three_risks(tiny: Store) -> None:
+    import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "Assessment", 5, 4, 4, 4],
                                           ["R2", "2026-Q3", "Two", "", 3, 3, 2, 2],
+                                          ["R3", "2026-Q3", "Three", "", 2, 2, 2, 2],
                                           ["R1", "2026-Q2", "One", "Assessment", 5, 4, 5, 4]]), "r.csv", user="t")
-    result = import_file(tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4]]),
-                         "r2.csv", user="t")
-    assert result.messages == ["2026-Q3 risk register replaced (1 row; 1 row held before and not in this file "
-                               "removed)"]
+
+
+def test_a_risk_owners_file_updates_only_the_risks_it_names(tiny: Store) -> None:
+    _three_risks(tiny)
+    # The owner of R1 and R2 sends two updated rows: R3's review is kept.
+    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4],
+                                                   ["R2", "2026-Q3", "Two", "", 3, 3, 2, 2]]), "r2.csv", user="t")
+    assert (result.replaced, result.unchanged, result.removed) == (1, 1, 0)
+    assert result.messages == ["2026-Q3 risk register: 1 review updated, 1 review left unchanged; 1 other review "
+                               "held for 2026-Q3 kept (not in this file; import with --replace to remove them)."]
+    assert tiny.query("SELECT risk_ref, quarter, residual_impact FROM risk_review ORDER BY ALL").values.tolist() == [
+        ["R1", "2026-Q2", 5], ["R1", "2026-Q3", 3], ["R2", "2026-Q3", 2], ["R3", "2026-Q3", 2]]
+
+
+def test_a_quarters_risk_register_is_replaced_as_a_whole_with_replace(tiny: Store) -> None:
+    _three_risks(tiny)
+    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4]]),
+                         "r2.csv", user="t", replace=True)
+    assert result.removed == 2
+    assert result.messages == [
+        "With --replace: the file is the whole register for each quarter it holds: reviews held for those quarters "
+        "and not in the file are removed (risks themselves are kept).",
+        "2026-Q3 risk register replaced (1 row; 2 rows held before and not in this file removed)"]
     assert tiny.query("SELECT risk_ref, quarter, residual_impact FROM risk_review ORDER BY ALL").values.tolist() == [
         ["R1", "2026-Q2", 5], ["R1", "2026-Q3", 3]]
-    assert tiny.scalar("SELECT count(*) FROM risk") == 2  # risks themselves are never deleted
+    assert tiny.scalar("SELECT count(*) FROM risk") == 3  # risks themselves are never deleted
+
+
+def test_replace_is_refused_for_a_kind_without_a_whole_set(tiny: Store) -> None:
+    with pytest.raises(ImportRejected, match="Importing values has no --replace"):
+        import_file(tiny, "values", values_rows(["UNALLOC", "2026-10", "assessment_02", None, None, 3]), "v.csv",
+                    user="t", replace=True)
+    assert tiny.scalar("SELECT count(*) FROM indicator_value") == 0
 
 
 def test_a_plan_areas_narrative_for_a_month_is_replaced_as_a_whole(tiny: Store) -> None:
@@ -281,8 +310,8 @@ def test_progress_runs_to_the_end_and_says_what_it_is_doing(tiny: Store) -> None
 
 
 def test_an_unknown_kind(tiny: Store) -> None:
-    with pytest.raises(ImportRejected, match="There is no kind of import called 'teams'"):
-        import_file(tiny, "teams", b"a\n1\n", "t.csv", user="t")
+    with pytest.raises(ImportRejected, match="There is no kind of import called 'departments'"):
+        import_file(tiny, "departments", b"a\n1\n", "t.csv", user="t")
 
 
 def test_uploaded_files_and_paths_are_read(tiny: Store, tmp_path) -> None:

@@ -44,10 +44,9 @@ import pytest
 
 from qa_core.__main__ import main
 from qa_core.errors import QAError
-from qa_core.rules.audits import completion, counts_towards_expectation
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store, queries
-from qa_core.views import team_profile_html, team_profiles
+from qa_core.views import audit_grades, team_profile_html, team_profiles
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)
@@ -118,13 +117,17 @@ def small() -> Store:
             dict(action_id="X6", audit_id="B4", description="Update the assessment", owner="W6",
                  due_date=d(2026, 11, 10), completed_date=None),
         ]),
-        "audit_expectation": pd.DataFrame([
-            dict(auditor="M1", auditor_role="team_manager", month=OCT, expected=4, service_id="S1", team_id="T1"),
-            dict(auditor="M2", auditor_role="team_manager", month=OCT, expected=4, service_id="S1", team_id="T2"),
-            dict(auditor="M3", auditor_role="team_manager", month=OCT, expected=4, service_id="S1", team_id="T2"),
-            dict(auditor="H1", auditor_role="head_of_service", month=OCT, expected=1, service_id="S1",
-                 team_id=None),
-            dict(auditor="M1", auditor_role="team_manager", month=SEP, expected=4, service_id="S1", team_id="T1"),
+        # The staff list and the rules: team managers 4 a month, heads of service 1 a month outside their
+        # own service, from September; M2, M3 and H1 joined on 1 October (so only M1 is expected in September).
+        "staff": pd.DataFrame([
+            dict(staff_id="m1", name="M1", role="team_manager", team_id="T1", service_id="S1", start_date=None),
+            dict(staff_id="m2", name="M2", role="team_manager", team_id="T2", service_id="S1", start_date=OCT),
+            dict(staff_id="m3", name="M3", role="team_manager", team_id="T2", service_id="S1", start_date=OCT),
+            dict(staff_id="h1", name="H1", role="head_of_service", team_id=None, service_id="S1", start_date=OCT),
+        ]).assign(auditor=True),
+        "audit_expectation_rule": pd.DataFrame([
+            dict(role="team_manager", from_month=SEP, audits_per_month=4, outside_own_service=False),
+            dict(role="head_of_service", from_month=SEP, audits_per_month=1, outside_own_service=True),
         ]),
     })
     yield store
@@ -167,16 +170,17 @@ def test_report_audit_columns(small: Store) -> None:
     assert t2["overdue_actions"] == 0
 
 
-def test_roles_are_read_as_the_library_reads_them(small: Store) -> None:
-    small.execute("UPDATE audit SET auditor_role = ' Team Manager' WHERE audit_id = 'A1'")
+def test_the_staff_list_decides_role_and_own_service(small: Store) -> None:
+    # What the audits file recorded about the auditor does not decide what counts: the staff list does.
+    small.execute("UPDATE audit SET auditor_role = 'qa_officer' WHERE audit_id = 'A1'")
     small.execute("UPDATE audit SET auditor_role = 'Head-of-Service', auditor_service = 'S2' WHERE audit_id = 'B5'")
-    small.execute("UPDATE audit_expectation SET team_id = 'T2' WHERE auditor = 'H1'")
+    small.execute("UPDATE staff SET team_id = 'T2' WHERE staff_id = 'h1'")
     teams = team_profiles.team_report(small, OCT, "S1").drop_duplicates("team_id").set_index("team_id")
-    assert teams.loc["T1", "audits_done"] == 3  # ' Team Manager' is a team manager
-    # H1 now sits with T2: B5 (recorded as from S2, so outside) and U1a (S1 auditing S2) count;
-    # M2 5 of 4, M3 0 of 4, H1 2 of 1: 7 of 9, shortfall 0 + 4 + 0.
+    assert teams.loc["T1", "audits_done"] == 3  # A1 is M1's, a team manager on the staff list
+    # H1 now sits with T2 and is still S1's: B5 (a case of S1, whatever the file said) is inside their own
+    # service and does not count; U1a (S2) does. M2 5 of 4, M3 0 of 4, H1 1 of 1: 6 of 9, shortfall 0 + 4 + 0.
     assert (teams.loc["T2", "audits_done"], teams.loc["T2", "audits_expected"],
-            teams.loc["T2", "audits_shortfall"]) == (7, 9, 4)
+            teams.loc["T2", "audits_shortfall"]) == (6, 9, 4)
 
 
 def test_one_team_and_all_teams(small: Store) -> None:
@@ -283,21 +287,17 @@ def test_demo_teams_add_up_to_the_service(store: Store) -> None:
 
 
 @pytest.mark.parametrize("month", [dt.date(2024, 3, 1), dt.date(2025, 8, 1), OCT])
-def test_demo_done_and_shortfall_agree_with_the_library(store: Store, month: dt.date) -> None:
-    """The SQL version of the expectation rule gives what counts_towards_expectation and
-    completion give, for every team of the council."""
-    rows = store.query(
-        "SELECT e.team_id, e.auditor, e.month, e.expected, a.auditor_role, a.auditor_service, "
-        "a.service_id AS audit_service FROM audit_expectation e LEFT JOIN audit a ON a.auditor = e.auditor "
-        "AND date_trunc('month', a.audit_date) = e.month WHERE e.month = ? AND e.team_id IS NOT NULL", [month])
-    counted = counts_towards_expectation(rows["auditor_role"], rows["auditor_service"], rows["audit_service"])
-    done = rows.assign(done=counted.astype(int)).groupby(["auditor", "month"], as_index=False)["done"].sum()
-    expected = rows.drop_duplicates(["auditor", "month"])[["auditor", "month", "expected", "team_id"]]
-    library = completion(done, expected, by="team_id").set_index("team_id")
+def test_demo_done_and_shortfall_agree_with_the_audit_grades_page(store: Store, month: dt.date) -> None:
+    """A team's audits done against expected are its people's rows on the Audit grades page's
+    completion table (the same staff, rules and exemptions), for every team of the council."""
+    people = audit_grades.audit_completion(store, month, by="auditor")
+    teams = queries.teams(store).set_index("name")["team_id"]
+    people = people[people["unit"].isin(teams.index)].assign(team_id=lambda f: f["unit"].map(teams))
+    library = people.groupby("team_id")[["done", "expected", "shortfall"]].sum()
     mine = team_profiles.team_audits(store, month).set_index("team_id")
     assert len(mine) == 24
     for col, ours in (("done", "audits_done"), ("expected", "audits_expected"), ("shortfall", "audits_shortfall")):
-        assert mine[ours].to_dict() == library[col].astype(int).to_dict(), col
+        assert mine[ours].to_dict() == library[col].astype(int).reindex(mine.index, fill_value=0).to_dict(), col
 
 
 def test_demo_service_month_matches_the_clinic_figures(store: Store) -> None:

@@ -1,8 +1,9 @@
 """Import and export of the dashboard's data: CSV or XLSX files in, the store's rows out.
 
-Kinds (``KINDS``): indicators, values, comparators, audits, audit_actions, plan, risks,
-risk_matrix. Each has a documented format (``KINDS[kind].columns``) and a template in
-``data/templates/``.
+Kinds (``KINDS``): services, teams, staff, expectations, exemptions (the organisation),
+indicators, values, comparators, audits, audit_actions, plan, risks, risk_matrix. Each has a
+documented format (``KINDS[kind].columns``) and a template in ``data/templates/``; ``LOAD_ORDER``
+is the order a new council loads them in.
 
 >>> from qa_core.store import Store
 >>> store = Store(":memory:")
@@ -12,8 +13,10 @@ risk_matrix. Each has a documented format (``KINDS[kind].columns``) and a templa
 
 Public API (no Streamlit here):
 
-* ``import_file(store, kind, source, filename=None, user=None, dry_run=False, progress=None, stage=None)``
-  → ``ImportResult``; raises ``ImportRejected`` (a ``QAError``) with every ``Problem``.
+* ``import_file(store, kind, source, filename=None, user=None, dry_run=False, progress=None, stage=None,
+  replace=False)`` → ``ImportResult``; raises ``ImportRejected`` (a ``QAError``) with every ``Problem``.
+  ``replace``: the file is the whole set of its kind (``KINDS[kind].replace_all`` says what that
+  removes; refused for a kind without one).
 * ``validate_file(store, kind, source, ...)`` → ``ImportResult`` (never writes, never raises for the file).
 * ``export_kind(store, kind, fmt)`` → bytes (``fmt`` csv or xlsx); ``export_frame(store, kind)``.
 * ``import_history(store, limit)`` → the import log, newest first.

@@ -28,8 +28,8 @@ __all__ = ["add_subcommands", "cmd_import", "cmd_export", "cmd_templates"]
 def _db(args: argparse.Namespace) -> Path:
     db = Path(args.db) if args.db else default_db_path()
     if not db.exists():
-        raise QAError(f"There is no store at {db}. Create one with `python -m qa_core demo` (the demo council) "
-                      "or `python -m qa_core migrate --db PATH` (an empty store), or pass --db.")
+        raise QAError(f"There is no store at {db}. Create one with `python -m qa_core init --db PATH --council NAME` "
+                      "(a council's own, empty) or `python -m qa_core demo` (the demo council), or pass --db.")
     return db
 
 
@@ -49,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Store(db, read_only=args.dry_run) as store:
         try:
             result = import_file(store, args.kind, args.file, user=args.user, dry_run=args.dry_run,
-                                 progress=progress, stage=stage)
+                                 progress=progress, stage=stage, replace=args.replace)
         except ImportRejected as exc:
             print(exc.result.report(), file=sys.stderr)
             return 1
@@ -152,6 +152,9 @@ def add_subcommands(sub: Any) -> None:
     imp.add_argument("--db", help="store file (default: $QA_DB or data/qa.duckdb)")
     imp.add_argument("--dry-run", action="store_true", help="check the file and say what would change; write nothing")
     imp.add_argument("--user", help="who is importing, for the import log (default: the login name)")
+    imp.add_argument("--replace", action="store_true",
+                     help="the file is the whole set: rows held and not in it are removed (services, teams, staff, "
+                          "expectations, exemptions for its months, risks for its quarters)")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="write what the store holds for a kind, in the format import reads")

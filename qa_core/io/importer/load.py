@@ -99,12 +99,12 @@ def _cursor(store: Store, write: bool) -> Iterator[Any]:
 
 
 def _run(store: Store, kind: str, source: Any, filename: str | None, user: str | None, dry_run: bool,
-         progress: Progress | None, stage: Stage | None) -> ImportResult:
+         progress: Progress | None, stage: Stage | None, replace: bool = False) -> ImportResult:
     """``_run_file``, with a last net: an error nobody foresaw refuses the file plainly (the transaction
     rolls back) and goes to the log with its traceback, so a person sees a sentence, never a traceback."""
     data, name = read_source(source, filename)
     try:
-        return _run_file(store, kind, data, name, user, dry_run, progress, stage)
+        return _run_file(store, kind, data, name, user, dry_run, progress, stage, replace)
     except QAError:  # the store is locked or read-only: not a problem with the file
         raise
     except Exception:
@@ -120,7 +120,7 @@ def _run(store: Store, kind: str, source: Any, filename: str | None, user: str |
 
 
 def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: str | None, dry_run: bool,
-              progress: Progress | None, stage: Stage | None) -> ImportResult:
+              progress: Progress | None, stage: Stage | None, replace: bool = False) -> ImportResult:
     started = time.perf_counter()
     data, name = read_source(source, filename)
     result = ImportResult(kind=kind, filename=name, sha256=hashlib.sha256(data).hexdigest(),
@@ -129,6 +129,11 @@ def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: 
     if spec is None:
         result.problems = [Problem(None, None, f"There is no kind of import called '{kind}'. The kinds are: "
                                    f"{', '.join(KINDS)}.")]
+        result.problem_count = 1
+        return result
+    if replace and not spec.replace_all:
+        result.problems = [Problem(None, None, f"Importing {kind} has no --replace (replace the whole set): "
+                                   f"{spec.replaces} Import the file without it.")]
         result.problem_count = 1
         return result
     steps = _Steps(4 + spec.write_steps, progress, stage)
@@ -148,6 +153,7 @@ def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: 
         with _cursor(store, write=not dry_run) as cur:
             ctx = Context(cur)
             ctx.filename = name
+            ctx.replace = replace
             try:
                 prepared = spec.prepare(checker, ctx)
             except Exception:
@@ -163,6 +169,8 @@ def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: 
             result.added, result.replaced = outcome.added, outcome.replaced
             result.unchanged, result.removed = outcome.unchanged, outcome.removed
             result.messages = [*outcome.messages, *checker.warnings]
+            if replace:
+                result.messages.insert(0, f"With --replace: {spec.replace_all}")
             main = next(iter(prepared.staged.values()))
             result.preview = main.slice(0, PREVIEW_ROWS).to_pandas()
             if dry_run:
@@ -230,19 +238,22 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    replace: bool = False,
 ) -> ImportResult:
     """Import one CSV or XLSX file of ``kind`` into ``store``: all of it, or nothing.
 
     ``source`` is a path, the file's bytes, or an uploaded file; ``filename`` names it in
     messages and the log (default: the path's name). ``progress(done, total)`` is called as
     the import moves through its steps; ``stage(words)`` says what each step is doing.
-    ``dry_run`` checks everything, counts what would change, and writes nothing.
+    ``dry_run`` checks everything, counts what would change, and writes nothing. ``replace``: the
+    file is the whole set (``KINDS[kind].replace_all`` says what that removes: held rows the file
+    does not mention); refused for a kind that has no whole set.
 
     Returns the ``ImportResult`` (counts, messages such as "October 2026 values for
     Assessment North replaced (24 rows)"). Raises ``ImportRejected`` (a ``QAError``) carrying
     every problem when the file cannot be imported; the refusal is logged.
     """
-    result = _run(store, kind, source, filename, user, dry_run, progress, stage)
+    result = _run(store, kind, source, filename, user, dry_run, progress, stage, replace)
     if not result.ok:
         if not dry_run and not store.read_only and kind in KINDS:
             with suppress(QAError, duckdb.Error), store.transaction() as cur:
@@ -259,12 +270,14 @@ def validate_file(
     user: str | None = None,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    replace: bool = False,
 ) -> ImportResult:
-    """Check a file without writing anything: its problems, or what importing it would change.
+    """Check a file without writing anything: its problems, or what importing it would change
+    (with ``replace``, as the whole set).
 
     Never raises for a problem in the file: look at ``result.ok`` and ``result.problems``.
     """
-    return _run(store, kind, source, filename, user, True, progress, stage)
+    return _run(store, kind, source, filename, user, True, progress, stage, replace)
 
 
 def import_history(store: Store, limit: int = 100) -> pd.DataFrame:

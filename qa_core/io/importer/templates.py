@@ -75,7 +75,8 @@ def readme_text() -> str:
         "`columns` sheet explaining each column.",
         "",
         "```sh",
-        "python -m qa_core import KIND FILE [--db PATH] [--dry-run]    # all or nothing; exit 1 with every problem",
+        "python -m qa_core import KIND FILE [--db PATH] [--dry-run] [--replace]  # all or nothing; exit 1 with every "
+        "problem",
         "python -m qa_core export KIND --format csv|xlsx [--out FILE] # what the store holds, in the same format",
         "```",
         "",
@@ -109,9 +110,13 @@ def readme_text() -> str:
         "- **The log**: every import (and every refused file) is recorded with when, who, the file's name and",
         "  SHA-256, the kind and the rows added, replaced, unchanged, removed and rejected.",
         "",
-        "Load a new council's data in this order (each kind needs the ones before it):",
-        ", ".join(f"`{k}`" for k in LOAD_ORDER) + ". The organisation (services and teams) must already be in",
-        "the store.",
+        "Load a new council's data in this order (each kind needs the ones before it), into a store made by",
+        "`python -m qa_core init --db PATH --council NAME`: " + ", ".join(f"`{k}`" for k in LOAD_ORDER) + ".",
+        "",
+        "A file updates the rows it names and deletes nothing, except where a kind says a re-submission replaces",
+        "a whole period. `--replace` (the Data page's \"whole set\" box) makes the file the whole set of its kind,",
+        "where the kind has one (*With --replace* below): what the store holds and the file leaves out is",
+        "removed.",
         "",
     ]
     for kind in LOAD_ORDER:
@@ -131,6 +136,8 @@ def readme_text() -> str:
             lines.append(f"| `{doc.name}` | {'yes' if doc.required else 'no'} | {_cell(doc.meaning)} | "
                          f"{_cell(example)} |")
         lines += ["", f"- **One row is identified by**: {spec.key}.", f"- **A re-submission**: {spec.replaces}"]
+        if spec.replace_all:
+            lines.append(f"- **With --replace**: {spec.replace_all[:1].upper()}{spec.replace_all[1:]}")
         if lengths := _text_limits(spec):
             lines.append(f"- **Longest text**: {lengths}.")
         if spec.needs:

@@ -101,6 +101,7 @@ class Context:
 
     def __init__(self, cur: Any) -> None:
         self.cur = cur
+        self.replace = False  # ``import --replace``: the file is the whole set (kinds that have one)
         self.teams = cur.execute("SELECT team_id, name, service_id FROM team ORDER BY team_id").df()
         self.services = cur.execute(
             "SELECT service_id, name, head_of_service FROM service ORDER BY sort_order, service_id").df()

@@ -21,6 +21,7 @@ from qa_core.io.importer.fields import (
     Tier,
     read_grade,
     read_tier,
+    shorten,
 )
 from qa_core.io.importer.kinds.base import (
     ColumnDoc,
@@ -70,6 +71,9 @@ class AuditRow(BaseModel):
     tool: Text | None = Field(None, description="The audit tool used.", examples=["Generic (2A)"])
     case_ref: Text | None = Field(None, description="The case reference (never shown to scrutiny).",
                                   examples=["CR123456"])
+    auditor_id: Text | None = Field(
+        None, description="The auditor's staff_id (already on the staff list). Blank: the audit is matched to "
+        "the one person on the staff list of that name (any case) in post on its day.", examples=["S0011"])
 
 
 AREA_DOC = ColumnDoc(
@@ -144,6 +148,8 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     for name in ("moderated_grade", "moderator", "tool", "case_ref"):
         if ck.has(name):
             cols[name] = _small_ints(*ck.read(name, read_grade)) if name == "moderated_grade" else ck.column(name)
+    if ck.has("auditor_id"):
+        cols["auditor_id"] = _auditor_ids(ck, ctx)
     staged = {"_n_audit": pa.table(cols)}
     # One column per area grade, stacked audit by audit into (audit_id, area, grade) rows.
     areas = [(n, h) for n, h in zip(ck.sheet.names, ck.sheet.headers, strict=True)
@@ -164,7 +170,59 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
         "grade": pa.array(flat[filled], pa.int8())})
     register(ctx.cur, "_n_audit", staged["_n_audit"])
     _check_moves(ck, ctx, audit_id)
+    if ck.ok:
+        _warn_unmatched_auditors(ck, ctx)
     return Prepared(rows=ck.n, staged=staged, info={"areas": [h for _, h in areas]})
+
+
+def _auditor_ids(ck: Checker, ctx: Context) -> pa.Array:
+    """The auditor_id column as held staff ids (any case); a problem for an id not on the staff list."""
+    held = ctx.query("SELECT staff_id FROM staff")["staff_id"].tolist()
+    by_key = {str(s).lower(): s for s in held}
+
+    def read(text: str) -> str:
+        found = by_key.get(text.strip().lower())
+        if found is None:
+            raise ValueError(f"There is no staff member '{shorten(text)}' on the staff list. Load the staff file "
+                             "(kind 'staff') before audits that give auditor_id, or leave it blank to match the "
+                             "auditor by name.")
+        return found
+
+    return ck.coded("auditor_id", read)
+
+
+#: Auditors listed by name in the import's report before the rest are counted.
+LISTED_AUDITORS = 10
+
+
+def _warn_unmatched_auditors(ck: Checker, ctx: Context) -> None:
+    """Lines naming the auditors whose audits match nobody on the staff list (by auditor_id, or by
+    name among the staff in post on the day): their audits count towards no one's expectation. Said only
+    once the store holds a staff list; before that, readiness (``status``, the Data page) says it is missing."""
+    if not ctx.query("SELECT 1 FROM staff LIMIT 1").empty:
+        given = "auditor_id" if ck.has("auditor_id") else "NULL::VARCHAR"
+        found = ctx.query(f"""
+            WITH a AS (SELECT audit_id, audit_date, auditor, {given} AS auditor_id FROM _n_audit),
+            matches AS (
+                SELECT a.audit_id, a.auditor, count(p.staff_id) AS n
+                FROM a LEFT JOIN staff p ON lower(trim(p.name)) = lower(trim(a.auditor))
+                     AND (p.start_date IS NULL OR p.start_date <= a.audit_date)
+                     AND (p.end_date IS NULL OR p.end_date >= a.audit_date)
+                WHERE a.auditor_id IS NULL GROUP BY ALL
+            )
+            SELECT auditor, max(n) AS n, count(*) AS audits FROM matches WHERE n <> 1 GROUP BY auditor ORDER BY auditor
+            """)
+        for many, words in ((False, "not on the staff list (in post on the audit's day)"),
+                            (True, "shared by more than one person in post on the audit's day")):
+            part = found[(found["n"] > 1) == many]
+            if part.empty:
+                continue
+            names = ", ".join(f"{a} ({plural(int(k), 'audit')})" for a, k in
+                              part[["auditor", "audits"]].head(LISTED_AUDITORS).itertuples(index=False))
+            more = f" and {len(part) - LISTED_AUDITORS:,} more" if len(part) > LISTED_AUDITORS else ""
+            fix = "give their staff_id as auditor_id" if many else "add them to the staff list, or give auditor_id"
+            ck.warnings.append(f"{plural(len(part), 'auditor name')} {words}: {names}{more}. Their audits are "
+                               f"imported but count towards nobody's expectation: {fix}.")
 
 
 def _codes(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
@@ -264,7 +322,7 @@ def export_audits(store: Store) -> pd.DataFrame:
         f"""
         SELECT a.audit_id, a.audit_date, a.tier, a.team_id AS team, a.service_id AS service, a.auditor,
                a.overall_grade, a.moderated_grade, a.moderator, a.auditor_role, a.auditor_service, a.tool,
-               a.case_ref{pivot}
+               a.case_ref, a.auditor_id{pivot}
         FROM audit a LEFT JOIN audit_area_grade g USING (audit_id)
         GROUP BY ALL ORDER BY a.audit_date, a.audit_id
         """, areas)

@@ -70,6 +70,7 @@ class KindSpec:
     extra: ColumnDoc | None = None  # audits: one column per area grade
     needs: str = ""  # what must be in the store first
     write_steps: int = 1  # progress steps the kind's load takes (its calls to ``step``)
+    replace_all: str = ""  # in words: what ``--replace`` removes (blank: the kind has no whole set)
 
     @property
     def columns(self) -> list[ColumnDoc]:

@@ -178,7 +178,10 @@ def load_risks(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) 
     risk_cols = [c for c in prep.staged["_n_risk"].column_names if c != "risk_ref"]
     review_cols = [c for c in prep.staged["_n_review"].column_names if c not in ("risk_ref", "quarter")]
     risks = Merge("risk", "_n_risk", ["risk_ref"], risk_cols, fixed=("service_id",))
-    reviews = Merge("risk_review", "_n_review", ["risk_ref", "quarter"], review_cols, scope=["quarter"])
+    # A risk owner's file of two reviews updates those two; the rest of the quarter is kept unless the
+    # file is the whole register for its quarters (``--replace``).
+    reviews = Merge("risk_review", "_n_review", ["risk_ref", "quarter"], review_cols,
+                    scope=["quarter"] if ctx.replace else None)
     frame = merge_counts([reviews.statuses(cur, by=["n.quarter"])], [reviews.removed(cur, by=["quarter"])],
                          ["quarter"]).sort_values("quarter")
     # A change to a risk's title, owner... counts as a change to its reviews in the file.
@@ -193,7 +196,12 @@ def load_risks(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) 
             frame.loc[frame["quarter"] == q, "replaced"] += k
             frame.loc[frame["quarter"] == q, "unchanged"] -= k
     outcome = totals(frame)
-    outcome.messages = scope_messages(frame, lambda r: f"{r['quarter']} risk register")
+    if ctx.replace:
+        outcome.messages = scope_messages(frame, lambda r: f"{r['quarter']} risk register")
+    else:
+        whole = Merge("risk_review", "_n_review", ["risk_ref", "quarter"], review_cols, scope=["quarter"])
+        kept = dict(whole.removed(cur, by=["quarter"]).itertuples(index=False))
+        outcome.messages = [_update_line(r, int(kept.get(r["quarter"], 0))) for _, r in frame.iterrows()]
     new_risks = int(risks.statuses(cur)["added"].iloc[0])
     if new_risks:
         outcome.messages.append(f"{plural(new_risks, 'new risk')} added to the register.")
@@ -202,6 +210,17 @@ def load_risks(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) 
         risks.apply(cur)
         reviews.apply(cur)
     return outcome
+
+
+def _update_line(r: pd.Series, kept: int) -> str:
+    """'2026-Q3 risk register: 2 reviews updated; 15 other reviews held for 2026-Q3 kept.'"""
+    parts = [f"{plural(int(r[k]), 'review')} {verb}" for k, verb in
+             (("replaced", "updated"), ("added", "added"), ("unchanged", "left unchanged")) if r[k]]
+    line = f"{r['quarter']} risk register: {', '.join(parts)}"
+    if kept:
+        line += (f"; {plural(kept, 'other review')} held for {r['quarter']} kept (not in this file; "
+                 "import with --replace to remove them)")
+    return line + "."
 
 
 def export_risks(store: Store) -> pd.DataFrame:
@@ -313,11 +332,13 @@ KINDS = [
         summary="One row per risk per quarter: the risk (reference, title, service, owner) and its review: gross, "
                 "residual and target impact and likelihood, controls, reasons, outlook.",
         model=RiskRow, tables=("risk", "risk_review"), key="risk_ref, quarter",
-        replaces="A quarter's register is replaced as a whole: reviews held for a quarter in the file but not "
-                 "in the file are removed. Each risk's title, service and owner are updated; risks are never "
-                 "deleted.",
+        replaces="Each review in the file replaces the stored review of that risk for that quarter; the other "
+                 "risks' reviews are kept, so a risk owner can send just the rows they updated. Each risk's "
+                 "title, service and owner are updated; risks are never deleted.",
         prepare=prepare_risks, load=load_risks, export=export_risks,
         needs="the services (and the risk matrix, for impact and likelihood words)",
+        replace_all="the file is the whole register for each quarter it holds: reviews held for those quarters "
+                    "and not in the file are removed (risks themselves are kept).",
     ),
     KindSpec(
         name="risk_matrix", title="Risk scoring matrix",
