@@ -190,15 +190,15 @@ def test_a_column_left_out_keeps_its_stored_values(tiny: Store) -> None:
 def test_a_quarters_risk_register_is_replaced_as_a_whole(tiny: Store) -> None:
     header = ["risk_ref", "quarter", "title", "service", "gross_impact", "gross_likelihood", "residual_impact",
               "residual_likelihood"]
-    import_file(tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "One", "Assessment", 5, 4, 4, 4],
-                                          ["R2", "2026-Q3", "Two", "", 3, 3, 2, 2],
-                                          ["R1", "2026-Q2", "One", "Assessment", 5, 4, 5, 4]]), "r.csv", user="t")
-    result = import_file(tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4]]),
+    import_file(tiny, "risks", csv_bytes([header, ["R1", "2026/27 Q2", "One", "Assessment", 5, 4, 4, 4],
+                                          ["R2", "2026/27 Q2", "Two", "", 3, 3, 2, 2],
+                                          ["R1", "2026/27 Q1", "One", "Assessment", 5, 4, 5, 4]]), "r.csv", user="t")
+    result = import_file(tiny, "risks", csv_bytes([header, ["R1", "2026/27 Q2", "One", "assessment", 5, 4, 3, 4]]),
                          "r2.csv", user="t")
-    assert result.messages == ["2026-Q3 risk register replaced (1 row; 1 row held before and not in this file "
+    assert result.messages == ["2026/27 Q2 risk register replaced (1 row; 1 row held before and not in this file "
                                "removed)"]
     assert tiny.query("SELECT risk_ref, quarter, residual_impact FROM risk_review ORDER BY ALL").values.tolist() == [
-        ["R1", "2026-Q2", 5], ["R1", "2026-Q3", 3]]
+        ["R1", "2026/27 Q1", 5], ["R1", "2026/27 Q2", 3]]
     assert tiny.scalar("SELECT count(*) FROM risk") == 2  # risks themselves are never deleted
 
 

@@ -49,7 +49,9 @@ LEVEL_COLUMNS = ("gross_impact", "gross_likelihood", "residual_impact", "residua
 
 class RiskRow(BaseModel):
     risk_ref: Text = Field(description="The risk's reference, unique in the register.", examples=["CSR001"])
-    quarter: Quarter = Field(description="The quarter reviewed, as YYYY-Qn.", examples=["2026-Q4"])
+    quarter: Quarter = Field(description="The financial quarter reviewed (April to March years): 2026/27 Q3 is "
+                             "October to December 2026; also Q3 2026/27. A calendar-style 2026-Q3 is refused.",
+                             examples=["2026/27 Q3"])
     title: Sentence = Field(description="The risk in one sentence.",
                         examples=["Practice is not of consistent quality, risking serious harm to a child"])
     service: ServiceRef | None = Field(None, description="The service it sits with, by id or name; blank for the "
