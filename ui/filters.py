@@ -41,9 +41,13 @@ def _month_and_service(viewer: Viewer) -> None:
     # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
     # should stay where the user put it.
     own = viewer.scope_service if viewer.who else None
+    partial = {periods.month_key(m) for m in data.partial_months()}
+    if "month" not in st.session_state:  # a first visit: the link's month, with or without "(partial)"
+        linked = _month_of_label(st.query_params.get("month"))
+        if linked in months:
+            st.session_state["month"] = linked
     if st.session_state.get("month") is not None and st.session_state["month"] not in months:
         del st.session_state["month"]  # e.g. a link to a month outside the window: fall back to the default
-    partial = {periods.month_key(m) for m in data.partial_months()}
     st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
                  bind="query-params", format_func=lambda m: _month_option(m, partial),
                  help=f"Pages open on the latest month whose data is complete. {completeness.RULE_TEXT}")
@@ -60,6 +64,17 @@ def _month_and_service(viewer: Viewer) -> None:
                    "import the file again.")
     st.selectbox("Service", options, index=options.index(own) if own in options else 0, key="service",
                  bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
+
+
+def _month_of_label(text: object) -> str | None:
+    """'2026-11' for a link's 'November 2026' or 'November 2026 (partial)' (the label changes when the
+    month's data completes, so a link made either side of that still opens the month); else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return periods.month_key(dt.datetime.strptime(text.removesuffix(" (partial)").strip(), "%B %Y").date())
+    except ValueError:
+        return None
 
 
 def _month_option(key: str, partial: set[str]) -> str:

@@ -266,7 +266,7 @@ def _calendar_refusal(text: str, year: int, n: int) -> str:
     first = 3 * n - 2
     fin_year = year if first >= _FIRST_MONTH_OF_YEAR else year - 1
     fin_n = (first - _FIRST_MONTH_OF_YEAR) % 12 // 3 + 1
-    if not 1 <= fin_year <= 9998:
+    if not 1 <= year <= 9999:
         return f"{text!r} is not a quarter here. {QUARTER_HELP}"
     months = f"{_MONTH_NAMES[first - 1]}–{_MONTH_NAMES[first + 1]} {year:04d}"
     label = _label(fin_year, fin_n)
@@ -283,8 +283,8 @@ def _read_quarter(text: str) -> tuple[int, int]:
         if (year + 1) % 100 != second:
             raise QAError(f"{shown!r} is not a quarter: a financial year runs from April to March, so the year "
                           f"starting in {year:04d} is {financial_year_label(year)}. {QUARTER_HELP}")
-        if not 1 <= year <= 9998:
-            raise QAError(f"{shown!r} is not a quarter: there is no financial year {year:04d}. {QUARTER_HELP}")
+        if not 1 <= _first_month(year, n)[0] <= 9999:  # its months must be dates (years 1 to 9999)
+            raise QAError(f"{shown!r} is not a quarter: its months are not in the years 1 to 9999. {QUARTER_HELP}")
         return year, n
     m = _CALENDAR_FORMS[0].fullmatch(shown) or _CALENDAR_FORMS[1].fullmatch(shown)
     if m:
