@@ -1,4 +1,4 @@
-""" "Data complete to" on the pages (issue 13): importing one team's first audits of a new month used
+"""Issue 13, "data complete to" on the pages: importing one team's first audits of a new month used
 to move every page to that month, where At a glance said "No measures have values" and rated the
 council's audits on that team's few. Pages now open on the latest complete month; the partial month
 can still be chosen, is labelled so and says so on the page; a month a person chose stays chosen

@@ -1,4 +1,4 @@
-""" "Data complete to": when a month's data is in (qa_core.rules.completeness and its view), each case
+"""Issue 13, "data complete to": when a month's data is in (qa_core.rules.completeness and its view), each case
 worked by hand. A month is complete with at least three quarters of the usual indicator values
 (one per measure and team) and of the usual teams with audits, usual being the median of the
 three months before it."""
