@@ -39,7 +39,8 @@ def _month_and_service(viewer: Viewer) -> None:
     names = dict(zip(services["service_id"], services["name"], strict=True))
     options = [ALL_SERVICES, *names]
     # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
-    # should stay where the user put it.
+    # should stay where the user put it (the role picker points it at the new role's service
+    # when the picker changes: ui.auth._follow_role).
     own = viewer.scope_service if viewer.who else None
     partial = {periods.month_key(m) for m in data.partial_months()}
     if "month" not in st.session_state:  # a first visit: the link's month, with or without "(partial)"
