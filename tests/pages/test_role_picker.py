@@ -25,8 +25,9 @@ def test_choosing_head_of_service_sets_the_service_filter(app: AppTest) -> None:
     assert app.caption[0].value.endswith(f"· {app.selectbox(key='service').format_func(viewer.scope)}")
     # Another service in the picker: the filter follows.
     app.selectbox(key="role_scope").set_value("children_in_care").run()
-    assert app.session_state["viewer"] == Viewer("head_of_service", "children_in_care",
-                                                 scope_service="children_in_care")
+    assert app.session_state["viewer"] == Viewer(
+        "head_of_service", "children_in_care", scope_service="children_in_care"
+    )
     assert _service(app) == "children_in_care"
 
 
