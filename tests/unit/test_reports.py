@@ -291,3 +291,13 @@ def test_risks_bad_options_are_plain_errors(capsys, demo_db: Path, args, message
     assert main(["report", "risks", "--db", str(demo_db), *args]) == 1
     out = capsys.readouterr()
     assert out.out == "" and out.err.startswith("error: ") and message in out.err
+
+
+@pytest.mark.parametrize("written", ["2026/27-Q1", "2026/27 Q1", "Q1 2026/27", "q1 2026/27"])
+def test_a_quarter_in_any_accepted_form_prints_its_canonical_label(capsys, demo_db: Path, written: str) -> None:
+    """April to June 2026 is the financial year 2026/27's first quarter, however it is written."""
+    rows = report(capsys, demo_db, "risks", "--quarter", written)
+    assert {r["quarter"] for r in rows} == {"2026/27 Q1"}
+    card = report(capsys, demo_db, "scrutiny", "--quarter", written)
+    assert {r["quarter"] for r in card} == {"2026/27 Q1"}
+    assert {r["quarter_label"] for r in card} == {"2026/27 Q1 (April to June 2026)"}
