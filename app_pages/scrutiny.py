@@ -44,7 +44,7 @@ DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No chan
 
 
 def option_label(quarter: str) -> str:
-    return f"{periods.quarter_label(quarter)} ({quarter})"
+    return periods.quarter_label(quarter)  # '2026/27 Q2 (July to September 2026)'
 
 
 def is_hidden(value: object) -> bool:
@@ -173,7 +173,8 @@ if not options:
 if "quarter" in st.session_state and st.session_state["quarter"] not in options:
     del st.session_state["quarter"]  # e.g. a quarter from an older store: fall back to the newest
 quarter = st.selectbox("Quarter", options, key="quarter", bind="query-params", format_func=option_label,
-                       help="Calendar quarters with figures for all three months, newest first.")
+                       help="Financial quarters (April to March years: Q1 is April to June) with figures for all three "
+                            "months, newest first.")
 label = periods.quarter_label(quarter)
 if viewer.public:
     public = True

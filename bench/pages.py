@@ -32,7 +32,8 @@ CHANGES: dict[str, list[dict[str, str]]] = {
     "app_pages/audits.py": [{"month": m, "service": s} for m, s in zip(MONTHS, ["all", *SERVICES[:4]], strict=True)],
     "app_pages/risks.py": [{"month": m} for m in MONTHS],
     "app_pages/teams.py": [{"service": s} for s in SERVICES],
-    "app_pages/scrutiny.py": [{"quarter": q} for q in ["2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2"]],
+    "app_pages/scrutiny.py": [{"quarter": q} for q in ["2026/27 Q1", "2025/26 Q4", "2025/26 Q3", "2025/26 Q2",
+                                                         "2025/26 Q1"]],
     "app_pages/benchmarks.py": [{"la": la} for la in ["Cumberland (North West)", "Leeds (Yorkshire and The Humber)",
                                                       "Camden (London)", "Kent (South East)", "Wigan (North West)"]],
 }

@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="audits: 'final' uses the moderated grade where there is one")
     report.add_argument("--service", help="audits, team: only this service; clinic: the service (id)")
     report.add_argument("--team", help="team: only this team (id)")
-    report.add_argument("--quarter", help="risks, scrutiny: YYYY-Qn (default: latest)")
+    report.add_argument("--quarter", help="risks, scrutiny: a financial quarter, e.g. 2025/26-Q3 or '2025/26 Q3' "
+                        "(October to December 2025; default: latest)")
     report.add_argument("--matrix", help="risks: matrix id (default: the store's setting)")
     report.add_argument("--la", help="benchmark: the LA (old code 356, new code E08000007 or name)")
     report.add_argument("--measure", help="benchmark: only this published measure (e.g. ReReferral)")

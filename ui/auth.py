@@ -289,6 +289,7 @@ def _local_demo_viewer(roles: RoleMap) -> Viewer:
     with st.sidebar:
         st.warning(DEMO_BANNER, icon=":material/lock_open:")
         role = st.selectbox("Role (local demo)", list(ROLES), key="role", format_func=ROLE_LABELS.get,
+                            on_change=_follow_role,
                             help="Who the dashboard shows the data to. With sign-in configured, the role "
                                  "comes from the signed-in account instead.")
         options = _scope_options(role)
@@ -296,8 +297,27 @@ def _local_demo_viewer(roles: RoleMap) -> Viewer:
         if options:
             state["role_scope"] = _known_scope(state.get("role_scope"), options)
             label = "Head of service for" if role == "head_of_service" else "Team manager of"
-            scope = st.selectbox(label, list(options), key="role_scope", format_func=options.get)
+            scope = st.selectbox(label, list(options), key="role_scope", format_func=options.get,
+                                 on_change=_follow_role)
     return _resolve(role, scope, None)
+
+
+def _follow_role() -> None:
+    """The picker moved to a head of service or a team manager (or to another service or team):
+    point the sidebar's Service filter at theirs and, for a team manager, Team profiles' team at
+    theirs, as the person would start. Run only when the picker changes (a widget callback), so
+    the filters stay wherever the user puts them afterwards."""
+    state = st.session_state
+    options = _scope_options(state.get("role"))
+    if not options:
+        return
+    scope = state["role_scope"] = _known_scope(state.get("role_scope"), options)
+    if state.get("role") == "head_of_service":
+        state["service"] = scope
+        return
+    teams = data.teams()
+    state["service"] = str(teams.loc[teams["team_id"] == scope, "service_id"].iloc[0])
+    state["team"] = scope
 
 
 def _known_scope(value: object, options: dict[str, str]) -> str:

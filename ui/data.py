@@ -14,7 +14,7 @@ from qa_core.demo import build_demo
 from qa_core.roles import Viewer
 from qa_core.rules import periods
 from qa_core.store import Store, default_db_path, queries
-from qa_core.views import audit_grades, clinic, home, risk_register
+from qa_core.views import audit_grades, clinic, completeness, home, risk_register
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -48,9 +48,21 @@ def months_left_out() -> list[dt.date]:
     return [m for m in queries.months(get_store()) if not periods.in_window(m)]
 
 
+@st.cache_data(show_spinner=False)
+def month_completeness() -> pd.DataFrame:
+    """Each shown month's coverage and whether its data is complete (``qa_core.rules.completeness``)."""
+    return completeness.month_completeness(get_store())
+
+
+def partial_months() -> list[dt.date]:
+    """Shown months whose data is not all in yet (``qa_core.rules.completeness``)."""
+    return completeness.partial_months(month_completeness())
+
+
 def default_month() -> dt.date | None:
-    """The month a page opens on: not a far-future outlier (see ``periods.default_month``)."""
-    return periods.default_month(months())
+    """The month a page opens on: the latest whose data is complete, not a far-future outlier
+    (see ``periods.default_month``), so an import of a new month's first audits moves no page."""
+    return periods.default_month(months(), partial=partial_months())
 
 
 @st.cache_data(show_spinner=False)

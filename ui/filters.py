@@ -9,8 +9,9 @@ import streamlit as st
 
 from qa_core.pages import FILTERED_PAGES
 from qa_core.roles import Viewer
-from qa_core.rules import periods
+from qa_core.rules import completeness, periods
 from qa_core.rules.periods import month_label  # filters.month_label: the pages' month in words
+from qa_core.views import completeness as completeness_view
 from ui import data
 
 ALL_SERVICES = "all"
@@ -38,12 +39,24 @@ def _month_and_service(viewer: Viewer) -> None:
     names = dict(zip(services["service_id"], services["name"], strict=True))
     options = [ALL_SERVICES, *names]
     # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
-    # should stay where the user put it.
+    # should stay where the user put it (the role picker points it at the new role's service
+    # when the picker changes: ui.auth._follow_role).
     own = viewer.scope_service if viewer.who else None
+    partial = {periods.month_key(m) for m in data.partial_months()}
+    if "month" not in st.session_state:  # a first visit: the link's month, with or without "(partial)"
+        linked = _month_of_label(st.query_params.get("month"))
+        if linked in months:
+            st.session_state["month"] = linked
     if st.session_state.get("month") is not None and st.session_state["month"] not in months:
         del st.session_state["month"]  # e.g. a link to a month outside the window: fall back to the default
     st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
-                 bind="query-params", format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
+                 bind="query-params", format_func=lambda m: _month_option(m, partial),
+                 help=f"Pages open on the latest month whose data is complete. {completeness.RULE_TEXT}")
+    coverage = data.month_completeness()
+    done = completeness.complete_to(coverage)
+    later = coverage[coverage["month"] > done] if done is not None else coverage.iloc[0:0]
+    if not later.empty:  # the newest months are partial: say why, so the default month is explained
+        st.caption(f"Data complete to {month_label(done)}: {completeness.partial_words(later.iloc[-1])}.")
     left_out = data.months_left_out()
     if left_out:
         span = month_label(left_out[0]) + (f" to {month_label(left_out[-1])}" if len(left_out) > 1 else "")
@@ -54,13 +67,35 @@ def _month_and_service(viewer: Viewer) -> None:
                  bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
 
 
+def _month_of_label(text: object) -> str | None:
+    """'2026-11' for a link's 'November 2026' or 'November 2026 (partial)' (the label changes when the
+    month's data completes, so a link made either side of that still opens the month); else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return periods.month_key(dt.datetime.strptime(text.removesuffix(" (partial)").strip(), "%B %Y").date())
+    except ValueError:
+        return None
+
+
+def _month_option(key: str, partial: set[str]) -> str:
+    """'November 2026', or 'November 2026 (partial)' for a month whose data is not all in."""
+    return month_label(dt.date.fromisoformat(key + "-01")) + (" (partial)" if key in partial else "")
+
+
 def selected_month() -> dt.date:
-    """The sidebar's month; else the default month (never a month outside the pages' window)."""
+    """The sidebar's month; else the default month (never a month outside the pages' window).
+    When that month's data is partial, the page says so at the top (a warning)."""
     value = st.session_state.get("month")
     offered = data.months()
     if value and any(periods.month_key(m) == value for m in offered):
-        return dt.date.fromisoformat(value + "-01")
-    return data.default_month() or dt.date.today().replace(day=1)
+        month = dt.date.fromisoformat(value + "-01")
+    else:
+        month = data.default_month() or dt.date.today().replace(day=1)
+    note = completeness_view.partial_note(data.month_completeness(), month)
+    if note:
+        st.warning(note, icon=":material/hourglass_top:")
+    return month
 
 
 def selected_service() -> str | None:

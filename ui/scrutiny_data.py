@@ -17,7 +17,7 @@ from ui.data import get_store
 
 @st.cache_data(show_spinner=False)
 def quarters() -> list[str]:
-    """Complete calendar quarters the pages show (``qa_core.rules.periods``), newest first."""
+    """Complete financial quarters the pages show (``qa_core.rules.periods``), newest first."""
     return list(reversed(periods.shown_quarters(scrutiny.complete_quarters(get_store()))))
 
 

@@ -33,7 +33,8 @@ DEMO_MARKER = ("store_made_by", "demo")
 DEMO_END = pd.Timestamp("2026-10-01")
 SCALES = {"small": 36, "large": 120}
 BENCHMARK_LA = (356, "Stockport")
-LAST_QUARTER = "2026-Q3"
+#: The last risk review: July to September 2026, the financial year's second quarter.
+LAST_QUARTER = "2026/27 Q2"
 
 
 def _months(n: int) -> pd.DatetimeIndex:

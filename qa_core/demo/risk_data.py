@@ -8,6 +8,7 @@ import pandas as pd
 
 from qa_core.demo.catalogue import RISKS
 from qa_core.demo.org import NameBook
+from qa_core.rules.periods import shift_quarter
 from qa_core.rules.risk import POSITIONAL_5X5, PRODUCT_5X5, matrix_cells
 
 MATRICES = {"product_5x5": PRODUCT_5X5, "positional_5x5": POSITIONAL_5X5}
@@ -30,14 +31,8 @@ REASONS = [
 
 
 def quarters_ending(last: str, n: int) -> list[str]:
-    year, q = int(last[:4]), int(last[-1])
-    out = []
-    for _ in range(n):
-        out.append(f"{year}-Q{q}")
-        q -= 1
-        if q == 0:
-            year, q = year - 1, 4
-    return out[::-1]
+    """The ``n`` financial quarters up to ``last`` ('2026/27 Q2'), oldest first."""
+    return [shift_quarter(last, -k) for k in range(n - 1, -1, -1)]
 
 
 def matrix_frames() -> dict[str, pd.DataFrame]:

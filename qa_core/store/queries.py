@@ -14,11 +14,11 @@ from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADE_COLUMNS
 from qa_core.rules.formatting import scale_sql
-from qa_core.rules.periods import next_month
+from qa_core.rules.periods import is_quarter, next_month
 from qa_core.store import Store
 
 __all__ = [
-    "months", "latest_month", "latest_quarter", "quarters",
+    "months", "latest_month", "latest_quarter", "quarters", "month_coverage",
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
@@ -40,6 +40,26 @@ def months(store: Store) -> list[dt.date]:
     return [pd.Timestamp(v).date() for v in frame["m"]]
 
 
+def month_coverage(store: Store) -> pd.DataFrame:
+    """Per month with any indicator value or audit, oldest first: ``values`` (indicator values
+    held, one per measure and team) and ``audit_teams`` (teams with an audit dated in it): what
+    ``qa_core.rules.completeness`` judges a month complete by."""
+    return store.query(
+        """
+        WITH v AS (
+            SELECT period AS month, count(*) FILTER (WHERE numerator IS NOT NULL OR denominator IS NOT NULL
+                                                      OR value IS NOT NULL) AS n
+            FROM indicator_value GROUP BY 1
+        ), a AS (
+            SELECT date_trunc('month', audit_date)::DATE AS month, count(DISTINCT team_id) AS n
+            FROM audit GROUP BY 1
+        )
+        SELECT coalesce(v.month, a.month) AS month, coalesce(v.n, 0) AS "values",
+               coalesce(a.n, 0) AS audit_teams
+        FROM v FULL JOIN a ON v.month = a.month ORDER BY 1
+        """)
+
+
 def latest_month(store: Store) -> dt.date | None:
     found = months(store)
     return found[-1] if found else None
@@ -50,7 +70,8 @@ def quarters(store: Store) -> list[str]:
 
 
 def latest_quarter(store: Store) -> str | None:
-    found = quarters(store)
+    """The latest reviewed quarter in the canonical form ('2025/26 Q3'; anything else is left out)."""
+    found = [q for q in quarters(store) if is_quarter(q)]
     return found[-1] if found else None
 
 

@@ -11,8 +11,10 @@ Service filter: a risk belongs to one service or, with no ``service_id``, to the
 as a whole ("council-wide", e.g. workforce or IT risks). With a service chosen, only that
 service's risks are counted; council-wide risks appear only in the all-services view.
 
->>> quarters_up_to(["2026-Q1", "2026-Q2", "2026-Q4"], dt.date(2026, 8, 1))
-['2026-Q2', '2026-Q1']
+Quarters are financial ('2026/27 Q2' is July to September 2026: ``qa_core.rules.periods``).
+
+>>> quarters_up_to(["2025/26 Q4", "2026/27 Q1", "2026/27 Q2", "2026/27 Q3"], dt.date(2026, 8, 1))
+['2026/27 Q2', '2026/27 Q1', '2025/26 Q4']
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ _PERCENT = 100
 def quarters_up_to(quarters: Iterable[str], month: dt.date) -> list[str]:
     """Reviewed quarters at or before ``month``'s quarter, newest first.
 
-    >>> quarters_up_to(["2026-Q1", "2026-Q2", "2026-Q3"], dt.date(2026, 6, 1))
-    ['2026-Q2', '2026-Q1']
+    >>> quarters_up_to(["2025/26 Q4", "2026/27 Q1", "2026/27 Q2"], dt.date(2026, 3, 1))
+    ['2025/26 Q4']
     """
     last = quarter_of(month)
     return sorted((q for q in quarters if q <= last), reverse=True)
@@ -271,7 +273,7 @@ def movement_words(current: Sequence, previous: Sequence, quarter: Sequence | No
                    previous_quarter_: Sequence | None = None) -> list[str]:
     """How each score moved, in words: "Up from 12 to 16", "Down from 16 to 12",
     "Unchanged at 16", "New: first reviewed this quarter". Where the previous review was
-    not the quarter just before, its quarter is named: "Up from 12 (2025-Q4) to 16".
+    not the quarter just before, its quarter is named: "Up from 12 (2025/26 Q3) to 16".
 
     >>> movement_words([16, 12, 16, 9], [12, 16, 16, None])
     ['Up from 12 to 16', 'Down from 16 to 12', 'Unchanged at 16', 'New: first reviewed this quarter']

@@ -6,14 +6,15 @@ analyst beside them. So each measure carries a "what this shows" sentence that s
 is better, each quarter gets a headline sentence with its count, and nothing about individual
 children or staff is ever selected (no case references, auditors, owners or team managers).
 
-How a quarter is counted (calendar quarters, ``'YYYY-Qn'``; Q3 is July to September):
+How a quarter is counted (financial quarters, ``'2025/26 Q3'``; Q1 is April to June, Q3 October
+to December, Q4 January to March: ``qa_core.rules.periods``):
 
 * a quarter is *complete* when every one of its three months has indicator values; only
   complete quarters are offered, reported or drawn in a trend;
 * a flow measure (referrals, assessments, plans started or ended, audits) sums its monthly
   numerators and denominators over the quarter, in DuckDB, and divides once: never an average
   of monthly percentages. Example: 40 of 50 in July, 45 of 50 in August and 9 of 10 in
-  September is 94 of 110 = 85.5%, not the 86.7% mean of 80%, 90% and 90%;
+  September (2026/27 Q2) is 94 of 110 = 85.5%, not the 86.7% mean of 80%, 90% and 90%;
 * a stock measure counted at a date (children in care at 31 March, in DfE's placement
   stability measure) takes the figures of the quarter's last month with data, so a child is
   not counted three times: "at the end of September 2026, 25 of 240 children in care";
@@ -49,7 +50,16 @@ from qa_core.errors import QAError
 from qa_core.rules import disclosure
 from qa_core.rules.formatting import format_value, scale_sql
 from qa_core.rules.missing import is_missing
-from qa_core.rules.periods import quarter_label, quarter_start, shift_quarter, split_quarter
+from qa_core.rules.periods import (
+    parse_quarter,
+    quarter_end,
+    quarter_label,
+    quarter_sql,
+    quarter_start,
+    same_quarter_last_year,
+    shift_quarter,
+    split_quarter,
+)
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store
 
@@ -190,10 +200,11 @@ def published_year_label(period: Any) -> str:
 
 
 def complete_quarters(store: Store) -> list[str]:
-    """Calendar quarters in which all three months have indicator values, oldest first."""
+    """Financial quarters ('2025/26 Q3') in which all three months have indicator values,
+    oldest first."""
     frame = store.query(
-        """
-        SELECT strftime(period, '%Y') || '-Q' || quarter(period) AS quarter
+        f"""
+        SELECT {quarter_sql('period')} AS quarter
         FROM indicator_value GROUP BY 1 HAVING count(DISTINCT month(period)) = 3 ORDER BY 1
         """)
     return frame["quarter"].tolist()
@@ -245,11 +256,11 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
             WHERE list_contains($codes, v.code) AND ($stop IS NULL OR v.period < $stop)
             GROUP BY v.code, v.period
         ), complete AS (
-            SELECT strftime(period, '%Y') || '-Q' || quarter(period) AS quarter
+            SELECT {quarter_sql('period')} AS quarter
             FROM indicator_value WHERE $stop IS NULL OR period < $stop
             GROUP BY 1 HAVING count(DISTINCT month(period)) = 3
         ), by_quarter AS (
-            SELECT code, strftime(period, '%Y') || '-Q' || quarter(period) AS quarter,
+            SELECT code, {quarter_sql('period')} AS quarter,
                    count(*) AS months, max(period) AS last_month,
                    sum(num) AS sum_num, sum(den) AS sum_den, sum(val) AS sum_val,
                    arg_max(num, period) AS end_num, arg_max(den, period) AS end_den,
@@ -265,7 +276,7 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
                         ELSE NULL END AS period_end
             FROM by_quarter q JOIN indicator i USING (code) JOIN complete c USING (quarter)
         ), audits AS (
-            SELECT strftime(audit_date, '%Y') || '-Q' || quarter(audit_date) AS quarter,
+            SELECT {quarter_sql('audit_date')} AS quarter,
                    count(DISTINCT month(audit_date)) AS months,
                    count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2)::DOUBLE
                        AS numerator,
@@ -320,13 +331,13 @@ def public_figures(frame: pd.DataFrame, prefixes: tuple[str, ...] = ("",)) -> pd
 
 
 def reporting_year(quarter: str) -> str:
-    """The DfE reporting year (to 31 March) a quarter falls in.
+    """The DfE reporting year (to 31 March) a quarter falls in: its financial year's end.
 
-    >>> reporting_year('2024-Q1'), reporting_year('2026-Q3')
+    >>> reporting_year('2023/24 Q4'), reporting_year('2026/27 Q3')
     ('2024', '2027')
     """
-    year, n = split_quarter(quarter)
-    return str(year if n == 1 else year + 1)
+    year, _ = split_quarter(quarter)
+    return str(year + 1)
 
 
 def scrutiny_comparators(store: Store, codes: list[str] | None = None,
@@ -391,7 +402,7 @@ def compare_words(value: float, other: float, polarity: str) -> str:
 def headline(row: dict[str, Any] | pd.Series) -> str:
     """The plain-English sentence for one measure in one quarter: the value with its count,
     then how it compares with the statistical neighbours and England (by the measure's
-    polarity), e.g. "In July to September 2026, 87.0% of assessments (412 of 474) were
+    polarity), e.g. "In 2026/27 Q2 (July to September 2026), 87.0% of assessments (412 of 474) were
     completed within 45 working days: better than our statistical neighbours (82.0%) and
     England (83.0%), using published figures for the year to March 2025."
     """
@@ -399,7 +410,7 @@ def headline(row: dict[str, Any] | pd.Series) -> str:
     quarter = row["quarter"]
     if measure is not None and measure.basis == "quarter_end":
         end = row.get("period_end")  # the last month counted; else the quarter's last month
-        month = pd.Timestamp(quarter_start(shift_quarter(quarter, 1))) - pd.DateOffset(months=1)
+        month = pd.Timestamp(quarter_end(quarter))
         when = f"At the end of {(month if is_missing(end) else pd.Timestamp(end)):%B %Y}"
     else:
         when = f"In {quarter_label(quarter)}"
@@ -449,7 +460,7 @@ def _check_quarter(store: Store, quarter: str | None) -> str:
                       "all three of its months).")
     if quarter is None:
         return available[-1]
-    split_quarter(quarter)
+    quarter = parse_quarter(quarter)
     if quarter not in available:
         raise QAError(f"There are no complete figures for {quarter}; quarters available: "
                       f"{', '.join(available)}.")
@@ -480,7 +491,7 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     current = values.loc[values["quarter"] == quarter, keep]
     earlier = ["code", "value", "numerator", "denominator", "suppressed"]
     previous = values.loc[values["quarter"] == shift_quarter(quarter, -1), earlier]
-    last_year = values.loc[values["quarter"] == shift_quarter(quarter, -4), earlier]
+    last_year = values.loc[values["quarter"] == same_quarter_last_year(quarter), earlier]
     out = (measures.merge(current, on="code", how="left")
            .merge(previous.rename(columns={c: f"previous_{c}" for c in earlier[1:]}), on="code", how="left")
            .merge(last_year.rename(columns={c: f"last_year_{c}" for c in earlier[1:]}), on="code", how="left")

@@ -16,10 +16,10 @@ CHART_WAIT = 30_000  # plotly's script loads on each page visit: allow for a slo
 
 def test_risks_from_a_link_then_gross(page, app_url, screenshots):
     page.set_viewport_size(TALL)
-    page.goto(app_url + "/risks?risk_quarter=2026-Q3")
+    page.goto(app_url + "/risks?risk_quarter=2026%2F27+Q2")
     expect(page.get_by_role("heading", name="Risk scores")).to_be_visible()
     charts = page.get_by_test_id("stPlotlyChart")
-    heatmap_title = re.compile(r"Residual scores, 2026-Q3: \d+ of 15 risks in the High band \(15 or more\)")
+    heatmap_title = re.compile(r"Residual scores, 2026\/27 Q2: \d+ of 15 risks in the High band \(15 or more\)")
     expect(charts.first.get_by_text(heatmap_title).first).to_be_visible(timeout=CHART_WAIT)
     expect(charts.first.get_by_text("CSR001").first).to_be_visible()  # references written in the cells
     expect(page.get_by_role("heading", name="High-scoring risks")).to_be_visible()
@@ -29,7 +29,7 @@ def test_risks_from_a_link_then_gross(page, app_url, screenshots):
     page.screenshot(path=str(screenshots / "risks-residual.png"), full_page=True)
 
     page.get_by_role("radiogroup", name="Scores on the heat map").get_by_role("radio", name="Gross").click()
-    expect(charts.first.get_by_text(re.compile(r"Gross scores, 2026-Q3: \d+ of 15 risks in the High band")).first
+    expect(charts.first.get_by_text(re.compile(r"Gross scores, 2026\/27 Q2: \d+ of 15 risks in the High band")).first
            ).to_be_visible(timeout=CHART_WAIT)
     expect(page).to_have_url(re.compile(r"risk_view=Gross"))
     page.screenshot(path=str(screenshots / "risks-gross.png"), full_page=True)
@@ -40,7 +40,7 @@ def test_positional_matrix_for_one_service_from_a_link(page, app_url, screenshot
     page.goto(app_url + "/risks?service=Children+in+Care&risk_matrix=Positional+5x5")
     charts = page.get_by_test_id("stPlotlyChart")
     expect(charts.first.get_by_text(
-        re.compile(r"Residual scores, 2026-Q3: \d+ of 2 risks in the High or Very high bands \(16 or more\)")).first
+        re.compile(r"Residual scores, 2026\/27 Q2: \d+ of 2 risks in the High or Very high bands \(16 or more\)")).first
     ).to_be_visible(timeout=CHART_WAIT)
     expect(page.get_by_text(re.compile(r"The 2 risks held by Children in Care\."))).to_be_visible()
     risk = page.get_by_role("combobox", name="Risk", exact=True)

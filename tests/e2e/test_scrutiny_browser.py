@@ -32,29 +32,30 @@ def whole_page_screenshot(page, path) -> None:
 
 def test_scrutiny_latest_quarter_then_choose_another(page, app_url, screenshots):
     page.goto(app_url + "/scrutiny")
-    expect(heading(page, "July to September 2026")).to_be_visible(timeout=SLOW)
-    expect(page.get_by_text(re.compile(r"In July to September 2026, [\d.]+% of assessments \(\d+ of \d+\)"))
-           ).to_be_visible()
+    expect(heading(page, r"2026\/27 Q2 \(July to September 2026\)")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(r"In 2026\/27 Q2 \(July to September 2026\), [\d.]+% of assessments "
+                                       r"\(\d+ of \d+\)"))).to_be_visible()
     charts = page.get_by_test_id("stPlotlyChart")
     expect(charts).to_have_count(8, timeout=SLOW)
-    expect(charts.first.get_by_text(re.compile(r"% in Jul–Sep 2026")).first).to_be_visible()
+    expect(charts.first.get_by_text(re.compile(r"% in 2026\/27 Q2")).first).to_be_visible()
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     expect(page.get_by_text("Service and Month filters do not apply", exact=False)).to_be_visible()
-    whole_page_screenshot(page, screenshots / "scrutiny-2026-Q3.png")
+    whole_page_screenshot(page, screenshots / "scrutiny-2026-27-Q2.png")
 
     # The main interaction: another quarter. The URL carries the choice (a view is a link).
     quarter = page.get_by_role("combobox", name="Quarter")
     quarter.click()
-    quarter.fill("2025-Q3")
-    page.get_by_role("option", name="July to September 2025 (2025-Q3)").click()
-    expect(heading(page, "July to September 2025")).to_be_visible(timeout=SLOW)
-    expect(page).to_have_url(re.compile(r"quarter=July(\+|%20)to(\+|%20)September(\+|%20)2025"))
-    expect(charts.first.get_by_text(re.compile(r"% in Jul–Sep 2025")).first).to_be_visible()
+    quarter.fill("2025/26 Q2")
+    page.get_by_role("option", name="2025/26 Q2 (July to September 2025)").click()
+    expect(heading(page, r"2025\/26 Q2 \(July to September 2025\)")).to_be_visible(timeout=SLOW)
+    expect(page).to_have_url(re.compile(r"quarter=2025(%2F|/)26(\+|%20)Q2"))
+    expect(charts.first.get_by_text(re.compile(r"% in 2025\/26 Q2")).first).to_be_visible()
 
 
 def test_scrutiny_opens_from_a_link_for_the_earliest_quarter(page, app_url, screenshots):
-    page.goto(app_url + "/scrutiny?quarter=January+to+March+2024+(2024-Q1)")
-    expect(heading(page, "January to March 2024")).to_be_visible(timeout=SLOW)
-    expect(page.get_by_text(re.compile(r"In January to March 2024, [\d.]+% of referrals"))).to_be_visible()
+    page.goto(app_url + "/scrutiny?quarter=2023%2F24+Q4+(January+to+March+2024)")
+    expect(heading(page, r"2023\/24 Q4 \(January to March 2024\)")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(r"In 2023\/24 Q4 \(January to March 2024\), [\d.]+% of referrals"))
+           ).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(8, timeout=SLOW)
-    whole_page_screenshot(page, screenshots / "scrutiny-2024-Q1.png")
+    whole_page_screenshot(page, screenshots / "scrutiny-2023-24-Q4.png")

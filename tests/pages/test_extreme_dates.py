@@ -4,7 +4,8 @@ store or another tool could, past the import's checks) must not break any page.
 The store copy holds, beside the demo's 2023-11..2026-10: indicator values for every month of
 0001-Q1 and 9999-Q4 and for October 2062 (plausible, but after today and its margin), audits dated
 0001-01-01 and 9999-12-31, audit and clinic actions, priorities, ratings, narratives, commentary and
-expectations dated in the years 1 and 9999, and risk reviews for 0001-Q1 and 9999-Q4. Before the
+expectations dated in the years 1 and 9999, and risk reviews for 0000/01 Q4 (January to March 0001),
+9999/00 Q3 (October to December 9999) and a calendar-style 2026-Q3 (an older store's). Before the
 fix the sidebar itself raised (year 1 formats as '1-01'), the default month was December 9999 and
 Home, Audit grades and the clinic raised "year 10000 is out of range".
 """
@@ -53,8 +54,8 @@ EXTREME_SQL = [
         for day in ("0001-01-01", "9999-12-01")
     ],
     *[
-        f"INSERT INTO risk_review SELECT * REPLACE ('{q}' AS quarter) FROM risk_review WHERE quarter = '2026-Q3'"
-        for q in ("0001-Q1", "9999-Q4")
+        f"INSERT INTO risk_review SELECT * REPLACE ('{q}' AS quarter) FROM risk_review WHERE quarter = '2026/27 Q2'"
+        for q in ("0000/01 Q4", "9999/00 Q3", "2026-Q3")  # January to March 0001, October to December 9999
     ],
     *[
         f"INSERT INTO plan_area_rag SELECT area_id, DATE '{day}', rag FROM plan_area_rag "
@@ -158,18 +159,18 @@ def test_the_audits_tabs_render_over_extreme_dates(app: AppTest) -> None:
 def test_the_risk_and_scrutiny_quarters_leave_out_extreme_quarters(app: AppTest) -> None:
     _open(app, "risks")
     quarters = next(s for s in app.selectbox if s.label == "Quarter reviewed").options
-    assert quarters[0] == "2026-Q3" and "9999-Q4" not in quarters and "0001-Q1" not in quarters
+    assert quarters[0] == "2026/27 Q2" and not {"9999/00 Q3", "0000/01 Q4", "2026-Q3"} & set(quarters)
     for quarter in quarters:
         _open(app, "risks", risk_quarter=quarter)
     _open(app, "scrutiny")
     options = next(s for s in app.selectbox if s.label == "Quarter").options
-    assert not any("9999" in o or "0001" in o for o in options)
+    assert not any("9999" in o or "0001" in o or "0000" in o for o in options)
 
 
 def test_a_link_to_a_quarter_outside_the_window_opens_the_latest(app: AppTest) -> None:
-    app.query_params["quarter"] = "October to December 9999 (9999-Q4)"
+    app.query_params["quarter"] = "9999/00 Q3 (October to December 9999)"
     _open(app, "scrutiny")
-    assert next(s for s in app.selectbox if s.label == "Quarter").value == "2026-Q3"
+    assert next(s for s in app.selectbox if s.label == "Quarter").value == "2026/27 Q2"
 
 
 def test_one_teams_profile_and_one_plan_area_render_over_extreme_dates(app: AppTest) -> None:

@@ -66,15 +66,15 @@ def test_risk_card_follows_the_selected_month(app, demo_db):
     assert not app.exception
     text = _texts(app)
     with Store(demo_db, read_only=True) as store:
-        register = risk_register.risks_report(store, "2025-Q2")
+        register = risk_register.risks_report(store, "2025/26 Q1")
     high = int((register["band"] == "High").sum())  # the demo's product matrix: High is 15+
-    assert f"{high} of {len(register)} risks high-scoring (High) in 2025-Q2 (residual score)" in text
+    assert f"{high} of {len(register)} risks high-scoring (High) in 2025/26 Q1 (residual score)" in text
     # AppTest drops sidebar widgets from its tree after a rerun under st.navigation (the
     # browser test changes the month through the real widget); set the state directly.
     app.session_state["month"] = "2024-01"
     app.run()
     assert app.caption[0].value == "January 2024 · All services"
-    # The demo register starts in 2024-Q4: nothing reviewed by January 2024.
+    # The demo register starts in 2024/25 Q3: nothing reviewed by January 2024.
     assert "No risk register review on or before this quarter." in _texts(app)
 
 

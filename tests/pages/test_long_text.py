@@ -3,7 +3,7 @@ import's length limits, as an old store or another tool could) are shown shorten
 whole text readable on request, and no page puts more than a bounded amount of text on screen.
 
 The texts: an improvement-plan narrative, its evidence, a priority and an Ofsted recommendation
-(area AREA01, October 2026); a risk's title and its 2026-Q3 reasons, controls and outlook; an
+(area AREA01, October 2026); a risk's title and its 2026/27 Q2 reasons, controls and outlook; an
 open clinic action and a commentary for Assessment; an overdue audit action. Each is 1,048,576
 characters of numbered words ("0000000 0000001 ..."), so any part of it shows where it came from.
 """
@@ -25,7 +25,7 @@ from ui.long_text import PART_CHARS, PREVIEW_CHARS
 
 BIG = "".join(f"{i:07d} " for i in range(131_072))  # 1 MiB: 131,072 numbered words of 8 characters
 PAGE_TEXT_LIMIT = 200_000  # what one page may put on screen with nothing opened in full
-RISK = "CSR001"  # residual 5 x 4 in 2026-Q3: high-scoring, so its reasons, controls and outlook are shown
+RISK = "CSR001"  # residual 5 x 4 in 2026/27 Q2: high-scoring, so its reasons, controls and outlook are shown
 AUDIT_ACTION_SQL = """
     SELECT x.action_id FROM audit_action x JOIN audit a USING (audit_id)
     WHERE a.service_id = 'assessment' AND x.due_date < DATE '2026-10-31'
@@ -38,7 +38,7 @@ LONG_SQL = [
     "UPDATE plan_area SET ofsted_recommendation = $big WHERE area_id = 'AREA01'",
     f"UPDATE risk SET title = $big WHERE risk_ref = '{RISK}'",
     f"UPDATE risk_review SET reasons = $big, controls = $big, outlook = $big WHERE risk_ref = '{RISK}' "
-    "AND quarter = '2026-Q3'",
+    "AND quarter = '2026/27 Q2'",
     "UPDATE clinic_action SET description = $big WHERE action_id = (SELECT min(action_id) FROM clinic_action "
     "WHERE service_id = 'assessment' AND completed_date IS NULL AND clinic_month <= DATE '2026-10-01')",
     "UPDATE commentary SET text = $big WHERE org_id = 'assessment' AND period = DATE '2026-10-01'",

@@ -44,13 +44,13 @@ def _heatmap_table(app) -> pd.DataFrame:
 
 def test_default_view_is_the_latest_review_residual_on_the_registers_matrix(app, demo_db):
     _open(app)
-    assert app.selectbox(key="risk_quarter").value == "2026-Q3"
+    assert app.selectbox(key="risk_quarter").value == "2026/27 Q2"
     assert app.segmented_control(key="risk_view").value == "residual"
     assert app.selectbox(key="risk_matrix").value == "product_5x5"
     assert "(the register's matrix)" in app.selectbox(key="risk_matrix").format_func("product_5x5")
-    scores = _scores(demo_db, "2026-Q3")
+    scores = _scores(demo_db, "2026/27 Q2")
     high = sorted(ref for ref, s in scores.items() if s >= 15)  # product bands: High is 15 or more
-    assert _chart_titles(app)[0] == (f"Residual scores, 2026-Q3: {len(high)} of {len(scores)} risks in the "
+    assert _chart_titles(app)[0] == (f"Residual scores, 2026/27 Q2: {len(high)} of {len(scores)} risks in the "
                                      "High band (15 or more)")
     register = _register(app)
     assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
@@ -64,7 +64,7 @@ def test_default_view_is_the_latest_review_residual_on_the_registers_matrix(app,
 def test_heatmap_table_counts_every_risk_with_its_references(app, demo_db):
     _open(app)
     table = _heatmap_table(app)
-    scores = _scores(demo_db, "2026-Q3")
+    scores = _scores(demo_db, "2026/27 Q2")
     assert table["Risks"].sum() == len(scores)
     refs = [ref for cell in table["References"] for ref in cell.split(", ")]
     assert sorted(refs) == sorted(scores)
@@ -77,7 +77,7 @@ def test_high_scoring_risks_are_expanded_with_reasons_controls_outlook(app, demo
     _open(app)
     with Store(demo_db, read_only=True) as store:
         high = store.query(
-            "SELECT risk_ref, reasons, controls, outlook FROM risk_review WHERE quarter = '2026-Q3' "
+            "SELECT risk_ref, reasons, controls, outlook FROM risk_review WHERE quarter = '2026/27 Q2' "
             "AND residual_impact * residual_likelihood >= 15 ORDER BY risk_ref")
     boxes = [e for e in app.expander if "residual score" in e.label]
     assert sorted(e.label.split(" ·")[0].replace("\\", "") for e in boxes) == high["risk_ref"].tolist()
@@ -92,23 +92,23 @@ def test_high_scoring_risks_are_expanded_with_reasons_controls_outlook(app, demo
 
 def test_an_earlier_quarter(app, demo_db):
     _open(app)
-    app.selectbox(key="risk_quarter").set_value("2025-Q1").run()
+    app.selectbox(key="risk_quarter").set_value("2024/25 Q4").run()
     assert not app.exception
     register = _register(app)
-    assert dict(zip(register["Ref"], register["Score"], strict=True)) == _scores(demo_db, "2025-Q1")
-    previous = _scores(demo_db, "2024-Q4")
+    assert dict(zip(register["Ref"], register["Score"], strict=True)) == _scores(demo_db, "2024/25 Q4")
+    previous = _scores(demo_db, "2024/25 Q3")
     assert dict(zip(register["Ref"], register["Previous score"], strict=True)) == previous
     for row in register.itertuples():
         now, then = row.Score, previous[row.Ref]
         words = (f"Up from {then} to {now}" if now > then else
                  f"Down from {then} to {now}" if now < then else f"Unchanged at {now}")
         assert row.Movement == words
-    assert _chart_titles(app)[0].startswith("Residual scores, 2025-Q1:")
+    assert _chart_titles(app)[0].startswith("Residual scores, 2024/25 Q4:")
 
 
 def test_the_first_review_has_every_risk_new(app):
     _open(app)
-    app.selectbox(key="risk_quarter").set_value("2024-Q4").run()
+    app.selectbox(key="risk_quarter").set_value("2024/25 Q3").run()
     assert not app.exception
     assert set(_register(app)["Movement"]) == {"New: first reviewed this quarter"}
 
@@ -116,23 +116,41 @@ def test_the_first_review_has_every_risk_new(app):
 def test_the_quarter_follows_the_sidebar_month(app, demo_db):
     _open(app, month="2026-06")
     quarter = app.selectbox(key="risk_quarter")
-    assert quarter.value == "2026-Q2"
-    assert "2026-Q3" not in quarter.options  # not yet reviewed in June 2026
-    app.selectbox(key="risk_quarter").set_value("2025-Q2").run()
+    assert quarter.value == "2026/27 Q1"
+    assert "2026/27 Q2" not in quarter.options  # not yet reviewed in June 2026
+    app.selectbox(key="risk_quarter").set_value("2025/26 Q1").run()
     app.session_state["month"] = "2026-10"
     app.run()
     assert not app.exception
-    assert app.selectbox(key="risk_quarter").value == "2026-Q3"
-    assert dict(zip(_register(app)["Ref"], _register(app)["Score"], strict=True)) == _scores(demo_db, "2026-Q3")
+    assert app.selectbox(key="risk_quarter").value == "2026/27 Q2"
+    assert dict(zip(_register(app)["Ref"], _register(app)["Score"], strict=True)) == _scores(demo_db, "2026/27 Q2")
+
+
+def test_the_financial_years_boundary_decides_the_quarter(app):
+    # 31 March 2026 is the last day of 2025/26 Q4; 1 April 2026 starts 2026/27 Q1 (reviewed too).
+    _open(app, month="2026-03")
+    assert app.selectbox(key="risk_quarter").value == "2025/26 Q4"
+    assert app.selectbox(key="risk_quarter").options[:2] == ["2025/26 Q4", "2025/26 Q3"]
+    app.session_state["month"] = "2026-04"
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="risk_quarter").value == "2026/27 Q1"
+
+
+def test_a_bookmark_with_a_calendar_quarter_opens_the_latest_review(app):
+    app.query_params["risk_quarter"] = "2026-Q2"  # a link from before financial quarters
+    _open(app)
+    assert app.selectbox(key="risk_quarter").value == "2026/27 Q2"
 
 
 def test_gross_and_target_views(app, demo_db):
     _open(app)
     app.segmented_control(key="risk_view").set_value("gross").run()
     assert not app.exception
-    gross = _scores(demo_db, "2026-Q3", stage="gross")
+    gross = _scores(demo_db, "2026/27 Q2", stage="gross")
     high = sum(s >= 15 for s in gross.values())
-    assert _chart_titles(app)[0] == f"Gross scores, 2026-Q3: {high} of {len(gross)} risks in the High band (15 or more)"
+    assert _chart_titles(app)[0] == (f"Gross scores, 2026/27 Q2: {high} of {len(gross)} risks in the High band "
+                                     "(15 or more)")
     table = _heatmap_table(app)
     for cell in table.itertuples():
         assert {gross[ref] for ref in cell.References.split(", ")} == {cell.Score}
@@ -142,9 +160,9 @@ def test_gross_and_target_views(app, demo_db):
 
     app.segmented_control(key="risk_view").set_value("target").run()
     assert not app.exception
-    target = _scores(demo_db, "2026-Q3", stage="target")
+    target = _scores(demo_db, "2026/27 Q2", stage="target")
     high = sum(s >= 15 for s in target.values())
-    assert _chart_titles(app)[0] == (f"Target scores, 2026-Q3: {high} of {len(target)} risks in the High band "
+    assert _chart_titles(app)[0] == (f"Target scores, 2026/27 Q2: {high} of {len(target)} risks in the High band "
                                      "(15 or more)")
     assert _heatmap_table(app)["Risks"].sum() == len(target)
 
@@ -153,12 +171,12 @@ def test_the_positional_matrix(app, demo_db):
     _open(app)
     app.selectbox(key="risk_matrix").set_value("positional_5x5").run()
     assert not app.exception
-    scores = _scores(demo_db, "2026-Q3", POSITIONAL_SQL)
+    scores = _scores(demo_db, "2026/27 Q2", POSITIONAL_SQL)
     register = _register(app)
     assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
     # High 16-20 and Very high 21-25 both count as high-scoring on this matrix.
     high = sum(s >= 16 for s in scores.values())
-    assert _chart_titles(app)[0] == (f"Residual scores, 2026-Q3: {high} of {len(scores)} risks in the "
+    assert _chart_titles(app)[0] == (f"Residual scores, 2026/27 Q2: {high} of {len(scores)} risks in the "
                                      "High or Very high bands (16 or more)")
     bands = dict(zip(register["Ref"], register["Band"], strict=True))
     for ref, score in scores.items():
@@ -192,14 +210,14 @@ def test_choosing_a_risk_shows_its_trajectory(app, demo_db):
     assert title.startswith(f"CSR006: residual score {last['r']} (")
     assert f"from {first['r']} in {first['quarter']}" in title or f"the same as in {first['quarter']}" in title
     # An earlier quarter cuts the trajectory there.
-    app.selectbox(key="risk_quarter").set_value("2025-Q2").run()
+    app.selectbox(key="risk_quarter").set_value("2025/26 Q1").run()
     table = next(d.value for d in app.dataframe if "Residual score" in d.value.columns)
-    assert table["Quarter"].tolist() == ["2024-Q4", "2025-Q1", "2025-Q2"]
+    assert table["Quarter"].tolist() == ["2024/25 Q3", "2024/25 Q4", "2025/26 Q1"]
 
 
 def test_one_service_and_the_council_wide_risks(app, demo_db):
     _open(app, service="front_door")
-    scores = _scores(demo_db, "2026-Q3", service="front_door")
+    scores = _scores(demo_db, "2026/27 Q2", service="front_door")
     register = _register(app)
     assert dict(zip(register["Ref"], register["Score"], strict=True)) == scores
     assert set(register["Service"]) == {"Front Door and MASH"}
@@ -215,14 +233,14 @@ def test_a_service_with_no_risks_has_an_empty_state(app):
     with Store(os.environ["QA_DB"]) as store:
         store.execute("INSERT INTO service (service_id, name, sort_order) VALUES ('early_help', 'Early Help', 9)")
     _open(app, service="early_help")
-    assert "No Early Help risks were reviewed in 2026-Q3" in app.info[0].value
+    assert "No Early Help risks were reviewed in 2026/27 Q2" in app.info[0].value
     assert not app.get("plotly_chart")
 
 
 def test_a_month_before_any_review_has_an_empty_state(app):
     _open(app, month="2024-03")
-    assert "No risk register review at or before 2024-Q1" in app.info[0].value
-    assert "The first review is 2024-Q4" in app.info[0].value
+    assert "No risk register review at or before 2023/24 Q4" in app.info[0].value
+    assert "The first review is 2024/25 Q3" in app.info[0].value
     assert not app.dataframe
 
 

@@ -48,10 +48,11 @@ def test_latest_quarter_report_card(app, demo_db):
     _open(app)
     assert app.title[0].value == "Scrutiny trends"
     picker = app.selectbox(key="quarter")
-    assert picker.value == "2026-Q3"
-    assert picker.options[0] == "July to September 2026 (2026-Q3)"
-    assert picker.options[-1] == "January to March 2024 (2024-Q1)" and len(picker.options) == 11
-    assert app.subheader[0].value == "Kestrel Vale Council: children's social care report card, July to September 2026"
+    assert picker.value == "2026/27 Q2"
+    assert picker.options[0] == "2026/27 Q2 (July to September 2026)"
+    assert picker.options[-1] == "2023/24 Q4 (January to March 2024)" and len(picker.options) == 11
+    assert app.subheader[0].value == ("Kestrel Vale Council: children's social care report card, 2026/27 Q2 "
+                                      "(July to September 2026)")
     assert "Service and Month filters do not apply" in app.caption[0].value
 
     num, den = _sql_ratio(demo_db, "ASSESS_45WD", "2026-07-01", "2026-10-01")
@@ -69,45 +70,46 @@ def test_latest_quarter_report_card(app, demo_db):
         "(7 of 10 published)")
 
     text = _page_text(app)
-    assert (f"In July to September 2026, {pct:.1f}% of assessments ({num:,.0f} of {den:,.0f}) were completed "
-            "within 45 working days") in text
+    assert (f"In 2026/27 Q2 (July to September 2026), {pct:.1f}% of assessments ({num:,.0f} of {den:,.0f}) were "
+            "completed within 45 working days") in text
     assert [h.value for h in app.header][0] == "Summary"
     assert len(app.get("plotly_chart")) == len(scrutiny.SCRUTINY_MEASURES)
     titles = _chart_titles(app)
-    assert titles[1].startswith(f"{pct:.1f}% in Jul–Sep 2026 ({num:,.0f} of {den:,.0f}): ")
+    assert titles[1].startswith(f"{pct:.1f}% in 2026/27 Q2 ({num:,.0f} of {den:,.0f}): ")
     assert "a year earlier" in titles[1]
     assert sum(m.value == "**What this shows**" for m in app.markdown) == len(scrutiny.SCRUTINY_MEASURES)
     assert len(app.expander) == len(scrutiny.SCRUTINY_MEASURES)
-    numbers = app.dataframe[1].value  # the second measure's numbers: assessments, every quarter to 2026-Q3
-    assert list(numbers["Quarter code"])[-1] == "2026-Q3" and len(numbers) == 11
+    numbers = app.dataframe[1].value  # the second measure's numbers: assessments, every quarter to 2026/27 Q2
+    assert list(numbers["Quarter code"])[-1] == "2026/27 Q2" and len(numbers) == 11
     assert (numbers["Numerator"].iloc[-1], numbers["Denominator"].iloc[-1]) == (num, den)
 
 
 def test_an_earlier_quarter_has_no_previous_figures(app, demo_db):
-    _open(app, quarter="2024-Q1")
-    assert app.subheader[0].value.endswith("report card, January to March 2024")
+    _open(app, quarter="2023/24 Q4")
+    assert app.subheader[0].value.endswith("report card, 2023/24 Q4 (January to March 2024)")
     summary = app.table[0].value
     assert set(summary["Previous quarter"]) == {"–"} and set(summary["A year before"]) == {"–"}
     # Set beside the published year it falls in (to March 2024), not a later one.
     assert "England, year to March 2024" in summary.columns
     num, den = _sql_ratio(demo_db, "REREF_12M", "2024-01-01", "2024-04-01")
     text = _page_text(app)
-    assert f"In January to March 2024, {num / den * 100:.1f}% of referrals ({num:,.0f} of {den:,.0f})" in text
+    assert (f"In 2023/24 Q4 (January to March 2024), {num / den * 100:.1f}% of referrals "
+            f"({num:,.0f} of {den:,.0f})") in text
     assert all(len(json.loads(c.proto.spec)["data"][0]["x"]) == 1 for c in app.get("plotly_chart"))
 
 
 def test_choosing_a_quarter_changes_every_figure(app, demo_db):
     _open(app)
-    app.selectbox(key="quarter").set_value("2025-Q2").run()
+    app.selectbox(key="quarter").set_value("2025/26 Q1").run()
     assert not app.exception
-    assert app.subheader[0].value.endswith("report card, April to June 2025")
+    assert app.subheader[0].value.endswith("report card, 2025/26 Q1 (April to June 2025)")
     num, den = _sql_ratio(demo_db, "CL_EET", "2025-04-01", "2025-07-01")
     row = app.table[0].value.set_index("Measure").loc["Care leavers in education, employment or training"]
     assert row["This quarter"] == f"{num / den * 100:.1f}% ({num:,.0f} of {den:,.0f})"
     last_year_num, last_year_den = _sql_ratio(demo_db, "CL_EET", "2024-04-01", "2024-07-01")
     assert row["A year before"] == (f"{last_year_num / last_year_den * 100:.1f}% "
                                     f"({last_year_num:,.0f} of {last_year_den:,.0f})")
-    assert all("Apr–Jun 2025" in t for t in _chart_titles(app))
+    assert all("2025/26 Q1" in t for t in _chart_titles(app))
 
 
 def test_the_sidebar_filters_do_not_apply(app):
@@ -115,14 +117,24 @@ def test_the_sidebar_filters_do_not_apply(app):
     council = app.table[0].value
     app.session_state["month"] = "2023-11"  # the earliest month, in an incomplete quarter
     _open(app, service="assessment")
-    assert app.subheader[0].value.endswith("report card, July to September 2026")
+    assert app.subheader[0].value.endswith("report card, 2026/27 Q2 (July to September 2026)")
     assert app.table[0].value.equals(council)
 
 
 def test_a_quarter_the_store_lacks_falls_back_to_the_newest(app):
-    _open(app, quarter="2030-Q1")
-    assert app.selectbox(key="quarter").value == "2026-Q3"
-    assert app.subheader[0].value.endswith("report card, July to September 2026")
+    _open(app, quarter="2029/30 Q4")
+    assert app.selectbox(key="quarter").value == "2026/27 Q2"
+    assert app.subheader[0].value.endswith("report card, 2026/27 Q2 (July to September 2026)")
+
+
+@pytest.mark.parametrize("link", ["July to September 2026 (2026-Q3)", "2026-Q3", "2026/27 Q2 (nonsense)"])
+def test_a_bookmark_from_before_financial_quarters_opens_the_newest(app, link):
+    """A link saved when quarters were calendar ones (the page wrote '?quarter=July to September
+    2026 (2026-Q3)') opens the newest quarter instead of failing (issue 13)."""
+    app.query_params["quarter"] = link
+    _open(app)
+    assert app.selectbox(key="quarter").value == "2026/27 Q2"
+    assert app.subheader[0].value.endswith("report card, 2026/27 Q2 (July to September 2026)")
 
 
 def test_a_small_quarter_is_withheld(app):
@@ -137,12 +149,12 @@ def test_a_small_quarter_is_withheld(app):
     assert row["This quarter"] == "fewer than 10"
     assert row["RAG"] == "Not rated"
     text = _page_text(app)
-    assert ("In July to September 2026, the figure for child protection plans lasting 2 years or more is not "
-            "shown: it is based on fewer than 10 child protection plans ended") in text
-    assert "Jul–Sep 2026: based on fewer than 10, so the figure is withheld" in _chart_titles(app)
+    assert ("In 2026/27 Q2 (July to September 2026), the figure for child protection plans lasting 2 years or more "
+            "is not shown: it is based on fewer than 10 child protection plans ended") in text
+    assert "2026/27 Q2: based on fewer than 10, so the figure is withheld" in _chart_titles(app)
     numbers = app.dataframe[3].value  # CP plans lasting 2+ years: the fourth measure
     last = numbers.iloc[-1]
-    assert last["Quarter code"] == "2026-Q3" and last["Note"] == "Withheld: based on fewer than 10"
+    assert last["Quarter code"] == "2026/27 Q2" and last["Note"] == "Withheld: based on fewer than 10"
     assert last.isna()[["Value (%)", "Numerator", "Denominator"]].all()
 
 
@@ -154,7 +166,7 @@ def test_a_store_without_a_complete_quarter(app):
     assert not app.get("plotly_chart")
 
 
-@pytest.mark.parametrize("quarter", ["2026-Q3", "2025-Q1"])
+@pytest.mark.parametrize("quarter", ["2026/27 Q2", "2024/25 Q4"])
 def test_no_case_reference_or_name_appears_anywhere(app, demo_db, quarter):
     _open(app, quarter=quarter)
     text = _page_text(app)
@@ -196,24 +208,24 @@ def test_a_scrutiny_member_sees_published_figures_with_the_symbols_explained(app
     text = _page_text(app)
     assert " 3.3%" not in text and "(3 of 92)" not in text
     numbers = app.dataframe[3].value.set_index("Quarter code")  # the fourth measure: CPP_2YRS
-    assert numbers.loc["2026-Q2", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["c", "c", "92"]
-    assert numbers.loc["2026-Q2", "Note"] == "Not shown, to protect privacy"
-    assert numbers.loc["2026-Q3", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["10", "11", "110"]
+    assert numbers.loc["2026/27 Q1", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["c", "c", "92"]
+    assert numbers.loc["2026/27 Q1", "Note"] == "Not shown, to protect privacy"
+    assert numbers.loc["2026/27 Q2", ["Value (%)", "Numerator", "Denominator"]].tolist() == ["10", "11", "110"]
     chart = json.loads(app.get("plotly_chart")[3].proto.spec)["data"][0]
     quarters = numbers.index.tolist()
-    assert chart["y"][quarters.index("2026-Q2")] is None  # a gap, not a point
+    assert chart["y"][quarters.index("2026/27 Q1")] is None  # a gap, not a point
     assert "Not shown, to protect privacy (gaps in the line): " in text and "April to June 2026" in text
 
 
 def test_a_hidden_figure_in_the_quarter_chosen_has_no_number_in_its_headline(app):
-    _open(app, viewer=SCRUTINY_MEMBER, quarter="2026-Q2")
+    _open(app, viewer=SCRUTINY_MEMBER, quarter="2026/27 Q1")
     text = _page_text(app)
-    assert ("In April to June 2026, the figure for child protection plans lasting 2 years or more is not shown "
-            "(c): it would reveal a count of 1 to 5") in text
+    assert ("In 2026/27 Q1 (April to June 2026), the figure for child protection plans lasting 2 years or more is not "
+            "shown (c): it would reveal a count of 1 to 5") in text
     row = app.table[0].value.set_index("Measure").loc[CPP_2YRS]
     assert row["This quarter"] == "c (c of 92)" and row["RAG"] == "Not shown"
-    assert "Jul–Sep" not in _chart_titles(app)[3] and _chart_titles(app)[3] == (
-        "Apr–Jun 2026: not shown (c), to protect privacy")
+    assert "2026/27 Q2" not in _chart_titles(app)[3] and _chart_titles(app)[3] == (
+        "2026/27 Q1: not shown (c), to protect privacy")
 
 
 def test_a_small_quarter_is_u_in_the_published_version(app):

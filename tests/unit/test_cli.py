@@ -78,7 +78,7 @@ def test_risks_json_and_the_qa_db_variable(demo_db: Path) -> None:
     assert len(rows) == 15
     for row in rows:
         assert set(RISK_CONTRACT) <= set(row)
-        assert row["quarter"] == "2026-Q3"
+        assert row["quarter"] == "2026/27 Q2"  # July to September 2026
         assert row["score"] == row["impact"] * row["likelihood"]
         assert row["gross_score"] == row["gross_impact"] * row["gross_likelihood"]
 
@@ -118,12 +118,12 @@ def test_migrate_command(tmp_path: Path, capsys) -> None:
     db = tmp_path / "m.duckdb"
     assert main(["migrate", "--db", str(db)]) == 0
     assert capsys.readouterr().err == (f"{db}: applied 001_init.sql, 002_import_log.sql, 003_published.sql, "
-                                       "004_organisation.sql\n")
+                                       "004_organisation.sql, 005_financial_quarters.sql\n")
     assert main(["migrate", "--db", str(db)]) == 0
     assert capsys.readouterr().err == f"{db}: schema up to date\n"
     with Store(db, read_only=True) as store:
         assert store.migrations()["name"].tolist() == ["001_init.sql", "002_import_log.sql", "003_published.sql",
-                                                       "004_organisation.sql"]
+                                                       "004_organisation.sql", "005_financial_quarters.sql"]
 
 
 def test_csv_of_an_empty_month_leaves_the_percentages_blank(demo_db: Path, capsys) -> None:

@@ -271,8 +271,8 @@ def test_risks_quarters_and_matrices(store: Store) -> None:
                         "count(*) AS n FROM risk_review").iloc[0]
     assert 12 <= shape["risks"] <= 18
     assert shape["quarters"] == 8 and shape["n"] == shape["risks"] * 8
-    assert queries.latest_quarter(store) == "2026-Q3"
-    assert queries.quarters(store)[0] == "2024-Q4"
+    assert queries.latest_quarter(store) == "2026/27 Q2"  # July to September 2026
+    assert queries.quarters(store)[0] == "2024/25 Q3"  # October to December 2024
 
     cells = store.query("SELECT matrix_id, count(*) AS n FROM risk_matrix_cell GROUP BY 1 ORDER BY 1")
     assert cells.to_dict("records") == [{"matrix_id": "positional_5x5", "n": 25},

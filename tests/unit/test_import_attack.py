@@ -110,7 +110,7 @@ def test_a_due_date_may_be_years_ahead_but_not_centuries(tiny: Store) -> None:
     assert (p.row, p.column) == (2, "completed_date")
 
 
-@pytest.mark.parametrize("quarter", ["9999-Q4", "1999-Q1", f"{NEXT_YEAR + 1}-Q1"])
+@pytest.mark.parametrize("quarter", ["9998/99 Q4", "1999/00 Q3", f"{NEXT_YEAR}/{(NEXT_YEAR + 1) % 100:02d} Q4"])
 def test_a_quarter_outside_2000_to_next_year_is_refused(tiny: Store, quarter: str) -> None:
     header = [
         "risk_ref",
@@ -123,7 +123,8 @@ def test_a_quarter_outside_2000_to_next_year_is_refused(tiny: Store, quarter: st
     ]
     p = one(refused(tiny, "risks", csv_bytes([header, ["R1", quarter, "A risk", 3, 3, 2, 2]])))
     assert (p.row, p.column) == (2, "quarter")
-    assert f"between 2000 and {NEXT_YEAR}" in p.message
+    # Quarters starting January 2000 (1999/00 Q4) to December next year (its financial year's Q3).
+    assert f"from 1999/00 Q4 to {NEXT_YEAR}/{(NEXT_YEAR + 1) % 100:02d} Q3" in p.message
 
 
 def test_plan_months_and_target_dates_have_ranges(tiny: Store) -> None:
@@ -554,10 +555,10 @@ def test_a_risk_register_without_its_optional_service_column_updates_a_held_risk
         "residual_impact",
         "residual_likelihood",
     ]
-    rows = [[*header[:3], "service", *header[3:]], ["R1", "2026-Q3", "Practice varies", "Assessment", 5, 4, 4, 3]]
+    rows = [[*header[:3], "service", *header[3:]], ["R1", "2026/27 Q2", "Practice varies", "Assessment", 5, 4, 4, 3]]
     import_file(tiny, "risks", csv_bytes(rows), "r.csv", user="t")
     result = import_file(
-        tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "Practice still varies", 5, 4, 4, 3]]), "r.csv", user="t"
+        tiny, "risks", csv_bytes([header, ["R1", "2026/27 Q2", "Practice still varies", 5, 4, 4, 3]]), "r.csv", user="t"
     )
     assert (result.replaced, result.added) == (1, 0)
     held = tiny.query("SELECT title, service_id FROM risk").values.tolist()

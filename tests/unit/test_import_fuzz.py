@@ -170,8 +170,8 @@ SEEDS: dict[str, list[list[str]]] = {
             "target_likelihood",
             "reduction_expected",
         ],
-        ["R1", "2026-Q3", "Practice varies", "Assessment", "Kofi Garside", "5", "Likely", "4", "3", "2", "2", "yes"],
-        ["R2", "2026-Q3", "Staffing", "", "", "Major", "4", "3", "3", "", "", "no"],
+        ["R1", "2026/27 Q2", "Practice varies", "Assessment", "Kofi Garside", "5", "Likely", "4", "3", "2", "2", "yes"],
+        ["R2", "2026/27 Q2", "Staffing", "", "", "Major", "4", "3", "3", "", "", "no"],
     ],
 }
 #: The comparators kind also reads DfE's LAIT long file, recognised from its header.
@@ -212,6 +212,10 @@ HOSTILE = [
     "2099-Q4",
     "9999-Q4",
     "2026-Q5",
+    "2099/00 Q4",
+    "9999/00 Q4",
+    "2026/28 Q1",
+    "Q5 2026/27",
     "31/02/2026",
     "29/02/2028",
     "\uff12\uff10\uff12\uff16-10",

@@ -192,35 +192,35 @@ RISK_HEADER = ["risk_ref", "quarter", "title", "service", "gross_impact", "gross
 
 
 def _three_risks(tiny: Store) -> None:
-    import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "Assessment", 5, 4, 4, 4],
-                                          ["R2", "2026-Q3", "Two", "", 3, 3, 2, 2],
-                                          ["R3", "2026-Q3", "Three", "", 2, 2, 2, 2],
-                                          ["R1", "2026-Q2", "One", "Assessment", 5, 4, 5, 4]]), "r.csv", user="t")
+    import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026/27 Q2", "One", "Assessment", 5, 4, 4, 4],
+                                          ["R2", "2026/27 Q2", "Two", "", 3, 3, 2, 2],
+                                          ["R3", "2026/27 Q2", "Three", "", 2, 2, 2, 2],
+                                          ["R1", "2026/27 Q1", "One", "Assessment", 5, 4, 5, 4]]), "r.csv", user="t")
 
 
 def test_a_risk_owners_file_updates_only_the_risks_it_names(tiny: Store) -> None:
     _three_risks(tiny)
     # The owner of R1 and R2 sends two updated rows: R3's review is kept.
-    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4],
-                                                   ["R2", "2026-Q3", "Two", "", 3, 3, 2, 2]]), "r2.csv", user="t")
+    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026/27 Q2", "One", "assessment", 5, 4, 3, 4],
+                                                   ["R2", "2026/27 Q2", "Two", "", 3, 3, 2, 2]]), "r2.csv", user="t")
     assert (result.replaced, result.unchanged, result.removed) == (1, 1, 0)
-    assert result.messages == ["2026-Q3 risk register: 1 review updated, 1 review left unchanged; 1 other review "
-                               "held for 2026-Q3 kept (not in this file; import with --replace to remove them)."]
+    assert result.messages == ["2026/27 Q2 risk register: 1 review updated, 1 review left unchanged; 1 other review "
+                               "held for 2026/27 Q2 kept (not in this file; import with --replace to remove them)."]
     assert tiny.query("SELECT risk_ref, quarter, residual_impact FROM risk_review ORDER BY ALL").values.tolist() == [
-        ["R1", "2026-Q2", 5], ["R1", "2026-Q3", 3], ["R2", "2026-Q3", 2], ["R3", "2026-Q3", 2]]
+        ["R1", "2026/27 Q1", 5], ["R1", "2026/27 Q2", 3], ["R2", "2026/27 Q2", 2], ["R3", "2026/27 Q2", 2]]
 
 
 def test_a_quarters_risk_register_is_replaced_as_a_whole_with_replace(tiny: Store) -> None:
     _three_risks(tiny)
-    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026-Q3", "One", "assessment", 5, 4, 3, 4]]),
+    result = import_file(tiny, "risks", csv_bytes([RISK_HEADER, ["R1", "2026/27 Q2", "One", "assessment", 5, 4, 3, 4]]),
                          "r2.csv", user="t", replace=True)
     assert result.removed == 2
     assert result.messages == [
         "With --replace: the file is the whole register for each quarter it holds: reviews held for those quarters "
         "and not in the file are removed (risks themselves are kept).",
-        "2026-Q3 risk register replaced (1 row; 2 rows held before and not in this file removed)"]
+        "2026/27 Q2 risk register replaced (1 row; 2 rows held before and not in this file removed)"]
     assert tiny.query("SELECT risk_ref, quarter, residual_impact FROM risk_review ORDER BY ALL").values.tolist() == [
-        ["R1", "2026-Q2", 5], ["R1", "2026-Q3", 3]]
+        ["R1", "2026/27 Q1", 5], ["R1", "2026/27 Q2", 3]]
     assert tiny.scalar("SELECT count(*) FROM risk") == 3  # risks themselves are never deleted
 
 

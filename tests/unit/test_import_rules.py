@@ -197,9 +197,20 @@ def test_months(text: str) -> None:
     assert read_month(text) == dt.date(2026, 10, 1)
 
 
-@pytest.mark.parametrize("text", ["2026-Q3", "2026 Q3", "q3 2026", "2026q3"])
+@pytest.mark.parametrize("text", ["2026/27 Q2", "2026/27-Q2", "Q2 2026/27", "q2 2026/27", "2026/27q2", " 2026/27 Q2 "])
 def test_quarters(text: str) -> None:
-    assert read_quarter(text) == "2026-Q3"
+    assert read_quarter(text) == "2026/27 Q2"  # July to September 2026
+
+
+@pytest.mark.parametrize(("text", "months", "financial"), [
+    ("2026-Q3", "July–September 2026", "2026/27 Q2"), ("2026 Q3", "July–September 2026", "2026/27 Q2"),
+    ("q1 2026", "January–March 2026", "2025/26 Q4"), ("2026q4", "October–December 2026", "2026/27 Q3"),
+])
+def test_a_calendar_quarter_is_refused_naming_the_financial_one(text: str, months: str, financial: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        read_quarter(text)
+    assert str(refused.value) == (f"'{text}' is ambiguous here: {months} is {financial} in the financial year. "
+                                  f"Write quarters as {financial}.")
 
 
 def test_an_impossible_month(tiny: Store) -> None:
@@ -298,12 +309,13 @@ def test_plan_rows_need_what_their_record_needs(tiny: Store) -> None:
 def test_risk_levels_are_1_to_5_or_the_matrix_words(tiny: Store) -> None:
     header = ["risk_ref", "quarter", "title", "gross_impact", "gross_likelihood", "residual_impact",
               "residual_likelihood"]
-    ok = validate_file(tiny, "risks", csv_bytes([header, ["R1", "2026-Q3", "T", "Catastrophic", "likely", 4, 3]]),
+    ok = validate_file(tiny, "risks", csv_bytes([header, ["R1", "2026/27 Q2", "T", "Catastrophic", "likely", 4, 3]]),
                        "r.csv")
     assert ok.ok, ok.report()
     found = problems(tiny, "risks", [header, ["R1", "2026 Q5", "T", 6, 4, "Huge", 3]])
     assert [(p.column, p.message) for p in found] == [
-        ("quarter", "'2026 Q5' is not a quarter. Write quarters as 2026-Q3."),
+        ("quarter", "'2026 Q5' is not a quarter. Write quarters as 2025/26 Q3 (the financial year 2025/26: Q3 is "
+                    "October to December 2025)."),
         ("gross_impact", "'6' is not an impact level: use 1 to 5 or Insignificant, Minor, Moderate, Major, "
                          "Catastrophic (the Product 5x5 matrix)."),
         ("residual_impact", "'Huge' is not an impact level: use 1 to 5 or Insignificant, Minor, Moderate, Major, "
@@ -311,11 +323,25 @@ def test_risk_levels_are_1_to_5_or_the_matrix_words(tiny: Store) -> None:
     ]
 
 
+def test_a_risk_register_quarter_is_read_as_a_financial_quarter(tiny: Store) -> None:
+    """Issue 13: "Q3 2020/21" in a register is October to December 2020, stored as 2020/21 Q3; a
+    calendar-style quarter is refused with its row, its column and the financial quarter meant."""
+    header = ["risk_ref", "quarter", "title", "gross_impact", "gross_likelihood", "residual_impact",
+              "residual_likelihood"]
+    import_file(tiny, "risks", csv_bytes([header, ["R1", "Q3 2020/21", "T", 5, 4, 5, 4],
+                                          ["R1", "2020/21-Q4", "T", 5, 4, 4, 4]]), "r.csv", user="t")
+    assert tiny.query("SELECT quarter FROM risk_review ORDER BY 1")["quarter"].tolist() == ["2020/21 Q3", "2020/21 Q4"]
+    found = problems(tiny, "risks", [header, ["R1", "2020/21 Q4", "T", 5, 4, 4, 4], ["R1", "2020-Q3", "T", 5, 4, 5, 4]])
+    assert [(p.row, p.column, p.message) for p in found] == [
+        (3, "quarter", "'2020-Q3' is ambiguous here: July–September 2020 is 2020/21 Q2 in the financial year. "
+                       "Write quarters as 2020/21 Q2.")]
+
+
 def test_a_risks_title_is_the_same_in_every_quarter(tiny: Store) -> None:
     header = ["risk_ref", "quarter", "title", "gross_impact", "gross_likelihood", "residual_impact",
               "residual_likelihood"]
-    found = problems(tiny, "risks", [header, ["R1", "2026-Q2", "Old", 4, 4, 4, 3],
-                                     ["R1", "2026-Q3", "New", 4, 4, 4, 3]])
+    found = problems(tiny, "risks", [header, ["R1", "2026/27 Q1", "Old", 4, 4, 4, 3],
+                                     ["R1", "2026/27 Q2", "New", 4, 4, 4, 3]])
     assert [(p.row, p.column) for p in found] == [(2, "title"), (3, "title")]
     assert found[0].message == "R1 has a different title on another row of this file; it must be the same in every " \
                                "quarter."

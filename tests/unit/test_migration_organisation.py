@@ -79,7 +79,7 @@ def test_an_old_store_keeps_its_figures(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     _old_store(path)
     with Store(path) as store:
-        assert store.applied == ["004_organisation.sql"]
+        assert store.applied[0] == "004_organisation.sql"  # and any later migrations
         assert "audit_expectation" not in store.table_counts()
         staff = store.query("SELECT * FROM staff ORDER BY name").set_index("name")
         assert staff.loc["Mia", ["staff_id", "role", "team_id", "email"]].tolist() == [

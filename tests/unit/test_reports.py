@@ -215,9 +215,9 @@ def expected_movement(score: int, previous: float | None) -> str:
 def test_risks_default_to_the_latest_quarter_scored_by_product(capsys, demo_db: Path,
                                                                store: Store) -> None:
     rows = report(capsys, demo_db, "risks")
-    expected = reviews(store, "2026-Q3", "product_5x5")
+    expected = reviews(store, "2026/27 Q2", "product_5x5")
     assert len(rows) == len(expected) == 15
-    assert {r["quarter"] for r in rows} == {"2026-Q3"}
+    assert {r["quarter"] for r in rows} == {"2026/27 Q2"}
     assert {r["matrix"] for r in rows} == {"product_5x5"}
     for row in rows:
         exp = expected[row["risk_ref"]]
@@ -244,7 +244,7 @@ def test_risks_default_to_the_latest_quarter_scored_by_product(capsys, demo_db: 
 def test_positional_matrix_scores_differently(capsys, demo_db: Path, store: Store) -> None:
     product = {r["risk_ref"]: r for r in report(capsys, demo_db, "risks")}
     rows = report(capsys, demo_db, "risks", "--matrix", "positional_5x5")
-    expected = reviews(store, "2026-Q3", "positional_5x5")
+    expected = reviews(store, "2026/27 Q2", "positional_5x5")
     assert {r["matrix"] for r in rows} == {"positional_5x5"}
     for row in rows:
         exp = expected[row["risk_ref"]]
@@ -279,7 +279,11 @@ def test_movement_follows_the_previous_quarter_in_every_quarter(capsys, demo_db:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--quarter", "2026-Q5"], "'2026-Q5' is not a quarter"),
-    (["--quarter", "2019-Q1"], "No risks were reviewed in 2019-Q1"),
+    (["--quarter", "2019/20-Q1"], "No risks were reviewed in 2019/20 Q1"),
+    # A calendar-style quarter is refused, naming the financial quarter of its months (issue 13).
+    (["--quarter", "2026-Q2"], "'2026-Q2' is ambiguous here: April–June 2026 is 2026/27 Q1 in the financial year. "
+                               "Write quarters as 2026/27 Q1."),
+    (["--quarter", "2026-Q1"], "January–March 2026 is 2025/26 Q4"),
     (["--matrix", "hexagonal"], "There is no risk matrix 'hexagonal'"),
 ])
 def test_risks_bad_options_are_plain_errors(capsys, demo_db: Path, args, message) -> None:
@@ -287,3 +291,13 @@ def test_risks_bad_options_are_plain_errors(capsys, demo_db: Path, args, message
     assert main(["report", "risks", "--db", str(demo_db), *args]) == 1
     out = capsys.readouterr()
     assert out.out == "" and out.err.startswith("error: ") and message in out.err
+
+
+@pytest.mark.parametrize("written", ["2026/27-Q1", "2026/27 Q1", "Q1 2026/27", "q1 2026/27"])
+def test_a_quarter_in_any_accepted_form_prints_its_canonical_label(capsys, demo_db: Path, written: str) -> None:
+    """April to June 2026 is the financial year 2026/27's first quarter, however it is written."""
+    rows = report(capsys, demo_db, "risks", "--quarter", written)
+    assert {r["quarter"] for r in rows} == {"2026/27 Q1"}
+    card = report(capsys, demo_db, "scrutiny", "--quarter", written)
+    assert {r["quarter"] for r in card} == {"2026/27 Q1"}
+    assert {r["quarter_label"] for r in card} == {"2026/27 Q1 (April to June 2026)"}

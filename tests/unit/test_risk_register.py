@@ -3,16 +3,16 @@
 The small store holds both demo matrices (product 5x5, and the positional York-style one
 where a cell's score is 5 x (impact - 1) + likelihood) and four risks:
 
-    risk  service  quarter   gross  residual  target
-    R1    north    2026-Q1   5x5    4x4       3x3
-    R1    north    2026-Q2   5x5    4x5       3x3
-    R2    south    2026-Q2   4x5    4x4       -        (first reviewed in 2026-Q2)
-    R3    (none)   2026-Q1   3x3    2x3       1x2      (council-wide)
-    R3    (none)   2026-Q2   3x3    2x2       1x2
-    R4    north    2025-Q4   4x4    3x4       2x2
-    R4    north    2026-Q2   4x4    4x4       2x2      (not reviewed in 2026-Q1)
+    risk  service  quarter      gross  residual  target
+    R1    north    2025/26 Q4   5x5    4x4       3x3      (January to March 2026)
+    R1    north    2026/27 Q1   5x5    4x5       3x3      (April to June 2026)
+    R2    south    2026/27 Q1   4x5    4x4       -        (first reviewed in 2026/27 Q1)
+    R3    (none)   2025/26 Q4   3x3    2x3       1x2      (council-wide)
+    R3    (none)   2026/27 Q1   3x3    2x2       1x2
+    R4    north    2025/26 Q3   4x4    3x4       2x2      (October to December 2025)
+    R4    north    2026/27 Q1   4x4    4x4       2x2      (not reviewed in 2025/26 Q4)
 
-Product scores in 2026-Q2 (residual): R1 4x5 = 20, R2 4x4 = 16, R4 16, R3 2x2 = 4.
+Product scores in 2026/27 Q1 (residual): R1 4x5 = 20, R2 4x4 = 16, R4 16, R3 2x2 = 4.
 Positional: R1 major/probable 5x3+5 = 20, R2 and R4 major/possible 5x3+4 = 19 (York's net
 score), R3 5x1+2 = 7.
 """
@@ -30,7 +30,7 @@ from qa_core.rules.risk import POSITIONAL_5X5, PRODUCT_5X5, product_matrix
 from qa_core.store import Store, queries
 from qa_core.views import risk_register
 
-Q1, Q2, Q0 = "2026-Q1", "2026-Q2", "2025-Q4"
+Q1, Q2, Q0 = "2025/26 Q4", "2026/27 Q1", "2025/26 Q3"
 PRODUCT, POSITIONAL = "product_5x5", "positional_5x5"
 
 
@@ -84,12 +84,15 @@ def _occupied(cells: pd.DataFrame) -> dict[tuple[int, int], tuple[int, str, int,
 
 def test_reviewed_quarters_up_to_a_month():
     reviewed = [Q0, Q1, Q2]
-    # June 2026 is in 2026-Q2: every review so far, newest first.
+    # June 2026 is in 2026/27 Q1: every review so far, newest first.
     assert risk_register.quarters_up_to(reviewed, dt.date(2026, 6, 1)) == [Q2, Q1, Q0]
-    # February 2026 is in 2026-Q1: the 2026-Q2 review has not happened yet.
+    # February 2026 is in 2025/26 Q4: the 2026/27 Q1 review has not happened yet.
     assert risk_register.quarters_up_to(reviewed, dt.date(2026, 2, 1)) == [Q1, Q0]
-    # December 2026 (Q4, not reviewed): every review before it.
+    # December 2026 (2026/27 Q3, not reviewed): every review before it.
     assert risk_register.quarters_up_to(reviewed, dt.date(2026, 12, 1)) == [Q2, Q1, Q0]
+    # The year's boundary: March 2026 is still 2025/26 Q4; April 2026 is 2026/27 Q1.
+    assert risk_register.quarters_up_to(reviewed, dt.date(2026, 3, 1)) == [Q1, Q0]
+    assert risk_register.quarters_up_to(reviewed, dt.date(2026, 4, 1)) == [Q2, Q1, Q0]
     # September 2025 is before the first review.
     assert risk_register.quarters_up_to(reviewed, dt.date(2025, 9, 1)) == []
     assert risk_register.quarters_up_to([], dt.date(2026, 6, 1)) == []
@@ -175,7 +178,7 @@ def test_heatmap_by_service_leaves_council_wide_risks_out(tiny):
     assert _occupied(south) == {(4, 4): (16, "High", 1, "R2")}
     # A service with no risks, and a quarter with no reviews: every cell, all empty.
     for cells in (risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual", "east"),
-                  risk_register.heatmap_cells(tiny, PRODUCT, "2024-Q1", "residual")):
+                  risk_register.heatmap_cells(tiny, PRODUCT, "2023/24 Q4", "residual")):
         assert len(cells) == 25 and int(cells["risks"].sum()) == 0 and set(cells["refs"]) == {""}
 
 
@@ -183,6 +186,8 @@ def test_heatmap_bad_input(tiny):
     with pytest.raises(QAError, match="Unknown view 'net'"):
         risk_register.heatmap_cells(tiny, PRODUCT, Q2, "net")
     with pytest.raises(QAError, match="not a quarter"):
+        risk_register.heatmap_cells(tiny, PRODUCT, "2026/27 Q5")
+    with pytest.raises(QAError, match="'2026 Q2' is ambiguous here: April–June 2026 is 2026/27 Q1"):
         risk_register.heatmap_cells(tiny, PRODUCT, "2026 Q2")
     with pytest.raises(QAError, match="no risk matrix 'hex'"):
         risk_register.heatmap_cells(tiny, "hex", Q2)
@@ -201,12 +206,12 @@ def test_register_product(tiny):
     assert reg.loc["R1", "target_score"] == 9 and pd.isna(reg.loc["R2", "target_score"])
     assert pd.isna(reg.loc["R2", "target_band"])
     assert reg["service"].tolist() == ["North", "South", "North", "Council-wide"]
-    # R1 was 4x4 = 16 last quarter; R2 is new; R3 was 2x3 = 6; R4's last review was 2025-Q4 (3x4 = 12).
+    # R1 was 4x4 = 16 last quarter; R2 is new; R3 was 2x3 = 6; R4's last review was 2025/26 Q3 (3x4 = 12).
     assert reg.loc["R1", "previous_score"] == 16 and reg.loc["R3", "previous_score"] == 6
     assert pd.isna(reg.loc["R2", "previous_score"])
     assert reg["movement"].tolist() == ["increased", "new", "increased", "decreased"]
     assert reg["movement_words"].tolist() == [
-        "Up from 16 to 20", "New: first reviewed this quarter", "Up from 12 (2025-Q4) to 16", "Down from 6 to 4"]
+        "Up from 16 to 20", "New: first reviewed this quarter", "Up from 12 (2025/26 Q3) to 16", "Down from 6 to 4"]
     assert reg.loc["R4", "previous_quarter"] == Q0
     # Controls took off: R1 25 - 20 = 5 (20%), R2 20 - 16 = 4 (20%), R4 0, R3 9 - 4 = 5 (55.6%).
     assert reg["reduction_points"].tolist() == [5, 4, 0, 5]
@@ -222,7 +227,7 @@ def test_register_positional(tiny):
     assert reg["gross_score"].tolist() == [25, 20, 19, 13]
     assert reg["gross_band"].tolist() == ["Very high", "High", "High", "Medium"]
     assert reg["movement_words"].tolist() == [
-        "Up from 19 to 20", "New: first reviewed this quarter", "Up from 14 (2025-Q4) to 19", "Down from 8 to 7"]
+        "Up from 19 to 20", "New: first reviewed this quarter", "Up from 14 (2025/26 Q3) to 19", "Down from 8 to 7"]
     high = risk_register.high_risks(reg.reset_index(), POSITIONAL_5X5)
     assert high["risk_ref"].tolist() == ["R1", "R2", "R4"]
 
@@ -231,7 +236,7 @@ def test_register_by_service_and_empty(tiny):
     north = risk_register.register(tiny, PRODUCT, Q2, "north")
     assert north["risk_ref"].tolist() == ["R1", "R4"]
     assert risk_register.register(tiny, PRODUCT, Q1, "south").empty
-    assert risk_register.register(tiny, PRODUCT, "2024-Q1").empty
+    assert risk_register.register(tiny, PRODUCT, "2023/24 Q4").empty
     high = risk_register.high_risks(risk_register.register(tiny, PRODUCT, Q2), PRODUCT_5X5)
     assert high["risk_ref"].tolist() == ["R1", "R2", "R4"]
 
@@ -250,7 +255,7 @@ def test_register_refuses_a_matrix_too_small(tiny):
 
 def test_movement_words_unchanged_and_gap():
     assert risk_register.movement_words([16], [16]) == ["Unchanged at 16"]
-    assert risk_register.movement_words([16], [16], [Q2], [Q0]) == ["Unchanged at 16 since 2025-Q4"]
+    assert risk_register.movement_words([16], [16], [Q2], [Q0]) == ["Unchanged at 16 since 2025/26 Q3"]
     assert risk_register.movement_words([9], [12], [Q2], [Q1]) == ["Down from 12 to 9"]
 
 

@@ -47,6 +47,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, TypeAdapter, ValidationError
 
 from qa_core.errors import QAError
+from qa_core.rules import periods
 from qa_core.rules.audits import GRADES, parse_grade
 from qa_core.rules.rag import RAG_ORDER
 
@@ -95,7 +96,7 @@ DUE_YEARS_AHEAD = 10
 GRADE_HELP = "Grades are 1 to 4 or their words: " + ", ".join(f"{k} {v}" for k, v in GRADES.items()) + "."
 DATE_HELP = "Write dates as 2026-10-31 or 31/10/2026."
 MONTH_HELP = "Write months as 2026-10 (or October 2026, or a date in the month)."
-QUARTER_HELP = "Write quarters as 2026-Q3."
+QUARTER_HELP = periods.QUARTER_HELP
 
 _MONTH_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTH_NAMES.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -109,7 +110,7 @@ _NAMED_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ \-]([a-z]+)\.?,?[ \-](\d{4
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 _UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})", re.ASCII)
 _NAMED_MONTH = re.compile(r"([a-z]+)\.?[ \-](\d{4}|\d{2})", re.ASCII)
-_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*q([1-4])|q([1-4])\s*[-/ ]?\s*(\d{4})", re.ASCII)
+_QUARTER_CHARS = 30  # longer than any way of writing a quarter
 _NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[-+]?\.\d+", re.ASCII)
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a Unicode decimal digit that is not 0-9
 
@@ -226,17 +227,21 @@ def read_period(value: Any) -> dt.date:
 
 
 def read_quarter(value: Any) -> str:
-    """'YYYY-Qn' from 2026-Q3, 2026 Q3, Q3 2026 (any case), in a year from 2000 to next year."""
+    """A financial quarter, '2025/26 Q3', from 2025/26 Q3, 2025/26-Q3 or Q3 2025/26 (any case),
+    starting from January 2000 (1999/00 Q4) to December next year. A calendar-style 2025-Q3 is
+    refused with the financial quarter of the same months (``periods.parse_quarter``)."""
     text = plain_digits(value)
-    m = _QUARTER.fullmatch(text.lower())
-    if not m:
+    if len(text) > _QUARTER_CHARS:  # no quarter is this long: say so without quoting it all
         raise ValueError(f"'{shorten(text)}' is not a quarter. {QUARTER_HELP}")
-    year, q = (m[1], m[2]) if m[1] else (m[4], m[3])
-    last = _last_year(EVENT_YEARS_AHEAD)
-    if not EARLIEST_MONTH.year <= int(year) <= last:
-        raise ValueError(f"'{text}' is outside the quarters this column takes: in a year between "
-                         f"{EARLIEST_MONTH.year} and {last}. Check the year.")
-    return f"{year}-Q{q}"
+    try:
+        quarter = periods.parse_quarter(text)
+    except QAError as error:
+        raise ValueError(str(error)) from None
+    first, last = EARLIEST_MONTH, dt.date(_last_year(EVENT_YEARS_AHEAD), 12, 1)
+    if not first <= periods.quarter_start(quarter) <= last:
+        raise ValueError(f"'{text}' is outside the quarters this column takes: from "
+                         f"{periods.quarter_of(first)} to {periods.quarter_of(last)}. Check the year.")
+    return quarter
 
 
 def read_grade(value: Any) -> int:

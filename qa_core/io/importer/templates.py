@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, LIMITS, MONTH_HELP, cell_of
+from qa_core.io.importer.fields import DATE_HELP, GRADE_HELP, LIMITS, MONTH_HELP, QUARTER_HELP, cell_of
 from qa_core.io.importer.formats import (
     EXCEL_CELL_CHARS,
     MAX_COLUMNS,
@@ -94,6 +94,9 @@ def readme_text() -> str:
         "  columns may come in any order. Required columns must be present; optional ones may be left out.",
         f"- **Dates**: {DATE_HELP} A date that does not exist (31/02/2026) is refused.",
         f"- **Months**: {MONTH_HELP}",
+        f"- **Quarters** are financial (April to March): {QUARTER_HELP} `2025/26-Q3` and `Q3 2025/26` are",
+        "  read too. A calendar-style `2025-Q3` is refused, since it could mean July to September or October to",
+        "  December; the message names the financial quarter of those months.",
         f"- **Grades**: {GRADE_HELP} Words in any case; RI is Requires Improvement.",
         "- **Teams and services**: by id or by name, in any case.",
         "- **Limits**: " + " ".join(LIMITS),

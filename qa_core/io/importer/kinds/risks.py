@@ -49,7 +49,9 @@ LEVEL_COLUMNS = ("gross_impact", "gross_likelihood", "residual_impact", "residua
 
 class RiskRow(BaseModel):
     risk_ref: Text = Field(description="The risk's reference, unique in the register.", examples=["CSR001"])
-    quarter: Quarter = Field(description="The quarter reviewed, as YYYY-Qn.", examples=["2026-Q4"])
+    quarter: Quarter = Field(description="The financial quarter reviewed (April to March years): 2026/27 Q3 is "
+                             "October to December 2026; also Q3 2026/27. A calendar-style 2026-Q3 is refused.",
+                             examples=["2026/27 Q3"])
     title: Sentence = Field(description="The risk in one sentence.",
                         examples=["Practice is not of consistent quality, risking serious harm to a child"])
     service: ServiceRef | None = Field(None, description="The service it sits with, by id or name; blank for the "
@@ -213,7 +215,7 @@ def load_risks(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) 
 
 
 def _update_line(r: pd.Series, kept: int) -> str:
-    """'2026-Q3 risk register: 2 reviews updated; 15 other reviews held for 2026-Q3 kept.'"""
+    """'2026/27 Q3 risk register: 2 reviews updated; 15 other reviews held for 2026/27 Q3 kept.'"""
     parts = [f"{plural(int(r[k]), 'review')} {verb}" for k, verb in
              (("replaced", "updated"), ("added", "added"), ("unchanged", "left unchanged")) if r[k]]
     line = f"{r['quarter']} risk register: {', '.join(parts)}"
