@@ -48,7 +48,7 @@ if service_id is None:
     st.stop()
 
 measures = data.clinic_measures(service_id, month)
-header = clinic.clinic_header(data.get_store(), service_id, month, measures)
+header = data.clinic_header(service_id, month)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")

@@ -13,57 +13,56 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADES, INADEQUATE
 from qa_core.views import audit_grades
 from ui import data
-from ui.data import get_store
+from ui.data import cached, get_store
 from ui.safe import md
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def monthly_grades(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return audit_grades.monthly_grades(get_store(), month, service_id, months=data.months())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def funnel(month: dt.date, service_id: str | None, window: int, by: str) -> pd.DataFrame:
     return audit_grades.funnel(get_store(), month, service_id, window, by)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
     return audit_grades.area_drivers(get_store(), month, service_id, window)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
     return audit_grades.audit_completion(get_store(), month, service_id, by, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def moderation(month: dt.date, service_id: str | None, window: int, by: str | None) -> pd.DataFrame:
     return audit_grades.moderation(get_store(), month, service_id, window, by)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def moderation_grid(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
     return audit_grades.moderation_grid(get_store(), month, service_id, window)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def overdue_count(month: dt.date, service_id: str | None) -> int:
     return audit_grades.overdue_count(get_store(), month, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def overdue_actions(month: dt.date, service_id: str | None, viewer: Viewer) -> pd.DataFrame:
     return audit_grades.overdue_actions(get_store(), month, service_id, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def escalations_due(month: dt.date, service_id: str | None, every_grade: bool, viewer: Viewer) -> pd.DataFrame:
     grades = tuple(GRADES) if every_grade else (INADEQUATE,)
     return audit_grades.escalations_due(get_store(), month, service_id, grades, viewer)

@@ -4,23 +4,22 @@
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.io.published import PUBLISHED_SYMBOLS
 from qa_core.views import benchmarks
-from ui.data import get_store
+from ui.data import cached, get_store
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
 POLARITY_WORDS = {"High": "higher is better", "Low": "lower is better", "-": "neither (not ranked)"}
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def las() -> pd.DataFrame:
     """The current LAs (153), by name."""
     return benchmarks.list_las(get_store(), current_only=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def la_labels() -> dict[str, str]:
     """Old LA code → "Name (Region)", by name: the options of an LA picker (a selectbox shows
     its options as plain text, so the names are not escaped)."""
@@ -28,48 +27,48 @@ def la_labels() -> dict[str, str]:
     return {c: f"{n} ({r})" for c, n, r in zip(frame["old_la_code"], frame["name"], frame["region_name"], strict=True)}
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def benchmark_la_code() -> str | None:
     """The old code of the real LA the council is benchmarked as (setting ``benchmark_la``)."""
     row = benchmarks.benchmark_la(get_store())
     return None if row is None else str(row["old_la_code"])
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def measures() -> pd.DataFrame:
     return benchmarks.measures(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def years() -> list[int]:
     """Every year the store holds a published figure for, oldest first."""
     frame = get_store().query("SELECT DISTINCT year FROM published_value ORDER BY year")
     return [int(y) for y in frame["year"]]
 
 
-@st.cache_data(show_spinner="Comparing with neighbours, region and England…")
+@cached(show_spinner="Comparing with neighbours, region and England…")
 def report(la_code: str, year: int) -> pd.DataFrame:
     """Every measure for one LA and year (``benchmarks.benchmark_report``)."""
     return benchmarks.benchmark_report(get_store(), la_code, year=year)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def trend(la_code: str, measure: str) -> pd.DataFrame:
     """One measure for one LA, year by year, with its comparators."""
     return benchmarks.la_trend(get_store(), la_code, measure)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
     return benchmarks.neighbour_values(get_store(), la_code, measure, year)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def ilacs(la_code: str) -> pd.DataFrame:
     return benchmarks.ilacs_judgements(get_store(), la_code)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
     """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
     frame = get_store().query("""

@@ -1,11 +1,20 @@
-"""The one store connection per process, and cached queries keyed on plain values.
+"""The store handle (one per process), and cached queries keyed on plain values and the data version.
 
-Pages call these, never SQL. Caches are cleared after a write (``clear_caches``).
+Pages call these, never SQL. The handle holds no connection: each cache miss reads through a
+short read-only connection (``qa_core.store.access``), so the command line can import while the
+app serves. Every cached function here and in ``ui/*_data.py`` is declared with ``@cached``: its
+results are keyed on its arguments **and** the store's data version, which every write bumps (an
+import by the app or the command line, a clinic action), so a page shows a write on its next run
+and never serves figures from before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -17,33 +26,77 @@ from qa_core.rules.audits import grade_summary
 from qa_core.store import Store, default_db_path, queries
 from qa_core.views import audit_grades, clinic, home, risk_register
 
+F = TypeVar("F", bound=Callable[..., Any])
+#: Entries kept per cached function (least recently used go first); a change of data version
+#: empties every cache anyway (``data_version``), so this bounds one version's worth.
+MAX_ENTRIES = 512
+_seen = {"version": None}
+_seen_guard = threading.Lock()
+
 
 @st.cache_resource(show_spinner="Opening the store…")
 def get_store() -> Store:
-    """Open the store read-write, building the demo council on first run."""
+    """The store handle (migrated on first use), building the demo council on first run."""
     path = default_db_path()
     if not path.exists():
         build_demo(path)
     return Store(path)
 
 
+def data_version() -> str:
+    """The store's data version; when it has moved on since last seen, every cache is emptied (the
+    old entries can no longer be asked for: they are keyed on the old version)."""
+    version = get_store().data_version()
+    with _seen_guard:
+        changed, _seen["version"] = _seen["version"] not in (None, version), version
+    if changed:
+        st.cache_data.clear()
+    return version
+
+
+def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Callable[[F], F]:
+    """``st.cache_data`` keyed on the function's arguments and the data version.
+
+    The arguments are hashed as ``st.cache_data`` hashes them (a ``Viewer`` field by field); the
+    version is passed ahead of them, so a result computed before a write is never served after it.
+    """
+
+    def wrap(fn: F) -> F:
+        def keyed(version: str, *args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        # st.cache_data keys a function on its module, name and source: these make each one distinct.
+        keyed.__module__, keyed.__qualname__, keyed.__name__ = fn.__module__, fn.__qualname__, fn.__name__
+        store_cached = st.cache_data(show_spinner=show_spinner, max_entries=MAX_ENTRIES)(keyed)
+
+        @functools.wraps(fn)
+        def read(*args: Any, **kwargs: Any) -> Any:
+            return store_cached(data_version(), *args, **kwargs)
+
+        read.clear = store_cached.clear
+        return read  # type: ignore[return-value]
+
+    return wrap(func) if func is not None else wrap
+
+
 def clear_caches() -> None:
+    """Empty every cache now (a write also moves the data version, which does the same on next use)."""
     st.cache_data.clear()
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def settings() -> dict[str, str]:
     frame = get_store().query("SELECT key, value FROM setting")
     return dict(zip(frame["key"], frame["value"], strict=True))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def months() -> list[dt.date]:
     """The months the pages offer, oldest first: stored months inside ``periods``' window."""
     return periods.shown_months(queries.months(get_store()))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def months_left_out() -> list[dt.date]:
     """Stored months outside the window the pages show (e.g. December 9999): named, not shown."""
     return [m for m in queries.months(get_store()) if not periods.in_window(m)]
@@ -54,29 +107,29 @@ def default_month() -> dt.date | None:
     return periods.default_month(months())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def services() -> pd.DataFrame:
     return queries.services(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return home.indicator_summary(get_store(), month, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
     counts = queries.audit_grade_counts(get_store(), month=months()[0], end_month=until, by="month",
                                         service_id=service_id)
     return grade_summary(counts)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def plan_rag(month: dt.date) -> pd.DataFrame:
     return queries.plan_rag_counts(get_store(), month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def risks_as_at(month: dt.date) -> pd.DataFrame:
     """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
     store = get_store()
@@ -85,39 +138,45 @@ def risks_as_at(month: dt.date) -> pd.DataFrame:
     return risk_register.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
     return clinic.clinic_measures(get_store(), service_id, month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
+def clinic_header(service_id: str, month: dt.date) -> dict:
+    """The clinic's heading: the service, its head and the month's RAG counts."""
+    return clinic.clinic_header(get_store(), service_id, month, clinic_measures(service_id, month))
+
+
+@cached
 def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
     frame = queries.indicator_series(get_store(), code, "service", service_id)
     months = pd.to_datetime(frame["period"]).dt.date
     return frame.loc[((months <= until) & months.map(periods.in_window)).astype(bool)].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
     return clinic.team_breakdown(get_store(), code, service_id, month, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
     return queries.commentary(get_store(), code, "service", service_id, month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
     return audit_grades.audits_report(get_store(), month=month, by=by, service_id=service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
     """The service's clinic actions; owners "withheld" unless ``viewer`` sees the service's detail."""
     return clinic.actions(get_store(), service_id, month, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def teams() -> pd.DataFrame:
     return queries.teams(get_store())

@@ -24,7 +24,7 @@ def templates(kind: str) -> dict[str, bytes]:
     return template_files(kind)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached
 def history(limit: int = LOG_ROWS) -> pd.DataFrame:
     """The import log, newest first (refreshed by ``ui.data.clear_caches``)."""
     return import_history(data.get_store(), limit)

@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "plan_area", "plan_area_rag", "plan_narrative", "plan_priority", "risk", "risk_matrix",
     "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
+    "data_version",
 }
 
 
@@ -59,7 +60,7 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path: Path) -> None:
         assert again.migrations()["name"].tolist() == files
         assert again.migrations()["applied_at"].tolist() == applied_at
         pd.testing.assert_frame_equal(_columns(again), columns_before)
-        assert all(n == 0 for t, n in again.table_counts().items() if t != "schema_migration")
+        assert all(n == 0 for t, n in again.table_counts().items() if t not in ("schema_migration", "data_version"))
 
 
 def test_a_read_only_store_does_not_migrate_or_write(demo_db: Path) -> None:
@@ -153,16 +154,19 @@ def test_insert_frames_rolls_back_with_the_enclosing_transaction(tmp_path: Path)
 HOLDER = """
 import sys, time
 from qa_core.store import Store
-store = Store(sys.argv[1])
-print("ready", flush=True)
-while True:
-    time.sleep(60)
+with Store(sys.argv[1]).transaction():  # a write that never ends: the file stays held read-write
+    print("ready", flush=True)
+    while True:
+        time.sleep(60)
 """
 
 
 @pytest.fixture
-def held_store(demo_db: Path, tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen, dict]]:
-    """A copy of the demo store held read-write by another process (killed afterwards)."""
+def held_store(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               ) -> Iterator[tuple[Path, subprocess.Popen, dict]]:
+    """A copy of the demo store held read-write by another process (killed afterwards); this process
+    (and the command lines it starts) keeps trying it for one second, not the default five."""
+    monkeypatch.setenv("QA_STORE_WAIT", "1")
     path = tmp_path / "held.duckdb"
     shutil.copyfile(demo_db, path)
     with Store(path, read_only=True) as store:
