@@ -3,6 +3,9 @@ tables styled with GOV.UK tag colours (text always carries the meaning)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -46,10 +49,12 @@ def style_rag(frame: pd.DataFrame, columns: list[str]) -> pd.io.formats.style.St
     return frame.style.map(colour, subset=[c for c in columns if c in frame.columns])
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as a CSV download. Every download goes through here, so that no stored text opens
-    as a formula in a spreadsheet (``qa_core.io.cells``, the rule the exports follow too)."""
-    return _csv_bytes(frame)
+def csv_bytes(frame: pd.DataFrame) -> Callable[[], bytes]:
+    """A frame as a CSV download, for ``st.download_button``'s ``data``. Every download goes through
+    here, so that no stored text opens as a formula in a spreadsheet (``qa_core.io.cells``, the rule
+    the exports follow too). The bytes are made when the button is pressed, not on every run of the
+    page (making them took a fifth of some pages' time, issue 14): Streamlit calls what this returns."""
+    return functools.partial(_csv_bytes, frame)
 
 
 def table_with_download(frame: pd.DataFrame, filename: str, label: str, key: str,

@@ -10,6 +10,7 @@ and never serves figures from before it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import threading
@@ -32,6 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_ENTRIES = 512
 _seen = {"version": None}
 _seen_guard = threading.Lock()
+_CACHES: list[Any] = []  # every @cached function's cache, emptied when the data version moves on
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -50,28 +52,52 @@ def data_version() -> str:
     with _seen_guard:
         changed, _seen["version"] = _seen["version"] not in (None, version), version
     if changed:
-        st.cache_data.clear()
+        clear_caches()
     return version
 
 
+def _fresh(value: Any) -> Any:
+    """What a cache hands out: the stored value, in a new frame (or container) of its own.
+
+    Results are kept once, not pickled and copied for every reader (unpickling a small frame of
+    text columns costs milliseconds under pandas 3). pandas' copy-on-write makes a shallow copy
+    safe: a page that changes its frame changes only its own copy, never the cached one.
+    """
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_fresh(v) for v in value)
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and not value.__dataclass_params__.frozen:
+        return dataclasses.replace(value, **{f.name: _fresh(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
 def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Callable[[F], F]:
-    """``st.cache_data`` keyed on the function's arguments and the data version.
+    """Cache a read of the store, keyed on the function's arguments and the data version.
 
     The arguments are hashed as ``st.cache_data`` hashes them (a ``Viewer`` field by field); the
     version is passed ahead of them, so a result computed before a write is never served after it.
+    Each result is kept once for every session (``st.cache_resource``) and handed out through
+    ``_fresh``, so no reader can change what another is given.
     """
 
     def wrap(fn: F) -> F:
         def keyed(version: str, *args: Any, **kwargs: Any) -> Any:
             return fn(*args, **kwargs)
 
-        # st.cache_data keys a function on its module, name and source: these make each one distinct.
+        # Streamlit keys a cached function on its module, name and source: these make each one distinct.
         keyed.__module__, keyed.__qualname__, keyed.__name__ = fn.__module__, fn.__qualname__, fn.__name__
-        store_cached = st.cache_data(show_spinner=show_spinner, max_entries=MAX_ENTRIES)(keyed)
+        store_cached = st.cache_resource(show_spinner=show_spinner, max_entries=MAX_ENTRIES)(keyed)
+        _CACHES.append(store_cached)
 
         @functools.wraps(fn)
         def read(*args: Any, **kwargs: Any) -> Any:
-            return store_cached(data_version(), *args, **kwargs)
+            return _fresh(store_cached(data_version(), *args, **kwargs))
 
         read.clear = store_cached.clear
         return read  # type: ignore[return-value]
@@ -81,6 +107,8 @@ def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Ca
 
 def clear_caches() -> None:
     """Empty every cache now (a write also moves the data version, which does the same on next use)."""
+    for cache in _CACHES:
+        cache.clear()
     st.cache_data.clear()
 
 
