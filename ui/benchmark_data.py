@@ -46,21 +46,28 @@ def years() -> list[int]:
     return [int(y) for y in frame["year"]]
 
 
-@cached(show_spinner="Comparing with neighbours, region and England…")
+@cached(show_spinner="Reading the published figures…")
+def published() -> benchmarks.Published:
+    """Every LA's published figures and ranks, read once per data version: each LA's report is
+    worked out of these, so changing the LA reads nothing from the store (issue 14)."""
+    return benchmarks.published(get_store())
+
+
+@cached
 def report(la_code: str, year: int) -> pd.DataFrame:
     """Every measure for one LA and year (``benchmarks.benchmark_report``)."""
-    return benchmarks.benchmark_report(get_store(), la_code, year=year)
+    return benchmarks.benchmark_report(get_store(), la_code, year=year, data=published())
 
 
 @cached
 def trend(la_code: str, measure: str) -> pd.DataFrame:
     """One measure for one LA, year by year, with its comparators."""
-    return benchmarks.la_trend(get_store(), la_code, measure)
+    return benchmarks.la_trend(get_store(), la_code, measure, data=published())
 
 
 @cached
 def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
-    return benchmarks.neighbour_values(get_store(), la_code, measure, year)
+    return benchmarks.neighbour_values(get_store(), la_code, measure, year, data=published())
 
 
 @cached

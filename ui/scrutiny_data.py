@@ -11,6 +11,7 @@ import pandas as pd
 from qa_core.io import published
 from qa_core.rules import periods
 from qa_core.views import benchmarks, scrutiny
+from ui import benchmark_data
 from ui.data import cached, get_store
 
 
@@ -43,4 +44,4 @@ def published_measures() -> dict[str, str]:
 @cached(show_spinner="Reading the published figures…")
 def published_for(la_code: str, measure_codes: tuple[str, ...]) -> pd.DataFrame:
     """Any LA's latest published figures for the report card's measures."""
-    return benchmarks.latest_published(get_store(), la_code, list(measure_codes))
+    return benchmarks.latest_published(get_store(), la_code, list(measure_codes), data=benchmark_data.published())
