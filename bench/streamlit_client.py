@@ -32,7 +32,7 @@ _FINISHED = ForwardMsg.ScriptFinishedStatus
 
 @dataclass
 class Run:
-    """What one run of the app showed: its time, problems, headings, alerts and select boxes."""
+    """What one run of the app showed: its time, problems, headings, alerts, select boxes and text."""
 
     seconds: float
     status: str
@@ -40,6 +40,7 @@ class Run:
     headings: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     selects: dict[str, list[str]] = field(default_factory=dict)  # label -> options as shown
+    texts: list[str] = field(default_factory=list)  # the markdown shown (st.write, st.markdown, captions aside)
 
     @property
     def ok(self) -> bool:
@@ -91,9 +92,12 @@ class Session:
         if self._ws is not None:
             await self._ws.close()
 
-    async def run(self, page: str | None = None, choose: Mapping[str, str] | None = None, query: str = "") -> Run:
+    async def run(self, page: str | None = None, choose: Mapping[str, str] | None = None, query: str = "",
+                   fill: Mapping[str, str] | None = None, press: str | None = None) -> Run:
         """Rerun the app, on ``page`` (its URL name; default the current one), with the select boxes
-        labelled in ``choose`` set (``{"Month": "June 2026"}``), as a click would."""
+        labelled in ``choose`` set (``{"Month": "June 2026"}``, kept for later runs, as a browser keeps
+        them), the text boxes in ``fill`` typed into and the button labelled ``press`` pressed (both for
+        this run only, as a form's submit sends them)."""
         message = BackMsg()
         state = message.rerun_script
         if page is not None:
@@ -102,19 +106,27 @@ class Session:
         state.page_script_hash = self.pages.get(self.page, "")
         state.query_string = query
         for label, value in (choose or {}).items():
-            if label not in self._ids:
-                raise KeyError(f"no select box labelled {label!r} on the last page shown (have: {sorted(self._ids)})")
-            self._values[self._ids[label][0]] = value
-        for widget_id, value in self._values.items():
+            self._values[self._id(label)] = value
+        once = {self._id(label): value for label, value in (fill or {}).items()}
+        for widget_id, value in {**self._values, **once}.items():
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
             widget.string_value = value
+        if press is not None:
+            widget = state.widget_states.widgets.add()
+            widget.id = self._id(press)
+            widget.trigger_value = True
         started = time.perf_counter()
         await self._ws.send(message.SerializeToString())
         return await self._read(started)
 
+    def _id(self, label: str) -> str:
+        if label not in self._ids:
+            raise KeyError(f"no widget labelled {label!r} on the last page shown (have: {sorted(self._ids)})")
+        return self._ids[label][0]
+
     async def _read(self, started: float) -> Run:
-        errors, headings, alerts, selects = [], [], [], {}
+        errors, headings, alerts, selects, texts = [], [], [], {}, []
         while True:
             raw = await asyncio.wait_for(self._ws.recv(), self.timeout)
             msg = ForwardMsg()
@@ -139,8 +151,13 @@ class Session:
                     box = element.selectbox
                     self._ids[box.label] = (box.id, "selectbox")
                     selects[box.label] = list(box.options)
+                elif which in ("text_input", "text_area", "button"):
+                    widget = getattr(element, which)
+                    self._ids[widget.label] = (widget.id, which)
+                elif which == "markdown":
+                    texts.append(element.markdown.body)
             elif kind == "script_finished":
                 status = _FINISHED.Name(msg.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     continue  # a rerun the app asked for itself (st.rerun): wait for that one
-                return Run(time.perf_counter() - started, status, errors, headings, alerts, selects)
+                return Run(time.perf_counter() - started, status, errors, headings, alerts, selects, texts)

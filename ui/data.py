@@ -33,7 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_ENTRIES = 512
 _seen = {"version": None}
 _seen_guard = threading.Lock()
-_CACHES: list[Any] = []  # every @cached function's cache, emptied when the data version moves on
+_CACHES: dict[str, Any] = {}  # every @cached function's cache (by name), emptied when the data version moves on
 
 
 @st.cache_resource(show_spinner="Opening the store…")
@@ -93,7 +93,7 @@ def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Ca
         # Streamlit keys a cached function on its module, name and source: these make each one distinct.
         keyed.__module__, keyed.__qualname__, keyed.__name__ = fn.__module__, fn.__qualname__, fn.__name__
         store_cached = st.cache_resource(show_spinner=show_spinner, max_entries=MAX_ENTRIES)(keyed)
-        _CACHES.append(store_cached)
+        _CACHES[f"{fn.__module__}.{fn.__qualname__}"] = store_cached  # a page script redefines its own each run
 
         @functools.wraps(fn)
         def read(*args: Any, **kwargs: Any) -> Any:
@@ -107,7 +107,7 @@ def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Ca
 
 def clear_caches() -> None:
     """Empty every cache now (a write also moves the data version, which does the same on next use)."""
-    for cache in _CACHES:
+    for cache in list(_CACHES.values()):
         cache.clear()
     st.cache_data.clear()
 
