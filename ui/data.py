@@ -14,11 +14,13 @@ import dataclasses
 import datetime as dt
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from qa_core.demo import build_demo
 from qa_core.roles import Viewer
@@ -28,49 +30,96 @@ from qa_core.store import Store, default_db_path, queries
 from qa_core.views import audit_grades, clinic, home, risk_register
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: Entries kept per cached function (least recently used go first); a change of data version
-#: empties every cache anyway (``data_version``), so this bounds one version's worth.
+#: Results kept per cached function (least recently used go first); a new data version empties
+#: them all (``_Results``), so this bounds one version's worth.
 MAX_ENTRIES = 512
-_seen = {"version": None}
-_seen_guard = threading.Lock()
-_CACHES: dict[str, Any] = {}  # every @cached function's cache (by name), emptied when the data version moves on
+_MISSING = object()
+_PLAIN = (str, int, float, bool, dt.date, type(None))  # values nobody can change in place
+
+
+class _Results:
+    """Every ``@cached`` function's results for the current data version, shared by all sessions.
+
+    A result is computed once per (function, arguments, version) even when several sessions ask
+    at the same moment (a lock per key), kept once (never pickled: unpickling a small frame of
+    text columns costs milliseconds under pandas 3) and handed out through ``_fresh``. When the
+    version moves on, everything kept is dropped: it can no longer be asked for.
+    """
+
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.version: str | None = None
+        self.tables: dict[str, OrderedDict] = {}
+        self.computing: dict[tuple, threading.Lock] = {}
+
+    def table(self, version: str, name: str) -> OrderedDict:
+        with self.guard:
+            if version != self.version:
+                self.version, self.tables, self.computing = version, {}, {}
+            return self.tables.setdefault(name, OrderedDict())
+
+    def get(self, table: OrderedDict, key: tuple) -> Any:
+        with self.guard:
+            value = table.get(key, _MISSING)
+            if value is not _MISSING:
+                table.move_to_end(key)
+            return value
+
+    def put(self, version: str, table: OrderedDict, key: tuple, value: Any) -> None:
+        with self.guard:
+            if version == self.version:  # else the version moved on while it was computed: drop it
+                table[key] = value
+                while len(table) > MAX_ENTRIES:
+                    table.popitem(last=False)
+
+    def lock_for(self, key: tuple) -> threading.Lock:
+        with self.guard:
+            return self.computing.setdefault(key, threading.Lock())
+
+    def clear(self, name: str | None = None) -> None:
+        with self.guard:
+            if name is None:
+                self.tables.clear()
+            else:
+                self.tables.pop(name, None)
 
 
 @st.cache_resource(show_spinner="Opening the store…")
-def get_store() -> Store:
-    """The store handle (migrated on first use), building the demo council on first run."""
+def _opened() -> tuple[Store, _Results]:
+    """The store handle (migrated on first use, building the demo council on a fresh machine) and
+    the results kept from it: one Streamlit resource, so ``st.cache_resource.clear()`` drops both."""
     path = default_db_path()
     if not path.exists():
         build_demo(path)
-    return Store(path)
+    return Store(path), _Results()
+
+
+def get_store() -> Store:
+    """The store handle: it holds no connection (``qa_core.store.access``)."""
+    return _opened()[0]
 
 
 def data_version() -> str:
-    """The store's data version; when it has moved on since last seen, every cache is emptied (the
-    old entries can no longer be asked for: they are keyed on the old version)."""
-    version = get_store().data_version()
-    with _seen_guard:
-        changed, _seen["version"] = _seen["version"] not in (None, version), version
-    if changed:
-        clear_caches()
-    return version
+    """The store's data version: it moves on with every committed write (``Store.data_version``)."""
+    return _opened()[0].data_version()
 
 
 def _fresh(value: Any) -> Any:
     """What a cache hands out: the stored value, in a new frame (or container) of its own.
 
-    Results are kept once, not pickled and copied for every reader (unpickling a small frame of
-    text columns costs milliseconds under pandas 3). pandas' copy-on-write makes a shallow copy
-    safe: a page that changes its frame changes only its own copy, never the cached one.
+    pandas' copy-on-write makes a shallow copy safe: a page that changes its frame changes only
+    its own copy, never the one kept for everybody.
     """
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy(deep=False)
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_fresh(v) for v in value)
     if isinstance(value, list):
-        return [_fresh(v) for v in value]
+        return [v if isinstance(v, _PLAIN) else _fresh(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(v if isinstance(v, _PLAIN) else _fresh(v) for v in value)
     if isinstance(value, dict):
-        return {k: _fresh(v) for k, v in value.items()}
+        return {k: v if isinstance(v, _PLAIN) else _fresh(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type) and not value.__dataclass_params__.frozen:
         return dataclasses.replace(value, **{f.name: _fresh(getattr(value, f.name))
                                              for f in dataclasses.fields(value) if f.init})
@@ -80,26 +129,36 @@ def _fresh(value: Any) -> Any:
 def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Callable[[F], F]:
     """Cache a read of the store, keyed on the function's arguments and the data version.
 
-    The arguments are hashed as ``st.cache_data`` hashes them (a ``Viewer`` field by field); the
-    version is passed ahead of them, so a result computed before a write is never served after it.
-    Each result is kept once for every session (``st.cache_resource``) and handed out through
-    ``_fresh``, so no reader can change what another is given.
+    The arguments must be hashable plain values (dates, strings, numbers, tuples, a ``Viewer``),
+    as every accessor's are. A result computed before a write is never served after it: the
+    version is part of the key. ``show_spinner``: words to show while a result is computed.
     """
 
     def wrap(fn: F) -> F:
-        def keyed(version: str, *args: Any, **kwargs: Any) -> Any:
-            return fn(*args, **kwargs)
+        name = f"{fn.__module__}.{fn.__qualname__}"  # a page script redefines its own on every run
 
-        # Streamlit keys a cached function on its module, name and source: these make each one distinct.
-        keyed.__module__, keyed.__qualname__, keyed.__name__ = fn.__module__, fn.__qualname__, fn.__name__
-        store_cached = st.cache_resource(show_spinner=show_spinner, max_entries=MAX_ENTRIES)(keyed)
-        _CACHES[f"{fn.__module__}.{fn.__qualname__}"] = store_cached  # a page script redefines its own each run
+        def compute(*args: Any, **kwargs: Any) -> Any:
+            if isinstance(show_spinner, str) and get_script_run_ctx() is not None:
+                with st.spinner(show_spinner):
+                    return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
 
         @functools.wraps(fn)
         def read(*args: Any, **kwargs: Any) -> Any:
-            return _fresh(store_cached(data_version(), *args, **kwargs))
+            store, results = _opened()
+            version = store.data_version()
+            key = (args, tuple(sorted(kwargs.items())))
+            table = results.table(version, name)
+            value = results.get(table, key)
+            if value is _MISSING:
+                with results.lock_for((name, key)):  # one session computes; the others wait for it
+                    value = results.get(table, key)
+                    if value is _MISSING:
+                        value = compute(*args, **kwargs)
+                        results.put(version, table, key, value)
+            return _fresh(value)
 
-        read.clear = store_cached.clear
+        read.clear = lambda: _opened()[1].clear(name)
         return read  # type: ignore[return-value]
 
     return wrap(func) if func is not None else wrap
@@ -107,8 +166,7 @@ def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Ca
 
 def clear_caches() -> None:
     """Empty every cache now (a write also moves the data version, which does the same on next use)."""
-    for cache in list(_CACHES.values()):
-        cache.clear()
+    _opened()[1].clear()
     st.cache_data.clear()
 
 
@@ -128,6 +186,14 @@ def months() -> list[dt.date]:
 def months_left_out() -> list[dt.date]:
     """Stored months outside the window the pages show (e.g. December 9999): named, not shown."""
     return [m for m in queries.months(get_store()) if not periods.in_window(m)]
+
+
+@cached
+def month_options() -> tuple[list[str], dict[str, str]]:
+    """The sidebar's months, newest first, as keys ("2026-10") and their labels ("October 2026"):
+    worked out once per data version, not for each of 120 options on every run of every page."""
+    keys = [periods.month_key(m) for m in reversed(months())]
+    return keys, {k: periods.month_label(dt.date.fromisoformat(k + "-01")) for k in keys}
 
 
 def default_month() -> dt.date | None:

@@ -32,7 +32,7 @@ def sidebar(viewer: Viewer | None = None) -> None:
 
 
 def _month_and_service(viewer: Viewer) -> None:
-    months = [periods.month_key(m) for m in reversed(data.months())]
+    months, labels = data.month_options()
     default = data.default_month()
     services = data.services()
     names = dict(zip(services["service_id"], services["name"], strict=True))
@@ -43,7 +43,7 @@ def _month_and_service(viewer: Viewer) -> None:
     if st.session_state.get("month") is not None and st.session_state["month"] not in months:
         del st.session_state["month"]  # e.g. a link to a month outside the window: fall back to the default
     st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
-                 bind="query-params", format_func=lambda m: month_label(dt.date.fromisoformat(m + "-01")))
+                 bind="query-params", format_func=lambda m: labels.get(m, m))
     left_out = data.months_left_out()
     if left_out:
         span = month_label(left_out[0]) + (f" to {month_label(left_out[-1])}" if len(left_out) > 1 else "")

@@ -114,6 +114,7 @@ class Store:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = access.file_for(self.path)
+            self._watched = (str(self.path), f"{self.path}.wal")
         if read_only:
             with self._reading():  # open now, so a missing or held file is reported here
                 pass
@@ -179,7 +180,7 @@ class Store:
     def _signature(self) -> tuple[object, float]:
         """The store file's (and its write-ahead log's) identity, size and time; the newest time."""
         parts, newest = [], 0.0
-        for path in (Path(str(self.path)), Path(f"{self.path}.wal")):
+        for path in self._watched:
             try:
                 st = os.stat(path)
             except OSError:
@@ -192,9 +193,10 @@ class Store:
     def data_version(self) -> str:
         """An id that changes with every committed write ("<store id>:<count>").
 
-        Cheap when nothing changed: it reads the store only when the file's signature moved since
-        it last looked (or while the file is freshly written). While another process writes, it
-        answers what it last read rather than wait: that write is not visible until it ends.
+        Cheap when nothing changed (two ``stat`` calls): it reads the store only when the file's
+        signature moved since it last looked (or while the file is freshly written). While another
+        process writes, it answers what it last read rather than wait: that write is not visible
+        until it ends.
         """
         file = self._file
         if isinstance(file, _Memory):
