@@ -224,3 +224,26 @@ def test_the_store_is_intact_once_the_holder_stops(held_store) -> None:
         assert store.table_counts() == counts
         assert store.migrate() == []
     assert counts["audit"] > 1000 and counts["indicator_value"] > 1000
+
+
+# -- the interface ---------------------------------------------------------------------------------
+def test_views_importer_and_roles_ask_a_store_only_for_the_interface() -> None:
+    """Issue 14: another store (PostgreSQL for the written tables, docs/scaling.md) can stand in
+    for the DuckDB one only if the code that uses a store asks it for nothing beyond
+    ``qa_core.store.interface``; the DuckDB ``Store`` offers all of it."""
+    import ast
+
+    from qa_core.store.interface import ReadStore, WriteStore
+
+    allowed = {name for proto in (ReadStore, WriteStore) for name in [*vars(proto), *proto.__annotations__]
+               if not name.startswith("_")}
+    used: dict[str, set[str]] = {}
+    files = [*(PROJECT_ROOT / "qa_core" / "views").glob("*.py"), *(PROJECT_ROOT / "qa_core" / "io").rglob("*.py"),
+             PROJECT_ROOT / "qa_core" / "roles.py", PROJECT_ROOT / "qa_core" / "store" / "queries.py"]
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "store":
+                used.setdefault(node.attr, set()).add(file.name)
+    assert {"query", "transaction", "setting"} <= set(used)  # the walk found the uses
+    assert set(used) <= allowed, {k: v for k, v in used.items() if k not in allowed}
+    assert isinstance(Store(":memory:"), WriteStore)
