@@ -54,15 +54,24 @@ def published() -> benchmarks.Published:
 
 
 @cached
+def la_report(la_code: str) -> pd.DataFrame:
+    """Every measure and year for one LA (``benchmarks.benchmark_report``): the page's table (one
+    year) and trend (one measure) are both rows of it, so a change of LA works out one report."""
+    return benchmarks.benchmark_report(get_store(), la_code, data=published())
+
+
+@cached
 def report(la_code: str, year: int) -> pd.DataFrame:
-    """Every measure for one LA and year (``benchmarks.benchmark_report``)."""
-    return benchmarks.benchmark_report(get_store(), la_code, year=year, data=published())
+    """Every measure for one LA and year."""
+    frame = la_report(la_code)
+    return frame[frame["year"] == year].reset_index(drop=True)
 
 
 @cached
 def trend(la_code: str, measure: str) -> pd.DataFrame:
     """One measure for one LA, year by year, with its comparators."""
-    return benchmarks.la_trend(get_store(), la_code, measure, data=published())
+    frame = la_report(la_code)
+    return frame[frame["measure"] == measure].reset_index(drop=True)
 
 
 @cached

@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -155,6 +155,20 @@ class Published:
     effective: pd.DataFrame  # every LA's own (or joint) figure: code, measure, year, value, ..., joint, rank
     others: pd.DataFrame  # region and England figures: measure, year, area_level, area_code, value, ...
     neighbours: pd.DataFrame  # la_code, rank, neighbour_code, name, closeness
+    _at: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # code -> its rows' slice
+
+    def __post_init__(self) -> None:
+        """Sort ``effective`` by LA once, so one LA's rows are a slice, not a scan of 100,000 rows."""
+        ordered = self.effective.sort_values("code", kind="stable", ignore_index=True)
+        codes = ordered["code"].to_numpy(dtype=object)
+        starts = [0, *((codes[1:] != codes[:-1]).nonzero()[0] + 1), len(codes)] if len(codes) else [0]
+        object.__setattr__(self, "effective", ordered)
+        self._at.update({codes[a]: (a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)})
+
+    def rows_of(self, codes: list[str]) -> pd.DataFrame:
+        """``effective``'s rows for the LAs ``codes`` (in that order of LAs)."""
+        parts = [self.effective.iloc[a:b] for a, b in (self._at[c] for c in dict.fromkeys(codes) if c in self._at)]
+        return pd.concat(parts) if parts else self.effective.iloc[0:0]
 
 
 def published(store: Store, measure: str | list[str] | None = None, year: int | None = None) -> Published:
@@ -222,7 +236,8 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     out = keys.assign(of=keys["of"].astype("Int64"))
     out.loc[out["of"] == 0, "of"] = pd.NA
 
-    effective = _pick(data.effective, measure, year)
+    neighbours = data.neighbours[data.neighbours["la_code"] == code]
+    effective = _pick(data.rows_of([code, *neighbours["neighbour_code"]]), measure, year)
     mine = effective[effective["code"] == code]
     out = out.merge(mine[["measure", "year", "value", "symbol", "numerator", "denominator", "joint", "rank"]].rename(
         columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return", "numerator": "la_numerator",
@@ -238,7 +253,6 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
         out = out.merge(part.rename(columns={c: f"{level}_{c}" for c in fields}),
                         on=["measure", "year"], how="left")
 
-    neighbours = data.neighbours[data.neighbours["la_code"] == code]
     sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
     agg = sn.groupby(["measure", "year"])["value"].agg(sn_median="median", sn_count="count").reset_index()
     out = out.merge(agg, on=["measure", "year"], how="left")
@@ -256,9 +270,10 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     out["rank"] = out["rank"].where(ranked_ok).astype("Int64")
     out["quartile"] = pd.array([quartile(int(r), int(o)) if ok else None
                                 for r, o, ok in zip(out["rank"], out["of"], ranked_ok, strict=True)], dtype="Int64")
-    for text in ("la_symbol", "la_joint_return"):  # text or None, never NaN (``j and f"... {j}"`` reads them)
-        out[text] = pd.Series([_text(v) for v in out[text]], index=out.index, dtype=object)
     out["note"] = _notes(row, out)
+    # Text or None, never NaN (``j and f"... {j}"`` reads them), and one dtype however many rows have text.
+    for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note"):
+        out[text] = pd.Series([_text(v) for v in out[text]], index=out.index, dtype=object)
     out["year"] = out["year"].astype("int64")
     return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
 
@@ -303,8 +318,7 @@ def neighbour_values(store: Store, la: str, measure: str, year: int, data: Publi
     data = data if data is not None else published(store, measure, year)
     row = _resolve(data.las, la)
     neighbours = data.neighbours[data.neighbours["la_code"] == row["old_la_code"]]
-    effective = _pick(data.effective, measure, year)
-    effective = effective[effective["code"].isin(neighbours["neighbour_code"])]
+    effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
     rows = []
     for n in neighbours.itertuples():
         got = effective[effective["code"] == n.neighbour_code]

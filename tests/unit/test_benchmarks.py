@@ -187,3 +187,15 @@ def test_a_year_without_a_joint_return_says_nothing_of_one(store: Store) -> None
     for year in sorted(report["year"].unique()):
         notes = summary_table(report[report["year"] == year], measures(store))["Note"]
         assert not notes.str.contains("nan").any(), year
+
+
+def test_one_las_whole_report_holds_its_year_and_its_trend(store: Store) -> None:
+    """The Benchmarks page works out one report per LA (every measure and year) and shows a year of
+    it and a measure of it: those rows are the year's report and the measure's trend."""
+    for la in ("356", "314"):
+        whole = benchmark_report(store, la)
+        for year in (2019, 2024):
+            pd.testing.assert_frame_equal(whole[whole["year"] == year].reset_index(drop=True),
+                                          benchmark_report(store, la, year=year), obj=f"{la} {year}")
+        pd.testing.assert_frame_equal(whole[whole["measure"] == "ReReferral"].reset_index(drop=True),
+                                      benchmark_report(store, la, "ReReferral"), obj=f"{la} trend")
