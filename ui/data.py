@@ -212,10 +212,19 @@ def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
 
 
 @cached
-def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
-    counts = queries.audit_grade_counts(get_store(), month=months()[0], end_month=until, by="month",
+def _audits_every_month(service_id: str | None) -> pd.DataFrame:
+    """Grades by month over every month the pages show (the months up to any one are its rows)."""
+    shown = months()
+    counts = queries.audit_grade_counts(get_store(), month=shown[0], end_month=shown[-1], by="month",
                                         service_id=service_id)
     return grade_summary(counts)
+
+
+@cached
+def audits_by_month(until: dt.date, service_id: str | None) -> pd.DataFrame:
+    """Grades by month up to ``until``: rows of one query per service, not one per month asked."""
+    frame = _audits_every_month(service_id)
+    return frame[frame["group_id"] <= periods.month_key(until)].reset_index(drop=True)
 
 
 @cached
@@ -224,12 +233,22 @@ def plan_rag(month: dt.date) -> pd.DataFrame:
 
 
 @cached
+def _reviewed_quarters() -> list[str]:
+    return periods.shown_quarters(queries.quarters(get_store()))
+
+
+@cached
+def _risks_report(quarter: str) -> pd.DataFrame:
+    return risk_register.risks_report(get_store(), quarter)
+
+
+@cached
 def risks_as_at(month: dt.date) -> pd.DataFrame:
-    """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
-    store = get_store()
+    """The register as last reviewed in or before ``month``'s quarter (empty if none): worked out
+    once per quarter, however many of its months are asked for."""
     this_quarter = periods.quarter_of(month)
-    reviewed = [q for q in periods.shown_quarters(queries.quarters(store)) if q <= this_quarter]
-    return risk_register.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
+    reviewed = [q for q in _reviewed_quarters() if q <= this_quarter]
+    return _risks_report(reviewed[-1]) if reviewed else pd.DataFrame()
 
 
 @cached
@@ -244,10 +263,18 @@ def clinic_header(service_id: str, month: dt.date) -> dict:
 
 
 @cached
-def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
+def _service_series_shown(code: str, service_id: str) -> pd.DataFrame:
+    """A measure's monthly series for a service, the months the pages show."""
     frame = queries.indicator_series(get_store(), code, "service", service_id)
     months = pd.to_datetime(frame["period"]).dt.date
-    return frame.loc[((months <= until) & months.map(periods.in_window)).astype(bool)].reset_index(drop=True)
+    return frame.loc[months.map(periods.in_window).astype(bool)].reset_index(drop=True)
+
+
+@cached
+def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
+    """The series up to ``until``: rows of one query per measure and service, not one per month."""
+    frame = _service_series_shown(code, service_id)
+    return frame.loc[(pd.to_datetime(frame["period"]).dt.date <= until).astype(bool)].reset_index(drop=True)
 
 
 @cached
