@@ -45,7 +45,7 @@ ctx = start("clinic", needs_service="A clinic covers one service. Choose a servi
 viewer, month, service_id, label = ctx.viewer, ctx.month, ctx.service_id, ctx.month_label
 
 measures = data.clinic_measures(service_id, month)
-header = data.clinic_header(service_id, month, measures)
+header = data.clinic_header(service_id, month)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")

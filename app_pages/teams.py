@@ -175,10 +175,10 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     st.subheader(f"{team_md}: {label}", anchor=False)
     board, full = st.columns(2)
     board.download_button("Download printable profile for the notice board (A4, HTML)",
-                          profile_html(profile, public=True).encode("utf-8"),
+                          lambda: profile_html(profile, public=True).encode("utf-8"),  # made on the click
                           file_name=f"team-profile-{team_id}-{month:%Y-%m}-notice-board.html", mime="text/html",
                           key="dl_team_profile", icon=":material/print:", type="primary")
-    full.download_button("Download with full figures (not for display)", profile_html(profile).encode("utf-8"),
+    full.download_button("Download with full figures (not for display)", lambda: profile_html(profile).encode("utf-8"),
                          file_name=f"team-profile-{team_id}-{month:%Y-%m}-full.html", mime="text/html",
                          key="dl_team_profile_full")
     st.caption("Open the downloaded page in a browser and print it. The notice-board version is disclosure-"

@@ -1,7 +1,7 @@
 """Cached wrappers for the Audit grades page, keyed on plain values (dates, strings, ints).
 
 Each calls ``qa_core.views.audit_grades`` on the one store connection (``ui.data.get_store``);
-``ui.data.clear_caches`` clears these too (it clears every ``st.cache_data``).
+``ui.data.cached`` keeps them per data version, so an import refreshes them.
 
 The case-level lists take the session's ``Viewer`` (a frozen dataclass: Streamlit hashes it
 field by field, so each role and scope has its own cache entry) and the query returns only the
@@ -13,70 +13,69 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADES, INADEQUATE
 from qa_core.rules.expectations import rules_in_words
 from qa_core.views import audit_grades, readiness
 from ui import data
-from ui.data import get_store
+from ui.data import cached, get_store
 from ui.safe import md
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def monthly_grades(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return audit_grades.monthly_grades(get_store(), month, service_id, months=data.months())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def funnel(month: dt.date, service_id: str | None, window: int, by: str) -> pd.DataFrame:
     return audit_grades.funnel(get_store(), month, service_id, window, by)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
     return audit_grades.area_drivers(get_store(), month, service_id, window)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
     return audit_grades.audit_completion(get_store(), month, service_id, by, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def expectation_words(month: dt.date) -> str:
     """The expectation rules in force in ``month``, in one sentence ("" when none)."""
     return rules_in_words(audit_grades.expectation_rules(get_store(), month))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def completion_gaps() -> list[str]:
     """Why completion cannot be shown, if it cannot (no staff, no auditors, no rules...)."""
     return readiness.completion_gaps(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def moderation(month: dt.date, service_id: str | None, window: int, by: str | None) -> pd.DataFrame:
     return audit_grades.moderation(get_store(), month, service_id, window, by)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def moderation_grid(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
     return audit_grades.moderation_grid(get_store(), month, service_id, window)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def overdue_count(month: dt.date, service_id: str | None) -> int:
     return audit_grades.overdue_count(get_store(), month, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def overdue_actions(month: dt.date, service_id: str | None, viewer: Viewer) -> pd.DataFrame:
     return audit_grades.overdue_actions(get_store(), month, service_id, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def escalations_due(month: dt.date, service_id: str | None, every_grade: bool, viewer: Viewer) -> pd.DataFrame:
     grades = tuple(GRADES) if every_grade else (INADEQUATE,)
     return audit_grades.escalations_due(get_store(), month, service_id, grades, viewer)

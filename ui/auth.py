@@ -173,10 +173,11 @@ def claim_groups(claims: Mapping) -> list[str]:
     return [str(g) for g in groups]
 
 
-def viewer_for_claims(store, roles: RoleMap, claims: Mapping) -> Viewer | None:
+def viewer_for_claims(store, roles: RoleMap, claims: Mapping, resolve=resolve_viewer) -> Viewer | None:
     """The Viewer for a signed-in user's claims (email, groups), or None if the role file
     maps neither. The email is matched only if the provider verified it (``email_verified``).
-    Raises ``QAError`` if the file's scope names no service or team in the store."""
+    Raises ``QAError`` if the file's scope names no service or team in the store. ``resolve``
+    checks the scope (the app passes its cached ``resolve_viewer``)."""
     email = claims.get("email")
     email = str(email).strip() if email else None
     verified = email_verified(claims)
@@ -184,7 +185,7 @@ def viewer_for_claims(store, roles: RoleMap, claims: Mapping) -> Viewer | None:
     if grant is None:
         return None
     who = email if verified or not email else f"{email} (email not verified)"  # as the import log records it
-    return resolve_viewer(store, grant.role, grant.scope, who=who)
+    return resolve(store, grant.role, grant.scope, who=who)
 
 
 def establish_viewer() -> Viewer:
@@ -234,7 +235,7 @@ def _signed_in_viewer(roles: RoleMap) -> Viewer:
         st.stop()
     claims = user.to_dict()
     email = str(claims.get("email") or claims.get("name") or "unknown")
-    viewer = viewer_for_claims(data.get_store(), roles, claims)
+    viewer = viewer_for_claims(None, roles, claims, lambda _, role, scope, who: _resolve(role, scope, who))
     if viewer is None:
         unverified = (" Your identity provider has not confirmed that this email address is yours, so it "
                       "cannot be matched to a role." if claims.get("email") and not email_verified(claims) else "")
@@ -277,7 +278,7 @@ def local_demo_on() -> bool:
 
 
 def _local_demo_viewer(roles: RoleMap) -> Viewer:
-    refusal = local_demo_refusal(roles, roles.local_demo and is_demo_store(data.get_store()),
+    refusal = local_demo_refusal(roles, roles.local_demo and _is_demo_store(),
                                  st.get_option("server.address"), st.context.ip_address,
                                  list(st.context.headers.keys()))
     if refusal:
@@ -329,6 +330,11 @@ def _known_scope(value: object, options: dict[str, str]) -> str:
     return by_name.get(text, next(iter(options)))
 
 
-@st.cache_data(show_spinner=False)
+@data.cached
+def _is_demo_store() -> bool:
+    return is_demo_store(data.get_store())
+
+
+@data.cached
 def _resolve(role: str, scope: str | None, who: str | None) -> Viewer:
     return resolve_viewer(data.get_store(), role, scope, who=who)

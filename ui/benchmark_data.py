@@ -5,20 +5,19 @@
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.views import benchmarks
-from ui.data import get_store
+from ui.data import cached, get_store
 from ui.formatters import POLARITY_WORDS, median_words, published_counted, quartile_words, rank_words
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def las() -> pd.DataFrame:
     """The current LAs (153), by name."""
     return benchmarks.list_las(get_store(), current_only=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def la_labels() -> dict[str, str]:
     """Old LA code → "Name (Region)", by name: the options of an LA picker (a selectbox shows
     its options as plain text, so the names are not escaped)."""
@@ -26,48 +25,64 @@ def la_labels() -> dict[str, str]:
     return {c: f"{n} ({r})" for c, n, r in zip(frame["old_la_code"], frame["name"], frame["region_name"], strict=True)}
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def benchmark_la_code() -> str | None:
     """The old code of the real LA the council is benchmarked as (setting ``benchmark_la``)."""
     row = benchmarks.benchmark_la(get_store())
     return None if row is None else str(row["old_la_code"])
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def measures() -> pd.DataFrame:
     return benchmarks.measures(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def years() -> list[int]:
     """Every year the store holds a published figure for, oldest first."""
     frame = get_store().query("SELECT DISTINCT year FROM published_value ORDER BY year")
     return [int(y) for y in frame["year"]]
 
 
-@st.cache_data(show_spinner="Comparing with neighbours, region and England…")
+@cached(show_spinner="Reading the published figures…")
+def published() -> benchmarks.Published:
+    """Every LA's published figures and ranks, read once per data version: each LA's report is
+    worked out of these, so changing the LA reads nothing from the store (issue 14)."""
+    return benchmarks.published(get_store())
+
+
+@cached
+def la_report(la_code: str) -> pd.DataFrame:
+    """Every measure and year for one LA (``benchmarks.benchmark_report``): the page's table (one
+    year) and trend (one measure) are both rows of it, so a change of LA works out one report."""
+    return benchmarks.benchmark_report(get_store(), la_code, data=published())
+
+
+@cached
 def report(la_code: str, year: int) -> pd.DataFrame:
-    """Every measure for one LA and year (``benchmarks.benchmark_report``)."""
-    return benchmarks.benchmark_report(get_store(), la_code, year=year)
+    """Every measure for one LA and year."""
+    frame = la_report(la_code)
+    return frame[frame["year"] == year].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def trend(la_code: str, measure: str) -> pd.DataFrame:
     """One measure for one LA, year by year, with its comparators."""
-    return benchmarks.la_trend(get_store(), la_code, measure)
+    frame = la_report(la_code)
+    return frame[frame["measure"] == measure].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
-    return benchmarks.neighbour_values(get_store(), la_code, measure, year)
+    return benchmarks.neighbour_values(get_store(), la_code, measure, year, data=published())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def ilacs(la_code: str) -> pd.DataFrame:
     return benchmarks.ilacs_judgements(get_store(), la_code)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
     """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
     frame = get_store().query("""

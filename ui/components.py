@@ -3,16 +3,21 @@ summary table (values: ``ui.formatters``; RAG tags: ``ui.tags``; downloads: ``ui
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 
 from qa_core.io.cells import csv_bytes as _csv_bytes
 from ui.formatters import count_texts, fmt_number, value_texts
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as a CSV download. Every download goes through here, so that no stored text opens
-    as a formula in a spreadsheet (``qa_core.io.cells``, the rule the exports follow too)."""
-    return _csv_bytes(frame)
+def csv_bytes(frame: pd.DataFrame) -> Callable[[], bytes]:
+    """A frame as a CSV download, for ``st.download_button``'s ``data``. Every download goes through
+    here, so that no stored text opens as a formula in a spreadsheet (``qa_core.io.cells``, the rule
+    the exports follow too). The bytes are made when the button is pressed, not on every run of the
+    page (making them took a fifth of some pages' time, issue 14): Streamlit calls what this returns."""
+    return functools.partial(_csv_bytes, frame)
 
 
 def measures_table(summary: pd.DataFrame) -> pd.DataFrame:

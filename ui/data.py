@@ -1,14 +1,26 @@
-"""The one store connection per process, and cached queries keyed on plain values.
+"""The store handle (one per process), and cached queries keyed on plain values and the data version.
 
-Pages call these, never SQL. Caches are cleared after a write (``clear_caches``).
+Pages call these, never SQL. The handle holds no connection: each cache miss reads through a
+short read-only connection (``qa_core.store.access``), so the command line can import while the
+app serves. Every cached function here and in ``ui/*_data.py`` is declared with ``@cached``: its
+results are keyed on its arguments **and** the store's data version, which every write bumps (an
+import by the app or the command line, a clinic action), so a page shows a write on its next run
+and never serves figures from before it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from qa_core.demo import build_demo
 from qa_core.roles import Viewer
@@ -16,39 +28,166 @@ from qa_core.rules import periods
 from qa_core.store import Store, default_db_path, queries
 from qa_core.views import audit_grades, clinic, completeness, home, risk_register
 
+F = TypeVar("F", bound=Callable[..., Any])
+#: Results kept per cached function (least recently used go first); a new data version empties
+#: them all (``_Results``), so this bounds one version's worth.
+MAX_ENTRIES = 512
+_MISSING = object()
+_PLAIN = (str, int, float, bool, dt.date, type(None))  # values nobody can change in place
+
+
+class _Results:
+    """Every ``@cached`` function's results for the current data version, shared by all sessions.
+
+    A result is computed once per (function, arguments, version) even when several sessions ask
+    at the same moment (a lock per key), kept once (never pickled: unpickling a small frame of
+    text columns costs milliseconds under pandas 3) and handed out through ``_fresh``. When the
+    version moves on, everything kept is dropped: it can no longer be asked for.
+    """
+
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.version: str | None = None
+        self.tables: dict[str, OrderedDict] = {}
+        self.computing: dict[tuple, threading.Lock] = {}
+
+    def table(self, version: str, name: str) -> OrderedDict:
+        with self.guard:
+            if version != self.version:
+                self.version, self.tables, self.computing = version, {}, {}
+            return self.tables.setdefault(name, OrderedDict())
+
+    def get(self, table: OrderedDict, key: tuple) -> Any:
+        with self.guard:
+            value = table.get(key, _MISSING)
+            if value is not _MISSING:
+                table.move_to_end(key)
+            return value
+
+    def put(self, version: str, table: OrderedDict, key: tuple, value: Any) -> None:
+        with self.guard:
+            if version == self.version:  # else the version moved on while it was computed: drop it
+                table[key] = value
+                while len(table) > MAX_ENTRIES:
+                    table.popitem(last=False)
+
+    def lock_for(self, key: tuple) -> threading.Lock:
+        with self.guard:
+            return self.computing.setdefault(key, threading.Lock())
+
+    def clear(self, name: str | None = None) -> None:
+        with self.guard:
+            if name is None:
+                self.tables.clear()
+            else:
+                self.tables.pop(name, None)
+
 
 @st.cache_resource(show_spinner="Opening the store…")
-def get_store() -> Store:
-    """Open the store read-write, building the demo council on first run."""
+def _opened() -> tuple[Store, _Results]:
+    """The store handle (migrated on first use, building the demo council on a fresh machine) and
+    the results kept from it: one Streamlit resource, so ``st.cache_resource.clear()`` drops both."""
     path = default_db_path()
     if not path.exists():
         build_demo(path)
-    return Store(path)
+    return Store(path), _Results()
+
+
+def get_store() -> Store:
+    """The store handle: it holds no connection (``qa_core.store.access``)."""
+    return _opened()[0]
+
+
+def data_version() -> str:
+    """The store's data version: it moves on with every committed write (``Store.data_version``)."""
+    return _opened()[0].data_version()
+
+
+def _fresh(value: Any) -> Any:
+    """What a cache hands out: the stored value, in a new frame (or container) of its own.
+
+    pandas' copy-on-write makes a shallow copy safe: a page that changes its frame changes only
+    its own copy, never the one kept for everybody.
+    """
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, list):
+        return [v if isinstance(v, _PLAIN) else _fresh(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(v if isinstance(v, _PLAIN) else _fresh(v) for v in value)
+    if isinstance(value, dict):
+        return {k: v if isinstance(v, _PLAIN) else _fresh(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and not value.__dataclass_params__.frozen:
+        return dataclasses.replace(value, **{f.name: _fresh(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def cached(func: F | None = None, *, show_spinner: bool | str = False) -> F | Callable[[F], F]:
+    """Cache a read of the store, keyed on the function's arguments and the data version.
+
+    The arguments must be hashable plain values (dates, strings, numbers, tuples, a ``Viewer``),
+    as every accessor's are. A result computed before a write is never served after it: the
+    version is part of the key. ``show_spinner``: words to show while a result is computed.
+    """
+
+    def wrap(fn: F) -> F:
+        name = f"{fn.__module__}.{fn.__qualname__}"  # a page script redefines its own on every run
+
+        def compute(*args: Any, **kwargs: Any) -> Any:
+            if isinstance(show_spinner, str) and get_script_run_ctx() is not None:
+                with st.spinner(show_spinner):
+                    return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
+
+        @functools.wraps(fn)
+        def read(*args: Any, **kwargs: Any) -> Any:
+            store, results = _opened()
+            version = store.data_version()
+            key = (args, tuple(sorted(kwargs.items())))
+            table = results.table(version, name)
+            value = results.get(table, key)
+            if value is _MISSING:
+                with results.lock_for((name, key)):  # one session computes; the others wait for it
+                    value = results.get(table, key)
+                    if value is _MISSING:
+                        value = compute(*args, **kwargs)
+                        results.put(version, table, key, value)
+            return _fresh(value)
+
+        read.clear = lambda: _opened()[1].clear(name)
+        return read  # type: ignore[return-value]
+
+    return wrap(func) if func is not None else wrap
 
 
 def clear_caches() -> None:
+    """Empty every cache now (a write also moves the data version, which does the same on next use)."""
+    _opened()[1].clear()
     st.cache_data.clear()
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def settings() -> dict[str, str]:
     frame = get_store().query("SELECT key, value FROM setting")
     return dict(zip(frame["key"], frame["value"], strict=True))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def months() -> list[dt.date]:
     """The months the pages offer, oldest first: stored months inside ``periods``' window."""
     return periods.shown_months(queries.months(get_store()))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def months_left_out() -> list[dt.date]:
     """Stored months outside the window the pages show (e.g. December 9999): named, not shown."""
     return [m for m in queries.months(get_store()) if not periods.in_window(m)]
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def month_completeness() -> pd.DataFrame:
     """Each shown month's coverage and whether its data is complete (``qa_core.rules.completeness``)."""
     return completeness.month_completeness(get_store())
@@ -59,77 +198,104 @@ def partial_months() -> list[dt.date]:
     return completeness.partial_months(month_completeness())
 
 
+@cached
+def month_options() -> tuple[list[str], dict[str, str]]:
+    """The sidebar's months, newest first, as keys ("2026-10") and their labels ("October 2026"):
+    worked out once per data version, not for each of 120 options on every run of every page."""
+    keys = [periods.month_key(m) for m in reversed(months())]
+    return keys, {k: periods.month_label(dt.date.fromisoformat(k + "-01")) for k in keys}
+
+
 def default_month() -> dt.date | None:
     """The month a page opens on: the latest whose data is complete, not a far-future outlier
     (see ``periods.default_month``), so an import of a new month's first audits moves no page."""
     return periods.default_month(months(), partial=partial_months())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def services() -> pd.DataFrame:
     return queries.services(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return home.indicator_summary(get_store(), month, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def plan_rag(month: dt.date) -> pd.DataFrame:
     return queries.plan_rag_counts(get_store(), month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
+def _reviewed_quarters() -> list[str]:
+    return periods.shown_quarters(queries.quarters(get_store()))
+
+
+@cached
+def _risks_report(quarter: str) -> pd.DataFrame:
+    return risk_register.risks_report(get_store(), quarter)
+
+
+@cached
 def risks_as_at(month: dt.date) -> pd.DataFrame:
-    """The register as last reviewed in or before ``month``'s quarter (empty if none)."""
-    store = get_store()
+    """The register as last reviewed in or before ``month``'s quarter (empty if none): worked out
+    once per quarter, however many of its months are asked for."""
     this_quarter = periods.quarter_of(month)
-    reviewed = [q for q in periods.shown_quarters(queries.quarters(store)) if q <= this_quarter]
-    return risk_register.risks_report(store, reviewed[-1]) if reviewed else pd.DataFrame()
+    reviewed = [q for q in _reviewed_quarters() if q <= this_quarter]
+    return _risks_report(reviewed[-1]) if reviewed else pd.DataFrame()
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
     return clinic.clinic_measures(get_store(), service_id, month)
 
 
-@st.cache_data(show_spinner=False)
-def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
+@cached
+def clinic_header(service_id: str, month: dt.date) -> dict:
+    """The clinic's heading: the service, its head and the month's RAG counts."""
+    return clinic.clinic_header(get_store(), service_id, month, clinic_measures(service_id, month))
+
+
+@cached
+def _service_series_shown(code: str, service_id: str) -> pd.DataFrame:
+    """A measure's monthly series for a service, the months the pages show."""
     frame = queries.indicator_series(get_store(), code, "service", service_id)
     months = pd.to_datetime(frame["period"]).dt.date
-    return frame.loc[((months <= until) & months.map(periods.in_window)).astype(bool)].reset_index(drop=True)
+    return frame.loc[months.map(periods.in_window).astype(bool)].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
+def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
+    """The series up to ``until``: rows of one query per measure and service, not one per month."""
+    frame = _service_series_shown(code, service_id)
+    return frame.loc[(pd.to_datetime(frame["period"]).dt.date <= until).astype(bool)].reset_index(drop=True)
+
+
+@cached
 def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
     return clinic.team_breakdown(get_store(), code, service_id, month, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
     return queries.commentary(get_store(), code, "service", service_id, month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
     return audit_grades.audits_report(get_store(), month=month, by=by, service_id=service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
     """The service's clinic actions; owners "withheld" unless ``viewer`` sees the service's detail."""
     return clinic.actions(get_store(), service_id, month, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def teams() -> pd.DataFrame:
     return queries.teams(get_store())
-
-
-def clinic_header(service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
-    """The clinic's heading figures (service, head of service, RAG counts) for ``measures``."""
-    return clinic.clinic_header(get_store(), service_id, month, measures)
 
 
 def record_clinic_action(action: dict, viewer: Viewer) -> str:

@@ -33,7 +33,7 @@ def sidebar(viewer: Viewer | None = None) -> None:
 
 
 def _month_and_service(viewer: Viewer) -> None:
-    months = [periods.month_key(m) for m in reversed(data.months())]
+    months, labels = data.month_options()
     default = data.default_month()
     services = data.services()
     names = dict(zip(services["service_id"], services["name"], strict=True))
@@ -50,7 +50,7 @@ def _month_and_service(viewer: Viewer) -> None:
     if st.session_state.get("month") is not None and st.session_state["month"] not in months:
         del st.session_state["month"]  # e.g. a link to a month outside the window: fall back to the default
     st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
-                 bind="query-params", format_func=lambda m: _month_option(m, partial),
+                 bind="query-params", format_func=lambda m: _month_option(m, partial, labels),
                  help=f"Pages open on the latest month whose data is complete. {completeness.RULE_TEXT}")
     coverage = data.month_completeness()
     done = completeness.complete_to(coverage)
@@ -78,9 +78,10 @@ def _month_of_label(text: object) -> str | None:
         return None
 
 
-def _month_option(key: str, partial: set[str]) -> str:
-    """'November 2026', or 'November 2026 (partial)' for a month whose data is not all in."""
-    return month_label(dt.date.fromisoformat(key + "-01")) + (" (partial)" if key in partial else "")
+def _month_option(key: str, partial: set[str], labels: dict[str, str]) -> str:
+    """'November 2026', or 'November 2026 (partial)' for a month whose data is not all in (the
+    labels worked out once per data version: ``data.month_options``)."""
+    return labels.get(key, key) + (" (partial)" if key in partial else "")
 
 
 def selected_month() -> dt.date:

@@ -1,8 +1,8 @@
 """The Data page's pieces: cached templates and import log, a progress bar the importer drives,
 and the tables the page shows (columns of a kind, problems, the log).
 
-The log is read through ``st.cache_data``: ``ui.data.clear_caches()`` after an import refreshes
-it along with every other page's figures.
+The log and the readiness are kept per data version (``ui.data.cached``): an import moves the
+version on, so they refresh along with every other page's figures.
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ def load(kind: str, body: bytes, filename: str, user: str | None, bar: ProgressB
                        stage=bar.stage, replace=replace)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached
 def history(limit: int = LOG_ROWS) -> pd.DataFrame:
     """The import log, newest first (refreshed by ``ui.data.clear_caches``)."""
     return import_history(data.get_store(), limit)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached
 def readiness() -> ready_view.Readiness:
     """What the store holds and what each page lacks (refreshed by ``ui.data.clear_caches``)."""
     return ready_view.readiness(data.get_store())

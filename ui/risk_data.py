@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.rules import periods
 from qa_core.rules.risk import RiskMatrix, matrix_from_cells
 from qa_core.store import queries
 from qa_core.views import risk_register
 from ui import data
+from ui.data import cached
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def quarters() -> list[str]:
     """Quarters with any review, oldest first (those the pages show: see ``qa_core.rules.periods``)."""
     return periods.shown_quarters(queries.quarters(data.get_store()))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def matrices() -> pd.DataFrame:
     """The stored matrices: matrix_id, name, kind, impact_labels, likelihood_labels."""
     return queries.risk_matrices(data.get_store())
@@ -31,7 +31,7 @@ def register_matrix_id() -> str:
     return wanted if wanted in known or not known else known[0]
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def _matrix_cells(matrix_id: str) -> tuple[dict, pd.DataFrame]:
     head, cells = queries.risk_matrix(data.get_store(), matrix_id)
     return head.to_dict(), cells
@@ -45,17 +45,17 @@ def matrix(matrix_id: str) -> RiskMatrix:
     return matrix_from_cells(head["name"], head["kind"], cells, **labels)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> pd.DataFrame:
     return risk_register.heatmap_cells(data.get_store(), matrix_id, quarter, view, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
     return risk_register.register(data.get_store(), matrix_id, quarter, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
     frame = risk_register.trajectory(data.get_store(), matrix_id, risk_ref, until)
     return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)

@@ -7,21 +7,21 @@ editing shared files; the wrappers follow the same pattern and use its one store
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.io import published
 from qa_core.rules import periods
 from qa_core.views import benchmarks, scrutiny
-from ui.data import get_store
+from ui import benchmark_data
+from ui.data import cached, get_store
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def quarters() -> list[str]:
     """Complete financial quarters the pages show (``qa_core.rules.periods``), newest first."""
     return list(reversed(periods.shown_quarters(scrutiny.complete_quarters(get_store()))))
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The quarter's report (one row per measure) and every measure's quarterly trend up to it;
     ``public``: under disclosure control (what scrutiny members see)."""
@@ -29,19 +29,19 @@ def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame
     return report, trend[trend["quarter"].isin(periods.shown_quarters(trend["quarter"]))].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def benchmark_names() -> dict[str, str | None]:
     return published.benchmark_names(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def published_measures() -> dict[str, str]:
     """Catalogue code → the published measure it compares with (LAIT/DfE code)."""
     frame = get_store().query("SELECT code, published_measure FROM indicator WHERE published_measure IS NOT NULL")
     return dict(zip(frame["code"], frame["published_measure"], strict=True))
 
 
-@st.cache_data(show_spinner="Reading the published figures…")
+@cached(show_spinner="Reading the published figures…")
 def published_for(la_code: str, measure_codes: tuple[str, ...]) -> pd.DataFrame:
     """Any LA's latest published figures for the report card's measures."""
-    return benchmarks.latest_published(get_store(), la_code, list(measure_codes))
+    return benchmarks.latest_published(get_store(), la_code, list(measure_codes), data=benchmark_data.published())

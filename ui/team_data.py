@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.store import queries
 from qa_core.views import team_profiles
-from ui.data import get_store, services, settings
+from ui.data import cached, get_store, services, settings
 
 #: Months of history in the small multiples.
 SMALL_MULTIPLE_MONTHS = 24
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def team_view(service_id: str, month: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The month's team report (one row per team and measure, with the team's audit figures)
     and every team's monthly figures for the last ``SMALL_MULTIPLE_MONTHS`` months."""
@@ -27,18 +26,18 @@ def team_view(service_id: str, month: dt.date) -> tuple[pd.DataFrame, pd.DataFra
                                   catalogue=indicators())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def indicators() -> pd.DataFrame:
     return queries.indicators(get_store())
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def service_values(service_id: str, month: dt.date) -> pd.DataFrame:
     """The service's own figure for each measure in the month (summed in DuckDB)."""
     return team_profiles.service_month(get_store(), month, service_id)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def team_profile_for(team_id: str, service_id: str, month: dt.date) -> team_profiles.TeamProfile:
     """One team's profile, built from the service's cached frames (no further query)."""
     report, series = team_view(service_id, month)

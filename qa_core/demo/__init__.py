@@ -24,6 +24,7 @@ from qa_core.demo.series import indicator_frames, indicator_values
 from qa_core.errors import QAError
 from qa_core.io.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
+from qa_core.store.access import GATE_SUFFIX
 
 __all__ = ["build_demo", "demo_frames", "is_demo_store", "SCALES", "DEMO_END", "BENCHMARK_LA", "DEMO_MARKER"]
 
@@ -167,5 +168,6 @@ def build_demo(path: str | Path, scale: str = "small", seed: int = 1, force: boo
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        Path(str(tmp) + GATE_SUFFIX).unlink(missing_ok=True)  # the temporary file's writer gate
     counts["_seconds"] = round(time.perf_counter() - started, 2)
     return counts

@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ from qa_core.errors import QAError
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
-           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile"]
+           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile", "Published", "published"]
 
 REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
                   "rank", "of", "quartile"]
@@ -68,8 +69,12 @@ def resolve_la(store: Store, la: str | int) -> dict:
 
     A name shared by a current and an abolished LA (Dorset) means the current one.
     """
+    return _resolve(list_las(store, current_only=False), la)
+
+
+def _resolve(las: pd.DataFrame, la: str | int) -> dict:
+    """``resolve_la`` among the rows ``las`` (every LA, current and abolished)."""
     text = str(la).strip()
-    las = list_las(store, current_only=False)
     if las.empty:
         raise QAError("The store holds no published LA figures: build the demo store or import them.")
     key = text.lower()
@@ -104,12 +109,6 @@ def benchmark_la(store: Store) -> dict | None:
         return None
 
 
-def _neighbours(store: Store, code: str) -> pd.DataFrame:
-    return store.query(
-        "SELECT s.rank, s.neighbour_code, l.name, s.closeness FROM statistical_neighbour s "
-        "LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code WHERE s.la_code = ? ORDER BY s.rank", [code])
-
-
 _LA_VALUES = """
 WITH v AS (
     SELECT measure, year, area_code, value, symbol, numerator, denominator FROM published_value
@@ -140,18 +139,78 @@ def _measure_params(measure: str | list[str] | None) -> dict:
     return {"all_m": measure is None, "ms": wanted}
 
 
-def _effective(store: Store, codes: list[str], measure: str | list[str] | None, year: int | None) -> pd.DataFrame:
-    """Figures of the LAs ``codes`` (``code, measure, year, value, symbol, numerator,
-    denominator, joint, rank``)."""
-    return store.query(_LA_VALUES + """
-        SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
-        FROM eff e LEFT JOIN ranked r
-          ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)
-        WHERE list_contains($codes, e.code)""", {**_measure_params(measure), "y": year, "codes": codes})
+@dataclass(frozen=True)
+class Published:
+    """Every LA's published figures, with every rank, as read from the store at one moment.
+
+    ``benchmark_report`` and ``neighbour_values`` work a report out of one of these without going
+    back to the store. None of it depends on the LA asked about, so the app reads it once (per data
+    version) and any LA's report is then a matter of picking rows, instead of a dozen queries that
+    rank every LA again on each change of LA (issue 14).
+    """
+
+    las: pd.DataFrame  # every LA, current and abolished (``list_las``)
+    meta: pd.DataFrame  # the measures (``measures``)
+    keys: pd.DataFrame  # measure, year, of: how many LAs have a figure
+    effective: pd.DataFrame  # every LA's own (or joint) figure: code, measure, year, value, ..., joint, rank
+    others: pd.DataFrame  # region and England figures: measure, year, area_level, area_code, value, ...
+    neighbours: pd.DataFrame  # la_code, rank, neighbour_code, name, closeness
+    _at: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # code -> its rows' slice
+
+    def __post_init__(self) -> None:
+        """Sort ``effective`` by LA once, so one LA's rows are a slice, not a scan of 100,000 rows."""
+        ordered = self.effective.sort_values("code", kind="stable", ignore_index=True)
+        codes = ordered["code"].to_numpy(dtype=object)
+        starts = [0, *((codes[1:] != codes[:-1]).nonzero()[0] + 1), len(codes)] if len(codes) else [0]
+        object.__setattr__(self, "effective", ordered)
+        self._at.update({codes[a]: (a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)})
+
+    def rows_of(self, codes: list[str]) -> pd.DataFrame:
+        """``effective``'s rows for the LAs ``codes`` (in that order of LAs)."""
+        parts = [self.effective.iloc[a:b] for a, b in (self._at[c] for c in dict.fromkeys(codes) if c in self._at)]
+        return pd.concat(parts) if parts else self.effective.iloc[0:0]
+
+
+def published(store: Store, measure: str | list[str] | None = None, year: int | None = None) -> Published:
+    """The published figures (of ``measure`` and ``year`` only, when given) in five queries."""
+    params = {**_measure_params(measure), "y": year}
+    where = "($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)"
+    return Published(
+        las=list_las(store, current_only=False),
+        meta=measures(store),
+        keys=store.query(
+            "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
+            f"WHERE {where} GROUP BY ALL ORDER BY ALL", params),
+        effective=store.query(_LA_VALUES + """
+            SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
+            FROM eff e LEFT JOIN ranked r
+              ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)""", params),
+        others=store.query(
+            "SELECT measure, year, area_level, area_code, value, symbol, numerator, denominator FROM published_value "
+            f"WHERE area_level IN ('england', 'region') AND {where}", params),
+        neighbours=store.query(
+            "SELECT s.la_code, s.rank, s.neighbour_code, l.name, s.closeness FROM statistical_neighbour s "
+            "LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code ORDER BY s.la_code, s.rank"),
+    )
+
+
+def _text(value: object) -> object:
+    """A stored text, or None where there is none (never NaN)."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _pick(frame: pd.DataFrame, measure: str | list[str] | None, year: int | None) -> pd.DataFrame:
+    """The rows of ``measure`` (one code or a list) and ``year``; all of them for None."""
+    keep = pd.Series(True, index=frame.index)
+    if measure is not None:
+        keep &= frame["measure"].isin([measure] if isinstance(measure, str) else list(measure))
+    if year is not None:
+        keep &= frame["year"] == year
+    return frame[keep]
 
 
 def benchmark_report(store: Store, la: str, measure: str | list[str] | None = None,
-                     year: int | None = None) -> pd.DataFrame:
+                     year: int | None = None, data: Published | None = None) -> pd.DataFrame:
     """Per measure and year: the LA's value, its neighbours' median (and how many were used),
     its region, England, and its rank, ``of`` and quartile among all LAs (see the module
     docstring for the rules). Columns: ``REPORT_COLUMNS`` then ``measure_name, polarity, unit,
@@ -159,45 +218,42 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     counts behind a percentage where DfE publishes them (``la_numerator, la_denominator``, and
     the same for region and England; blank for LAIT measures, which carry no counts).
     One row per measure and year the store has any figure for (filtered by ``measure``, one code
-    or a list, and ``year``).
+    or a list, and ``year``). ``data``: the published figures already read (``published``), else
+    they are read for this report.
     """
-    row = resolve_la(store, la)
+    data = data if data is not None else published(store, measure, year)
+    row = _resolve(data.las, la)
     code = row["old_la_code"]
-    meta = measures(store).set_index("measure")
+    meta = data.meta.set_index("measure")
     for one in [measure] if isinstance(measure, str) else measure or []:
         if one not in meta.index:
             close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise QAError(f"There is no published measure {one!r}.{hint}")
-    params = {**_measure_params(measure), "y": year}
-    keys = store.query(
-        "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
-        "WHERE ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y) GROUP BY ALL ORDER BY ALL", params)
+    keys = _pick(data.keys, measure, year).reset_index(drop=True)
     if keys.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
     out = keys.assign(of=keys["of"].astype("Int64"))
     out.loc[out["of"] == 0, "of"] = pd.NA
 
-    mine = _effective(store, [code], measure, year)
+    neighbours = data.neighbours[data.neighbours["la_code"] == code]
+    effective = _pick(data.rows_of([code, *neighbours["neighbour_code"]]), measure, year)
+    mine = effective[effective["code"] == code]
     out = out.merge(mine[["measure", "year", "value", "symbol", "numerator", "denominator", "joint", "rank"]].rename(
         columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return", "numerator": "la_numerator",
                  "denominator": "la_denominator"}),
         on=["measure", "year"], how="left")
 
-    others = store.query(
-        "SELECT measure, year, area_level, value, symbol, numerator, denominator FROM published_value "
-        "WHERE (area_level = 'england' OR (area_level = 'region' AND area_code = $r)) "
-        "AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)",
-        {**params, "r": row["region_code"] or ""})
+    others = _pick(data.others, measure, year)
+    others = others[(others["area_level"] == "england")
+                    | ((others["area_level"] == "region") & (others["area_code"] == (row["region_code"] or "")))]
     for level in ("region", "england"):
         fields = ["value", "symbol", "numerator", "denominator"]
         part = others[others["area_level"] == level][["measure", "year", *fields]]
         out = out.merge(part.rename(columns={c: f"{level}_{c}" for c in fields}),
                         on=["measure", "year"], how="left")
 
-    neighbours = _neighbours(store, code)
-    sn = _effective(store, neighbours["neighbour_code"].tolist(), measure, year)
-    sn = sn[sn["value"].notna()]
+    sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
     agg = sn.groupby(["measure", "year"])["value"].agg(sn_median="median", sn_count="count").reset_index()
     out = out.merge(agg, on=["measure", "year"], how="left")
     out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
@@ -215,19 +271,22 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     out["quartile"] = pd.array([quartile(int(r), int(o)) if ok else None
                                 for r, o, ok in zip(out["rank"], out["of"], ranked_ok, strict=True)], dtype="Int64")
     out["note"] = _notes(row, out)
+    # Text or None, never NaN (``j and f"... {j}"`` reads them), and one dtype however many rows have text.
+    for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note"):
+        out[text] = pd.Series([_text(v) for v in out[text]], index=out.index, dtype=object)
     out["year"] = out["year"].astype("int64")
     return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
 
 
-def latest_published(store: Store, la: str, measure_codes: list[str]) -> pd.DataFrame:
+def latest_published(store: Store, la: str, measure_codes: list[str], data: Published | None = None) -> pd.DataFrame:
     """``benchmark_report`` rows for each measure's latest year: the newest year the LA has a
     figure or a symbol for, else the newest year anyone has. In ``measure_codes`` order; codes
-    the store does not hold are left out."""
-    known = set(measures(store)["measure"])
+    the store does not hold are left out. ``data`` as in ``benchmark_report``."""
+    known = set((data.meta if data is not None else measures(store))["measure"])
     wanted = [m for m in dict.fromkeys(measure_codes) if m in known]
     if not wanted:
         return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
-    rep = benchmark_report(store, la, wanted)
+    rep = benchmark_report(store, la, wanted, data=data)
     has = rep["la_value"].notna() | rep["la_symbol"].notna()
     rep = rep.assign(_has=has).sort_values(["measure", "_has", "year"], kind="stable")
     latest = rep.groupby("measure").tail(1).drop(columns="_has")
@@ -251,30 +310,32 @@ def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:
     return notes
 
 
-def neighbour_values(store: Store, la: str, measure: str, year: int) -> pd.DataFrame:
+def neighbour_values(store: Store, la: str, measure: str, year: int, data: Published | None = None) -> pd.DataFrame:
     """The LA's 10 neighbours with their figure for a measure and year: ``rank, neighbour_code,
     name, closeness, value, symbol, joint_return, missing, numerator, denominator`` (missing: no
-    figure, left out of the median; the counts where DfE publishes them)."""
-    row = resolve_la(store, la)
-    neighbours = _neighbours(store, row["old_la_code"])
-    effective = _effective(store, neighbours["neighbour_code"].tolist(), measure, year)
+    figure, left out of the median; the counts where DfE publishes them). ``data`` as in
+    ``benchmark_report``."""
+    data = data if data is not None else published(store, measure, year)
+    row = _resolve(data.las, la)
+    neighbours = data.neighbours[data.neighbours["la_code"] == row["old_la_code"]]
+    effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
     rows = []
     for n in neighbours.itertuples():
         got = effective[effective["code"] == n.neighbour_code]
         first = got.iloc[0] if not got.empty else None
         value = None if first is None or pd.isna(first["value"]) else float(first["value"])
         rows.append(dict(rank=n.rank, neighbour_code=n.neighbour_code, name=n.name, closeness=n.closeness,
-                         value=value, symbol=None if first is None else first["symbol"],
-                         joint_return=None if first is None else first["joint"], missing=value is None,
+                         value=value, symbol=None if first is None else _text(first["symbol"]),
+                         joint_return=None if first is None else _text(first["joint"]), missing=value is None,
                          numerator=None if first is None else first["numerator"],
                          denominator=None if first is None else first["denominator"]))
     return pd.DataFrame(rows, columns=["rank", "neighbour_code", "name", "closeness", "value", "symbol",
                                        "joint_return", "missing", "numerator", "denominator"])
 
 
-def la_trend(store: Store, la: str, measure: str) -> pd.DataFrame:
+def la_trend(store: Store, la: str, measure: str, data: Published | None = None) -> pd.DataFrame:
     """The LA's figures for one measure, year by year, with its comparators."""
-    return benchmark_report(store, la, measure=measure)
+    return benchmark_report(store, la, measure=measure, data=data)
 
 
 def ilacs_judgements(store: Store, la: str) -> pd.DataFrame:

@@ -80,10 +80,16 @@ def app_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield url
 
 
+INSTALL_CHROMIUM = (f"Chromium is not at {CHROMIUM}: install it (Debian/Ubuntu: sudo apt-get install chromium) or "
+                    "set CHROMIUM=/path/to/chromium.")
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (CI installs Debian's chromium)")
+        if os.environ.get("CI"):  # never pass a CI run without the browser tests
+            pytest.fail(f"{INSTALL_CHROMIUM} Under CI the browser tests must run.", pytrace=False)
+        pytest.skip(f"{INSTALL_CHROMIUM} (make test stops instead unless SKIP_BROWSER=1)")
     from playwright.sync_api import expect, sync_playwright
 
     # A first render (plotly loading, the store's caches warming) can take many seconds on a
@@ -121,3 +127,11 @@ def whole_page_screenshot(page, path: Path) -> None:
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12_000)})
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Say loudly, at the end, that the browser tests did not run: a skip is not a pass."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "Chromium is not at" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} BROWSER TESTS DID NOT RUN", red=True, bold=True)
+        terminalreporter.write_line(INSTALL_CHROMIUM, red=True)

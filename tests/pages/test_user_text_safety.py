@@ -219,17 +219,27 @@ def formula_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_csv_download_carries_a_live_formula(formula_db, monkeypatch):
     """Every CSV download on every view (charts' data, tables, registers, the team report, the
-    import log): stored text that a spreadsheet would run is written with a quote in front."""
+    import log): stored text that a spreadsheet would run is written with a quote in front.
+
+    The store holds an import (the log row above), so it is a council's store: the local demo never
+    shows it, and the assistant director signs in. Most downloads are made when pressed (issue 14):
+    those are made here as the press would make them."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     downloads: dict[str, bytes] = {}
-    add = MediaFileManager.add
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
     def recording(self, data, mimetype, coordinates, file_name=None, **kwargs):
         downloads[file_name or coordinates] = data if isinstance(data, bytes) else str(data).encode()
         return add(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
 
+    def pressing(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        data = make()
+        downloads[file_name or coordinates] = data if isinstance(data, bytes) else str(data).encode()
+        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add", recording)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", pressing)
     for app in app_over(formula_db, monkeypatch):
         # The injected import_log row makes this a council's store: the local demo shows it to
         # nobody (ui.auth), so sign in as the assistant director.

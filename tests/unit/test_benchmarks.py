@@ -18,7 +18,9 @@ from qa_core.views.benchmarks import (
     ilacs_judgements,
     latest_published,
     list_las,
+    measures,
     neighbour_values,
+    published,
     quartile,
     resolve_la,
 )
@@ -157,3 +159,43 @@ def test_latest_published_takes_each_measures_newest_year_in_the_order_asked(sto
         years = benchmark_report(store, "356", row.measure)
         with_figure = years[years["la_value"].notna() | years["la_symbol"].notna()]
         assert row.year == with_figure["year"].max()
+
+
+def test_a_report_from_the_published_snapshot_is_the_report_read_for_it(store: Store) -> None:
+    """Issue 14: the app reads every LA's figures and ranks once (``published``) and works any LA's
+    report out of them; that gives exactly what reading the store for the one report gives."""
+    data = published(store)
+    for la in ("356", "314", "942", "Dorset"):
+        pd.testing.assert_frame_equal(benchmark_report(store, la, year=2024, data=data),
+                                      benchmark_report(store, la, year=2024), obj=la)
+        pd.testing.assert_frame_equal(benchmark_report(store, la, "ReReferral", data=data),
+                                      benchmark_report(store, la, "ReReferral"), obj=la)
+        pd.testing.assert_frame_equal(neighbour_values(store, la, "ReReferral", 2023, data=data),
+                                      neighbour_values(store, la, "ReReferral", 2023), obj=la)
+
+
+def test_a_year_without_a_joint_return_says_nothing_of_one(store: Store) -> None:
+    """Kingston upon Thames (314) shares some workforce returns with Richmond (314 / 318), not every
+    one: a year without one has no joint return (None, not NaN), and the Benchmarks page's note for
+    it is empty rather than "Joint return nan."."""
+    from ui.benchmark_data import summary_table
+
+    report = benchmark_report(store, "314")
+    joint = report["la_joint_return"]
+    assert (joint == "314 / 318").any() and joint.isna().any()
+    assert all(j is None or j == "314 / 318" for j in joint)
+    for year in sorted(report["year"].unique()):
+        notes = summary_table(report[report["year"] == year], measures(store))["Note"]
+        assert not notes.str.contains("nan").any(), year
+
+
+def test_one_las_whole_report_holds_its_year_and_its_trend(store: Store) -> None:
+    """The Benchmarks page works out one report per LA (every measure and year) and shows a year of
+    it and a measure of it: those rows are the year's report and the measure's trend."""
+    for la in ("356", "314"):
+        whole = benchmark_report(store, la)
+        for year in (2019, 2024):
+            pd.testing.assert_frame_equal(whole[whole["year"] == year].reset_index(drop=True),
+                                          benchmark_report(store, la, year=year), obj=f"{la} {year}")
+        pd.testing.assert_frame_equal(whole[whole["measure"] == "ReReferral"].reset_index(drop=True),
+                                      benchmark_report(store, la, "ReReferral"), obj=f"{la} trend")

@@ -20,9 +20,10 @@ FINAL = "coalesce(moderated_grade, overall_grade)"
 
 
 def _tables(path: Path) -> dict[str, pd.DataFrame]:
-    """Every table's rows, sorted by all columns (schema_migration's timestamps excluded)."""
+    """Every table's rows, sorted by all columns (the store's bookkeeping excluded: schema_migration's
+    timestamps, and data_version's id, which is each store file's own)."""
     with Store(path, read_only=True) as store:
-        names = [t for t in store.table_counts() if t != "schema_migration"]
+        names = [t for t in store.table_counts() if t not in ("schema_migration", "data_version")]
         return {t: store.query(f'SELECT * FROM "{t}" ORDER BY ALL') for t in names}
 
 

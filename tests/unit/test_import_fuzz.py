@@ -381,7 +381,7 @@ def files(draw: st.DrawFn) -> tuple[str, bytes, str]:
 def _tables(store: Store) -> list[str]:
     return store.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_name NOT IN ('import_log', 'schema_migration') ORDER BY 1"
+        "AND table_name NOT IN ('import_log', 'schema_migration', 'data_version') ORDER BY 1"
     )["table_name"].tolist()
 
 

@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "plan_area", "plan_area_rag", "plan_narrative", "plan_priority", "risk", "risk_matrix",
     "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
+    "data_version",
 }
 
 
@@ -60,12 +61,12 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path: Path) -> None:
         assert again.migrations()["name"].tolist() == files
         assert again.migrations()["applied_at"].tolist() == applied_at
         pd.testing.assert_frame_equal(_columns(again), columns_before)
-        assert all(n == 0 for t, n in again.table_counts().items() if t != "schema_migration")
+        assert all(n == 0 for t, n in again.table_counts().items() if t not in ("schema_migration", "data_version"))
 
 
 def test_a_read_only_store_does_not_migrate_or_write(demo_db: Path) -> None:
     with Store(demo_db, read_only=True) as store:
-        assert store.migrations()["version"].tolist() == [1, 2, 3, 4]
+        assert store.migrations()["version"].tolist() == sorted(int(p.name[:3]) for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
         with pytest.raises(QAError, match="read-only"):
             store.set_setting("x", "y")
 
@@ -154,16 +155,19 @@ def test_insert_frames_rolls_back_with_the_enclosing_transaction(tmp_path: Path)
 HOLDER = """
 import sys, time
 from qa_core.store import Store
-store = Store(sys.argv[1])
-print("ready", flush=True)
-while True:
-    time.sleep(60)
+with Store(sys.argv[1]).transaction():  # a write that never ends: the file stays held read-write
+    print("ready", flush=True)
+    while True:
+        time.sleep(60)
 """
 
 
 @pytest.fixture
-def held_store(demo_db: Path, tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen, dict]]:
-    """A copy of the demo store held read-write by another process (killed afterwards)."""
+def held_store(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               ) -> Iterator[tuple[Path, subprocess.Popen, dict]]:
+    """A copy of the demo store held read-write by another process (killed afterwards); this process
+    (and the command lines it starts) keeps trying it for one second, not the default five."""
+    monkeypatch.setenv("QA_STORE_WAIT", "1")
     path = tmp_path / "held.duckdb"
     shutil.copyfile(demo_db, path)
     with Store(path, read_only=True) as store:
@@ -221,3 +225,29 @@ def test_the_store_is_intact_once_the_holder_stops(held_store) -> None:
         assert store.table_counts() == counts
         assert store.migrate() == []
     assert counts["audit"] > 1000 and counts["indicator_value"] > 1000
+
+
+# -- the interface ---------------------------------------------------------------------------------
+def test_views_importer_and_roles_ask_a_store_only_for_the_interface() -> None:
+    """Issue 14: another store (PostgreSQL for the written tables, docs/scaling.md) can stand in
+    for the DuckDB one only if the code that uses a store asks it for nothing beyond
+    ``qa_core.store.interface``; the DuckDB ``Store`` offers all of it."""
+    import ast
+
+    from qa_core.store.interface import ReadStore, WriteStore
+
+    allowed = {name for proto in (ReadStore, WriteStore) for name in [*vars(proto), *proto.__annotations__]
+               if not name.startswith("_")}
+    used: dict[str, set[str]] = {}
+    files = [*(PROJECT_ROOT / "qa_core" / "views").glob("*.py"), *(PROJECT_ROOT / "qa_core" / "io").rglob("*.py"),
+             PROJECT_ROOT / "qa_core" / "roles.py", PROJECT_ROOT / "qa_core" / "store" / "queries.py"]
+    # ``init`` (io/council.py) makes a new DuckDB file, checkpoints and closes it: creating a store is
+    # the backend's own business, not a use of one.
+    files = [f for f in files if f.name != "council.py"]
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "store":
+                used.setdefault(node.attr, set()).add(file.name)
+    assert {"query", "transaction", "setting"} <= set(used)  # the walk found the uses
+    assert set(used) <= allowed, {k: v for k, v in used.items() if k not in allowed}
+    assert isinstance(Store(":memory:"), WriteStore)

@@ -100,7 +100,7 @@ def read_sheet(data: bytes, filename: str, kind: str) -> Sheet:
     """Read ``data`` (the file's bytes) as a table of text; FileRejected if it cannot be read."""
     name = PurePath(filename or "").name or "the file"
     ext = PurePath(name).suffix.lower()
-    if not data.strip(b" \t\r\n\x00" + _BOM8):
+    if _BLANK_FILE.match(data):  # never ``data.strip()``: that copies the whole file (issue 14)
         raise FileRejected(Problem(None, None, f"'{name}' is empty: there is nothing to import."))
     if data[:4] == b"PK\x03\x04":
         if ext in CSV_EXTENSIONS:
@@ -126,6 +126,9 @@ _CHUNK = 1 << 20
 #: Windows-1252 text does not hold. Found in a file that is not all UTF-8, they mean mixed encodings.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 _SAVE_AS = "Save it from Excel as 'CSV UTF-8 (comma delimited)' and load it again."
+#: A file of nothing but blanks, NULs and byte-order marks; a blank line between rows.
+_BLANK_FILE = re.compile(rb"[ \t\r\n\x00" + re.escape(b"\xef\xbb\xbf") + rb"]*\Z")
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -227,8 +230,10 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     headers = [h.strip() for h in _first_record(head_text, delimiter)]
     if not any(headers):
         raise FileRejected(Problem(1, None, "The first row is blank: row 1 must hold the column names."))
-    body = data.rstrip(b"\r\n \t")
-    irregular = re.search(rb"\n[ \t]*\r?\n", body) is not None
+    end = len(data)  # the end of the last row, found without copying the file (``rstrip`` would)
+    while end and data[end - 1] in b"\r\n \t":
+        end -= 1
+    irregular = _BLANK_LINE.search(data, 0, end) is not None
     if not irregular:
         try:
             return _read_csv_arrow(data, headers, delimiter)
