@@ -30,7 +30,7 @@ from qa_core.rules.audits import (
 )
 from qa_core.rules.periods import window_start
 from qa_core.views.audit_grades import DEFAULT_WINDOW, WINDOWS, funnel_limits, trend_icons
-from ui import audit_data, auth, data, filters, long_text
+from ui import audit_data, auth, data, filters, long_text, packs
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, spc_figure
 from ui.components import TAG_COLOURS, csv_bytes, table_with_download
 from ui.safe import md, plain
@@ -124,6 +124,7 @@ slug = f"{service_id or 'council'}-{month_key}"
 st.title("Audit grades", anchor=False)
 st.caption(f"{label} · {scope} · final grades (the moderator's where an audit was moderated), "
            "all audit tiers. Target: no more than 10% of audits Inadequate.")
+packs.pack_buttons("audits", viewer, month=month, service=service_id)
 
 choice_col, compare_col = st.columns([1, 2])
 with choice_col:

@@ -19,7 +19,7 @@ from qa_core.errors import QAError
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
-from ui import auth, data, filters, long_text
+from ui import auth, data, filters, long_text, packs
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
 from ui.safe import md, plain
@@ -52,6 +52,7 @@ header = clinic.clinic_header(data.get_store(), service_id, month, measures)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")
+packs.pack_buttons("clinic", viewer, month=month, service=service_id)
 cols = st.columns(5)
 with cols[0]:
     rag_badge("Red", header["red"])

@@ -13,7 +13,7 @@ import streamlit as st
 
 from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS, RAG_ORDER
 from qa_core.views import improvement_board
-from ui import auth, board_data, filters, long_text
+from ui import auth, board_data, filters, long_text, packs
 from ui.charts import GREY
 from ui.components import BADGE, TAG_COLOURS, csv_bytes, style_rag, table_with_download
 from ui.safe import md, plain
@@ -94,6 +94,7 @@ service_id = filters.selected_service()
 st.title("RAG at a glance", anchor=False)
 st.caption(f"Improvement plan as at {label}, for the improvement board. The plan covers the whole council, "
            "so the Service filter does not apply to this page.")
+packs.pack_buttons("board", viewer, month=month)
 if service_id is not None:
     st.info(f"You chose {md(filters.service_name(service_id))} in the sidebar. The improvement plan covers the "
             "whole council: every area is shown.", icon=":material/info:")

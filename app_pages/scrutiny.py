@@ -18,7 +18,7 @@ import streamlit as st
 
 from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
-from ui import auth, data, scrutiny_data
+from ui import auth, data, packs, scrutiny_data
 from ui import benchmark_data as bd
 from ui.charts import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.components import BADGE, csv_bytes, style_rag, table_with_download
@@ -266,6 +266,7 @@ else:
     st.warning(f"{disclosure.NOT_CONTROLLED} These are full figures for council staff; switch on "
                "'Show as published' for the version councillors see.")
 report, trend = scrutiny_data.card(quarter, public)
+packs.pack_buttons("scrutiny", viewer, quarter=quarter)
 names = scrutiny_data.benchmark_names()
 
 st.subheader(f"{md(council)}: children's social care report card, {label}", anchor=False)

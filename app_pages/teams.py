@@ -23,7 +23,7 @@ import streamlit as st
 from qa_core.rules import disclosure
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profile_html import format_target, profile_html, rag_words
-from ui import auth, filters, team_data
+from ui import auth, filters, packs, team_data
 from ui.charts import DARK_BLUE, ORANGE, PINK
 from ui.components import csv_bytes, fmt_count, fmt_number, rag_badge, style_rag, table_with_download
 from ui.safe import md, plain
@@ -298,6 +298,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     audits = profile.audits
     team_md = md(profile.team)  # the team's name in markdown places
     st.subheader(f"{team_md}: {label}", anchor=False)
+    packs.pack_buttons("team", viewer, month=month, service=service_id, team=team_id)
     board, full = st.columns(2)
     board.download_button("Download printable profile for the notice board (A4, HTML)",
                           profile_html(profile, public=True).encode("utf-8"),
