@@ -266,7 +266,6 @@ else:
     st.warning(f"{disclosure.NOT_CONTROLLED} These are full figures for council staff; switch on "
                "'Show as published' for the version councillors see.")
 report, trend = scrutiny_data.card(quarter, public)
-packs.pack_buttons("scrutiny", viewer, quarter=quarter)
 names = scrutiny_data.benchmark_names()
 
 st.subheader(f"{md(council)}: children's social care report card, {label}", anchor=False)
@@ -276,6 +275,7 @@ st.caption("Council-wide figures for the quarter chosen above: the sidebar's Ser
            "percentage of so few says little (u in the published version)."
            + (" Published version: a figure that would reveal a count of 1 to 5 is shown as c, and is a gap in "
               "its chart." if public else ""))
+packs.pack_buttons("scrutiny", viewer, quarter=quarter)
 if report.empty:
     st.info("None of the report card's measures has figures in this store.")
     st.stop()

@@ -22,8 +22,13 @@ from ui.data import get_store
 
 __all__ = ["pack_buttons"]
 
-_LABELS = {"clinic": "the clinic pack", "scrutiny": "the report card", "board": "the board's exception report",
-           "audits": "the monthly audit report", "team": "the team profile"}
+_LABELS = {
+    "clinic": "the clinic pack",
+    "scrutiny": "the report card",
+    "board": "the board's exception report",
+    "audits": "the monthly audit report",
+    "team": "the team profile",
+}
 
 
 def _ready(slot: str, key: tuple) -> tuple[bytes, str] | None:
@@ -31,29 +36,47 @@ def _ready(slot: str, key: tuple) -> tuple[bytes, str] | None:
     return (kept[1], kept[2]) if kept and kept[0] == key else None
 
 
-def pack_buttons(kind: str, viewer: Viewer, *, month: dt.date | None = None, service: str | None = None,
-                 team: str | None = None, quarter: str | None = None) -> None:
+def pack_buttons(
+    kind: str,
+    viewer: Viewer,
+    *,
+    month: dt.date | None = None,
+    service: str | None = None,
+    team: str | None = None,
+    quarter: str | None = None,
+) -> None:
     """The pack buttons for ``kind`` (a ``qa_core.packs.PACKS`` name) with the page's filters."""
     try:
         from qa_core import packs
     except ImportError as error:  # a machine set up before the pack libraries were added
-        st.info(f"Meeting packs need the PDF and chart libraries ({error.name}): run `make run` again, or "
-                "`pip install -r requirements.txt`, to install them.", icon=":material/info:")
+        st.info(
+            f"Meeting packs need the PDF and chart libraries ({error.name}): run `make run` again, or "
+            "`pip install -r requirements.txt`, to install them.",
+            icon=":material/info:",
+        )
         return
-    with st.expander(f"Papers for the meeting: {_LABELS.get(kind, 'the pack')} (PDF or XLSX)",
-                     icon=":material/description:"):
+    with st.container(border=True, key=f"pack_{kind}_box"):
+        st.markdown(
+            f":material/description: **Papers for the meeting:** {_LABELS.get(kind, 'the pack')}, as a PDF "
+            "(A4) or a spreadsheet (XLSX)."
+        )
         notice_board = False
         if kind == "team":
-            notice_board = st.toggle("Notice-board version (disclosure-controlled)", key=f"pack_{kind}_board",
-                                     help="Counts of 1 to 5 shown as c; the page says how many measures are withheld.")
+            notice_board = st.toggle(
+                "Notice-board version (disclosure-controlled)",
+                key=f"pack_{kind}_board",
+                help="Counts of 1 to 5 shown as c; the page says how many measures are withheld.",
+            )
         if kind == "scrutiny":
-            st.caption("The report card is always disclosure-controlled (counts of 1 to 5 shown as c), whoever "
-                       "prepares it.")
+            st.caption(
+                "The report card is always disclosure-controlled (counts of 1 to 5 shown as c), whoever prepares it."
+            )
         elif kind != "team" or not notice_board:
-            st.caption("For council staff: figures are not disclosure-controlled. What your role cannot see on the "
-                       "page is left out of the pack too.")
-        options = packs.PackOptions(month=month, service=service, team=team, quarter=quarter,
-                                    notice_board=notice_board)
+            st.caption(
+                "For council staff: figures are not disclosure-controlled. What your role cannot see on the "
+                "page is left out of the pack too."
+            )
+        options = packs.PackOptions(month=month, service=service, team=team, quarter=quarter, notice_board=notice_board)
         key = (kind, options, viewer)
         columns = st.columns(2)
         for fmt, column in zip(("pdf", "xlsx"), columns, strict=True):
@@ -61,9 +84,15 @@ def pack_buttons(kind: str, viewer: Viewer, *, month: dt.date | None = None, ser
             with column:
                 ready = _ready(slot, key)
                 if ready:
-                    st.download_button(f"Download pack ({fmt.upper()})", ready[0], file_name=ready[1],
-                                       mime=packs.MIME[fmt], key=f"{slot}_download", icon=":material/download:",
-                                       type="primary")
+                    st.download_button(
+                        f"Download pack ({fmt.upper()})",
+                        ready[0],
+                        file_name=ready[1],
+                        mime=packs.MIME[fmt],
+                        key=f"{slot}_download",
+                        icon=":material/download:",
+                        type="primary",
+                    )
                 elif st.button(f"Prepare pack ({fmt.upper()})", key=f"{slot}_prepare"):
                     _prepare(packs, kind, options, viewer, fmt, slot, key)
 

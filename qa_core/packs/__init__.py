@@ -26,8 +26,17 @@ from qa_core.pages import PAGE_KEYS
 from qa_core.roles import Viewer
 from qa_core.store import Store
 
-__all__ = ["PackKind", "PACKS", "FORMATS", "PackOptions", "Progress", "build_pack", "pack_bytes",
-           "format_for", "file_name"]
+__all__ = [
+    "PackKind",
+    "PACKS",
+    "FORMATS",
+    "PackOptions",
+    "Progress",
+    "build_pack",
+    "pack_bytes",
+    "format_for",
+    "file_name",
+]
 
 Build = Callable[[Store, PackOptions, Viewer, bool, Progress, dt.date], Pack]
 #: File formats, by extension.
@@ -63,8 +72,15 @@ PACKS: dict[str, PackKind] = {
 }
 
 
-def build_pack(store: Store, kind: str, options: PackOptions, viewer: Viewer, public: bool = False,
-               progress: Progress | None = None, today: dt.date | None = None) -> Pack:
+def build_pack(
+    store: Store,
+    kind: str,
+    options: PackOptions,
+    viewer: Viewer,
+    public: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Pack:
     """The ``kind`` pack as ``viewer`` may see it (``AccessDenied`` for a role that cannot open
     its page). ``public`` (or a viewer who only sees published figures) applies disclosure
     control; a kind that is never published refuses it rather than ignore it."""
@@ -74,8 +90,10 @@ def build_pack(store: Store, kind: str, options: PackOptions, viewer: Viewer, pu
     viewer.require(entry.page)
     public = bool(public) or viewer.public
     if public and not entry.publishable:
-        raise QAError(f"The {kind} pack is for council staff and is never published, so it has no "
-                      "disclosure-controlled version: leave --public out.")
+        raise QAError(
+            f"The {kind} pack is for council staff and is never published, so it has no "
+            "disclosure-controlled version: leave --public out."
+        )
     progress = progress or no_progress
     pack = entry.build(store, options, viewer, public, progress, today or dt.date.today())
     progress(1.0, "Pack ready")
@@ -99,8 +117,7 @@ def format_for(path: str | Path) -> str:
     """'pdf' or 'xlsx' from the file's extension; anything else is a QAError."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise QAError(f"{Path(path).name}: a pack's file must end in .pdf or .xlsx (the extension chooses "
-                      "the format).")
+        raise QAError(f"{Path(path).name}: a pack's file must end in .pdf or .xlsx (the extension chooses the format).")
     return FORMATS[suffix]
 
 

@@ -81,13 +81,21 @@ AUDIT_COLUMNS = (
     ColumnSpec("assessment", "Verdict", "against the 10% target, significant only when the interval says so"),
 )
 ICON_NOTES = (
-    Note("H / L", "Variation: the latest month is a special cause, high or low (improvement or concern by the "
-                  "measure's better direction)."),
+    Note(
+        "H / L",
+        "Variation: the latest month is a special cause, high or low (improvement or concern by the "
+        "measure's better direction).",
+    ),
     Note("C", "Variation: common cause (ordinary month-to-month noise)."),
-    Note("P / F / ?", "Assurance: the target is beyond the process limits on the good side (consistently passes), "
-                      "on the bad side (consistently fails), or within them (hit or miss)."),
-    Note("RAG", "Red, Amber or Green by the measure's own rule against its target; 'No target': watched for "
-                "direction only."),
+    Note(
+        "P / F / ?",
+        "Assurance: the target is beyond the process limits on the good side (consistently passes), "
+        "on the bad side (consistently fails), or within them (hit or miss).",
+    ),
+    Note(
+        "RAG",
+        "Red, Amber or Green by the measure's own rule against its target; 'No target': watched for direction only.",
+    ),
     Note("Count", "The numerator and denominator a percentage is worked out from."),
     Note("Limits", "Process limits need 12 months; they use every month up to this one."),
 )
@@ -107,33 +115,57 @@ def meeting_record_blocks(store: Store, service_id: str, month: dt.date, viewer:
 
 
 def _measures_table(measures: pd.DataFrame) -> Table:
-    display = pd.DataFrame({
-        "Measure": measures["name"],
-        "Value": [value_text(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
-        "Count": [count_text(n, d) if u == "%" else "" for n, d, u in
-                  zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)],
-        "Target": [format_value(t, u) for t, u in zip(measures["target"], measures["unit"], strict=True)],
-        "RAG": [rag_text(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],
-                                                      strict=True)],
-        "Direction": measures["direction"].fillna("–"),
-        "Variation": [f"{letter}: {_short_variation(cause, text)}" for letter, cause, text in
-                      zip(measures["variation_letter"], measures["special_cause"], measures["variation"],
-                          strict=True)],
-        "Assurance": [f"{letter}: {_ASSURANCE.get(letter, str(text).split(':')[0].lower())}" for letter, text in
-                      zip(measures["assurance_letter"], measures["assurance"], strict=True)],
-        "Neighbours": ["" if pd.isna(v) else format_value(v, u) for v, u in
-                       zip(measures["sn_median"], measures["unit"], strict=True)],
-        "England": ["" if pd.isna(v) else format_value(v, u) for v, u in
-                    zip(measures["england"], measures["unit"], strict=True)],
-    })
+    display = pd.DataFrame(
+        {
+            "Measure": measures["name"],
+            "Value": [value_text(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
+            "Count": [
+                count_text(n, d) if u == "%" else ""
+                for n, d, u in zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)
+            ],
+            "Target": [format_value(t, u) for t, u in zip(measures["target"], measures["unit"], strict=True)],
+            "RAG": [
+                rag_text(r, v, t)
+                for r, v, t in zip(measures["rag"], measures["value"], measures["target"], strict=True)
+            ],
+            "Direction": measures["direction"].fillna("–"),
+            "Variation": [
+                f"{letter}: {_short_variation(cause, text)}"
+                for letter, cause, text in zip(
+                    measures["variation_letter"], measures["special_cause"], measures["variation"], strict=True
+                )
+            ],
+            "Assurance": [
+                f"{letter}: {_ASSURANCE.get(letter, str(text).split(':')[0].lower())}"
+                for letter, text in zip(measures["assurance_letter"], measures["assurance"], strict=True)
+            ],
+            "Neighbours": [
+                "" if pd.isna(v) else format_value(v, u)
+                for v, u in zip(measures["sn_median"], measures["unit"], strict=True)
+            ],
+            "England": [
+                "" if pd.isna(v) else format_value(v, u)
+                for v, u in zip(measures["england"], measures["unit"], strict=True)
+            ],
+        }
+    )
     sheet, notes = report_sheet(measures, MEASURE_COLUMNS)
     years = sorted({str(y) for y in measures["comparator_year"].dropna()})
-    caption = ("Neighbours (median of the 10 statistical neighbours) and England: DfE's latest published year"
-               + (f" ({', '.join('year to March ' + y for y in years)})." if years else "; none published."))
-    return Table("The service's measures this month", display, sheet="Measures", data=sheet,
-                 widths=(2.7, 0.95, 1.25, 0.9, 1.0, 1.25, 1.45, 1.25, 1.25, 1.0), rag=("RAG",),
-                 numeric=("Value", "Count", "Target", "Neighbours", "England"), columns=notes, font_size=7,
-                 caption=caption)
+    caption = "Neighbours (median of the 10 statistical neighbours) and England: DfE's latest published year" + (
+        f" ({', '.join('year to March ' + y for y in years)})." if years else "; none published."
+    )
+    return Table(
+        "The service's measures this month",
+        display,
+        sheet="Measures",
+        data=sheet,
+        widths=(2.7, 0.95, 1.25, 0.9, 1.0, 1.25, 1.45, 1.25, 1.25, 1.0),
+        rag=("RAG",),
+        numeric=("Value", "Count", "Target", "Neighbours", "England"),
+        columns=notes,
+        font_size=7,
+        caption=caption,
+    )
 
 
 _ASSURANCE = {"P": "passes", "F": "fails", "?": "hit or miss"}
@@ -155,22 +187,36 @@ def _spc_block(store: Store, row: pd.Series, service_id: str, service: str, mont
     points = xmr(series["value"].tolist(), improvement=improvement, target=target)
     unit = row["unit"]
     count = count_text(row["numerator"], row["denominator"]) if unit == "%" else ""
-    title = (f"{value_text(row['value'], unit)} in {periods.month_label(month)}"
-             + (f" ({count})" if count else "") + f", {rag_text(row['rag'], row['value'], row['target'])}; "
-             f"{str(row['variation']).lower()}")
+    title = (
+        f"{value_text(row['value'], unit)} in {periods.month_label(month)}"
+        + (f" ({count})" if count else "")
+        + f", {rag_text(row['rag'], row['value'], row['target'])}; "
+        f"{str(row['variation']).lower()}"
+    )
     png = charts.spc_chart(
-        [pd.Timestamp(p).date() for p in series["period"]], [p["value"] for p in points],
-        [p["mean"] for p in points], [p["ucl"] for p in points], [p["lcl"] for p in points],
-        [p["special_cause"] for p in points], "%" if unit == "%" else unit, target,
-        f"Target: {format_value(target, unit)}" if target is not None else "Target")
+        [pd.Timestamp(p).date() for p in series["period"]],
+        [p["value"] for p in points],
+        [p["mean"] for p in points],
+        [p["ucl"] for p in points],
+        [p["lcl"] for p in points],
+        [p["special_cause"] for p in points],
+        "%" if unit == "%" else unit,
+        target,
+        f"Target: {format_value(target, unit)}" if target is not None else "Target",
+    )
     limits = any(p["mean"] is not None for p in points)
-    concerns = [pd.Timestamp(p).strftime("%b %Y") for p, c in zip(series["period"], points, strict=True)
-                if c["special_cause"] == "concern"]
-    alt = (f"SPC chart of {row['name'].lower()} for {service} each month, {len(series)} months to "
-           f"{periods.month_label(month)}: {value_text(row['value'], unit)} this month"
-           + (f", target {format_value(target, unit)}" if target is not None else "")
-           + (". Mean and process limits shown" if limits else ". Fewer than 12 months: no limits")
-           + (f". Special-cause concern in: {', '.join(concerns)}." if concerns else ". No special-cause concern."))
+    concerns = [
+        pd.Timestamp(p).strftime("%b %Y")
+        for p, c in zip(series["period"], points, strict=True)
+        if c["special_cause"] == "concern"
+    ]
+    alt = (
+        f"SPC chart of {row['name'].lower()} for {service} each month, {len(series)} months to "
+        f"{periods.month_label(month)}: {value_text(row['value'], unit)} this month"
+        + (f", target {format_value(target, unit)}" if target is not None else "")
+        + (". Mean and process limits shown" if limits else ". Fewer than 12 months: no limits")
+        + (f". Special-cause concern in: {', '.join(concerns)}." if concerns else ". No special-cause concern.")
+    )
     return Chart(png, alt, 180, 62, caption=alt, title=title)
 
 
@@ -179,8 +225,7 @@ def _commentary(store: Store, code: str, service_id: str, month: dt.date) -> lis
     return [f"{r.text} ({r.author})" for r in notes.itertuples()]
 
 
-def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, progress: Progress,
-          today: dt.date) -> Pack:
+def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, progress: Progress, today: dt.date) -> Pack:
     """The clinic pack for ``options.service`` in ``options.month`` (None: the latest month)."""
     service_id = options.service
     if not service_id:
@@ -193,19 +238,33 @@ def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, prog
     measures = clinic.clinic_measures(store, service_id, month)
     header = clinic.clinic_header(store, service_id, month, measures)
     service, label = header["service"], periods.month_label(month)
-    pack = Pack("clinic", "Performance clinic pack", service, label, queries.council_name(store), today,
-                data_to(store), public=False,
-                audience=(f"For the performance clinic for {service}, chaired by the assistant director. Prepared for "
-                          f"the {viewer.describe().lower()}; head of service: {header['head_of_service']}."),
-                filename=f"clinic-{service_id}-{periods.month_key(month)}")
+    pack = Pack(
+        "clinic",
+        "Performance clinic pack",
+        service,
+        label,
+        queries.council_name(store),
+        today,
+        data_to(store),
+        public=False,
+        audience=(
+            f"For the performance clinic for {service}, chaired by the assistant director. Prepared for "
+            f"the {viewer.describe().lower()}; head of service: {header['head_of_service']}."
+        ),
+        filename=f"clinic-{service_id}-{periods.month_key(month)}",
+    )
     pack.notes = list(ICON_NOTES)
     pack.ogl = bool(report["comparator_year"].notna().any()) if not report.empty else False
 
     pack.add(Heading("Summary"))
-    pack.add(Paragraph(
-        f"{header['red']} Red, {header['amber']} Amber and {header['green']} Green of "
-        f"{plural(header['measures'], 'measure')}; {header['no_target']} without a target; "
-        f"{header['special_cause_concern']} showing special-cause concern.", "lead"))
+    pack.add(
+        Paragraph(
+            f"{header['red']} Red, {header['amber']} Amber and {header['green']} Green of "
+            f"{plural(header['measures'], 'measure')}; {header['no_target']} without a target; "
+            f"{header['special_cause_concern']} showing special-cause concern.",
+            "lead",
+        )
+    )
     if measures.empty:
         pack.add(Paragraph(f"No measures have values for {service} in {label}."))
     else:
@@ -217,16 +276,34 @@ def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, prog
         if drawn.empty:
             pack.add(Paragraph("No measure is Red or shows special-cause concern this month."))
         else:
-            pack.add(Paragraph(f"{plural(len(drawn), 'measure')} {'is' if len(drawn) == 1 else 'are'} Red or "
-                               "show special-cause concern: each is charted below with its commentary.", "note"))
+            pack.add(
+                Paragraph(
+                    f"{plural(len(drawn), 'measure')} {'is' if len(drawn) == 1 else 'are'} Red or "
+                    "show special-cause concern: each is charted below with its commentary.",
+                    "note",
+                )
+            )
         for i, (_, row) in enumerate(drawn.iterrows()):
             progress(0.15 + 0.6 * i / max(len(drawn), 1), f"Drawing the chart for {row['name']}")
             comments = _commentary(store, row["code"], service_id, month)
-            pack.add(Keep((Heading(row["name"], 2), _spc_block(store, row, service_id, service, month),
-                           *([Paragraph(f"Commentary: {c}") for c in comments] if comments else
-                             [Paragraph("No commentary recorded for this month.", "note")]))))
-        others = [(r["name"], c) for _, r in measures[~measures["code"].isin(drawn["code"])].iterrows()
-                  for c in _commentary(store, r["code"], service_id, month)]
+            pack.add(
+                Keep(
+                    (
+                        Heading(row["name"], 2),
+                        _spc_block(store, row, service_id, service, month),
+                        *(
+                            [Paragraph(f"Commentary: {c}") for c in comments]
+                            if comments
+                            else [Paragraph("No commentary recorded for this month.", "note")]
+                        ),
+                    )
+                )
+            )
+        others = [
+            (r["name"], c)
+            for _, r in measures[~measures["code"].isin(drawn["code"])].iterrows()
+            for c in _commentary(store, r["code"], service_id, month)
+        ]
         if others:
             pack.add(Heading("Commentary on other measures", 2))
             pack.add(*(Paragraph(f"{name}: {c}") for name, c in others))
@@ -248,45 +325,104 @@ def _audits(pack: Pack, store: Store, service_id: str, service: str, month: dt.d
     if int(row["total"]) == 0:
         pack.add(Paragraph(f"No audits of {service} cases were completed in {label}."))
         return
-    pack.add(Paragraph(
-        f"{int(row['inadequate'])} of {int(row['total'])} audits Inadequate ({pct_text(row['pct_inadequate'])}, "
-        f"95% interval {interval_text(row['ci_low'], row['ci_high'])}) against a target of no more than "
-        f"{INADEQUATE_TARGET_PCT:.0f}%: {row['assessment']}. Good or better: {pct_text(row['pct_good_or_better'])}."))
+    pack.add(
+        Paragraph(
+            f"{int(row['inadequate'])} of {int(row['total'])} audits Inadequate ({pct_text(row['pct_inadequate'])}, "
+            f"95% interval {interval_text(row['ci_low'], row['ci_high'])}) against a target of no more than "
+            f"{INADEQUATE_TARGET_PCT:.0f}%: {row['assessment']}. Good or better: {pct_text(row['pct_good_or_better'])}."
+        )
+    )
     areas = audit_grades.audits_report(store, month=month, by="area", service_id=service_id)
     both = pd.concat([summary, areas], ignore_index=True)
-    display = pd.DataFrame({
-        "Audits of": ["All audits"] + areas["group"].tolist(),
-        "Outstanding": both["outstanding"].map("{:,}".format), "Good": both["good"].map("{:,}".format),
-        "Requires improvement": both["requires_improvement"].map("{:,}".format),
-        "Inadequate": both["inadequate"].map("{:,}".format), "Total": both["total"].map("{:,}".format),
-        "% inadequate": both["pct_inadequate"].map(pct_text),
-        "95% interval": [interval_text(lo, hi) for lo, hi in zip(both["ci_low"], both["ci_high"], strict=True)],
-    })
+    display = pd.DataFrame(
+        {
+            "Audits of": ["All audits"] + areas["group"].tolist(),
+            "Outstanding": both["outstanding"].map("{:,}".format),
+            "Good": both["good"].map("{:,}".format),
+            "Requires improvement": both["requires_improvement"].map("{:,}".format),
+            "Inadequate": both["inadequate"].map("{:,}".format),
+            "Total": both["total"].map("{:,}".format),
+            "% inadequate": both["pct_inadequate"].map(pct_text),
+            "95% interval": [interval_text(lo, hi) for lo, hi in zip(both["ci_low"], both["ci_high"], strict=True)],
+        }
+    )
     sheet, notes = report_sheet(both, AUDIT_COLUMNS)
-    pack.add(Table("Final grades: all audits, then each audit area's own grade", display, sheet="Audits",
-                   data=sheet, widths=(3.2, 1.2, 0.9, 1.4, 1.2, 0.9, 1.2, 1.9),
-                   numeric=("Outstanding", "Good", "Requires improvement", "Inadequate", "Total", "% inadequate",
-                            "95% interval"), columns=notes, font_size=7.5,
-                   caption="The first row counts each audit's overall final grade (moderated where moderated); the "
-                           "others count the grades given to each area of practice."))
+    pack.add(
+        Table(
+            "Final grades: all audits, then each audit area's own grade",
+            display,
+            sheet="Audits",
+            data=sheet,
+            widths=(3.2, 1.2, 0.9, 1.4, 1.2, 0.9, 1.2, 1.9),
+            numeric=(
+                "Outstanding",
+                "Good",
+                "Requires improvement",
+                "Inadequate",
+                "Total",
+                "% inadequate",
+                "95% interval",
+            ),
+            columns=notes,
+            font_size=7.5,
+            caption="The first row counts each audit's overall final grade (moderated where moderated); the "
+            "others count the grades given to each area of practice.",
+        )
+    )
     cases = audit_grades.escalations_due(store, month, service_id, viewer=viewer)
     if not viewer.sees_any_cases:
-        pack.add(Paragraph("Case references are shown to the service's head of service, the assistant director "
-                           "and the QA lead only.", "note"))
+        pack.add(
+            Paragraph(
+                "Case references are shown to the service's head of service, the assistant director "
+                "and the QA lead only.",
+                "note",
+            )
+        )
     elif not cases.empty:
-        frame = pd.DataFrame({
-            "Case": cases["case_ref"], "Team": cases["team"], "Audit date":
-            pd.to_datetime(cases["audit_date"]).dt.strftime("%d %b %Y"), "Auditor": cases["auditor"],
-            "Moderated": cases["moderated"].map({True: "yes", False: "no"}), "Escalate to": cases["escalate_to"]})
-        data = cases[["case_ref", "audit_id", "audit_date", "service", "team", "tier", "auditor", "grade_name",
-                      "moderated", "escalate_to"]]
-        pack.add(Table(f"Audits graded Inadequate this month ({len(cases)})", frame, sheet="Inadequate audits",
-                       data=data, widths=(1.2, 1.6, 1.1, 1.4, 0.9, 3.5), font_size=7.5))
+        frame = pd.DataFrame(
+            {
+                "Case": cases["case_ref"],
+                "Team": cases["team"],
+                "Audit date": pd.to_datetime(cases["audit_date"]).dt.strftime("%d %b %Y"),
+                "Auditor": cases["auditor"],
+                "Moderated": cases["moderated"].map({True: "yes", False: "no"}),
+                "Escalate to": cases["escalate_to"],
+            }
+        )
+        data = cases[
+            [
+                "case_ref",
+                "audit_id",
+                "audit_date",
+                "service",
+                "team",
+                "tier",
+                "auditor",
+                "grade_name",
+                "moderated",
+                "escalate_to",
+            ]
+        ]
+        pack.add(
+            Table(
+                f"Audits graded Inadequate this month ({len(cases)})",
+                frame,
+                sheet="Inadequate audits",
+                data=data,
+                widths=(1.2, 1.6, 1.1, 1.4, 0.9, 3.5),
+                font_size=7.5,
+            )
+        )
     elif viewer.sees_cases(service_id):
         pack.add(Paragraph("No audit of the service's cases was graded Inadequate this month.", "note"))
     else:
-        pack.add(Paragraph("Case references for this service are shown to its head of service, the assistant "
-                           "director and the QA lead only.", "note"))
+        pack.add(
+            Paragraph(
+                "Case references for this service are shown to its head of service, the assistant "
+                "director and the QA lead only.",
+                "note",
+            )
+        )
 
 
 def _actions(pack: Pack, store: Store, service_id: str, month: dt.date, viewer: Viewer) -> None:
@@ -297,23 +433,43 @@ def _actions(pack: Pack, store: Store, service_id: str, month: dt.date, viewer: 
         return
     overdue = int((actions["status"] == "Overdue").sum())
     done = int((actions["status"] == "Done").sum())
-    pack.add(Paragraph(f"{plural(len(actions), 'action')} agreed: {done} done, {overdue} overdue, "
-                       f"{len(actions) - done - overdue} open at the end of {periods.month_label(month)}.", "lead"))
+    pack.add(
+        Paragraph(
+            f"{plural(len(actions), 'action')} agreed: {done} done, {overdue} overdue, "
+            f"{len(actions) - done - overdue} open at the end of {periods.month_label(month)}.",
+            "lead",
+        )
+    )
     owners = viewer.sees_cases(service_id)
-    display = pd.DataFrame({
-        "Status": actions["status"], "Action": actions["description"],
-        **({"Owner": actions["owner"]} if owners else {}),
-        "Agreed": pd.to_datetime(actions["clinic_month"]).dt.strftime("%b %Y"),
-        "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
-        "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
-        "Measure": actions["measure"].fillna(""),
-    })
-    data = actions[["action_id", "clinic_month", "code", "measure", "description", "owner", "due_date",
-                    "completed_date", "status"]]
+    display = pd.DataFrame(
+        {
+            "Status": actions["status"],
+            "Action": actions["description"],
+            **({"Owner": actions["owner"]} if owners else {}),
+            "Agreed": pd.to_datetime(actions["clinic_month"]).dt.strftime("%b %Y"),
+            "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
+            "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
+            "Measure": actions["measure"].fillna(""),
+        }
+    )
+    data = actions[
+        ["action_id", "clinic_month", "code", "measure", "description", "owner", "due_date", "completed_date", "status"]
+    ]
     if not owners:
         data = data.drop(columns="owner")
     widths = (0.9, 4.0, 1.3, 0.9, 1.1, 1.1, 2.0) if owners else (0.9, 4.8, 0.9, 1.1, 1.1, 2.2)
-    pack.add(Table("Actions agreed at this service's clinics", display, sheet="Actions", data=data, widths=widths,
-                   rag=("Status",), font_size=7.5,
-                   caption=None if owners else "Owners are staff names: they are shown to the service's head of "
-                   "service, the assistant director and the QA lead only."))
+    pack.add(
+        Table(
+            "Actions agreed at this service's clinics",
+            display,
+            sheet="Actions",
+            data=data,
+            widths=widths,
+            rag=("Status",),
+            font_size=7.5,
+            caption=None
+            if owners
+            else "Owners are staff names: they are shown to the service's head of "
+            "service, the assistant director and the QA lead only.",
+        )
+    )

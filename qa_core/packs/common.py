@@ -15,8 +15,21 @@ from qa_core.rules.formatting import format_value
 from qa_core.rules.missing import is_missing
 from qa_core.store import Store, queries
 
-__all__ = ["PackOptions", "Progress", "no_progress", "data_to", "count_text", "value_text", "pct_text",
-           "interval_text", "whole", "report_sheet", "ColumnSpec", "rag_text", "plural"]
+__all__ = [
+    "PackOptions",
+    "Progress",
+    "no_progress",
+    "data_to",
+    "count_text",
+    "value_text",
+    "pct_text",
+    "interval_text",
+    "whole",
+    "report_sheet",
+    "ColumnSpec",
+    "rag_text",
+    "plural",
+]
 
 #: ``progress(fraction, message)``: fraction from 0 to 1, and what is being done.
 Progress = Callable[[float, str], None]

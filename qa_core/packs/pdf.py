@@ -34,8 +34,10 @@ from qa_core.rules.periods import month_label
 __all__ = ["write_pdf", "OGL"]
 
 #: The attribution the Open Government Licence asks for, wherever published figures appear.
-OGL = ("Contains public sector information licensed under the Open Government Licence v3.0 "
-       "(Department for Education; Ofsted).")
+OGL = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 "
+    "(Department for Education; Ofsted)."
+)
 
 _FONT = "DejaVu"
 _MARGIN = 15.0
@@ -72,6 +74,7 @@ class _PackPDF(FPDF):
             self.add_font(_FONT, style, str(path))
         self.set_margins(_MARGIN, _TOP, _MARGIN)
         self.set_auto_page_break(False)
+        self.c_margin = 0  # cells are padded by the table itself (_PAD), so widths are exact
         self.set_lang("en-GB")
         self.set_title(f"{pack.title}: {pack.subject}, {pack.period}")
         self.set_author(pack.council)
@@ -82,11 +85,13 @@ class _PackPDF(FPDF):
         self.set_text_color(*rgb(TEXT))
 
     # -- tagging ---------------------------------------------------------------------------------
-    def _elem(self, tag: str, parent: StructElem | None = None, mcid: int | None = None,
-              alt: str | None = None) -> StructElem:
+    def _elem(
+        self, tag: str, parent: StructElem | None = None, mcid: int | None = None, alt: str | None = None
+    ) -> StructElem:
         parent = parent or self.struct_builder.doc_struct_elem
-        elem = StructElem(struct_type=f"/{tag}", parent=parent, kids=[] if mcid is None else [mcid],
-                          page_number=self.page, alt=alt)
+        elem = StructElem(
+            struct_type=f"/{tag}", parent=parent, kids=[] if mcid is None else [mcid], page_number=self.page, alt=alt
+        )
         elem.pg = self.pages[self.page]
         parent.k.append(elem)
         return elem
@@ -133,8 +138,11 @@ class _PackPDF(FPDF):
     def footer(self) -> None:
         pack = self.pack
         data_to = month_label(pack.data_to) if pack.data_to else "no month"
-        control = ("Disclosure-controlled: small numbers are withheld (symbols explained at the end)."
-                   if pack.public else disclosure.NOT_CONTROLLED)
+        control = (
+            "Disclosure-controlled: small numbers are withheld (symbols explained at the end)."
+            if pack.public
+            else disclosure.NOT_CONTROLLED
+        )
         with self.artifact():
             self.set_draw_color(*rgb(RULE))
             self.set_line_width(0.2)
@@ -142,8 +150,12 @@ class _PackPDF(FPDF):
             self.set_font(_FONT, "", 7.5)
             self.set_text_color(*rgb(GREY))
             self.set_xy(_MARGIN, 285)
-            self.cell(self.epw * 0.8, 3.6, f"Produced on {day_text(pack.produced)} from data complete to {data_to}.",
-                      align="L")
+            self.cell(
+                self.epw * 0.8,
+                3.6,
+                f"Produced on {day_text(pack.produced)} from data complete to {data_to}.",
+                align="L",
+            )
             self.cell(self.epw * 0.2, 3.6, f"Page {self.page_no()} of {{nb}}", align="R")
             self.set_xy(_MARGIN, 288.8)
             self.cell(self.epw, 3.6, control, align="L")
@@ -161,11 +173,20 @@ class _PackPDF(FPDF):
 
     def lines(self, text: str, width: float, size: float, style: str = "") -> int:
         self.set_font(_FONT, style, size)
-        return max(1, len(self.multi_cell(width, size * _PT * 1.25, text, dry_run=True,
-                                          output=MethodReturnValue.LINES)))
+        return max(
+            1, len(self.multi_cell(width, size * _PT * 1.25, text, dry_run=True, output=MethodReturnValue.LINES))
+        )
 
-    def text_block(self, text: str, size: float, style: str = "", tag: str = "P", gap: float = 1.5,
-                   colour: str = TEXT, width: float | None = None) -> None:
+    def text_block(
+        self,
+        text: str,
+        size: float,
+        style: str = "",
+        tag: str = "P",
+        gap: float = 1.5,
+        colour: str = TEXT,
+        width: float | None = None,
+    ) -> None:
         width = width or self.epw
         height = self.lines(text, width, size, style) * size * _PT * 1.25
         self.ensure(height + gap)
@@ -201,8 +222,7 @@ class _PackPDF(FPDF):
         self.set_xy(_MARGIN + 4, y + 1.5)
         with self.tagged("P"):
             self.set_font(_FONT, "B", size)
-            self.multi_cell(self.epw - 6, size * _PT * 1.25, text, align="L", new_x=XPos.LMARGIN,
-                            new_y=YPos.NEXT)
+            self.multi_cell(self.epw - 6, size * _PT * 1.25, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_y(y + height + 2)
 
     def heading(self, block: Heading, following: float = 25.0) -> None:
@@ -212,8 +232,9 @@ class _PackPDF(FPDF):
         self.ensure(height + following)
         self.set_y(self.get_y() + (2.5 if block.level == 1 else 1.2))
         self.start_section(block.text, level=min(block.level, 2))
-        self.text_block(block.text, size, "B", tag=f"H{block.level + 1}", gap=1.2,
-                        colour=DARK_BLUE if block.level == 1 else TEXT)
+        self.text_block(
+            block.text, size, "B", tag=f"H{block.level + 1}", gap=1.2, colour=DARK_BLUE if block.level == 1 else TEXT
+        )
 
     _SIZES = {"lead": (10, "B"), "note": (8, ""), "body": (9.5, ""), "warning": (9, "B")}
 
@@ -270,10 +291,8 @@ class _PackPDF(FPDF):
     def table(self, block: Table) -> None:
         frame = block.display
         cols = [str(c) for c in frame.columns]
-        weights = list(block.widths or [1.0] * len(cols))
-        total = sum(weights)
-        widths = [self.epw * w / total for w in weights]
         size = block.font_size
+        widths = self.column_widths(frame, list(block.widths or [1.0] * len(cols)), size)
         line_h = size * _PT * 1.2
 
         def row_height(cells: list[object], style: str) -> float:
@@ -323,8 +342,9 @@ class _PackPDF(FPDF):
                         self.set_font(_FONT, "B" if header or colours else "", size)
                         self.set_xy(x + _PAD, y + _PAD)
                         align = "R" if col in block.numeric else "L"
-                        self.multi_cell(width - 2 * _PAD, line_h, _text(cell), align=align,
-                                        new_x=XPos.RIGHT, new_y=YPos.TOP)
+                        self.multi_cell(
+                            width - 2 * _PAD, line_h, _text(cell), align=align, new_x=XPos.RIGHT, new_y=YPos.TOP
+                        )
                         self.set_text_color(*rgb(TEXT))
                 x += width
             with self.artifact():
@@ -341,6 +361,26 @@ class _PackPDF(FPDF):
             self.text_block(block.caption, 7.5, colour=GREY, gap=2)
         else:
             self.set_y(self.get_y() + 1.5)
+
+    def column_widths(self, frame: pd.DataFrame, weights: list[float], size: float) -> list[float]:
+        """Widths in proportion to ``weights``, but never so narrow that a word must break (while
+        the page is wide enough): a narrow column takes its longest word's width from the others."""
+        floors = []
+        for col in frame.columns:
+            self.set_font(_FONT, "B", size)
+            longest = max((self.get_string_width(w) for w in str(col).split()), default=0.0)
+            self.set_font(_FONT, "B" if col else "", size)  # RAG words print bold: measure them so
+            for cell in frame[col].head(400):
+                if not isinstance(cell, Spark):
+                    longest = max([longest, *(self.get_string_width(w) for w in _text(cell).split())])
+            floors.append(longest + 2 * _PAD + 0.6)
+        total = sum(weights)
+        widths = [max(f, self.epw * w / total) for f, w in zip(floors, weights, strict=True)]
+        if sum(floors) >= self.epw:
+            return [self.epw * f / sum(floors) for f in floors]
+        excess = sum(widths) - self.epw
+        spare = [w - f for w, f in zip(widths, floors, strict=True)]
+        return [w - excess * s / sum(spare) for w, s in zip(widths, spare, strict=True)]
 
     def spark(self, spark: Spark, x: float, y: float, width: float, height: float) -> None:
         points = [(i, v) for i, v in enumerate(spark.values) if v is not None]
@@ -410,7 +450,7 @@ def write_pdf(pack: Pack) -> bytes:
     pdf.title_block()
     for i, block in enumerate(pack.blocks):
         if isinstance(block, Heading):
-            pdf.heading(block, _following(pdf, pack.blocks[i + 1:]))
+            pdf.heading(block, _following(pdf, pack.blocks[i + 1 :]))
         elif isinstance(block, Paragraph):
             pdf.paragraph(block)
         elif isinstance(block, Table):

@@ -6,8 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DARK_BLUE", "TURQUOISE", "PINK", "ORANGE", "GREY", "PURPLE", "TEXT", "RULE", "LIGHT",
-           "RAG_TAGS", "font_files"]
+__all__ = [
+    "DARK_BLUE",
+    "TURQUOISE",
+    "PINK",
+    "ORANGE",
+    "GREY",
+    "PURPLE",
+    "TEXT",
+    "RULE",
+    "LIGHT",
+    "RAG_TAGS",
+    "font_files",
+]
 
 DARK_BLUE = "#12436D"
 TURQUOISE = "#28A197"

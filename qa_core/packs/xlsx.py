@@ -96,8 +96,10 @@ def write_xlsx(pack: Pack) -> bytes:
         ("Period", pack.period),
         ("Produced", f"Produced on {pack.produced:%d %B %Y} from data complete to {data_to}"),
         ("Audience", pack.audience),
-        ("Disclosure control", "On: small numbers are withheld (symbols below)" if pack.public
-         else disclosure.NOT_CONTROLLED),
+        (
+            "Disclosure control",
+            "On: small numbers are withheld (symbols below)" if pack.public else disclosure.NOT_CONTROLLED,
+        ),
     ]
     if pack.ogl:
         rows.append(("Licence", OGL))
@@ -127,8 +129,12 @@ def write_xlsx(pack: Pack) -> bytes:
         notes[f"A{notes.max_row}"].font = bold
         for note in pack.notes:
             notes.append([cell_value(note.term), cell_value(note.meaning)])
-    described = [(name, col, meaning) for name, table, frame in sheets
-                 for col, meaning in table.columns.items() if col in frame.columns]
+    described = [
+        (name, col, meaning)
+        for name, table, frame in sheets
+        for col, meaning in table.columns.items()
+        if col in frame.columns
+    ]
     if described:
         notes.append([])
         notes.append([cell_value("Columns"), None, None])

