@@ -22,7 +22,7 @@ import pandas as pd
 from qa_core.io.cells import neutralise
 from qa_core.io.importer.formats import _deterministic_zip as deterministic_zip
 from qa_core.packs.document import Pack, Spark, Table
-from qa_core.packs.pdf import OGL
+from qa_core.packs.pdf import OGL, day_text
 from qa_core.rules import disclosure
 from qa_core.rules.periods import month_label
 
@@ -94,7 +94,7 @@ def write_xlsx(pack: Pack) -> bytes:
         (f"{pack.title}: {pack.subject}", None),
         ("Council", pack.council),
         ("Period", pack.period),
-        ("Produced", f"Produced on {pack.produced:%d %B %Y} from data complete to {data_to}"),
+        ("Produced", f"Produced on {day_text(pack.produced)} from data complete to {data_to}"),
         ("Audience", pack.audience),
         (
             "Disclosure control",
