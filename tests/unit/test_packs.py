@@ -134,6 +134,8 @@ def test_clinic_pdf_and_xlsx_hold_the_clinic_report(capsys, demo_db, tmp_path, l
     assert book.sheetnames[0] == "Notes"
     notes = [r[0] for r in book["Notes"].iter_rows(values_only=True)]
     assert "Columns" in notes and "Measures: Numerator" in notes
+    produced = [r[1] for r in book["Notes"].iter_rows(values_only=True) if r[0] == "Produced"]
+    assert produced and produced[0].endswith(f"from data complete to {periods.month_label(periods.parse_month(month))}")
 
 
 def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tmp_path, latest):
