@@ -27,7 +27,7 @@ from qa_core.rules.audits import (
     INADEQUATE,
 )
 from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
-from ui import audit_data, data, long_text
+from ui import audit_data, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
 from ui.figures.palette import CONFIG
@@ -62,6 +62,7 @@ month_key = month.strftime("%Y-%m")
 slug = f"{service_id or 'council'}-{month_key}"
 st.caption(f"{label} · {scope} · final grades (the moderator's where an audit was moderated), "
            "all audit tiers. Target: no more than 10% of audits Inadequate.")
+packs.pack_buttons("audits", viewer, month=month, service=service_id)
 
 choice_col, compare_col = st.columns([1, 2])
 with choice_col:

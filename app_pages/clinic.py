@@ -19,7 +19,7 @@ from qa_core.errors import QAError
 from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views import clinic
-from ui import data, long_text
+from ui import data, long_text, packs
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
@@ -49,6 +49,7 @@ header = data.clinic_header(service_id, month)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")
+packs.pack_buttons("clinic", viewer, month=month, service=service_id)
 cols = st.columns(5)
 with cols[0]:
     rag_badge("Red", header["red"])

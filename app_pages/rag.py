@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa_core.rules.rag import DEFAULT_DUE_SOON_DAYS
 from qa_core.views import improvement_board
-from ui import board_data, long_text
+from ui import board_data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.rag import history_figure
 from ui.formatters import month_text
@@ -42,6 +42,7 @@ ctx = start("rag")
 month, label, service_id = ctx.month, ctx.month_label, ctx.service_id
 st.caption(f"Improvement plan as at {label}, for the improvement board. The plan covers the whole council, "
            "so the Service filter does not apply to this page.")
+packs.pack_buttons("board", ctx.viewer, month=month)
 if service_id is not None:
     st.info(f"You chose {md(ctx.service_name)} in the sidebar. The improvement plan covers the "
             "whole council: every area is shown.", icon=":material/info:")

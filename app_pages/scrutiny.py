@@ -18,7 +18,7 @@ import streamlit as st
 from qa_core.rules import disclosure, periods
 from qa_core.views import scrutiny
 from ui import benchmark_data as bd
-from ui import data, scrutiny_data
+from ui import data, packs, scrutiny_data
 from ui.chart_table import download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.scrutiny import reference_lines, trend_figure
@@ -196,6 +196,7 @@ st.caption("Council-wide figures for the quarter chosen above: the sidebar's Ser
            "percentage of so few says little (u in the published version)."
            + (" Published version: a figure that would reveal a count of 1 to 5 is shown as c, and is a gap in "
               "its chart." if public else ""))
+packs.pack_buttons("scrutiny", viewer, quarter=quarter)
 if report.empty:
     st.info("None of the report card's measures has figures in this store.")
     st.stop()

@@ -20,7 +20,7 @@ import streamlit as st
 from qa_core.rules import disclosure, periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views.team_profile_html import profile_html, rag_words
-from ui import team_data
+from ui import packs, team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
@@ -173,6 +173,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
     audits = profile.audits
     team_md = md(profile.team)  # the team's name in markdown places
     st.subheader(f"{team_md}: {label}", anchor=False)
+    packs.pack_buttons("team", ctx.viewer, month=month, service=service_id, team=team_id)
     board, full = st.columns(2)
     board.download_button("Download printable profile for the notice board (A4, HTML)",
                           lambda: profile_html(profile, public=True).encode("utf-8"),  # made on the click

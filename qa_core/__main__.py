@@ -1,4 +1,4 @@
-"""The command line: ``python -m qa_core demo|init|status|report|migrate|import|export ...``.
+"""The command line: ``python -m qa_core demo|init|status|report|pack|migrate|import|export ...``.
 
 Every failure the user can act on is a ``QAError``: printed as one plain line on standard
 error with exit status 1. Argument mistakes exit 2 (argparse's convention).
@@ -13,6 +13,9 @@ control to the scrutiny and team reports whatever the role (an export for public
 ``init`` creates a council's own empty store (``qa_core.io.council``); ``status`` says what a store
 holds and what each page still needs (``qa_core.views.readiness``), read only.
 The kinds, the page each answers to and how each is built are ``qa_core.views.registry``.
+
+``pack KIND --out FILE.pdf|FILE.xlsx`` writes the meeting paper of ``qa_core.packs`` with the
+same ``--role``, ``--scope`` and ``--public`` rules as ``report``; progress goes to standard error.
 """
 
 from __future__ import annotations
@@ -114,6 +117,32 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from qa_core import packs
+    from qa_core.rules.periods import parse_month, parse_quarter
+
+    fmt = packs.format_for(args.out)
+    db = Path(args.db) if args.db else default_db_path()
+    options = packs.PackOptions(month=parse_month(args.month) if args.month else None, service=args.service,
+                                team=args.team, quarter=parse_quarter(args.quarter) if args.quarter else None,
+                                notice_board=args.notice_board)
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+    with _open_existing(db) as store:
+        viewer = roles.resolve_viewer(store, args.role, args.scope)
+        pack = packs.build_pack(store, args.kind, options, viewer, args.public, progress)
+    data = packs.pack_bytes(pack, fmt)
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise QAError(f"Cannot write {out}: {error.strerror or error}.") from error
+    print(f"Wrote {out} ({len(data):,} bytes).", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qa_core",
                                      description="Children's social care performance and QA store.")
@@ -170,6 +199,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--public", action="store_true",
                         help="scrutiny, team: apply disclosure control (small numbers suppressed) for publication")
     report.set_defaults(func=cmd_report)
+
+    from qa_core.packs import PACKS
+
+    pack = sub.add_parser("pack", help="write a meeting paper (PDF or XLSX) for a role")
+    pack.add_argument("kind", choices=list(PACKS))
+    db_option(pack)
+    pack.add_argument("--out", required=True, help="the file to write: .pdf or .xlsx (the extension chooses)")
+    pack.add_argument("--month", help="clinic, board, audits, team: YYYY-MM (default: latest)")
+    pack.add_argument("--service", help="clinic: the service (id); audits, team: only this service")
+    pack.add_argument("--team", help="team: the team (id)")
+    pack.add_argument("--quarter", help="scrutiny: the quarter (default: the latest complete one)")
+    pack.add_argument("--notice-board", action="store_true",
+                      help="team: the notice-board version (disclosure-controlled)")
+    pack.add_argument("--role", choices=list(roles.ROLES), default=roles.DEFAULT_ROLE,
+                      help="the pack this role may see (default: assistant_director)")
+    pack.add_argument("--scope", help="head_of_service: the service; team_manager: the team (id or name)")
+    pack.add_argument("--public", action="store_true",
+                      help="scrutiny, team: disclosure control for publication (the scrutiny card always has it)")
+    pack.set_defaults(func=cmd_pack)
 
     from qa_core.io.importer.cli import add_subcommands  # import, export, templates
 

@@ -2,7 +2,8 @@
 module that reaches into a layer above its own fails here rather than in review.
 
 rules (pure calculation) import nothing of the store, views or io; the store imports rules only;
-views import the store and rules; io imports the store and rules; ``errors``, ``pages`` and
+views import the store and rules; io imports the store and rules; packs (the meeting papers) sit
+above views and io and may use both; ``errors``, ``pages`` and
 ``roles`` sit beside the layers (every layer may consult them). Nothing in qa_core imports
 Streamlit. Lazy imports inside functions count too.
 """
@@ -24,6 +25,7 @@ ALLOWED = {
     "qa_core.views": {*SIDE, "qa_core.rules", "qa_core.store", "qa_core.views"},
     "qa_core.io": {*SIDE, "qa_core.rules", "qa_core.store", "qa_core.io"},
     "qa_core.demo": {*SIDE, "qa_core.rules", "qa_core.store", "qa_core.io", "qa_core.demo"},
+    "qa_core.packs": {*SIDE, "qa_core.rules", "qa_core.store", "qa_core.views", "qa_core.io", "qa_core.packs"},
     "qa_core.errors": set(),
     "qa_core.pages": set(),
     "qa_core.roles": {"qa_core.errors", "qa_core.pages"},
