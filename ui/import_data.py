@@ -43,9 +43,12 @@ def columns_table(kind: str) -> pd.DataFrame:
 
 
 def problems_table(result: ImportResult) -> pd.DataFrame:
-    """Every problem as Row, Column, Problem; the file as a whole shows as 'whole file'."""
+    """Every problem as Row, Column, Problem (after Sheet, for a workbook read whole such as an Annex A);
+    the file as a whole shows as 'whole file'."""
     frame = result.problems_frame()
+    sheets = {"Sheet": frame["sheet"].fillna("").astype(str)} if "sheet" in frame else {}
     return pd.DataFrame({
+        **sheets,
         "Row": [("whole file" if pd.isna(r) else str(int(r))) for r in frame["row"]],
         "Column": frame["column"].fillna("").astype(str),
         "Problem": frame["message"].astype(str),

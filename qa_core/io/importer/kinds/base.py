@@ -70,10 +70,15 @@ class KindSpec:
     extra: ColumnDoc | None = None  # audits: one column per area grade
     needs: str = ""  # what must be in the store first
     write_steps: int = 1  # progress steps the kind's load takes (its calls to ``step``)
+    # A workbook read whole (annex_a): ``read(data, filename)`` reads and checks every sheet and returns the
+    # checker ``prepare`` takes; ``docs`` lists what it reads (sheet: column); ``template`` makes its files.
+    read: Callable[[bytes, str], Any] | None = None
+    docs: tuple[ColumnDoc, ...] = ()
+    template: Callable[[], dict[str, bytes]] | None = None
 
     @property
     def columns(self) -> list[ColumnDoc]:
-        return columns_of(self.model)
+        return list(self.docs) if self.docs else columns_of(self.model)
 
     @property
     def required(self) -> list[str]:
