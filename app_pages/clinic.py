@@ -19,7 +19,7 @@ from qa_core.errors import QAError
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
-from ui import auth, data, filters, long_text
+from ui import annex_a, auth, data, filters, long_text
 from ui.charts import spc_figure
 from ui.components import ICON_KEY, fmt_count, fmt_number, measures_table, rag_badge, table_with_download
 from ui.safe import md, plain
@@ -129,6 +129,7 @@ with detail_col:
         st.write("No commentary recorded for this month.")
     for n, note_row in enumerate(notes.itertuples()):  # user text: never markdown or HTML; a long one shortened
         long_text.show_text(f"{note_row.text} ({note_row.author})", key=f"clinic_full_note_{code}_{n}")
+annex_a.records_section(viewer, code, service_id, month, label)  # an Annex A measure: the records behind it
 
 # -- audits -----------------------------------------------------------------------------
 st.header("Audits this month", anchor=False)

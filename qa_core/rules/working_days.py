@@ -29,9 +29,20 @@ import pandas as pd
 
 from qa_core.errors import QAError
 
-__all__ = ["bank_holidays", "is_working_day", "working_days_between", "working_days", "add_working_days",
-           "first_working_day", "last_working_day",
-           "ASSESSMENT_DAYS", "ICPC_DAYS", "FIRST_CLA_REVIEW_DAYS", "FIRST_YEAR", "LAST_YEAR"]
+__all__ = [
+    "bank_holidays",
+    "is_working_day",
+    "working_days_between",
+    "working_days",
+    "add_working_days",
+    "first_working_day",
+    "last_working_day",
+    "ASSESSMENT_DAYS",
+    "ICPC_DAYS",
+    "FIRST_CLA_REVIEW_DAYS",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+]
 
 #: Statutory timescales, in working days (Working Together to Safeguard Children; the care planning
 #: regulations for a child in care's first review).

@@ -21,10 +21,11 @@ changes nothing (every value "unchanged": same figures, same records behind them
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pydantic import BaseModel
@@ -38,7 +39,7 @@ from qa_core.io.annex_a.catalogue import (
     UNALLOCATED_TEAM,
     indicator_rows,
 )
-from qa_core.io.annex_a.measures import Derived, covered_months, derive
+from qa_core.io.annex_a.measures import covered_months, derive
 from qa_core.io.annex_a.privacy import PseudonymKey, birth_month, load_key, pseudonymise
 from qa_core.io.annex_a.reader import Book, read_annex_a
 from qa_core.io.annex_a.spec import LISTS
@@ -57,50 +58,64 @@ from qa_core.io.importer.kinds.base import (
     totals,
 )
 from qa_core.io.importer.merge import Merge
-from qa_core.io.importer.validate import Context
+from qa_core.io.importer.validate import Context, Lookup
 from qa_core.store import Store
 
-__all__ = ["KIND", "prepare", "load", "export", "template", "derive_frames", "record_ids"]
+__all__ = ["KIND", "Built", "build", "prepare", "load", "export", "template", "record_ids", "comparator_frame"]
 
-_DIGEST = ("md5(string_agg(record_id || ':' || coalesce(CAST(met AS VARCHAR), '-') || ':' || "
-           "coalesce(CAST(working_days AS VARCHAR), '-'), ',' ORDER BY record_id))")
+_DIGEST = (
+    "md5(string_agg(record_id || ':' || coalesce(CAST(met AS VARCHAR), '-') || ':' || "
+    "coalesce(CAST(working_days AS VARCHAR), '-'), ',' ORDER BY record_id))"
+)
 
 
 class AnnexAColumns(BaseModel):
     """An Annex A has no single row format: ``KIND.docs`` lists the sheets and columns read."""
 
 
-_EXAMPLES = {"id": "9212044", "date": "16/09/2026", "yes_no": "a) Yes", "nfa": "b) No", "count": "0",
-             "team": "MASH Team A", "worker": "(a staff name)", "in_touch": "a) Yes", "suitability": "a) Suitable",
-             "activity": "F1: Full time in higher education"}
+_EXAMPLES = {
+    "id": "9212044",
+    "date": "16/09/2026",
+    "yes_no": "a) Yes",
+    "nfa": "b) No",
+    "count": "0",
+    "team": "MASH Team A",
+    "worker": "(a staff name)",
+    "in_touch": "a) Yes",
+    "suitability": "a) Suitable",
+    "activity": "F1: Full time in higher education",
+}
 
 
 def _docs() -> tuple[ColumnDoc, ...]:
     docs = []
     for spec in LISTS.values():
         for column in spec.columns:
-            meaning = column.meaning or ("A date, checked (formulas worked out or refused)." if column.kind == "date"
-                                         else "")
+            meaning = column.meaning or (
+                "A date, checked (formulas worked out or refused)." if column.kind == "date" else ""
+            )
             if spec.number == 1 and column.key == "contact_date":
                 meaning += " " + spec.notes
             if not spec.measured:
                 meaning = (meaning + " No measure uses this list yet: its dates are checked.").strip()
-            docs.append(ColumnDoc(f"{spec.sheet}: {column.header}", column.required, meaning.strip(),
-                                  _EXAMPLES[column.kind]))
+            docs.append(
+                ColumnDoc(f"{spec.sheet}: {column.header}", column.required, meaning.strip(), _EXAMPLES[column.kind])
+            )
     return tuple(docs)
 
 
 # -- prepare -----------------------------------------------------------------------------------
-def _teams(book: Book, ctx: Context) -> dict[int, pd.Series]:
+def _teams(book: Book, lookup: Lookup) -> dict[int, pd.Series]:
     """Each list's team ids: the Allocated Team matched to the store's teams (blank: the bucket)."""
-    lookup = ctx.lookup("team")
     out: dict[int, pd.Series] = {}
     for number, data in book.lists.items():
         f = data.frame
         if "team" not in f:
             if LISTS[number].measured and number != 1 and len(f):
-                book.warnings.append(f"{data.sheet} has no Allocated Team column: its {len(f):,} rows are counted "
-                                     f"as '{UNALLOCATED_NAME}'.")
+                book.warnings.append(
+                    f"{data.sheet} has no Allocated Team column: its {len(f):,} rows are counted "
+                    f"as '{UNALLOCATED_NAME}'."
+                )
             out[number] = pd.Series(UNALLOCATED_TEAM, index=f.index, dtype="object")
             continue
         resolved: dict[str, str | ValueError] = {}
@@ -116,9 +131,11 @@ def _teams(book: Book, ctx: Context) -> dict[int, pd.Series]:
                     resolved[name] = exc
             found = resolved[name]
             if isinstance(found, ValueError):
-                book.add(data.sheet, row, data.header("team"), (
-                    f"{found} Annex A teams are matched to the dashboard's teams by name or id (spaces at either end "
-                    "and case do not matter): add the team to the store, or correct its name here."))
+                why = (
+                    f"{found} Annex A teams are matched to the dashboard's teams by name or id (spaces at either "
+                    "end and case do not matter): add the team to the store, or correct its name here."
+                )
+                book.add(data.sheet, row, data.header("team"), why)
                 ids.append(None)
             else:
                 ids.append(found)
@@ -129,36 +146,44 @@ def _teams(book: Book, ctx: Context) -> dict[int, pd.Series]:
 def record_ids(records: pd.DataFrame) -> list[str]:
     """A record's id: a hash of everything stored about it (and which repeat it is of an identical row), so
     the same record loaded again has the same id, and a changed one a new id."""
-    def text(column: str) -> pd.Series:
-        return records[column].astype("string").fillna("")
-
-    keys = (text("list_no") + "|" + text("child") + "|" + text("birth_month") + "|" + text("team_id") + "|"
-            + text("worker") + "|" + text("start_date") + "|" + text("end_date") + "|" + text("review_date")
-            + "|" + text("answer"))
+    columns = [
+        "list_no",
+        "child",
+        "birth_month",
+        "team_id",
+        "worker",
+        "start_date",
+        "end_date",
+        "review_date",
+        "answer",
+    ]
+    keys = records[columns[0]].astype("string").fillna("")
+    for column in columns[1:]:
+        keys = keys + "|" + records[column].astype("string").fillna("")
     repeat = keys.groupby(keys).cumcount().astype(str)
     return [hashlib.sha256(f"{k}|{r}".encode()).hexdigest()[:24] for k, r in zip(keys, repeat, strict=True)]
 
 
-def derive_frames(lists: dict[int, pd.DataFrame], months: list) -> tuple[Derived, pd.DataFrame]:
-    """The measures (``derive``) and the counts with each record's id in place of its list and row."""
-    derived = derive(lists, months)
-    records = derived.records.copy()
-    records.insert(0, "record_id", record_ids(records))
-    counts = derived.counts.merge(records[["list_no", "row", "record_id"]], on=["list_no", "row"], how="left")
-    derived.records = records
-    return derived, counts[["code", "period", "team_id", "record_id", "met", "working_days"]]
+@dataclass
+class Built:
+    """What a workbook gives the store: the measures, the records behind them, and what to say about them."""
+
+    values: pd.DataFrame
+    counts: pd.DataFrame  # with record_id
+    records: pd.DataFrame  # with record_id
+    scope: pd.DataFrame
+    months: list[dt.date]
+    spans: pd.DataFrame  # period, first_day, last_day
+    notes: list[str] = field(default_factory=list)
 
 
-def prepare(book: Book, ctx: Context) -> Prepared | None:
-    teams = _teams(book, ctx)
+def build(
+    book: Book, lookup: Lookup, key: PseudonymKey, held_spans: dict[dt.date, tuple[dt.date, dt.date]] | None = None
+) -> Built | None:
+    """Match teams, pseudonymise, work out the months and the measures; None (problems in ``book``) if it
+    cannot. ``held_spans``: the days of each month the store holds figures from (``annex_a_month``)."""
+    teams = _teams(book, lookup)
     if not book.ok:
-        return None
-    store = getattr(ctx, "store", None)
-    holds = bool(ctx.query("SELECT count(*) AS n FROM annex_a_record")["n"].iloc[0])
-    try:
-        key = load_key(store, store.path if store is not None else ":memory:", holds)
-    except QAError as exc:
-        book.add(None, None, None, str(exc))
         return None
     lists: dict[int, pd.DataFrame] = {}
     for number, data in book.lists.items():
@@ -170,50 +195,110 @@ def prepare(book: Book, ctx: Context) -> Prepared | None:
         f["birth_month"] = birth_month(f["birth_date"]) if "birth_date" in f else pd.NaT
         lists[number] = f.drop(columns=["child_id", "birth_date", "team"], errors="ignore")
     coverage = covered_months(lists)
-    if not coverage.months and not coverage.partial:
-        book.add(None, None, None, (
-            "The workbook has no contacts (List 1) or referrals (List 3), so the months it covers cannot be told: "
-            "an Annex A's contacts and referrals are the events of its window. Load a workbook with List 1 or "
-            "List 3."))
+    if not coverage.months:
+        book.add(
+            None,
+            None,
+            None,
+            (
+                "The workbook has no contacts (List 1) or referrals (List 3), so the months it covers cannot be told: "
+                "an Annex A's contacts and referrals are the events of its window. Load a workbook with List 1 or "
+                "List 3."
+            ),
+        )
         return None
     notes = list(coverage.left_out)
-    if coverage.partial:  # part of a month never replaces more of it held from an earlier load
-        held = ctx.query("SELECT period, first_day, last_day FROM annex_a_month")
-        spans = {pd.Timestamp(r.period).date(): (pd.Timestamp(r.first_day).date(), pd.Timestamp(r.last_day).date())
-                 for r in held.itertuples()}
-        for month in list(coverage.partial):
-            first, last = coverage.span(month)
-            if month in spans and not (first <= spans[month][0] and spans[month][1] <= last):
-                coverage.months.remove(month)
-                notes.append(f"{month_label(month)} is left out: the store holds its figures from "
-                             f"{spans[month][0]:%d %B} to {spans[month][1]:%d %B %Y}, more of the month than this "
-                             "workbook reaches, and part of a month never replaces more of it.")
-        if not coverage.months:
-            book.add(None, None, None, (
-                "Every month this workbook reaches is held already for more of the month than it covers, so it "
-                "would change nothing: " + " ".join(notes)))
-            return None
-    derived, counts = derive_frames(lists, coverage.months)
-    values = derived.values
-    staged = {
-        "_aa_value": pa.Table.from_pandas(values.assign(period=pd.to_datetime(values["period"]).dt.date),
-                                          preserve_index=False, schema=pa.schema([
-                                              ("code", pa.string()), ("period", pa.date32()), ("team_id", pa.string()),
-                                              ("numerator", pa.float64()), ("denominator", pa.float64()),
-                                              ("value", pa.float64())])),
-        "_aa_count": pa.Table.from_pandas(counts, preserve_index=False, schema=pa.schema([
-            ("code", pa.string()), ("period", pa.date32()), ("team_id", pa.string()), ("record_id", pa.string()),
-            ("met", pa.bool_()), ("working_days", pa.int32())])),
-        "_aa_record": _record_table(derived.records),
-        "_aa_scope": pa.Table.from_pandas(derived.scope, preserve_index=False, schema=pa.schema([
-            ("code", pa.string()), ("period", pa.date32())])),
-        "_aa_month": pa.table({"period": pa.array(coverage.months, pa.date32()),
-                               "first_day": pa.array([coverage.span(m)[0] for m in coverage.months], pa.date32()),
-                               "last_day": pa.array([coverage.span(m)[1] for m in coverage.months], pa.date32())}),
+    for month in list(coverage.partial):  # part of a month never replaces more of it held from an earlier load
+        first, last = coverage.span(month)
+        held = (held_spans or {}).get(month)
+        if held and not (first <= held[0] and held[1] <= last):
+            coverage.months.remove(month)
+            notes.append(
+                f"{month_label(month)} is left out: the store holds its figures from {held[0]:%d %B} to "
+                f"{held[1]:%d %B %Y}, more of the month than this workbook reaches, and part of a month "
+                "never replaces more of it."
+            )
+    if not coverage.months:
+        book.add(
+            None,
+            None,
+            None,
+            "Every month this workbook reaches is held already for more of the month than "
+            "it covers, so it would change nothing: " + " ".join(notes),
+        )
+        return None
+    derived = derive(lists, coverage.months)
+    records = derived.records.copy()
+    records.insert(0, "record_id", record_ids(records))
+    counts = derived.counts.merge(records[["list_no", "row", "record_id"]], on=["list_no", "row"], how="left")
+    spans = pd.DataFrame(
+        {
+            "period": coverage.months,
+            "first_day": [coverage.span(m)[0] for m in coverage.months],
+            "last_day": [coverage.span(m)[1] for m in coverage.months],
+        }
+    )
+    notes += _unallocated_lines(teams) + derived.not_given
+    return Built(
+        values=derived.values,
+        counts=counts[["code", "period", "team_id", "record_id", "met", "working_days"]],
+        records=records.drop(columns=["row"]),
+        scope=derived.scope,
+        months=coverage.months,
+        spans=spans,
+        notes=notes,
+    )
+
+
+def prepare(book: Book, ctx: Context) -> Prepared | None:
+    store = getattr(ctx, "store", None)
+    holds = bool(ctx.query("SELECT count(*) AS n FROM annex_a_record")["n"].iloc[0])
+    try:
+        key = load_key(store, store.path if store is not None else ":memory:", holds)
+    except QAError as exc:
+        book.add(None, None, None, str(exc))
+        return None
+    held = ctx.query("SELECT period, first_day, last_day FROM annex_a_month")
+    spans = {
+        pd.Timestamp(r.period).date(): (pd.Timestamp(r.first_day).date(), pd.Timestamp(r.last_day).date())
+        for r in held.itertuples()
     }
-    info = {"key": key, "notes": notes, "not_given": derived.not_given, "lists": _list_lines(book),
-            "unallocated": _unallocated_lines(book, teams), "months": coverage.months}
+    built = build(book, ctx.lookup("team"), key, spans)
+    if built is None:
+        return None
+    staged = {
+        "_aa_value": pa.Table.from_pandas(built.values, preserve_index=False, schema=_VALUE_SCHEMA),
+        "_aa_count": pa.Table.from_pandas(built.counts, preserve_index=False, schema=_COUNT_SCHEMA),
+        "_aa_record": _record_table(built.records),
+        "_aa_scope": pa.Table.from_pandas(built.scope, preserve_index=False, schema=_SCOPE_SCHEMA),
+        "_aa_month": pa.Table.from_pandas(built.spans, preserve_index=False, schema=_MONTH_SCHEMA),
+    }
+    info = {"key": key, "notes": built.notes, "lists": _list_lines(book), "months": built.months}
     return Prepared(rows=book.n, staged=staged, info=info)
+
+
+_VALUE_SCHEMA = pa.schema(
+    [
+        ("code", pa.string()),
+        ("period", pa.date32()),
+        ("team_id", pa.string()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("value", pa.float64()),
+    ]
+)
+_COUNT_SCHEMA = pa.schema(
+    [
+        ("code", pa.string()),
+        ("period", pa.date32()),
+        ("team_id", pa.string()),
+        ("record_id", pa.string()),
+        ("met", pa.bool_()),
+        ("working_days", pa.int32()),
+    ]
+)
+_SCOPE_SCHEMA = pa.schema([("code", pa.string()), ("period", pa.date32())])
+_MONTH_SCHEMA = pa.schema([("period", pa.date32()), ("first_day", pa.date32()), ("last_day", pa.date32())])
 
 
 def _record_table(records: pd.DataFrame) -> pa.Table:
@@ -222,15 +307,30 @@ def _record_table(records: pd.DataFrame) -> pa.Table:
         frame[column] = pd.to_datetime(frame[column]).dt.date
     frame["worker"] = frame["worker"].astype("object").where(frame["worker"].notna(), None)
     frame["answer"] = frame["answer"].astype("object").where(frame["answer"].notna(), None)
-    return pa.Table.from_pandas(frame.drop(columns=["row"]), preserve_index=False, schema=pa.schema([
-        ("record_id", pa.string()), ("list_no", pa.int8()), ("child", pa.string()), ("birth_month", pa.date32()),
-        ("team_id", pa.string()), ("worker", pa.string()), ("start_date", pa.date32()), ("end_date", pa.date32()),
-        ("review_date", pa.date32()), ("answer", pa.string())]))
+    return pa.Table.from_pandas(
+        frame,
+        preserve_index=False,
+        schema=pa.schema(
+            [
+                ("record_id", pa.string()),
+                ("list_no", pa.int8()),
+                ("child", pa.string()),
+                ("birth_month", pa.date32()),
+                ("team_id", pa.string()),
+                ("worker", pa.string()),
+                ("start_date", pa.date32()),
+                ("end_date", pa.date32()),
+                ("review_date", pa.date32()),
+                ("answer", pa.string()),
+            ]
+        ),
+    )
 
 
 def _list_lines(book: Book) -> list[str]:
-    read = [f"{LISTS[n].sheet} ({LISTS[n].title.lower()}): {plural(d.rows, 'row')}" for n, d in
-            sorted(book.lists.items())]
+    read = [
+        f"{LISTS[n].sheet} ({LISTS[n].title.lower()}): {plural(d.rows, 'row')}" for n, d in sorted(book.lists.items())
+    ]
     missing = [LISTS[n].sheet for n in LISTS if n not in book.lists]
     lines = ["Read " + "; ".join(read) + "."]
     if missing:
@@ -241,13 +341,18 @@ def _list_lines(book: Book) -> list[str]:
     return lines
 
 
-def _unallocated_lines(book: Book, teams: dict[int, pd.Series]) -> list[str]:
-    parts = [f"{LISTS[n].sheet} {plural(int((ids == UNALLOCATED_TEAM).sum()), 'row')}"
-             for n, ids in sorted(teams.items()) if LISTS[n].measured and (ids == UNALLOCATED_TEAM).any()]
+def _unallocated_lines(teams: dict[int, pd.Series]) -> list[str]:
+    parts = [
+        f"{LISTS[n].sheet} {plural(int((ids == UNALLOCATED_TEAM).sum()), 'row')}"
+        for n, ids in sorted(teams.items())
+        if LISTS[n].measured and (ids == UNALLOCATED_TEAM).any()
+    ]
     if not parts:
         return []
-    return [f"Rows with no Allocated Team are counted as '{UNALLOCATED_NAME}' (in the council's figures, and listed "
-            f"as a service and team of that name): {'; '.join(parts)}. List 1 has no team column."]
+    return [
+        f"Rows with no Allocated Team are counted as '{UNALLOCATED_NAME}' (in the council's figures, and listed "
+        f"as a service and team of that name): {'; '.join(parts)}. List 1 has no team column."
+    ]
 
 
 # -- load --------------------------------------------------------------------------------------
@@ -289,8 +394,11 @@ def _removed(cur: Any) -> pd.DataFrame:
 def _comparator_codes(cur: Any) -> tuple[list[str], str | None]:
     """AA_ codes DfE publishes that hold no comparator yet, and the store's benchmark LA (old code)."""
     published = [m["code"] for m in MEASURES if m.get("published")]
-    held = set(cur.execute("SELECT DISTINCT code FROM comparator WHERE code IN (SELECT unnest($codes))",
-                           {"codes": published}).df()["code"])
+    held = set(
+        cur.execute(
+            "SELECT DISTINCT code FROM comparator WHERE code IN (SELECT unnest($codes))", {"codes": published}
+        ).df()["code"]
+    )
     row = cur.execute("SELECT value FROM setting WHERE key = 'benchmark_la'").fetchone()
     la = row[0] if row and row[0] and str(row[0]).strip().isdigit() else None
     return [c for c in published if c not in held], la
@@ -303,11 +411,17 @@ def comparator_frame(codes: list[str], la_code: int) -> pd.DataFrame:
     mapping = {m["published"]: m["code"] for m in MEASURES if m["code"] in codes and m.get("published")}
     long = comparators_for(load_lait(measures=list(mapping)), load_sn_model(), la_code)
     long = long[long["value"].notna()]
-    return pd.DataFrame({
-        "code": long["measure_short"].map(mapping), "period": long["year"].astype(str),
-        "comparator": long["comparator"], "value": long["value"].astype(float), "symbol": None,
-        "n_used": long["n_used"].astype("int64"), "source": "DfE LAIT (Open Government Licence v3.0)",
-    })
+    return pd.DataFrame(
+        {
+            "code": long["measure_short"].map(mapping),
+            "period": long["year"].astype(str),
+            "comparator": long["comparator"],
+            "value": long["value"].astype(float),
+            "symbol": None,
+            "n_used": long["n_used"].astype("int64"),
+            "source": "DfE LAIT (Open Government Licence v3.0)",
+        }
+    )
 
 
 def load(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Outcome:
@@ -317,10 +431,13 @@ def load(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Out
     info = prep.info
     messages = [*info["lists"]]
     months = info["months"]
-    messages.append("Months given: " + (f"{month_label(months[0])} to {month_label(months[-1])}" if len(months) > 1
-                                        else month_label(months[0])) + " (the status measures: "
-                    + f"{month_label(months[-1])} only).")
-    messages += info["notes"] + info["unallocated"] + info["not_given"]
+    messages.append(
+        "Months given: "
+        + (f"{month_label(months[0])} to {month_label(months[-1])}" if len(months) > 1 else month_label(months[0]))
+        + " (the status measures: "
+        + f"{month_label(months[-1])} only)."
+    )
+    messages += info["notes"]
     messages += scope_messages(frame, lambda r: f"{month_label(r['period'])} Annex A measures", noun="values")
     key: PseudonymKey = info["key"]
     if key.warning:
@@ -334,8 +451,10 @@ def load(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Out
             if not comparators.empty:
                 cur.register("_aa_comparator", comparators)
                 cur.execute("INSERT INTO comparator BY NAME SELECT * FROM _aa_comparator")
-                messages.append(f"Published comparators (DfE LAIT: LA {la}'s statistical neighbours, region and "
-                                f"England) added for {', '.join(sorted(set(comparators['code'])))}.")
+                messages.append(
+                    f"Published comparators (DfE LAIT: LA {la}'s statistical neighbours, region and "
+                    f"England) added for {', '.join(sorted(set(comparators['code'])))}."
+                )
         if saved := key.save():
             messages.append(saved)
     elif missing and la is not None and changes(outcome):
@@ -351,26 +470,41 @@ def _write(cur: Any, ctx: Context) -> None:
     if needs_bucket and not has_bucket:
         if not cur.execute("SELECT count(*) FROM service WHERE service_id = ?", [UNALLOCATED_SERVICE]).fetchone()[0]:
             order = cur.execute("SELECT coalesce(max(sort_order), 0) + 1 FROM service").fetchone()[0]
-            cur.execute("INSERT INTO service (service_id, name, sort_order) VALUES (?, ?, ?)",
-                        [UNALLOCATED_SERVICE, UNALLOCATED_NAME, int(order)])
-        cur.execute("INSERT INTO team (team_id, service_id, name) VALUES (?, ?, ?)",
-                    [UNALLOCATED_TEAM, UNALLOCATED_SERVICE, UNALLOCATED_NAME])
+            cur.execute(
+                "INSERT INTO service (service_id, name, sort_order) VALUES (?, ?, ?)",
+                [UNALLOCATED_SERVICE, UNALLOCATED_NAME, int(order)],
+            )
+        cur.execute(
+            "INSERT INTO team (team_id, service_id, name) VALUES (?, ?, ?)",
+            [UNALLOCATED_TEAM, UNALLOCATED_SERVICE, UNALLOCATED_NAME],
+        )
     cur.register("_aa_indicator", pd.DataFrame(indicator_rows()))
-    cur.execute("INSERT INTO indicator BY NAME SELECT * FROM _aa_indicator n "
-                "WHERE NOT EXISTS (SELECT 1 FROM indicator i WHERE i.code = n.code)")
+    cur.execute(
+        "INSERT INTO indicator BY NAME SELECT * FROM _aa_indicator n "
+        "WHERE NOT EXISTS (SELECT 1 FROM indicator i WHERE i.code = n.code)"
+    )
     cur.execute("""
         INSERT INTO indicator_service (code, service_id)
         SELECT DISTINCT v.code, t.service_id FROM _aa_value v JOIN team t USING (team_id)
         WHERE NOT EXISTS (SELECT 1 FROM indicator_service x WHERE x.code = v.code AND x.service_id = t.service_id)
     """)
-    Merge("indicator_value", "_aa_value", ["code", "period", "team_id"], ["numerator", "denominator", "value"],
-          scope=["code", "period"], scope_from="_aa_scope").apply(cur)
+    Merge(
+        "indicator_value",
+        "_aa_value",
+        ["code", "period", "team_id"],
+        ["numerator", "denominator", "value"],
+        scope=["code", "period"],
+        scope_from="_aa_scope",
+    ).apply(cur)
     cur.execute("DELETE FROM annex_a_count WHERE (code, period) IN (SELECT code, period FROM _aa_scope)")
     cur.execute("INSERT INTO annex_a_count BY NAME SELECT * FROM _aa_count")
-    cur.execute("INSERT INTO annex_a_record BY NAME SELECT * FROM _aa_record n "
-                "WHERE NOT EXISTS (SELECT 1 FROM annex_a_record r WHERE r.record_id = n.record_id)")
-    cur.execute("DELETE FROM annex_a_record r WHERE NOT EXISTS (SELECT 1 FROM annex_a_count c "
-                "WHERE c.record_id = r.record_id)")
+    cur.execute(
+        "INSERT INTO annex_a_record BY NAME SELECT * FROM _aa_record n "
+        "WHERE NOT EXISTS (SELECT 1 FROM annex_a_record r WHERE r.record_id = n.record_id)"
+    )
+    cur.execute(
+        "DELETE FROM annex_a_record r WHERE NOT EXISTS (SELECT 1 FROM annex_a_count c WHERE c.record_id = r.record_id)"
+    )
     Merge("annex_a_month", "_aa_month", ["period"], ["first_day", "last_day"]).apply(cur)
 
 
@@ -385,35 +519,47 @@ def export(store: Store) -> pd.DataFrame:
         FROM indicator_value v JOIN indicator i USING (code)
         WHERE v.code IN (SELECT unnest($codes))
         ORDER BY v.period, v.team_id, i.sort_order, v.code
-        """, {"codes": list(CODES)})
+        """,
+        {"codes": list(CODES)},
+    )
 
 
 def template() -> dict[str, bytes]:
     """``annex_a.xlsx``: the sheets List 1 to List 11 with the headers read (an Annex A has more: they are
     not read), and a ``columns`` sheet saying what each is."""
     sheets = [(spec.sheet, pd.DataFrame(columns=[c.header for c in spec.columns])) for spec in LISTS.values()]
-    docs = pd.DataFrame([{"column": d.name, "required": "yes" if d.required else "no", "meaning": d.meaning,
-                          "example": d.example} for d in _docs()])
+    docs = pd.DataFrame(
+        [
+            {"column": d.name, "required": "yes" if d.required else "no", "meaning": d.meaning, "example": d.example}
+            for d in _docs()
+        ]
+    )
     return {"annex_a.xlsx": to_xlsx_bytes([*sheets, ("columns", docs)], widths={"meaning": 90, "column": 40})}
 
 
 KIND = KindSpec(
-    name="annex_a", title="Ofsted Annex A workbook",
+    name="annex_a",
+    title="Ofsted Annex A workbook",
     summary="Ofsted's Annex A, the child-level lists inspectors ask for (sheets List 1 to List 11, as Ofsted lays "
-            "them out), read whole. The clinic's Annex A measures are worked out from it per month and Allocated "
-            "Team (codes AA_..., defined in the indicator catalogue), with the children's records behind each "
-            "number. Children's identifiers are replaced by a keyed hash, dates of birth kept as month and year, "
-            "and no child's name is read. Dates may be Excel dates, serial numbers or text (31/10/2026); coded "
-            "answers with or without their letter (a) Yes or Yes); formulas are read from the values Excel "
-            "stored, or worked out when they are arithmetic such as =H2+5, or refused.",
+    "them out), read whole. The clinic's Annex A measures are worked out from it per month and Allocated "
+    "Team (codes AA_..., defined in the indicator catalogue), with the children's records behind each "
+    "number. Children's identifiers are replaced by a keyed hash, dates of birth kept as month and year, "
+    "and no child's name is read. Dates may be Excel dates, serial numbers or text (31/10/2026); coded "
+    "answers with or without their letter (a) Yes or Yes); formulas are read from the values Excel "
+    "stored, or worked out when they are arithmetic such as =H2+5, or refused.",
     model=AnnexAColumns,
     tables=("indicator_value", "annex_a_record", "annex_a_count", "annex_a_month"),
     key="measure, month and team (each value); a child's record by everything stored about it",
     replaces="For each measure the workbook gives, the months it gives it for are replaced wholly: every team's "
-             "figure and the children's records behind them. A workbook's months are the whole months from its "
-             "first to its last contact or referral (a month it only partly reaches is left out, so a rolling "
-             "six-month Annex A never replaces a whole month with part of one); the status measures (children in "
-             "care, care leavers) are given for its last month only. Other measures and months are kept.",
-    prepare=prepare, load=load, export=export, needs="the teams (Allocated Team names are matched to them)",
-    read=read_annex_a, docs=_docs(), template=template,
+    "figure and the children's records behind them. A workbook's months are the whole months from its "
+    "first to its last contact or referral (a month it only partly reaches is left out, so a rolling "
+    "six-month Annex A never replaces a whole month with part of one); the status measures (children in "
+    "care, care leavers) are given for its last month only. Other measures and months are kept.",
+    prepare=prepare,
+    load=load,
+    export=export,
+    needs="the teams (Allocated Team names are matched to them)",
+    read=read_annex_a,
+    docs=_docs(),
+    template=template,
 )

@@ -44,8 +44,18 @@ from qa_core.rules.working_days import (
 __all__ = ["Coverage", "Derived", "covered_months", "derive", "two_years_on", "COUNT_COLUMNS", "RECORD_COLUMNS"]
 
 COUNT_COLUMNS = ["code", "period", "team_id", "list_no", "row", "met", "working_days"]
-RECORD_COLUMNS = ["list_no", "row", "child", "birth_month", "team_id", "worker", "start_date", "end_date",
-                  "review_date", "answer"]
+RECORD_COLUMNS = [
+    "list_no",
+    "row",
+    "child",
+    "birth_month",
+    "team_id",
+    "worker",
+    "start_date",
+    "end_date",
+    "review_date",
+    "answer",
+]
 
 
 @dataclass
@@ -92,19 +102,29 @@ def covered_months(lists: dict[int, pd.DataFrame]) -> Coverage:
     coverage = Coverage(months, first, last)
     cut: list[tuple[dt.date, str]] = []
     if first > first_working_day(first):
-        cut.append((first.replace(day=1), f"the workbook's contacts and referrals begin on {_long(first)}, after "
-                                          "its first working day"))
+        cut.append(
+            (
+                first.replace(day=1),
+                f"the workbook's contacts and referrals begin on {_long(first)}, after its first working day",
+            )
+        )
     if last < last_working_day(last):
-        cut.append((last.replace(day=1), f"the workbook's contacts and referrals end on {_long(last)}, before its "
-                                         "last working day"))
+        cut.append(
+            (
+                last.replace(day=1),
+                f"the workbook's contacts and referrals end on {_long(last)}, before its last working day",
+            )
+        )
     cut_months = {m for m, _ in cut}
     if cut_months >= set(months):  # no whole month: give the partial ones, said plainly
         coverage.partial = list(months)
         span = f"{_long(first)} to {_long(last)}" if first != last else _long(first)
         coverage.left_out.append(
             f"The workbook covers no whole month (its contacts and referrals run from {span}): "
-            + ", ".join(month_label(m) for m in months) + (" is" if len(months) == 1 else " are")
-            + " given from the days it holds, so its figures are for part of the month only.")
+            + ", ".join(month_label(m) for m in months)
+            + (" is" if len(months) == 1 else " are")
+            + " given from the days it holds, so its figures are for part of the month only."
+        )
         return coverage
     for month, why in cut:
         if month in months:
@@ -122,21 +142,36 @@ def two_years_on(starts: pd.Series) -> pd.Series:
     return later.where(~leap, later + pd.Timedelta(days=1))
 
 
-def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, code: str, period: pd.Series | dt.date, list_no: int,
-          met: pd.Series | None = None, days: np.ndarray | pd.Series | None = None) -> pd.DataFrame:
+def _rows(
+    frame: pd.DataFrame,
+    mask: np.ndarray | pd.Series,
+    code: str,
+    period: pd.Series | dt.date,
+    list_no: int,
+    met: pd.Series | None = None,
+    days: np.ndarray | pd.Series | None = None,
+) -> pd.DataFrame:
     mask = np.asarray(mask, dtype=bool)
     chosen = frame[mask]
-    out = pd.DataFrame({
-        "code": code,
-        "period": (pd.Timestamp(period) if isinstance(period, dt.date) else pd.to_datetime(period[mask])),
-        "team_id": chosen["team_id"].to_numpy(),
-        "list_no": list_no,
-        "row": chosen["row"].to_numpy(),
-        "met": (pd.array(np.asarray(met, dtype=object)[mask], dtype="boolean") if met is not None
-                else pd.array([pd.NA] * len(chosen), dtype="boolean")),
-        "working_days": (pd.array(np.asarray(days, dtype="float64")[mask], dtype="Float64").round(0).astype("Int64")
-                         if days is not None else pd.array([pd.NA] * len(chosen), dtype="Int64")),
-    })
+    out = pd.DataFrame(
+        {
+            "code": code,
+            "period": (pd.Timestamp(period) if isinstance(period, dt.date) else pd.to_datetime(period[mask])),
+            "team_id": chosen["team_id"].to_numpy(),
+            "list_no": list_no,
+            "row": chosen["row"].to_numpy(),
+            "met": (
+                pd.array(np.asarray(met, dtype=object)[mask], dtype="boolean")
+                if met is not None
+                else pd.array([pd.NA] * len(chosen), dtype="boolean")
+            ),
+            "working_days": (
+                pd.array(np.asarray(days, dtype="float64")[mask], dtype="Float64").round(0).astype("Int64")
+                if days is not None
+                else pd.array([pd.NA] * len(chosen), dtype="Int64")
+            ),
+        }
+    )
     return out
 
 
@@ -195,8 +230,11 @@ def derive(lists: dict[int, pd.DataFrame], months: list[dt.date]) -> Derived:
         if "icpc_date" in f:
             held = _month_start(f["icpc_date"])
             days = working_days(f["s47_start"], f["icpc_date"])
-            parts.append(_rows(f, covered_mask(held, covered), "AA_ICPC_15WD", held, 5,
-                               met=pd.Series(days <= ICPC_DAYS), days=days))
+            parts.append(
+                _rows(
+                    f, covered_mask(held, covered), "AA_ICPC_15WD", held, 5, met=pd.Series(days <= ICPC_DAYS), days=days
+                )
+            )
     if 7 in lists:
         f = lists[7]
         start = pd.to_datetime(f["cpp_start"])
@@ -211,21 +249,31 @@ def derive(lists: dict[int, pd.DataFrame], months: list[dt.date]) -> Derived:
         parts.append(_cla_reviews(lists[8], months[-1]))
     if months and 9 in lists:
         parts += _care_leavers(lists[9], months[-1])
-    counts = (pd.concat(parts, ignore_index=True) if parts
-              else pd.DataFrame({c: pd.Series(dtype="object") for c in COUNT_COLUMNS}))
+    counts = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame({c: pd.Series(dtype="object") for c in COUNT_COLUMNS})
+    )
     counts["period"] = pd.to_datetime(counts["period"]).dt.date
     present = set(lists)
     scope = []
     not_given = []
     for m in MEASURES:
         if not set(m["lists"]) <= present:
-            not_given.append(f"{m['code']} is not worked out: the workbook has no List "
-                             f"{', '.join(str(n) for n in m['lists'] if n not in present)}.")
+            not_given.append(
+                f"{m['code']} is not worked out: the workbook has no List "
+                f"{', '.join(str(n) for n in m['lists'] if n not in present)}."
+            )
             continue
-        for month in (months if m["when"] == "month" else months[-1:]):
+        for month in months if m["when"] == "month" else months[-1:]:
             scope.append({"code": m["code"], "period": month})
-    return Derived(counts=counts, values=_values(counts), records=_records(lists, counts),
-                   scope=pd.DataFrame(scope, columns=["code", "period"]), not_given=not_given)
+    return Derived(
+        counts=counts,
+        values=_values(counts),
+        records=_records(lists, counts),
+        scope=pd.DataFrame(scope, columns=["code", "period"]),
+        not_given=not_given,
+    )
 
 
 def _cla_reviews(f: pd.DataFrame, month: dt.date) -> pd.DataFrame:
@@ -258,44 +306,68 @@ def _values(counts: pd.DataFrame) -> pd.DataFrame:
     if counts.empty:
         return pd.DataFrame(columns=columns)
     kinds = {m["code"]: m["aggregation"] for m in MEASURES}
-    grouped = counts.assign(hit=counts["met"].fillna(False).astype(bool)).groupby(
-        ["code", "period", "team_id"], as_index=False).agg(n=("row", "size"), hits=("hit", "sum"))
+    grouped = (
+        counts.assign(hit=counts["met"].fillna(False).astype(bool))
+        .groupby(["code", "period", "team_id"], as_index=False)
+        .agg(n=("row", "size"), hits=("hit", "sum"))
+    )
     is_sum = grouped["code"].map(kinds).eq("sum")
-    return pd.DataFrame({
-        "code": grouped["code"], "period": grouped["period"], "team_id": grouped["team_id"],
-        "numerator": np.where(is_sum, grouped["n"], grouped["hits"]).astype("float64"),
-        "denominator": np.where(is_sum, np.nan, grouped["n"]).astype("float64"),
-        "value": np.where(is_sum, grouped["n"], np.nan).astype("float64"),
-    })[columns]
+    return pd.DataFrame(
+        {
+            "code": grouped["code"],
+            "period": grouped["period"],
+            "team_id": grouped["team_id"],
+            "numerator": np.where(is_sum, grouped["n"], grouped["hits"]).astype("float64"),
+            "denominator": np.where(is_sum, np.nan, grouped["n"]).astype("float64"),
+            "value": np.where(is_sum, grouped["n"], np.nan).astype("float64"),
+        }
+    )[columns]
 
 
 _DATES = {  # list → (start, end, review) columns shown with a record
-    1: ("contact_date", None, None), 3: ("referral_date", None, None), 4: ("assess_start", "assess_end", None),
-    5: ("s47_start", "icpc_date", None), 7: ("cpp_start", "cpp_end", "cp_review"),
-    8: ("cla_start", "cla_end", "cla_review"), 9: (None, None, None),
+    1: ("contact_date", None, None),
+    3: ("referral_date", None, None),
+    4: ("assess_start", "assess_end", None),
+    5: ("s47_start", "icpc_date", None),
+    7: ("cpp_start", "cpp_end", "cp_review"),
+    8: ("cla_start", "cla_end", "cla_review"),
+    9: (None, None, None),
 }
 
 
 def _answer(number: int, f: pd.DataFrame) -> pd.Series:
     """The coded answers a record's measures read, in words (no names, no identifiers)."""
+
     def yes_no(column: str) -> pd.Series:
         values = f[column] if column in f else pd.Series(None, index=f.index, dtype="object")
         return values.map(lambda v: "yes" if v is True else "no" if v is False else "blank")
 
     if number == 3:
         prior = f["prior_referrals"] if "prior_referrals" in f else pd.Series(None, index=f.index, dtype="object")
-        return "NFA: " + yes_no("nfa") + "; referrals in the last 12 months: " + prior.map(
-            lambda v: "blank" if v is None or pd.isna(v) else str(int(v)))
+        return (
+            "NFA: "
+            + yes_no("nfa")
+            + "; referrals in the last 12 months: "
+            + prior.map(lambda v: "blank" if v is None or pd.isna(v) else str(int(v)))
+        )
     if number == 4:
         return "Child seen: " + yes_no("seen")
     if number == 5:
         return "ICPC deemed unnecessary: " + yes_no("icpc_unnecessary")
     if number == 9:
+
         def word(column: str) -> pd.Series:
             values = f[column] if column in f else pd.Series(None, index=f.index, dtype="object")
             return values.fillna("blank").astype(str)
-        return ("In touch: " + word("in_touch") + "; accommodation: " + word("suitability") + "; activity: "
-                + word("activity").str.upper().str.replace("BLANK", "blank"))
+
+        return (
+            "In touch: "
+            + word("in_touch")
+            + "; accommodation: "
+            + word("suitability")
+            + "; activity: "
+            + word("activity").str.upper().str.replace("BLANK", "blank")
+        )
     return pd.Series(None, index=f.index, dtype="object")
 
 
@@ -315,12 +387,22 @@ def _records(lists: dict[int, pd.DataFrame], counts: pd.DataFrame) -> pd.DataFra
                 return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             return pd.to_datetime(frame[column])
 
-        parts.append(pd.DataFrame({
-            "list_no": number, "row": f["row"], "child": f["child"], "birth_month": f["birth_month"],
-            "team_id": f["team_id"], "worker": f["worker"] if "worker" in f else None,
-            "start_date": day(start).dt.date, "end_date": day(end).dt.date, "review_date": day(review).dt.date,
-            "answer": _answer(number, f),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "list_no": number,
+                    "row": f["row"],
+                    "child": f["child"],
+                    "birth_month": f["birth_month"],
+                    "team_id": f["team_id"],
+                    "worker": f["worker"] if "worker" in f else None,
+                    "start_date": day(start).dt.date,
+                    "end_date": day(end).dt.date,
+                    "review_date": day(review).dt.date,
+                    "answer": _answer(number, f),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=RECORD_COLUMNS)
     return pd.concat(parts, ignore_index=True)[RECORD_COLUMNS]

@@ -61,19 +61,24 @@ class PseudonymKey:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except FileExistsError:
-            raise QAError(f"A pseudonym key appeared at {self.path} while this import ran (another import?). "
-                          "Nothing was imported: load the workbook again.") from None
+            raise QAError(
+                f"A pseudonym key appeared at {self.path} while this import ran (another import?). "
+                "Nothing was imported: load the workbook again."
+            ) from None
         except OSError as exc:
-            raise QAError(f"Could not write the pseudonym key {self.path}: {exc.strerror or exc}. Nothing was "
-                          "imported.") from None
+            raise QAError(
+                f"Could not write the pseudonym key {self.path}: {exc.strerror or exc}. Nothing was imported."
+            ) from None
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(self.secret.hex() + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         self.new = False
-        return (f"A new pseudonym key was made for this store at {self.path} (readable by this account only). "
-                "Back it up apart from the store: without it, new loads cannot be matched with the children's "
-                "records held.")
+        return (
+            f"A new pseudonym key was made for this store at {self.path} (readable by this account only). "
+            "Back it up apart from the store: without it, new loads cannot be matched with the children's "
+            "records held."
+        )
 
 
 def key_path(store_path: str | Path) -> Path | None:
@@ -104,22 +109,29 @@ def load_key(store: object, store_path: str | Path, holds_records: bool) -> Pseu
             raise QAError(
                 f"This store holds children's Annex A records, but its pseudonym key ({path}) is missing, so the "
                 "same children could not be matched with them. Restore the key file from its backup beside the "
-                "store and load the workbook again. Nothing was imported.")
+                "store and load the workbook again. Nothing was imported."
+            )
         return PseudonymKey(secrets.token_bytes(_KEY_BYTES), path, new=True)
     try:
         text = path.read_text(encoding="ascii").strip()
         secret = bytes.fromhex(text)
     except (OSError, UnicodeDecodeError, ValueError):
-        raise QAError(f"The pseudonym key {path} cannot be read (it should hold 64 hexadecimal characters). "
-                      "Restore it from its backup. Nothing was imported.") from None
+        raise QAError(
+            f"The pseudonym key {path} cannot be read (it should hold 64 hexadecimal characters). "
+            "Restore it from its backup. Nothing was imported."
+        ) from None
     if len(secret) != _KEY_BYTES:
-        raise QAError(f"The pseudonym key {path} is not a key this dashboard made (it should hold 64 hexadecimal "
-                      "characters). Restore it from its backup. Nothing was imported.")
+        raise QAError(
+            f"The pseudonym key {path} is not a key this dashboard made (it should hold 64 hexadecimal "
+            "characters). Restore it from its backup. Nothing was imported."
+        )
     warning = None
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        warning = (f"The pseudonym key {path} can be read by other accounts (permissions {mode:o}): make it "
-                   f"readable by this account only (chmod 600 {path.name}).")
+        warning = (
+            f"The pseudonym key {path} can be read by other accounts (permissions {mode:o}): make it "
+            f"readable by this account only (chmod 600 {path.name})."
+        )
     return PseudonymKey(secret, path, warning=warning)
 
 

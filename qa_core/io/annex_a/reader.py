@@ -159,8 +159,10 @@ def _to_date(value: object, date1904: bool) -> dt.date | None:
             raise _Bad(str(exc)) from None
     latest = _latest_day()
     if not EARLIEST_DAY <= day <= latest:
-        raise _Bad(f"{_long(day)} is outside the dates an Annex A holds here (from {_long(EARLIEST_DAY)} to "
-                   f"{_long(latest)}). Check the year.")
+        raise _Bad(
+            f"{_long(day)} is outside the dates an Annex A holds here (from {_long(EARLIEST_DAY)} to "
+            f"{_long(latest)}). Check the year."
+        )
     return day
 
 
@@ -222,9 +224,22 @@ def _to_name(value: object, _: bool) -> str | None:
     return text
 
 
-_IN_TOUCH = {"yes": "yes", "y": "yes", "no": "no", "n": "no", "died": "died", "death": "died", "refu": "refu",
-             "refused": "refu", "refuses contact": "refu", "young person refuses contact": "refu", "nreq": "nreq",
-             "no longer requires services": "nreq", "rhom": "rhom", "returned home": "rhom"}
+_IN_TOUCH = {
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "died": "died",
+    "death": "died",
+    "refu": "refu",
+    "refused": "refu",
+    "refuses contact": "refu",
+    "young person refuses contact": "refu",
+    "nreq": "nreq",
+    "no longer requires services": "nreq",
+    "rhom": "rhom",
+    "returned home": "rhom",
+}
 
 
 def _to_in_touch(value: object, _: bool) -> str | None:
@@ -236,8 +251,10 @@ def _to_in_touch(value: object, _: bool) -> str | None:
     head = text.split(":")[0].split(" - ")[0].strip()
     if head in _IN_TOUCH:
         return _IN_TOUCH[head]
-    raise _Bad(f"'{shorten(_text(value) or '')}' is not an answer for LA in Touch: a) Yes, b) No, c) Died, d) Refu "
-               "(refuses contact), e) NREQ (no longer requires services) or f) Rhom (returned home).")
+    raise _Bad(
+        f"'{shorten(_text(value) or '')}' is not an answer for LA in Touch: a) Yes, b) No, c) Died, d) Refu "
+        "(refuses contact), e) NREQ (no longer requires services) or f) Rhom (returned home)."
+    )
 
 
 def _to_suitability(value: object, _: bool) -> str | None:
@@ -266,13 +283,22 @@ def _to_activity(value: object, _: bool) -> str | None:
         return "neet"
     if low.startswith(("full time", "part time", "full-time", "part-time")):
         return "eet"
-    raise _Bad(f"'{shorten(text)}' is not an activity status: F1, P1, F2, P2, F3 or P3 (in education, employment or "
-               "training), or G4, G5 or G6 (not), with or without their words.")
+    raise _Bad(
+        f"'{shorten(text)}' is not an activity status: F1, P1, F2, P2, F3 or P3 (in education, employment or "
+        "training), or G4, G5 or G6 (not), with or without their words."
+    )
 
 
 _READERS: dict[str, Callable[[object, bool], object]] = {
-    "id": _to_id, "date": _to_date, "yes_no": _to_yes_no, "nfa": _to_yes_no, "count": _to_count,
-    "team": _to_name, "worker": _to_name, "in_touch": _to_in_touch, "suitability": _to_suitability,
+    "id": _to_id,
+    "date": _to_date,
+    "yes_no": _to_yes_no,
+    "nfa": _to_yes_no,
+    "count": _to_count,
+    "team": _to_name,
+    "worker": _to_name,
+    "in_touch": _to_in_touch,
+    "suitability": _to_suitability,
     "activity": _to_activity,
 }
 
@@ -287,9 +313,16 @@ def _match_headers(spec: ListSpec, headers: dict[int, str], sheet: str, book: Bo
         names = {normalise(column.header), *(normalise(a) for a in column.aliases)}
         hits = [i for i, n in normal.items() if n in names]
         if len(hits) > 1:
-            book.add(sheet, 1, column.header, (
-                f"Two columns could be '{column.header}': " + " and ".join(
-                    f"'{headers[i]}' (column {column_letter(i)})" for i in hits) + ". Keep one of them."))
+            book.add(
+                sheet,
+                1,
+                column.header,
+                (
+                    f"Two columns could be '{column.header}': "
+                    + " and ".join(f"'{headers[i]}' (column {column_letter(i)})" for i in hits)
+                    + ". Keep one of them."
+                ),
+            )
         if hits:
             found[column.key] = hits[0]
             taken.update(hits)
@@ -298,18 +331,31 @@ def _match_headers(spec: ListSpec, headers: dict[int, str], sheet: str, book: Bo
             continue
         hits = [i for i, n in normal.items() if i not in taken and set(column.words) <= set(n.split())]
         if len(hits) > 1:
-            book.add(sheet, 1, column.header, (
-                f"Two columns could be '{column.header}': " + " and ".join(
-                    f"'{headers[i]}' (column {column_letter(i)})" for i in hits) + ". Rename the one that is not."))
+            book.add(
+                sheet,
+                1,
+                column.header,
+                (
+                    f"Two columns could be '{column.header}': "
+                    + " and ".join(f"'{headers[i]}' (column {column_letter(i)})" for i in hits)
+                    + ". Rename the one that is not."
+                ),
+            )
         if hits:
             found[column.key] = hits[0]
             taken.add(hits[0])
     for column in spec.columns:
         if column.required and column.key not in found:
-            book.add(sheet, 1, column.header, (
-                f"The required column '{column.header}' is missing from {spec.sheet} ({spec.title.lower()}). "
-                "Its header must be in the first row of the sheet, spelt as Ofsted's Annex A spells it (case, "
-                "spaces and punctuation do not matter)."))
+            book.add(
+                sheet,
+                1,
+                column.header,
+                (
+                    f"The required column '{column.header}' is missing from {spec.sheet} ({spec.title.lower()}). "
+                    "Its header must be in the first row of the sheet, spelt as Ofsted's Annex A spells it (case, "
+                    "spaces and punctuation do not matter)."
+                ),
+            )
     return found
 
 
@@ -328,8 +374,9 @@ def _read_list(spec: ListSpec, sheet: SheetCells, book: Book) -> ListData:
         if index is None:
             continue
         header = headers[index]
-        values = _column_values(column, [cells.get(index) for _, cells in data_rows], numbers, sheet, index, header,
-                                book, not_available)
+        values = _column_values(
+            column, [cells.get(index) for _, cells in data_rows], numbers, sheet, index, header, book, not_available
+        )
         if column.kind == "date":
             frame[column.key] = pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce")
         else:
@@ -339,8 +386,10 @@ def _read_list(spec: ListSpec, sheet: SheetCells, book: Book) -> ListData:
             for row in numbers[blank]:
                 book.add(sheet.name, int(row), header, f"The {header} is blank; every row of {spec.sheet} needs one.")
     for header, n in not_available.items():
-        book.warnings.append(f"{spec.sheet}: {n:,} cell{'s' if n != 1 else ''} of '{header}' held #N/A (Excel's "
-                             "\"not available\"), read as blank.")
+        book.warnings.append(
+            f"{spec.sheet}: {n:,} cell{'s' if n != 1 else ''} of '{header}' held #N/A (Excel's "
+            '"not available"), read as blank.'
+        )
     return ListData(spec, sheet.name, {k: headers[i] for k, i in found.items()}, frame)
 
 
@@ -348,8 +397,16 @@ def _already_bad(book: Book, sheet: str, numbers: np.ndarray) -> np.ndarray:
     return np.array([(sheet, int(r)) in book._bad_rows for r in numbers], dtype=bool)
 
 
-def _column_values(column: Column, cells: list[object], numbers: np.ndarray, sheet: SheetCells, index: int,
-                   header: str, book: Book, not_available: dict[str, int]) -> list[object]:
+def _column_values(
+    column: Column,
+    cells: list[object],
+    numbers: np.ndarray,
+    sheet: SheetCells,
+    index: int,
+    header: str,
+    book: Book,
+    not_available: dict[str, int],
+) -> list[object]:
     read = _READERS[column.kind]
     cache: dict[object, object] = {}
     out: list[object] = []
@@ -361,10 +418,16 @@ def _column_values(column: Column, cells: list[object], numbers: np.ndarray, she
             try:
                 value = evaluate(sheet, value.text, ((row, index),))
             except FormulaRefused as exc:
-                book.add(sheet.name, row, header, (
-                    f"This cell holds a formula Excel has not worked out a value for, and the import does not "
-                    f"work out this one: {exc}. Open the workbook in Excel and save it (Excel stores each "
-                    "formula's value), or paste the values in place of the formulas, and load it again."))
+                book.add(
+                    sheet.name,
+                    row,
+                    header,
+                    (
+                        f"This cell holds a formula Excel has not worked out a value for, and the import does not "
+                        f"work out this one: {exc}. Open the workbook in Excel and save it (Excel stores each "
+                        "formula's value), or paste the values in place of the formulas, and load it again."
+                    ),
+                )
                 out.append(None)
                 continue
         if isinstance(value, ExcelError):
@@ -372,9 +435,15 @@ def _column_values(column: Column, cells: list[object], numbers: np.ndarray, she
                 not_available[header] = not_available.get(header, 0) + 1
                 out.append(None)
                 continue
-            book.add(sheet.name, row, header, (
-                f"This cell holds Excel's error {value.code}: the formula behind it is broken. Correct it, or type "
-                "the value, and load the workbook again."))
+            book.add(
+                sheet.name,
+                row,
+                header,
+                (
+                    f"This cell holds Excel's error {value.code}: the formula behind it is broken. Correct it, or type "
+                    "the value, and load the workbook again."
+                ),
+            )
             out.append(None)
             continue
         key = (type(value), value)
@@ -412,9 +481,15 @@ def _check_order(book: Book) -> None:
         f = data.frame
         wrong = (f[later] < f[earlier]).to_numpy()
         for i in np.flatnonzero(wrong):
-            book.add(data.sheet, int(f["row"].iloc[i]), data.header(later), (
-                f"This date ({f[later].iloc[i]:%d/%m/%Y}) is before the {data.header(earlier)} "
-                f"({f[earlier].iloc[i]:%d/%m/%Y}): it cannot have been {verb} before it started."))
+            book.add(
+                data.sheet,
+                int(f["row"].iloc[i]),
+                data.header(later),
+                (
+                    f"This date ({f[later].iloc[i]:%d/%m/%Y}) is before the {data.header(earlier)} "
+                    f"({f[earlier].iloc[i]:%d/%m/%Y}): it cannot have been {verb} before it started."
+                ),
+            )
 
 
 def read_annex_a(data: bytes, filename: str) -> Book:
@@ -426,18 +501,33 @@ def read_annex_a(data: bytes, filename: str) -> Book:
         by_list.setdefault(list_number(sheet.name), []).append(sheet)
     skipped = [n for n in names if list_number(n) is None]
     if skipped:
-        book.warnings.append("Sheets that are not Annex A lists were skipped: " + ", ".join(f"'{n}'" for n in skipped)
-                             + ".")
+        book.warnings.append(
+            "Sheets that are not Annex A lists were skipped: " + ", ".join(f"'{n}'" for n in skipped) + "."
+        )
     for number, found in sorted(by_list.items()):
         if len(found) > 1:
-            book.add(None, None, None, (
-                f"The workbook has {len(found)} sheets for {LISTS[number].sheet}: " + " and ".join(
-                    f"'{s.name}'" for s in found) + ". Keep one of them (or rename the others) and load it again."))
+            book.add(
+                None,
+                None,
+                None,
+                (
+                    f"The workbook has {len(found)} sheets for {LISTS[number].sheet}: "
+                    + " and ".join(f"'{s.name}'" for s in found)
+                    + ". Keep one of them (or rename the others) and load it again."
+                ),
+            )
             continue
         book.lists[number] = _read_list(LISTS[number], found[0], book)
     if not book.lists:
-        book.add(None, None, None, (
-            f"'{filename}' has no Annex A lists: its sheets are " + ", ".join(f"'{n}'" for n in names)
-            + ". An Annex A has the sheets List 1 to List 11, as Ofsted lays it out."))
+        book.add(
+            None,
+            None,
+            None,
+            (
+                f"'{filename}' has no Annex A lists: its sheets are "
+                + ", ".join(f"'{n}'" for n in names)
+                + ". An Annex A has the sheets List 1 to List 11, as Ofsted lays it out."
+            ),
+        )
     _check_order(book)
     return book

@@ -24,8 +24,16 @@ from xml.etree import ElementTree
 from qa_core.io.importer.formats import FileRejected, _check_parts, _damaged  # the importer's own bounds
 from qa_core.io.importer.result import Problem
 
-__all__ = ["ExcelError", "Formula", "FormulaRefused", "SheetCells", "read_workbook_cells", "evaluate", "column_letter",
-           "FORMULA_DEPTH"]
+__all__ = [
+    "ExcelError",
+    "Formula",
+    "FormulaRefused",
+    "SheetCells",
+    "read_workbook_cells",
+    "evaluate",
+    "column_letter",
+    "FORMULA_DEPTH",
+]
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -215,9 +223,17 @@ def _parse_sheet(archive: zipfile.ZipFile, path: str, strings: list[str], sheet:
     except FileRejected:
         raise
     except (ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, IndexError, EOFError):
-        raise FileRejected(Problem(None, None, (
-            f"'{file_name}' looks like a damaged Excel workbook: its sheet '{sheet.name}' cannot be read after row "
-            f"{row_number}. Open it in Excel, save it again and load it again."), sheet=sheet.name)) from None
+        raise FileRejected(
+            Problem(
+                None,
+                None,
+                (
+                    f"'{file_name}' looks like a damaged Excel workbook: its sheet '{sheet.name}' cannot be read "
+                    f"after row {row_number}. Open it in Excel, save it again and load it again."
+                ),
+                sheet=sheet.name,
+            )
+        ) from None
     if pending:
         from openpyxl.formula.translate import Translator  # openpyxl is pinned: its translator moves references
 
@@ -237,12 +253,26 @@ def read_workbook_cells(data: bytes, name: str, wanted: Callable[[str], bool]) -
     """
     if data[:4] != b"PK\x03\x04":
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise FileRejected(Problem(None, None, (
-                f"'{name}' is an old-style Excel .xls workbook. Save it as an Excel workbook (.xlsx) and load it "
-                "again.")))
-        raise FileRejected(Problem(None, None, (
-            f"'{name}' is not an Excel workbook (.xlsx). An Annex A is read as Ofsted lays it out: one workbook with "
-            "the sheets List 1 to List 11. Save it as .xlsx and load it again.")))
+            raise FileRejected(
+                Problem(
+                    None,
+                    None,
+                    (
+                        f"'{name}' is an old-style Excel .xls workbook. Save it as an Excel workbook (.xlsx) and "
+                        "load it again."
+                    ),
+                )
+            )
+        raise FileRejected(
+            Problem(
+                None,
+                None,
+                (
+                    f"'{name}' is not an Excel workbook (.xlsx). An Annex A is read as Ofsted lays it out: one "
+                    "workbook with the sheets List 1 to List 11. Save it as .xlsx and load it again."
+                ),
+            )
+        )
     _check_parts(data, name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
