@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +38,7 @@ from qa_core.io.annex_a.workbook import (
 from qa_core.io.importer.fields import EARLIEST_DAY, EVENT_YEARS_AHEAD, NAME_CHARS, read_date, shorten
 from qa_core.io.importer.result import Problem
 
-__all__ = ["Book", "ListData", "read_annex_a", "MAX_PROBLEMS", "NOT_AVAILABLE"]
+__all__ = ["Book", "ListData", "read_annex_a", "read_annex_a_frames", "MAX_PROBLEMS", "NOT_AVAILABLE"]
 
 #: Problems kept in detail (all are counted), as for every import.
 MAX_PROBLEMS = 1000
@@ -129,6 +129,9 @@ def _latest_day() -> dt.date:
     return dt.date(dt.date.today().year + EVENT_YEARS_AHEAD, 12, 31)
 
 
+_EARLIEST_SERIAL = EARLIEST_DAY
+
+
 def _long(day: dt.date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
@@ -141,6 +144,10 @@ def _serial_date(serial: float, date1904: bool) -> dt.date:
 
 
 def _to_date(value: object, date1904: bool) -> dt.date | None:
+    if type(value) is float:  # an Excel serial number: the usual cell
+        day = _serial_date(value, date1904)
+        if _EARLIEST_SERIAL <= day <= _latest_day():
+            return day
     if isinstance(value, bool):
         raise _Bad(f"'{value}' is not a date.")
     if isinstance(value, dt.datetime):
@@ -381,8 +388,9 @@ def _read_list(spec: ListSpec, sheet: SheetCells, book: Book) -> ListData:
             frame[column.key] = pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce")
         else:
             frame[column.key] = pd.Series(values, dtype="object")
-        if column.required:
-            blank = frame[column.key].isna().to_numpy() & ~_already_bad(book, sheet.name, numbers)
+        if column.required and frame[column.key].isna().any():
+            blank = frame[column.key].isna().to_numpy()
+            blank &= ~_already_bad(book, sheet.name, numbers)
             for row in numbers[blank]:
                 book.add(sheet.name, int(row), header, f"The {header} is blank; every row of {spec.sheet} needs one.")
     for header, n in not_available.items():
@@ -494,8 +502,34 @@ def _check_order(book: Book) -> None:
 
 def read_annex_a(data: bytes, filename: str) -> Book:
     """Read and check an Annex A workbook (never touches the store). ``FileRejected`` when it is not one."""
-    book = Book(filename)
     sheets, names = read_workbook_cells(data, filename, lambda name: list_number(name) is not None)
+    return _read_sheets(sheets, names, filename)
+
+
+def read_annex_a_frames(frames: Mapping[str, pd.DataFrame], filename: str = "Annex A") -> Book:
+    """Read and check the sheets of an Annex A given as frames (sheet name → the sheet's header and rows, as a
+    workbook would hold them: text, numbers, dates): the same checks as ``read_annex_a``, without a workbook.
+    The demo council's Annex A is read so (``qa_core.demo.annex_a``)."""
+    sheets = []
+    for name, frame in frames.items():
+        if list_number(name) is None:
+            continue
+        sheet = SheetCells(name)
+        sheet.cells[1] = {i: str(c) for i, c in enumerate(frame.columns)}
+        for i, column in enumerate(frame.columns):
+            for k, value in enumerate(frame[column].tolist()):
+                if not _blank(value):
+                    sheet.cells.setdefault(k + 2, {})[i] = value
+        sheets.append(sheet)
+    return _read_sheets(sheets, list(frames), filename)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value == ""
+
+
+def _read_sheets(sheets: list[SheetCells], names: list[str], filename: str) -> Book:
+    book = Book(filename)
     by_list: dict[int, list[SheetCells]] = {}
     for sheet in sheets:
         by_list.setdefault(list_number(sheet.name), []).append(sheet)

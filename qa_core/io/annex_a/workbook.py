@@ -14,6 +14,7 @@ unpacked size, shared-string size, no overlong run of XML).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -152,10 +153,192 @@ def _number(text: str) -> float | str:
         return text
 
 
+class _Cells:
+    """Cells as they are read: each decoded once, shared formulas remembered for the cells that only point at
+    them."""
+
+    def __init__(self, sheet: SheetCells, strings: list[str]) -> None:
+        self.sheet = sheet
+        self.strings = strings
+        self.masters: dict[str, tuple[str, int, int]] = {}  # shared formula id -> (text, row, column)
+        self.pending: list[tuple[int, int, str]] = []  # cells of a shared formula with no value: (row, column, id)
+
+    def add(
+        self,
+        row: int,
+        column: int,
+        kind: str,
+        value_text: str | None,
+        inline: str | None,
+        formula: str | None,
+        shared_id: str | None,
+    ) -> None:
+        value: object = None
+        if value_text is not None:
+            if kind == "s":
+                value = self.strings[int(value_text)]
+            elif kind == "b":
+                value = value_text.strip() in ("1", "true")
+            elif kind == "e":
+                value = ExcelError(value_text.strip())
+            elif kind in ("str", "inlineStr"):
+                value = value_text
+            elif kind == "d":
+                value = dt.date.fromisoformat(value_text[:10])
+            else:
+                value = _number(value_text)
+        elif inline is not None:
+            value = inline
+        if formula is not None or shared_id is not None:
+            if shared_id is not None and formula:
+                self.masters[shared_id] = (formula, row, column)
+            if value is None or value == "":
+                if formula:
+                    value = Formula(formula)
+                elif shared_id is not None:
+                    self.pending.append((row, column, shared_id))
+                    value = Formula("")
+        if value is not None and value != "":
+            self.sheet.cells.setdefault(row, {})[column] = value
+
+    def finish(self) -> None:
+        """The formulas of cells that only point at a shared formula, moved to their own cell."""
+        if not self.pending:
+            return
+        from openpyxl.formula.translate import Translator  # openpyxl is pinned: its translator moves references
+
+        for row, col, si in self.pending:
+            if si not in self.masters:
+                continue
+            text, mrow, mcol = self.masters[si]
+            origin = f"{column_letter(mcol)}{mrow}"
+            moved = Translator("=" + text, origin=origin).translate_formula(f"{column_letter(col)}{row}")
+            self.sheet.cells[row][col] = Formula(moved.lstrip("="))
+
+
+def _damaged_sheet(file_name: str, sheet: SheetCells, row_number: int) -> FileRejected:
+    return FileRejected(
+        Problem(
+            None,
+            None,
+            (
+                f"'{file_name}' looks like a damaged Excel workbook: its sheet '{sheet.name}' cannot be "
+                f"read after row {row_number}. Open it in Excel, save it again and load it again."
+            ),
+            sheet=sheet.name,
+        )
+    )
+
+
 def _parse_sheet(archive: zipfile.ZipFile, path: str, strings: list[str], sheet: SheetCells, file_name: str) -> None:
-    """Every cell of the sheet with a value (or a formula) into ``sheet.cells``."""
-    masters: dict[str, tuple[str, int, int]] = {}  # shared formula id -> (text, row, column)
-    pending: list[tuple[int, int, str]] = []  # shared followers without a value: (row, column, si)
+    """Every cell of the sheet with a value (or a formula) into ``sheet.cells``: the fast scanner, or, when it
+    meets XML it does not expect, the XML parser (the same cells, slower)."""
+    if _scan_sheet(archive, path, strings, sheet, file_name):
+        return
+    sheet.cells.clear()
+    _iterparse_sheet(archive, path, strings, sheet, file_name)
+
+
+# The sheet XML Excel, LibreOffice, openpyxl and the OpenXML SDK write: rows of cells, any namespace prefix.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+_CELL_RE = re.compile(rb"<" + _P + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"c>)", re.S)
+_CELL_OPEN = re.compile(rb"<" + _P + rb"c[\s/>]")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
+_T_ATTR = re.compile(rb"""(?:^|\s)t\s*=\s*["']([A-Za-z]+)["']""")
+_V_RE = re.compile(rb"<" + _P + rb"v\b[^>]*?(?:/>|>(.*?)</" + _P + rb"v>)", re.S)
+_F_RE = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"f>)", re.S)
+_IS_RE = re.compile(rb"<" + _P + rb"is\b[^>]*>(.*?)</" + _P + rb"is>", re.S)
+_T_RE = re.compile(rb"<" + _P + rb"t\b[^>]*?(?:/>|>(.*?)</" + _P + rb"t>)", re.S)
+_RPH_RE = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
+_ATTR_RE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ROW_END = re.compile(rb"</" + _P + rb"row>|<" + _P + rb"row\b[^>]*/>")
+_CHUNK = 8 << 20
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {
+        m[1].rpartition(b":")[2] if not m[1].startswith(b"xml") else m[1]: m[2] if m[2] is not None else m[3]
+        for m in _ATTR_RE.finditer(text)
+    }
+
+
+def _xml_text(raw: bytes | None) -> str | None:
+    if raw is None:
+        return None
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str, strings: list[str], sheet: SheetCells, file_name: str) -> bool:
+    """Read the cells with regular expressions, a few megabytes at a time (about three times faster than the
+    XML parser). False, with nothing promised about ``sheet.cells``, when the XML holds anything this does not
+    read (CDATA, comments, a cell without its reference, a cell it does not match): the caller then uses the
+    XML parser."""
+    cells = _Cells(sheet, strings)
+    add = cells.add
+    tail = b""
+    row_number = 0
+    try:
+        with archive.open(path) as part:
+            while True:
+                chunk = part.read(_CHUNK)
+                data = tail + chunk
+                if chunk:
+                    ends = list(_ROW_END.finditer(data))
+                    if not ends:
+                        tail = data
+                        continue
+                    body, tail = data[: ends[-1].end()], data[ends[-1].end() :]
+                else:
+                    body, tail = data, b""
+                if b"<![CDATA[" in body or b"<!--" in body:
+                    return False
+                matched = 0
+                for cell in _CELL_RE.finditer(body):
+                    matched += 1
+                    attrs = cell[1]
+                    ref = _R_ATTR.search(attrs)
+                    if ref is None:
+                        return False
+                    row_number = int(ref[2])
+                    kind_found = _T_ATTR.search(attrs)
+                    kind = kind_found[1].decode("ascii") if kind_found else "n"
+                    inner = cell[2]
+                    value_text = inline = formula = shared_id = None
+                    if inner:
+                        if inner[:3] == b"<v>" and inner[-4:] == b"</v>" and b"<" not in inner[3:-4]:
+                            value_text = _xml_text(inner[3:-4])
+                        elif inner[:7] == b"<is><t>" and inner[-9:] == b"</t></is>" and b"<" not in inner[7:-9]:
+                            inline = _xml_text(inner[7:-9])
+                        else:
+                            if (v := _V_RE.search(inner)) is not None:
+                                value_text = _xml_text(v[1] or b"")
+                            if (f := _F_RE.search(inner)) is not None:
+                                f_attrs = _attrs(f[1])
+                                formula = _xml_text(f[2]) or None
+                                if f_attrs.get(b"t") == b"shared" and b"si" in f_attrs:
+                                    shared_id = f_attrs[b"si"].decode("ascii", "replace")
+                            if (i := _IS_RE.search(inner)) is not None:
+                                text = _RPH_RE.sub(b"", i[1])
+                                inline = "".join(_xml_text(t[1] or b"") for t in _T_RE.finditer(text))
+                    add(row_number, _col_index(ref[1].decode("ascii")), kind, value_text, inline, formula, shared_id)
+                if matched != len(_CELL_OPEN.findall(body)):
+                    return False
+                if not chunk:
+                    break
+    except FileRejected:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, IndexError, EOFError, UnicodeDecodeError):
+        raise _damaged_sheet(file_name, sheet, row_number) from None
+    cells.finish()
+    return True
+
+
+def _iterparse_sheet(
+    archive: zipfile.ZipFile, path: str, strings: list[str], sheet: SheetCells, file_name: str
+) -> None:
+    """The same cells read with the XML parser (``iterparse``), for XML the scanner does not read."""
+    cells = _Cells(sheet, strings)
     row_number = 0
     try:
         with archive.open(path) as part:
@@ -179,71 +362,25 @@ def _parse_sheet(archive: zipfile.ZipFile, path: str, strings: list[str], sheet:
                         column = _col_index(found[1])
                     else:
                         column += 1
-                    kind = elem.get("t", "n")
-                    value_text = None
-                    formula = None
-                    inline = None
+                    value_text = inline = formula = shared_id = None
                     for child in elem:
                         name = _local(child.tag)
                         if name == "v":
-                            value_text = child.text
+                            value_text = child.text or ""
                         elif name == "f":
-                            formula = child
+                            formula = child.text or None
+                            if child.get("t") == "shared" and child.get("si") is not None:
+                                shared_id = child.get("si")
                         elif name == "is":
                             inline = "".join(t.text or "" for t in child.iter() if _local(t.tag) == "t")
-                    value: object = None
-                    if value_text is not None:
-                        if kind == "s":
-                            value = strings[int(value_text)]
-                        elif kind == "b":
-                            value = value_text.strip() in ("1", "true")
-                        elif kind == "e":
-                            value = ExcelError(value_text.strip())
-                        elif kind in ("str", "inlineStr"):
-                            value = value_text
-                        elif kind == "d":
-                            value = dt.date.fromisoformat(value_text[:10])
-                        else:
-                            value = _number(value_text)
-                    elif inline is not None:
-                        value = inline
-                    if formula is not None:
-                        if formula.get("t") == "shared" and formula.get("si") is not None and formula.text:
-                            masters[formula.get("si")] = (formula.text, row_number, column)
-                        if value is None or value == "":
-                            if formula.text:
-                                value = Formula(formula.text)
-                            elif formula.get("t") == "shared" and formula.get("si") is not None:
-                                pending.append((row_number, column, formula.get("si")))
-                                value = Formula("")
-                    if value is not None and value != "":
-                        sheet.cells.setdefault(row_number, {})[column] = value
+                    cells.add(row_number, column, elem.get("t", "n"), value_text, inline, formula, shared_id)
                 elif local == "row" and parent is not None:
                     parent.clear()  # the row's cells are read: let them go
     except FileRejected:
         raise
     except (ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, IndexError, EOFError):
-        raise FileRejected(
-            Problem(
-                None,
-                None,
-                (
-                    f"'{file_name}' looks like a damaged Excel workbook: its sheet '{sheet.name}' cannot be read "
-                    f"after row {row_number}. Open it in Excel, save it again and load it again."
-                ),
-                sheet=sheet.name,
-            )
-        ) from None
-    if pending:
-        from openpyxl.formula.translate import Translator  # openpyxl is pinned: its translator moves references
-
-        for row, col, si in pending:
-            if si not in masters:
-                continue
-            text, mrow, mcol = masters[si]
-            origin = f"{column_letter(mcol)}{mrow}"
-            moved = Translator("=" + text, origin=origin).translate_formula(f"{column_letter(col)}{row}")
-            sheet.cells[row][col] = Formula(moved.lstrip("="))
+        raise _damaged_sheet(file_name, sheet, row_number) from None
+    cells.finish()
 
 
 def read_workbook_cells(data: bytes, name: str, wanted: Callable[[str], bool]) -> tuple[list[SheetCells], list[str]]:
