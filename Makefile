@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.annex_a
 
 demo: $(STAMP)
 	$(BIN)/python -m qa_core demo --force

@@ -88,6 +88,8 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """
     for day in (start, end):
         _check_year(day.year)
+    if end < start:
+        return -working_days_between(end, start)
     a = np.datetime64(start, "D") + 1
     b = np.datetime64(end, "D") + 1
     return int(np.busday_count(a, b, holidays=_holiday_array()))
@@ -104,7 +106,9 @@ def working_days(starts: pd.Series | np.ndarray, ends: pd.Series | np.ndarray) -
     ok = ~np.isnat(a) & ~np.isnat(b) & (a >= low) & (a <= high) & (b >= low) & (b <= high)
     out = np.full(len(a), np.nan)
     if ok.any():
-        out[ok] = np.busday_count(a[ok] + 1, b[ok] + 1, holidays=_holiday_array())
+        low_day, high_day = np.minimum(a[ok], b[ok]), np.maximum(a[ok], b[ok])
+        sign = np.where(b[ok] < a[ok], -1, 1)
+        out[ok] = sign * np.busday_count(low_day + 1, high_day + 1, holidays=_holiday_array())
     return out
 
 

@@ -329,7 +329,8 @@ def _record_table(records: pd.DataFrame) -> pa.Table:
 
 def _list_lines(book: Book) -> list[str]:
     read = [
-        f"{LISTS[n].sheet} ({LISTS[n].title.lower()}): {plural(d.rows, 'row')}" for n, d in sorted(book.lists.items())
+        f"{LISTS[n].sheet} ({LISTS[n].title[0].lower() + LISTS[n].title[1:]}): {plural(d.rows, 'row')}"
+        for n, d in sorted(book.lists.items())
     ]
     missing = [LISTS[n].sheet for n in LISTS if n not in book.lists]
     lines = ["Read " + "; ".join(read) + "."]
@@ -343,7 +344,7 @@ def _list_lines(book: Book) -> list[str]:
 
 def _unallocated_lines(teams: dict[int, pd.Series]) -> list[str]:
     parts = [
-        f"{LISTS[n].sheet} {plural(int((ids == UNALLOCATED_TEAM).sum()), 'row')}"
+        f"{LISTS[n].sheet}: {plural(int((ids == UNALLOCATED_TEAM).sum()), 'row')}"
         for n, ids in sorted(teams.items())
         if LISTS[n].measured and (ids == UNALLOCATED_TEAM).any()
     ]
@@ -399,8 +400,8 @@ def _comparator_codes(cur: Any) -> tuple[list[str], str | None]:
             "SELECT DISTINCT code FROM comparator WHERE code IN (SELECT unnest($codes))", {"codes": published}
         ).df()["code"]
     )
-    row = cur.execute("SELECT value FROM setting WHERE key = 'benchmark_la'").fetchone()
-    la = row[0] if row and row[0] and str(row[0]).strip().isdigit() else None
+    rows = cur.execute("SELECT value FROM setting WHERE key = 'benchmark_la'").fetchall()
+    la = rows[0][0] if rows and rows[0][0] and str(rows[0][0]).strip().isdigit() else None
     return [c for c in published if c not in held], la
 
 
@@ -465,11 +466,11 @@ def load(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Out
 
 def _write(cur: Any, ctx: Context) -> None:
     """Everything, in the import's transaction: the bucket, the catalogue rows, values, counts, records."""
-    needs_bucket = cur.execute("SELECT count(*) FROM _aa_value WHERE team_id = ?", [UNALLOCATED_TEAM]).fetchone()[0]
-    has_bucket = cur.execute("SELECT count(*) FROM team WHERE team_id = ?", [UNALLOCATED_TEAM]).fetchone()[0]
+    needs_bucket = cur.execute("SELECT count(*) FROM _aa_value WHERE team_id = ?", [UNALLOCATED_TEAM]).fetchall()[0][0]
+    has_bucket = cur.execute("SELECT count(*) FROM team WHERE team_id = ?", [UNALLOCATED_TEAM]).fetchall()[0][0]
     if needs_bucket and not has_bucket:
-        if not cur.execute("SELECT count(*) FROM service WHERE service_id = ?", [UNALLOCATED_SERVICE]).fetchone()[0]:
-            order = cur.execute("SELECT coalesce(max(sort_order), 0) + 1 FROM service").fetchone()[0]
+        if not cur.execute("SELECT count(*) FROM service WHERE service_id = ?", [UNALLOCATED_SERVICE]).fetchall()[0][0]:
+            order = cur.execute("SELECT coalesce(max(sort_order), 0) + 1 FROM service").fetchall()[0][0]
             cur.execute(
                 "INSERT INTO service (service_id, name, sort_order) VALUES (?, ?, ?)",
                 [UNALLOCATED_SERVICE, UNALLOCATED_NAME, int(order)],

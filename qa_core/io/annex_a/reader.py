@@ -389,7 +389,7 @@ def _read_list(spec: ListSpec, sheet: SheetCells, book: Book) -> ListData:
         else:
             frame[column.key] = pd.Series(values, dtype="object")
         if column.required and frame[column.key].isna().any():
-            blank = frame[column.key].isna().to_numpy()
+            blank = frame[column.key].isna().to_numpy().copy()
             blank &= ~_already_bad(book, sheet.name, numbers)
             for row in numbers[blank]:
                 book.add(sheet.name, int(row), header, f"The {header} is blank; every row of {spec.sheet} needs one.")
