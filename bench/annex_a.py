@@ -68,20 +68,27 @@ def main(argv: list[str] | None = None) -> None:
         data = annex_a_workbook(sheets)
         path = work / f"annex_a_{rows}.xlsx"
         path.write_bytes(data)
-        print(f"Generated an Annex A of {rows:,} rows ({', '.join(f'{k} {len(v):,}' for k, v in sheets.items())}) "
-              f"in {generated:.1f} s; wrote {path.name} ({len(data) / 1e6:.1f} MB) in "
-              f"{time.perf_counter() - started:.1f} s.")
+        print(
+            f"Generated an Annex A of {rows:,} rows ({', '.join(f'{k} {len(v):,}' for k, v in sheets.items())}) "
+            f"in {generated:.1f} s; wrote {path.name} ({len(data) / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
         target = work / "import.duckdb"
         shutil.copy(demo, target)
-        for label, extra in (("dry run (read, check, derive, compare)", ["--dry-run"]),
-                             ("import, every value new", []), ("same workbook again (all unchanged)", [])):
+        for label, extra in (
+            ("dry run (read, check, derive, compare)", ["--dry-run"]),
+            ("import, every value new", []),
+            ("same workbook again (all unchanged)", []),
+        ):
             wall, cpu, rss, first = _child(["import", "annex_a", str(path), "--db", str(target), *extra])
             print(f"{label:<40} {wall:6.1f} s (CPU {cpu:5.1f} s, peak memory {rss:,.0f} MB)  {first}")
         with Store(target, read_only=True) as store:
             counts = store.table_counts()
-        print(f"Stored: {counts['annex_a_record']:,} records, {counts['annex_a_count']:,} counted rows, "
-              f"{store_values(target):,} Annex A values. Load average: "
-              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores.")
+        print(
+            f"Stored: {counts['annex_a_record']:,} records, {counts['annex_a_count']:,} counted rows, "
+            f"{store_values(target):,} Annex A values. Load average: "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores."
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -52,22 +52,32 @@ def records_section(viewer: Viewer, code: str, service_id: str, month: dt.date, 
     total = _total(code, service_id, month)
     with st.expander(f"The children's records behind this number ({total['records']:,})"):
         if not viewer.sees_any_cases:
-            st.write("These are case-level records: they are shown to the assistant director, the QA lead, and a "
-                     "head of service or team manager for their own service or team.")
+            st.write(
+                "These are case-level records: they are shown to the assistant director, the QA lead, and a "
+                "head of service or team manager for their own service or team."
+            )
             return
         frame = _records(code, service_id, month, viewer)
-        st.caption(f"Every record counted in this figure for {label}, from the council's Annex A. Children are "
-                   "shown by a pseudonym (the same child has the same one in every list); dates of birth by month. "
-                   "Records not counted in the numerator come first.")
+        st.caption(
+            f"Every record counted in this figure for {label}, from the council's Annex A. Children are "
+            "shown by a pseudonym (the same child has the same one in every list); dates of birth by month. "
+            "Records not counted in the numerator come first."
+        )
         if len(frame) < total["records"]:
-            st.write(f"You see {len(frame):,} of the {total['records']:,} records: those of the "
-                     f"{'team' if viewer.role == 'team_manager' else 'service'} whose cases your role sees.")
+            st.write(
+                f"You see {len(frame):,} of the {total['records']:,} records: those of the "
+                f"{'team' if viewer.role == 'team_manager' else 'service'} whose cases your role sees."
+            )
         if frame.empty:
             st.write("No records to show.")
             return
         table = _table(frame, code)
         st.dataframe(table, hide_index=True, width="stretch")
         if viewer.may_export_cases:
-            st.download_button("Download these records (CSV)", csv_bytes(table),
-                               file_name=f"{code}-{service_id}-{month:%Y-%m}-records.csv", mime="text/csv",
-                               key="dl_annex_a_records")
+            st.download_button(
+                "Download these records (CSV)",
+                csv_bytes(table),
+                file_name=f"{code}-{service_id}-{month:%Y-%m}-records.csv",
+                mime="text/csv",
+                key="dl_annex_a_records",
+            )

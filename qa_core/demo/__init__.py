@@ -135,7 +135,7 @@ def _add_annex_a(frames: dict[str, pd.DataFrame], org: dict[str, pd.DataFrame], 
     the rest of the demo is the same with it or without it."""
     from qa_core.demo.annex_a import ANNEX_A_MONTHS, annex_a_frames
 
-    workers = names.take(40 if scale == "small" else 100)
+    workers = names.take(3 * len(org["team"]))  # three social workers a team
     extra = annex_a_frames(org["team"], org["service"], DEMO_END.date(), path, months=ANNEX_A_MONTHS,
                            seed=seed, volume=1.0 if scale == "small" else 2.5, workers=workers,
                            benchmark_la=BENCHMARK_LA[0])

@@ -20,8 +20,18 @@ from qa_core.store import Store, queries
 
 __all__ = ["records_behind", "records_total", "record_labels", "RECORD_COLUMNS"]
 
-RECORD_COLUMNS = ["child", "team", "worker", "birth_month", "start_date", "end_date", "review_date",
-                  "working_days", "met", "answer"]
+RECORD_COLUMNS = [
+    "child",
+    "team",
+    "worker",
+    "birth_month",
+    "start_date",
+    "end_date",
+    "review_date",
+    "working_days",
+    "met",
+    "answer",
+]
 
 #: Per list: what its record's start, end and review dates are.
 _DATE_LABELS = {
@@ -33,9 +43,23 @@ _DATE_LABELS = {
     8: ("Started to be looked after", "Ceased to be looked after", "Latest statutory review"),
     9: (None, None, None),
 }
-_LIST_OF = {"AA_CONTACTS": 1, "AA_REFERRALS": 3, "AA_REREF_12M": 3, "AA_REF_NFA": 3, "AA_ASSESS_45WD": 4,
-            "AA_SEEN_IN_ASSESS": 4, "AA_S47": 5, "AA_S47_NO_ICPC": 5, "AA_ICPC_15WD": 5, "AA_CPP_OPEN": 7,
-            "AA_CPP_2YRS": 7, "AA_CLA_REVIEW_IN_DATE": 8, "AA_CL_IN_TOUCH": 9, "AA_CL_SUITABLE": 9, "AA_CL_EET": 9}
+_LIST_OF = {
+    "AA_CONTACTS": 1,
+    "AA_REFERRALS": 3,
+    "AA_REREF_12M": 3,
+    "AA_REF_NFA": 3,
+    "AA_ASSESS_45WD": 4,
+    "AA_SEEN_IN_ASSESS": 4,
+    "AA_S47": 5,
+    "AA_S47_NO_ICPC": 5,
+    "AA_ICPC_15WD": 5,
+    "AA_CPP_OPEN": 7,
+    "AA_CPP_2YRS": 7,
+    "AA_CLA_REVIEW_IN_DATE": 8,
+    "AA_CL_IN_TOUCH": 9,
+    "AA_CL_SUITABLE": 9,
+    "AA_CL_EET": 9,
+}
 
 
 def record_labels(code: str) -> dict[str, str]:
@@ -59,23 +83,34 @@ def record_labels(code: str) -> dict[str, str]:
 def _where(code: str, month: dt.date, service_id: str | None, team_id: str | None) -> tuple[str, dict]:
     if code not in _LIST_OF:
         raise QAError(f"{code} is not an Annex A measure (its records are not held).")
-    return ("c.code = $code AND c.period = $month AND ($service IS NULL OR t.service_id = $service) "
-            "AND ($team IS NULL OR t.team_id = $team)",
-            {"code": code, "month": month, "service": service_id, "team": team_id})
+    return (
+        "c.code = $code AND c.period = $month AND ($service IS NULL OR t.service_id = $service) "
+        "AND ($team IS NULL OR t.team_id = $team)",
+        {"code": code, "month": month, "service": service_id, "team": team_id},
+    )
 
 
-def records_total(store: Store, code: str, month: dt.date, service_id: str | None = None,
-                  team_id: str | None = None) -> dict[str, int]:
+def records_total(
+    store: Store, code: str, month: dt.date, service_id: str | None = None, team_id: str | None = None
+) -> dict[str, int]:
     """How many records the figure counted, and how many met the measure (aggregates: any viewer)."""
     where, params = _where(code, month, service_id, team_id)
     row = store.query(
         f"SELECT count(*) AS records, count(*) FILTER (WHERE c.met) AS met FROM annex_a_count c "
-        f"JOIN team t ON t.team_id = c.team_id WHERE {where}", params)
+        f"JOIN team t ON t.team_id = c.team_id WHERE {where}",
+        params,
+    )
     return {"records": int(row["records"].iloc[0]), "met": int(row["met"].iloc[0])}
 
 
-def records_behind(store: Store, code: str, month: dt.date, service_id: str | None = None,
-                   team_id: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
+def records_behind(
+    store: Store,
+    code: str,
+    month: dt.date,
+    service_id: str | None = None,
+    team_id: str | None = None,
+    viewer: Viewer | None = None,
+) -> pd.DataFrame:
     """The records behind ``code``'s figure for ``month`` (a service's, a team's or, with neither, the
     council's) that ``viewer`` may see (None: the assistant director). Those not meeting the measure
     come first: they are the ones a clinic asks about."""

@@ -32,8 +32,10 @@ ORG = [
 def org_store(path: str = ":memory:", org: Sequence = ORG) -> Store:
     """A store holding only the services and teams of ``org``."""
     store = Store(path)
-    services = [dict(service_id=s, name=n, head_of_service=f"Head of {n}", sort_order=k)
-                for k, (s, n, _) in enumerate(org, start=1)]
+    services = [
+        dict(service_id=s, name=n, head_of_service=f"Head of {n}", sort_order=k)
+        for k, (s, n, _) in enumerate(org, start=1)
+    ]
     teams = [dict(team_id=t, service_id=s, name=tn, manager=f"Manager of {tn}") for s, _, ts in org for t, tn in ts]
     store.insert_frames({"service": pd.DataFrame(services), "team": pd.DataFrame(teams)})
     return store
@@ -79,8 +81,15 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["K2", CHILD_NAMES[1], "02/11/2012", serial(D(2024, 2, 29)), "Schools"],  # 29 Feb 2024: last working day
         ],
         "List 3": [
-            ["Child Unique ID", "Date of Birth", "date of referral ", "Referral NFA?",
-             "Number of Referrals in Last 12 Months", "Allocated Team", "Allocated Worker"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "date of referral ",
+                "Referral NFA?",
+                "Number of Referrals in Last 12 Months",
+                "Allocated Team",
+                "Allocated Worker",
+            ],
             # C1: referred 10 Jan 2023 and again 12 Dec 2023, 11 months later: the second is a re-referral.
             ["C1", D(2016, 5, 1), D(2023, 1, 10), "b) No", 0, "MASH", "Wren Varley"],
             ["C1", D(2016, 5, 1), D(2023, 12, 12), "No", 0, "MASH", "Wren Varley"],
@@ -95,9 +104,15 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["C4", D(2010, 1, 20), D(2024, 2, 5), "a) Yes", 2, "MASH", "Quinn Ashdown"],
         ],
         "List 4": [
-            ["Child Unique ID", "Date of Birth", "Continuous Assessment Start Date",
-             "Child Seen During Continuous Assessment", "Continuous Assessment Date of Authorisation",
-             "Allocated Team", "Allocated Worker"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "Continuous Assessment Start Date",
+                "Child Seen During Continuous Assessment",
+                "Continuous Assessment Date of Authorisation",
+                "Allocated Team",
+                "Allocated Worker",
+            ],
             # A1: started Mon 3 Apr 2023; authorised Mon 12 Jun 2023. Working days after the start: 4-6 Apr (3);
             # Good Friday 7 and Easter Monday 10 Apr are bank holidays; 11-14 (7); 17-21 (12); 24-28 (17);
             # 1 May bank holiday; 2-5 May (21); 8 May the coronation bank holiday; 9-12 (25); 15-19 (30);
@@ -111,9 +126,15 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["A4", D(2020, 1, 1), D(2024, 2, 20), "a) Yes", None, "Assessment North", "Lena Garside"],
         ],
         "List 5": [
-            ["Child Unique ID", "Date of Birth", "Strategy discussion initiating Section 47 Enquiry Start Date",
-             "Was an Initial Child Protection Conference deemed unnecessary?",
-             "Date of Initial Child Protection Conference", "Allocated Team", "Allocated Worker"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "Strategy discussion initiating Section 47 Enquiry Start Date",
+                "Was an Initial Child Protection Conference deemed unnecessary?",
+                "Date of Initial Child Protection Conference",
+                "Allocated Team",
+                "Allocated Worker",
+            ],
             # S1: strategy discussion Thu 21 Dec 2023; ICPC Tue 16 Jan 2024. Working days after 21 Dec: Fri 22
             # (1); 23-24 weekend; 25 and 26 Dec bank holidays; 27-29 (4); 30-31 weekend; 1 Jan bank holiday;
             # 2-5 Jan (8); 8-12 (13); 15-16 (15). Within 15 (Monday to Friday alone would count 18).
@@ -127,8 +148,14 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["S4", D(2009, 9, 9), "04/12/2023", "a) Yes", None, "Safeguarding 1", "Ben Carrow"],
         ],
         "List 7": [
-            ["Child Unique ID", "Date of Birth", "CHILD PROTECTION PLAN START DATE", "Child Protection Plan End Date",
-             "Allocated Team", "Allocated Worker"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "CHILD PROTECTION PLAN START DATE",
+                "Child Protection Plan End Date",
+                "Allocated Team",
+                "Allocated Worker",
+            ],
             # P1: started 31 Jan 2022, open: it reaches exactly 2 years on 31 Jan 2024, the January month end.
             ["P1", D(2018, 1, 1), D(2022, 1, 31), None, "Safeguarding 1", "Ben Carrow"],
             # P2: started 15 Mar 2023, ended 29 Feb 2024: open at the end of December and January, not at the end
@@ -138,8 +165,15 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["P3", D(2018, 1, 1), D(2024, 1, 10), "01/03/2024", "Safeguarding 1", "Ben Carrow"],
         ],
         "List 8": [
-            ["Child Unique ID", "Date of Birth", "Date Started to be in Care", "Date of Latest Statutory Review",
-             "Date Ceased to be in Care", "Allocated Team", "Allocated Worker"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "Date Started to be in Care",
+                "Date of Latest Statutory Review",
+                "Date Ceased to be in Care",
+                "Allocated Team",
+                "Allocated Worker",
+            ],
             # At 29 Feb 2024 (the last month's end); 6 months before it is 29 Aug 2023.
             ["L1", D(2010, 1, 1), D(2020, 6, 1), D(2023, 12, 1), None, "Cared For 1", "Nia Jessop"],  # in date
             ["L2", D(2010, 1, 1), D(2020, 6, 1), D(2023, 8, 28), None, "Cared For 1", "Nia Jessop"],  # a day too old
@@ -149,13 +183,35 @@ def hand_worked_sheets() -> dict[str, list[list[object]]]:
             ["L6", D(2010, 1, 1), D(2024, 1, 2), None, None, "Cared For 1", "Nia Jessop"],  # due, no review: not
         ],
         "List 9": [
-            ["Child Unique ID", "Date of Birth", "Allocated Team", "Allocated Worker", "LA in Touch",
-             "Suitability of Accommodation", "Activity Status"],
-            ["CL1", D(2004, 5, 5), "Leaving Care", "Owain Calder", "a) Yes", "Suitable", "F1: Full time in higher education"],
+            [
+                "Child Unique ID",
+                "Date of Birth",
+                "Allocated Team",
+                "Allocated Worker",
+                "LA in Touch",
+                "Suitability of Accommodation",
+                "Activity Status",
+            ],
+            [
+                "CL1",
+                D(2004, 5, 5),
+                "Leaving Care",
+                "Owain Calder",
+                "a) Yes",
+                "Suitable",
+                "F1: Full time in higher education",
+            ],
             ["CL2", D(2004, 5, 5), "Leaving Care", "Owain Calder", "No", "b) Unsuitable", "G5"],
             ["CL3", D(2004, 5, 5), "Leaving Care", "Owain Calder", "c) Died", None, None],  # left out of all three
-            ["CL4", D(2004, 5, 5), "Leaving Care", "Owain Calder", "Yes", None,
-             "P3: Part time in training or employment"],
+            [
+                "CL4",
+                D(2004, 5, 5),
+                "Leaving Care",
+                "Owain Calder",
+                "Yes",
+                None,
+                "P3: Part time in training or employment",
+            ],
         ],
     }
 

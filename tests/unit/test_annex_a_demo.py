@@ -25,8 +25,13 @@ def _org() -> tuple[pd.DataFrame, pd.DataFrame]:
     from qa_core.demo.catalogue import SERVICES
 
     services = pd.DataFrame([dict(service_id=s, name=n, sort_order=k) for k, (s, n, _) in enumerate(SERVICES, 1)])
-    teams = pd.DataFrame([dict(team_id=f"{s}_{i:02d}", service_id=s, name=t) for s, _, stems in SERVICES
-                          for i, t in enumerate(stems, start=1)])
+    teams = pd.DataFrame(
+        [
+            dict(team_id=f"{s}_{i:02d}", service_id=s, name=t)
+            for s, _, stems in SERVICES
+            for i, t in enumerate(stems, start=1)
+        ]
+    )
     return services, teams
 
 
@@ -63,8 +68,11 @@ def test_the_demo_rows_are_what_importing_its_workbook_stores(tmp_path: Path) ->
         book = annex_a_workbook(annex_a_sheets(teams, END, months=3, seed=5, volume=0.3))
         result = import_file(store, "annex_a", book, "demo-annex-a.xlsx", user="t")  # the same key: beside `path`
         assert result.ok, result.report()
-        for table, key in (("indicator_value", ["code", "period", "team_id"]),
-                           ("annex_a_record", ["record_id"]), ("annex_a_count", ["code", "period", "record_id"])):
+        for table, key in (
+            ("indicator_value", ["code", "period", "team_id"]),
+            ("annex_a_record", ["record_id"]),
+            ("annex_a_count", ["code", "period", "record_id"]),
+        ):
             held = store.query(f"SELECT * FROM {table}").sort_values(key).reset_index(drop=True)
             made = direct[table][list(held.columns)].sort_values(key).reset_index(drop=True)
             for column in held.columns:
@@ -92,7 +100,9 @@ def test_the_demo_with_its_annex_a_runs_its_clinic_on_the_derived_measures(demo:
         assert {"AA_REFERRALS", "AA_REREF_12M", "AA_ASSESS_45WD", "AA_ICPC_15WD"} <= set(report.index)
         # DfE publishes re-referrals, assessments in 45 working days and ICPCs in 15: the clinic shows the
         # neighbours' median and England beside them.
-        assert report.loc[["AA_REREF_12M", "AA_ASSESS_45WD", "AA_ICPC_15WD"], ["sn_median", "england"]].notna().all().all()
+        assert (
+            report.loc[["AA_REREF_12M", "AA_ASSESS_45WD", "AA_ICPC_15WD"], ["sn_median", "england"]].notna().all().all()
+        )
         assert report.loc["AA_ASSESS_45WD", "rag"] in ("Green", "Amber", "Red")
         months = store.query("SELECT count(DISTINCT period) AS n FROM indicator_value WHERE code = 'AA_REFERRALS'")
         assert int(months["n"].iloc[0]) == 24  # enough months for SPC limits
@@ -105,7 +115,9 @@ def test_the_demo_without_its_annex_a_is_unchanged(demo: Path, demo_db: Path) ->
         assert plain.scalar("SELECT count(*) FROM annex_a_record") == 0
         assert not key_path(demo_db).exists()
         for table in ("audit", "risk_review", "plan_area_rag"):
-            pd.testing.assert_frame_equal(plain.query(f"SELECT * FROM {table} ORDER BY ALL"),
-                                          with_annex.query(f"SELECT * FROM {table} ORDER BY ALL"))
+            pd.testing.assert_frame_equal(
+                plain.query(f"SELECT * FROM {table} ORDER BY ALL"),
+                with_annex.query(f"SELECT * FROM {table} ORDER BY ALL"),
+            )
         ours = "SELECT * FROM indicator_value WHERE code NOT LIKE 'AA%' ORDER BY ALL"
         pd.testing.assert_frame_equal(plain.query(ours), with_annex.query(ours))

@@ -21,8 +21,17 @@ from qa_core.store import PROJECT_ROOT, Store
 from tests.unit.annex_a_support import CHILD_NAMES, D, hand_worked_sheets, hand_worked_workbook, org_store, workbook
 
 SAMPLE = PROJECT_ROOT / "data" / "public" / "SYNTHETIC_annex_a_sample_socialfinance.xlsx"
-TABLES = ["indicator", "indicator_service", "indicator_value", "annex_a_record", "annex_a_count", "annex_a_month",
-          "service", "team", "comparator"]
+TABLES = [
+    "indicator",
+    "indicator_service",
+    "indicator_value",
+    "annex_a_record",
+    "annex_a_count",
+    "annex_a_month",
+    "service",
+    "team",
+    "comparator",
+]
 
 
 def snapshot(store: Store) -> dict[str, pd.DataFrame]:
@@ -56,11 +65,23 @@ def test_importing_the_same_workbook_again_changes_nothing(file_store: Store) ->
 def _later_workbook() -> bytes:
     """January and February 2024 again, with February's referrals changed: C4 gone, C5 new (NFA, no earlier)."""
     sheets = hand_worked_sheets()
-    sheets["List 1"] = [sheets["List 1"][0], ["K3", None, D(2015, 1, 1), D(2024, 1, 2), "Police"],
-                        ["K4", None, D(2015, 1, 1), D(2024, 2, 29), "Police"]]
-    referrals = [r for r in sheets["List 3"][1:] if r[0] != "C4" and pd.Timestamp(
-        r[2] if not isinstance(r[2], str) else pd.to_datetime(r[2], dayfirst=True)) >= pd.Timestamp("2024-01-01")]
-    sheets["List 3"] = [sheets["List 3"][0], *referrals, ["C5", D(2017, 4, 4), D(2024, 2, 14), "a) Yes", 0, "MASH", "X"]]
+    sheets["List 1"] = [
+        sheets["List 1"][0],
+        ["K3", None, D(2015, 1, 1), D(2024, 1, 2), "Police"],
+        ["K4", None, D(2015, 1, 1), D(2024, 2, 29), "Police"],
+    ]
+    referrals = [
+        r
+        for r in sheets["List 3"][1:]
+        if r[0] != "C4"
+        and pd.Timestamp(r[2] if not isinstance(r[2], str) else pd.to_datetime(r[2], dayfirst=True))
+        >= pd.Timestamp("2024-01-01")
+    ]
+    sheets["List 3"] = [
+        sheets["List 3"][0],
+        *referrals,
+        ["C5", D(2017, 4, 4), D(2024, 2, 14), "a) Yes", 0, "MASH", "X"],
+    ]
     return workbook(sheets)
 
 
@@ -72,10 +93,13 @@ def test_a_later_workbook_replaces_the_months_it_covers_and_keeps_the_rest(file_
     # Its months are January and February 2024 (2 Jan is January's first working day: 1 Jan was a bank holiday).
     assert any(m.startswith("Months given: January 2024 to February 2024") for m in later.messages)
     # December 2023 and before: kept as they were.
-    pd.testing.assert_frame_equal(dec, file_store.query(
-        "SELECT * FROM indicator_value WHERE period = DATE '2023-12-01' ORDER BY ALL"))
-    feb = file_store.query("SELECT code, numerator, denominator FROM indicator_value WHERE period = DATE '2024-02-01' "
-                           "AND code IN ('AA_REFERRALS', 'AA_REREF_12M', 'AA_REF_NFA') ORDER BY code").set_index("code")
+    pd.testing.assert_frame_equal(
+        dec, file_store.query("SELECT * FROM indicator_value WHERE period = DATE '2023-12-01' ORDER BY ALL")
+    )
+    feb = file_store.query(
+        "SELECT code, numerator, denominator FROM indicator_value WHERE period = DATE '2024-02-01' "
+        "AND code IN ('AA_REFERRALS', 'AA_REREF_12M', 'AA_REF_NFA') ORDER BY code"
+    ).set_index("code")
     # February 2024 now: C2 (20 Feb, NFA yes), C3 (29 Feb, re-referral: its 28 Feb 2023 referral is not in this
     # workbook, so not any more), C5 (14 Feb, NFA yes). C4 is gone.
     assert feb.loc["AA_REFERRALS", "numerator"] == 3
@@ -85,12 +109,16 @@ def test_a_later_workbook_replaces_the_months_it_covers_and_keeps_the_rest(file_
     # count, other records behind it); removed: none (every team with a figure before has one now).
     assert (later.added, later.removed) == (1, 0) and later.replaced >= 4
     # Assessments were authorised in June 2023 and February 2024; the later workbook gives February only.
-    june = file_store.scalar("SELECT numerator FROM indicator_value WHERE code = 'AA_ASSESS_45WD' "
-                             "AND period = DATE '2023-06-01' AND team_id = 'north'")
+    june = file_store.scalar(
+        "SELECT numerator FROM indicator_value WHERE code = 'AA_ASSESS_45WD' "
+        "AND period = DATE '2023-06-01' AND team_id = 'north'"
+    )
     assert june == 1
     # Records no number counts any more are gone; those still counted are kept.
-    orphans = file_store.scalar("SELECT count(*) FROM annex_a_record r WHERE NOT EXISTS "
-                                "(SELECT 1 FROM annex_a_count c WHERE c.record_id = r.record_id)")
+    orphans = file_store.scalar(
+        "SELECT count(*) FROM annex_a_record r WHERE NOT EXISTS "
+        "(SELECT 1 FROM annex_a_count c WHERE c.record_id = r.record_id)"
+    )
     assert orphans == 0
     ids = set(file_store.query("SELECT child FROM annex_a_record WHERE list_no = 3")["child"])
     key = _key(file_store)
@@ -105,15 +133,21 @@ def test_a_partial_month_never_replaces_a_whole_one(file_store: Store) -> None:
     import_file(file_store, "annex_a", hand_worked_workbook(), "first.xlsx", user="t")
     sheets = hand_worked_sheets()
     # Contacts and referrals from 10 January to 29 February 2024: January is only partly there.
-    sheets["List 1"] = [sheets["List 1"][0], ["K9", None, None, D(2024, 1, 10), "Police"],
-                        ["K9", None, None, D(2024, 2, 29), "Police"]]
+    sheets["List 1"] = [
+        sheets["List 1"][0],
+        ["K9", None, None, D(2024, 1, 10), "Police"],
+        ["K9", None, None, D(2024, 2, 29), "Police"],
+    ]
     sheets["List 3"] = [sheets["List 3"][0], ["C9", None, D(2024, 2, 12), "No", 0, "MASH", "X"]]
     jan = file_store.query("SELECT * FROM indicator_value WHERE period = DATE '2024-01-01' ORDER BY ALL")
     result = import_file(file_store, "annex_a", workbook(sheets), "partial.xlsx", user="t")
-    assert "January 2024 is left out: the workbook's contacts and referrals begin on 10 January 2024, after its " \
-           "first working day, so the month is not whole." in result.messages
-    pd.testing.assert_frame_equal(jan, file_store.query(
-        "SELECT * FROM indicator_value WHERE period = DATE '2024-01-01' ORDER BY ALL"))
+    assert (
+        "January 2024 is left out: the workbook's contacts and referrals begin on 10 January 2024, after its "
+        "first working day, so the month is not whole." in result.messages
+    )
+    pd.testing.assert_frame_equal(
+        jan, file_store.query("SELECT * FROM indicator_value WHERE period = DATE '2024-01-01' ORDER BY ALL")
+    )
     # A workbook of a few days only (no whole month) may not replace the whole month held either.
     sheets["List 1"] = [sheets["List 1"][0], ["K9", None, None, D(2024, 2, 12), "Police"]]
     with pytest.raises(ImportRejected, match="held already for more of the month"):
@@ -166,8 +200,11 @@ def test_children_are_pseudonymised_and_their_names_and_birthdays_never_stored(f
     records = file_store.query("SELECT * FROM annex_a_record")
     raw_ids = {str(r[0]) for sheet in hand_worked_sheets().values() for r in sheet[1:] if r and r[0]}
     # No raw identifier is any cell of the store, and no child's name is in any cell's text.
-    cells = [str(v) for t in file_store.table_counts() for v in file_store.query(
-        f'SELECT * FROM "{t}"').astype(str).to_numpy().ravel()]
+    cells = [
+        str(v)
+        for t in file_store.table_counts()
+        for v in file_store.query(f'SELECT * FROM "{t}"').astype(str).to_numpy().ravel()
+    ]
     assert not raw_ids & set(cells)
     assert not any(name in cell for cell in cells for name in CHILD_NAMES)
     assert records["child"].str.fullmatch("[0-9a-f]{16}").all()
@@ -214,8 +251,14 @@ def test_the_same_id_under_another_key_is_another_pseudonym() -> None:
 
 # -- the command line, the export and the sample --------------------------------------------------
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qa_core", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=300, env={**os.environ})
+    return subprocess.run(
+        [sys.executable, "-m", "qa_core", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+    )
 
 
 def test_the_command_line_checks_then_imports(tmp_path: Path) -> None:
@@ -246,10 +289,21 @@ def test_export_gives_the_measures_in_the_values_format(file_store: Store) -> No
     assert (row["org_unit"], row["numerator"], row["denominator"]) == ("sg1", 1, 2)
 
 
-SAMPLE_TEAMS = ["Multi Agency Safeguarding Hub", "Locality 4 Duty Team", "Locality 2 Unit 1", "Children in Care Team 1",
-                "Children in Care Team 2", "Children in Care Team 3", "Locality 4 Unit 2",
-                "Children with Disabilities Team", "Locality 3 Duty Team", "Locality 3 Unit 2", "Locality 2 Duty Team",
-                "Locality 4 Unit 1", "Care Leavers Team"]
+SAMPLE_TEAMS = [
+    "Multi Agency Safeguarding Hub",
+    "Locality 4 Duty Team",
+    "Locality 2 Unit 1",
+    "Children in Care Team 1",
+    "Children in Care Team 2",
+    "Children in Care Team 3",
+    "Locality 4 Unit 2",
+    "Children with Disabilities Team",
+    "Locality 3 Duty Team",
+    "Locality 3 Unit 2",
+    "Locality 2 Duty Team",
+    "Locality 4 Unit 1",
+    "Care Leavers Team",
+]
 
 
 def test_social_finances_synthetic_sample_imports() -> None:
@@ -272,15 +326,26 @@ def test_social_finances_synthetic_sample_imports() -> None:
     result = import_file(store, "annex_a", SAMPLE, user="t")
     assert result.ok and result.rows == 59
     assert any("covers no whole month" in m and "16 September 2020" in m for m in result.messages)
-    got = store.query("SELECT code, sum(numerator) AS n, sum(denominator) AS d FROM indicator_value "
-                      "WHERE period = DATE '2020-09-01' GROUP BY code").set_index("code")
-    expected = {"AA_CONTACTS": (5, None), "AA_REFERRALS": (6, None), "AA_REREF_12M": (3, 6), "AA_REF_NFA": (0, 6),
-                "AA_S47": (5, None), "AA_S47_NO_ICPC": (2, 5), "AA_CPP_OPEN": (2, None), "AA_CPP_2YRS": (0, 2),
-                "AA_CL_IN_TOUCH": (6, 6), "AA_CL_SUITABLE": (5, 6), "AA_CL_EET": (4, 6)}
+    got = store.query(
+        "SELECT code, sum(numerator) AS n, sum(denominator) AS d FROM indicator_value "
+        "WHERE period = DATE '2020-09-01' GROUP BY code"
+    ).set_index("code")
+    expected = {
+        "AA_CONTACTS": (5, None),
+        "AA_REFERRALS": (6, None),
+        "AA_REREF_12M": (3, 6),
+        "AA_REF_NFA": (0, 6),
+        "AA_S47": (5, None),
+        "AA_S47_NO_ICPC": (2, 5),
+        "AA_CPP_OPEN": (2, None),
+        "AA_CPP_2YRS": (0, 2),
+        "AA_CL_IN_TOUCH": (6, 6),
+        "AA_CL_SUITABLE": (5, 6),
+        "AA_CL_EET": (4, 6),
+    }
     assert {c: (r.n, None if pd.isna(r.d) else r.d) for c, r in got.iterrows()} == expected
     assert store.scalar("SELECT name FROM team WHERE team_id = ?", [UNALLOCATED_TEAM]) == UNALLOCATED_NAME
-    assert store.query("SELECT DISTINCT period FROM indicator_value")["period"].tolist() == [
-        pd.Timestamp("2020-09-01")]
+    assert store.query("SELECT DISTINCT period FROM indicator_value")["period"].tolist() == [pd.Timestamp("2020-09-01")]
     again = import_file(store, "annex_a", SAMPLE, user="t")
     assert (again.added, again.replaced, again.removed) == (0, 0, 0)
 
@@ -300,7 +365,9 @@ def test_a_team_with_a_figure_before_and_none_now_loses_it(file_store: Store) ->
     moved = import_file(file_store, "annex_a", workbook(sheets), "moved.xlsx", user="t")
     # AA_CL_IN_TOUCH, AA_CL_SUITABLE and AA_CL_EET for February 2024: Leaving Care's removed, MASH's added.
     assert (moved.added, moved.removed, moved.replaced) == (3, 3, 0)
-    assert "February 2024 Annex A measures replaced (12 values; 3 values held before and not in this file removed)" \
+    assert (
+        "February 2024 Annex A measures replaced (12 values; 3 values held before and not in this file removed)"
         in moved.messages
+    )
     held = file_store.query("SELECT DISTINCT team_id FROM indicator_value WHERE code = 'AA_CL_EET'")["team_id"]
     assert held.tolist() == ["mash"]

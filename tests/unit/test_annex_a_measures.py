@@ -31,8 +31,9 @@ def store() -> Iterator[Store]:
     held.close()
 
 
-def figure(store: Store, code: str, month: dt.date, team: str | None = None,
-           service: str | None = None) -> tuple[float | None, float | None]:
+def figure(
+    store: Store, code: str, month: dt.date, team: str | None = None, service: str | None = None
+) -> tuple[float | None, float | None]:
     """(numerator, denominator) summed as the clinic sums them; a count measure: (count, None)."""
     level, org = ("team", team) if team else ("service", service) if service else ("la", None)
     series = queries.indicator_series(store, code, level, org)
@@ -44,12 +45,18 @@ def figure(store: Store, code: str, month: dt.date, team: str | None = None,
 
 
 def test_the_months_covered_are_the_fourteen_whole_months(store: Store) -> None:
-    months = sorted(set(pd.to_datetime(store.query(
-        "SELECT DISTINCT period FROM indicator_value WHERE code = 'AA_CPP_OPEN'")["period"]).dt.date))
+    months = sorted(
+        set(
+            pd.to_datetime(
+                store.query("SELECT DISTINCT period FROM indicator_value WHERE code = 'AA_CPP_OPEN'")["period"]
+            ).dt.date
+        )
+    )
     assert months[0] == D(2023, 1, 1) and months[-1] == D(2024, 2, 1) and len(months) == 14
     # The status measures are given for the last month only.
     assert store.query("SELECT DISTINCT period FROM indicator_value WHERE code = 'AA_CL_EET'")["period"].tolist() == [
-        pd.Timestamp("2024-02-01")]
+        pd.Timestamp("2024-02-01")
+    ]
 
 
 def test_contacts_count_in_the_not_allocated_bucket(store: Store) -> None:
@@ -79,8 +86,9 @@ def test_assessments_within_45_working_days_across_easter_and_may(store: Store) 
     assert figure(store, "AA_ASSESS_45WD", D(2023, 6, 1), service="assessment") == (1, 2)  # summed, not averaged
     assert figure(store, "AA_ASSESS_45WD", D(2024, 2, 1)) == (1, 1)  # A3: 28 -> 29 Feb 2024, 1 working day
     assert figure(store, "AA_SEEN_IN_ASSESS", D(2023, 6, 1), service="assessment") == (1, 2)
-    days = store.query("SELECT working_days FROM annex_a_count WHERE code = 'AA_ASSESS_45WD' ORDER BY period, "
-                       "working_days")["working_days"].tolist()
+    days = store.query(
+        "SELECT working_days FROM annex_a_count WHERE code = 'AA_ASSESS_45WD' ORDER BY period, working_days"
+    )["working_days"].tolist()
     assert days == [45, 46, 1]
 
 
@@ -143,6 +151,7 @@ def test_the_records_behind_a_number(store: Store) -> None:
     assert rows["working_days"].tolist() == [16, 15]  # the one out of time first
     assert rows["met"].tolist() == [False, True]
     assert rows["team"].tolist() == ["Safeguarding 1"] * 2
+
     def days(column: str) -> list[dt.date]:
         return pd.to_datetime(rows[column]).dt.date.tolist()
 
@@ -150,15 +159,21 @@ def test_the_records_behind_a_number(store: Store) -> None:
     assert days("end_date") == [D(2024, 1, 17), D(2024, 1, 16)]
     assert days("birth_month") == [D(2012, 12, 1)] * 2  # month and year only
     assert annex_a_records.records_total(store, "AA_ICPC_15WD", D(2024, 1, 1), service_id="cp") == {
-        "records": 2, "met": 1}
+        "records": 2,
+        "met": 1,
+    }
 
 
 def test_the_catalogue_defines_every_code_and_links_the_published_ones(store: Store) -> None:
-    catalogue = store.query("SELECT code, description, published_measure, source FROM indicator WHERE code LIKE "
-                            "'AA%' ORDER BY sort_order").set_index("code")
+    catalogue = store.query(
+        "SELECT code, description, published_measure, source FROM indicator WHERE code LIKE 'AA%' ORDER BY sort_order"
+    ).set_index("code")
     assert list(catalogue.index) == list(CODES)
     assert all("List" in d for d in catalogue["description"])
     assert catalogue["published_measure"].dropna().to_dict() == {
-        "AA_REREF_12M": "ReReferral", "AA_ASSESS_45WD": "Continue_Assess_Comp", "AA_ICPC_15WD": "CP_conf_15days",
-        "AA_CPP_2YRS": "CPPlans2yrsActive"}
+        "AA_REREF_12M": "ReReferral",
+        "AA_ASSESS_45WD": "Continue_Assess_Comp",
+        "AA_ICPC_15WD": "CP_conf_15days",
+        "AA_CPP_2YRS": "CPPlans2yrsActive",
+    }
     assert set(annex_a_records._LIST_OF) == set(CODES)

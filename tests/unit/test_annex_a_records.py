@@ -46,8 +46,9 @@ def test_every_role_is_covered() -> None:
 
 
 @pytest.mark.parametrize("role, scope, service, teams", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_each_role_sees_only_the_records_its_case_rights_allow(store: Store, role: str, scope: str | None,
-                                                               service: str | None, teams: list[str]) -> None:
+def test_each_role_sees_only_the_records_its_case_rights_allow(
+    store: Store, role: str, scope: str | None, service: str | None, teams: list[str]
+) -> None:
     viewer = Viewer(role, scope=scope, scope_service=service)
     rows = annex_a_records.records_behind(store, "AA_ASSESS_45WD", JUNE, viewer=viewer)
     assert sorted(rows["team"]) == teams

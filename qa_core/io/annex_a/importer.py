@@ -256,6 +256,7 @@ def prepare(book: Book, ctx: Context) -> Prepared | None:
     try:
         key = load_key(store, store.path if store is not None else ":memory:", holds)
     except QAError as exc:
+        _teams(book, ctx.lookup("team"))  # every unknown team is named too, so one correction does
         book.add(None, None, None, str(exc))
         return None
     held = ctx.query("SELECT period, first_day, last_day FROM annex_a_month")
