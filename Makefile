@@ -36,4 +36,4 @@ demo: $(STAMP)
 	$(BIN)/python -m qa_core demo --force
 
 clean:
-	rm -rf $(VENV) data/qa.duckdb data/qa.duckdb.wal
+	rm -rf $(VENV) data/qa.duckdb data/qa.duckdb.wal data/qa.duckdb.pseudonym-key

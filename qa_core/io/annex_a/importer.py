@@ -461,6 +461,11 @@ def load(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Out
             messages.append(saved)
     elif missing and la is not None and changes(outcome):
         messages.append(f"Published comparators (DfE LAIT, LA {la}) would be added for {', '.join(missing)}.")
+    if missing and la is None:
+        messages.append(
+            f"DfE publishes {', '.join(missing)} too, but this store does not say which LA the council "
+            "is (the setting benchmark_la), so the clinic shows no neighbours or England beside them yet."
+        )
     outcome.messages = messages
     return outcome
 
