@@ -129,7 +129,7 @@ def _latest_day() -> dt.date:
     return dt.date(dt.date.today().year + EVENT_YEARS_AHEAD, 12, 31)
 
 
-_EARLIEST_SERIAL = EARLIEST_DAY
+_EARLIEST = EARLIEST_DAY
 
 
 def _long(day: dt.date) -> str:
@@ -146,7 +146,7 @@ def _serial_date(serial: float, date1904: bool) -> dt.date:
 def _to_date(value: object, date1904: bool) -> dt.date | None:
     if type(value) is float:  # an Excel serial number: the usual cell
         day = _serial_date(value, date1904)
-        if _EARLIEST_SERIAL <= day <= _latest_day():
+        if _EARLIEST <= day <= _latest_day():
             return day
     if isinstance(value, bool):
         raise _Bad(f"'{value}' is not a date.")
