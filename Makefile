@@ -43,9 +43,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.start
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.annex_a
 
 demo: $(STAMP)
 	$(BIN)/python -m qa_core demo --force
 
 clean:
-	rm -rf $(VENV) data/qa.duckdb data/qa.duckdb.wal data/qa.duckdb.lock
+	rm -rf $(VENV) data/qa.duckdb data/qa.duckdb.wal data/qa.duckdb.lock data/qa.duckdb.pseudonym-key

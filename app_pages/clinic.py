@@ -19,7 +19,7 @@ from qa_core.errors import QAError
 from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.views import clinic
-from ui import data, long_text, packs
+from ui import annex_a, data, long_text, packs
 from ui.chart_table import chart_with_table, table_with_download
 from ui.components import ICON_KEY, measures_table
 from ui.figures.spc import spc_figure
@@ -123,6 +123,7 @@ with detail_col:
         st.write("No commentary recorded for this month.")
     for n, note_row in enumerate(notes.itertuples()):  # user text: never markdown or HTML; a long one shortened
         long_text.show_text(f"{note_row.text} ({note_row.author})", key=f"clinic_full_note_{code}_{n}")
+annex_a.records_section(viewer, code, service_id, month, label)  # an Annex A measure: the records behind it
 
 # -- audits -----------------------------------------------------------------------------
 st.header("Audits this month", anchor=False)

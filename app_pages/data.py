@@ -141,13 +141,12 @@ spec = KINDS[kind]
 st.write(spec.summary)
 st.markdown(f"**One row is identified by:** {spec.key}.  \n**A re-submission:** {spec.replaces}"
             + (f"  \n**Needs in the store first:** {spec.needs}." if spec.needs else ""))
-with st.expander(f"The columns of a {spec.title.lower()} file", expanded=False):
+with st.expander(import_data.columns_label(kind), expanded=False):
     st.dataframe(import_data.columns_table(kind), hide_index=True, width="stretch",
                  column_config={"Meaning": st.column_config.TextColumn(width="large")})
 with st.expander("How files are read"):
     st.markdown(
-        "- CSV (comma, semicolon, tab or pipe separated) or Excel .xlsx: the sheet named after the kind "
-        f"(`{kind}`).\n"
+        f"- {import_data.sheet_rule(kind)}\n"
         "- Column names match ignoring case, spaces and underscores; columns may come in any order.\n"
         f"- {DATE_HELP} A date that does not exist (31/02/2026) is refused.\n"
         f"- {MONTH_HELP}\n- {GRADE_HELP}\n- Teams and services by id or by name.\n"
@@ -155,8 +154,9 @@ with st.expander("How files are read"):
 files = import_data.templates(kind)
 t1, t2, _ = st.columns([1, 1, 2])
 with t1:
-    st.download_button("Template (CSV)", files[f"{kind}.csv"], file_name=f"{kind}.csv", mime="text/csv",
-                       key="dl_template_csv", icon=":material/download:", width="stretch")
+    if f"{kind}.csv" in files:  # a workbook read whole (annex_a) has an Excel template only
+        st.download_button("Template (CSV)", files[f"{kind}.csv"], file_name=f"{kind}.csv", mime="text/csv",
+                           key="dl_template_csv", icon=":material/download:", width="stretch")
 with t2:
     st.download_button("Template (Excel)", files[f"{kind}.xlsx"], file_name=f"{kind}.xlsx", mime=XLSX_MIME,
                        key="dl_template_xlsx", icon=":material/download:", width="stretch")
@@ -174,7 +174,7 @@ if spec.replace_all:
 st.header("2. Upload the file", anchor=False)
 if flash := st.session_state.pop("data_flash", None):
     _show_flash(flash)
-upload = st.file_uploader(f"A {spec.title.lower()} file (CSV or Excel .xlsx)", type=["csv", "xlsx"],
+upload = st.file_uploader(import_data.upload_label(kind), type=["csv", "xlsx"],
                           key=f"data_upload_{st.session_state.get('data_upload_n', 0)}")
 
 # -- 3. check, then import --------------------------------------------------------------------

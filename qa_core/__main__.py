@@ -63,7 +63,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.if_missing and db.exists():
         print(f"Store {db} already exists; leaving it as it is.", file=sys.stderr)
         return 0
-    counts = build_demo(db, scale=args.scale, seed=args.seed, force=args.force)
+    counts = build_demo(db, scale=args.scale, seed=args.seed, force=args.force, annex_a=args.annex_a)
     seconds = counts.pop("_seconds")
     print(f"Built the {args.scale} demo store at {db} in {seconds:.2f} s "
           f"(seed {args.seed}): {counts['audit']:,} audits, {counts['indicator_value']:,} "
@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--force", action="store_true", help="replace an existing store")
     demo.add_argument("--if-missing", action="store_true", help="do nothing if the store exists")
+    demo.add_argument("--annex-a", action="store_true",
+                      help="with the demo council's Annex A: its measures (AA_...) and the records behind them")
     demo.set_defaults(func=cmd_demo)
 
     init = sub.add_parser("init", help="create a new, empty store for a council's own data (no demo rows)")

@@ -91,10 +91,38 @@ def columns_table(kind: str) -> pd.DataFrame:
     })
 
 
+def sheet_rule(kind: str) -> str:
+    """Which part of a file is read, for the page's "How files are read" (markdown; no user text)."""
+    if KINDS[kind].read is not None:
+        return ("An Excel workbook (.xlsx) read whole, as Ofsted lays out an Annex A: the sheets List 1 to List 11 "
+                "(case and spacing forgiven; other sheets are named and skipped), the header in each sheet's first "
+                "row, spelt as in any year's Annex A (case, spaces and 'Looked After' or 'in care' do not matter).")
+    return f"CSV (comma, semicolon, tab or pipe separated) or Excel .xlsx: the sheet named after the kind (`{kind}`)."
+
+
+def columns_label(kind: str) -> str:
+    """The label of the expander listing the kind's columns."""
+    spec = KINDS[kind]
+    if spec.read is not None:
+        return f"The sheets and columns read from the {spec.title}"
+    return f"The columns of a {spec.title.lower()} file"
+
+
+def upload_label(kind: str) -> str:
+    """The uploader's label for the kind."""
+    spec = KINDS[kind]
+    if spec.read is not None:
+        return f"The {spec.title} (Excel .xlsx)"
+    return f"A {spec.title.lower()} file (CSV or Excel .xlsx)"
+
+
 def problems_table(result: ImportResult) -> pd.DataFrame:
-    """Every problem as Row, Column, Problem; the file as a whole shows as 'whole file'."""
+    """Every problem as Row, Column, Problem (after Sheet, for a workbook read whole such as an Annex A);
+    the file as a whole shows as 'whole file'."""
     frame = result.problems_frame()
+    sheets = {"Sheet": frame["sheet"].fillna("").astype(str)} if "sheet" in frame else {}
     return pd.DataFrame({
+        **sheets,
         "Row": [("whole file" if pd.isna(r) else str(int(r))) for r in frame["row"]],
         "Column": frame["column"].fillna("").astype(str),
         "Problem": frame["message"].astype(str),

@@ -93,8 +93,12 @@ def _commentary(links: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
-    """Every table of the demo store as frames, in an order that respects foreign keys."""
+def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the demo store as frames, in an order that respects foreign keys.
+
+    ``annex_a``: also the demo council's Annex A, imported as the ``annex_a`` kind would (its measures, the
+    records behind them), its children pseudonymised with the key beside that store path.
+    """
     if scale not in SCALES:
         raise QAError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
     rng = np.random.default_rng(seed)
@@ -129,7 +133,28 @@ def demo_frames(scale: str = "small", seed: int = 1) -> dict[str, pd.DataFrame]:
     frames["team"] = org["team"].assign(manager_staff_id=people.pop("manager_staff_id").to_numpy())
     frames["audit"] = frames["audit"].assign(auditor_id=people.pop("auditor_id").to_numpy())
     frames.update(people)
+    if annex_a is not None:
+        _add_annex_a(frames, org, scale, seed, names, annex_a)
     return frames
+
+
+def _add_annex_a(frames: dict[str, pd.DataFrame], org: dict[str, pd.DataFrame], scale: str, seed: int,
+                 names: NameBook, path: Path) -> None:
+    """The demo's Annex A (``qa_core.demo.annex_a``): its rows added to the frames, after everything else so
+    the rest of the demo is the same with it or without it."""
+    from qa_core.demo.annex_a import ANNEX_A_MONTHS, annex_a_frames
+
+    workers = names.take(3 * len(org["team"]))  # three social workers a team
+    extra = annex_a_frames(org["team"], org["service"], DEMO_END.date(), path, months=ANNEX_A_MONTHS,
+                           seed=seed, volume=1.0 if scale == "small" else 2.5, workers=workers,
+                           benchmark_la=BENCHMARK_LA[0])
+    for table, rows in extra.items():
+        frames[table] = pd.concat([frames[table], rows], ignore_index=True) if table in frames else rows
+    # Foreign keys: the catalogue and the organisation before the values that refer to them.
+    order = ["service", "team", "indicator", "indicator_service", "indicator_value"]
+    for table in [*order, *(t for t in list(frames) if t not in order)]:
+        if table in frames:
+            frames[table] = frames.pop(table)
 
 
 def is_demo_store(store: Store) -> bool:
@@ -145,14 +170,16 @@ def is_demo_store(store: Store) -> bool:
     return int(imported) == 0
 
 
-def build_demo(path: str | Path, scale: str = "small", seed: int = 1, force: bool = False) -> dict[str, int]:
-    """Build the demo store at ``path``; refuse to overwrite an existing file unless forced."""
+def build_demo(path: str | Path, scale: str = "small", seed: int = 1, force: bool = False,
+               annex_a: bool = False) -> dict[str, int]:
+    """Build the demo store at ``path``; refuse to overwrite an existing file unless forced. ``annex_a``: with
+    the demo council's Annex A measures and the (fictional, pseudonymised) records behind them."""
     path = Path(path)
     if path.exists() and not force:
         raise QAError(f"{path} already exists. Use --force to replace it with demo data "
                       "(everything in it will be lost), or choose another --db.")
     started = time.perf_counter()
-    frames = demo_frames(scale, seed)
+    frames = demo_frames(scale, seed, annex_a=path if annex_a else None)
     tmp = path.with_name(path.name + f".building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:

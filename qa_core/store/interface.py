@@ -23,6 +23,8 @@ class ReadStore(Protocol):
     """Parameterised reads, each on a cursor of its own, and the version every write moves on."""
 
     read_only: bool
+    #: Where the store lives (a file, or ":memory:"): the Annex A pseudonym key is kept beside it.
+    path: Any
 
     def query(self, sql: str, params: Params = None) -> pd.DataFrame: ...
 

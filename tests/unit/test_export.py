@@ -105,7 +105,7 @@ def test_the_shipped_templates_are_what_templates_py_writes() -> None:
             assert (TEMPLATE_DIR / name).read_bytes() == data, f"{name} is stale: run python -m qa_core templates"
     assert (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8") == readme_text()
     assert sorted(p.name for p in TEMPLATE_DIR.iterdir()) == sorted(
-        ["README.md", *(f"{k}.{x}" for k in KINDS for x in ("csv", "xlsx"))])
+        ["README.md", *(name for k in KINDS for name in template_files(k))])
 
 
 def test_each_template_has_a_header_and_imports_cleanly_into_the_demo(demo_store: Store) -> None:

@@ -452,7 +452,8 @@ def base() -> Iterator[Base]:
 
 def test_the_seed_files_hold_a_little_of_every_kind(base: Base) -> None:
     counts = {t: n for t, (n, _) in base.expected.items()}
-    assert all(counts[t] > 0 for k in KINDS.values() for t in k.tables), counts
+    # Every kind a new store is loaded with (annex_a, a council's own Annex A, has tests of its own).
+    assert all(counts[t] > 0 for k in KINDS.values() if k.name in LOAD_ORDER for t in k.tables), counts
 
 
 @settings(

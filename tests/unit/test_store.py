@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
     "data_version",
+    "annex_a_record", "annex_a_count", "annex_a_month",
 }
 
 
@@ -66,8 +67,8 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path: Path) -> None:
 
 def test_a_read_only_store_does_not_migrate_or_write(demo_db: Path) -> None:
     with Store(demo_db, read_only=True) as store:
-        files = MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")
-        assert store.migrations()["version"].tolist() == sorted(int(p.name[:3]) for p in files)
+        files = sorted(p.name for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+        assert store.migrations()["version"].tolist() == [int(f[:3]) for f in files]
         with pytest.raises(QAError, match="read-only"):
             store.set_setting("x", "y")
 

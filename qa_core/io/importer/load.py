@@ -139,21 +139,26 @@ def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: 
     steps = _Steps(4 + spec.write_steps, progress, stage)
     steps(f"reading {name} ({len(data) / 1e6:,.1f} MB)")
     try:
-        sheet = read_sheet(data, name, kind)
+        if spec.read is not None:  # a workbook read whole (annex_a): the kind reads and checks every sheet
+            checker = spec.read(data, name)
+        else:
+            sheet = read_sheet(data, name, kind)
     except FileRejected as exc:
         result.problems, result.problem_count = [exc.problem], 1
         return _finish(result, started, steps)
-    result.rows = sheet.n
-    spec = spec_for(spec, sheet, name)  # comparators: the store format, a DfE EES file or the LAIT long file
-    checker = Checker(sheet, spec.model, extra_columns=spec.extra is not None)
-    if sheet.n == 0 and not checker.missing:
-        checker.add_file(f"'{name}' has a header row but no rows of {kind} under it: there is nothing to import.")
-    steps(f"checking {sheet.n:,} rows of {kind}")
+    if spec.read is None:
+        spec = spec_for(spec, sheet, name)  # comparators: the store format, a DfE EES file or the LAIT long file
+        checker = Checker(sheet, spec.model, extra_columns=spec.extra is not None)
+        if sheet.n == 0 and not checker.missing:
+            checker.add_file(f"'{name}' has a header row but no rows of {kind} under it: there is nothing to import.")
+    result.rows = checker.n
+    steps(f"checking {checker.n:,} rows of {kind}")
     try:
         with _cursor(store, write=not dry_run) as cur:
             ctx = Context(cur)
             ctx.filename = name
             ctx.replace = replace
+            ctx.store = store  # annex_a: its pseudonym key lives beside the store file
             try:
                 prepared = spec.prepare(checker, ctx)
             except Exception:
@@ -164,7 +169,7 @@ def _run_file(store: Store, kind: str, source: Any, filename: str | None, user: 
                 raise _Stop(_rejected(result, checker))
             for table_name, table in prepared.staged.items():
                 cur.register(table_name, table)
-            steps(f"comparing {sheet.n:,} rows with the store")
+            steps(f"comparing {checker.n:,} rows with the store")
             outcome = spec.load(cur, prepared, ctx, not dry_run, steps)
             result.added, result.replaced = outcome.added, outcome.replaced
             result.unchanged, result.removed = outcome.unchanged, outcome.removed

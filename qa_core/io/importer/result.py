@@ -20,23 +20,28 @@ class Problem:
 
     ``row`` is the row as the user sees it in the spreadsheet (the header is row 1, the first
     data row is row 2); ``None`` when the problem is with the file as a whole. ``column`` is
-    the column's name as written in the file (``None`` when no one column is at fault).
+    the column's name as written in the file (``None`` when no one column is at fault). ``sheet``
+    names the sheet of a workbook read whole (an Annex A's "List 3"); ``None`` for one-sheet kinds.
     """
 
     row: int | None
     column: str | None
     message: str
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        where = []
+        where = [f"Sheet '{self.sheet}'"] if self.sheet else []
         if self.row is not None:
-            where.append(f"Row {self.row}")
+            where.append(f"{'row' if where else 'Row'} {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
         return (", ".join(where) + ": " if where else "") + self.message
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        found: dict[str, object] = {"row": self.row, "column": self.column, "message": self.message}
+        if self.sheet:
+            found["sheet"] = self.sheet
+        return found
 
 
 @dataclass
@@ -72,8 +77,11 @@ class ImportResult:
         return self.problem_count == 0
 
     def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (row, column, message) for display."""
-        return pd.DataFrame([p.as_dict() for p in self.problems], columns=["row", "column", "message"])
+        """The problems as a table (row, column, message; and sheet, first, when any names one) for display."""
+        columns = ["row", "column", "message"]
+        if any(p.sheet for p in self.problems):
+            columns.insert(0, "sheet")
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=columns)
 
     def summary(self) -> str:
         if not self.ok:

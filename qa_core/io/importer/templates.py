@@ -56,6 +56,9 @@ def _xlsx_cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def template_files(kind: str) -> dict[str, bytes]:
+    """The kind's template files by name: its CSV and XLSX (a workbook read whole, annex_a: its XLSX only)."""
+    if KINDS[kind].template is not None:
+        return KINDS[kind].template()
     frame = template_frame(kind)
     return {
         f"{kind}.csv": to_csv_bytes(frame),
@@ -122,14 +125,16 @@ def readme_text() -> str:
         "removed.",
         "",
     ]
-    for kind in LOAD_ORDER:
+    for kind in [*LOAD_ORDER, *(k for k in KINDS if k not in LOAD_ORDER)]:
         spec = KINDS[kind]
+        files = ", ".join(f"[{name}]({name})" for name in (template_files(kind) if spec.template else
+                                                           (f"{kind}.csv", f"{kind}.xlsx")))
         lines += [
             f"## `{kind}`: {spec.title}",
             "",
             spec.summary,
             "",
-            f"Templates: [{kind}.csv]({kind}.csv), [{kind}.xlsx]({kind}.xlsx).",
+            f"Template{'s' if ',' in files else ''}: {files}.",
             "",
             "| column | required | meaning | example |",
             "|---|---|---|---|",

@@ -71,10 +71,15 @@ class KindSpec:
     needs: str = ""  # what must be in the store first
     write_steps: int = 1  # progress steps the kind's load takes (its calls to ``step``)
     replace_all: str = ""  # in words: what ``--replace`` removes (blank: the kind has no whole set)
+    # A workbook read whole (annex_a): ``read(data, filename)`` reads and checks every sheet and returns the
+    # checker ``prepare`` takes; ``docs`` lists what it reads (sheet: column); ``template`` makes its files.
+    read: Callable[[bytes, str], Any] | None = None
+    docs: tuple[ColumnDoc, ...] = ()
+    template: Callable[[], dict[str, bytes]] | None = None
 
     @property
     def columns(self) -> list[ColumnDoc]:
-        return columns_of(self.model)
+        return list(self.docs) if self.docs else columns_of(self.model)
 
     @property
     def required(self) -> list[str]:
