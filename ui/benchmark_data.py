@@ -135,9 +135,10 @@ def symbol_words(symbol: object) -> str:
 
 
 def quartile_words(quartile: object) -> str:
+    """DfE's LAIT band: 'Band C (3rd quartile of 4; A is best)'."""
     if quartile is None or pd.isna(quartile):
         return ""
-    return f"{ORDINALS[int(quartile)]} quartile (of 4; 1st is best)"
+    return f"Band {'ABCD'[int(quartile) - 1]} ({ORDINALS[int(quartile)]} quartile of 4; A is best)"
 
 
 def rank_words(rank: object, of: object, polarity: str, has_value: bool) -> str:
@@ -177,7 +178,9 @@ def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     table["Neighbours with no figure"] = rep["missing_neighbours"].fillna("")
     table["Topic"] = rep["topic"]
     table["Unit"] = rep["unit"].fillna("")
-    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n) if isinstance(x, str))
-                     for j, n in zip(rep["la_joint_return"], rep["note"], strict=True)]
+    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n, p, s and f"Neighbours: {s}.")
+                              if isinstance(x, str))
+                     for j, n, p, s in zip(rep["la_joint_return"], rep["note"], rep["predecessor_note"],
+                                           rep["sn_joint_return_note"], strict=True)]
     table["Code"] = rep["measure"]
     return table.reset_index(drop=True)
