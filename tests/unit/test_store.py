@@ -21,7 +21,7 @@ EXPECTED_TABLES = {
     "audit", "audit_action", "audit_area_grade", "audit_expectation", "clinic_action", "import_log",
     "commentary", "comparator", "indicator", "indicator_service", "indicator_value",
     "plan_area", "plan_area_rag", "plan_narrative", "plan_priority", "risk", "risk_matrix",
-    "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
+    "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team", "indicator_rating",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
 }
 
@@ -64,7 +64,7 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path: Path) -> None:
 
 def test_a_read_only_store_does_not_migrate_or_write(demo_db: Path) -> None:
     with Store(demo_db, read_only=True) as store:
-        assert store.migrations()["version"].tolist() == [1, 2, 3]
+        assert store.migrations()["version"].tolist() == [1, 2, 3, 4]
         with pytest.raises(QAError, match="read-only"):
             store.set_setting("x", "y")
 
