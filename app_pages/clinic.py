@@ -90,6 +90,10 @@ count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else
 title = f"{plain(row['name'])}: {value_text} in {label}" + (f" ({count_text})" if count_text else "")
 title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
 
+st.caption(f"How it is rated: {md(row['rag_rule'])}")
+if isinstance(row["rag_note"], str):
+    st.write(md(row["rag_note"]))
+
 chart_col, detail_col = st.columns([3, 2])
 with chart_col:
     st.plotly_chart(spc_figure(points, title, plain(unit), target,

@@ -288,8 +288,10 @@ with cols[3]:
     st.badge(f"Not rated: {int(report['rag'].isna().sum())}", color="gray")
 
 st.header("Summary", anchor=False)
-st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
-           "close to it, or off target but improving; Red: off target). 'Neighbours' is the middle value of "
+st.caption("RAG compares this quarter with the council's target for the measure by that measure's own rule, "
+           "written out under each measure ('How it is rated'): under some rules Green means within a set "
+           "distance of the target rather than on it, and Amber or Red turns on whether the figure improved on "
+           "the previous quarter. 'Neighbours' is the middle value of "
            f"the 10 councils most like {md(names.get('la')) or 'ours'} in DfE's statistical neighbour model. "
            "Neighbours and England: DfE's latest published year (to 31 March) up to the one this quarter falls "
            "in.")
@@ -313,6 +315,9 @@ for _, row in report.iterrows():
         rag = rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
         st.badge(rag, color=BADGE.get(rag, "gray"))
+        st.caption(f"How it is rated: {md(row['rag_rule'])}")
+        if isinstance(row["rag_note"], str):
+            st.write(md(row["rag_note"]))
         since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
         st.write((f"Target: {target}." if not pd.isna(row["target"]) else "No target is set for this measure.")
                  + (f" Since the previous quarter: {since.lower()}." if since else ""))

@@ -348,8 +348,9 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                       zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)],
             "Target": [format_target(t, u) for t, u in
                        zip(measures["target"], measures["unit"], strict=True)],
-            "RAG": [rag_words(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],
-                                                           strict=True)],
+            "RAG": [rag_words(r, v, t, n) for r, v, t, n in zip(
+                measures["rag"], measures["value"], measures["target"], measures["rag_note"], strict=True)],
+            "How it is rated": measures["rag_rule"],
             "Direction": measures["direction"].fillna("–"),
             # Months without a value are left out of the line (the table below shows them as blanks).
             "Last 12 months": [[v for v in (trend if isinstance(trend, list) else []) if v is not None]

@@ -318,18 +318,22 @@ def too_few(denominator: Any, min_denominator: Any = DEFAULT_MIN_DENOMINATOR) ->
     return _number(denominator, "denominator") < minimum
 
 
-def too_few_words(numerator: Any, denominator: Any, min_denominator: Any = DEFAULT_MIN_DENOMINATOR) -> str:
-    """What a page shows in place of a rating that would rest on too few cases: the count.
+def too_few_words(numerator: Any, denominator: Any, min_denominator: Any = DEFAULT_MIN_DENOMINATOR,
+                  unit: str = "%") -> str:
+    """What a page shows in place of a rating that would rest on too few cases: the count (for an
+    average, such as days to adoption, how many it is an average of).
 
-    >>> too_few_words(0, 1, 5)
-    '0 of 1: too few to rate (fewer than 5)'
+    >>> too_few_words(0, 1, 5), too_few_words(978, 2, 5, "days")
+    ('0 of 1: too few to rate (fewer than 5)', 'An average of 2: too few to rate (fewer than 5)')
     """
     minimum = DEFAULT_MIN_DENOMINATOR if is_missing(min_denominator) else _number(min_denominator, "minimum")
 
     def count(x: Any) -> str:
         return "?" if is_missing(x) else f"{float(x):,.1f}".removesuffix(".0")
 
-    return f"{count(numerator)} of {count(denominator)}: too few to rate (fewer than {minimum:g})"
+    counted = (f"{count(numerator)} of {count(denominator)}" if unit in ("%", "rate_per_10k")
+               else f"An average of {count(denominator)}")
+    return f"{counted}: too few to rate (fewer than {minimum:g})"
 
 
 def _gap(tolerance: float, unit: str) -> str:
@@ -366,10 +370,10 @@ down to 85.0% (within 5 percentage points of the target); Red: below 85.0%.'
     tol = _tolerance(tolerance)
     if polarity == POLARITY_NEUTRAL:
         return "Not rated: this measure has no better direction, so only its direction is shown."
-    if rule == RULE_NONE:
-        return "Not rated: this measure's rule is 'none', so only its direction is shown."
     if is_missing(target):
         return "Not rated: no target is set, so only its direction is shown."
+    if rule == RULE_NONE:
+        return "Not rated: this measure's rule is 'none', so only its direction is shown."
     goal = _number(target, "target")
     down = polarity == POLARITY_DOWN
     better, past, reach = (("lower is better", "above", "or lower") if down else ("higher is better", "below",

@@ -55,7 +55,7 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
                               denominator=denominators[last] if ratio else None, min_denominator=minimum),
             "rag_rule": rag_rule_text(target, ind.polarity, ind.rag_rule, ind.tolerance, ind.unit, minimum),
             "too_few": bool(few),
-            "rag_note": too_few_words(numerators[last], denominators[last], minimum) if few else None,
+            "rag_note": too_few_words(numerators[last], denominators[last], minimum, ind.unit) if few else None,
             "direction": direction_of_travel(value, previous, ind.polarity),
             "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
             "variation_code": variation["code"] if variation else None,

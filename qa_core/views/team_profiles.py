@@ -193,8 +193,8 @@ def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
             out["previous"], out["denominator"], out["min_denominator"], strict=True)], dtype=object)
     few = [not pd.isna(m) and not pd.isna(v) and too_few(d, m)
            for v, d, m in zip(out["value"], out["denominator"], out["min_denominator"], strict=True)]
-    out["rag_note"] = pd.array([too_few_words(n, d, m) if f else None for n, d, m, f in zip(
-        out["numerator"], out["denominator"], out["min_denominator"], few, strict=True)], dtype=object)
+    out["rag_note"] = pd.array([too_few_words(n, d, m, u) if f else None for n, d, m, u, f in zip(
+        out["numerator"], out["denominator"], out["min_denominator"], out["unit"], few, strict=True)], dtype=object)
     out["rag_rule"] = pd.array([
         rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for t, p, r, tol, u, m in zip(
             out["target"], out["polarity"], out["rag_rule"], out["tolerance"], out["unit"], out["min_denominator"],
