@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -342,3 +343,31 @@ def test_migration_002_keeps_the_area_grades_of_an_older_store(tmp_path: Path) -
             cur.execute("DELETE FROM audit_area_grade WHERE audit_id = 'A1'")
             cur.execute("DELETE FROM audit WHERE audit_id = 'A1'")
         assert store.scalar("SELECT count(*) FROM audit") == 0
+
+
+def test_indicators_may_set_the_fewest_cases_a_figure_is_rated_on(tiny: Store) -> None:
+    # Optional column min_denominator: held per measure (indicator_rating); blank means the default, 5; a file
+    # without the column leaves what is held alone; loading the same file again changes nothing.
+    header = ["code", "name", "theme", "unit", "polarity", "min_denominator"]
+    rows = [["FEW", "Few", "T", "%", "up", "10"], ["DEFAULT", "Default", "T", "%", "up", ""]]
+    import_file(tiny, "indicators", csv_bytes([header, *rows]), "i.csv", user="t")
+    held = "SELECT code, min_denominator FROM indicator_rating ORDER BY code"
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 10.0]]
+    again = import_file(tiny, "indicators", csv_bytes([header, *rows]), "i.csv", user="t")
+    assert (again.added, again.replaced) == (0, 0)
+    changed = import_file(tiny, "indicators", csv_bytes([header, ["FEW", "Few", "T", "%", "up", "3"]]), "i.csv",
+                          user="t")
+    assert changed.messages == ["1 indicator replaced: FEW."]
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 3.0]]
+    import_file(tiny, "indicators", csv_bytes([header[:5], ["FEW", "Few renamed", "T", "%", "up"]]), "i.csv",
+                user="t")
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 3.0]]
+    exported = export_kind(tiny, "indicators", "csv")
+    frame = pd.read_csv(io.BytesIO(exported), encoding="utf-8-sig")
+    assert frame.set_index("code")["min_denominator"].to_dict()["FEW"] == 3.0
+    # A measure the store never set a minimum for exports the default.
+    assert frame.set_index("code")["min_denominator"].notna().all()
+    with pytest.raises(ImportRejected) as refused:
+        import_file(tiny, "indicators", csv_bytes([header, ["FEW", "Few", "T", "%", "up", "-1"]]), "i.csv", user="t")
+    problem = refused.value.result.problems[0]
+    assert (problem.row, problem.column) == (2, "min_denominator")
