@@ -371,3 +371,28 @@ def test_indicators_may_set_the_fewest_cases_a_figure_is_rated_on(tiny: Store) -
         import_file(tiny, "indicators", csv_bytes([header, ["FEW", "Few", "T", "%", "up", "-1"]]), "i.csv", user="t")
     problem = refused.value.result.problems[0]
     assert (problem.row, problem.column) == (2, "min_denominator")
+
+
+def test_a_plan_priority_may_carry_its_leads_rating_and_evidence(tiny: Store) -> None:
+    # Optional on priority rows: rag (the lead's own rating) and evidence; the same columns rag and narrative
+    # rows use. Loading the file again changes nothing, and the export writes them back.
+    header = ["record", "area_id", "name", "priority_id", "description", "target_date", "rag", "evidence"]
+    rows = [["area", "MASH", "MASH", "", "", "", "", ""],
+            ["priority", "MASH", "", "MASH-P1", "Faster decisions", "31/12/2026", "amber",
+             "Cohort audit under way (QA board minutes)"],
+            ["priority", "MASH", "", "MASH-P2", "Fewer re-referrals", "31/03/2027", "", ""]]
+    import_file(tiny, "plan", csv_bytes([header, *rows]), "plan.csv", user="t")
+    held = "SELECT priority_id, coalesce(rag, '-'), coalesce(evidence, '-') FROM plan_priority ORDER BY 1"
+    assert tiny.query(held).values.tolist() == [
+        ["MASH-P1", "Amber", "Cohort audit under way (QA board minutes)"], ["MASH-P2", "-", "-"]]
+    again = import_file(tiny, "plan", csv_bytes([header, *rows]), "plan.csv", user="t")
+    assert (again.added, again.replaced) == (0, 0)
+    exported = export_kind(tiny, "plan", "csv")
+    frame = pd.read_csv(io.BytesIO(exported), encoding="utf-8-sig", dtype=str)
+    p1 = frame[frame["priority_id"] == "MASH-P1"].iloc[0]
+    assert (p1["rag"], p1["evidence"]) == ("Amber", "Cohort audit under way (QA board minutes)")
+    with pytest.raises(ImportRejected) as refused:
+        import_file(tiny, "plan", csv_bytes([header, ["priority", "MASH", "", "MASH-P1", "Faster decisions",
+                                                      "31/12/2026", "purple", ""]]), "plan.csv", user="t")
+    problem = refused.value.result.problems[0]
+    assert (problem.row, problem.column) == (2, "rag")
