@@ -17,6 +17,7 @@ import streamlit as st
 
 from qa_core.errors import QAError
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.formatting import round_half_up
 from qa_core.rules.spc import xmr
 from qa_core.views import clinic
 from ui import auth, data, filters, long_text
@@ -108,7 +109,7 @@ with chart_col:
             "Month": points["period"].dt.strftime("%Y-%m"),
             "Numerator": series["numerator"], "Denominator": series["denominator"],
             # Under 12 months the limits are all None (an object column): make them numbers.
-            **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
+            **{name: round_half_up(pd.to_numeric(points[col], errors="coerce"), 2) for name, col in
                [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
             "Special cause": points["special_cause"].fillna("none"),
         })

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.rules import disclosure, periods
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import scrutiny
 from ui import auth, data, scrutiny_data
 from ui import benchmark_data as bd
@@ -159,7 +160,8 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
          for q in quarters]  # the middle month of each quarter
     start = periods.quarter_start(quarters[0]).isoformat()
     end = periods.quarter_start(periods.shift_quarter(quarters[-1], 1)).isoformat()
-    values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
+    values = [None if pd.isna(v) else round_half_up(float(v), 2)
+              for v in pd.to_numeric(series["value"], errors="coerce")]
     traces = [dict(
         type="scatter", x=x, y=values, mode="lines+markers", name=f"{plain(council)}, each quarter",
         line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,
@@ -218,7 +220,8 @@ def numbers_table(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
         value, numerator, denominator = (series[c].map(lambda v: v if isinstance(v, str) else f"{v:g}")
                                          for c in ("value", "numerator", "denominator"))
     else:
-        value, numerator, denominator = series["value"].round(1), series["numerator"], series["denominator"]
+        value, numerator, denominator = (round_half_up(series["value"], 1), series["numerator"],
+                                         series["denominator"])
     withheld = f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" + (" (u)" if public else "")
     return pd.DataFrame({
         "Quarter": series["quarter_label"],

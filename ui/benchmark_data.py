@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.io.published import PUBLISHED_SYMBOLS
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import benchmarks
 from ui.data import get_store
 
@@ -100,7 +101,7 @@ def fmt_value(value: object, unit: object) -> str:
     """'20.9%' for a percentage unit, else '3,447' or '281.6'; '' when there is no value."""
     if value is None or pd.isna(value):
         return ""
-    value = float(value)
+    value = round_half_up(float(value), 1)  # a half rounded up, as DfE rounds
     if is_percent(unit):
         return f"{value:.1f}%"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"

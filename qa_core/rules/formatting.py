@@ -69,14 +69,16 @@ def _half_up(value: float, digits: int) -> float:
 
 def round_half_up(value: Any, digits: int = 1) -> Any:
     """``value`` rounded to ``digits`` decimal places with a half rounded up (away from zero), as
-    DfE rounds; a missing value stays missing. Takes a number, a pandas Series or a numpy array
-    and returns the same kind (a Series keeps its index and comes back as float).
+    DfE rounds; a missing value stays missing. Takes a number, a pandas Series or DataFrame or a
+    numpy array and returns the same kind (a Series keeps its index and comes back as float).
 
     >>> round_half_up(76.25), round_half_up(0.125, 2), round_half_up(2.675, 2), round_half_up(-0.25)
     (76.3, 0.13, 2.68, -0.3)
     >>> round(76.25, 1)   # Python's own rule, for comparison: a half to the even digit
     76.2
     """
+    if isinstance(value, pd.DataFrame):
+        return value.apply(round_half_up, digits=digits)
     if isinstance(value, pd.Series):
         numbers = pd.to_numeric(value, errors="coerce").astype("float64")
         return numbers.map(lambda v: v if np.isnan(v) else _half_up(v, digits))

@@ -47,7 +47,7 @@ import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules import disclosure
-from qa_core.rules.formatting import format_value, scale_sql
+from qa_core.rules.formatting import format_value, round_half_up, scale_sql
 from qa_core.rules.missing import is_missing
 from qa_core.rules.periods import quarter_label, quarter_start, shift_quarter, split_quarter
 from qa_core.rules.rag import (
@@ -389,7 +389,7 @@ def compare_words(value: float, other: float, polarity: str) -> str:
     >>> compare_words(20.6, 22.6, 'down'), compare_words(74.7, 77.05, 'up')
     ('better than', 'worse than')
     """
-    if round(value, 1) == round(other, 1):
+    if round_half_up(value, 1) == round_half_up(other, 1):
         return "the same as"
     if polarity not in ("up", "down"):
         return "higher than" if value > other else "lower than"

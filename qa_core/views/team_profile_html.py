@@ -91,15 +91,16 @@ def _value(value: object, unit: str) -> str:
 def _pct(part: object, whole: object) -> str:
     if isinstance(part, str) or isinstance(whole, str):
         return "c"
-    return f"{part * 100.0 / whole:.1f}%" if whole else "–"
+    return format_value(part * 100.0 / whole, "%") if whole else "–"  # a half rounded up
 
 
 def _share(pct: object) -> str:
-    return pct if isinstance(pct, str) else "–" if is_missing(pct) else f"{pct:.1f}%"
+    return pct if isinstance(pct, str) else format_value(pct, "%")
 
 
 def _interval(low: object, high: object) -> str:
-    return low if isinstance(low, str) else "–" if is_missing(low) else f"{low:.1f}% to {high:.1f}%"
+    return low if isinstance(low, str) else "–" if is_missing(low) else \
+        f"{format_value(low, '%')} to {format_value(high, '%')}"
 
 
 def _pct_public(part: object, whole: object) -> str:
@@ -212,7 +213,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
     rag_counts = profile.measures["rag"].value_counts() if len(profile.measures) else pd.Series(dtype=int)
     inadequate_text = (f"{pct(inadequate, total)} ({inadequate} of {total})" if total else "No audits")
     verdict = "" if not total or isinstance(a["ci_low"], str) else (
-        f"95% interval {a['ci_low']:.1f}% to {a['ci_high']:.1f}%; target no more than "
+        f"95% interval {_interval(a['ci_low'], a['ci_high'])}; target no more than "
         f"{INADEQUATE_TARGET_PCT:.0f}%: {a['assessment']}.")
     summary = (
         '<div class="summary">'
