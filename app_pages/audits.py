@@ -26,6 +26,7 @@ from qa_core.rules.audits import (
     GRADES,
     INADEQUATE,
 )
+from qa_core.rules.formatting import round_half_up
 from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
 from ui import audit_data, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
@@ -178,12 +179,13 @@ def grades_tab() -> None:
         "Month": monthly["group"],
         "Outstanding": monthly["outstanding"], "Good": monthly["good"],
         "Requires Improvement": monthly["requires_improvement"], "Inadequate": monthly["inadequate"],
-        "Audits": monthly["total"], "% inadequate": monthly["pct_inadequate"].round(1),
-        "95% interval low": monthly["ci_low"].round(1), "95% interval high": monthly["ci_high"].round(1),
-        "% good or better": monthly["pct_good_or_better"].round(1),
+        "Audits": monthly["total"], "% inadequate": round_half_up(monthly["pct_inadequate"], 1),
+        "95% interval low": round_half_up(monthly["ci_low"], 1),
+        "95% interval high": round_half_up(monthly["ci_high"], 1),
+        "% good or better": round_half_up(monthly["pct_good_or_better"], 1),
         "Against the 10% target": monthly["assessment"],
-        "Centre line %": monthly["p_mean"].round(1),
-        "Lower limit %": monthly["p_lcl"].round(1), "Upper limit %": monthly["p_ucl"].round(1),
+        "Centre line %": round_half_up(monthly["p_mean"], 1),
+        "Lower limit %": round_half_up(monthly["p_lcl"], 1), "Upper limit %": round_half_up(monthly["p_ucl"], 1),
         "Special cause": monthly["special_cause"].fillna("none"),
     })
     chart_with_table(
@@ -227,7 +229,7 @@ def funnel_tab() -> None:
     table = pd.DataFrame({
         noun.capitalize(): frame["name"],
         "Audits": frame["total"], "Inadequate": frame["inadequate"],
-        "% inadequate": frame["pct_inadequate"].round(1),
+        "% inadequate": round_half_up(frame["pct_inadequate"], 1),
         "95% interval": [interval(lo, hi) for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)],
         "Against the 10% target": frame["assessment"],
         "Position in the funnel": frame["position"],
@@ -240,9 +242,11 @@ def funnel_tab() -> None:
     csv = table.assign(**{
         "Outstanding": frame["outstanding"], "Good": frame["good"],
         "Requires Improvement": frame["requires_improvement"],
-        "95% interval low": frame["ci_low"].round(2), "95% interval high": frame["ci_high"].round(2),
-        "95% limit low": frame["lower_95"].round(2), "95% limit high": frame["upper_95"].round(2),
-        "99.8% limit low": frame["lower_998"].round(2), "99.8% limit high": frame["upper_998"].round(2),
+        "95% interval low": round_half_up(frame["ci_low"], 2),
+        "95% interval high": round_half_up(frame["ci_high"], 2),
+        "95% limit low": round_half_up(frame["lower_95"], 2), "95% limit high": round_half_up(frame["upper_95"], 2),
+        "99.8% limit low": round_half_up(frame["lower_998"], 2),
+        "99.8% limit high": round_half_up(frame["upper_998"], 2),
     })
     download_csv(csv, f"audit-funnel-{by}-{slug}-{window}m.csv", "the funnel figures", "dl_audit_funnel")
     st.caption(f"In the organisation's order, never ranked by %. The verdict uses each {noun}'s Wilson 95% "
@@ -391,7 +395,7 @@ def moderation_tab() -> None:
         csv = table.assign(**{
             "Service": frame["service"], "Audits": frame["audits"], "Moderated audits": frame["moderated"],
             "Good or better audits": frame["good_audits"], "Good or better moderated": frame["good_moderated"],
-            "Agreed": frame["agreed"], "Mean shift": frame["mean_shift"].round(3)})
+            "Agreed": frame["agreed"], "Mean shift": round_half_up(frame["mean_shift"], 3)})
         download_csv(csv, f"audit-moderation-{by}-{slug}-{window}m.csv", "moderation by group", "dl_audit_moderation")
         st.caption("Down: the moderator judged the work worse; up: better. Small numbers: read the interval, "
                    "not the order. The download adds the mean shift and the Good or better audits moderated.")

@@ -18,6 +18,7 @@ import streamlit as st
 from qa_core.errors import QAError
 from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import clinic
 from ui import annex_a, data, long_text, packs
 from ui.chart_table import chart_with_table, table_with_download
@@ -86,6 +87,10 @@ count_text = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else
 title = f"{plain(row['name'])}: {value_text} in {label}" + (f" ({count_text})" if count_text else "")
 title += f", {row['rag'] or 'no target'}; {row['variation'].lower()}"
 
+st.caption(f"How it is rated: {md(row['rag_rule'])}")
+if isinstance(row["rag_note"], str):
+    st.write(md(row["rag_note"]))
+
 chart_col, detail_col = st.columns([3, 2])
 with chart_col:
     note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
@@ -93,7 +98,7 @@ with chart_col:
         "Month": points["period"].dt.strftime("%Y-%m"),
         "Numerator": series["numerator"], "Denominator": series["denominator"],
         # Under 12 months the limits are all None (an object column): make them numbers.
-        **{name: pd.to_numeric(points[col], errors="coerce").round(2) for name, col in
+        **{name: round_half_up(pd.to_numeric(points[col], errors="coerce"), 2) for name, col in
            [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
         "Special cause": points["special_cause"].fillna("none"),
     })

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.formatting import round_half_up
 from qa_core.views.risk_register import high_bands
 from ui import audit_data, data, risk_data
 from ui.chart_table import chart_with_table, table_with_download
@@ -117,9 +118,10 @@ else:
                      "Target: 10%")
     numbers = pd.DataFrame({
         "Month": graded["group"], "Inadequate": graded["inadequate"], "Audits": graded["total"],
-        "% inadequate": graded["pct_inadequate"].round(1),
-        "95% interval low": graded["ci_low"].round(1), "95% interval high": graded["ci_high"].round(1),
-        "Upper limit %": points["ucl"].round(1), "Lower limit %": points["lcl"].round(1),
+        "% inadequate": round_half_up(graded["pct_inadequate"], 1),
+        "95% interval low": round_half_up(graded["ci_low"], 1),
+        "95% interval high": round_half_up(graded["ci_high"], 1),
+        "Upper limit %": round_half_up(points["ucl"], 1), "Lower limit %": round_half_up(points["lcl"], 1),
         "Special cause": points["special_cause"].fillna("none"),
     })
     chart_with_table(fig, f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "

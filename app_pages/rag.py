@@ -1,7 +1,8 @@
 """RAG at a glance: the improvement board's monthly look at every improvement-plan area
 ([Southampton RAG at a glance]). The whole board on one screen as at the sidebar month, the exceptions (areas
-that moved or have overdue priorities), and one area opened: its priorities with target
-dates and status, key developments and risks, progress with its evidence, RAG history."""
+that moved, are Red, or have a priority overdue, at risk or rated Red by its lead, each with its reason), and one
+area opened: its priorities with target dates, status and any rating its lead gave with the evidence, key
+developments and risks, progress with its evidence, RAG history."""
 
 from __future__ import annotations
 
@@ -71,20 +72,24 @@ if stale:
 exceptions_only = st.toggle(
     f"Exceptions only ({summary['exceptions']} of {summary['areas']} areas)", key="exceptions",
     bind="query-params",
-    help="Areas whose rating improved or deteriorated since the previous rating, or that have a "
-         "priority past its target date. Attention goes to what moved.")
+    help="Areas whose rating improved or deteriorated since the previous rating, areas rated Red, and areas "
+         f"with a priority past its target date, due within {DEFAULT_DUE_SOON_DAYS} days and not complete, or "
+         "rated Red by its lead. Each says why in 'Why it is an exception'.")
 shown = report[report["exception"]] if exceptions_only else report
 
 st.header("Exceptions" if exceptions_only else "All areas", anchor=False)
 if shown.empty:
-    st.info(f"No area moved or has an overdue priority as at {label}.")
+    st.info(f"No area is an exception as at {label}: none moved, is Red or has a priority overdue or at risk.")
     st.stop()
 table = pd.DataFrame({
     "Area": shown["area"], "Lead": shown["lead"],
     "Previous RAG": shown["previous_rag"].fillna("None"), "Current RAG": shown["current_rag"].fillna("None"),
     "Movement": shown["movement_text"], "Priorities": shown["priorities_text"],
     "Overdue priorities": shown["priorities_overdue"],
+    "Why it is an exception": shown["exception_reason"],
 })
+if shown["rating_note"].notna().any():  # a rating its priorities argue against: said beside it
+    table["Note on the rating"] = shown["rating_note"].fillna("")
 if stale:
     table.insert(4, "Rated in", shown["rag_month"].map(month_text))
 st.caption(RAG_KEY + f" Priorities are counted as at the end of {label}; overdue means past the target "
@@ -111,6 +116,10 @@ st.subheader(area_md, anchor=False)
 st.markdown(f"{_tag('Previous', row['previous_rag'])} → {_tag('Current', row['current_rag'])} "
             f"{md(row['movement_text'])} · priorities: {md(row['priorities_text'])}")
 st.text(f"Lead: {row['lead'] or 'not recorded'}")  # recorded text: never markdown or HTML
+if row["exception_reason"]:
+    st.write(f"Exception: {md(row['exception_reason'])}.")
+if isinstance(row["rating_note"], str):
+    st.warning(md(row["rating_note"]), icon=":material/rule:")
 if row["ofsted_recommendation"]:
     long_text.show_text(f"Ofsted recommendation: {row['ofsted_recommendation']}", key=f"rag_full_ofsted_{area_id}")
 
@@ -129,15 +138,19 @@ else:
         "Priority": priorities["description"],
         "Target date": pd.to_datetime(priorities["target_date"]).dt.strftime("%d %b %Y").fillna("None"),
         "Status": priorities["status"],
+        "RAG": priorities["rag"].fillna("None"),
+        "Rated by": priorities["rag_by"],
+        "Evidence for the lead's rating": priorities["evidence"].fillna(""),
         "Completed": pd.to_datetime(priorities["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
         "Days overdue": [str(d) if d > 0 else "" for d in priorities["days_overdue"]],
     })
     st.dataframe(style_tags(long_text.preview_frame(prio_table, ["Priority"]),
-                            {"Status": improvement_board.PRIORITY_STATUSES}), hide_index=True,
+                            {"Status": improvement_board.PRIORITY_STATUSES, "RAG": None}), hide_index=True,
                  width="stretch", column_config={"Priority": st.column_config.TextColumn(width="large")})
     long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
-               f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green).")
+               f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green). RAG is the status's "
+               "colour unless the lead has rated the priority, with the evidence named beside it.")
     download_csv(prio_table, f"priorities-{area_id}-{month:%Y-%m}.csv", "the priorities", "dl_rag_priorities")
 
 st.subheader("Progress and risks", anchor=False)

@@ -101,7 +101,9 @@ metric_cols[1].metric("Residual score went up", f"{int((register['movement'] == 
 metric_cols[2].metric("Residual score went down", f"{int((register['movement'] == 'decreased').sum())} of {n}",
                       help="Residual score lower than at the risk's previous review.")
 metric_cols[3].metric("Reduction expected", f"{int(register['reduction_expected'].fillna(False).sum())} of {n}",
-                      help="Risks whose owner expects the score to come down.")
+                      help="Risks whose owner expects the score to come down to its target score. What the "
+                           "controls already take off (gross to residual) is a different question, answered beside "
+                           "each high-scoring risk.")
 
 # -- heat map ---------------------------------------------------------------------------------
 st.header("Heat map", anchor=False)
@@ -191,12 +193,11 @@ for row in high_rows.itertuples():
             st.markdown("**Scores: gross → residual → target**")
             st.text(f"{score_text(row.gross_score, row.gross_band)} → {score_text(row.score, row.band)} → "
                     f"{score_text(row.target_score, row.target_band)}")
+            # What the controls already take off: places and bands on a positional matrix, never a percentage.
+            st.text(f"Controls: {row.control_effect}" if isinstance(row.control_effect, str) else "")
         with right:
-            st.markdown("**Reduction expected**")
-            points = "" if pd.isna(row.reduction_points) else (
-                f" (controls take {row.reduction_points} points off the gross score, "
-                f"{row.reduction_pct:.0f}%)")
-            st.text(yes_no(row.reduction_expected) + points)
+            st.markdown("**Reduction expected (to the target)**")
+            st.text(row.reduction_expected_words)
         reasons, controls, outlook = st.columns(3)
         for column, heading, text in ((reasons, "Reasons for the score", row.reasons),
                                       (controls, "Controls in place", row.controls),

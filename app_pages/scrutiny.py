@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules import disclosure, periods
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import scrutiny
 from ui import benchmark_data as bd
 from ui import data, packs, scrutiny_data
@@ -139,7 +140,8 @@ def numbers_table(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
         value, numerator, denominator = (series[c].map(lambda v: v if isinstance(v, str) else f"{v:g}")
                                          for c in ("value", "numerator", "denominator"))
     else:
-        value, numerator, denominator = series["value"].round(1), series["numerator"], series["denominator"]
+        value, numerator, denominator = (round_half_up(series["value"], 1), series["numerator"],
+                                         series["denominator"])
     withheld = f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" + (" (u)" if public else "")
     return pd.DataFrame({
         "Quarter": series["quarter_label"],
@@ -210,8 +212,10 @@ with cols[3]:
     rag_badge("Not rated", int(report["rag"].isna().sum()))
 
 st.header("Summary", anchor=False)
-st.caption("RAG compares this quarter with the council's target for the measure (Green: on target; Amber: "
-           "close to it, or off target but improving; Red: off target). 'Neighbours' is the middle value of "
+st.caption("RAG compares this quarter with the council's target for the measure by that measure's own rule, "
+           "written out under each measure ('How it is rated'): under some rules Green means within a set "
+           "distance of the target rather than on it, and Amber or Red turns on whether the figure improved on "
+           "the previous quarter. 'Neighbours' is the middle value of "
            f"the 10 councils most like {md(names.get('la')) or 'ours'} in DfE's statistical neighbour model. "
            "Neighbours and England: DfE's latest published year (to 31 March) up to the one this quarter falls "
            "in.")
@@ -233,6 +237,9 @@ for _, row in report.iterrows():
         rag = card_rag_words(row)
         target = scrutiny.format_value(row["target"], row["unit"])
         rag_badge(rag)
+        st.caption(f"How it is rated: {md(row['rag_rule'])}")
+        if isinstance(row["rag_note"], str):
+            st.write(md(row["rag_note"]))
         since = DIRECTION_WORDS.get(row["direction"]) if isinstance(row["direction"], str) else None
         st.write((f"Target: {target}." if not pd.isna(row["target"]) else "No target is set for this measure.")
                  + (f" Since the previous quarter: {since.lower()}." if since else ""))

@@ -19,6 +19,7 @@ import streamlit as st
 
 from qa_core.rules import disclosure, periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
+from qa_core.rules.formatting import round_half_up
 from qa_core.views.team_profile_html import profile_html, rag_words
 from ui import packs, team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
@@ -158,7 +159,7 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
                 "Measure": shown["code"].map(measure_names), "Team": shown["team"],
                 "Month": pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
                 "Numerator": shown["numerator"], "Denominator": shown["denominator"],
-                "Value": shown["value"].round(2)})
+                "Value": round_half_up(shown["value"], 2)})
             table_with_download(numbers, f"teams-{service_id}-{months[0]:%Y-%m}-to-{month:%Y-%m}.csv",
                                 "the numbers behind the charts", "dl_teams_small_multiples")
 
@@ -223,8 +224,9 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
             "Count": count_texts(measures["numerator"], measures["denominator"], measures["unit"]),
             "Target": [format_target(t, u) for t, u in
                        zip(measures["target"], measures["unit"], strict=True)],
-            "RAG": [rag_words(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"],
-                                                           strict=True)],
+            "RAG": [rag_words(r, v, t, n) for r, v, t, n in zip(
+                measures["rag"], measures["value"], measures["target"], measures["rag_note"], strict=True)],
+            "How it is rated": measures["rag_rule"],
             "Direction": measures["direction"].fillna("–"),
             # Months without a value are left out of the line (the table below shows them as blanks).
             "Last 12 months": [[v for v in (trend if isinstance(trend, list) else []) if v is not None]
@@ -235,9 +237,9 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                          f"Last 12 months ({trend_label})", help="The team's value each month, oldest first.")})
         st.caption(f"RAG uses each measure's own rule against its target; direction compares {label} with the "
                    "month before. The trend line is the team's value each month; its numbers are below.")
-        wide_numbers = profile.trend_table.assign(
+        wide_numbers = round_half_up(profile.trend_table.assign(
             Month=pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m")).pivot(
-            index="code", columns="Month", values="value").round(2)
+            index="code", columns="Month", values="value"), 2)
         csv = table.drop(columns="Last 12 months").assign(code=measures["code"]).merge(
             wide_numbers, left_on="code", right_index=True, how="left").drop(columns="code")
         with st.expander("Show the 12 months' numbers as a table"):
@@ -245,7 +247,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
                 "Measure": profile.trend_table["name"],
                 "Month": pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m"),
                 "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
-                "Value": profile.trend_table["value"].round(2)})
+                "Value": round_half_up(profile.trend_table["value"], 2)})
             st.dataframe(numbers, hide_index=True, width="stretch")
         download_csv(csv, f"team-measures-{team_id}-{month:%Y-%m}.csv", "the measures with 12 months of values",
                      "dl_team_measures")
@@ -267,7 +269,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
             chart_title = wrap_lines(html.escape(title.format(team=profile.team)), 70)
             grade_table = pd.DataFrame({
                 "Final grade": profile.grades["label"], "Audits": profile.grades["audits"],
-                "%": profile.grades["pct"].round(1),
+                "%": round_half_up(profile.grades["pct"], 1),
                 "95% interval": [f"{lo:.1f}% to {hi:.1f}%" for lo, hi in
                                  zip(profile.grades["ci_low"], profile.grades["ci_high"], strict=True)]})
             chart_with_table(grade_figure(profile.grades, chart_title),

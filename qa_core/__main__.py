@@ -31,6 +31,7 @@ import pandas as pd
 from qa_core import roles
 from qa_core.errors import QAError
 from qa_core.io.cells import neutralise_frame
+from qa_core.rules.formatting import round_half_up
 from qa_core.store import Store, default_db_path, queries
 from qa_core.views.registry import REPORTS
 
@@ -52,8 +53,10 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _round(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Report floats to ``digits`` places, a half rounded up as DfE rounds (and as the pages show
+    figures): 0.125 is 0.13, where pandas' own rounding gives 0.12."""
     floats = frame.select_dtypes("float").columns
-    return frame.assign(**{c: frame[c].round(digits) for c in floats})
+    return frame.assign(**{c: round_half_up(frame[c], digits) for c in floats})
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

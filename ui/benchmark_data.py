@@ -129,7 +129,9 @@ def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     table["Neighbours with no figure"] = rep["missing_neighbours"].fillna("")
     table["Topic"] = rep["topic"]
     table["Unit"] = rep["unit"].fillna("")
-    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n) if isinstance(x, str))
-                     for j, n in zip(rep["la_joint_return"], rep["note"], strict=True)]
+    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n, p, s and f"Neighbours: {s}.")
+                              if isinstance(x, str))
+                     for j, n, p, s in zip(rep["la_joint_return"], rep["note"], rep["predecessor_note"],
+                                           rep["sn_joint_return_note"], strict=True)]
     table["Code"] = rep["measure"]
     return table.reset_index(drop=True)

@@ -20,6 +20,15 @@ def csv_bytes(frame: pd.DataFrame) -> Callable[[], bytes]:
     return functools.partial(_csv_bytes, frame)
 
 
+def _rag_cell(rag: object, too_few: object, note: object) -> str:
+    """The RAG cell: the rating; with too few cases to rate, the count; else 'No target'."""
+    if isinstance(rag, str):
+        return rag
+    if isinstance(note, str) and not pd.isna(too_few) and bool(too_few):
+        return note
+    return "No target"
+
+
 def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The Making Data Count summary table: value with its count, target, RAG in words,
     direction of travel, and the variation and assurance icons as letters plus words."""
@@ -28,12 +37,19 @@ def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
         "Value": value_texts(summary["value"], summary["unit"]),
         "Count": count_texts(summary["numerator"], summary["denominator"], summary["unit"]),
         "Target": [fmt_number(t, u) for t, u in zip(summary["target"], summary["unit"], strict=True)],
-        "RAG": summary["rag"].fillna("No target"),
+        "RAG": [_rag_cell(r, few, note) for r, few, note in zip(
+            summary["rag"], summary.get("too_few", pd.Series(False, index=summary.index)),
+            summary.get("rag_note", pd.Series(None, index=summary.index)), strict=True)],
         "Direction": summary["direction"].fillna("–"),
         "Variation": summary["variation_letter"] + ": " + summary["variation"].str.replace(
             "Special cause ", "", regex=False).str.replace(" variation", "", regex=False),
         "Assurance": summary["assurance_letter"] + ": " + summary["assurance"].str.split(":").str[0],
     })
+    if "rag_rule" in summary.columns:
+        table["How it is rated"] = summary["rag_rule"]
+        notes = summary["rag_note"].where(~summary["too_few"]) if "too_few" in summary.columns else None
+        if notes is not None and notes.notna().any():  # a rating the comparators point the other way from
+            table["Note on the rating"] = notes.fillna("")
     if "sn_median" in summary.columns:
         table["Neighbours (median)"] = [
             "" if pd.isna(v) else f"{fmt_number(v, u)} ({y}, {int(n)} LAs)"

@@ -19,6 +19,7 @@ import pandas as pd
 from qa_core.io.published import PUBLISHED_SYMBOLS
 from qa_core.rules import disclosure
 from qa_core.rules.formatting import format_value as fmt_number
+from qa_core.rules.formatting import round_half_up
 from qa_core.rules.periods import month_label
 from qa_core.views import scrutiny
 from qa_core.views.team_profile_html import format_target
@@ -97,7 +98,7 @@ def published_number(value: object, unit: object) -> str:
     """'20.9%' for a percentage unit, else '3,447' or '281.6'; '' when there is no value."""
     if value is None or pd.isna(value):
         return ""
-    value = float(value)
+    value = round_half_up(float(value), 1)  # a half rounded up, as DfE rounds
     if _is_percent(unit):
         return f"{value:.1f}%"
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
@@ -132,10 +133,10 @@ def symbol_words(symbol: object) -> str:
 
 
 def quartile_words(quartile: object) -> str:
-    """'2nd quartile (of 4; 1st is best)'; '' when not ranked."""
+    """DfE's LAIT band: 'Band C (3rd quartile of 4; A is best)'; '' when not ranked."""
     if quartile is None or pd.isna(quartile):
         return ""
-    return f"{ORDINALS[int(quartile)]} quartile (of 4; 1st is best)"
+    return f"Band {'ABCD'[int(quartile) - 1]} ({ORDINALS[int(quartile)]} quartile of 4; A is best)"
 
 
 def rank_words(rank: object, of: object, polarity: str, has_value: bool) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 
 ALL = "all"
 
-# code, name, theme, unit, polarity, target, rule, tolerance, services, published, shape
+# code, name, theme, unit, polarity, target, rule, tolerance, services, published, shape; min_denominator where a
+# figure on fewer cases than the default (5) is still worth rating (a team's caseload over its 4 workers is)
 INDICATORS: list[dict[str, Any]] = [
     dict(code="CONTACT_24H", name="Contacts with a decision within 24 hours", theme="Safeguarding activity",
          unit="%", polarity="up", target=90, rag_rule="tolerance", tolerance=5, services=["front_door"],
@@ -94,7 +95,7 @@ INDICATORS: list[dict[str, Any]] = [
          shape=dict(base=0.82, drift=0.06, den=14, sd_team=0.04)),
     dict(code="CASELOAD", name="Average caseload per social worker", theme="Management of resources",
          unit="number", polarity="down", target=18, rag_rule="tolerance", tolerance=2, services=[ALL],
-         published="Work_Force_AvgNumCase_SW", shape=dict(base=20.5, drift=-1.5, den=8, sd_team=2.0)),
+         min_denominator=1, published="Work_Force_AvgNumCase_SW", shape=dict(base=20.5, drift=-1.5, den=8, sd_team=2.0)),
     dict(code="AGENCY_PCT", name="Social workers employed through an agency", theme="Management of resources",
          unit="%", polarity="down", target=15, rag_rule="tolerance", tolerance=3, services=[ALL],
          published="Work_Force_Agecy_Rate", shape=dict(base=0.27, drift=-0.02, den=9, sd_team=0.04)),

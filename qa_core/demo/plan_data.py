@@ -1,5 +1,7 @@
-"""Demo improvement plan: ~12 areas, monthly RAG history, priorities (some overdue), and
-progress/risk narrative naming its evidence (the shape of `[Southampton RAG at a glance]`)."""
+"""Demo improvement plan: ~12 areas, monthly RAG history, priorities (some overdue, some rated by
+their lead with the evidence for it), and progress/risk narrative naming its evidence (the shape of
+`[Southampton RAG at a glance]`, where a lead amends one priority's rating to Amber "whilst this is
+undertaken")."""
 
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ RISKS = [
     "Demand rose {n}% on last quarter",
     "Case management system upgrade may disrupt reporting",
     "Key posts remain vacant pending recruitment",
+]
+#: What a lead cites when rating an open priority themselves (the second priority of an area, when open).
+LEAD_EVIDENCE = [
+    "Rated by the lead: the cohort audit is still under way (audit plan and QA board minutes)",
+    "Rated by the lead: two of five teams have not yet trained (training log)",
+    "Rated by the lead: the partner agency has not yet signed the protocol (partnership board minutes)",
 ]
 EVIDENCE = [
     "Monthly performance report; Tier 1 audit summary",
@@ -64,9 +72,13 @@ def build_plan(months: pd.DatetimeIndex, rng: np.random.Generator, names: NameBo
             finished = target <= end.date() and not late
             completed = (pd.Timestamp(target) - pd.Timedelta(days=int(rng.integers(0, 40)))).date() \
                 if finished else None
+            # The lead rates an open second priority that is not yet due Amber, at risk though its date has not
+            # passed (no random draw, so the rest of the demo is unchanged).
+            lead_rag = "Amber" if p == 2 and completed is None and target >= end.date() else None
             priorities.append(dict(priority_id=f"{area_id}-P{p}", area_id=area_id,
                                    description=f"{name}: priority {p}: " + _priority_text(name, p),
-                                   target_date=target, completed_date=completed))
+                                   target_date=target, completed_date=completed, rag=lead_rag,
+                                   evidence=LEAD_EVIDENCE[i % len(LEAD_EVIDENCE)] if lead_rag else None))
         for month in plan_months[-3:]:
             narrative.append(dict(area_id=area_id, month=month.date(), kind="development", seq=1,
                                   text=rng.choice(DEVELOPMENTS).format(n=int(rng.integers(2, 9))),

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from qa_core.demo.catalogue import ALL, INDICATORS
+from qa_core.rules.rag import DEFAULT_MIN_DENOMINATOR
 
 
 def indicator_frames(teams: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -24,7 +25,10 @@ def indicator_frames(teams: pd.DataFrame) -> dict[str, pd.DataFrame]:
             links.append(dict(code=ind["code"], service_id=sid))
     frame = pd.DataFrame(rows)
     frame["target"] = frame["target"].astype("float64")
-    return {"indicator": frame, "indicator_service": pd.DataFrame(links)}
+    rating = pd.DataFrame({"code": [ind["code"] for ind in INDICATORS],
+                           "min_denominator": [float(ind.get("min_denominator", DEFAULT_MIN_DENOMINATOR))
+                                               for ind in INDICATORS]})
+    return {"indicator": frame, "indicator_rating": rating, "indicator_service": pd.DataFrame(links)}
 
 
 def _level(shape: dict, n_teams: int, n_months: int, rng: np.random.Generator) -> np.ndarray:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qa_core.rules.formatting import round_half_up
 from qa_core.rules.missing import is_missing
 
 __all__ = ["SYMBOLS", "NOTE", "NOT_CONTROLLED", "MIN_RATE_DENOMINATOR", "SMALL_MAX",
@@ -239,7 +240,7 @@ def apply_rates(frame: pd.DataFrame, num_col: str, den_col: str, value_col: str,
     out = frame.copy()
     out[num_col] = show(frame[num_col], num_hidden)
     out[den_col] = show(frame[den_col], den_hidden)
-    value = np.round(val, decimals)
+    value = round_half_up(np.asarray(val, dtype="float64"), decimals)  # a half rounded up, as DfE rounds
     text = np.array([float(x) for x in np.nan_to_num(value)] + [None], dtype=object)[:-1]
     with np.errstate(invalid="ignore"):
         text[(val != 0) & (value == 0)] = "k"

@@ -3,18 +3,27 @@ value (percent ×100, rate per 10,000 children ×10,000, anything else ×1), in 
 SQL CASE the named queries use, and how a value is written wherever it is shown (pages,
 reports, printable pages), so that a figure reads the same on every screen and on paper.
 
+A half rounds up, as DfE rounds its figures (``round_half_up``): County Durham's ICPCs within 15
+working days in 2022 are 549 of 720 = 76.25%, published as 76.3, where Python's ``round`` and
+pandas' ``round`` give 76.2 (they round a half to the even digit). Every figure the project
+rounds before it shows or ranks it goes through ``round_half_up``.
+
 >>> scale_sql()
 "CASE i.unit WHEN '%' THEN 100 WHEN 'rate_per_10k' THEN 10000 ELSE 1 END"
 """
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules.missing import is_missing
 
-__all__ = ["PERCENT", "PER_10K", "SCALE_BY_UNIT", "scale_for_unit", "scale_sql", "format_value"]
+__all__ = ["PERCENT", "PER_10K", "SCALE_BY_UNIT", "scale_for_unit", "scale_sql", "format_value", "round_half_up"]
 
 PERCENT = 100.0
 PER_10K = 10_000.0
@@ -49,18 +58,53 @@ def scale_sql(unit_column: str = "i.unit") -> str:
     return f"CASE {unit_column} {whens} ELSE 1 END"
 
 
+def _half_up(value: float, digits: int) -> float:
+    # The number as written (repr: the shortest text that reads back as the same float), so a
+    # figure such as 2.675, held in binary as 2.67499..., rounds as the 2.675 a person sees.
+    if not np.isfinite(value):
+        return value
+    exponent = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
+
+
+def round_half_up(value: Any, digits: int = 1) -> Any:
+    """``value`` rounded to ``digits`` decimal places with a half rounded up (away from zero), as
+    DfE rounds; a missing value stays missing. Takes a number, a pandas Series or DataFrame or a
+    numpy array and returns the same kind (a Series keeps its index and comes back as float).
+
+    >>> round_half_up(76.25), round_half_up(0.125, 2), round_half_up(2.675, 2), round_half_up(-0.25)
+    (76.3, 0.13, 2.68, -0.3)
+    >>> round(76.25, 1)   # Python's own rule, for comparison: a half to the even digit
+    76.2
+    """
+    if isinstance(value, pd.DataFrame):
+        return value.apply(round_half_up, digits=digits)
+    if isinstance(value, pd.Series):
+        numbers = pd.to_numeric(value, errors="coerce").astype("float64")
+        return numbers.map(lambda v: v if np.isnan(v) else _half_up(v, digits))
+    if isinstance(value, np.ndarray):
+        numbers = value.astype("float64")
+        return np.array([v if np.isnan(v) else _half_up(v, digits) for v in numbers.ravel()],
+                        dtype="float64").reshape(numbers.shape)
+    if is_missing(value):
+        return value
+    return _half_up(float(value), digits)
+
+
 def format_value(value: Any, unit: str = "") -> str:
     """One decimal place for a percentage, days or a plain number; whole numbers for counts
     and rates; '–' when there is no value.
 
     >>> format_value(87.456, "%"), format_value(12.34, "days"), format_value(1234.5, "count")
-    ('87.5%', '12.3', '1,234')
+    ('87.5%', '12.3', '1,235')
     >>> format_value(None, "%")
     '–'
+    >>> format_value(76.25, "%")   # a half rounds up, as DfE rounds
+    '76.3%'
     """
     if is_missing(value):
         return "–"
-    value = float(value)
+    value = round_half_up(float(value), 1 if unit in ("%", "days", "number") else 0)
     if unit == "%":
         return f"{value:.1f}%"
     if unit in ("days", "number"):

@@ -22,6 +22,16 @@ and Green so that movement between ratings can be judged.
 All tolerances are absolute and in the measure's own unit (percentage points for a
 percentage). Everything here is a pure function: no I/O, no Streamlit. Bad input raises
 :class:`~qa_core.errors.QAError`.
+
+What a rating means is said where it is shown: :func:`rag_rule_text` states the rule applied
+to a measure in words ("Green: 22.0% or lower (on the 20.0% target or within 2 percentage
+points of it; lower is better); ..."), so that no key promises a simpler rule than the one
+used: under "travel", 20.6% against a 20% target is Green. A rating that would rest on a
+handful of cases is not given (:func:`too_few`: a denominator under the measure's minimum,
+:data:`DEFAULT_MIN_DENOMINATOR` unless the catalogue says otherwise); the count is shown
+instead. :func:`rag_comparison_note` explains a rating that points the other way from the
+published comparators ("Red against the council's own target of 20.0%, though better than our
+statistical neighbours (26.6%) and England (23.9%)").
 """
 
 from __future__ import annotations
@@ -35,12 +45,14 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.rules.formatting import format_value
 from qa_core.rules.missing import is_missing
 
 __all__ = [
     "AMBER",
     "BLUE",
     "DEFAULT_DUE_SOON_DAYS",
+    "DEFAULT_MIN_DENOMINATOR",
     "DETERIORATED",
     "DOWN",
     "FLOAT_SLACK",
@@ -66,9 +78,13 @@ __all__ = [
     "is_overdue",
     "normalise_rag",
     "priority_status",
+    "rag_comparison_note",
     "rag_movement",
     "rag_rank",
+    "rag_rule_text",
     "rag_status",
+    "too_few",
+    "too_few_words",
 ]
 
 # --- statuses ----------------------------------------------------------------------------
@@ -115,6 +131,10 @@ FLOAT_SLACK = 1e-9
 
 #: A not-yet-complete priority whose target date is this many days away or fewer is Amber.
 DEFAULT_DUE_SOON_DAYS = 30
+
+#: A measure's figure based on fewer cases than this (its denominator) gets no rating, only its
+#: count: 0 of 1 is not "Red". The catalogue may set another minimum per measure.
+DEFAULT_MIN_DENOMINATOR = 5
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -233,11 +253,16 @@ def rag_status(
     rule: str = RULE_TOLERANCE,
     tolerance: float = 0.0,
     previous: float | None = None,
+    *,
+    denominator: float | None = None,
+    min_denominator: float | None = None,
 ) -> str | None:
     """RAG rating of a value against its target under a configurable rule.
 
-    ``None`` (no rating) when value or target is missing, polarity is "neutral" or the
-    rule is "none". "Worse by" is how far the value is on the wrong side of target.
+    ``None`` (no rating) when value or target is missing, polarity is "neutral", the
+    rule is "none", or the value rests on too few cases (``denominator`` under
+    ``min_denominator``, see :func:`too_few`). "Worse by" is how far the value is on the wrong
+    side of target. :func:`rag_rule_text` says the same rule in words.
 
     * rule "tolerance": on/better than target Green; worse by <= tolerance Amber;
       worse by more Red. ``previous`` is ignored.
@@ -261,7 +286,7 @@ def rag_status(
     tol = _tolerance(tolerance)
     if polarity == POLARITY_NEUTRAL or rule == RULE_NONE:
         return None
-    if is_missing(value) or is_missing(target):
+    if is_missing(value) or is_missing(target) or too_few(denominator, min_denominator):
         return None
     worse_by = _worse_by(_number(value, "value"), _number(target, "target"), polarity)
 
@@ -277,6 +302,144 @@ def rag_status(
     if travel in (IMPROVING, SAME):
         return AMBER
     return RED  # worsening, or no previous value: no evidence of improvement
+
+
+def too_few(denominator: Any, min_denominator: Any = DEFAULT_MIN_DENOMINATOR) -> bool:
+    """True when a figure rests on fewer cases than the measure's minimum, so it gets its count
+    and no rating. A missing denominator (a measure that is a plain count) is never too few; a
+    missing minimum means :data:`DEFAULT_MIN_DENOMINATOR`.
+
+    >>> too_few(1, 5), too_few(5, 5), too_few(None, 5), too_few(3, None)
+    (True, False, False, True)
+    """
+    if is_missing(denominator):
+        return False
+    minimum = DEFAULT_MIN_DENOMINATOR if is_missing(min_denominator) else _number(min_denominator, "minimum")
+    return _number(denominator, "denominator") < minimum
+
+
+def too_few_words(numerator: Any, denominator: Any, min_denominator: Any = DEFAULT_MIN_DENOMINATOR,
+                  unit: str = "%") -> str:
+    """What a page shows in place of a rating that would rest on too few cases: the count (for an
+    average, such as days to adoption, how many it is an average of).
+
+    >>> too_few_words(0, 1, 5), too_few_words(978, 2, 5, "days")
+    ('0 of 1: too few to rate (fewer than 5)', 'An average of 2: too few to rate (fewer than 5)')
+    """
+    minimum = DEFAULT_MIN_DENOMINATOR if is_missing(min_denominator) else _number(min_denominator, "minimum")
+
+    def count(x: Any) -> str:
+        return "?" if is_missing(x) else f"{float(x):,.1f}".removesuffix(".0")
+
+    counted = (f"{count(numerator)} of {count(denominator)}" if unit in ("%", "rate_per_10k")
+               else f"An average of {count(denominator)}")
+    return f"{counted}: too few to rate (fewer than {minimum:g})"
+
+
+def _gap(tolerance: float, unit: str) -> str:
+    amount = f"{tolerance:g}"
+    if unit == "%":
+        return f"{amount} percentage point{'' if tolerance == 1 else 's'}"
+    if unit == "days":
+        return f"{amount} day{'' if tolerance == 1 else 's'}"
+    return amount
+
+
+def rag_rule_text(
+    target: float | None,
+    polarity: str,
+    rule: str = RULE_TOLERANCE,
+    tolerance: float = 0.0,
+    unit: str = "",
+    min_denominator: float | None = None,
+) -> str:
+    """The rule :func:`rag_status` applies to a measure, in words: each colour with the values
+    that earn it, so a key or a hover never promises a simpler rule than the one used.
+    ``min_denominator`` (a ratio measure's minimum number of cases) adds the line on too few cases.
+
+    >>> rag_rule_text(20, "down", "travel", 2, "%")
+    'Green: 22.0% or lower (on the 20.0% target or within 2 percentage points of it; lower is better); \
+Amber: above 22.0%, but better than or the same as the previous period; Red: above 22.0% and worse than \
+the previous period, or with no previous figure to compare.'
+    >>> rag_rule_text(90, "up", "tolerance", 5, "%")
+    'Green: 90.0% or higher (on or better than the 90.0% target; higher is better); Amber: below 90.0%, \
+down to 85.0% (within 5 percentage points of the target); Red: below 85.0%.'
+    """
+    polarity = _choice(polarity, POLARITIES, "polarity")
+    rule = _choice(rule, RULES, "RAG rule")
+    tol = _tolerance(tolerance)
+    if polarity == POLARITY_NEUTRAL:
+        return "Not rated: this measure has no better direction, so only its direction is shown."
+    if is_missing(target):
+        return "Not rated: no target is set, so only its direction is shown."
+    if rule == RULE_NONE:
+        return "Not rated: this measure's rule is 'none', so only its direction is shown."
+    goal = _number(target, "target")
+    down = polarity == POLARITY_DOWN
+    better, past, reach = (("lower is better", "above", "or lower") if down else ("higher is better", "below",
+                                                                                  "or higher"))
+    edge_value = goal + tol if down else goal - tol
+    t, edge = format_value(goal, unit), format_value(edge_value, unit)
+    if rule == RULE_TOLERANCE or tol == 0:
+        green = f"Green: {t} {reach} (on or better than the {t} target; {better})"
+    else:
+        green = f"Green: {edge} {reach} (on the {t} target or within {_gap(tol, unit)} of it; {better})"
+    if rule == RULE_TOLERANCE:
+        if tol == 0:
+            text = f"{green}; Red: {past} {t}. No Amber: the tolerance is 0."
+        else:
+            toward = "up to" if down else "down to"
+            text = (f"{green}; Amber: {past} {t}, {toward} {edge} (within {_gap(tol, unit)} of the target); "
+                    f"Red: {past} {edge}.")
+    else:
+        text = (f"{green}; Amber: {past} {edge}, but better than or the same as the previous period; "
+                f"Red: {past} {edge} and worse than the previous period, or with no previous figure to compare.")
+    if not is_missing(min_denominator):
+        minimum = _number(min_denominator, "minimum")
+        text += (f" Not rated when based on fewer than {minimum:g} case{'' if minimum == 1 else 's'}: the count "
+                 "is shown instead.")
+    return text
+
+
+def rag_comparison_note(
+    rag: str | None,
+    value: float | None,
+    polarity: str,
+    target: float | None,
+    unit: str = "",
+    comparators: tuple[tuple[str, Any], ...] = (),
+) -> str | None:
+    """A sentence where a rating against the council's own target points the other way from the
+    published comparators: Red or Amber though better than every comparator given, or Green though
+    worse than every one. None otherwise (or with no rating or no comparator).
+
+    ``comparators`` are ``(words, value)`` pairs such as ``("our statistical neighbours", 26.6)``;
+    missing values are left out. Figures are compared as shown (one decimal place).
+
+    >>> print(rag_comparison_note("Red", 23.4, "down", 20, "%", (("neighbours", 26.55), ("England", 23.9))))
+    Red against the council's own target of 20.0%, though better than neighbours (26.6%) and England (23.9%).
+    """
+    if is_missing(rag) or is_missing(value) or is_missing(target) or polarity not in (POLARITY_UP, POLARITY_DOWN):
+        return None
+    shown = [(words, float(v)) for words, v in comparators if not is_missing(v)]
+    if not shown:
+        return None
+    mine = float(format_value(value, "number").replace(",", ""))
+
+    def side(other: float) -> int:  # 1 better than the comparator, -1 worse, 0 the same as shown
+        theirs = float(format_value(other, "number").replace(",", ""))
+        if mine == theirs:
+            return 0
+        return 1 if (mine > theirs) == (polarity == POLARITY_UP) else -1
+
+    sides = {side(v) for _, v in shown}
+    listed = " and ".join(f"{words} ({format_value(v, unit)})" for words, v in shown)
+    own = f"against the council's own target of {format_value(target, unit)}"
+    if rag in (RED, AMBER) and sides == {1}:
+        return f"{rag} {own}, though better than {listed}."
+    if rag == GREEN and sides == {-1}:
+        return f"{rag} {own}, though worse than {listed}."
+    return None
 
 
 # --- improvement-plan priorities ---------------------------------------------------------

@@ -11,8 +11,11 @@ looking cells up, never by a formula.
 
 Registers keep gross (inherent, before controls), residual (net, after controls) and
 target scores quarter by quarter: :func:`assess_register` scores all three,
-:func:`reduction` says how much the controls took off, :func:`movement` how a score moved
-since last quarter.
+:func:`control_effect` says what the controls took off (points and a percentage on a product
+matrix; places and bands on a positional one, whose ranks are ordinal, so "5%" of a rank would
+mean nothing), :func:`movement` how a score moved since last quarter. Whether a reduction is
+expected looks ahead to the target score (:func:`expected_reduction_words`), a different
+question from what the controls already take off.
 
 Impact always comes first in this module's arguments, though registers often speak of
 "likelihood, impact" (York: "likelihood probable, impact major"). Everything is pure:
@@ -54,6 +57,8 @@ __all__ = [
     "UNCHANGED",
     "RiskMatrix",
     "assess_register",
+    "control_effect",
+    "expected_reduction_words",
     "matrix_cells",
     "matrix_from_cells",
     "movement",
@@ -395,30 +400,33 @@ POSITIONAL_BANDS: tuple[tuple[int, str], ...] = (
 )
 POSITIONAL_IMPACT_LABELS = ("Insignificant", "Minor", "Moderate", "Major", "Critical")
 POSITIONAL_LIKELIHOOD_LABELS = ("Remote", "Rare", "Unlikely", "Possible", "Probable")
-_POSITIONAL_ROW_WIDTH = 5  # ranks run along each impact row: 5 x (impact - 1) + likelihood
+
+#: The demo council's positional matrix, given whole, cell by cell, as a council supplies its own:
+#: one row per impact (Insignificant first), one rank per likelihood (Remote to Probable). It
+#: keeps York's two published cells, Major/Probable 20 (gross) and Major/Possible 19 (net), which
+#: no product can give; every rank rises with impact and with likelihood, so no cell outranks one
+#: that is worse on both scales (Critical/Remote is 11, well below Major/Probable). Cells on the
+#: same diagonal may share a rank, as a product matrix's do.
+POSITIONAL_GRID: tuple[tuple[int, ...], ...] = (
+    #  Remote  Rare  Unlikely  Possible  Probable
+    (1, 2, 3, 4, 5),          # Insignificant
+    (2, 4, 6, 8, 10),         # Minor
+    (3, 6, 9, 12, 15),        # Moderate
+    (8, 12, 16, 19, 20),      # Major: York's net 19 (possible) and gross 20 (probable)
+    (11, 15, 18, 21, 25),     # Critical
+)
 
 
 def _positional_5x5_rows() -> list[dict[str, Any]]:
     banding = _banding(POSITIONAL_BANDS)
-    rows = []
-    for impact in range(1, _POSITIONAL_ROW_WIDTH + 1):
-        for likelihood in range(1, _POSITIONAL_ROW_WIDTH + 1):
-            rank = _POSITIONAL_ROW_WIDTH * (impact - 1) + likelihood
-            rows.append(
-                {
-                    "impact": impact,
-                    "likelihood": likelihood,
-                    "score": rank,
-                    "band": _band_of(rank, banding),
-                }
-            )
-    return rows
+    return [{"impact": impact, "likelihood": likelihood, "score": rank, "band": _band_of(rank, banding)}
+            for impact, row in enumerate(POSITIONAL_GRID, start=1)
+            for likelihood, rank in enumerate(row, start=1)]
 
 
-#: Mirrors York's practice: cells are ranked, not multiplied - score =
-#: 5 x (impact - 1) + likelihood, so major/probable = 20 (York's gross score) and
-#: major/possible = 19 (its net score). Bands Low 1-10, Medium 11-15, High 16-20,
-#: Very high 21-25.
+#: Mirrors York's practice: cells are ranked, not multiplied (``POSITIONAL_GRID``), so
+#: major/probable = 20 (York's gross score) and major/possible = 19 (its net score). Bands Low
+#: 1-10, Medium 11-15, High 16-20, Very high 21-25.
 POSITIONAL_5X5 = matrix_from_cells(
     "Positional 5x5",
     KIND_POSITIONAL,
@@ -432,7 +440,8 @@ POSITIONAL_5X5 = matrix_from_cells(
 
 
 def reduction(gross_score: float | None, residual_score: float | None) -> dict[str, Any]:
-    """What the controls took off: ``points`` (gross - residual) and ``pct`` of gross.
+    """What the controls took off on a **product** matrix: ``points`` (gross - residual) and
+    ``pct`` of gross. On a positional matrix use :func:`control_effect` (places and bands).
 
     ``pct`` is None when gross is 0; both are None when either score is missing. A
     residual above gross gives negative figures (shown, not hidden). Not rounded.
@@ -446,6 +455,85 @@ def reduction(gross_score: float | None, residual_score: float | None) -> dict[s
     points = gross - _number(residual_score, "residual score")
     pct = None if gross == 0 else points / gross * _PERCENT
     return {"points": points, "pct": pct}
+
+
+def _places(matrix: RiskMatrix, gross: int, residual: int) -> int:
+    """How many of the matrix's ranks lie from ``residual`` up to ``gross`` (negative when it rose)."""
+    ranks = sorted({score for score, _ in matrix.cells.values()})
+    if gross not in ranks or residual not in ranks:
+        raise QAError(f"matrix {matrix.name!r} has no cell scoring {gross if gross not in ranks else residual}")
+    return ranks.index(gross) - ranks.index(residual)
+
+
+def control_effect(matrix: RiskMatrix, gross_score: Any, residual_score: Any) -> dict[str, Any]:
+    """What the controls take off, in the terms the matrix allows: ``points`` and ``pct`` (of gross)
+    on a product matrix; ``places`` (ranks passed, on the matrix's own list of ranks) on a
+    positional one, where ``pct`` is None, since a rank is an order, not an amount; ``bands``
+    crossed on both; and ``words``. All None when a score is missing.
+
+    >>> control_effect(POSITIONAL_5X5, 20, 19)["words"]   # York: gross 20, net 19
+    'down 1 place, within the High band'
+    >>> control_effect(PRODUCT_5X5, 20, 12)["words"]
+    'down 8 points (40% of the gross score), from High to Significant'
+    """
+    if is_missing(gross_score) or is_missing(residual_score):
+        return {"points": None, "pct": None, "places": None, "bands": None, "words": None}
+    gross, residual = _whole(gross_score, "gross score"), _whole(residual_score, "residual score")
+    bands = matrix.bands()
+    gross_band, residual_band = matrix.band_for_score(gross), matrix.band_for_score(residual)
+    crossed = bands.index(gross_band) - bands.index(residual_band)
+    band_words = (f"within the {gross_band} band" if crossed == 0
+                  else f"from {gross_band} to {residual_band}")
+    if matrix.kind == KIND_POSITIONAL:
+        places = _places(matrix, gross, residual)
+        if places == 0:
+            words = f"no change: the same rank, {band_words}"
+        else:
+            way = "down" if places > 0 else "up"
+            words = f"{way} {abs(places)} place{'' if abs(places) == 1 else 's'}, {band_words}"
+        return {"points": None, "pct": None, "places": places, "bands": crossed, "words": words}
+    taken = reduction(gross, residual)
+    points, pct = taken["points"], taken["pct"]
+    if points == 0:
+        words = f"no change: the same score, {band_words}"
+    else:
+        way = "down" if points > 0 else "up"
+        share = "" if pct is None else f" ({abs(pct):.0f}% of the gross score)"
+        words = f"{way} {abs(points)} point{'' if abs(points) == 1 else 's'}{share}, {band_words}"
+    return {"points": points, "pct": pct, "places": None, "bands": crossed, "words": words}
+
+
+def expected_reduction_words(expected: Any, residual_score: Any, target_score: Any,
+                             residual_band: Any = None, target_band: Any = None) -> str:
+    """Whether the owner expects the score to come down, said against the **target** score (the
+    question looks ahead; what the controls already take off is :func:`control_effect`), and
+    where the expectation and the target disagree.
+
+    >>> expected_reduction_words(True, 16, 12, "High", "Significant")
+    'Yes: from 16 (High) now to the target of 12 (Significant)'
+    >>> expected_reduction_words(True, 12, 12)
+    'Yes, but the target (12) is the score now: no reduction is planned against it'
+    >>> expected_reduction_words(False, 20, 12)
+    'No: the score stays at 20, above its target of 12'
+    """
+    def scored(score: Any, band: Any) -> str:
+        return f"{int(score)}" + ("" if is_missing(band) else f" ({band})")
+
+    if is_missing(expected):
+        return "Not recorded"
+    now = None if is_missing(residual_score) else int(residual_score)
+    target = None if is_missing(target_score) else int(target_score)
+    if bool(expected):
+        if target is None:
+            return "Yes, but no target score is recorded to say by how much"
+        if now is not None and target == now:
+            return f"Yes, but the target ({target}) is the score now: no reduction is planned against it"
+        if now is not None and target > now:
+            return f"Yes, but the target ({target}) is above the score now ({now})"
+        return f"Yes: from {scored(residual_score, residual_band)} now to the target of {scored(target, target_band)}"
+    if target is not None and now is not None and now > target:
+        return f"No: the score stays at {now}, above its target of {target}"
+    return "No"
 
 
 def movement(current_score: float, previous_score: float | None) -> str:

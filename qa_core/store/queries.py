@@ -15,6 +15,7 @@ from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADE_COLUMNS
 from qa_core.rules.formatting import scale_sql
 from qa_core.rules.periods import is_quarter, next_month
+from qa_core.rules.rag import DEFAULT_MIN_DENOMINATOR
 from qa_core.store import Store
 
 __all__ = [
@@ -88,10 +89,13 @@ def teams(store: Store, service_id: str | None = None) -> pd.DataFrame:
 
 
 def indicators(store: Store, service_id: str | None = None) -> pd.DataFrame:
+    """The catalogue (of one service's core measures, or all), with each measure's
+    ``min_denominator`` (the default where the store sets none)."""
     return store.query(
-        "SELECT * FROM indicator i WHERE ? IS NULL OR EXISTS (SELECT 1 FROM indicator_service x "
+        "SELECT i.*, coalesce(r.min_denominator, ?) AS min_denominator FROM indicator i "
+        "LEFT JOIN indicator_rating r USING (code) WHERE ? IS NULL OR EXISTS (SELECT 1 FROM indicator_service x "
         "WHERE x.code = i.code AND x.service_id = ?) ORDER BY sort_order, code",
-        [service_id, service_id],
+        [float(DEFAULT_MIN_DENOMINATOR), service_id, service_id],
     )
 
 

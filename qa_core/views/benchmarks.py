@@ -12,12 +12,22 @@ DfE's conventions:
   polarity: High → largest is best, Low → smallest is best, ``-`` → no rank and no quartile.
   Ties share the best rank ("1224" competition ranking). Abolished LAs count in the years they
   published figures; a joint return (``314 / 318``) counts once.
-- **Quartile** = ceil(4 × rank / of): 1 = best quarter. E.g. rank 1 of 152 → 1; rank 38 → 1
-  (4×38/152 = 1.0); rank 39 → 2; rank 152 → 4.
+- **Quartile** is DfE's LAIT band (``quartile_band`` A to D, ``quartile`` 1 to 4 with 1 = A): the
+  year's LA figures (those ranked) are cut at their 25th, 50th and 75th percentiles (R's default
+  quantile) and A is the quarter on the good side (``qa_core.rules.comparison``). It is not
+  ceil(4 × rank / of): Westminster's re-referrals in 2019, 16.7%, rank 38 of 151, sit below the
+  25th percentile (16.85), so band A, where the rank rule would say 2.
 - Suppressed and missing values are never 0: they keep their symbol (``la_symbol``) and are
   left out of medians and ranks.
 - An LA with no figure of its own but part of a joint return takes the joint figure
-  (``la_joint_return`` names it); so does a neighbour.
+  (``la_joint_return`` names it); so does a neighbour. In the neighbours' median a joint return
+  is **one** figure (``sn_count`` counts figures, not LAs) and ``sn_joint_return_note`` says so:
+  "9 neighbours' figures; North Northamptonshire and West Northamptonshire report jointly (940 /
+  941), counted once". LAIT repeats a joint workforce figure under each LA's own code; it is
+  treated as the joint return it is (``_mark_joint``).
+- A figure DfE files under a predecessor authority after the new LA took over (Dorset's 2020
+  care-leaver measures, filed under "Dorset (Pre LG)") is not moved onto the new LA; its row
+  says where it is (``predecessor_note``) instead of leaving a silent blank.
 
 >>> # benchmark_report(store, "Stockport", "ReReferral", 2024)  # one row: la_value 21.5, ...
 """
@@ -25,33 +35,32 @@ DfE's conventions:
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.rules.comparison import BAND_NUMBER, median_once, quartile_band, quartile_cuts
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
-           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile", "Published", "published"]
+           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile_bands", "JOINT_RETURN_TOPIC",
+           "Published", "published"]
 
 REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
                   "rank", "of", "quartile"]
 EXTRA_COLUMNS = ["measure_name", "polarity", "unit", "la_symbol", "la_joint_return", "region_symbol",
                  "england_symbol", "missing_neighbours", "note", "la_numerator", "la_denominator",
-                 "region_numerator", "region_denominator", "england_numerator", "england_denominator"]
+                 "region_numerator", "region_denominator", "england_numerator", "england_denominator",
+                 "quartile_band", "sn_joint_return_note", "predecessor_note"]
 _NEW_CODE = re.compile(r"^[EW]\d{8}$", re.IGNORECASE)
 
 
-def quartile(rank: int, of: int) -> int:
-    """ceil(4·rank/of): 1 is the best quarter.
-
-    >>> [quartile(r, 152) for r in (1, 38, 39, 76, 77, 152)]
-    [1, 1, 2, 2, 3, 4]
-    """
-    return math.ceil(4 * rank / of)
+#: Joint returns are a feature of DfE's social work workforce census: two LAs that share a
+#: workforce (Kingston upon Thames with Richmond upon Thames; North and West Northamptonshire)
+#: return one figure. A measure is from that census when its topic or source says "workforce".
+JOINT_RETURN_TOPIC = "workforce"
 
 
 def list_las(store: Store, current_only: bool = True) -> pd.DataFrame:
@@ -155,6 +164,7 @@ class Published:
     effective: pd.DataFrame  # every LA's own (or joint) figure: code, measure, year, value, ..., joint, rank
     others: pd.DataFrame  # region and England figures: measure, year, area_level, area_code, value, ...
     neighbours: pd.DataFrame  # la_code, rank, neighbour_code, name, closeness
+    cuts: pd.DataFrame  # measure, year, q25, q50, q75: DfE's quartile bands (``quartile_bands``)
     _at: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # code -> its rows' slice
 
     def __post_init__(self) -> None:
@@ -172,7 +182,8 @@ class Published:
 
 
 def published(store: Store, measure: str | list[str] | None = None, year: int | None = None) -> Published:
-    """The published figures (of ``measure`` and ``year`` only, when given) in five queries."""
+    """The published figures (of ``measure`` and ``year`` only, when given) in a few queries: joint
+    returns marked (``_mark_joint``) and the quartile bands cut once."""
     params = {**_measure_params(measure), "y": year}
     where = "($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)"
     return Published(
@@ -181,16 +192,17 @@ def published(store: Store, measure: str | list[str] | None = None, year: int | 
         keys=store.query(
             "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
             f"WHERE {where} GROUP BY ALL ORDER BY ALL", params),
-        effective=store.query(_LA_VALUES + """
+        effective=_mark_joint(store, store.query(_LA_VALUES + """
             SELECT e.code, e.measure, e.year, e.value, e.symbol, e.numerator, e.denominator, e.joint, r.rank
             FROM eff e LEFT JOIN ranked r
-              ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)""", params),
+              ON r.measure = e.measure AND r.year = e.year AND r.area_code = coalesce(e.joint, e.code)""", params)),
         others=store.query(
             "SELECT measure, year, area_level, area_code, value, symbol, numerator, denominator FROM published_value "
             f"WHERE area_level IN ('england', 'region') AND {where}", params),
         neighbours=store.query(
             "SELECT s.la_code, s.rank, s.neighbour_code, l.name, s.closeness FROM statistical_neighbour s "
             "LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code ORDER BY s.la_code, s.rank"),
+        cuts=quartile_bands(store, measure, year),
     )
 
 
@@ -207,6 +219,90 @@ def _pick(frame: pd.DataFrame, measure: str | list[str] | None, year: int | None
     if year is not None:
         keep &= frame["year"] == year
     return frame[keep]
+
+
+def quartile_bands(store: Store, measure: str | list[str] | None = None, year: int | None = None) -> pd.DataFrame:
+    """The cut points of DfE's quartile bands per measure and year: ``measure, year, q25, q50,
+    q75`` over every LA figure that is ranked (a joint return once, as it is published)."""
+    values = store.query(
+        "SELECT measure, year, value FROM published_value WHERE area_level = 'la' AND value IS NOT NULL "
+        "AND ($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y) ORDER BY measure, year, value",
+        {**_measure_params(measure), "y": year})
+    rows = []
+    for (m, y), group in values.groupby(["measure", "year"], sort=False):
+        q25, q50, q75 = quartile_cuts(group["value"].tolist())
+        rows.append({"measure": m, "year": y, "q25": q25, "q50": q50, "q75": q75})
+    return pd.DataFrame(rows, columns=["measure", "year", "q25", "q50", "q75"])
+
+
+def _mark_joint(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of ``_effective``) with ``joint`` filled in where LAIT repeats a joint
+    workforce return under each LA's own code: a measure of the workforce census, a year in which
+    the LAs made a joint return (an EES row for ``940 / 941``), and the same figure for every LA
+    of the return. A figure that differs between them is each LA's own, and stays so."""
+    if frame.empty:
+        return frame
+    joints = store.query("SELECT old_la_code AS joint FROM published_la WHERE status = 'joint'")["joint"].tolist()
+    member_of = {code.strip(): joint for joint in joints for code in joint.split("/")}
+    candidates = frame["joint"].isna() & frame["code"].isin(list(member_of))
+    if not candidates.any():
+        return frame
+    workforce = set(store.query(
+        "SELECT measure FROM published_measure WHERE lower(coalesce(topic, '') || ' ' || coalesce(source, '')) "
+        "LIKE '%' || $w || '%'", {"w": JOINT_RETURN_TOPIC})["measure"])
+    returned = store.query(
+        "SELECT DISTINCT area_code AS joint, year FROM published_value WHERE list_contains($j, area_code)",
+        {"j": joints})
+    joint_years = set(zip(returned["joint"], returned["year"], strict=True))
+    members = store.query(
+        "SELECT area_code AS code, measure, year, value FROM published_value WHERE area_level = 'la' "
+        "AND list_contains($codes, area_code) AND list_contains($ms, measure)",
+        {"codes": list(member_of), "ms": sorted(workforce & set(frame["measure"]))})
+    members["joint"] = members["code"].map(member_of)
+    shared = members.groupby(["joint", "measure", "year"]).agg(
+        n=("code", "nunique"), values=("value", "nunique"), missing=("value", lambda v: v.isna().any()))
+    size = {joint: len(joint.split("/")) for joint in joints}
+    one_figure = {key for key, r in shared.iterrows() if r["n"] == size[key[0]] and r["values"] == 1
+                  and not r["missing"] and (key[0], key[2]) in joint_years}
+    out = frame.copy()
+    keys = zip(out["code"].map(member_of), out["measure"], out["year"], strict=True)
+    marked = [bool(c) and k in one_figure for c, k in zip(candidates, keys, strict=True)]
+    out.loc[marked, "joint"] = out.loc[marked, "code"].map(member_of)
+    return out
+
+
+def _joint_words(las: pd.DataFrame, joint: str) -> str:
+    """'North Northamptonshire and West Northamptonshire report jointly (940 / 941)'."""
+    codes = [c.strip() for c in joint.split("/")]
+    names = las.drop_duplicates("old_la_code").set_index("old_la_code")["name"]
+    listed = [names.get(c, c) for c in codes]
+    return f"{' and '.join(listed)} report jointly ({joint})"
+
+
+def _predecessor_notes(store: Store, row: dict, out: pd.DataFrame) -> list[str | None]:
+    """Where the LA has no figure in a year after it took over from a predecessor that DfE still
+    files a figure under: where that figure is and what it is (it is not moved onto the LA)."""
+    notes: list[str | None] = [None] * len(out)
+    first = row.get("first_year")
+    if not row.get("predecessors") or first is None or pd.isna(first):
+        return notes
+    codes = row["predecessors"].split(";")
+    filed = store.query(
+        "SELECT v.measure, v.year, v.area_code, v.area_name, v.value, l.name AS la_name FROM published_value v "
+        "LEFT JOIN published_la l ON l.old_la_code = v.area_code WHERE v.area_level = 'la' AND v.value IS NOT NULL "
+        "AND list_contains($codes, v.area_code) AND v.year >= $first ORDER BY v.area_code",
+        {"codes": codes, "first": int(first)})
+    if filed.empty:
+        return notes
+    by_key = filed.groupby(["measure", "year"])
+    for i, (measure, year, value) in enumerate(zip(out["measure"], out["year"], out["la_value"], strict=True)):
+        if not pd.isna(value) or (measure, year) not in by_key.groups:
+            continue
+        parts = [f"\"{r.area_name}\" ({r.area_code}, {r.la_name or 'a predecessor'}): {r.value:g}"
+                 for r in by_key.get_group((measure, year)).itertuples()]
+        notes[i] = (f"DfE files {row['name']}'s {int(year)} figure under its predecessor "
+                    f"{'; '.join(parts)}. It is not moved onto {row['name']} here.")
+    return notes
 
 
 def benchmark_report(store: Store, la: str, measure: str | list[str] | None = None,
@@ -254,9 +350,20 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
                         on=["measure", "year"], how="left")
 
     sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
-    agg = sn.groupby(["measure", "year"])["value"].agg(sn_median="median", sn_count="count").reset_index()
+    sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
+    agg_rows = []
+    for (m, y), group in sn.groupby(["measure", "year"], sort=False):
+        median, count = median_once(group["value"].tolist(), group["source"].tolist())
+        shared = sorted({j for j in group["joint"].dropna() if (group["joint"] == j).sum() > 1})
+        note = (f"{count} neighbours' figures; " + "; ".join(_joint_words(data.las, j) for j in shared)
+                + (", counted once" if len(shared) == 1 else ", each counted once")) if shared else None
+        agg_rows.append({"measure": m, "year": y, "sn_median": median, "sn_count": count,
+                         "sn_joint_return_note": note})
+    agg = pd.DataFrame(agg_rows, columns=["measure", "year", "sn_median", "sn_count", "sn_joint_return_note"])
     out = out.merge(agg, on=["measure", "year"], how="left")
     out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
+    out["sn_joint_return_note"] = out["sn_joint_return_note"].astype(object).where(
+        out["sn_joint_return_note"].notna(), None)
     used = sn.groupby(["measure", "year"])["code"].agg(set).to_dict()
     label = {n.neighbour_code: f"{n.name} ({n.neighbour_code})" for n in neighbours.itertuples()}
     out["missing_neighbours"] = [
@@ -268,11 +375,18 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     out["unit"] = out["measure"].map(meta["unit"])
     ranked_ok = out["rank"].notna() & out["polarity"].isin(["High", "Low"])
     out["rank"] = out["rank"].where(ranked_ok).astype("Int64")
-    out["quartile"] = pd.array([quartile(int(r), int(o)) if ok else None
-                                for r, o, ok in zip(out["rank"], out["of"], ranked_ok, strict=True)], dtype="Int64")
+    cuts = _pick(data.cuts, measure, year).set_index(["measure", "year"])
+    bands = []
+    for m, y, v, pol, ok in zip(out["measure"], out["year"], out["la_value"], out["polarity"], ranked_ok,
+                                strict=True):
+        have = ok and (m, y) in cuts.index
+        bands.append(quartile_band(v, tuple(cuts.loc[(m, y)]), pol) if have else None)
+    out["quartile_band"] = pd.Series(bands, index=out.index, dtype=object)
+    out["quartile"] = pd.array([BAND_NUMBER[b] if b else None for b in bands], dtype="Int64")
     out["note"] = _notes(row, out)
+    out["predecessor_note"] = pd.Series(_predecessor_notes(store, row, out), index=out.index, dtype=object)
     # Text or None, never NaN (``j and f"... {j}"`` reads them), and one dtype however many rows have text.
-    for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note"):
+    for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note", "sn_joint_return_note"):
         out[text] = pd.Series([_text(v) for v in out[text]], index=out.index, dtype=object)
     out["year"] = out["year"].astype("int64")
     return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)

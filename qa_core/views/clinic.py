@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from qa_core.errors import QAError
 from qa_core.roles import AccessDenied, Viewer
 from qa_core.rules.periods import month_end
+from qa_core.rules.rag import rag_comparison_note
 from qa_core.rules.spc import improvement_for, xmr
 from qa_core.store import Store, queries
 from qa_core.views import home
@@ -28,7 +29,7 @@ __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "c
 REPORT_COLUMNS = [
     "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
     "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
-    "comparator_year",
+    "comparator_year", "rag_rule", "rag_note",
 ]
 
 
@@ -48,12 +49,22 @@ def _check_manage(viewer: Viewer | None, service_id: str) -> None:
 
 
 def clinic_measures(store: Store, service_id: str, month: dt.date) -> pd.DataFrame:
-    """The service's core measures for the month with the latest published comparators."""
+    """The service's core measures for the month with the latest published comparators.
+
+    ``rag_note`` says why a measure has no rating though it has a value and target (too few cases:
+    its count) or, where its rating against the council's own target points the other way from the
+    published comparators, says so ("Red against the council's own target of 20.0%, though better than
+    our statistical neighbours (26.6%) and England (23.9%)")."""
     summary = home.indicator_summary(store, month, service_id)
     if summary.empty:
         return summary
     comparators = queries.latest_comparators(store)
-    return summary.merge(comparators, on="code", how="left")
+    out = summary.merge(comparators, on="code", how="left")
+    notes = [rag_comparison_note(r.rag, r.value, r.polarity, r.target, r.unit,
+                                 (("our statistical neighbours", r.sn_median), ("England", r.england)))
+             for r in out.itertuples()]
+    out["rag_note"] = [n if n is not None else few for n, few in zip(notes, out["rag_note"], strict=True)]
+    return out
 
 
 def clinic_report(store: Store, service_id: str, month: dt.date | None) -> pd.DataFrame:

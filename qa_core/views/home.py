@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.rules.rag import direction_of_travel, rag_rule_text, rag_status, too_few, too_few_words
 from qa_core.rules.spc import assurance_icon, improvement_for, variation_icon, xmr
 from qa_core.store import Store, queries
 
@@ -17,7 +17,11 @@ __all__ = ["indicator_summary"]
 
 def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
     """Each measure's value for ``month`` (council-wide or one service) with its count,
-    target, RAG, direction of travel and SPC icons over every month up to ``month``."""
+    target, RAG, direction of travel and SPC icons over every month up to ``month``.
+
+    ``rag_rule`` states the measure's rule in words (``qa_core.rules.rag.rag_rule_text``); a ratio
+    measure whose denominator is under its ``min_denominator`` gets no RAG and ``too_few`` with
+    ``rag_note`` giving the count instead ("0 of 1: too few to rate (fewer than 5)")."""
     catalogue = queries.indicators(store, service_id)
     monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
     # Plain arrays per measure (rows are in period order and end at ``month``): the current
@@ -35,6 +39,9 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
         value = None if pd.isna(values[last]) else float(values[last])
         previous = float(values[rows_of[-2]]) if len(rows_of) > 1 else None
         target = None if pd.isna(ind.target) else float(ind.target)
+        ratio = ind.aggregation != "sum"  # a plain count has no denominator to be too small
+        minimum = float(ind.min_denominator) if ratio else None
+        few = ratio and too_few(denominators[last], minimum)
         improvement = improvement_for(ind.polarity)
         points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
         variation = variation_icon(points)
@@ -44,7 +51,11 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
             "polarity": ind.polarity, "value": value,
             "numerator": numerators[last], "denominator": denominators[last],
             "target": target, "previous": previous,
-            "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous),
+            "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous,
+                              denominator=denominators[last] if ratio else None, min_denominator=minimum),
+            "rag_rule": rag_rule_text(target, ind.polarity, ind.rag_rule, ind.tolerance, ind.unit, minimum),
+            "too_few": bool(few),
+            "rag_note": too_few_words(numerators[last], denominators[last], minimum, ind.unit) if few else None,
             "direction": direction_of_travel(value, previous, ind.polarity),
             "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
             "variation_code": variation["code"] if variation else None,

@@ -9,6 +9,17 @@ by progress against their target date at the **end** of the month, with the rule
 Green on track). Priorities are counted in DuckDB; the status rule is written once in SQL
 (``_STATUS_SQL``) and checked against ``priority_status`` in the tests.
 
+An area is an **exception** (what the board's "exceptions only" shows, each with its reason in
+``exception_reason``) when its rating moved either way, when it is Red (an area that stays Red
+needs the board's attention as much as one that turned Red), when a priority is overdue, when a
+priority is at risk of falling out of timescale (not complete and due within 30 days), or when its
+lead has rated a priority Red that is not (yet) overdue. A lead may rate a priority themselves, with the evidence
+(``plan_priority.rag`` and ``evidence``): that rating is shown in place of the one worked out
+from the target date, which stays as the priority's ``status``. Where the area's own rating
+contradicts its priorities (Red or Amber with every priority complete; Green or Blue with a
+priority overdue or rated Red by its lead) ``rating_note`` says so, so the board never reads a
+rating that its priorities argue against without being told.
+
 The plan covers the whole council: nothing here takes a service.
 """
 
@@ -53,7 +64,7 @@ REPORT_COLUMNS = [
 #: Everything ``rag_report`` returns: the report columns, then helpful extras.
 BOARD_COLUMNS = [
     *REPORT_COLUMNS, "rag_month", "previous_month", "priorities_due_soon", "movement_text",
-    "priorities_text", "exception_reason", "ofsted_recommendation",
+    "priorities_text", "exception_reason", "ofsted_recommendation", "priorities_lead_red", "rating_note",
 ]
 
 # Priority statuses (words shown on the page) and the RAG colour each carries.
@@ -149,13 +160,52 @@ def priorities_text(complete: int, on_track: int, overdue: int) -> str:
     return ", ".join(parts) if parts else "No priorities"
 
 
-def _exception_reason(movement: str | None, overdue: int) -> str:
+def _exception_reason(movement: str | None, overdue: int, current: str | None = None, due_soon: int = 0,
+                      lead_red: int = 0, due_soon_days: int = DEFAULT_DUE_SOON_DAYS) -> str:
+    """Why an area is an exception, in words; '' when it is not one.
+
+    >>> _exception_reason("unchanged", 0, "Red")
+    'Still Red'
+    >>> _exception_reason("deteriorated", 1, "Red", due_soon=2)
+    'Deteriorated; 1 overdue priority; 2 priorities due within 30 days and not complete'
+    """
     parts = []
     if movement in (IMPROVED, DETERIORATED):
         parts.append(movement.capitalize())
+    elif current == RED:
+        parts.append("Still Red" if movement == UNCHANGED else "Red")
     if overdue:
         parts.append(f"{overdue} overdue priorit{'y' if overdue == 1 else 'ies'}")
+    if due_soon:
+        parts.append(f"{due_soon} priorit{'y' if due_soon == 1 else 'ies'} due within {due_soon_days} days and "
+                     "not complete")
+    if lead_red:
+        parts.append(f"{lead_red} priorit{'y' if lead_red == 1 else 'ies'} rated Red by the lead")
     return "; ".join(parts)
+
+
+def _rating_note(current: str | None, total: int, complete: int, overdue: int, lead_red: int) -> str | None:
+    """A note where the area's rating argues against its priorities; None where it does not.
+
+    >>> _rating_note("Red", 3, 3, 0, 0)
+    'Rated Red although all 3 of its priorities are complete: the rating rests on more than the priorities.'
+    >>> _rating_note("Green", 4, 1, 2, 0)
+    'Rated Green although 2 of its 4 priorities are overdue.'
+    """
+    if current in (RED, AMBER) and total and complete == total:
+        done = "its one priority is" if total == 1 else f"all {total} of its priorities are"
+        return f"Rated {current} although {done} complete: the rating rests on more than the priorities."
+    if current in (GREEN, BLUE) and (overdue or lead_red):
+        parts = []
+        if overdue:
+            parts.append(f"{overdue} of its {total} priorities {'is' if overdue == 1 else 'are'} overdue")
+        if lead_red:
+            whole = "" if overdue else f" of its {total} priorities"
+            parts.append(f"{lead_red}{whole} {'is' if lead_red == 1 else 'are'} rated Red by the lead")
+        return f"Rated {current} although {' and '.join(parts)}."
+    if current == BLUE and total and complete < total:
+        return f"Rated Blue (complete) although {total - complete} of its {total} priorities are not complete."
+    return None
 
 
 def _month_text(value: Any) -> str | None:
@@ -184,7 +234,9 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
       ``priorities_overdue`` (Red: target date passed, not complete) and
       ``priorities_on_track`` (the rest, including ``priorities_due_soon``, due within 30 days);
       they add up to ``priorities_total``;
-    * ``exception``: the area moved (improved or deteriorated) or has an overdue priority.
+    * ``exception``: the area moved (improved or deteriorated), is Red, or has a priority overdue, due
+      within 30 days and not complete, or rated Red by its lead; ``exception_reason`` says which;
+    * ``rating_note``: where the area's rating argues against its priorities (module notes).
 
     A month before any rating gives an empty frame with these columns; ``None`` means the
     latest month with a rating.
@@ -215,8 +267,10 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
             SELECT area_id, count(*) AS total,
                    count(*) FILTER (WHERE status = '{COMPLETE}') AS complete,
                    count(*) FILTER (WHERE status = '{OVERDUE}') AS overdue,
-                   count(*) FILTER (WHERE status = '{DUE_SOON}') AS due_soon
-            FROM (SELECT p.area_id, {_STATUS_SQL} AS status FROM plan_priority p)
+                   count(*) FILTER (WHERE status = '{DUE_SOON}') AS due_soon,
+                   count(*) FILTER (WHERE status NOT IN ('{COMPLETE}', '{OVERDUE}')
+                                      AND lower(trim(lead_rag)) IN ('red', 'r')) AS lead_red
+            FROM (SELECT p.area_id, p.rag AS lead_rag, {_STATUS_SQL} AS status FROM plan_priority p)
             GROUP BY area_id
         )
         SELECT a.area_id, a.name AS area, a.lead, a.ofsted_recommendation,
@@ -224,7 +278,8 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
                coalesce(c.total, 0) AS priorities_total,
                coalesce(c.complete, 0) AS priorities_complete,
                coalesce(c.overdue, 0) AS priorities_overdue,
-               coalesce(c.due_soon, 0) AS priorities_due_soon
+               coalesce(c.due_soon, 0) AS priorities_due_soon,
+               coalesce(c.lead_red, 0) AS priorities_lead_red
         FROM plan_area a LEFT JOIN ratings r USING (area_id) LEFT JOIN counts c USING (area_id)
         ORDER BY a.sort_order, a.name, a.area_id
         """,
@@ -234,19 +289,26 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
     frame["previous_rag"] = _objects(frame["previous_rag"].map(_clean_rag))
     frame["current_rag"] = _objects(frame["current_rag"].map(_clean_rag))
-    for col in ("priorities_total", "priorities_complete", "priorities_overdue", "priorities_due_soon"):
+    for col in ("priorities_total", "priorities_complete", "priorities_overdue", "priorities_due_soon",
+                "priorities_lead_red"):
         frame[col] = frame[col].astype("int64")
     frame["priorities_on_track"] = (frame["priorities_total"] - frame["priorities_complete"]
                                     - frame["priorities_overdue"])
     pairs = list(zip(frame["previous_rag"], frame["current_rag"], strict=True))
     frame["movement"] = _objects([_movement(p, c) for p, c in pairs], frame.index)
     frame["movement_text"] = [movement_text(p, c) for p, c in pairs]
-    frame["exception"] = frame["movement"].isin([IMPROVED, DETERIORATED]) | (frame["priorities_overdue"] > 0)
     frame["priorities_text"] = [
         priorities_text(c, t, o) for c, t, o in
         zip(frame["priorities_complete"], frame["priorities_on_track"], frame["priorities_overdue"], strict=True)]
-    frame["exception_reason"] = [_exception_reason(m, o) for m, o in
-                                 zip(frame["movement"], frame["priorities_overdue"], strict=True)]
+    frame["exception_reason"] = [
+        _exception_reason(m, o, c, d, r) for m, o, c, d, r in zip(
+            frame["movement"], frame["priorities_overdue"], frame["current_rag"], frame["priorities_due_soon"],
+            frame["priorities_lead_red"], strict=True)]
+    frame["exception"] = frame["exception_reason"] != ""
+    frame["rating_note"] = _objects([
+        _rating_note(c, t, k, o, r) for c, t, k, o, r in zip(
+            frame["current_rag"], frame["priorities_total"], frame["priorities_complete"],
+            frame["priorities_overdue"], frame["priorities_lead_red"], strict=True)], frame.index)
     frame["rag_month"] = _objects(frame["rag_month"].map(_month_text))
     frame["previous_month"] = _objects(frame["previous_month"].map(_month_text))
     return frame[BOARD_COLUMNS].reset_index(drop=True)
@@ -283,7 +345,9 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
 
     Columns: priority_id, description, target_date, completed_date (None until it counts:
     a completion after the month is not shown), status (Complete, Overdue, Due soon,
-    On track, No target date), rag (Blue, Red, Amber, Green, None), days_overdue.
+    On track, No target date), rag (the lead's own rating where one is recorded and the priority
+    is not complete, else the status's colour: Blue, Red, Amber, Green, None), rag_by ('lead' or
+    'target date'), evidence (for the lead's rating), days_overdue.
     """
     as_of = month_end(first_of(month))
     frame = store.query(
@@ -292,15 +356,20 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
                CASE WHEN p.completed_date <= $as_of THEN p.completed_date END AS completed_date,
                {_STATUS_SQL} AS status,
                CASE WHEN ({_STATUS_SQL}) = '{OVERDUE}' THEN date_diff('day', p.target_date, $as_of)
-                    ELSE 0 END AS days_overdue
+                    ELSE 0 END AS days_overdue,
+               p.rag AS lead_rag, p.evidence
         FROM plan_priority p WHERE p.area_id = $area
         ORDER BY p.target_date NULLS LAST, p.priority_id
         """,
         {"as_of": as_of, "soon": DEFAULT_DUE_SOON_DAYS, "area": area_id},
     )
-    frame["rag"] = _objects(frame["status"].map(PRIORITY_STATUSES))
+    by_date = frame["status"].map(PRIORITY_STATUSES)
+    lead = frame["lead_rag"].map(_clean_rag).where(frame["status"] != COMPLETE)
+    frame["rag"] = _objects(lead.where(lead.notna(), by_date))
+    frame["rag_by"] = ["lead" if isinstance(r, str) else "target date" for r in lead]
+    frame["evidence"] = _objects(frame["evidence"].where(lead.notna()))
     frame["days_overdue"] = frame["days_overdue"].astype("int64")
-    return frame
+    return frame.drop(columns="lead_rag")
 
 
 def area_narrative(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
+from qa_core.rules.formatting import round_half_up
 from qa_core.rules.periods import parse_quarter, previous_quarter, quarter_of
 from qa_core.rules.risk import (
     DECREASED,
@@ -35,9 +36,10 @@ from qa_core.rules.risk import (
     UNCHANGED,
     RiskMatrix,
     assess_register,
+    control_effect,
+    expected_reduction_words,
     matrix_from_cells,
     movement,
-    reduction,
 )
 from qa_core.store import Store, queries
 
@@ -72,9 +74,9 @@ RISK_REPORT_COLUMNS = [
     "gross_impact", "gross_likelihood", "gross_score", "gross_band",
     "target_impact", "target_likelihood", "target_score", "target_band",
     "previous_score", "movement", "reduction_pct", "reduction_expected", "matrix",
+    "reduction_places", "reduction_bands", "control_effect", "reduction_expected_words",
 ]
 _HIGH = "high"
-_PERCENT = 100
 
 
 # --- quarters ------------------------------------------------------------------------------
@@ -263,10 +265,25 @@ def register(store: Store, matrix_id: str, quarter: str, service_id: str | None 
         [NEW, INCREASED, DECREASED], default=UNCHANGED)
     frame["movement_words"] = movement_words(frame["score"], frame["previous_score"],
                                              frame["quarter"], frame["previous_quarter"])
-    gross = frame["gross_score"].astype("float64")
-    frame["reduction_points"] = (gross - score).astype("Int64")
-    frame["reduction_pct"] = ((gross - score) / gross.where(gross != 0) * _PERCENT).round(1)
+    _control_columns(frame, load_matrix(store, matrix_id), "score", "band")
     return frame.reset_index(drop=True)
+
+
+def _control_columns(frame: pd.DataFrame, matrix: RiskMatrix, score: str, band: str) -> None:
+    """Add what the controls take off (``reduction_points`` and ``reduction_pct`` on a product
+    matrix, ``reduction_places`` on a positional one, ``reduction_bands`` on both, and
+    ``control_effect`` in words) and ``reduction_expected_words`` (against the target score)."""
+    effects = [control_effect(matrix, g, r) for g, r in zip(frame["gross_score"], frame[score], strict=True)]
+    frame["reduction_points"] = pd.array([e["points"] for e in effects], dtype="Int64")
+    frame["reduction_pct"] = pd.array([None if e["pct"] is None else round_half_up(e["pct"], 1) for e in effects],
+                                      dtype="Float64")
+    frame["reduction_places"] = pd.array([e["places"] for e in effects], dtype="Int64")
+    frame["reduction_bands"] = pd.array([e["bands"] for e in effects], dtype="Int64")
+    frame["control_effect"] = [e["words"] for e in effects]
+    frame["reduction_expected_words"] = [
+        expected_reduction_words(None if pd.isna(x) else bool(x), r, t, rb, tb) for x, r, t, rb, tb in zip(
+            frame["reduction_expected"], frame[score], frame["target_score"], frame[band], frame["target_band"],
+            strict=True)]
 
 
 def movement_words(current: Sequence, previous: Sequence, quarter: Sequence | None = None,
@@ -363,8 +380,8 @@ def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None
     })
     out["movement"] = [movement(c, None if pd.isna(p) else p)
                        for c, p in zip(out["score"], out["previous_score"], strict=True)]
-    out["reduction_pct"] = [reduction(g, r)["pct"] for g, r in zip(out["gross_score"], out["score"], strict=True)]
     out["reduction_expected"] = reg["reduction_expected"]
+    _control_columns(out, matrix, "score", "band")  # reduction_pct: none on a positional matrix
     out["matrix"] = matrix_id
     return out[RISK_REPORT_COLUMNS].sort_values(["score", "risk_ref"], ascending=[False, True],
                                                  ignore_index=True)

@@ -48,7 +48,7 @@ import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules import disclosure
-from qa_core.rules.formatting import format_value, scale_sql
+from qa_core.rules.formatting import format_value, round_half_up, scale_sql
 from qa_core.rules.missing import is_missing
 from qa_core.rules.periods import (
     parse_quarter,
@@ -60,7 +60,13 @@ from qa_core.rules.periods import (
     shift_quarter,
     split_quarter,
 )
-from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.rules.rag import (
+    DEFAULT_MIN_DENOMINATOR,
+    direction_of_travel,
+    rag_comparison_note,
+    rag_rule_text,
+    rag_status,
+)
 from qa_core.store import Store
 
 __all__ = [
@@ -154,7 +160,7 @@ SCRUTINY_MEASURES: tuple[ScrutinyMeasure, ...] = (
         "audits", source="audit"),
 )
 _AUDIT_META = dict(name="Case-file audits graded Good or Outstanding", unit="%", polarity="up",
-                   target=None, rag_rule="none", tolerance=0.0)
+                   target=None, rag_rule="none", tolerance=0.0, min_denominator=float(DEFAULT_MIN_DENOMINATOR))
 
 REPORT_COLUMNS = [
     "code", "name", "what_this_shows", "unit", "quarter", "quarter_label", "basis", "value",
@@ -162,6 +168,7 @@ REPORT_COLUMNS = [
     "previous_denominator", "previous_suppressed", "last_year_value", "last_year_numerator",
     "last_year_denominator", "last_year_suppressed", "target", "rag", "direction", "polarity",
     "sn_median", "sn_count", "region", "england", "comparator_year", "months", "headline",
+    "rag_rule", "rag_note",
 ]
 TREND_COLUMNS = ["code", "quarter", "quarter_label", "period_end", "numerator", "denominator",
                  "value", "suppressed", "months"]
@@ -215,8 +222,10 @@ def _measures(store: Store) -> pd.DataFrame:
     """The scrutiny measures the store can supply, with their catalogue entries, in order."""
     codes = [m.code for m in SCRUTINY_MEASURES if m.source == "indicator"]
     catalogue = store.query(
-        "SELECT code, name, unit, polarity, target, rag_rule, tolerance FROM indicator "
-        "WHERE list_contains($codes, code)", {"codes": codes}).set_index("code")
+        "SELECT code, name, unit, polarity, target, rag_rule, tolerance, coalesce(r.min_denominator, $default) "
+        "AS min_denominator FROM indicator LEFT JOIN indicator_rating r USING (code) "
+        "WHERE list_contains($codes, code)",
+        {"codes": codes, "default": float(DEFAULT_MIN_DENOMINATOR)}).set_index("code")
     has_audits = bool(store.scalar("SELECT count(*) > 0 FROM audit"))
     rows = []
     for order, m in enumerate(SCRUTINY_MEASURES):
@@ -231,7 +240,7 @@ def _measures(store: Store) -> pd.DataFrame:
         rows.append({"code": m.code, "order": order, "what_this_shows": m.what_this_shows,
                      "basis": m.basis, **meta})
     frame = pd.DataFrame(rows, columns=["code", "order", "what_this_shows", "basis", "name", "unit",
-                                        "polarity", "target", "rag_rule", "tolerance"])
+                                        "polarity", "target", "rag_rule", "tolerance", "min_denominator"])
     frame["target"] = pd.to_numeric(frame["target"]).astype("float64")
     return frame
 
@@ -391,7 +400,7 @@ def compare_words(value: float, other: float, polarity: str) -> str:
     >>> compare_words(20.6, 22.6, 'down'), compare_words(74.7, 77.05, 'up')
     ('better than', 'worse than')
     """
-    if round(value, 1) == round(other, 1):
+    if round_half_up(value, 1) == round_half_up(other, 1):
         return "the same as"
     if polarity not in ("up", "down"):
         return "higher than" if value > other else "lower than"
@@ -508,20 +517,28 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
         out[col] = pd.to_numeric(out[col]).astype("float64")
     out["sn_count"] = pd.to_numeric(out["sn_count"]).astype("Int64")
     out["comparator_year"] = out["comparator_year"].astype("object").where(out["comparator_year"].notna(), None)
-    rags, directions = [], []
+    rags, directions, rules, notes = [], [], [], []
     for row in out.itertuples():  # one rule call per measure (8 rows): no aggregation here
         value = None if math.isnan(row.value) else row.value
         prev = None if math.isnan(row.previous_value) else row.previous_value
         target = None if math.isnan(row.target) else row.target
-        rags.append(rag_status(value, target, row.polarity, row.rag_rule, row.tolerance, prev))
+        rag = rag_status(value, target, row.polarity, row.rag_rule, row.tolerance, prev,
+                         denominator=row.denominator, min_denominator=row.min_denominator)
+        rags.append(rag)
         directions.append(direction_of_travel(value, prev, row.polarity))
+        rules.append(rag_rule_text(target, row.polarity, row.rag_rule, row.tolerance, row.unit,
+                                   row.min_denominator))
+        notes.append(rag_comparison_note(rag, value, row.polarity, target, row.unit,
+                                         (("our statistical neighbours", row.sn_median), ("England", row.england))))
     out["rag"] = pd.Series(rags, dtype="object")
     out["direction"] = pd.Series(directions, dtype="object")
+    out["rag_rule"] = pd.Series(rules, dtype="object")
+    out["rag_note"] = pd.Series(notes, dtype="object")
     trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
     if public:
         out = public_figures(out, ("", "previous_", "last_year_"))
         hidden = out["value"].map(disclosure.is_symbol)
-        out.loc[hidden, "rag"] = None  # a rating or direction worked from a hidden value is left out
+        out.loc[hidden, ["rag", "rag_note"]] = None  # a rating or direction worked from a hidden value is left out
         out.loc[hidden | out["previous_value"].map(disclosure.is_symbol), "direction"] = None
         trend = public_figures(trend)
     out["headline"] = [headline(r) for r in out.to_dict("records")]

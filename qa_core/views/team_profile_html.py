@@ -91,15 +91,16 @@ def _value(value: object, unit: str) -> str:
 def _pct(part: object, whole: object) -> str:
     if isinstance(part, str) or isinstance(whole, str):
         return "c"
-    return f"{part * 100.0 / whole:.1f}%" if whole else "–"
+    return format_value(part * 100.0 / whole, "%") if whole else "–"  # a half rounded up
 
 
 def _share(pct: object) -> str:
-    return pct if isinstance(pct, str) else "–" if is_missing(pct) else f"{pct:.1f}%"
+    return pct if isinstance(pct, str) else format_value(pct, "%")
 
 
 def _interval(low: object, high: object) -> str:
-    return low if isinstance(low, str) else "–" if is_missing(low) else f"{low:.1f}% to {high:.1f}%"
+    return low if isinstance(low, str) else "–" if is_missing(low) else \
+        f"{format_value(low, '%')} to {format_value(high, '%')}"
 
 
 def _pct_public(part: object, whole: object) -> str:
@@ -127,21 +128,24 @@ def _sparkline(values: list | None, label: str) -> str:
             f'points="{coords}"/><circle cx="{last_x}" cy="{last_y}" r="2" fill="#12436D"/></svg>')
 
 
-def rag_words(rag: object, value: object, target: object) -> str:
+def rag_words(rag: object, value: object, target: object, note: object = None) -> str:
     """The RAG cell in words: the rating, or why there is none (no value this month, no
-    target, or a measure tracked for direction only)."""
+    target, a measure tracked for direction only, or ``note``: too few cases to rate, with
+    the count, e.g. '0 of 1: too few to rate (fewer than 5)')."""
     if not is_missing(rag):
         return str(rag)
     if disclosure.is_symbol(value):
         return "Not shown"
     if is_missing(value):
         return "No value"
+    if isinstance(note, str) and note:
+        return note
     return "No target" if is_missing(target) else "No rating"
 
 
-def _tag(status: object, value: object = 0.0, target: object = None) -> str:
+def _tag(status: object, value: object = 0.0, target: object = None, note: object = None) -> str:
     if is_missing(status):
-        return _e(rag_words(status, value, target))
+        return _e(rag_words(status, value, target, note))
     fg, bg = _TAGS.get(str(status), ("#0b0c0c", "#f3f2f1"))
     return f'<span class="tag" style="color:{fg};background:{bg}">{_e(status)}</span>'
 
@@ -178,7 +182,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
             f'<td class="num">{_e(_value(m.value, m.unit))}</td>'
             f'<td class="num">{_e(_count(m.numerator, m.denominator) if m.unit == "%" else "")}</td>'
             f'<td class="num">{_e(format_target(m.target, m.unit))}</td>'
-            f"<td>{_tag(m.rag, m.value, m.target)}</td>"
+            f"<td>{_tag(m.rag, m.value, m.target, m.rag_note)}</td>"
             f"<td>{_e(m.direction if not is_missing(m.direction) else '–')}</td>"
             f"<td>{_sparkline(m.trend, alt)}</td>"
             "</tr>")
@@ -209,7 +213,7 @@ def profile_html(profile: TeamProfile, generated: dt.date | None = None, public:
     rag_counts = profile.measures["rag"].value_counts() if len(profile.measures) else pd.Series(dtype=int)
     inadequate_text = (f"{pct(inadequate, total)} ({inadequate} of {total})" if total else "No audits")
     verdict = "" if not total or isinstance(a["ci_low"], str) else (
-        f"95% interval {a['ci_low']:.1f}% to {a['ci_high']:.1f}%; target no more than "
+        f"95% interval {_interval(a['ci_low'], a['ci_high'])}; target no more than "
         f"{INADEQUATE_TARGET_PCT:.0f}%: {a['assessment']}.")
     summary = (
         '<div class="summary">'

@@ -62,7 +62,7 @@ from qa_core.rules.audits import (
 )
 from qa_core.rules.expectations import expected_audits
 from qa_core.rules.periods import month_end, window_start
-from qa_core.rules.rag import direction_of_travel, rag_status
+from qa_core.rules.rag import direction_of_travel, rag_rule_text, rag_status, too_few, too_few_words
 from qa_core.store import Store, queries
 from qa_core.store.queries import VALUE_SQL
 
@@ -82,12 +82,15 @@ OVERDUE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
 )
 MEASURE_COLUMNS = ["service_id", "team_id", "team", "code", "name", "unit", "value", "numerator",
                    "denominator", "target", "rag", "direction", "previous"]
+#: Added after the audit columns (the report's columns only grow): why a measure has no RAG (too few
+#: cases: its count) and its rule in words.
+MEASURE_EXTRA_COLUMNS = ["rag_note", "rag_rule"]
 AUDIT_COLUMNS = [
     "audits_done", "audits_expected", "pct_inadequate", "inadequate", "audits_total", "overdue_actions",
     "audits_shortfall", "pct_complete", *[c for c in GRADE_COLUMNS if c != "inadequate"], "ci_low", "ci_high",
     "pct_good_or_better", "assessment", *[band[0] for band in OVERDUE_BANDS],
 ]
-TEAM_REPORT_COLUMNS = MEASURE_COLUMNS + AUDIT_COLUMNS
+TEAM_REPORT_COLUMNS = MEASURE_COLUMNS + AUDIT_COLUMNS + MEASURE_EXTRA_COLUMNS
 
 
 # -- scope ------------------------------------------------------------------------------------
@@ -174,15 +177,26 @@ def service_month(store: Store, month: dt.date, service_id: str) -> pd.DataFrame
 
 def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Add the measure's name, unit, target, RAG and direction to team-month rows."""
-    info = catalogue[["code", "name", "unit", "polarity", "target", "rag_rule", "tolerance", "sort_order"]]
+    info = catalogue[["code", "name", "unit", "polarity", "target", "rag_rule", "tolerance", "sort_order",
+                      "aggregation", "min_denominator"]]
     out = rows.drop(columns=[c for c in ("name", "unit") if c in rows.columns]).merge(info, on="code", how="left")
     out["value"] = out["value"].astype("float64")
     out["previous"] = out["previous"].astype("float64")
     out["target"] = out["target"].astype("float64")
+    # A ratio measure's minimum number of cases (a plain count has none): below it, the count and no RAG.
+    out["min_denominator"] = out["min_denominator"].astype("float64").where(out["aggregation"] != "sum")
     out["rag"] = pd.array([
-        rag_status(v, t, p, r, tol, prev) for v, t, p, r, tol, prev in zip(
+        rag_status(v, t, p, r, tol, prev, denominator=d, min_denominator=m) for v, t, p, r, tol, prev, d, m in zip(
             out["value"], out["target"], out["polarity"], out["rag_rule"], out["tolerance"],
-            out["previous"], strict=True)], dtype=object)
+            out["previous"], out["denominator"], out["min_denominator"], strict=True)], dtype=object)
+    few = [not pd.isna(m) and not pd.isna(v) and too_few(d, m)
+           for v, d, m in zip(out["value"], out["denominator"], out["min_denominator"], strict=True)]
+    out["rag_note"] = pd.array([too_few_words(n, d, m, u) if f else None for n, d, m, u, f in zip(
+        out["numerator"], out["denominator"], out["min_denominator"], out["unit"], few, strict=True)], dtype=object)
+    out["rag_rule"] = pd.array([
+        rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for t, p, r, tol, u, m in zip(
+            out["target"], out["polarity"], out["rag_rule"], out["tolerance"], out["unit"], out["min_denominator"],
+            strict=True)], dtype=object)
     out["direction"] = pd.array([
         direction_of_travel(v, prev, p) for v, prev, p in zip(
             out["value"], out["previous"], out["polarity"], strict=True)], dtype=object)
@@ -325,7 +339,13 @@ def public_team_report(report: pd.DataFrame) -> pd.DataFrame:
     hidden = _hidden(out["value"])
     out.loc[hidden, ["rag", "direction"]] = None
     out["previous"] = out["previous"].astype(object).where(~measured, ":")
+    out["rag_note"] = _public_note(out["rag_note"])
     return _public_audits(out)
+
+
+def _public_note(notes: pd.Series) -> pd.Series:
+    """Why a measure has no rating, without the count (a count of 1 to 5 is ``c`` in public)."""
+    return notes.map(lambda n: None if n is None or pd.isna(n) else "too few to rate").astype(object)
 
 
 def _public_audits(frame: pd.DataFrame) -> pd.DataFrame:
@@ -426,7 +446,7 @@ def build_profile(council: str, team: pd.Series | dict, month: dt.date, series: 
     rated = _rate(mine[mine["period"] == pd.Timestamp(month)], catalogue)
     measures = rated.sort_values(["sort_order", "code"], kind="stable").reset_index(drop=True)
     measures = measures[["code", "name", "unit", "value", "numerator", "denominator", "target", "rag",
-                         "direction", "previous"]].copy()
+                         "direction", "previous", "rag_note", "rag_rule"]].copy()
     if mine.empty:
         measures["trend"] = pd.Series(dtype=object)
     else:
@@ -464,6 +484,7 @@ def public_profile(profile: TeamProfile) -> TeamProfile:
     measures = _public_measures(profile.measures)
     measures.loc[_hidden(measures["value"]), ["rag", "direction"]] = None
     measures["previous"] = ":"
+    measures["rag_note"] = _public_note(measures["rag_note"])
     trend_table = _public_measures(profile.trend_table)
     if len(trend_table):
         shown = trend_table.assign(value=pd.to_numeric(trend_table["value"], errors="coerce"),

@@ -44,11 +44,12 @@ def test_stockport_2024_figures_match_the_library_and_a_hand_check(app, demo_db)
     assert len(summary) == len(rep)
     re_ref = summary[summary["Code"] == "ReReferral"].iloc[0]
     # Hand-checked against DfE LAIT: Stockport 20.9% in 2024, neighbours' median 20.2% from all 10,
-    # 77th lowest of the 149 LAs with a figure: 4 × 77 / 149 = 2.07 → 3rd quartile.
+    # 77th lowest of the 149 LAs with a figure; DfE's band: above the 50th percentile (20.6), not above the
+    # 75th (23.6) → band C, the 3rd quartile.
     assert re_ref["Value"] == "20.9%"
     assert re_ref["Neighbours' median"] == "20.2% (10 of 10)"
     assert re_ref["Rank"] == "77 of 149"
-    assert re_ref["Quartile"] == "3rd quartile (of 4; 1st is best)"
+    assert re_ref["Quartile"] == "Band C (3rd quartile of 4; A is best)"
     assert re_ref["Better is"] == "lower is better"
     assert re_ref["England"] == "22.4%"
     # Every ranked measure's rank in the table is the library's.
@@ -127,3 +128,19 @@ def test_a_year_before_a_measure_was_published_shows_an_empty_state(app):
     _open(app, la="356", year=2013, measure="ReReferral")
     assert any("Neither Stockport nor its neighbours have a figure" in i.value for i in app.info)
     assert any("Stockport has no figure: nothing published" in m.value for m in app.markdown)
+
+
+def test_joint_return_and_predecessor_notes_are_on_screen(app):
+    # Swindon (866), 2021: North and West Northamptonshire's joint workforce return counts once in the
+    # neighbours' median (12.4%, 9 figures) and the table says so beside it.
+    _open(app, la="866", year=2021, measure="csww.vacancy_rate_fte")
+    vacancies = _summary(app).set_index("Code").loc["csww.vacancy_rate_fte"]
+    assert vacancies["Neighbours' median"] == "12.4% (9 of 10)"
+    assert ("Neighbours: 9 neighbours' figures; North Northamptonshire and West Northamptonshire report jointly "
+            "(940 / 941), counted once.") in vacancies["Note"]
+    # Dorset (838), 2020: its care leavers in education, employment or training are filed under "Dorset (Pre
+    # LG)"; the row says so rather than leaving a silent blank.
+    _open(app, la="838", year=2020, measure="CareLeaverEET")
+    eet = _summary(app).set_index("Code").loc["CareLeaverEET"]
+    assert eet["Value"] == "-"
+    assert 'DfE files Dorset\'s 2020 figure under its predecessor "Dorset (Pre LG)"' in eet["Note"]

@@ -76,3 +76,24 @@ def test_marking_an_action_done(app):
     assert any(f"Action {overdue} marked done." in s.value for s in app.success)
     after = next(d.value for d in app.dataframe if "Reference" in d.value.columns).set_index("Reference")
     assert after.loc[overdue, "Status"] == "Done"
+
+
+def test_each_measures_rule_is_in_the_table_and_under_the_chosen_measure(app, demo_db):
+    # Child Protection and Court, October 2026: caseload 17.5 is Green against the council's target of 18
+    # (lower is better) though the neighbours' median is 15.0 and England 15.2: said under the measure.
+    app.session_state["measure"] = "CASELOAD"
+    _open_clinic(app, service="cp_court")
+    with Store(demo_db, read_only=True) as store:
+        measures = clinic.clinic_measures(store, "cp_court", dt.date(2026, 10, 1)).set_index("code")
+    summary = app.dataframe[0].value.set_index("Measure")
+    for row in measures.itertuples():
+        assert summary.loc[row.name, "How it is rated"] == row.rag_rule
+    caseload = measures.loc["CASELOAD"]
+    assert caseload["rag"] == "Green" and caseload["value"] > caseload["sn_median"]
+    rule = next(c.value for c in app.caption if c.value.startswith("How it is rated: "))
+    assert rule.replace("\\", "") == "How it is rated: " + caseload["rag_rule"]
+    assert caseload["rag_rule"].startswith("Green: 18.0 or lower (on or better than the 18.0 target; lower is better)")
+    note = [m.value.replace("\\", "") for m in app.markdown if "though worse than" in m.value]
+    assert note == ["Green against the council's own target of 18.0, though worse than our statistical neighbours "
+                    "(15.0) and England (15.2)."]
+    assert summary.loc[caseload["name"], "Note on the rating"] == note[0]

@@ -32,7 +32,10 @@ def test_home_shows_the_latest_month_for_the_council(app, demo_db):
     # The measures table has one row per measure with a value this month, RAG as words.
     table = app.dataframe[0].value
     assert len(table) == len(summary) >= 20
-    assert set(table["RAG"]) <= {"Red", "Amber", "Green", "No target"}
+    # A figure on too few cases shows its count instead of a rating (days to adoption: 2 adoptions).
+    too_few = set(summary.loc[summary["too_few"], "rag_note"])
+    assert set(table["RAG"]) <= {"Red", "Amber", "Green", "No target"} | too_few
+    assert "An average of 2: too few to rate (fewer than 5)" in too_few
     assessment = table[table["Measure"] == "Assessments completed within 45 working days"].iloc[0]
     expected = summary[summary["code"] == "ASSESS_45WD"].iloc[0]
     assert assessment["Value"] == f"{expected['value']:.1f}%"

@@ -22,7 +22,8 @@ def _board(app):
 
 
 def _expected(demo_db):
-    """Each area's October and September ratings and overdue priorities, straight from SQL."""
+    """Each area's October and September ratings, its overdue priorities, those at risk (not complete
+    and due within 30 days of 31 October) and those its lead rated Red, straight from SQL."""
     with Store(demo_db, read_only=True) as store:
         return store.query(
             """
@@ -31,11 +32,22 @@ def _expected(demo_db):
                    max(r.rag) FILTER (WHERE r.month = DATE '2026-09-01') AS sep,
                    (SELECT count(*) FROM plan_priority p WHERE p.area_id = a.area_id
                       AND p.target_date < DATE '2026-10-31'
-                      AND (p.completed_date IS NULL OR p.completed_date > DATE '2026-10-31')) AS overdue
+                      AND (p.completed_date IS NULL OR p.completed_date > DATE '2026-10-31')) AS overdue,
+                   (SELECT count(*) FROM plan_priority p WHERE p.area_id = a.area_id
+                      AND p.target_date BETWEEN DATE '2026-10-31' AND DATE '2026-11-30'
+                      AND (p.completed_date IS NULL OR p.completed_date > DATE '2026-10-31')) AS at_risk,
+                   (SELECT count(*) FROM plan_priority p WHERE p.area_id = a.area_id AND p.rag = 'Red'
+                      AND p.target_date >= DATE '2026-10-31'
+                      AND (p.completed_date IS NULL OR p.completed_date > DATE '2026-10-31')) AS lead_red
             FROM plan_area a JOIN plan_area_rag r USING (area_id)
             GROUP BY ALL ORDER BY a.sort_order
             """
         )
+
+
+def _is_exception(expected):
+    return ((expected["oct"] != expected["sep"]) | (expected["oct"] == "Red") | (expected["overdue"] > 0)
+            | (expected["at_risk"] > 0) | (expected["lead_red"] > 0))
 
 
 def test_the_board_as_at_october(app, demo_db):
@@ -69,17 +81,31 @@ def test_exceptions_only(app, demo_db):
     app.toggle(key="exceptions").set_value(True).run()
     assert not app.exception
     expected = _expected(demo_db)
-    exceptions = expected[(expected["oct"] != expected["sep"]) | (expected["overdue"] > 0)]
+    exceptions = expected[_is_exception(expected)]
     assert app.header[0].value == "Exceptions"
-    assert list(_board(app)["Area"]) == list(exceptions["name"])
+    board = _board(app)
+    assert list(board["Area"]) == list(exceptions["name"])
     assert 0 < len(exceptions) < len(expected)
+    # Every Red area is there, those that stayed Red too (MASH and Participation, Red in September and
+    # October), and every exception says why.
+    red = expected[expected["oct"] == "Red"]
+    assert len(red) == 4 and set(red["name"]) <= set(board["Area"])
+    stayed = board[board["Area"].isin(red.loc[red["sep"] == "Red", "name"])]
+    assert len(stayed) == 2 and all(reason.startswith("Still Red") for reason in stayed["Why it is an exception"])
+    assert (board["Why it is an exception"] != "").all()
+    # A rating its priorities argue against carries a note: MASH is Red with every priority complete,
+    # Quality Assurance Green with two of its four priorities overdue.
+    notes = dict(zip(board["Area"], board["Note on the rating"], strict=True))
+    assert notes["MASH"] == ("Rated Red although all 3 of its priorities are complete: the rating rests on more "
+                             "than the priorities.")
+    assert notes["Quality Assurance"] == "Rated Green although 2 of its 4 priorities are overdue."
     # Only the areas on the board can be opened.
     assert app.selectbox(key="area").options == list(exceptions["name"])
 
 
 def test_an_area_left_off_the_exceptions_falls_back_to_the_first(app, demo_db):
     expected = _expected(demo_db)
-    calm = expected[(expected["oct"] == expected["sep"]) & (expected["overdue"] == 0)].iloc[0]
+    calm = expected[~_is_exception(expected)].iloc[0]
     _open(app)
     app.selectbox(key="area").set_value(calm["area_id"]).run()
     assert app.subheader[0].value == calm["name"]
@@ -154,3 +180,18 @@ def test_an_area_not_rated_this_month_shows_its_latest_rating(app):
     table = _board(app)
     assert table["Rated in"].iloc[0] == "September 2026"
     assert set(table["Rated in"].iloc[1:]) == {"October 2026"}
+
+
+def test_a_priority_rated_by_its_lead_shows_the_rating_and_its_evidence(app, demo_db):
+    # Adoption (AREA11) is Green; its lead rates the open priority AREA11-P2 Amber, naming the evidence.
+    with Store(demo_db, read_only=True) as store:
+        rated = store.query("SELECT description, rag, evidence FROM plan_priority WHERE priority_id = 'AREA11-P2'")
+    _open(app)
+    app.selectbox(key="area").set_value("AREA11").run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "Priority" in d.value.columns and "Rated by" in d.value.columns)
+    row = table[table["Priority"].str.startswith(rated["description"].iloc[0][:40])].iloc[0]
+    assert (row["RAG"], row["Rated by"]) == ("Amber", "lead") and row["Status"] == "On track"
+    assert row["Evidence for the lead's rating"] == rated["evidence"].iloc[0]
+    others = table[table["Rated by"] == "target date"]
+    assert (others["Evidence for the lead's rating"] == "").all()

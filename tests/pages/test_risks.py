@@ -14,7 +14,11 @@ from qa_core.store import Store
 from tests.pages.conftest import open_page
 
 PRODUCT_SQL = "{p}_impact * {p}_likelihood"
-POSITIONAL_SQL = "5 * ({p}_impact - 1) + {p}_likelihood"
+#: The demo's positional grid, as given cell by cell in qa_core.rules.risk.POSITIONAL_GRID (rows: impact 1-5;
+#: columns: likelihood Remote to Probable), written out again here so the page is checked against the grid.
+GRID = ((1, 2, 3, 4, 5), (2, 4, 6, 8, 10), (3, 6, 9, 12, 15), (8, 12, 16, 19, 20), (11, 15, 18, 21, 25))
+POSITIONAL_SQL = ("[" + ", ".join("[" + ", ".join(map(str, row)) + "]" for row in GRID) + "]"
+                  "[{p}_impact][{p}_likelihood]")
 
 
 _open = partial(open_page, page="risks")
@@ -249,3 +253,41 @@ def test_downloads_are_offered(app):
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Download the register (CSV)" in labels
     assert any("heat map" in label for label in labels) and any("risk's scores" in label for label in labels)
+
+
+def test_what_controls_take_off_and_whether_a_reduction_is_expected_are_separate(app, demo_db):
+    # On the positional matrix a change from gross to residual is places and bands, never a percentage; and
+    # "Reduction expected" speaks of the target score.
+    _open(app)
+    app.selectbox(key="risk_matrix").set_value("positional_5x5").run()
+    assert not app.exception
+    boxes = [e for e in app.expander if "residual score" in e.label]
+    assert boxes
+    for box in boxes:
+        texts = [t.value for t in box.text]
+        controls = [t for t in texts if t.startswith("Controls: ")]
+        assert len(controls) == 1 and "%" not in controls[0]
+        assert controls[0].removeprefix("Controls: ").startswith(("down ", "up ", "no change"))
+        expected = [t for t in texts if t.startswith(("Yes", "No"))]
+        assert len(expected) == 1 and "%" not in expected[0]
+        if expected[0].startswith("Yes: "):
+            assert "to the target of" in expected[0]
+    headings = [m.value for m in app.markdown]
+    assert "**Reduction expected (to the target)**" in headings
+    # On the product matrix the controls' effect is points, with the share of the gross score.
+    app.selectbox(key="risk_matrix").set_value("product_5x5").run()
+    texts = [t.value for e in app.expander if "residual score" in e.label for t in e.text]
+    assert any(t.startswith("Controls: down ") and "of the gross score" in t for t in texts)
+
+
+def test_each_risks_controls_answer_that_risk(demo_db):
+    from qa_core.demo.risk_data import RISK_TEXT
+
+    with Store(demo_db, read_only=True) as store:
+        reviews = store.query("SELECT risk_ref, controls, reasons FROM risk_review")
+    for row in reviews.itertuples():
+        controls, reasons = RISK_TEXT[row.risk_ref]
+        assert row.controls in controls and row.reasons in reasons
+    missing = reviews[reviews["risk_ref"] == "CSR012"]  # children go missing and are at risk of exploitation
+    assert not missing["controls"].str.contains("backup|disaster recovery", case=False).any()
+    assert missing["controls"].str.contains("missing|exploitation", case=False).all()

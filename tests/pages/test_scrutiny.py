@@ -277,3 +277,52 @@ def test_any_council_can_be_picked_for_its_published_figures(app, demo_db):
     assert not any("fictional: its comparisons use" in c.value for c in app.caption)
     link = next(p for p in app.get("page_link") if "Benchmarks" in p.proto.label)
     assert "Cumberland" in link.proto.label
+
+
+def _rated_at(rule: str, value: float) -> str:
+    """The colour the rule text gives ``value`` when the previous quarter was better (so "travel" rules
+    that depend on improvement read their Red clause), read from the words alone."""
+    import re
+
+    green = re.search(r"Green: ([0-9.]+)% or (lower|higher)", rule)
+    edge, way = float(green.group(1)), green.group(2)
+    if (value <= edge) if way == "lower" else (value >= edge):
+        return "Green"
+    amber = re.search(r"Amber: (?:above|below) [0-9.]+%, (?:up|down) to ([0-9.]+)%", rule)
+    if amber:
+        limit = float(amber.group(1))
+        return "Amber" if ((value <= limit) if way == "lower" else (value >= limit)) else "Red"
+    return "Amber or Red (by travel)"
+
+
+def test_the_key_and_each_measures_rule_say_what_the_rating_applied(app, demo_db):
+    _open(app)
+    with Store(demo_db, read_only=True) as store:
+        report = scrutiny.scrutiny_report(store, "2026/27 Q2")
+    text = _page_text(app)
+    # The old key promised "Green: on target", though re-referrals of 20.6% against a 20% target
+    # (lower is better) are Green under the measure's 2-point tolerance.
+    assert "Green: on target" not in text
+    key = next(c.value for c in app.caption if c.value.startswith("RAG compares"))
+    assert "within a set distance of the target rather than on it" in key
+    reref = report.set_index("code").loc["REREF_12M"]
+    assert (round(reref["value"], 1), reref["target"], reref["rag"]) == (20.6, 20.0, "Green")
+    rules = [c.value for c in app.caption if c.value.startswith("How it is rated: ")]
+    assert len(rules) == len(report)
+    for row, shown in zip(report.itertuples(), rules, strict=True):
+        words = shown.removeprefix("How it is rated: ").replace("\\", "")
+        assert words == row.rag_rule
+        if isinstance(row.rag, str):
+            read = _rated_at(words, round(row.value, 1))
+            assert row.rag == read or (read == "Amber or Red (by travel)" and row.rag in ("Amber", "Red")), (
+                row.code, row.value, row.rag, words)
+    assert rules[0].replace("\\", "").startswith(
+        "How it is rated: Green: 22.0% or lower (on the 20.0% target or within 2 percentage points of it; "
+        "lower is better)")
+    # Red against the local target though better than neighbours and England: said where it happens.
+    cpp = report.set_index("code").loc["CPP_SUBSEQ"]
+    assert cpp["rag"] == "Red" and cpp["value"] < cpp["sn_median"] and cpp["value"] < cpp["england"]
+    said = [m.value.replace("\\", "") for m in app.markdown if "though better than" in m.value]
+    assert said == [cpp["rag_note"]]
+    assert said[0].startswith("Red against the council's own target of 20.0%, though better than our statistical "
+                              "neighbours (26.6%) and England")

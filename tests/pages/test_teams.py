@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 
+import pandas as pd
 import pytest
 
 from qa_core.store import Store
@@ -159,3 +160,26 @@ def test_a_month_without_values_or_audits_shows_empty_states(app):
     infos = [i.value for i in app.info]
     assert any(i.startswith("No measures have values for") for i in infos)
     assert any("cases were completed in October 2026" in i for i in infos)
+
+
+def test_a_team_measure_of_0_of_1_shows_its_count_and_no_colour(app, demo_db):
+    # Safeguarding 1 (cp_court_01), October 2026: care proceedings within 26 weeks, 0 of 1. A rating on one
+    # case says nothing: the cell shows the count, uncoloured, never Red or Amber.
+    app.session_state["team"] = "cp_court_01"
+    _open(app, service="cp_court", view=PROFILE)
+    with Store(demo_db, read_only=True) as store:
+        profile = team_profiles.team_profile(store, OCT, "cp_court_01")
+    plo = profile.measures.set_index("code").loc["PLO_26WK"]
+    assert (plo["numerator"], plo["denominator"]) == (0, 1) and pd.isna(plo["rag"])
+    element = next(d for d in app.dataframe if "Direction" in d.value.columns)
+    table = element.value
+    row = list(table["Measure"]).index(plo["name"])
+    assert table["RAG"].iloc[row] == "0 of 1: too few to rate (fewer than 5)"
+    assert table["How it is rated"].iloc[row].endswith(
+        "Not rated when based on fewer than 5 cases: the count is shown instead.")
+    # The tag colours go on the rated cells only (the styler's CSS names each coloured cell).
+    css = element.proto.arrow_data.styler.styles
+    col = list(table.columns).index("RAG")
+    assert f"_row{row}_col{col}" not in css
+    rated = [i for i, word in enumerate(table["RAG"]) if word in ("Red", "Amber", "Green")]
+    assert rated and all(f"_row{i}_col{col}" in css for i in rated)

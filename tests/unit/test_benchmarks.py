@@ -21,7 +21,7 @@ from qa_core.views.benchmarks import (
     measures,
     neighbour_values,
     published,
-    quartile,
+    quartile_bands,
     resolve_la,
 )
 
@@ -39,14 +39,15 @@ def test_stockport_rereferrals_2024_by_hand(store: Store) -> None:
     # 802 North Somerset 20.0, 803 South Gloucestershire 17.7, 873 Cambridgeshire 30.2.
     # Sorted: 16.9 17.0 17.7 18.4 20.0 | 20.4 21.3 21.5 25.7 30.2 → median (20.0 + 20.4) / 2 = 20.2.
     # North West (981) 21.2, England (970) 22.4. 149 LAs have a 2024 value; 76 are lower (better:
-    # polarity Low) → rank 77 of 149; quartile ceil(4 × 77 / 149) = ceil(2.07) = 3.
+    # polarity Low) → rank 77 of 149. DfE's band: the 149 values' 50th and 75th percentiles are 20.6
+    # and 23.6, and 20.6 < 20.9 <= 23.6 → band C, quartile 3.
     row = _one(store, "356", "ReReferral", 2024)
     assert list(benchmark_report(store, "356", "ReReferral", 2024).columns[:10]) == REPORT_COLUMNS
     assert row["la_value"] == 20.9
     assert row["sn_median"] == pytest.approx(20.2)
     assert row["sn_count"] == 10
     assert (row["region_value"], row["england_value"]) == (21.2, 22.4)
-    assert (row["rank"], row["of"], row["quartile"]) == (77, 149, 3)
+    assert (row["rank"], row["of"], row["quartile"], row["quartile_band"]) == (77, 149, 3, "C")
     assert row["polarity"] == "Low" and row["missing_neighbours"] is None
     # The same figures from the DfE C1 table (with the counts behind the percentage).
     c1 = _one(store, "E08000007", "c1.rereferral_percent", 2024)
@@ -61,7 +62,7 @@ def test_a_suppressed_neighbour_is_left_out_of_the_median(store: Store) -> None:
     # c1 2024, Cumberland (942) 253 / 2375 = 10.7%. Neighbours: 943 7.4, 925 22.9, 884 Herefordshire 'u',
     # 888 16.6, 813 14.5, 384 16.7, 860 14.1, 929 20.1, 371 30.3, 370 22.4.
     # Nine with a value: 7.4 14.1 14.5 16.6 [16.7] 20.1 22.4 22.9 30.3 → median 16.7, sn_count 9.
-    # One LA lower (943, 7.4) → rank 2 of 149 → quartile ceil(8 / 149) = 1.
+    # One LA lower (943, 7.4) → rank 2 of 149, well below the 25th percentile → band A, quartile 1.
     row = _one(store, "Cumberland", "c1.rereferral_percent", 2024)
     assert (row["la_value"], row["sn_median"], row["sn_count"]) == (10.7, 16.7, 9)
     assert (row["rank"], row["of"], row["quartile"]) == (2, 149, 1)
@@ -123,8 +124,55 @@ def test_la_lookup_by_code_new_code_and_name(store: Store) -> None:
         benchmark_report(store, "356", "ReReferal")
 
 
-def test_quartile_rule() -> None:
-    assert [quartile(r, 152) for r in (1, 38, 39, 76, 77, 152)] == [1, 1, 2, 2, 3, 4]
+def test_quartile_is_dfes_band_by_value_not_by_rank(store: Store) -> None:
+    # LAIT ReReferral 2019: 151 LAs with a figure. Sorted, the 38th and 39th are 16.7 and 17.0, so the
+    # 25th percentile (R's type 7: index 1 + 150 × 0.25 = 38.5) is (16.7 + 17.0) / 2 = 16.85.
+    # Westminster (213) 16.7 ranks 38 of 151: ceil(4 × 38 / 151) = 2 by rank, but 16.7 <= 16.85, so DfE's
+    # LAIT puts it in band A, and that is what a council quotes.
+    cuts = quartile_bands(store, "ReReferral", 2019).iloc[0]
+    assert (cuts["q25"], cuts["q50"], cuts["q75"]) == pytest.approx((16.85, 21.0, 24.6))
+    for code in ("ReReferral", "c1.rereferral_percent"):
+        row = _one(store, "Westminster", code, 2019)
+        assert (row["la_value"], row["rank"], row["of"]) == (16.7, 38, 151)
+        assert (row["quartile"], row["quartile_band"]) == (1, "A")
+
+
+def test_icpc_within_15_days_is_rounded_half_up_as_dfe_publishes(store: Store) -> None:
+    # C4 2022, County Durham (840): (Duration_0-10_days + Duration_11-15_days) / ICPC = 549 / 720 =
+    # 76.25% exactly; DfE publishes 76.3 (LAIT CP_conf_15days 2022, 840). Half to even gave 76.2.
+    row = _one(store, "County Durham", "c4.icpc_within_15_days_percent", 2022)
+    assert (row["la_numerator"], row["la_denominator"]) == (549, 720)
+    assert row["la_value"] == 76.3
+    assert _one(store, "840", "CP_conf_15days", 2022)["la_value"] == 76.3
+
+
+def test_a_joint_return_is_one_figure_in_the_neighbours_median(store: Store) -> None:
+    # CSWW 2021 vacancy rate, Swindon (866). Its neighbours: Medway 21.5, North Northamptonshire and West
+    # Northamptonshire 39.6 (one joint return, '940 / 941'), Thurrock 18.4, Bexley 9.2, Bedford 12.4,
+    # Suffolk 5.4, Havering 29.1, Nottinghamshire 3.5, Kent 10.0. Counted once: 3.5 5.4 9.2 10.0 [12.4]
+    # 18.4 21.5 29.1 39.6 → 12.4 of 9 figures (counted twice it would be (12.4 + 18.4) / 2 = 15.4).
+    # LAIT repeats the joint figure under 940 and 941 (Work_Force_Vac_Rate): the same return, once.
+    for code in ("csww.vacancy_rate_fte", "Work_Force_Vac_Rate"):
+        row = _one(store, "Swindon", code, 2021)
+        assert (row["la_value"], row["sn_median"], row["sn_count"]) == (37.2, 12.4, 9), code
+        assert row["sn_joint_return_note"] == ("9 neighbours' figures; North Northamptonshire and West "
+                                               "Northamptonshire report jointly (940 / 941), counted once")
+        assert row["missing_neighbours"] is None
+    nb = neighbour_values(store, "Swindon", "Work_Force_Vac_Rate", 2021).set_index("neighbour_code")
+    assert nb.loc["940", "joint_return"] == nb.loc["941", "joint_return"] == "940 / 941"
+    # Two LAs' own figures that happen to be equal are not a joint return: re-referrals are not from the
+    # workforce census, and no note is written.
+    assert _one(store, "Swindon", "ReReferral", 2021)["sn_joint_return_note"] is None
+
+
+def test_a_figure_filed_under_a_predecessor_gets_a_note(store: Store) -> None:
+    # LAIT CareLeaverEET 2020: Dorset (838) blank; DfE files 48 under 835 "Dorset (Pre LG)", the county
+    # council Dorset replaced in 2019. Not moved onto Dorset, but not a silent blank either.
+    row = _one(store, "Dorset", "CareLeaverEET", 2020)
+    assert pd.isna(row["la_value"]) and pd.isna(row["quartile"])
+    assert row["predecessor_note"] == ('DfE files Dorset\'s 2020 figure under its predecessor "Dorset (Pre LG)" '
+                                       "(835, Dorset (county, to 2019)): 48. It is not moved onto Dorset here.")
+    assert _one(store, "Dorset", "CareLeaverEET", 2021)["predecessor_note"] is None
 
 
 def test_cli_report_benchmark_json(demo_db: Path, capsys) -> None:
@@ -135,6 +183,7 @@ def test_cli_report_benchmark_json(demo_db: Path, capsys) -> None:
     assert {k: rows[0][k] for k in REPORT_COLUMNS} == {
         "measure": "ReReferral", "year": 2024, "la_value": 20.9, "sn_median": 20.2, "sn_count": 10,
         "region_value": 21.2, "england_value": 22.4, "rank": 77, "of": 149, "quartile": 3}
+    assert (rows[0]["quartile_band"], rows[0]["sn_joint_return_note"], rows[0]["predecessor_note"]) == ("C", None, None)
     assert main(["report", "benchmark", "--db", str(demo_db)]) == 1
     assert "--la" in capsys.readouterr().err
 

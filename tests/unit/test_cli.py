@@ -133,3 +133,17 @@ def test_csv_of_an_empty_month_leaves_the_percentages_blank(demo_db: Path, capsy
     row = rows[0]
     assert (row["group"], row["total"], row["inadequate"]) == ("All", "0", "0")
     assert row["pct_inadequate"] == row["ci_low"] == row["ci_high"] == row["meets_target"] == ""
+
+
+def test_report_floats_are_rounded_half_up() -> None:
+    # The command line prints floats to 2 places with a half rounded up, as the pages show figures and DfE
+    # rounds: 0.125 -> 0.13 and 0.145 -> 0.15, where pandas' own rounding gives 0.12 and 0.14.
+    import pandas as pd
+
+    from qa_core.__main__ import _round
+
+    frame = pd.DataFrame({"x": [0.125, 0.145, None, 20.2], "n": [1, 2, 3, 4], "t": ["a", "b", "c", "d"]})
+    assert frame["x"].round(2).tolist()[:2] == [0.12, 0.14]
+    out = _round(frame)
+    assert out["x"].tolist()[:2] == [0.13, 0.15] and pd.isna(out["x"].iloc[2]) and out["x"].iloc[3] == 20.2
+    assert out["n"].tolist() == [1, 2, 3, 4] and out["t"].tolist() == ["a", "b", "c", "d"]

@@ -6,13 +6,13 @@ import math
 import pytest
 
 from qa_core.errors import QAError
-from qa_core.rules.formatting import SCALE_BY_UNIT, format_value, scale_for_unit, scale_sql
+from qa_core.rules.formatting import SCALE_BY_UNIT, format_value, round_half_up, scale_for_unit, scale_sql
 from qa_core.store import Store
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [
     (87.456, "%", "87.5%"), (100, "%", "100.0%"), (12.34, "days", "12.3"), (20.55, "number", "20.6"),
-    (1234.5, "count", "1,234"), (56.7, "rate_per_10k", "57"), (None, "%", "–"), (math.nan, "days", "–"),
+    (1234.5, "count", "1,235"), (56.7, "rate_per_10k", "57"), (None, "%", "–"), (math.nan, "days", "–"),
 ])
 def test_format_value(value, unit, expected):
     assert format_value(value, unit) == expected
@@ -44,3 +44,31 @@ def test_the_sql_scale_is_the_python_scale():
         got = store.query(f"SELECT u, {scale_sql('u')} AS scale FROM unnest($units) AS t(u)", {"units": units})
     assert dict(zip(got["u"], got["scale"], strict=True)) == {**SCALE_BY_UNIT, "other": 1.0}
 
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (76.25, 1, 76.3),   # County Durham's ICPCs in 2022: 549 / 720; DfE publishes 76.3
+    (100 * 549 / 720, 1, 76.3),
+    (0.05, 1, 0.1), (12.35, 1, 12.4), (12.45, 1, 12.5), (2.675, 2, 2.68), (0.125, 2, 0.13),
+    (1234.5, 0, 1235.0), (-0.25, 1, -0.3), (20.04, 1, 20.0), (76.2, 1, 76.2),
+])
+def test_round_half_up_rounds_a_half_up(value, digits, expected):
+    assert round_half_up(value, digits) == expected
+
+
+def test_round_half_up_differs_from_pythons_rule_where_it_matters():
+    assert round(76.25, 1) == 76.2 and round_half_up(76.25, 1) == 76.3
+    assert format_value(76.25, "%") == "76.3%" and format_value(12.45, "days") == "12.5"
+
+
+def test_round_half_up_of_columns_keeps_missing_values_missing():
+    import numpy as np
+    import pandas as pd
+
+    series = pd.Series([76.25, None, 12.45, np.nan], index=[3, 5, 7, 9])
+    out = round_half_up(series, 1)
+    assert out.index.tolist() == [3, 5, 7, 9]
+    assert out.iloc[0] == 76.3 and out.iloc[2] == 12.5 and out.isna().tolist() == [False, True, False, True]
+    array = round_half_up(np.array([[0.125, np.nan]]), 2)
+    assert array[0, 0] == 0.13 and np.isnan(array[0, 1])
+    assert round_half_up(None) is None and math.isnan(round_half_up(math.nan))

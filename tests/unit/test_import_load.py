@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -371,3 +372,56 @@ def test_migration_002_keeps_the_area_grades_of_an_older_store(tmp_path: Path) -
             cur.execute("DELETE FROM audit_area_grade WHERE audit_id = 'A1'")
             cur.execute("DELETE FROM audit WHERE audit_id = 'A1'")
         assert store.scalar("SELECT count(*) FROM audit") == 0
+
+
+def test_indicators_may_set_the_fewest_cases_a_figure_is_rated_on(tiny: Store) -> None:
+    # Optional column min_denominator: held per measure (indicator_rating); blank means the default, 5; a file
+    # without the column leaves what is held alone; loading the same file again changes nothing.
+    header = ["code", "name", "theme", "unit", "polarity", "min_denominator"]
+    rows = [["FEW", "Few", "T", "%", "up", "10"], ["DEFAULT", "Default", "T", "%", "up", ""]]
+    import_file(tiny, "indicators", csv_bytes([header, *rows]), "i.csv", user="t")
+    held = "SELECT code, min_denominator FROM indicator_rating ORDER BY code"
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 10.0]]
+    again = import_file(tiny, "indicators", csv_bytes([header, *rows]), "i.csv", user="t")
+    assert (again.added, again.replaced) == (0, 0)
+    changed = import_file(tiny, "indicators", csv_bytes([header, ["FEW", "Few", "T", "%", "up", "3"]]), "i.csv",
+                          user="t")
+    assert changed.messages == ["1 indicator replaced: FEW."]
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 3.0]]
+    import_file(tiny, "indicators", csv_bytes([header[:5], ["FEW", "Few renamed", "T", "%", "up"]]), "i.csv",
+                user="t")
+    assert tiny.query(held).values.tolist() == [["DEFAULT", 5.0], ["FEW", 3.0]]
+    exported = export_kind(tiny, "indicators", "csv")
+    frame = pd.read_csv(io.BytesIO(exported), encoding="utf-8-sig")
+    assert frame.set_index("code")["min_denominator"].to_dict()["FEW"] == 3.0
+    # A measure the store never set a minimum for exports the default.
+    assert frame.set_index("code")["min_denominator"].notna().all()
+    with pytest.raises(ImportRejected) as refused:
+        import_file(tiny, "indicators", csv_bytes([header, ["FEW", "Few", "T", "%", "up", "-1"]]), "i.csv", user="t")
+    problem = refused.value.result.problems[0]
+    assert (problem.row, problem.column) == (2, "min_denominator")
+
+
+def test_a_plan_priority_may_carry_its_leads_rating_and_evidence(tiny: Store) -> None:
+    # Optional on priority rows: rag (the lead's own rating) and evidence; the same columns rag and narrative
+    # rows use. Loading the file again changes nothing, and the export writes them back.
+    header = ["record", "area_id", "name", "priority_id", "description", "target_date", "rag", "evidence"]
+    rows = [["area", "MASH", "MASH", "", "", "", "", ""],
+            ["priority", "MASH", "", "MASH-P1", "Faster decisions", "31/12/2026", "amber",
+             "Cohort audit under way (QA board minutes)"],
+            ["priority", "MASH", "", "MASH-P2", "Fewer re-referrals", "31/03/2027", "", ""]]
+    import_file(tiny, "plan", csv_bytes([header, *rows]), "plan.csv", user="t")
+    held = "SELECT priority_id, coalesce(rag, '-'), coalesce(evidence, '-') FROM plan_priority ORDER BY 1"
+    assert tiny.query(held).values.tolist() == [
+        ["MASH-P1", "Amber", "Cohort audit under way (QA board minutes)"], ["MASH-P2", "-", "-"]]
+    again = import_file(tiny, "plan", csv_bytes([header, *rows]), "plan.csv", user="t")
+    assert (again.added, again.replaced) == (0, 0)
+    exported = export_kind(tiny, "plan", "csv")
+    frame = pd.read_csv(io.BytesIO(exported), encoding="utf-8-sig", dtype=str)
+    p1 = frame[frame["priority_id"] == "MASH-P1"].iloc[0]
+    assert (p1["rag"], p1["evidence"]) == ("Amber", "Cohort audit under way (QA board minutes)")
+    with pytest.raises(ImportRejected) as refused:
+        import_file(tiny, "plan", csv_bytes([header, ["priority", "MASH", "", "MASH-P1", "Faster decisions",
+                                                      "31/12/2026", "purple", ""]]), "plan.csv", user="t")
+    problem = refused.value.result.problems[0]
+    assert (problem.row, problem.column) == (2, "rag")

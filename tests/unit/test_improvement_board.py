@@ -100,7 +100,8 @@ def test_october_by_hand(tiny):
             alpha["priorities_overdue"], alpha["priorities_due_soon"]) == (5, 1, 2, 2, 1)
     assert alpha["exception"]  # unchanged, but two priorities are overdue
     assert alpha["priorities_text"] == "1 complete, 2 on track, 2 overdue"
-    assert alpha["exception_reason"] == "2 overdue priorities"
+    assert alpha["exception_reason"] == "2 overdue priorities; 1 priority due within 30 days and not complete"
+    assert alpha["rating_note"] is None  # Amber with overdue priorities: the rating does not contradict them
     assert (alpha["rag_month"], alpha["previous_month"]) == ("2026-10", "2026-09")
 
     # "red" is stored lower case: normalised, and Green -> Red is a deterioration.
@@ -108,7 +109,8 @@ def test_october_by_hand(tiny):
     assert beta["movement_text"] == "Deteriorated from Green to Red"
     assert (beta["priorities_total"], beta["priorities_on_track"], beta["priorities_overdue"],
             beta["priorities_due_soon"]) == (2, 2, 0, 1)
-    assert beta["exception"] and beta["exception_reason"] == "Deteriorated"
+    assert beta["exception"] and beta["exception_reason"] == ("Deteriorated; 1 priority due within 30 days and not "
+                                                              "complete")
 
     # "G" is a letter for Green; a first rating is not an exception.
     assert gamma["previous_rag"] is None and gamma["current_rag"] == "Green"
@@ -168,6 +170,41 @@ def test_area_priorities_by_hand(tiny):
     assert frame["completed_date"].notna().tolist() == [True, False, False, False, False]
 
 
+def test_a_leads_rating_of_a_priority_and_a_rating_its_priorities_argue_against(tiny):
+    # Delta (A4), Green in October. D1 done 1 Oct; D2 due 31 Dec (61 days away: on track by its date) but
+    # its lead rates it Red, naming the evidence. As at October: an exception for the lead's Red, and a note
+    # that the area's Green rating is argued against. Epsilon (A5): Red with its one priority complete.
+    tiny.insert_frames({
+        "plan_area": pd.DataFrame([dict(area_id="A4", name="Delta", sort_order=4),
+                                   dict(area_id="A5", name="Epsilon", sort_order=5)]),
+        "plan_area_rag": pd.DataFrame([dict(area_id="A4", month=SEP, rag="Green"),
+                                       dict(area_id="A4", month=OCT, rag="Green"),
+                                       dict(area_id="A5", month=SEP, rag="Red"),
+                                       dict(area_id="A5", month=OCT, rag="Red")]),
+        "plan_priority": pd.DataFrame([
+            dict(priority_id="A4-D1", area_id="A4", description="D one", target_date=D(2026, 10, 15),
+                 completed_date=D(2026, 10, 1), rag="Red", evidence="Ignored: complete"),
+            dict(priority_id="A4-D2", area_id="A4", description="D two", target_date=D(2026, 12, 31),
+                 completed_date=None, rag="Red", evidence="Partner audit: 3 of 10 cases met the standard"),
+            dict(priority_id="A5-E1", area_id="A5", description="E one", target_date=D(2026, 9, 30),
+                 completed_date=D(2026, 9, 1)),
+        ]),
+    })
+    rows = _rows(improvement_board.rag_report(tiny, OCT))
+    delta, epsilon = rows["A4"], rows["A5"]
+    assert (delta["movement"], delta["priorities_overdue"], delta["priorities_lead_red"]) == ("unchanged", 0, 1)
+    assert delta["exception"] and delta["exception_reason"] == "1 priority rated Red by the lead"
+    assert delta["rating_note"] == "Rated Green although 1 of its 2 priorities is rated Red by the lead."
+    assert epsilon["exception"] and epsilon["exception_reason"] == "Still Red"
+    assert epsilon["rating_note"] == ("Rated Red although its one priority is complete: the rating rests on more "
+                                      "than the priorities.")
+    priorities = improvement_board.area_priorities(tiny, "A4", OCT).set_index("priority_id")
+    assert priorities.loc["A4-D1", ["status", "rag", "rag_by"]].tolist() == ["Complete", "Blue", "target date"]
+    assert pd.isna(priorities.loc["A4-D1", "evidence"])
+    assert priorities.loc["A4-D2", ["status", "rag", "rag_by", "evidence"]].tolist() == [
+        "On track", "Red", "lead", "Partner audit: 3 of 10 cases met the standard"]
+
+
 def test_area_narrative_is_the_latest_month_in_or_before(tiny):
     october = improvement_board.area_narrative(tiny, "A1", OCT)  # nothing written in October: September's
     assert set(october["month"]) == {SEP}
@@ -219,8 +256,15 @@ def test_demo_board_agrees_with_plan_rag_counts(store):
             == frame["priorities_total"]).all()
     # The demo plants a sharp change in the last month for some areas.
     assert frame["movement"].isin(["improved", "deteriorated"]).any()
-    moved = frame["movement"].isin(["improved", "deteriorated"]) | (frame["priorities_overdue"] > 0)
-    assert frame["exception"].tolist() == moved.tolist()
+    attention = (frame["movement"].isin(["improved", "deteriorated"]) | (frame["current_rag"] == "Red")
+                 | (frame["priorities_overdue"] > 0) | (frame["priorities_due_soon"] > 0)
+                 | (frame["priorities_lead_red"] > 0))
+    assert frame["exception"].tolist() == attention.tolist()
+    assert (frame.loc[frame["exception"], "exception_reason"] != "").all()
+    # Every Red area is an exception: two of the four stayed Red (the issue found them hidden).
+    red = frame[frame["current_rag"] == "Red"]
+    assert len(red) == 4 and red["exception"].all()
+    assert sorted(red.loc[red["movement"] == "unchanged", "exception_reason"]) == ["Still Red", "Still Red"]
 
 
 @pytest.mark.parametrize("month", [D(2025, 5, 1), D(2026, 1, 1), D(2026, 10, 1)])
@@ -228,11 +272,16 @@ def test_sql_status_agrees_with_priority_status(store, month):
     as_of = month_end(month)
     raw = store.query("SELECT priority_id, area_id, target_date, completed_date FROM plan_priority")
     expected = {r.priority_id: priority_status(r.target_date, r.completed_date, as_of) for r in raw.itertuples()}
-    got = {}
+    got, lead = {}, {}
     for area_id in raw["area_id"].unique():
         part = improvement_board.area_priorities(store, area_id, month)
-        got.update(dict(zip(part["priority_id"], part["rag"], strict=True)))
+        got.update(dict(zip(part["priority_id"], part["status"].map(improvement_board.PRIORITY_STATUSES),
+                            strict=True)))
+        lead.update({r.priority_id: r.rag for r in part.itertuples() if r.rag_by == "lead"})
     assert got == expected
+    # A lead's own rating is shown in place of the status's colour, only while the priority is open.
+    ratings = store.query("SELECT priority_id, rag FROM plan_priority WHERE rag IS NOT NULL")
+    assert lead == {p: r for p, r in zip(ratings["priority_id"], ratings["rag"], strict=True) if expected[p] != "Blue"}
     report = improvement_board.rag_report(store, month).set_index("area_id")
     raw["rag"] = raw["priority_id"].map(expected)
     overdue = raw[raw["rag"] == "Red"].groupby("area_id").size()

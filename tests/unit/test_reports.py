@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from qa_core.__main__ import main
+from qa_core.rules.risk import POSITIONAL_GRID
 from qa_core.store import Store
 
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
@@ -228,8 +229,9 @@ def test_risks_default_to_the_latest_quarter_scored_by_product(capsys, demo_db: 
         assert row["gross_band"] == exp["gross_band"]
         assert row["previous_score"] == exp["previous_score"]
         assert row["movement"] == expected_movement(row["score"], exp["previous_score"])
-        assert row["reduction_pct"] == pytest.approx(
-            (row["gross_score"] - row["score"]) / row["gross_score"] * 100, abs=0.005)
+        assert row["reduction_pct"] == pytest.approx(  # shown to one decimal place, a half rounded up
+            (row["gross_score"] - row["score"]) / row["gross_score"] * 100, abs=0.05)
+        assert row["reduction_places"] is None and isinstance(row["control_effect"], str)
     # Product bands: Low 1-4, Moderate 5-9, Significant 10-14, High 15+.
     for row in rows:
         s = row["score"]
@@ -248,13 +250,19 @@ def test_positional_matrix_scores_differently(capsys, demo_db: Path, store: Stor
     assert {r["matrix"] for r in rows} == {"positional_5x5"}
     for row in rows:
         exp = expected[row["risk_ref"]]
-        assert row["score"] == exp["score"] == 5 * (row["impact"] - 1) + row["likelihood"]
+        assert row["score"] == exp["score"] == POSITIONAL_GRID[row["impact"] - 1][row["likelihood"] - 1]
         assert row["band"] == exp["band"]
         assert row["gross_score"] == exp["gross_score"]
         assert row["movement"] == expected_movement(row["score"], exp["previous_score"])
+        # A positional rank is ordinal: no percentage, but places and bands.
+        assert row["reduction_pct"] is None and row["reduction_places"] is not None
+        assert row["control_effect"].startswith(("down ", "up ", "no change"))
     assert any(r["score"] != product[r["risk_ref"]]["score"] for r in rows)
     cscr = next(r for r in rows if r["risk_ref"] == "CSR001")
-    assert (cscr["score"], cscr["band"]) == (24, "Very high")  # 5 x (5 - 1) + 4
+    # Critical / possible on the grid: 21, Very high; gross critical / probable 25: 1 place down (25, 21).
+    assert (cscr["score"], cscr["band"], cscr["gross_score"]) == (21, "Very high", 25)
+    assert (cscr["reduction_places"], cscr["reduction_bands"]) == (1, 0)
+    assert cscr["control_effect"] == "down 1 place, within the Very high band"
 
 
 def test_movement_follows_the_previous_quarter_in_every_quarter(capsys, demo_db: Path,

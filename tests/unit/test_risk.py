@@ -13,6 +13,8 @@ from qa_core.rules.risk import (
     PRODUCT_5X5,
     RiskMatrix,
     assess_register,
+    control_effect,
+    expected_reduction_words,
     matrix_cells,
     matrix_from_cells,
     movement,
@@ -94,9 +96,8 @@ def test_band_for_score_ambiguous_raises():
 
 def test_positional_york_gross_20_and_net_19():
     # [York corporate risk 5]: gross 20 for likelihood probable, impact major;
-    # net 19 for likelihood possible, impact major.
-    # Rank = 5 x (impact - 1) + likelihood: major = 4, probable = 5 -> 15 + 5 = 20;
-    # possible = 4 -> 15 + 4 = 19. A product would give 4x5 = 20 but 4x4 = 16, not 19.
+    # net 19 for likelihood possible, impact major. The demo's grid (POSITIONAL_GRID) gives those two
+    # cells York's ranks; a product would give 4x5 = 20 but 4x4 = 16, not 19.
     assert POSITIONAL_5X5.score(4, 5) == 20
     assert POSITIONAL_5X5.score(4, 4) == 19
     assert POSITIONAL_5X5.score("Major", "Probable") == 20
@@ -107,21 +108,38 @@ def test_positional_york_gross_20_and_net_19():
 
 
 def test_positional_band_boundaries_and_ends():
-    # Insignificant/Remote = 5x0 + 1 = 1 Low; Minor/Probable = 5 + 5 = 10 Low;
-    # Moderate/Remote = 10 + 1 = 11 Medium; Moderate/Probable = 15 Medium;
-    # Major/Remote = 16 High; Critical/Remote = 21 Very high; Critical/Probable = 25.
+    # The grid as given (impact rows, likelihood Remote..Probable):
+    #   Insignificant  1  2  3  4  5      Bands: Low 1-10, Medium 11-15, High 16-20, Very high 21-25.
+    #   Minor          2  4  6  8 10
+    #   Moderate       3  6  9 12 15
+    #   Major          8 12 16 19 20
+    #   Critical      11 15 18 21 25
     assert POSITIONAL_5X5.assess(1, 1) == (1, "Low")
     assert POSITIONAL_5X5.assess(2, 5) == (10, "Low")
-    assert POSITIONAL_5X5.assess(3, 1) == (11, "Medium")
     assert POSITIONAL_5X5.assess(3, 5) == (15, "Medium")
-    assert POSITIONAL_5X5.assess(4, 1) == (16, "High")
-    assert POSITIONAL_5X5.assess(5, 1) == (21, "Very high")
+    assert POSITIONAL_5X5.assess(4, 1) == (8, "Low")
+    assert POSITIONAL_5X5.assess(5, 1) == (11, "Medium")
+    assert POSITIONAL_5X5.assess(5, 4) == (21, "Very high")
     assert POSITIONAL_5X5.assess(5, 5) == (25, "Very high")
     assert POSITIONAL_5X5.kind == "positional"
     assert POSITIONAL_5X5.bands() == ["Low", "Medium", "High", "Very high"]
-    # Every rank 1-25 is used exactly once.
-    assert sorted(s for s, _ in POSITIONAL_5X5.cells.values()) == list(range(1, 26))
     assert POSITIONAL_5X5.band_for_score(19) == "High"
+
+
+def test_positional_grid_is_complete_and_rises_with_impact_and_likelihood():
+    # 25 cells given whole. A cell worse on one scale and no better on the other always ranks higher, so
+    # Critical/Remote (11) is well below Major/Probable (20); the old formula ranked it 21, above 20.
+    grid = [[POSITIONAL_5X5.score(i, lk) for lk in range(1, 6)] for i in range(1, 6)]
+    assert len(POSITIONAL_5X5.cells) == 25
+    for i in range(5):
+        for lk in range(5):
+            if i < 4:
+                assert grid[i][lk] < grid[i + 1][lk]
+            if lk < 4:
+                assert grid[i][lk] < grid[i][lk + 1]
+    assert POSITIONAL_5X5.score("Critical", "Remote") < POSITIONAL_5X5.score("Major", "Probable")
+    # Not a product, and not a formula of rank by row: York's 19 sits beside its 20.
+    assert any(grid[i][lk] != (i + 1) * (lk + 1) for i in range(5) for lk in range(5))
 
 
 def test_hand_built_3x3_positional_matrix():
@@ -419,8 +437,8 @@ def test_assess_register_positional_york():
         "target_likelihood": 3,
     }
     out = assess_register([row], POSITIONAL_5X5)[0]
-    # 5x3 + 5 = 20; 5x3 + 4 = 19; 5x3 + 3 = 18 - all High (16-20).
-    assert (out["gross_score"], out["residual_score"], out["target_score"]) == (20, 19, 18)
+    # Major/probable 20, major/possible 19, major/unlikely 16 - all High (16-20).
+    assert (out["gross_score"], out["residual_score"], out["target_score"]) == (20, 19, 16)
     assert (out["gross_band"], out["residual_band"], out["target_band"]) == ("High",) * 3
 
 
@@ -499,3 +517,44 @@ def test_assess_register_errors_name_the_row():
     rows[1]["target_likelihood"] = None  # half a target
     with pytest.raises(QAError, match="target_likelihood is missing"):
         assess_register(rows, PRODUCT_5X5)
+
+
+# --- what the controls take off, and whether a reduction is expected --------------------------
+
+
+def test_control_effect_on_a_positional_matrix_is_places_and_bands_never_a_percentage():
+    # York: gross 20 (major/probable), net 19 (major/possible): one place down, both High. "5%" of a rank
+    # would mean nothing, so there is none.
+    york = control_effect(POSITIONAL_5X5, 20, 19)
+    assert (york["places"], york["bands"], york["pct"], york["points"]) == (1, 0, None, None)
+    assert york["words"] == "down 1 place, within the High band"
+    # Ranks shared by several cells count once: 25 -> 16 passes 21, 20, 19, 18 and lands on 16: 5 places,
+    # Very high to High.
+    assert control_effect(POSITIONAL_5X5, 25, 16)["places"] == 5
+    assert control_effect(POSITIONAL_5X5, 25, 16)["words"] == "down 5 places, from Very high to High"
+    assert control_effect(POSITIONAL_5X5, 19, 20)["words"] == "up 1 place, within the High band"
+    assert control_effect(POSITIONAL_5X5, 12, 12)["words"] == "no change: the same rank, within the Medium band"
+    assert control_effect(POSITIONAL_5X5, None, 12)["words"] is None
+    with pytest.raises(QAError):
+        control_effect(POSITIONAL_5X5, 7, 4)  # no cell ranks 7
+
+
+def test_control_effect_on_a_product_matrix_is_points_and_a_share():
+    # Rochdale-style product: 25 -> 20 is 5 points, 20% of the gross score, High to High.
+    assert control_effect(PRODUCT_5X5, 25, 20) == {
+        "points": 5, "pct": 20.0, "places": None, "bands": 0,
+        "words": "down 5 points (20% of the gross score), within the High band"}
+    assert control_effect(PRODUCT_5X5, 20, 4)["words"] == "down 16 points (80% of the gross score), from High to Low"
+    assert control_effect(PRODUCT_5X5, 20, 4)["bands"] == 3
+
+
+def test_reduction_expected_is_about_the_target_score():
+    assert expected_reduction_words(True, 20, 12, "High", "Significant") == (
+        "Yes: from 20 (High) now to the target of 12 (Significant)")
+    assert expected_reduction_words(True, 12, 12) == (
+        "Yes, but the target (12) is the score now: no reduction is planned against it")
+    assert expected_reduction_words(True, 12, 15) == "Yes, but the target (15) is above the score now (12)"
+    assert expected_reduction_words(True, 12, None) == "Yes, but no target score is recorded to say by how much"
+    assert expected_reduction_words(False, 20, 12) == "No: the score stays at 20, above its target of 12"
+    assert expected_reduction_words(False, 12, 12) == "No"
+    assert expected_reduction_words(None, 12, 12) == "Not recorded"

@@ -1,7 +1,7 @@
 """qa_core.views.risk_register on a hand-built register, with every expected number worked out here.
 
-The small store holds both demo matrices (product 5x5, and the positional York-style one
-where a cell's score is 5 x (impact - 1) + likelihood) and four risks:
+The small store holds both demo matrices (product 5x5, and the positional York-style one given
+cell by cell, qa_core.rules.risk.POSITIONAL_GRID) and four risks:
 
     risk  service  quarter      gross  residual  target
     R1    north    2025/26 Q4   5x5    4x4       3x3      (January to March 2026)
@@ -13,8 +13,8 @@ where a cell's score is 5 x (impact - 1) + likelihood) and four risks:
     R4    north    2026/27 Q1   4x4    4x4       2x2      (not reviewed in 2025/26 Q4)
 
 Product scores in 2026/27 Q1 (residual): R1 4x5 = 20, R2 4x4 = 16, R4 16, R3 2x2 = 4.
-Positional: R1 major/probable 5x3+5 = 20, R2 and R4 major/possible 5x3+4 = 19 (York's net
-score), R3 5x1+2 = 7.
+Positional (the grid's cells): R1 major/probable 20, R2 and R4 major/possible 19 (York's net
+score), R3 minor/rare 4.
 """
 
 from __future__ import annotations
@@ -148,14 +148,14 @@ def test_heatmap_positional_has_yorks_19_and_20(tiny):
     assert _occupied(cells) == {
         (4, 5): (20, "High", 1, "R1"),  # major / probable: York's gross 20
         (4, 4): (19, "High", 2, "R2, R4"),  # major / possible: York's net 19
-        (2, 2): (7, "Low", 1, "R3"),
+        (2, 2): (4, "Low", 1, "R3"),
     }
     gross = risk_register.heatmap_cells(tiny, POSITIONAL, Q2, "gross")
     assert _occupied(gross) == {
         (5, 5): (25, "Very high", 1, "R1"),
         (4, 5): (20, "High", 1, "R2"),
         (4, 4): (19, "High", 1, "R4"),
-        (3, 3): (13, "Medium", 1, "R3"),
+        (3, 3): (9, "Low", 1, "R3"),
     }
 
 
@@ -223,11 +223,24 @@ def test_register_product(tiny):
 def test_register_positional(tiny):
     reg = risk_register.register(tiny, POSITIONAL, Q2).set_index("risk_ref")
     assert list(reg.index) == ["R1", "R2", "R4", "R3"]
-    assert reg["score"].tolist() == [20, 19, 19, 7]
-    assert reg["gross_score"].tolist() == [25, 20, 19, 13]
-    assert reg["gross_band"].tolist() == ["Very high", "High", "High", "Medium"]
+    assert reg["score"].tolist() == [20, 19, 19, 4]
+    assert reg["gross_score"].tolist() == [25, 20, 19, 9]
+    assert reg["gross_band"].tolist() == ["Very high", "High", "High", "Low"]
     assert reg["movement_words"].tolist() == [
-        "Up from 19 to 20", "New: first reviewed this quarter", "Up from 14 (2025/26 Q3) to 19", "Down from 8 to 7"]
+        "Up from 19 to 20", "New: first reviewed this quarter", "Up from 12 (2025/26 Q3) to 19", "Down from 6 to 4"]
+    # A rank is an order, not an amount: what the controls take off is places and bands, never a percentage.
+    # The grid's distinct ranks: 1 2 3 4 5 6 8 9 10 11 12 15 16 18 19 20 21 25. R1 25 -> 20: 2 places (21,
+    # 20), Very high to High; R2 20 -> 19: 1 place; R4 19 -> 19: none; R3 9 -> 4: 4 places (8, 6, 5, 4).
+    assert reg["reduction_pct"].isna().all() and reg["reduction_points"].isna().all()
+    assert reg["reduction_places"].tolist() == [2, 1, 0, 4]
+    assert reg["reduction_bands"].tolist() == [1, 0, 0, 0]
+    assert reg["control_effect"].tolist() == [
+        "down 2 places, from Very high to High", "down 1 place, within the High band",
+        "no change: the same rank, within the High band", "down 4 places, within the Low band"]
+    # "Reduction expected" looks ahead to the target, not back at what the controls took off.
+    assert reg["reduction_expected_words"].tolist() == [
+        "Yes: from 20 (High) now to the target of 9 (Low)", "No",
+        "Yes: from 19 (High) now to the target of 4 (Low)", "Yes: from 4 (Low) now to the target of 2 (Low)"]
     high = risk_register.high_risks(reg.reset_index(), POSITIONAL_5X5)
     assert high["risk_ref"].tolist() == ["R1", "R2", "R4"]
 
@@ -272,9 +285,9 @@ def test_trajectory(tiny):
     assert risk_register.trajectory(tiny, PRODUCT, "R1", until=Q1)["quarter"].tolist() == [Q1]
     r4 = risk_register.trajectory(tiny, POSITIONAL, "R4")
     assert r4["quarter"].tolist() == [Q0, Q2]
-    assert r4["residual_score"].tolist() == [14, 19]
+    assert r4["residual_score"].tolist() == [12, 19]
     assert r4["residual_band"].tolist() == ["Medium", "High"]
-    assert r4["target_score"].tolist() == [7, 7]
+    assert r4["target_score"].tolist() == [4, 4]
     r2 = risk_register.trajectory(tiny, PRODUCT, "R2")
     assert r2["target_score"].isna().all() and r2["target_band"].isna().all()
     assert risk_register.trajectory(tiny, PRODUCT, "nope").empty

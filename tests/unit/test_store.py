@@ -22,7 +22,7 @@ EXPECTED_TABLES = {
     "clinic_action", "import_log",
     "commentary", "comparator", "indicator", "indicator_service", "indicator_value",
     "plan_area", "plan_area_rag", "plan_narrative", "plan_priority", "risk", "risk_matrix",
-    "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
+    "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team", "indicator_rating",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
     "data_version",
     "annex_a_record", "annex_a_count", "annex_a_month",

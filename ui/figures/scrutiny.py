@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qa_core.rules import periods
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import scrutiny
 from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
 from ui.safe import plain
@@ -43,7 +44,8 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
          for q in quarters]  # the middle month of each quarter
     start = periods.quarter_start(quarters[0]).isoformat()
     end = periods.quarter_start(periods.shift_quarter(quarters[-1], 1)).isoformat()
-    values = [None if pd.isna(v) else round(float(v), 2) for v in pd.to_numeric(series["value"], errors="coerce")]
+    values = [None if pd.isna(v) else round_half_up(float(v), 2)
+              for v in pd.to_numeric(series["value"], errors="coerce")]
     traces = [dict(
         type="scatter", x=x, y=values, mode="lines+markers", name=f"{plain(council)}, each quarter",
         line=dict(color=DARK_BLUE, width=2.5), marker=dict(color=DARK_BLUE, size=8), connectgaps=False,

@@ -27,6 +27,7 @@ from qa_core.io.published.common import (
     read_csv,
     row_numbers,
 )
+from qa_core.rules.formatting import round_half_up
 
 __all__ = ["EesMeasure", "EES_TABLES", "EES_FILES", "EES_FIXED", "joint_code", "ees_table_for", "ees_rows",
            "ees_frames", "load_ees"]
@@ -253,8 +254,9 @@ def ees_frames(frame: pd.DataFrame, table: str, name: str) -> tuple[pd.DataFrame
         den = cells(rows[s.denominator])[0] if s.denominator else np.nan
         if s.column:
             value, symbol = cells(rows[s.column])
-        else:  # derived: 100 × numerator / denominator; a symbol in any part is the figure's symbol
-            value = (100 * num / den.where(den > 0)).round(1)
+        else:  # derived: 100 × numerator / denominator, a half rounded up as DfE rounds (549 of 720 is
+            # 76.25%, published as 76.3); a symbol in any part is the figure's symbol
+            value = round_half_up(100 * num / den.where(den > 0), 1)
             symbol = _first_symbol(rows, [*s.numerators, s.denominator]).where(value.isna(), None)
             symbol = symbol.where(~(value.isna() & symbol.isna()), np.where(den == 0, "z", ":"))
         parts.append(pd.DataFrame({

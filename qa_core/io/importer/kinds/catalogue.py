@@ -40,7 +40,7 @@ from qa_core.io.importer.kinds.dfe import SHAPES_HELP
 from qa_core.io.importer.merge import Merge
 from qa_core.io.importer.validate import Checker, Context, Lookup, _distinct
 from qa_core.io.published import PUBLISHED_SYMBOLS
-from qa_core.rules.rag import POLARITIES, RULES
+from qa_core.rules.rag import DEFAULT_MIN_DENOMINATOR, POLARITIES, RULES
 from qa_core.store import Store
 
 UNITS = ("%", "rate_per_10k", "days", "count", "number")
@@ -73,6 +73,9 @@ class IndicatorRow(BaseModel):
     tolerance: NonNegative | None = Field(
         None, description="How far from target is still amber (green under 'travel'), in the unit; blank means 0.",
         examples=["5"])
+    min_denominator: NonNegative | None = Field(
+        None, description="The fewest cases (denominator) a figure is rated on: below it the count is shown and no "
+        f"RAG; blank means {DEFAULT_MIN_DENOMINATOR}.", examples=[str(DEFAULT_MIN_DENOMINATOR)])
     levels: Sentence | None = Field(None, description="Levels it is reported at: la, service, team (comma separated); "
                                 "blank means all three.", examples=["la,service,team"])
     aggregation: choice(AGGREGATIONS, None, "aggregation") | None = Field(
@@ -143,6 +146,10 @@ def prepare_indicators(ck: Checker, ctx: Context) -> Prepared:
     cols["sort_order"] = _sort_orders(ctx, "indicator", "code", code,
                                       ck.column("sort_order") if ck.has("sort_order") else pa.nulls(ck.n, pa.int64()))
     staged = {"_n_indicator": pa.table(cols)}
+    if ck.has("min_denominator"):  # held in indicator_rating (migration 006); blank means the default
+        minimum = ck.column("min_denominator")
+        staged["_n_rating"] = pa.table({"code": code, "min_denominator": pc.fill_null(
+            minimum, pa.scalar(float(DEFAULT_MIN_DENOMINATOR), minimum.type))})
     info: dict[str, Any] = {"links": ck.has("services")}
     if ck.has("services"):
         services = ctx.lookup("service")
@@ -180,6 +187,14 @@ def load_indicators(cur: Any, prep: Prepared, ctx: Context, write: bool, step: S
     outcome = totals(merge_counts([status], [], ["code"]))
     replaced = status.loc[status["replaced"] > 0, "code"].tolist()
     added = status.loc[status["added"] > 0, "code"].tolist()
+    rating = None
+    if "_n_rating" in prep.staged:
+        rating = Merge("indicator_rating", "_n_rating", ["code"], ["min_denominator"])
+        moved = sorted(set(rating.statuses(cur, by=["n.code"]).query("added > 0 or replaced > 0")["code"])
+                       - set(replaced) - set(added))
+        outcome.replaced += len(moved)
+        outcome.unchanged -= len(moved)
+        replaced += moved
     links = None
     if prep.info["links"]:
         links = Merge("indicator_service", "_n_link", ["code", "service_id"], [], scope=["code"],
@@ -194,6 +209,8 @@ def load_indicators(cur: Any, prep: Prepared, ctx: Context, write: bool, step: S
     step("writing indicators")
     if write and changes(outcome):
         main.apply(cur)
+        if rating is not None:
+            rating.apply(cur)
         if links is not None:
             links.apply(cur)
     return outcome
@@ -215,12 +232,13 @@ def _code_lines(noun: str, added: list[str], replaced: list[str], unchanged: int
 def export_indicators(store: Store) -> pd.DataFrame:
     return store.query(
         """
-        SELECT i.code, i.name, i.theme, i.unit, i.polarity, i.target, i.rag_rule, i.tolerance, i.levels,
+        SELECT i.code, i.name, i.theme, i.unit, i.polarity, i.target, i.rag_rule, i.tolerance,
+               coalesce(r.min_denominator, $default) AS min_denominator, i.levels,
                i.aggregation, i.source, i.description, i.published_measure, i.sort_order,
                (SELECT string_agg(x.service_id, '; ' ORDER BY s.sort_order, x.service_id)
                   FROM indicator_service x JOIN service s USING (service_id) WHERE x.code = i.code) AS services
-        FROM indicator i ORDER BY i.sort_order, i.code
-        """)
+        FROM indicator i LEFT JOIN indicator_rating r USING (code) ORDER BY i.sort_order, i.code
+        """, {"default": float(DEFAULT_MIN_DENOMINATOR)})
 
 
 # == values ===================================================================================
@@ -412,7 +430,7 @@ KINDS = [
         name="indicators", title="Indicator catalogue",
         summary="One row per performance measure: its name, theme, unit, polarity, target and RAG rule, and the "
                 "services that hold it as a core clinic measure.",
-        model=IndicatorRow, tables=("indicator", "indicator_service"), key="code",
+        model=IndicatorRow, tables=("indicator", "indicator_rating", "indicator_service"), key="code",
         replaces="Each indicator in the file replaces the stored one with the same code (its service links too, "
                  "when the file has a services column). Indicators not in the file are kept.",
         prepare=prepare_indicators, load=load_indicators, export=export_indicators,

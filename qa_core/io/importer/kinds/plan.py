@@ -7,7 +7,8 @@ record     columns
 =========  ============================================================
 area       area_id, name, lead, ofsted_recommendation, sort_order
 rag        area_id, month, rag
-priority   area_id, priority_id, description, target_date, completed_date
+priority   area_id, priority_id, description, target_date, completed_date; optionally rag and evidence:
+           the lead's own rating of the priority and the evidence it rests on
 narrative  area_id, month, narrative_kind, seq, text, evidence
 =========  ============================================================
 """
@@ -59,8 +60,9 @@ class PlanRow(BaseModel):
     sort_order: Count | None = Field(None, description="area rows: position in lists; blank keeps the stored "
                                      "order.", examples=["4"])
     month: Month | None = Field(None, description="rag and narrative rows: the month, YYYY-MM.", examples=["2026-10"])
-    rag: Rag | None = Field(None, description="rag rows: Red, Amber, Yellow, Green or Blue (complete).",
-                            examples=["Amber"])
+    rag: Rag | None = Field(None, description="rag rows: Red, Amber, Yellow, Green or Blue (complete). priority rows "
+                            "(optional): the lead's own rating of the priority, shown in place of the one worked out "
+                            "from its target date.", examples=["Amber"])
     priority_id: Text | None = Field(None, description="priority rows: the priority's unique id.",
                                      examples=["AREA04-P1"])
     description: LongText | None = Field(None, description="priority rows: the priority.",
@@ -75,8 +77,9 @@ class PlanRow(BaseModel):
                               "the file's order.", examples=["1"])
     text: LongText | None = Field(None, description="narrative rows: the note.",
                               examples=["Decisions within 24 hours rose to 91% in October"])
-    evidence: LongText | None = Field(None, description="narrative rows: the evidence it rests on.",
-                                  examples=["Monthly performance report"])
+    evidence: LongText | None = Field(None, description="narrative rows: the evidence it rests on. priority rows "
+                                      "(optional): the evidence for the lead's rating.",
+                                      examples=["Monthly performance report"])
 
 
 def _mask(values: pa.Array, keep: np.ndarray) -> pa.Array:
@@ -146,7 +149,7 @@ def prepare_plan(ck: Checker, ctx: Context) -> Prepared:
         ctx, "plan_area", "area_id", areas["area_id"].combine_chunks(),
         table("area", {"s": values["sort_order"]})["s"].combine_chunks()))
     priority_cols = {"priority_id": values["priority_id"], "area_id": area_id, "description": values["description"]}
-    for name in ("target_date", "completed_date"):
+    for name in ("target_date", "completed_date", "rag", "evidence"):
         if ck.has(name):
             priority_cols[name] = values[name]
     staged = {
@@ -220,7 +223,7 @@ def export_plan(store: Store) -> pd.DataFrame:
         store.query("SELECT 'rag' AS record, r.area_id, strftime(r.month, '%Y-%m') AS month, r.rag "
                     "FROM plan_area_rag r JOIN plan_area p USING (area_id) ORDER BY p.sort_order, r.area_id, r.month"),
         store.query("SELECT 'priority' AS record, x.area_id, x.priority_id, x.description, x.target_date, "
-                    "x.completed_date FROM plan_priority x JOIN plan_area p USING (area_id) "
+                    "x.completed_date, x.rag, x.evidence FROM plan_priority x JOIN plan_area p USING (area_id) "
                     "ORDER BY p.sort_order, x.area_id, x.priority_id"),
         store.query("SELECT 'narrative' AS record, n.area_id, strftime(n.month, '%Y-%m') AS month, "
                     "n.kind AS narrative_kind, n.seq, n.text, n.evidence FROM plan_narrative n "
