@@ -14,6 +14,7 @@ from qa_core.rules import disclosure
 from qa_core.rules.formatting import format_value
 from qa_core.rules.missing import is_missing
 from qa_core.store import Store, queries
+from qa_core.views import completeness
 
 __all__ = [
     "PackOptions",
@@ -52,8 +53,9 @@ class PackOptions:
 
 
 def data_to(store: Store) -> dt.date | None:
-    """The last month the store holds figures for (indicator values or audits)."""
-    return queries.latest_month(store)
+    """The latest month whose data is complete (``views.completeness``: the indicator values and
+    audits are in), as the pages' "Data complete to"; else the last month the store holds."""
+    return completeness.complete_to(store) or queries.latest_month(store)
 
 
 def whole(value: object) -> str:

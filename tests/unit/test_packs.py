@@ -439,3 +439,21 @@ def test_the_same_pack_gives_the_same_workbook(demo_db, latest):
     assert first == second
     frame = pd.read_excel(io.BytesIO(first), sheet_name="Board")
     assert frame["Priorities"].dtype.kind == "i"  # real numbers, not text
+
+
+def test_a_partial_month_leaves_the_production_line_at_the_complete_month(capsys, demo_db, tmp_path, latest):
+    """One team's first audits of a new month (issue 13's case) do not make the new month "complete":
+    a pack says it is produced from data complete to the last complete month, as the pages do."""
+    db = tmp_path / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    month = periods.parse_month(latest["month"])
+    new = periods.next_month(month)
+    with Store(db) as store:
+        store.execute(
+            "INSERT INTO audit (audit_id, audit_date, tier, team_id, service_id, auditor, auditor_role, overall_grade) "
+            "SELECT 'NEW-' || i, $d + i::INTEGER, 'tier1', 'assessment_01', 'assessment', 'Jodie Fenwick', "
+            "'team_manager', 2 FROM range(4) t(i)", {"d": new})
+        assert queries.latest_month(store) == new
+    xlsx = pack(capsys, db, tmp_path / "clinic.xlsx", "clinic", "--service", SERVICE, "--month", latest["month"])
+    produced = [r[1] for r in openpyxl.load_workbook(xlsx)["Notes"].iter_rows(values_only=True) if r[0] == "Produced"]
+    assert produced and produced[0].endswith(f"from data complete to {periods.month_label(month)}")
