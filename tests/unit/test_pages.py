@@ -49,7 +49,7 @@ def test_every_role_lists_known_pages_in_navigation_order() -> None:
 
 
 def test_every_report_kind_answers_to_a_page_and_the_cli_offers_exactly_these_kinds() -> None:
-    assert list(REPORTS) == ["audits", "risks", "clinic", "rag", "team", "scrutiny", "benchmark"]
+    assert list(REPORTS) == ["audits", "completion", "risks", "clinic", "rag", "team", "scrutiny", "benchmark"]
     assert all(entry.page in PAGE_KEYS and entry.kind == kind for kind, entry in REPORTS.items())
     report = build_parser()._subparsers._group_actions[0].choices["report"]
     kind = next(a for a in report._actions if a.dest == "kind")
