@@ -10,6 +10,7 @@ own head of service may record actions or mark them done (``may_manage_actions``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -17,9 +18,11 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from qa_core.errors import QAError
 from qa_core.roles import AccessDenied, Viewer
 from qa_core.rules.periods import month_end
-from qa_core.rules.spc import improvement_for, xmr
+from qa_core.rules.spc import BASELINE_POINTS, improvement_for, xmr
 from qa_core.store import Store, queries
 from qa_core.views import home
+from qa_core.views.baselines import change_indices
+from qa_core.views.refusals import explain, refuse
 
 __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
            "actions", "record_action", "complete_action", "may_manage_actions", "measure_points"]
@@ -28,8 +31,12 @@ __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "c
 REPORT_COLUMNS = [
     "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
     "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
-    "comparator_year",
+    "comparator_year", "variation_icon", "assurance_icon", "baseline_month",
 ]
+#: The form's words for each field of an action, for refusals that name the field.
+ACTION_FIELDS = {"description": "the description (what will be done)", "owner": "the owner",
+                 "due_date": "the due date", "service_id": "the service", "clinic_month": "the clinic month",
+                 "code": "the linked measure"}
 
 
 def may_manage_actions(viewer: Viewer | None, service_id: str) -> bool:
@@ -61,7 +68,10 @@ def clinic_report(store: Store, service_id: str, month: dt.date | None) -> pd.Da
     if service_id not in set(queries.services(store)["service_id"]):
         raise QAError(f"There is no service {service_id!r}.")
     frame = clinic_measures(store, service_id, month)
-    return frame[REPORT_COLUMNS] if not frame.empty else pd.DataFrame(columns=REPORT_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    frame = frame.assign(variation_icon=frame["variation_code"], assurance_icon=frame["assurance_code"])
+    return frame[REPORT_COLUMNS]
 
 
 def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
@@ -82,11 +92,16 @@ def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.Da
     }
 
 
-def measure_points(series: pd.DataFrame, polarity: object, target: float | None) -> pd.DataFrame:
+def measure_points(series: pd.DataFrame, polarity: object, target: float | None,
+                   changes: Sequence[dt.date] = ()) -> pd.DataFrame:
     """One measure's XmR chart for the clinic, from its monthly ``series`` (period, value): the
     SPC records (value, mean, limits, special_cause...) with the month as ``period``, judged
-    against the measure's ``polarity`` (``rules.spc.improvement_for``) and ``target``."""
-    points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement_for(polarity), target=target))
+    against the measure's ``polarity`` (``rules.spc.improvement_for``) and ``target``. Limits are
+    fixed on the first ``BASELINE_POINTS`` months and recalculated from each month in ``changes``
+    (``views.baselines.change_months``), as the measures table computes them."""
+    months = list(pd.to_datetime(series["period"]).dt.date)
+    points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement_for(polarity), target=target,
+                              process_changes=change_indices(months, changes), baseline=BASELINE_POINTS))
     points["period"] = pd.to_datetime(series["period"])
     return points
 
@@ -138,8 +153,7 @@ def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None 
     try:
         item = action if isinstance(action, NewAction) else NewAction(**action)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise QAError(f"The action was not saved: {problems}.") from None
+        raise refuse("The action", explain(exc, ACTION_FIELDS)) from None
     _check_manage(viewer, item.service_id)
     if item.due_date < item.clinic_month:
         raise QAError("The action was not saved: the due date is before the clinic month.")

@@ -9,16 +9,20 @@ import datetime as dt
 import pandas as pd
 
 from qa_core.rules.rag import direction_of_travel, rag_status
-from qa_core.rules.spc import assurance_icon, improvement_for, variation_icon, xmr
+from qa_core.rules.spc import BASELINE_POINTS, assurance_icon, baseline_of, improvement_for, variation_icon, xmr
 from qa_core.store import Store, queries
+from qa_core.views.baselines import change_indices, changes_by_code
 
 __all__ = ["indicator_summary"]
 
 
 def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
     """Each measure's value for ``month`` (council-wide or one service) with its count,
-    target, RAG, direction of travel and SPC icons over every month up to ``month``."""
+    target, RAG, direction of travel and SPC icons over every month up to ``month``. The SPC
+    limits are fixed on a baseline (``BASELINE_POINTS`` months) and recalculated only at a
+    recorded process change (``views.baselines``); ``baseline_month`` is where they start."""
     catalogue = queries.indicators(store, service_id)
+    changes = changes_by_code(store, service_id)
     monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
     # Plain arrays per measure (rows are in period order and end at ``month``): the current
     # value is a measure's last row when that row is ``month``, the previous one the row before.
@@ -36,9 +40,13 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
         previous = float(values[rows_of[-2]]) if len(rows_of) > 1 else None
         target = None if pd.isna(ind.target) else float(ind.target)
         improvement = improvement_for(ind.polarity)
-        points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
+        series = values[rows_of].tolist()
+        phases = change_indices(list(months[rows_of]), changes.get(ind.code, ()))
+        points = xmr(series, improvement=improvement, target=target, process_changes=phases,
+                     baseline=BASELINE_POINTS)
         variation = variation_icon(points)
         assurance = assurance_icon(points, improvement, target)
+        baseline = baseline_of(series, phases, BASELINE_POINTS)
         rows.append({
             "code": ind.code, "name": ind.name, "theme": ind.theme, "unit": ind.unit,
             "polarity": ind.polarity, "value": value,
@@ -46,12 +54,16 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
             "target": target, "previous": previous,
             "rag": rag_status(value, target, ind.polarity, ind.rag_rule, ind.tolerance, previous),
             "direction": direction_of_travel(value, previous, ind.polarity),
-            "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
+            "variation": variation["label"] if variation else (
+                "Not enough data (fewer than 12 months since the process change)" if phases
+                else "Not enough data (fewer than 12 months)"),
             "variation_code": variation["code"] if variation else None,
             "variation_letter": variation["letter"] if variation else "-",
             "assurance": assurance["label"] if assurance else ("No target" if target is None
                                                               else "Not enough data"),
             "assurance_letter": assurance["letter"] if assurance else "-",
+            "assurance_code": assurance["code"] if assurance else "none",
+            "baseline_month": months[rows_of[baseline[0]]].strftime("%Y-%m") if baseline else None,
             "special_cause": points[-1]["special_cause"],
             "months": len(rows_of),
         })

@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "plan_area", "plan_area_rag", "plan_narrative", "plan_priority", "risk", "risk_matrix",
     "risk_matrix_cell", "risk_review", "schema_migration", "service", "setting", "team",
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
+    "spc_process_change", "commentary_edit", "clinic_meeting", "clinic_meeting_item",  # 007
 }
 
 
