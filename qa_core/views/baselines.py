@@ -21,8 +21,17 @@ from qa_core.rules.periods import month_label
 from qa_core.store import Store, queries
 from qa_core.views.refusals import clean_date, clean_text, refuse
 
-__all__ = ["COUNCIL", "REASON_CHARS", "change_indices", "changes_by_code", "change_months", "process_changes",
-           "may_record_changes", "record_process_change", "remove_process_change"]
+__all__ = [
+    "COUNCIL",
+    "REASON_CHARS",
+    "change_indices",
+    "changes_by_code",
+    "change_months",
+    "process_changes",
+    "may_record_changes",
+    "record_process_change",
+    "remove_process_change",
+]
 
 #: The org_id (and org_level) of a change recorded for the whole council.
 COUNCIL = "la"
@@ -50,7 +59,9 @@ def process_changes(store: Store, code: str | None = None, service_id: str | Non
     where, params = _scope_sql(service_id)
     frame = store.query(
         f"SELECT {', '.join(_COLUMNS)} FROM spc_process_change WHERE {where} AND ($code IS NULL OR code = $code) "
-        "ORDER BY code, month, org_level", {"code": code, **params})
+        "ORDER BY code, month, org_level",
+        {"code": code, **params},
+    )
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["level"] = frame["org_level"].map({"la": "whole council", "service": "this service"})
     return frame
@@ -85,8 +96,10 @@ def change_indices(months: Sequence[dt.date], changes: Sequence[dt.date]) -> lis
 
 def _check(store: Store, change: dict, viewer: Viewer | None) -> tuple[str, str, str, dt.date]:
     if not may_record_changes(viewer):
-        raise AccessDenied(f"The process change was not saved: the {viewer.describe()} role cannot record "
-                           "process changes; the assistant director can.")
+        raise AccessDenied(
+            f"The process change was not saved: the {viewer.describe()} role cannot record "
+            "process changes; the assistant director can."
+        )
     problems = []
     code = change.get("code")
     if code not in set(queries.indicators(store)["code"]):
@@ -105,8 +118,9 @@ def _check(store: Store, change: dict, viewer: Viewer | None) -> tuple[str, str,
     return code, level, org, month.replace(day=1)
 
 
-def record_process_change(store: Store, change: dict, viewer: Viewer | None = None,
-                          now: dt.datetime | None = None) -> None:
+def record_process_change(
+    store: Store, change: dict, viewer: Viewer | None = None, now: dt.datetime | None = None
+) -> None:
     """Record a process change: ``code``, ``service_id`` (None: the whole council), ``month`` (its
     first month; any day of it will do), ``reason`` and ``recorded_by``. Refused in plain words
     (QAError) when a field is wrong or the change is already recorded; AccessDenied unless
@@ -124,21 +138,30 @@ def record_process_change(store: Store, change: dict, viewer: Viewer | None = No
     if problems:
         raise refuse("The process change", problems)
     with store.transaction() as cur:
-        held = cur.execute("SELECT 1 FROM spc_process_change WHERE code = ? AND org_level = ? AND org_id = ? "
-                           "AND month = ?", [code, level, org, month]).fetchone()
+        held = cur.execute(
+            "SELECT 1 FROM spc_process_change WHERE code = ? AND org_level = ? AND org_id = ? AND month = ?",
+            [code, level, org, month],
+        ).fetchone()
         if held:
-            raise QAError(f"The process change was not saved: a change to {code} from {month_label(month)} is "
-                          "already recorded there.")
-        cur.execute("INSERT INTO spc_process_change VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [code, level, org, month, reason, who, now or dt.datetime.now().replace(microsecond=0)])
+            raise QAError(
+                f"The process change was not saved: a change to {code} from {month_label(month)} is "
+                "already recorded there."
+            )
+        cur.execute(
+            "INSERT INTO spc_process_change VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [code, level, org, month, reason, who, now or dt.datetime.now().replace(microsecond=0)],
+        )
 
 
-def remove_process_change(store: Store, code: str, service_id: str | None, month: dt.date,
-                          viewer: Viewer | None = None) -> None:
+def remove_process_change(
+    store: Store, code: str, service_id: str | None, month: dt.date, viewer: Viewer | None = None
+) -> None:
     """Remove a change recorded by mistake (the AD only); the limits go back to the earlier baseline."""
     code, level, org, month = _check(store, {"code": code, "service_id": service_id, "month": month}, viewer)
     with store.transaction() as cur:
-        gone = cur.execute("DELETE FROM spc_process_change WHERE code = ? AND org_level = ? AND org_id = ? "
-                           "AND month = ? RETURNING 1", [code, level, org, month]).fetchall()
+        gone = cur.execute(
+            "DELETE FROM spc_process_change WHERE code = ? AND org_level = ? AND org_id = ? AND month = ? RETURNING 1",
+            [code, level, org, month],
+        ).fetchall()
         if not gone:
             raise QAError(f"There is no process change to {code} from {month_label(month)} to remove.")

@@ -75,8 +75,9 @@ def explain(error: ValidationError, labels: Mapping[str, str]) -> list[str]:
             sentences.append(f"{label} is missing")
         elif kind == "string_too_short":
             blank = isinstance(given, str) and not given.strip()
-            sentences.append(f"{label} is empty" if blank else
-                             f"{label} is too short (at least {ctx.get('min_length')} characters)")
+            sentences.append(
+                f"{label} is empty" if blank else f"{label} is too short (at least {ctx.get('min_length')} characters)"
+            )
         elif kind == "string_too_long":
             sentences.append(f"{label} is too long (at most {ctx.get('max_length'):,} characters)")
         elif kind.startswith("date") or kind.startswith("datetime"):

@@ -23,14 +23,18 @@ SHIFT = [10, 12] * 6 + [20, 24] * 6 + [34]
 FLAT = [10, 12] * 12 + [10]
 
 ORG = {
-    "service": pd.DataFrame([
-        dict(service_id="front_door", name="Front Door", head_of_service="Dev Denholm", sort_order=1),
-        dict(service_id="assessment", name="Assessment", head_of_service="Hana Holloway", sort_order=2),
-    ]),
-    "team": pd.DataFrame([
-        dict(team_id="front_door_01", service_id="front_door", name="MASH Team A", manager="Una Upwood"),
-        dict(team_id="assessment_01", service_id="assessment", name="Assessment North", manager="Jodie Fenwick"),
-    ]),
+    "service": pd.DataFrame(
+        [
+            dict(service_id="front_door", name="Front Door", head_of_service="Dev Denholm", sort_order=1),
+            dict(service_id="assessment", name="Assessment", head_of_service="Hana Holloway", sort_order=2),
+        ]
+    ),
+    "team": pd.DataFrame(
+        [
+            dict(team_id="front_door_01", service_id="front_door", name="MASH Team A", manager="Una Upwood"),
+            dict(team_id="assessment_01", service_id="assessment", name="Assessment North", manager="Jodie Fenwick"),
+        ]
+    ),
 }
 INDICATORS = [
     ["code", "name", "theme", "unit", "polarity", "target", "aggregation", "services"],

@@ -18,8 +18,13 @@ from qa_core.store import Store, queries
 from qa_core.views import baselines, clinic, home
 from tests.unit.clinic_files import MONTHS, OCT, council_store
 
-CHANGE = {"code": "VISITS", "service_id": "assessment", "month": MONTHS[12], "reason": "New visiting model",
-          "recorded_by": "Assistant Director"}
+CHANGE = {
+    "code": "VISITS",
+    "service_id": "assessment",
+    "month": MONTHS[12],
+    "reason": "New visiting model",
+    "recorded_by": "Assistant Director",
+}
 WHEN = dt.datetime(2026, 11, 3, 10, 0)
 
 
@@ -38,7 +43,10 @@ def test_without_a_recorded_change_the_first_twelve_months_set_the_limits(store:
     # 25 months, so the jump to 20, 24 and the 34 are special causes, high; target 5 < 5.68: passes.
     row = _row(store)
     assert (row["variation_code"], row["assurance_code"], row["baseline_month"]) == (
-        "improvement_high", "pass", "2024-10")
+        "improvement_high",
+        "pass",
+        "2024-10",
+    )
 
 
 def test_a_recorded_change_recalculates_the_limits_from_its_month(store: Store) -> None:
@@ -47,7 +55,10 @@ def test_a_recorded_change_recalculates_the_limits_from_its_month(store: Store) 
     # latest month (34) is above 32.64: still improvement (high); target 5 < 11.36: passes.
     row = _row(store)
     assert (row["variation_code"], row["assurance_code"], row["baseline_month"]) == (
-        "improvement_high", "pass", "2025-10")
+        "improvement_high",
+        "pass",
+        "2025-10",
+    )
     # The chart draws the same limits as the table judged by.
     series = queries.indicator_series(store, "VISITS", "service", "assessment")
     points = clinic.measure_points(series, "up", 5.0, baselines.change_months(store, "VISITS", "assessment"))
@@ -84,23 +95,53 @@ def test_report_clinic_gains_the_icon_codes_and_the_baseline_month(tmp_path: Pat
     path = tmp_path / "council.duckdb"
     with council_store(path) as store:
         baselines.record_process_change(store, CHANGE, now=WHEN)
-    assert main(["report", "clinic", "--db", str(path), "--service", "assessment", "--month", "2026-10",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            ["report", "clinic", "--db", str(path), "--service", "assessment", "--month", "2026-10", "--format", "json"]
+        )
+        == 0
+    )
     rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert list(rows["VISITS"]) == clinic.REPORT_COLUMNS  # every earlier field kept, in order, then the new
-    assert (rows["VISITS"]["variation_icon"], rows["VISITS"]["assurance_icon"], rows["VISITS"]["baseline_month"]) \
-        == ("improvement_high", "pass", "2025-10")
+    assert (rows["VISITS"]["variation_icon"], rows["VISITS"]["assurance_icon"], rows["VISITS"]["baseline_month"]) == (
+        "improvement_high",
+        "pass",
+        "2025-10",
+    )
     # LATE: 3 of 20 every month (15%), limits 15 to 15; lower is better and the target 10 is below: fails.
     assert (rows["LATE"]["variation_icon"], rows["LATE"]["assurance_icon"]) == ("common_cause", "fail")
     assert clinic.REPORT_COLUMNS[:17] == [
-        "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
-        "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
-        "comparator_year"]
+        "code",
+        "name",
+        "unit",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "rag",
+        "previous",
+        "direction",
+        "variation",
+        "assurance",
+        "special_cause",
+        "sn_median",
+        "sn_count",
+        "england",
+        "comparator_year",
+    ]
 
 
 # -- refusals ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("viewer", [Viewer("head_of_service", "assessment"), Viewer("qa_lead"),
-                                    Viewer("team_manager", "assessment_01"), Viewer("scrutiny"), Viewer("admin")])
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        Viewer("head_of_service", "assessment"),
+        Viewer("qa_lead"),
+        Viewer("team_manager", "assessment_01"),
+        Viewer("scrutiny"),
+        Viewer("admin"),
+    ],
+)
 def test_only_the_assistant_director_records_a_change(store: Store, viewer: Viewer) -> None:
     with pytest.raises(AccessDenied, match="assistant director can"):
         baselines.record_process_change(store, CHANGE, viewer)
@@ -109,16 +150,19 @@ def test_only_the_assistant_director_records_a_change(store: Store, viewer: View
     assert store.scalar("SELECT count(*) FROM spc_process_change") == 1
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"code": "NOPE"}, "there is no measure 'NOPE'"),
-    ({"service_id": "nowhere"}, "there is no service 'nowhere'"),
-    ({"month": None}, "the month is missing"),
-    ({"month": "2026-05"}, "the month is not a date"),
-    ({"reason": "  "}, "the reason is empty"),
-    ({"reason": "ok"}, r"the reason is too short \(at least 3 characters\)"),
-    ({"reason": "x" * 501}, "the reason is too long"),
-    ({"recorded_by": ""}, "who recorded it is empty"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"code": "NOPE"}, "there is no measure 'NOPE'"),
+        ({"service_id": "nowhere"}, "there is no service 'nowhere'"),
+        ({"month": None}, "the month is missing"),
+        ({"month": "2026-05"}, "the month is not a date"),
+        ({"reason": "  "}, "the reason is empty"),
+        ({"reason": "ok"}, r"the reason is too short \(at least 3 characters\)"),
+        ({"reason": "x" * 501}, "the reason is too long"),
+        ({"recorded_by": ""}, "who recorded it is empty"),
+    ],
+)
 def test_bad_changes_are_refused_in_plain_words(store: Store, change: dict, message: str) -> None:
     with pytest.raises(QAError, match=f"^The process change was not saved: {message}"):
         baselines.record_process_change(store, CHANGE | change)
