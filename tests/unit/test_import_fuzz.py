@@ -146,6 +146,11 @@ SEEDS: dict[str, list[list[str]]] = {
         ["R1", "2026-Q3", "Practice varies", "Assessment", "Kofi Garside", "5", "Likely", "4", "3", "2", "2", "yes"],
         ["R2", "2026-Q3", "Staffing", "", "", "Major", "4", "3", "3", "", "", "no"],
     ],
+    "commentary": [
+        ["code", "month", "org_unit", "text", "author", "written_at"],
+        ["EXAMPLE_VISITS", "2026-10", "Assessment", "Visits rose after the new rota", "Hana Holloway", ""],
+        ["EXAMPLE_VISITS", "2026-09", "MASH Team A", "Steady", "Una Upwood", "2026-10-03 09:30"],
+    ],
 }
 #: The comparators kind also reads DfE's LAIT long file, recognised from its header.
 LAIT = [

@@ -19,11 +19,11 @@ CREATE TABLE spc_process_change (
 );
 
 -- Every version of every commentary, oldest first; the `commentary` table (001) holds the
--- current one. An edit adds a row here and replaces the current row: nothing is lost.
-CREATE SEQUENCE commentary_edit_id START 1;
-
+-- current one. An edit adds a row here and replaces the current row: nothing is lost. edit_id
+-- is numbered by the writer (one more than the highest held), not by a sequence, so a store
+-- rebuilt by copying its tables keeps numbering on.
 CREATE TABLE commentary_edit (
-    edit_id    BIGINT PRIMARY KEY DEFAULT nextval('commentary_edit_id'),
+    edit_id    BIGINT PRIMARY KEY,
     code       VARCHAR NOT NULL,
     period     DATE NOT NULL,
     org_level  VARCHAR NOT NULL,           -- 'la', 'service', 'team'
@@ -35,9 +35,10 @@ CREATE TABLE commentary_edit (
 );
 
 -- Commentary held before this migration becomes the first version of its history.
-INSERT INTO commentary_edit (code, period, org_level, org_id, text, author, written_at, source)
-SELECT code, period, org_level, org_id, text, author, updated_at, 'before history'
-FROM commentary ORDER BY updated_at, code, period, org_level, org_id;
+INSERT INTO commentary_edit (edit_id, code, period, org_level, org_id, text, author, written_at, source)
+SELECT row_number() OVER (ORDER BY updated_at, code, period, org_level, org_id), code, period, org_level, org_id,
+       text, author, updated_at, 'before history'
+FROM commentary;
 
 -- A clinic meeting: one per service and month under review. The actions agreed at it are the
 -- service's clinic_action rows for the same clinic_month.
