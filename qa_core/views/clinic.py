@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -25,7 +26,8 @@ from qa_core.views.baselines import change_indices
 from qa_core.views.refusals import explain, refuse
 
 __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
-           "actions", "record_action", "complete_action", "may_manage_actions", "measure_points"]
+           "actions", "record_action", "complete_action", "may_manage_actions", "measure_points",
+           "check_action", "insert_action"]
 
 #: The columns of ``python -m qa_core report clinic``.
 REPORT_COLUMNS = [
@@ -143,13 +145,21 @@ class NewAction(BaseModel):
     def _strip(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise ValueError("is empty")
         return value
 
 
 def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> str:
     """Validate and store a new clinic action; returns its id. Raises QAError on bad input and
     AccessDenied unless ``viewer`` may manage the service's actions (None: the AD)."""
+    item = check_action(store, action, viewer)
+    with store.transaction() as cur:
+        return insert_action(cur, item)
+
+
+def check_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> NewAction:
+    """The action, validated (QAError naming the field in plain words; AccessDenied for a viewer
+    who may not manage the service's actions); nothing is written."""
     try:
         item = action if isinstance(action, NewAction) else NewAction(**action)
     except ValidationError as exc:
@@ -162,19 +172,23 @@ def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None 
         raise QAError(f"The action was not saved: there is no service {item.service_id!r}.")
     if item.code is not None and item.code not in set(queries.indicators(store)["code"]):
         raise QAError(f"The action was not saved: there is no measure {item.code!r}.")
-    with store.transaction() as cur:
-        seq = cur.execute(
-            "SELECT count(*) + 1 FROM clinic_action WHERE service_id = ? AND clinic_month = ?",
-            [item.service_id, item.clinic_month]).fetchone()[0]
+    return item
+
+
+def insert_action(cur: Any, item: NewAction) -> str:
+    """Write a checked action inside the caller's transaction; its new id."""
+    seq = cur.execute(
+        "SELECT count(*) + 1 FROM clinic_action WHERE service_id = ? AND clinic_month = ?",
+        [item.service_id, item.clinic_month]).fetchone()[0]
+    action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
+    while cur.execute("SELECT 1 FROM clinic_action WHERE action_id = ?", [action_id]).fetchone():
+        seq += 1
         action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
-        while cur.execute("SELECT 1 FROM clinic_action WHERE action_id = ?", [action_id]).fetchone():
-            seq += 1
-            action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
-        cur.execute(
-            "INSERT INTO clinic_action (action_id, service_id, clinic_month, code, description, owner,"
-            " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [action_id, item.service_id, item.clinic_month, item.code, item.description, item.owner,
-             item.due_date])
+    cur.execute(
+        "INSERT INTO clinic_action (action_id, service_id, clinic_month, code, description, owner,"
+        " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [action_id, item.service_id, item.clinic_month, item.code, item.description, item.owner,
+         item.due_date])
     return action_id
 
 
