@@ -35,7 +35,7 @@ __all__ = [
 
 #: The org_id (and org_level) of a change recorded for the whole council.
 COUNCIL = "la"
-REASON_CHARS = 500
+REASON_CHARS = 1_000
 NAME_CHARS = 120
 _COLUMNS = ["code", "org_level", "org_id", "month", "reason", "recorded_by", "recorded_at"]
 

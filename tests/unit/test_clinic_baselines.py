@@ -159,7 +159,7 @@ def test_only_the_assistant_director_records_a_change(store: Store, viewer: View
         ({"month": "2026-05"}, "the month is not a date"),
         ({"reason": "  "}, "the reason is empty"),
         ({"reason": "ok"}, r"the reason is too short \(at least 3 characters\)"),
-        ({"reason": "x" * 501}, "the reason is too long"),
+        ({"reason": "x" * 1001}, "the reason is too long"),
         ({"recorded_by": ""}, "who recorded it is empty"),
     ],
 )
@@ -187,3 +187,38 @@ def test_change_indices_maps_months_to_the_first_point_on_or_after():
     assert baselines.change_indices(months, [dt.date(2026, 1, 1)]) == []  # the series' start is a phase anyway
     assert baselines.change_indices(months, [dt.date(2026, 6, 1)]) == []  # after the series
     assert baselines.change_indices(months, [dt.date(2026, 4, 1), dt.date(2026, 3, 1)]) == [2]
+
+
+# -- the import kind -------------------------------------------------------------------------------
+CHANGES_HEADER = ["code", "org_unit", "month", "reason", "recorded_by"]
+
+
+def test_process_changes_load_from_a_file_all_or_nothing_and_only_once(store: Store) -> None:
+    from qa_core.io.importer import ImportRejected, export_kind, import_file
+    from tests.unit.test_import_support import csv_bytes
+
+    rows = [CHANGES_HEADER, ["VISITS", "Assessment", "2025-10", "New visiting model", "Assistant Director"]]
+    result = import_file(store, "process_changes", csv_bytes(rows), "changes.csv", user="admin")
+    assert (result.added, result.replaced, result.unchanged) == (1, 0, 0)
+    assert _row(store)["baseline_month"] == "2025-10"
+    again = import_file(store, "process_changes", csv_bytes(rows), "changes.csv", user="admin")
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 1)
+    rows[1][3] = "New visiting model, one named worker per child"
+    assert import_file(store, "process_changes", csv_bytes(rows), "changes.csv", user="admin").replaced == 1
+    assert baselines.process_changes(store, "VISITS", "assessment")["reason"].item().endswith("per child")
+    bad = [
+        CHANGES_HEADER,
+        ["VISITS", "la", "2025-06", "Council-wide change", "AD"],
+        ["LATE", "Front Door", "2025-10", "Not a Front Door measure", "AD"],
+        ["VISITS", "Asessment", "2025-10", "Misspelt", "AD"],
+        ["VISITS", "council", "June 2025", "Same as row 2", "AD"],
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        import_file(store, "process_changes", csv_bytes(bad), "bad.csv", user="admin")
+    found = {(p.row, p.column) for p in refused.value.problems}
+    assert found == {(3, "code"), (4, "org_unit"), (2, "code"), (5, "code")}
+    assert store.scalar("SELECT count(*) FROM spc_process_change") == 1  # nothing of the bad file written
+    exported = export_kind(store, "process_changes", "csv")
+    with council_store() as other:
+        assert import_file(other, "process_changes", exported, "changes.csv", user="admin").added == 1
+        assert other.query("SELECT * FROM spc_process_change").equals(store.query("SELECT * FROM spc_process_change"))

@@ -151,6 +151,11 @@ SEEDS: dict[str, list[list[str]]] = {
         ["EXAMPLE_VISITS", "2026-10", "Assessment", "Visits rose after the new rota", "Hana Holloway", ""],
         ["EXAMPLE_VISITS", "2026-09", "MASH Team A", "Steady", "Una Upwood", "2026-10-03 09:30"],
     ],
+    "process_changes": [
+        ["code", "org_unit", "month", "reason", "recorded_by", "recorded_at"],
+        ["EXAMPLE_VISITS", "Assessment", "2026-05", "New visiting rota", "Assistant Director", ""],
+        ["EXAMPLE_COUNT", "la", "2025-04", "New case system", "Assistant Director", "2025-04-03 10:00"],
+    ],
 }
 #: The comparators kind also reads DfE's LAIT long file, recognised from its header.
 LAIT = [

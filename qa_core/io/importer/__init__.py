@@ -1,7 +1,7 @@
 """Import and export of the dashboard's data: CSV or XLSX files in, the store's rows out.
 
 Kinds (``KINDS``): indicators, values, comparators, audits, audit_actions, plan, risks,
-risk_matrix, commentary. Each has a documented format (``KINDS[kind].columns``) and a template in
+risk_matrix, commentary, process_changes. Each has a documented format (``KINDS[kind].columns``) and a template in
 ``data/templates/``.
 
 >>> from qa_core.store import Store
