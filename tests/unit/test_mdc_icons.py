@@ -69,3 +69,16 @@ def test_unknown_codes_are_refused():
         mdc_icons.icon_for("assurance", None)
     with pytest.raises(ValueError, match="Unknown icon kind"):
         mdc_icons.icon_for("rag", "pass")
+
+
+def test_an_image_column_from_a_frames_codes_copes_with_missing_ones():
+    import pandas as pd
+
+    codes = pd.Series(["concern_low", None, float("nan")], dtype=object)
+    column = mdc_icons.icon_column("variation", codes)
+    assert column[0] == mdc_icons.variation_uri("concern_low")
+    assert column[1] == column[2] == mdc_icons.variation_uri(None)
+    assert mdc_icons.icon_column("assurance", ["pass", None]) == [
+        mdc_icons.assurance_uri("pass"),
+        mdc_icons.assurance_uri("none"),
+    ]

@@ -22,8 +22,10 @@ True
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from qa_core.rules.spc import ASSURANCE_CODES, VARIATION_CODES
 from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TEXT
@@ -37,6 +39,7 @@ __all__ = [
     "alt_text",
     "icon_svg",
     "data_uri",
+    "icon_column",
     "variation_uri",
     "assurance_uri",
     "icon_html",
@@ -217,6 +220,13 @@ def variation_uri(code: str | None, size: int = 32) -> str:
 
 def assurance_uri(code: str, size: int = 32) -> str:
     return data_uri(icon_svg("assurance", code, size))
+
+
+def icon_column(kind: str, codes: Iterable[Any], size: int = 32) -> list[str]:
+    """Data URIs for a table's image column, one per code (a missing variation code, None or NaN,
+    gives the "no variation icon" circle; a missing assurance code the "none" one)."""
+    blank = None if kind == "variation" else "none"
+    return [data_uri(icon_svg(kind, code if isinstance(code, str) else blank, size)) for code in codes]
 
 
 def icon_html(kind: str, code: str | None, size: int = 32) -> str:
