@@ -61,4 +61,5 @@ def measures_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 ICON_KEY = ("Variation letters: H high, L low, C common cause. Assurance: P consistently passes, "
-            "F consistently fails, ? hit or miss. Limits use every month up to this one.")
+            "F consistently fails, ? hit or miss. Limits are fixed on the first 12 months and recalculated only "
+            "from a recorded process change.")

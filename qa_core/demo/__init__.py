@@ -17,6 +17,7 @@ import pandas as pd
 
 from qa_core.demo.audit_data import build_audits
 from qa_core.demo.catalogue import INDICATORS
+from qa_core.demo.clinic_data import build_commentary, build_meetings, build_process_changes
 from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
 from qa_core.demo.plan_data import build_plan
 from qa_core.demo.risk_data import build_risks, matrix_frames
@@ -85,14 +86,6 @@ def _clinic_actions(services: pd.DataFrame, months: pd.DatetimeIndex,
     return pd.DataFrame(rows)
 
 
-def _commentary(links: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
-    rows = [dict(code=r.code, period=m.date(), org_level="service", org_id=r.service_id,
-                 text="Figures checked with team managers; see the clinic minutes for the actions agreed.",
-                 author="Performance team", updated_at=m + pd.Timedelta(days=20))
-            for r in links.itertuples() for m in months[-2:]]
-    return pd.DataFrame(rows)
-
-
 def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the demo store as frames, in an order that respects foreign keys.
 
@@ -125,7 +118,9 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
         **build_risks(LAST_QUARTER, rng, names),
     }
     frames["clinic_action"] = _clinic_actions(org["service"], months, rng, catalogue["indicator_service"])
-    frames["commentary"] = _commentary(catalogue["indicator_service"], months)
+    frames.update(build_commentary(catalogue["indicator_service"], org["service"], months))
+    frames["spc_process_change"] = build_process_changes(months)
+    frames.update(build_meetings(org["service"], org["team"], months))
     # The organisation as a council's imports hold it: staff, expectation rules, exemptions; the staff
     # ids of heads, managers and auditors (names are taken last, so no earlier draw changes).
     people = build_staff(org["service"], org["team"], frames["audit"], months, names)

@@ -89,7 +89,8 @@ INDICATORS: list[dict[str, Any]] = [
          shape=dict(base=0.82, drift=0.06, den=35, sd_team=0.03)),
     dict(code="CWD_REVIEWS", name="Child in need plans reviewed within timescale", theme="Quality of plans",
          unit="%", polarity="up", target=90, rag_rule="travel", tolerance=5, services=["disabilities"],
-         shape=dict(base=0.80, drift=0.0, shift=(10, 0.08), den=30, sd_team=0.03)),
+         # The step is the process change the demo records (demo/clinic_data.py): 14 months back.
+         shape=dict(base=0.80, drift=0.0, shift=(14, 0.08), den=30, sd_team=0.03)),
     dict(code="SUPERVISION", name="Supervision within timescale", theme="Management of resources",
          unit="%", polarity="up", target=90, rag_rule="tolerance", tolerance=5, services=[ALL],
          shape=dict(base=0.82, drift=0.06, den=14, sd_team=0.04)),

@@ -16,6 +16,9 @@ Decisions the spec leaves open:
   takes the side of the trend that ends at it, so a peak counts as high and a valley as low.
 * Limits are only recalculated at a recorded process change (``process_changes``); a phase
   with fewer than ``MIN_POINTS_FOR_LIMITS`` non-missing points gets no limits and no flags.
+* ``baseline``: the limits of a phase come from its first ``baseline`` non-missing points
+  (``BASELINE_POINTS``, 12, on the pages) and stay fixed for the rest of the phase, so a new
+  month never moves them; ``None`` (the default here) uses every point of the phase.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from typing import Any
 from qa_core.errors import QAError
 
 __all__ = [
-    "MIN_POINTS_FOR_LIMITS", "MR_SCREEN_FACTOR", "P_LIMIT_SIGMAS", "XMR_LIMIT_FACTOR",
+    "BASELINE_POINTS", "MIN_POINTS_FOR_LIMITS", "MR_SCREEN_FACTOR", "P_LIMIT_SIGMAS", "XMR_LIMIT_FACTOR",
     "XMR_TWO_SIGMA_FACTOR", "assurance_icon", "improvement_for", "p_chart", "variation_icon", "xmr",
+    "baseline_of", "icon_codes", "VARIATION_CODES", "ASSURANCE_CODES",
 ]
 
 XMR_LIMIT_FACTOR = 2.66  # 3 / d2 (d2 = 1.128 for ranges of 2 points): 3 sigma from mean mR
@@ -37,6 +41,9 @@ XMR_TWO_SIGMA_FACTOR = 1.773  # 2 / 1.128: the 2 sigma band
 MR_SCREEN_FACTOR = 3.267  # D4 for n = 2: upper limit of the moving ranges
 P_LIMIT_SIGMAS = 3
 MIN_POINTS_FOR_LIMITS = 12
+#: The baseline the pages fix limits on: the first 12 non-missing months of each phase
+#: (docs/domain.md, "Baselines and process changes").
+BASELINE_POINTS = 12
 MIN_RUN_LENGTH = 3
 
 IMPROVEMENTS = ("up", "down", "neutral")
@@ -82,14 +89,21 @@ def xmr(
     target: float | None = None,
     process_changes: Sequence[int] = (),
     screen_moving_ranges: bool = False,
+    baseline: int | None = None,
 ) -> list[Record]:
     """XmR (individuals) chart: one record per month with its limits and special cause.
+
+    With ``baseline`` the limits come from the first ``baseline`` non-missing points of each
+    phase and are extended, unchanged, over the rest of it.
 
     >>> recs = xmr([10, 12] * 6)  # mean 11, every mR 2, ucl = 11 + 2.66 * 2
     >>> round(recs[0]["ucl"], 2), recs[0]["special_cause"]
     (16.32, None)
+    >>> round(xmr([10, 12] * 6 + [30], baseline=12)[-1]["ucl"], 2)  # month 13 leaves them be
+    16.32
     """
     _check_options(improvement, run_length)
+    _check_baseline(baseline)
     xs = [_number(v, "value") for v in values]
     target = _number(target, "target")
     records = [_blank(i, x, target) for i, x in enumerate(xs)]
@@ -99,8 +113,9 @@ def xmr(
             cur["moving_range"] = abs(cur["value"] - prev["value"])
         if len(points) < MIN_POINTS_FOR_LIMITS:
             continue
-        mean = sum(r["value"] for r in points) / len(points)
-        mrs = [r["moving_range"] for r in points[1:]]
+        base = points[:baseline] if baseline else points
+        mean = sum(r["value"] for r in base) / len(base)
+        mrs = [r["moving_range"] for r in base[1:]]
         mr_bar = sum(mrs) / len(mrs)
         if screen_moving_ranges:
             kept = [m for m in mrs if m <= MR_SCREEN_FACTOR * mr_bar]
@@ -121,11 +136,13 @@ def p_chart(
     run_length: int = 7,
     target: float | None = None,
     process_changes: Sequence[int] = (),
+    baseline: int | None = None,
 ) -> list[Record]:
     """p-chart for a proportion (0-1) whose denominator varies month to month.
 
     p-bar is the phase's total numerator over its total denominator; each point gets its
-    own limits p-bar +/- 3 * sqrt(p-bar * (1 - p-bar) / n), clipped to [0, 1]. A zero or
+    own limits p-bar +/- 3 * sqrt(p-bar * (1 - p-bar) / n), clipped to [0, 1] (p-bar from the
+    phase's first ``baseline`` points when given). A zero or
     missing denominator is a missing month. ``moving_range`` is always None.
 
     >>> recs = p_chart([5, 8] * 6, [10, 40] * 6)  # p-bar = 78 / 300 = 0.26
@@ -133,6 +150,7 @@ def p_chart(
     (0.26, 0.468)
     """
     _check_options(improvement, run_length)
+    _check_baseline(baseline)
     if len(numerators) != len(denominators):
         raise QAError(f"{len(numerators)} numerators but {len(denominators)} denominators")
     target = _number(target, "target")
@@ -149,7 +167,8 @@ def p_chart(
         points = [r for r in records[phase.start : phase.stop] if r["value"] is not None]
         if len(points) < MIN_POINTS_FOR_LIMITS:
             continue
-        p_bar = sum(r["numerator"] for r in points) / sum(r["denominator"] for r in points)
+        base = points[:baseline] if baseline else points
+        p_bar = sum(r["numerator"] for r in base) / sum(r["denominator"] for r in base)
         for r in points:
             sigma = math.sqrt(p_bar * (1 - p_bar) / r["denominator"])
             r.update(mean=p_bar, ucl=_clip(p_bar + P_LIMIT_SIGMAS * sigma),
@@ -195,6 +214,61 @@ def assurance_icon(
         return dict(_ASSURANCE["hit_or_miss"])
     above = target > latest["ucl"]  # target above every likely value
     return dict(_ASSURANCE["fail" if above == (improvement == "up") else "pass"])
+
+
+#: The variation icons of Making Data Count: the latest point's kind of variation.
+VARIATION_CODES = (
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+)
+#: The assurance icons; "none" where Making Data Count shows none (no target, no better direction,
+#: or no limits yet).
+ASSURANCE_CODES = ("pass", "fail", "hit_or_miss", "none")
+
+
+def icon_codes(records: Sequence[Record], improvement: str, target: float | None) -> tuple[str | None, str]:
+    """The (variation, assurance) icon codes for a chart's records: one of ``VARIATION_CODES``
+    (None while there are no limits: too few months) and one of ``ASSURANCE_CODES``. Why one
+    function: the table, the chart and ``report clinic`` must show the same pair.
+
+    >>> icon_codes(xmr([10, 12] * 6), "up", 5)
+    ('common_cause', 'pass')
+    >>> icon_codes(xmr([10, 12] * 6), "neutral", 5)  # no better direction: no assurance
+    ('common_cause', 'none')
+    """
+    variation = variation_icon(records)
+    assurance = assurance_icon(records, improvement, target)
+    return (variation["code"] if variation else None, assurance["code"] if assurance else "none")
+
+
+def baseline_of(
+    values: Sequence[float | None], process_changes: Sequence[int] = (), baseline: int | None = BASELINE_POINTS
+) -> tuple[int, int] | None:
+    """(first, last) index of the baseline points the latest non-missing point's limits come from,
+    or None when its phase has no limits (fewer than ``MIN_POINTS_FOR_LIMITS`` points). Lets a
+    report name the months its limits rest on.
+
+    >>> baseline_of([10, 12] * 8)  # 16 points: limits from points 0 to 11
+    (0, 11)
+    >>> baseline_of([10, 12] * 8, process_changes=[4])  # a change at point 4: 12 points left
+    (4, 15)
+    """
+    _check_baseline(baseline)
+    xs = [_number(v, "value") for v in values]
+    present = [i for i, x in enumerate(xs) if x is not None]
+    if not present:
+        return None
+    phase = next(p for p in _phases(len(xs), process_changes) if present[-1] in p)
+    points = [i for i in present if i in phase]
+    if len(points) < MIN_POINTS_FOR_LIMITS:
+        return None
+    base = points[:baseline] if baseline else points
+    return base[0], base[-1]
 
 
 # --- special-cause rules, shared by both charts -------------------------------------------
@@ -304,6 +378,11 @@ def _check_options(improvement: str, run_length: int = MIN_RUN_LENGTH) -> None:
         raise QAError(f"Unknown improvement direction {improvement!r}; use up, down or neutral")
     if _index(run_length) is None or run_length < MIN_RUN_LENGTH:
         raise QAError(f"Run length must be a whole number of at least {MIN_RUN_LENGTH}")
+
+
+def _check_baseline(baseline: int | None) -> None:
+    if baseline is not None and (_index(baseline) is None or baseline < MIN_POINTS_FOR_LIMITS):
+        raise QAError(f"A baseline must be a whole number of at least {MIN_POINTS_FOR_LIMITS} points")
 
 
 def _phases(n: int, process_changes: Sequence[int]) -> list[range]:

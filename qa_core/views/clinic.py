@@ -10,6 +10,8 @@ own head of service may record actions or mark them done (``may_manage_actions``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -18,19 +20,26 @@ from qa_core.errors import QAError
 from qa_core.roles import AccessDenied, Viewer
 from qa_core.rules.periods import month_end
 from qa_core.rules.rag import rag_comparison_note
-from qa_core.rules.spc import improvement_for, xmr
+from qa_core.rules.spc import BASELINE_POINTS, improvement_for, xmr
 from qa_core.store import Store, queries
 from qa_core.views import home
+from qa_core.views.baselines import change_indices
+from qa_core.views.refusals import explain, refuse
 
 __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
-           "actions", "record_action", "complete_action", "may_manage_actions", "measure_points"]
+           "actions", "record_action", "complete_action", "may_manage_actions", "measure_points",
+           "check_action", "insert_action"]
 
 #: The columns of ``python -m qa_core report clinic``.
 REPORT_COLUMNS = [
     "code", "name", "unit", "value", "numerator", "denominator", "target", "rag", "previous",
     "direction", "variation", "assurance", "special_cause", "sn_median", "sn_count", "england",
-    "comparator_year", "rag_rule", "rag_note",
+    "comparator_year", "rag_rule", "rag_note", "variation_icon", "assurance_icon", "baseline_month",
 ]
+#: The form's words for each field of an action, for refusals that name the field.
+ACTION_FIELDS = {"description": "the description (what will be done)", "owner": "the owner",
+                 "due_date": "the due date", "service_id": "the service", "clinic_month": "the clinic month",
+                 "code": "the linked measure"}
 
 
 def may_manage_actions(viewer: Viewer | None, service_id: str) -> bool:
@@ -72,7 +81,10 @@ def clinic_report(store: Store, service_id: str, month: dt.date | None) -> pd.Da
     if service_id not in set(queries.services(store)["service_id"]):
         raise QAError(f"There is no service {service_id!r}.")
     frame = clinic_measures(store, service_id, month)
-    return frame[REPORT_COLUMNS] if not frame.empty else pd.DataFrame(columns=REPORT_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    frame = frame.assign(variation_icon=frame["variation_code"], assurance_icon=frame["assurance_code"])
+    return frame[REPORT_COLUMNS]
 
 
 def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
@@ -93,11 +105,16 @@ def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.Da
     }
 
 
-def measure_points(series: pd.DataFrame, polarity: object, target: float | None) -> pd.DataFrame:
+def measure_points(series: pd.DataFrame, polarity: object, target: float | None,
+                   changes: Sequence[dt.date] = ()) -> pd.DataFrame:
     """One measure's XmR chart for the clinic, from its monthly ``series`` (period, value): the
     SPC records (value, mean, limits, special_cause...) with the month as ``period``, judged
-    against the measure's ``polarity`` (``rules.spc.improvement_for``) and ``target``."""
-    points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement_for(polarity), target=target))
+    against the measure's ``polarity`` (``rules.spc.improvement_for``) and ``target``. Limits are
+    fixed on the first ``BASELINE_POINTS`` months and recalculated from each month in ``changes``
+    (``views.baselines.change_months``), as the measures table computes them."""
+    months = list(pd.to_datetime(series["period"]).dt.date)
+    points = pd.DataFrame(xmr(series["value"].tolist(), improvement=improvement_for(polarity), target=target,
+                              process_changes=change_indices(months, changes), baseline=BASELINE_POINTS))
     points["period"] = pd.to_datetime(series["period"])
     return points
 
@@ -139,18 +156,25 @@ class NewAction(BaseModel):
     def _strip(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("must not be blank")
+            raise ValueError("is empty")
         return value
 
 
 def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> str:
     """Validate and store a new clinic action; returns its id. Raises QAError on bad input and
     AccessDenied unless ``viewer`` may manage the service's actions (None: the AD)."""
+    item = check_action(store, action, viewer)
+    with store.transaction() as cur:
+        return insert_action(cur, item)
+
+
+def check_action(store: Store, action: dict | NewAction, viewer: Viewer | None = None) -> NewAction:
+    """The action, validated (QAError naming the field in plain words; AccessDenied for a viewer
+    who may not manage the service's actions); nothing is written."""
     try:
         item = action if isinstance(action, NewAction) else NewAction(**action)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise QAError(f"The action was not saved: {problems}.") from None
+        raise refuse("The action", explain(exc, ACTION_FIELDS)) from None
     _check_manage(viewer, item.service_id)
     if item.due_date < item.clinic_month:
         raise QAError("The action was not saved: the due date is before the clinic month.")
@@ -159,19 +183,23 @@ def record_action(store: Store, action: dict | NewAction, viewer: Viewer | None 
         raise QAError(f"The action was not saved: there is no service {item.service_id!r}.")
     if item.code is not None and item.code not in set(queries.indicators(store)["code"]):
         raise QAError(f"The action was not saved: there is no measure {item.code!r}.")
-    with store.transaction() as cur:
-        seq = cur.execute(
-            "SELECT count(*) + 1 FROM clinic_action WHERE service_id = ? AND clinic_month = ?",
-            [item.service_id, item.clinic_month]).fetchone()[0]
+    return item
+
+
+def insert_action(cur: Any, item: NewAction) -> str:
+    """Write a checked action inside the caller's transaction; its new id."""
+    seq = cur.execute(
+        "SELECT count(*) + 1 FROM clinic_action WHERE service_id = ? AND clinic_month = ?",
+        [item.service_id, item.clinic_month]).fetchone()[0]
+    action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
+    while cur.execute("SELECT 1 FROM clinic_action WHERE action_id = ?", [action_id]).fetchone():
+        seq += 1
         action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
-        while cur.execute("SELECT 1 FROM clinic_action WHERE action_id = ?", [action_id]).fetchone():
-            seq += 1
-            action_id = f"CA-{item.service_id}-{item.clinic_month:%Y%m}-{seq}"
-        cur.execute(
-            "INSERT INTO clinic_action (action_id, service_id, clinic_month, code, description, owner,"
-            " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [action_id, item.service_id, item.clinic_month, item.code, item.description, item.owner,
-             item.due_date])
+    cur.execute(
+        "INSERT INTO clinic_action (action_id, service_id, clinic_month, code, description, owner,"
+        " due_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [action_id, item.service_id, item.clinic_month, item.code, item.description, item.owner,
+         item.due_date])
     return action_id
 
 

@@ -9,20 +9,24 @@ import datetime as dt
 import pandas as pd
 
 from qa_core.rules.rag import direction_of_travel, rag_rule_text, rag_status, too_few, too_few_words
-from qa_core.rules.spc import assurance_icon, improvement_for, variation_icon, xmr
+from qa_core.rules.spc import BASELINE_POINTS, assurance_icon, baseline_of, improvement_for, variation_icon, xmr
 from qa_core.store import Store, queries
+from qa_core.views.baselines import change_indices, changes_by_code
 
 __all__ = ["indicator_summary"]
 
 
 def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
     """Each measure's value for ``month`` (council-wide or one service) with its count,
-    target, RAG, direction of travel and SPC icons over every month up to ``month``.
+    target, RAG, direction of travel and SPC icons over every month up to ``month``. The SPC
+    limits are fixed on a baseline (``BASELINE_POINTS`` months) and recalculated only at a
+    recorded process change (``views.baselines``); ``baseline_month`` is where they start.
 
     ``rag_rule`` states the measure's rule in words (``qa_core.rules.rag.rag_rule_text``); a ratio
     measure whose denominator is under its ``min_denominator`` gets no RAG and ``too_few`` with
     ``rag_note`` giving the count instead ("0 of 1: too few to rate (fewer than 5)")."""
     catalogue = queries.indicators(store, service_id)
+    changes = changes_by_code(store, service_id)
     monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
     # Plain arrays per measure (rows are in period order and end at ``month``): the current
     # value is a measure's last row when that row is ``month``, the previous one the row before.
@@ -43,9 +47,13 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
         minimum = float(ind.min_denominator) if ratio else None
         few = ratio and too_few(denominators[last], minimum)
         improvement = improvement_for(ind.polarity)
-        points = xmr(values[rows_of].tolist(), improvement=improvement, target=target)
+        series = values[rows_of].tolist()
+        phases = change_indices(list(months[rows_of]), changes.get(ind.code, ()))
+        points = xmr(series, improvement=improvement, target=target, process_changes=phases,
+                     baseline=BASELINE_POINTS)
         variation = variation_icon(points)
         assurance = assurance_icon(points, improvement, target)
+        baseline = baseline_of(series, phases, BASELINE_POINTS)
         rows.append({
             "code": ind.code, "name": ind.name, "theme": ind.theme, "unit": ind.unit,
             "polarity": ind.polarity, "value": value,
@@ -57,12 +65,16 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
             "too_few": bool(few),
             "rag_note": too_few_words(numerators[last], denominators[last], minimum, ind.unit) if few else None,
             "direction": direction_of_travel(value, previous, ind.polarity),
-            "variation": variation["label"] if variation else "Not enough data (fewer than 12 months)",
+            "variation": variation["label"] if variation else (
+                "Not enough data (fewer than 12 months since the process change)" if phases
+                else "Not enough data (fewer than 12 months)"),
             "variation_code": variation["code"] if variation else None,
             "variation_letter": variation["letter"] if variation else "-",
             "assurance": assurance["label"] if assurance else ("No target" if target is None
                                                               else "Not enough data"),
             "assurance_letter": assurance["letter"] if assurance else "-",
+            "assurance_code": assurance["code"] if assurance else "none",
+            "baseline_month": months[rows_of[baseline[0]]].strftime("%Y-%m") if baseline else None,
             "special_cause": points[-1]["special_cause"],
             "months": len(rows_of),
         })

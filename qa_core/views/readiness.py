@@ -41,6 +41,8 @@ HELD: tuple[tuple[str, str, str, str | None], ...] = (
     ("plan", "Improvement plan", "plan_area", None),
     ("risk_matrix", "Risk scoring matrix", "risk_matrix", None),
     ("risks", "Risk register", "risk_review", "quarter"),
+    ("commentary", "Commentary", "commentary", "strftime(period, '%Y-%m')"),
+    ("process_changes", "SPC process changes", "spc_process_change", "strftime(month, '%Y-%m')"),
 )
 
 

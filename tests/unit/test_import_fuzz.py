@@ -80,6 +80,7 @@ SEEDS: dict[str, list[list[str]]] = {
             "description",
             "sort_order",
             "services",
+            "min_denominator",
         ],
         [
             "EXAMPLE_VISITS",
@@ -96,8 +97,9 @@ SEEDS: dict[str, list[list[str]]] = {
             "Children seen in time",
             "4",
             "front_door; assessment",
+            "8",
         ],
-        ["EXAMPLE_COUNT", "Open cases", "Demand", "count", "down", "", "none", "", "", "sum", "", "", "", "all"],
+        ["EXAMPLE_COUNT", "Open cases", "Demand", "count", "down", "", "none", "", "", "sum", "", "", "", "all", ""],
     ],
     "values": [
         ["code", "period", "org_unit", "numerator", "denominator", "value"],
@@ -172,6 +174,16 @@ SEEDS: dict[str, list[list[str]]] = {
         ],
         ["R1", "2026/27 Q2", "Practice varies", "Assessment", "Kofi Garside", "5", "Likely", "4", "3", "2", "2", "yes"],
         ["R2", "2026/27 Q2", "Staffing", "", "", "Major", "4", "3", "3", "", "", "no"],
+    ],
+    "commentary": [
+        ["code", "month", "org_unit", "text", "author", "written_at"],
+        ["EXAMPLE_VISITS", "2026-10", "Assessment", "Visits rose after the new rota", "Hana Holloway", ""],
+        ["EXAMPLE_VISITS", "2026-09", "MASH Team A", "Steady", "Una Upwood", "2026-10-03 09:30"],
+    ],
+    "process_changes": [
+        ["code", "org_unit", "month", "reason", "recorded_by", "recorded_at"],
+        ["EXAMPLE_VISITS", "Assessment", "2026-05", "New visiting rota", "Assistant Director", ""],
+        ["EXAMPLE_COUNT", "la", "2025-04", "New case system", "Assistant Director", "2025-04-03 10:00"],
     ],
 }
 #: The comparators kind also reads DfE's LAIT long file, recognised from its header.

@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "published_la", "published_measure", "published_value", "statistical_neighbour", "ilacs_judgement",
     "data_version",
     "annex_a_record", "annex_a_count", "annex_a_month",
+    "spc_process_change", "commentary_edit", "clinic_meeting", "clinic_meeting_item",  # 007
 }
 
 

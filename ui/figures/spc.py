@@ -3,10 +3,14 @@ colour; the palette is the Government Analysis Function's accessible one (``pale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TEXT
+from ui.safe import plain
 
 # fmt: off
 # (Kept in the dense layout of the other figure modules: one trace to a statement.)
@@ -22,8 +26,10 @@ LABELS = {"improvement": "Special cause: improvement", "concern": "Special cause
 
 
 def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | None = None,
-               target_label: str = "Target") -> go.Figure:
-    """An SPC chart from records with period, value, mean, ucl, lcl, special_cause.
+               target_label: str = "Target", changes: Sequence[tuple[Any, str]] = ()) -> go.Figure:
+    """An SPC chart from records with period, value, mean, ucl, lcl, special_cause. ``changes``:
+    the recorded process changes (month, reason) where its limits start again, each marked by a
+    dashed line and its reason (stored text: escaped here).
 
     Built from plain dicts without plotly's per-property validation (it cost more than the
     page's queries); the page tests build every chart, so a bad property would show there.
@@ -58,4 +64,16 @@ def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | N
         legend=dict(orientation="h", yanchor="top", y=-0.12),
         plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
     )
+    if len(changes):
+        layout["shapes"] = [dict(type="line", xref="x", yref="paper", x0=when, x1=when, y0=0, y1=1,
+                                 line=dict(color=TEXT, width=1.5, dash="dash")) for when, _ in changes]
+        layout["annotations"] = [dict(x=when, xref="x", y=1, yref="paper", xanchor="left", yanchor="top",
+                                      showarrow=False, bgcolor="white", font=dict(size=12, color=TEXT),
+                                      text=f"Process change: {plain(_short(reason))}") for when, reason in changes]
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _short(reason: str, limit: int = 60) -> str:
+    """A change's reason on the chart: whole when short (the table beside it has it whole)."""
+    reason = " ".join(str(reason).split())
+    return reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"

@@ -1,7 +1,8 @@
 """Import and export of the dashboard's data: CSV or XLSX files in, the store's rows out.
 
 Kinds (``KINDS``): services, teams, staff, expectations, exemptions (the organisation),
-indicators, values, comparators, audits, audit_actions, plan, risks, risk_matrix. Each has a
+indicators, values, comparators, audits, audit_actions, plan, risks, risk_matrix, commentary,
+process_changes (and annex_a, Ofsted's workbook). Each has a
 documented format (``KINDS[kind].columns``) and a template in ``data/templates/``; ``LOAD_ORDER``
 is the order a new council loads them in.
 

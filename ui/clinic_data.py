@@ -1,0 +1,86 @@
+"""Cached reads and the writes of the clinic as the assistant director runs it: every service's
+clinic at a glance, the meeting record and its actions, commentary with its history, and the
+recorded process changes that reset a chart's limits. Keyed on plain values; ``today`` is a
+parameter (the page passes ``datetime.date.today()``) so "overdue" moves on each day without a
+stale cache. The writes go straight to the views (they check the role again) and return what the
+page tells the user; the caller clears the caches (``ui.data.clear_caches``) after a write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from qa_core.roles import Viewer
+from qa_core.views import baselines, clinic, clinic_meeting, clinic_summary, commentary
+from ui.data import get_store
+
+
+@st.cache_data(show_spinner=False)
+def services_summary(month: dt.date, today: dt.date) -> pd.DataFrame:
+    """One row per service for the "All services" clinic (``views.clinic_summary``)."""
+    return clinic_summary.services_summary(get_store(), month, today)
+
+
+@st.cache_data(show_spinner=False)
+def meeting_actions(service_id: str, month: dt.date, viewer: Viewer, today: dt.date) -> pd.DataFrame:
+    """The service's actions, the previous clinic's first, with ``label`` and ``status`` (against ``today``)."""
+    return clinic_meeting.meeting_actions(get_store(), service_id, month, viewer, today)
+
+
+@st.cache_data(show_spinner=False)
+def meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
+    """The meeting recorded for ``month``'s clinic, or None (names only for viewers who see the service's detail)."""
+    return clinic_meeting.meeting(get_store(), service_id, month, viewer)
+
+
+@st.cache_data(show_spinner=False)
+def previous_meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
+    """The meeting of the clinic before ``month``'s, if one was recorded."""
+    previous = clinic_meeting.previous_clinic(get_store(), service_id, month)
+    return clinic_meeting.meeting(get_store(), service_id, previous, viewer) if previous else None
+
+
+@st.cache_data(show_spinner=False)
+def service_commentary(service_id: str, month: dt.date) -> pd.DataFrame:
+    """The current commentary on each of the service's measures in ``month`` (with how many versions)."""
+    return commentary.service_commentary(get_store(), service_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def commentary_history(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    return commentary.commentary_history(get_store(), code, service_id, month)
+
+
+@st.cache_data(show_spinner=False)
+def process_changes(code: str, service_id: str | None) -> pd.DataFrame:
+    """The recorded changes that apply to ``code``'s chart for the service (month, reason, level...)."""
+    return baselines.process_changes(get_store(), code, service_id)
+
+
+def measure_points(
+    series: pd.DataFrame, polarity: object, target: float | None, code: str, service_id: str | None
+) -> tuple[pd.DataFrame, list[tuple[pd.Timestamp, str]]]:
+    """The chart's records, limits fixed on the baseline and reset at each recorded change, and
+    the changes as (month, reason) for ``spc_figure(changes=...)``."""
+    changes = process_changes(code, service_id)
+    points = clinic.measure_points(series, polarity, target, list(changes["month"]))
+    return points, [(pd.Timestamp(m), r) for m, r in zip(changes["month"], changes["reason"], strict=True)]
+
+
+def write_commentary(code: str, service_id: str, month: dt.date, text: str, author: str, viewer: Viewer) -> str:
+    """Save commentary (``views.commentary.write_commentary``): "added", "replaced" or "unchanged"."""
+    return commentary.write_commentary(get_store(), code, service_id, month, text, author, viewer)
+
+
+def record_meeting(record: dict, actions: list[dict], viewer: Viewer, today: dt.date | None = None) -> list[str]:
+    """Record a meeting and its actions, all or nothing (``views.clinic_meeting.record_meeting``;
+    a meeting date after ``today``, by default the real one, is refused)."""
+    return clinic_meeting.record_meeting(get_store(), record, actions, viewer, today)
+
+
+def record_process_change(change: dict, viewer: Viewer) -> None:
+    """Record a process change (the AD only; ``views.baselines.record_process_change``)."""
+    baselines.record_process_change(get_store(), change, viewer)
