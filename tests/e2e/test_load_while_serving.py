@@ -33,7 +33,7 @@ from bench.month_files import next_month_files
 from bench.streamlit_client import Session
 from qa_core.rules.periods import month_label
 from qa_core.store import Store
-from tests.e2e.conftest import ROOT, streamlit_server
+from tests.e2e.conftest import ROOT, run_async, streamlit_server
 
 USERS = 10  # user 0 is the assistant director (``bench.load.ROLE_MIX``), who records clinic actions
 
@@ -126,7 +126,7 @@ def test_the_command_line_loads_a_month_while_the_app_serves_ten_people(demo_db:
 
     secrets, roles, cookie_secret = sign_in_files(tmp_path, 0, db, USERS)
     with streamlit_server(db, env={"QA_ROLES": str(roles)}, args=["--secrets.files", str(secrets)]) as url:
-        results, runs, recorded, after, (load_began, load_ended) = asyncio.run(
+        results, runs, recorded, after, (load_began, load_ended) = run_async(
             _scenario(url, cookie_secret, db, files))
 
     for status, out, err in results:  # the command line loaded both files

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.load import sign_in_files
 from bench.streamlit_client import Session
-from tests.e2e.conftest import ROOT, streamlit_server
+from tests.e2e.conftest import ROOT, run_async, streamlit_server
 
 AD = {"email": "user0@bench.example", "email_verified": True, "name": "AD"}  # bench.load.ROLE_MIX[0]
 DESCRIPTION = "Check the re-referrals with the front door (recorded on replica A)"
@@ -72,7 +72,7 @@ def test_two_replicas_over_one_store_see_each_others_writes_and_a_replaced_store
     with ExitStack() as stack:
         a_url = stack.enter_context(streamlit_server(db, **serve))
         b_url = stack.enter_context(streamlit_server(db, **serve))
-        seen = asyncio.run(_scenario(a_url, b_url, cookie_secret, db))
+        seen = run_async(_scenario(a_url, b_url, cookie_secret, db))
 
     recorded = seen["recorded"]
     assert recorded.ok and any(a.endswith(" recorded.") for a in recorded.alerts), recorded.alerts
