@@ -15,8 +15,25 @@ from qa_core.views import completeness as completeness_view
 from ui import data
 
 ALL_SERVICES = "all"
-# Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables.
-LARGE_TYPE_CSS = "<style>html { font-size: 22px !important; }</style>"
+# Streamlit sizes text in rem: a larger root size scales headings, text, widgets and tables (a
+# table's grid works out its text and row sizes in px when it is drawn: see _redraw_tables).
+# On a shared screen: less empty margin beside the page, no heading broken inside a word, and
+# no figure (st.metric) cut short with an ellipsis: it wraps instead.
+LARGE_TYPE_CSS = """<style>
+html { font-size: 22px !important; }
+[data-testid="stMainBlockContainer"] { padding-left: 1rem !important; padding-right: 1rem !important;
+  padding-top: 4rem !important; }
+h1, h2, h3, h4, h5, h6, [data-testid="stHeadingWithActionElements"] {
+  overflow-wrap: normal !important; word-break: keep-all !important; hyphens: none !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: keep-all !important; }
+[data-testid="stMetricValue"] { font-size: 1.75rem; line-height: 1.2; }
+</style>"""
+#: Reload the page (its address keeps the switch, month, service and measure) so every table is
+#: drawn again at the new size: a table drawn before the switch keeps the size it was drawn at.
+REDRAW_SCRIPT = "<script>window.location.reload();</script>"
 
 
 def sidebar(viewer: Viewer | None = None) -> None:
@@ -28,8 +45,25 @@ def sidebar(viewer: Viewer | None = None) -> None:
             _month_and_service(viewer)
         st.toggle("Large type (projector)", key="large", bind="query-params",
                   help="Bigger text for a shared screen, e.g. when chairing a clinic.")
-    if st.session_state.get("large"):
+    if large_type():
         st.html(LARGE_TYPE_CSS)  # a constant of ours: no user text is ever rendered as HTML
+    _redraw_tables()
+
+
+def large_type() -> bool:
+    """Whether the sidebar's Large type switch is on: the one place that reads it (the CSS above
+    and the charts' sizes, ``ui.figures.palette.chart_sizes``, follow it)."""
+    return bool(st.session_state.get("large"))
+
+
+def _redraw_tables() -> None:
+    """When the switch changes during a visit, reload the page once (``REDRAW_SCRIPT``, a
+    constant): the tables' grids size their text when drawn, so without it a table drawn before
+    the switch stays small in large type (and large after it is turned off)."""
+    shown = st.session_state.get("_large_drawn")
+    st.session_state["_large_drawn"] = large_type()
+    if shown is not None and shown != large_type():
+        st.html(REDRAW_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _month_and_service(viewer: Viewer) -> None:

@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 
 from qa_core.rules.audits import GRADE_COLUMNS, GRADES, INADEQUATE_TARGET_PCT
 from qa_core.views.audit_grades import funnel_limits
-from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
+from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, chart_sizes, sized_figure
 from ui.figures.spc import spc_figure
+from ui.filters import large_type
 from ui.safe import plain
 
 TARGET = INADEQUATE_TARGET_PCT
@@ -35,8 +36,9 @@ MAX_LABELS = 30  # beyond this many points, only those outside the 95% limits ar
 # (The figure specs keep the dense layout they had on the page: one trace to a statement.)
 
 
-def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """The page's chart layout: title, height, margins, white plot, legend below."""
+def base_layout(fig: go.Figure, title: str, height: int = 420, sized: bool = True) -> go.Figure:
+    """The page's chart layout: title, height, margins, white plot, legend below; in large type
+    (``sized``) larger text, markers and lines (``palette.sized_figure``)."""
     fig.update_layout(
         title=dict(text=title, font=dict(size=17, color="#0b0c0c")),
         height=height,
@@ -46,7 +48,7 @@ def base_layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         legend=dict(orientation="h", yanchor="top", y=-0.15, traceorder="normal"),
     )
     fig.update_yaxes(gridcolor="#e5e5e5")
-    return fig
+    return sized_figure(fig, chart_sizes(large_type())) if sized else fig
 
 
 def grade_bars_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
@@ -73,7 +75,7 @@ def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> go.Figur
     """The inadequate p-chart with its 2-sigma band and, with ``show_ci``, each month's Wilson
     95% interval."""
     points = inadequate_points(monthly)
-    fig = spc_figure(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%")
+    fig = spc_figure(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%", large=False)
     if points["mean"].notna().any():
         fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_upper_2s"], mode="lines", name="2-sigma band",
                                  line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
@@ -87,7 +89,7 @@ def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> go.Figur
                          array=monthly["ci_high"] - monthly["pct_inadequate"],
                          arrayminus=monthly["pct_inadequate"] - monthly["ci_low"])))
     fig.update_layout(title=dict(font=dict(size=17)))
-    return fig
+    return sized_figure(fig, chart_sizes(large_type()))  # large type: sized once every trace is in
 
 
 def spread(values: np.ndarray, gap: float, high: float) -> np.ndarray:
@@ -153,7 +155,8 @@ def funnel_figure(frame: pd.DataFrame, title: str, noun: str, period: str) -> tu
     fig.update_xaxes(title=f"Number of audits per {noun} ({period})", range=[0, x_end * 1.42],
                      gridcolor="#e5e5e5", tickformat=",d")
     fig.update_yaxes(title="% of audits graded Inadequate", range=[0, y_max])
-    return base_layout(fig, title, height), len(labelled) == len(shown)
+    # Not resized for large type: its labels are spaced for their 12 px text.
+    return base_layout(fig, title, height, sized=False), len(labelled) == len(shown)
 
 
 def areas_figure(areas: pd.DataFrame, title: str) -> go.Figure:
@@ -193,6 +196,6 @@ def moderation_figure(grid: pd.DataFrame, title: str) -> go.Figure:
         hovertemplate="Auditor: %{y}<br>Moderator: %{x}<br>%{z} audits<extra></extra>"))
     fig.update_yaxes(title="Auditor's grade", autorange="reversed")
     fig.update_xaxes(title="Moderator's grade", side="bottom", tickangle=0)
-    fig = base_layout(fig, title, 420)
+    fig = base_layout(fig, title, 420, sized=False)
     fig.update_layout(margin=dict(l=100, r=10, t=60, b=50))
-    return fig
+    return sized_figure(fig, chart_sizes(large_type()))

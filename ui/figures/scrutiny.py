@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 from qa_core.rules import periods
 from qa_core.rules.formatting import round_half_up
 from qa_core.views import scrutiny
+from ui.figures import palette
 from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE
+from ui.filters import large_type
 from ui.safe import plain
 
 SHORT_SERIES = 6  # quarters: up to this many are labelled one by one, longer series by year
@@ -65,4 +67,6 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
                       dict(dtick="M12", tick0="2000-01-01", tickformat="%Y", ticklabelmode="period"))),
         yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", rangemode="tozero", linecolor=GREY),
     )
-    return go.Figure(dict(data=traces, layout=layout))
+    sizes = palette.chart_sizes(large_type())  # large type: larger text, markers and lines
+    traces = palette.sized_traces(traces, sizes)
+    return go.Figure(dict(data=traces, layout=palette.sized_layout(layout, sizes, palette.legend_rows(traces, sizes))))

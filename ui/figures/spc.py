@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.figures import palette
 from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TEXT
+from ui.filters import large_type
 from ui.safe import plain
 
 # fmt: off
@@ -26,10 +28,12 @@ LABELS = {"improvement": "Special cause: improvement", "concern": "Special cause
 
 
 def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | None = None,
-               target_label: str = "Target", changes: Sequence[tuple[Any, str]] = ()) -> go.Figure:
+               target_label: str = "Target", changes: Sequence[tuple[Any, str]] = (),
+               large: bool | None = None) -> go.Figure:
     """An SPC chart from records with period, value, mean, ucl, lcl, special_cause. ``changes``:
     the recorded process changes (month, reason) where its limits start again, each marked by a
-    dashed line and its reason (stored text: escaped here).
+    dashed line and its reason (stored text: escaped here). ``large``: large type (None: the
+    sidebar's switch). The y axis spans the values, limits and target, not from 0.
 
     Built from plain dicts without plotly's per-property validation (it cost more than the
     page's queries); the page tests build every chart, so a bad property would show there.
@@ -59,7 +63,7 @@ def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | N
                          line=dict(color=PINK, width=2, dash="dash")))
     layout = dict(
         title=dict(text=title, font=dict(size=18, color="#0b0c0c")),
-        yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", rangemode="tozero"),
+        yaxis=dict(title=dict(text=y_title), gridcolor="#e5e5e5", **y_range(points, target)),
         xaxis=dict(title=dict(text=None)), height=420, margin=dict(l=60, r=20, t=60, b=40),
         legend=dict(orientation="h", yanchor="top", y=-0.12),
         plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
@@ -70,7 +74,28 @@ def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | N
         layout["annotations"] = [dict(x=when, xref="x", y=1, yref="paper", xanchor="left", yanchor="top",
                                       showarrow=False, bgcolor="white", font=dict(size=12, color=TEXT),
                                       text=f"Process change: {plain(_short(reason))}") for when, reason in changes]
+    sizes = palette.chart_sizes(large_type() if large is None else large)  # large type: larger text, markers, lines
+    data = palette.sized_traces(data, sizes)
+    layout = palette.sized_layout(layout, sizes, palette.legend_rows(data, sizes))
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def y_range(points: pd.DataFrame, target: float | None) -> dict:
+    """The y axis from just below to just above the values, limits and target (an 85 to 95%
+    series fills the chart rather than a thin band at its top); from 0 only when the data come
+    within a fifth of the span of it, and never below 0 for values that cannot be negative."""
+    columns = [c for c in ("value", "mean", "ucl", "lcl") if c in points]
+    found = pd.concat([pd.to_numeric(points[c], errors="coerce") for c in columns]).dropna().tolist()
+    found += [] if target is None else [float(target)]
+    if not found:
+        return dict(rangemode="tozero")
+    low, high = min(found), max(found)
+    pad = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
+    bottom = low - pad
+    values = pd.to_numeric(points["value"], errors="coerce").dropna()
+    if len(values) and values.min() >= 0 and (bottom < 0 or low <= (high - low) * 0.2):
+        bottom = 0.0
+    return dict(range=[bottom, high + pad], autorange=False)
 
 
 def _short(reason: str, limit: int = 60) -> str:

@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from qa_core.views.team_profile_html import format_target
-from ui.figures.palette import DARK_BLUE, ORANGE, PINK
+from ui.figures.palette import DARK_BLUE, ORANGE, PINK, chart_sizes, sized_traces
+from ui.filters import large_type
 from ui.safe import plain
 
 GAP = 3  # empty months between two teams' panels
@@ -54,6 +55,8 @@ def panels_figure(points: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Tim
     ``label`` (the name as the panel shows it); ``status``: team_id → the lines under it
     (this month's value, RAG and count)."""
     n_months = len(months)
+    sizes = chart_sizes(large_type())  # large type: larger text, markers and lines
+    big = sizes.large
     # Lines: one trace; a gap (NaN) before each team's first month breaks the line between panels.
     team_ids = points["team_id"].to_numpy()
     starts = np.r_[False, team_ids[1:] != team_ids[:-1]]
@@ -79,7 +82,7 @@ def panels_figure(points: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Tim
     panel_x = np.column_stack([left, right, right, left, left, gap]).ravel()
     panel_y = np.tile([y_range[0], y_range[0], y_range[1], y_range[1], y_range[0], np.nan], len(teams))
     annotations = [dict(x=(lo + hi) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-                        font=dict(size=12, color="#0b0c0c"),
+                        font=dict(size=16 if big else 12, color="#0b0c0c"),
                         text=f"<b>{label}</b><br>{status.get(team_id, 'no value')}")
                    for lo, hi, team_id, label in zip(left, right, teams["team_id"], teams["label"], strict=True)]
     data = [
@@ -102,22 +105,25 @@ def panels_figure(points: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Tim
     # Room for the title (at least three lines, so charts side by side line up) and the panel
     # labels (team, value and RAG, and the count for a percentage) above the panels.
     title_lines = max(title.count("<br>") + 1, 3)
-    top = 20 * title_lines + 15 + 17 * 3
+    # Large type: the title below a band kept clear for the toolbars, and taller lines of text.
+    band, title_px, label_px = (36, 28, 22) if big else (10, 20, 17)
+    top = title_px * title_lines + band + 5 + label_px * 3
+    plot = 300 if big else 230
     layout = dict(
-        title=dict(text=title, font=dict(size=15, color="#0b0c0c"), x=0, xanchor="left", xref="paper",
-                   y=1 - 10 / (top + 230), yref="container", yanchor="top"),
-        height=top + 230, margin=dict(l=60, r=10, t=top, b=60), annotations=annotations,
-        plot_bgcolor="white", font=dict(size=12, color="#0b0c0c"), hovermode="closest",
+        title=dict(text=title, font=dict(size=sizes.title if big else 15, color="#0b0c0c"), x=0, xanchor="left",
+                   xref="paper", y=1 - band / (top + plot), yref="container", yanchor="top"),
+        height=top + plot, margin=dict(l=80 if big else 60, r=10, t=top, b=90 if big else 60), annotations=annotations,
+        plot_bgcolor="white", font=dict(size=sizes.text if big else 12, color="#0b0c0c"), hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=1, xanchor="right"),
         xaxis=dict(tickvals=tickvals, ticktext=[months[i].strftime("%b %Y") for i in tickvals], tickangle=0,
-                   showgrid=False, zeroline=False, tickfont=dict(size=10),
+                   showgrid=False, zeroline=False, tickfont=dict(size=sizes.text if big else 10),
                    range=[-0.8, len(teams) * (n_months + GAP) - GAP - 0.2]),
         yaxis=dict(title=dict(text=UNIT_TITLES.get(unit, unit)), gridcolor="#dcdcdc", zeroline=False,
-                   range=y_range),
+                   range=y_range, **(dict(tickfont=dict(size=sizes.text)) if big else {})),
     )
     # The figure is built here from known-good parts (the page tests validate one), so plotly's
     # per-property validation is skipped: it cost more than everything else on the page.
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return go.Figure({"data": sized_traces(data, sizes), "layout": layout}, _validate=False)
 
 
 def grade_figure(grades: pd.DataFrame, title: str) -> go.Figure:
