@@ -528,7 +528,8 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
 ESCALATION_NOTE = ("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
                    "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
                    "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "
-                   "(after moderation) decides.")
+                   "(after moderation) decides. The IRO or conference chair is told \"where relevant\": only where "
+                   "the audit records that the case has one.")
 
 
 def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
@@ -551,7 +552,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
         f"""
         SELECT a.case_ref, a.audit_id, a.audit_date, s.name AS service, t.name AS team, a.tier,
                a.auditor, a.overall_grade, a.moderated_grade, {_FINAL} AS grade,
-               s.head_of_service, t.manager
+               s.head_of_service, t.manager, a.has_iro
         FROM audit a
         JOIN team t ON t.team_id = a.team_id
         JOIN service s ON s.service_id = a.service_id
@@ -568,7 +569,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
             "grade", "grade_name", "moderated", "escalate_to", "head_of_service"]
     if audits.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade"]])
+    notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade", "has_iro"]])
     people = notify.merge(audits[["audit_id", "head_of_service", "manager"]], on="audit_id", how="left")
     named = np.select(
         [people["notify_role"].eq("head_of_service"), people["notify_role"].eq("team_manager")],
