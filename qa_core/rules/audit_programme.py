@@ -28,7 +28,7 @@ from qa_core.rules.periods import first_of, month_end
 
 __all__ = [
     "THEME_AUDITS_PER_YEAR", "TARGETS", "TARGET_DEFAULTS", "target_in_force", "theme_coverage",
-    "auditor_capacity", "select_tier2", "compliance_summary", "TIER2_COLUMNS",
+    "auditor_capacity", "select_tier2", "tier2_pool", "compliance_summary", "TIER2_COLUMNS", "TIER2_LOOKBACK_MONTHS",
 ]
 
 #: [Rochdale QA framework] 3.8: each theme audited at least twice a year.
@@ -186,6 +186,28 @@ def auditor_capacity(staff: pd.DataFrame, months: list[dt.date], targets: pd.Dat
 # ------------------------------------------------------------------------------------------
 # Tier 2 selection
 # ------------------------------------------------------------------------------------------
+
+
+#: A case audited at Tier 2 within this many months before the month is not picked again.
+TIER2_LOOKBACK_MONTHS = 12
+
+
+def tier2_pool(audits: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+    """The cases a Tier 2 audit may be picked from at the start of ``month``: every case the store knows
+    (a ``case_ref`` on an audit dated before the month), at the team and service of its latest audit,
+    less those audited at Tier 2 in the :data:`TIER2_LOOKBACK_MONTHS` months before the month.
+
+    ``audits``: ``audit_id, audit_date, case_ref, tier, team_id, service_id``. Returns ``case_ref,
+    service_id, team_id`` in ``case_ref`` order.
+    """
+    start = pd.Timestamp(first_of(month))
+    since = start - pd.DateOffset(months=TIER2_LOOKBACK_MONTHS)
+    a = audits.assign(audit_date=pd.to_datetime(audits["audit_date"]))
+    a = a[a["case_ref"].notna() & (a["audit_date"] < start)]
+    recent = set(a.loc[(a["tier"] == "tier2") & (a["audit_date"] >= since), "case_ref"])
+    latest = a.sort_values(["case_ref", "audit_date", "audit_id"], kind="stable").drop_duplicates("case_ref", keep="last")
+    latest = latest[~latest["case_ref"].isin(recent)]
+    return latest[["case_ref", "service_id", "team_id"]].reset_index(drop=True)
 
 
 def select_tier2(heads: pd.DataFrame, cases: pd.DataFrame, month: dt.date, seed: int) -> pd.DataFrame:

@@ -102,8 +102,8 @@ CREATE TABLE audit_escalation (
     notify_role VARCHAR NOT NULL,          -- head_of_service, assistant_director, team_manager, iro
     told_name   VARCHAR,                   -- who was told
     told_on     DATE NOT NULL,
-    recorded_by VARCHAR NOT NULL,
-    recorded_at TIMESTAMP NOT NULL,
+    recorded_by VARCHAR NOT NULL,          -- who recorded it in the app, or the file it was imported from
+    recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (audit_id, notify_role)
 );
 

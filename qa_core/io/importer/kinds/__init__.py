@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from qa_core.io.importer.kinds import audits, catalogue, org, plan, risks, staff
+from qa_core.io.importer.kinds import audits, catalogue, org, plan, programme, risks, staff
 from qa_core.io.importer.kinds.base import ColumnDoc, KindSpec
 
 __all__ = ["KINDS", "KindSpec", "ColumnDoc", "LOAD_ORDER"]
 
-_ALL = [*org.KINDS, *staff.KINDS, *catalogue.KINDS, *audits.KINDS, *plan.KINDS, *risks.KINDS]
+_ALL = [*org.KINDS, *staff.KINDS, *catalogue.KINDS, *programme.KINDS, *audits.KINDS, *plan.KINDS, *risks.KINDS]
 #: Every kind by name. The order is the order to load a new store in (each needs the ones before).
 KINDS: dict[str, KindSpec] = {k.name: k for k in _ALL}
 LOAD_ORDER: tuple[str, ...] = ("services", "teams", "staff", "expectations", "exemptions", "indicators", "values",
-                               "comparators", "audits", "audit_actions", "plan", "risk_matrix", "risks")
+                               "comparators", "audit_tools", "audit_themes", "audit_targets", "audits",
+                               "audit_actions", "audit_escalations", "plan", "risk_matrix", "risks")
