@@ -197,7 +197,7 @@ def escalation_records(audit: pd.DataFrame, services: pd.DataFrame, teams: pd.Da
         [role == "head_of_service", role == "team_manager", role == "assistant_director"],
         [pd.Series(service).map(heads), pd.Series(team).map(managers), np.full(len(role), director)], None)
     notify["recorded_by"] = info.loc[notify["audit_id"], "auditor"].to_numpy()
-    notify["recorded_at"] = pd.to_datetime(notify["told_on"]) + pd.Timedelta(hours=17)
+    notify["recorded_at"] = pd.to_datetime(notify["told_on"])  # as an import of the records would date them
     return notify[["audit_id", "notify_role", "told_name", "told_on", "recorded_by", "recorded_at"]].reset_index(
         drop=True)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qa_core.__main__ import main
-from qa_core.store import PROJECT_ROOT, Store
+from qa_core.store import MIGRATIONS_DIR, PROJECT_ROOT, Store
 
 AUDIT_CONTRACT = ["group", "outstanding", "good", "requires_improvement", "inadequate", "total",
                   "pct_inadequate", "ci_low", "ci_high", "meets_target"]
@@ -45,8 +45,8 @@ def test_json_output_parses_and_has_the_contract_keys(demo_db: Path, store: Stor
         assert all(isinstance(row[k], int) for k in AUDIT_CONTRACT[1:6])
         assert isinstance(row["meets_target"], bool)
         assert 0 <= row["ci_low"] <= row["pct_inadequate"] <= row["ci_high"] <= 100
-    assert sum(r["total"] for r in rows) == store.scalar(
-        "SELECT count(*) FROM audit WHERE strftime(audit_date, '%Y-%m') = '2026-10'")
+    assert sum(r["total"] for r in rows) == store.scalar(  # graded audits (a yes/no tool's have no grade)
+        "SELECT count(overall_grade) FROM audit WHERE strftime(audit_date, '%Y-%m') = '2026-10'")
 
 
 def test_csv_output_has_the_contract_columns_in_order(demo_db: Path) -> None:
@@ -117,13 +117,13 @@ def test_argument_mistakes_exit_2(argv: list[str], capsys) -> None:
 def test_migrate_command(tmp_path: Path, capsys) -> None:
     db = tmp_path / "m.duckdb"
     assert main(["migrate", "--db", str(db)]) == 0
-    assert capsys.readouterr().err == (f"{db}: applied 001_init.sql, 002_import_log.sql, 003_published.sql, "
-                                       "004_organisation.sql, 005_financial_quarters.sql\n")
+    files = sorted(p.name for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    assert files[:3] == ["001_init.sql", "002_import_log.sql", "003_published.sql"] and "008_audit_programme.sql" in files
+    assert capsys.readouterr().err == f"{db}: applied {', '.join(files)}\n"
     assert main(["migrate", "--db", str(db)]) == 0
     assert capsys.readouterr().err == f"{db}: schema up to date\n"
     with Store(db, read_only=True) as store:
-        assert store.migrations()["name"].tolist() == ["001_init.sql", "002_import_log.sql", "003_published.sql",
-                                                       "004_organisation.sql", "005_financial_quarters.sql"]
+        assert store.migrations()["name"].tolist() == files
 
 
 def test_csv_of_an_empty_month_leaves_the_percentages_blank(demo_db: Path, capsys) -> None:

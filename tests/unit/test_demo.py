@@ -36,7 +36,7 @@ def test_same_seed_gives_the_same_store_and_another_seed_does_not(demo_db: Path,
     build_demo(again, seed=1)
     first, second = _tables(demo_db), _tables(again)
     assert set(first) == set(second)
-    assert len(first) == 29  # every table but schema_migration (import_log and tables left empty included)
+    assert len(first) == 36  # every table but schema_migration (import_log and tables left empty included)
     for table, frame in first.items():
         assert len(frame) > 0 or table == "import_log", table  # the demo is built, not imported
         pd.testing.assert_frame_equal(frame, second[table], obj=table)

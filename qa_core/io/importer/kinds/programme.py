@@ -71,9 +71,9 @@ def tool_lookup(ctx: Context) -> dict[str, tuple[str, str]]:
 # == audit tools ================================================================================
 class AuditToolRow(BaseModel):
     tool_id: Text = Field(description="The tool's short id, unique (audits may name it by id or name).",
-                          examples=["generic_2a"])
+                          examples=["tier1_generic"])
     name: Text = Field(description="The tool's name, as the audits file's tool column writes it.",
-                       examples=["Generic (2A)"])
+                       examples=["Tier 1 generic (2A)"])
     grading: choice(GRADINGS, _GRADING_ALIASES, "way of grading") = Field(
         description="graded (each area and the whole audit graded 1-4) or yes_no (each question answered yes or "
         "no: the tool reports compliance, not grades).", examples=["graded"])
@@ -298,6 +298,8 @@ def prepare_escalations(ck: Checker, ctx: Context) -> Prepared:
         cols["told_name"] = ck.column("told_name")
     given = ck.column("recorded_by") if ck.has("recorded_by") else pa.nulls(ck.n, pa.string())
     cols["recorded_by"] = pc.fill_null(given, pa.scalar(f"imported from {ctx.filename}"[:200], pa.string()))
+    # An imported record is dated by the day the person was told (the app's own records keep the moment).
+    cols["recorded_at"] = pc.cast(cols["told_on"], pa.timestamp("us"))
     staged = pa.table(cols)
     register(ctx.cur, "_n_escalation", staged)
     held = ctx.query("""
@@ -360,11 +362,11 @@ KINDS = [
                  "are kept.",
         prepare=prepare_tools, load=load_tools, export=export_tools,
         example_rows=tuple(
-            {"tool_id": "generic_2a", "name": "Generic (2A)", "grading": "graded", "seq": str(k), "item": item,
+            {"tool_id": "tier1_generic", "name": "Tier 1 generic (2A)", "grading": "graded", "seq": str(k), "item": item,
              "section": "", "tier": "Tier 1", "source": "QA framework, appendix 2A"}
             for k, item in enumerate(("Referral & liaison with referrer/key agencies involved",
                                       "Appropriate consideration and analysis of risk"), start=1)) + (
-            {"tool_id": "supervision_11", "name": "Supervision file audit", "grading": "yes_no", "seq": "1",
+            {"tool_id": "supervision_file", "name": "Supervision file (App. 11)", "grading": "yes_no", "seq": "1",
              "item": "Is the supervision file structured in accordance with Supervision Policy?", "section": "",
              "tier": "supervision", "source": "QA framework, appendix 11"},),
         replace_all="the file is every tool: tools held and not in it are removed with their items.",
@@ -377,8 +379,8 @@ KINDS = [
         replaces="A month's plan is replaced as a whole: the themes held for a month in the file and not in it "
                  "are removed; other months are kept.",
         prepare=prepare_themes, load=load_themes, export=export_themes,
-        example_rows=({"month": "2026-11", "theme": "Neglect", "tool": "generic_2a"},
-                      {"month": "2026-12", "theme": "Exploitation", "tool": "generic_2a"}),
+        example_rows=({"month": "2026-11", "theme": "Neglect", "tool": "tier1_generic"},
+                      {"month": "2026-12", "theme": "Exploitation", "tool": "tier1_generic"}),
         needs="the audit tools",
     ),
     KindSpec(
@@ -401,7 +403,7 @@ KINDS = [
         replaces="Each row updates the record for the same audit and person told, or adds it; others are kept.",
         prepare=prepare_escalations, load=load_escalations, export=export_escalations,
         example_rows=({"audit_id": "AUD-202610-0001", "told": "team_manager", "told_name": "Jodie Fenwick",
-                       "told_on": "05/10/2026", "recorded_by": "QA lead"},),
+                       "told_on": "30/10/2026", "recorded_by": "QA lead"},),
         needs="the audits",
     ),
 ]
