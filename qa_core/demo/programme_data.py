@@ -181,7 +181,7 @@ def escalation_records(audit: pd.DataFrame, services: pd.DataFrame, teams: pd.Da
     notify["audit_date"] = pd.to_datetime(info.loc[notify["audit_id"], "audit_date"].to_numpy())
     late = rng.choice([0, 1, 2, 3, 4, 5, 6, 8], size=len(notify), p=[.1, .3, .2, .15, .1, .07, .05, .03])
     recent = notify["audit_date"] >= end - pd.offsets.MonthBegin(2)
-    kept = rng.random(len(notify)) >= np.where(recent, 0.3, 0.03)
+    kept = rng.random(len(notify)) >= np.where(recent, 0.15, 0.03)
     told = pd.Series([None] * len(notify), index=notify.index, dtype="object")
     for k in np.unique(late):
         at = late == k

@@ -116,10 +116,11 @@ def add_working_days(start: dt.date | pd.Series, days: int) -> dt.date | pd.Seri
     return np.busday_offset(moved, steps, roll="forward", holidays=_holidays()).astype(dt.date)
 
 
-def deadline_status(deadline: pd.Series, done: pd.Series, as_of: dt.date) -> pd.Series:
+def deadline_status(deadline: pd.Series, done: pd.Series, as_of: dt.date, cut: bool = True) -> pd.Series:
     """Each item's state at ``as_of``: done on or before its deadline (on time), done after it
-    (late), not done with the deadline passed (overdue), or not done and not yet due. An item done
-    after ``as_of`` is read as not done at ``as_of``.
+    (late), not done with the deadline passed (overdue), or not done and not yet due. With ``cut`` an
+    item done after ``as_of`` is read as not done at ``as_of``; without it, a later record still
+    counts (done on time or late).
 
     >>> deadline_status(pd.Series([dt.date(2025, 8, 29)] * 3),
     ...                 pd.Series([dt.date(2025, 8, 29), dt.date(2025, 9, 1), None]), dt.date(2025, 9, 30)).tolist()
@@ -127,10 +128,11 @@ def deadline_status(deadline: pd.Series, done: pd.Series, as_of: dt.date) -> pd.
     """
     limit = pd.to_datetime(deadline)
     finished = pd.to_datetime(done)
-    cut = pd.Timestamp(as_of)
-    finished = finished.where(finished <= cut)
+    day = pd.Timestamp(as_of)
+    if cut:
+        finished = finished.where(finished <= day)
     status = np.select(
-        [finished.notna() & (finished <= limit), finished.notna(), limit < cut],
+        [finished.notna() & (finished <= limit), finished.notna(), limit < day],
         [ON_TIME, LATE, OVERDUE],
         default=DUE,
     )

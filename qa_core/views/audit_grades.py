@@ -36,6 +36,7 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import (
+    ASSESS_NO_AUDITS,
     GRADE_COLUMNS,
     GRADES,
     INADEQUATE,
@@ -70,6 +71,11 @@ Z_998 = NormalDist().inv_cdf(0.999)
 COMPLETION_GROUPINGS = ("auditor", "team", "service", "all")
 #: The first columns of ``python -m qa_core report completion``.
 COMPLETION_REPORT_COLUMNS = ["group", "expected", "done", "exempt", "shortfall", "pct_complete"]
+#: What ``report audits`` says instead of a verdict where it makes none.
+NOT_JUDGED_AUDITOR = "not judged: one auditor's audits are too few to judge against the target"
+NOT_JUDGED_YES_NO = "not judged: a yes/no tool reports compliance, not grades"
+#: The columns ``report audits --by tool|theme`` adds after :data:`AUDIT_REPORT_COLUMNS`.
+AUDIT_PROGRAMME_COLUMNS = ["audits", "grading", "answered", "yes", "pct_yes", "yes_ci_low", "yes_ci_high"]
 #: The columns of ``python -m qa_core report audits``.
 AUDIT_REPORT_COLUMNS = [
     "group", *GRADE_COLUMNS, "total", "pct_inadequate", "ci_low", "ci_high",
@@ -598,10 +604,31 @@ def audits_report(
     Without ``month`` the latest month in the store is used, except ``by='month'``,
     which covers every month. ``by='auditor'`` names people: only the audits whose case-level
     detail ``viewer`` may see are counted (None: all); the other groupings are aggregates.
+
+    One auditor's month is a handful of audits: ``by='auditor'`` gives the counts and the interval
+    but no verdict against the target (``meets_target`` empty, ``assessment`` says so).
+    ``by='tool'`` and ``by='theme'`` add :data:`AUDIT_PROGRAMME_COLUMNS`: every audit (a yes/no tool's
+    too, which have no grade), how the tool grades, and the questions answered yes of those answered
+    with their Wilson 95% interval; a yes/no tool's row is not judged against the target.
     """
     if month is None and by != "month":
         month = queries.latest_month(store)
     counts = queries.audit_grade_counts(store, month=month, by=by, grade=grade, service_id=service_id,
                                         viewer=viewer)
     summary = grade_summary(counts)
-    return summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
+    out = summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
+    if by == "auditor":
+        out["meets_target"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["assessment"] = pd.array([NOT_JUDGED_AUDITOR] * len(out), dtype="str")
+    if by in ("tool", "theme"):
+        from qa_core.views.audit_programme import compliance_by
+
+        extra = compliance_by(store, month, by, service_id)
+        out = extra[["group"]].merge(out, on="group", how="left").merge(extra, on="group", how="left")
+        for col in (*GRADE_COLUMNS, "total"):
+            out[col] = out[col].fillna(0).astype("int64")
+        yes_no = (out["grading"] == "yes_no").to_numpy()
+        out["meets_target"] = out["meets_target"].astype("boolean").mask(yes_no)
+        out["assessment"] = out["assessment"].where(~yes_no, NOT_JUDGED_YES_NO).fillna(ASSESS_NO_AUDITS)
+        out = out[AUDIT_REPORT_COLUMNS + AUDIT_PROGRAMME_COLUMNS]
+    return out
