@@ -249,10 +249,11 @@ def _record_form(c: Choices, rows: pd.DataFrame) -> None:
     expected = {f"{r.audit_id}|{r.notify_role}": r.expected_name for r in waiting.itertuples()}
     with st.form("record_escalation"):
         st.write("Record that someone was told")
-        chosen = st.selectbox("Escalation", options, format_func=lambda o: words[o])
-        name = st.text_input("Name of the person told (blank: as listed)", max_chars=200)
-        told_on = st.date_input("Told on", value=min(dt.date.today(), month_end(c.month)), format="DD/MM/YYYY")
-        if st.form_submit_button("Record as told"):
+        chosen = st.selectbox("Escalation", options, format_func=lambda o: words[o], key="audit_escalation_pick")
+        name = st.text_input("Name of the person told (blank: as listed)", max_chars=200, key="audit_escalation_name")
+        told_on = st.date_input("Told on", value=min(dt.date.today(), month_end(c.month)), format="DD/MM/YYYY",
+                                key="audit_escalation_day")
+        if st.form_submit_button("Record as told", key="audit_escalation_save"):
             audit_id, role = chosen.split("|", 1)
             given = name.strip() or (None if pd.isna(expected[chosen]) else expected[chosen])
             try:
