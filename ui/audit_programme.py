@@ -247,7 +247,7 @@ def _record_form(c: Choices, rows: pd.DataFrame) -> None:
     words = {f"{r.audit_id}|{r.notify_role}": f"{r.audit_id} ({r.case_ref}, {r.grade_name}): "
              f"{AUDIT_ROLE_LABELS[r.notify_role]}" for r in waiting.itertuples()}
     expected = {f"{r.audit_id}|{r.notify_role}": r.expected_name for r in waiting.itertuples()}
-    with st.form("record_escalation"):
+    with st.form("record_escalation", clear_on_submit=True):
         st.write("Record that someone was told")
         chosen = st.selectbox("Escalation", options, format_func=lambda o: words[o], key="audit_escalation_pick")
         name = st.text_input("Name of the person told (blank: as listed)", max_chars=200, key="audit_escalation_name")
