@@ -57,12 +57,19 @@ def escalation_record(month: dt.date, service_id: str | None, viewer: Viewer) ->
 @st.cache_data(show_spinner=False)
 def targets_in_force(month: dt.date) -> dict[str, float | None]:
     store = get_store()
-    return {name: audit_programme.target(store, name, month) for name in
-            ("auditors", "moderators", "escalation_working_days", "remedial_working_days", "theme_audits_per_year")}
+    return {
+        name: audit_programme.target(store, name, month)
+        for name in (
+            "auditors",
+            "moderators",
+            "escalation_working_days",
+            "remedial_working_days",
+            "theme_audits_per_year",
+        )
+    }
 
 
-def record_escalation(audit_id: str, notify_role: str, told_on: dt.date, told_name: str | None,
-                      viewer: Viewer) -> None:
+def record_escalation(audit_id: str, notify_role: str, told_on: dt.date, told_name: str | None, viewer: Viewer) -> None:
     """Record that someone was told of an audit's grade (checked and refused as the view says)."""
     audit_programme.record_escalation(get_store(), audit_id, notify_role, told_on, told_name, viewer)
 

@@ -16,7 +16,6 @@ from qa_core.demo.org import NameBook
 from qa_core.demo.programme_data import AREAS_BY_TOOL, theme_of_month
 
 
-
 def _grade_probs(t: np.ndarray, effect: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Probabilities of grades 1-4 per audit, from the period fraction and a team effect."""
     inad = np.clip(0.23 - 0.13 * t + effect + rng.normal(0, 0.012, t.shape), 0.02, 0.6)

@@ -27,8 +27,17 @@ from qa_core.rules.audits import Z_95, _wilson_arrays
 from qa_core.rules.periods import first_of, month_end
 
 __all__ = [
-    "THEME_AUDITS_PER_YEAR", "TARGETS", "TARGET_DEFAULTS", "target_in_force", "theme_coverage",
-    "auditor_capacity", "select_tier2", "tier2_pool", "compliance_summary", "TIER2_COLUMNS", "TIER2_LOOKBACK_MONTHS",
+    "THEME_AUDITS_PER_YEAR",
+    "TARGETS",
+    "TARGET_DEFAULTS",
+    "target_in_force",
+    "theme_coverage",
+    "auditor_capacity",
+    "select_tier2",
+    "tier2_pool",
+    "compliance_summary",
+    "TIER2_COLUMNS",
+    "TIER2_LOOKBACK_MONTHS",
 ]
 
 #: [Rochdale QA framework] 3.8: each theme audited at least twice a year.
@@ -76,8 +85,9 @@ def target_in_force(targets: pd.DataFrame, target: str, month: dt.date) -> float
 # ------------------------------------------------------------------------------------------
 
 
-def theme_coverage(plan: pd.DataFrame, done: pd.DataFrame, months: list[dt.date],
-                   per_year: int = THEME_AUDITS_PER_YEAR) -> pd.DataFrame:
+def theme_coverage(
+    plan: pd.DataFrame, done: pd.DataFrame, months: list[dt.date], per_year: int = THEME_AUDITS_PER_YEAR
+) -> pd.DataFrame:
     """Per theme over ``months`` (a year of months): how many months it was planned in and audited
     in, against ``per_year``.
 
@@ -105,22 +115,50 @@ def theme_coverage(plan: pd.DataFrame, done: pd.DataFrame, months: list[dt.date]
         planned = set(p.loc[p["theme"] == theme, "month"])
         mine = d[d["theme"] == theme]
         audited = set(mine["month"])
-        rows.append({
-            "theme": theme, "planned_months": len(planned), "audited_months": len(audited),
-            "audits": int(mine["audits"].sum()), "planned_not_audited": len(planned - audited),
-            "plan_meets": len(planned) >= per_year, "meets": len(audited) >= per_year,
-            "audited_in": ", ".join(f"{m:%b %Y}" for m in sorted(audited)),
-        })
-    return pd.DataFrame(rows, columns=["theme", "planned_months", "audited_months", "audits", "planned_not_audited",
-                                       "plan_meets", "meets", "audited_in"])
+        rows.append(
+            {
+                "theme": theme,
+                "planned_months": len(planned),
+                "audited_months": len(audited),
+                "audits": int(mine["audits"].sum()),
+                "planned_not_audited": len(planned - audited),
+                "plan_meets": len(planned) >= per_year,
+                "meets": len(audited) >= per_year,
+                "audited_in": ", ".join(f"{m:%b %Y}" for m in sorted(audited)),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "theme",
+            "planned_months",
+            "audited_months",
+            "audits",
+            "planned_not_audited",
+            "plan_meets",
+            "meets",
+            "audited_in",
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------------------
 # Auditor capacity
 # ------------------------------------------------------------------------------------------
 
-_CAPACITY_COLUMNS = ["month", "auditors", "joined", "left", "moved_to_moderator", "moderators", "became_moderator",
-                     "auditors_target", "auditors_short", "moderators_target", "moderators_short"]
+_CAPACITY_COLUMNS = [
+    "month",
+    "auditors",
+    "joined",
+    "left",
+    "moved_to_moderator",
+    "moderators",
+    "became_moderator",
+    "auditors_target",
+    "auditors_short",
+    "moderators_target",
+    "moderators_short",
+]
 
 
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -164,17 +202,28 @@ def auditor_capacity(staff: pd.DataFrame, months: list[dt.date], targets: pd.Dat
         joined = audits & a_start.between(first, last).to_numpy() & (a_stop.isna() | (a_stop >= a_start)).to_numpy()
         out = audits & a_stop.between(first, last).to_numpy() & (a_start.isna() | (a_start <= a_stop)).to_numpy()
         by_move = out & moved & (a_stop == m_from).to_numpy()
-        mod_on_end = moderator & (m_start.isna() | (m_start <= last)).to_numpy() & (end.isna() | (end > last)).to_numpy()
+        mod_on_end = (
+            moderator & (m_start.isna() | (m_start <= last)).to_numpy() & (end.isna() | (end > last)).to_numpy()
+        )
         became = moderator & m_start.between(first, last).to_numpy() & (end.isna() | (end >= m_start)).to_numpy()
         want_a = target_in_force(targets, "auditors", month)
         want_m = target_in_force(targets, "moderators", month)
         n_a, n_m = int(on_end.sum()), int(mod_on_end.sum())
-        rows.append({
-            "month": first.date(), "auditors": n_a, "joined": int(joined.sum()), "left": int((out & ~by_move).sum()),
-            "moved_to_moderator": int(by_move.sum()), "moderators": n_m, "became_moderator": int(became.sum()),
-            "auditors_target": want_a, "auditors_short": None if want_a is None else max(int(want_a) - n_a, 0),
-            "moderators_target": want_m, "moderators_short": None if want_m is None else max(int(want_m) - n_m, 0),
-        })
+        rows.append(
+            {
+                "month": first.date(),
+                "auditors": n_a,
+                "joined": int(joined.sum()),
+                "left": int((out & ~by_move).sum()),
+                "moved_to_moderator": int(by_move.sum()),
+                "moderators": n_m,
+                "became_moderator": int(became.sum()),
+                "auditors_target": want_a,
+                "auditors_short": None if want_a is None else max(int(want_a) - n_a, 0),
+                "moderators_target": want_m,
+                "moderators_short": None if want_m is None else max(int(want_m) - n_m, 0),
+            }
+        )
     frame = pd.DataFrame(rows, columns=_CAPACITY_COLUMNS)
     for col in ("auditors_target", "moderators_target"):
         frame[col] = pd.to_numeric(frame[col]).astype("float64")
@@ -205,7 +254,9 @@ def tier2_pool(audits: pd.DataFrame, month: dt.date) -> pd.DataFrame:
     a = audits.assign(audit_date=pd.to_datetime(audits["audit_date"]))
     a = a[a["case_ref"].notna() & (a["audit_date"] < start)]
     recent = set(a.loc[(a["tier"] == "tier2") & (a["audit_date"] >= since), "case_ref"])
-    latest = a.sort_values(["case_ref", "audit_date", "audit_id"], kind="stable").drop_duplicates("case_ref", keep="last")
+    latest = a.sort_values(["case_ref", "audit_date", "audit_id"], kind="stable").drop_duplicates(
+        "case_ref", keep="last"
+    )
     latest = latest[~latest["case_ref"].isin(recent)]
     return latest[["case_ref", "service_id", "team_id"]].reset_index(drop=True)
 
@@ -232,8 +283,14 @@ def select_tier2(heads: pd.DataFrame, cases: pd.DataFrame, month: dt.date, seed:
     rows = []
     for head in heads.sort_values("staff_id", kind="stable").itertuples(index=False):
         own = None if pd.isna(head.service_id) else str(head.service_id)
-        row = {"head_staff_id": head.staff_id, "head_of_service": head.head_of_service,
-               "head_of_service_service": own, "case_ref": None, "service_id": None, "team_id": None}
+        row = {
+            "head_staff_id": head.staff_id,
+            "head_of_service": head.head_of_service,
+            "head_of_service_service": own,
+            "case_ref": None,
+            "service_id": None,
+            "team_id": None,
+        }
         if own is not None:
             eligible = np.flatnonzero(~taken & (services != own))
             if len(eligible):
@@ -261,8 +318,10 @@ def compliance_summary(answers: pd.DataFrame, by: list[str] | None = None) -> pd
     """
     if "answer" not in answers.columns:
         raise QAError("The answers need an 'answer' column (yes or no).")
-    frame = answers.assign(_yes=answers["answer"].astype("boolean").fillna(False).astype("int64"),
-                           _n=answers["answer"].notna().astype("int64"))
+    frame = answers.assign(
+        _yes=answers["answer"].astype("boolean").fillna(False).astype("int64"),
+        _n=answers["answer"].notna().astype("int64"),
+    )
     if by:
         out = frame.groupby(by, dropna=False, sort=True)[["_n", "_yes"]].sum().reset_index()
     else:

@@ -28,8 +28,19 @@ import pandas as pd
 from qa_core.errors import QAError
 
 __all__ = [
-    "REMEDIAL_WORKING_DAYS", "ESCALATION_WORKING_DAYS", "FIRST_YEAR", "LAST_YEAR", "bank_holidays",
-    "is_working_day", "add_working_days", "deadline_status", "ON_TIME", "LATE", "OVERDUE", "DUE", "STATUSES",
+    "REMEDIAL_WORKING_DAYS",
+    "ESCALATION_WORKING_DAYS",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "bank_holidays",
+    "is_working_day",
+    "add_working_days",
+    "deadline_status",
+    "ON_TIME",
+    "LATE",
+    "OVERDUE",
+    "DUE",
+    "STATUSES",
 ]
 
 #: [Rochdale QA framework] 3.8: thematic audits' remedial work is done within 5 (working) days.

@@ -35,10 +35,26 @@ from qa_core.rules.periods import add_months, first_of, month_end, next_month, w
 from qa_core.store import Store, queries
 
 __all__ = [
-    "GRADINGS", "targets", "target", "tool_results", "area_results", "theme_results", "theme_coverage",
-    "remedial_actions", "remedial_counts", "escalation_record", "escalation_counts", "may_record_escalations",
-    "record_escalation", "capacity", "exemptions", "tier2_heads", "tier2_cases", "select_tier2",
-    "tier2_allocations", "compliance_by",
+    "GRADINGS",
+    "targets",
+    "target",
+    "tool_results",
+    "area_results",
+    "theme_results",
+    "theme_coverage",
+    "remedial_actions",
+    "remedial_counts",
+    "escalation_record",
+    "escalation_counts",
+    "may_record_escalations",
+    "record_escalation",
+    "capacity",
+    "exemptions",
+    "tier2_heads",
+    "tier2_cases",
+    "select_tier2",
+    "tier2_allocations",
+    "compliance_by",
 ]
 
 GRADINGS = {"graded": "Graded 1 to 4", "yes_no": "Yes or no (compliance)"}
@@ -66,8 +82,9 @@ def _window(month: dt.date, window: int) -> dict:
 # ------------------------------------------------------------------------------------------
 
 
-def compliance_by(store: Store, month: dt.date | None, by: str, service_id: str | None = None,
-                  window: int = 1) -> pd.DataFrame:
+def compliance_by(
+    store: Store, month: dt.date | None, by: str, service_id: str | None = None, window: int = 1
+) -> pd.DataFrame:
     """Audits and yes/no answers per tool or theme (``by``) over the ``window`` months to ``month``
     (None: every month): ``group, audits, grading, answered, yes, pct_yes, yes_ci_low, yes_ci_high``."""
     if by not in ("tool", "theme"):
@@ -91,7 +108,9 @@ def compliance_by(store: Store, month: dt.date | None, by: str, service_id: str 
         FROM a LEFT JOIN answers n USING (audit_id)
         WHERE a."group" IS NOT NULL
         GROUP BY 1 ORDER BY min(a.o), 1
-        """, {**span, "service": service_id})
+        """,
+        {**span, "service": service_id},
+    )
     out = frame.copy()
     for col in ("audits", "answered", "yes"):
         out[col] = out[col].astype("int64")
@@ -107,8 +126,9 @@ def tool_results(store: Store, month: dt.date, service_id: str | None = None, wi
     """Each tool used in the ``window`` months to ``month``: how it grades, audits, final-grade counts with
     % inadequate (Wilson 95%) for a graded tool, and yes answers of those answered (Wilson 95%) for a yes/no
     tool; in the order of the list of tools (tools not on it after, by name)."""
-    counts = queries.audit_grade_counts(store, month=window_start(first_of(month), window), end_month=first_of(month),
-                                        by="tool", service_id=service_id)
+    counts = queries.audit_grade_counts(
+        store, month=window_start(first_of(month), window), end_month=first_of(month), by="tool", service_id=service_id
+    )
     graded = grade_summary(counts).drop(columns="group_id")
     comp = compliance_by(store, month, "tool", service_id, window)
     out = comp.merge(graded, on="group", how="left").rename(columns={"group": "tool"})
@@ -150,7 +170,9 @@ def area_results(store: Store, month: dt.date, service_id: str | None = None, wi
         FROM (SELECT * FROM graded UNION ALL SELECT * FROM answered) r
         LEFT JOIN audit_tool_item i ON i.tool_id = r.tool_id AND i.item = r.item
         ORDER BY r.tool_order, r.tool, i.seq NULLS LAST, r.item
-        """, {**span, "service": service_id})
+        """,
+        {**span, "service": service_id},
+    )
     for col in ("answered", *GRADE_COLUMNS, "yes"):
         frame[col] = frame[col].astype("int64")
     frame["weak"] = frame["requires_improvement"] + frame["inadequate"]
@@ -163,8 +185,23 @@ def area_results(store: Store, month: dt.date, service_id: str | None = None, wi
         frame["pct_yes"] = np.where(is_yes_no & (n > 0), frame["yes"] * _PCT / n, np.nan)
     frame["ci_low"], frame["ci_high"] = low * _PCT, high * _PCT
     frame["seq"] = pd.array(frame["seq"], dtype="Int64")
-    return frame[["tool", "grading", "item", "seq", "section", "answered", *GRADE_COLUMNS, "weak", "pct_weak", "yes",
-                  "pct_yes", "ci_low", "ci_high"]].reset_index(drop=True)
+    return frame[
+        [
+            "tool",
+            "grading",
+            "item",
+            "seq",
+            "section",
+            "answered",
+            *GRADE_COLUMNS,
+            "weak",
+            "pct_weak",
+            "yes",
+            "pct_yes",
+            "ci_low",
+            "ci_high",
+        ]
+    ].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------------
@@ -193,7 +230,9 @@ def theme_results(store: Store, month: dt.date, service_id: str | None = None, w
         FROM a LEFT JOIN answers n USING (audit_id)
         WHERE a.theme IS NOT NULL
         GROUP BY ALL ORDER BY a.theme, a.month
-        """, {**span, "service": service_id})
+        """,
+        {**span, "service": service_id},
+    )
     for col in ("audits", *GRADE_COLUMNS, "answered", "yes"):
         frame[col] = frame[col].astype("int64")
     out = grade_summary(frame)
@@ -209,8 +248,9 @@ def theme_coverage(store: Store, month: dt.date) -> tuple[pd.DataFrame, int, lis
     the number a year, and the months."""
     month = first_of(month)
     months = [add_months(month, -k) for k in range(11, -1, -1)]
-    plan = store.query("SELECT month, theme FROM audit_theme_plan WHERE month >= $a AND month <= $b",
-                       {"a": months[0], "b": month})
+    plan = store.query(
+        "SELECT month, theme FROM audit_theme_plan WHERE month >= $a AND month <= $b", {"a": months[0], "b": month}
+    )
     done = theme_results(store, month, None, 12)[["month", "theme", "audits"]]
     per_year = int(target(store, "theme_audits_per_year", month) or programme.THEME_AUDITS_PER_YEAR)
     return programme.theme_coverage(plan, done, months, per_year), per_year, months
@@ -229,18 +269,24 @@ def _remedial(store: Store, month: dt.date, service_id: str | None, window: int,
         WHERE a.tier = 'thematic' AND a.audit_date >= $start AND a.audit_date < $stop
           AND ($service IS NULL OR a.service_id = $service) AND {cases}
         ORDER BY a.audit_date, x.action_id
-        """, {**_window(month, window), "service": service_id, **params})
+        """,
+        {**_window(month, window), "service": service_id, **params},
+    )
     days = int(target(store, "remedial_working_days", month) or 0)
-    frame["deadline"] = add_working_days(frame["audit_date"].map(lambda d: pd.Timestamp(d).date()), days) \
-        if len(frame) else pd.Series(dtype="object")
+    frame["deadline"] = (
+        add_working_days(frame["audit_date"].map(lambda d: pd.Timestamp(d).date()), days)
+        if len(frame)
+        else pd.Series(dtype="object")
+    )
     frame["status"] = deadline_status(frame["deadline"], frame["completed_date"], month_end(month))
     frame["due_later_than_rule"] = (pd.to_datetime(frame["due_date"]) > pd.to_datetime(frame["deadline"])).to_numpy()
     frame["working_days"] = days
     return frame
 
 
-def remedial_actions(store: Store, month: dt.date, service_id: str | None = None, window: int = 1,
-                     viewer: Viewer | None = None) -> pd.DataFrame:
+def remedial_actions(
+    store: Store, month: dt.date, service_id: str | None = None, window: int = 1, viewer: Viewer | None = None
+) -> pd.DataFrame:
     """Remedial actions from thematic audits in the window, each with its deadline (the audit's date plus
     the council's working days, 5 by the framework: ``rules.deadlines``) and its state at the end of
     ``month``: done on time, done late, overdue or not yet due; ``due_later_than_rule`` where the due date
@@ -251,8 +297,10 @@ def remedial_actions(store: Store, month: dt.date, service_id: str | None = None
 def remedial_counts(store: Store, month: dt.date, service_id: str | None = None, window: int = 1) -> dict[str, int]:
     """How many remedial actions from thematic audits in the window are in each state (an aggregate)."""
     frame = _remedial(store, month, service_id, window, None)
-    return {status: int((frame["status"] == status).sum()) for status in ("Overdue", "Done late", "Not yet due",
-                                                                          "Done on time")}
+    return {
+        status: int((frame["status"] == status).sum())
+        for status in ("Overdue", "Done late", "Not yet due", "Done on time")
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -266,8 +314,9 @@ def may_record_escalations(viewer: Viewer | None) -> bool:
     return viewer is None or viewer.role in ("qa_lead", "team_manager", "head_of_service")
 
 
-def _escalation_rows(store: Store, month: dt.date, service_id: str | None, viewer: Viewer | None,
-                     audit_id: str | None = None) -> pd.DataFrame:
+def _escalation_rows(
+    store: Store, month: dt.date, service_id: str | None, viewer: Viewer | None, audit_id: str | None = None
+) -> pd.DataFrame:
     month = first_of(month)
     cases, params = queries.case_condition(viewer)
     audits = store.query(
@@ -280,22 +329,52 @@ def _escalation_rows(store: Store, month: dt.date, service_id: str | None, viewe
           AND ($audit IS NULL OR a.audit_id = $audit)
           AND ($service IS NULL OR a.service_id = $service) AND {cases}
         ORDER BY a.audit_date, a.audit_id
-        """, {"start": month, "stop": next_month(month), "service": service_id, "audit": audit_id, **params})
-    cols = ["case_ref", "audit_id", "audit_date", "service", "team", "tier", "auditor", "grade", "grade_name",
-            "notify_role", "notify_label", "expected_name", "told_name", "told_on", "recorded_by", "deadline",
-            "status", "service_id", "team_id"]
+        """,
+        {"start": month, "stop": next_month(month), "service": service_id, "audit": audit_id, **params},
+    )
+    cols = [
+        "case_ref",
+        "audit_id",
+        "audit_date",
+        "service",
+        "team",
+        "tier",
+        "auditor",
+        "grade",
+        "grade_name",
+        "notify_role",
+        "notify_label",
+        "expected_name",
+        "told_name",
+        "told_on",
+        "recorded_by",
+        "deadline",
+        "status",
+        "service_id",
+        "team_id",
+    ]
     if audits.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade", "has_iro"]])
     rows = notify.merge(audits, on="audit_id", how="left")
-    director = store.scalar("SELECT any_value(name) FROM staff WHERE role = 'assistant_director' "
-                            "AND (end_date IS NULL OR end_date >= $m)", {"m": month})
+    director = store.scalar(
+        "SELECT any_value(name) FROM staff WHERE role = 'assistant_director' AND (end_date IS NULL OR end_date >= $m)",
+        {"m": month},
+    )
     rows["expected_name"] = np.select(
-        [rows["notify_role"].eq("head_of_service"), rows["notify_role"].eq("team_manager"),
-         rows["notify_role"].eq("assistant_director")],
-        [rows["head_of_service"], rows["manager"], pd.Series(director, index=rows.index, dtype="object")], None)
-    told = store.query("SELECT audit_id, notify_role, told_name, told_on, recorded_by FROM audit_escalation "
-                       "WHERE list_contains($ids, audit_id)", {"ids": rows["audit_id"].unique().tolist()})
+        [
+            rows["notify_role"].eq("head_of_service"),
+            rows["notify_role"].eq("team_manager"),
+            rows["notify_role"].eq("assistant_director"),
+        ],
+        [rows["head_of_service"], rows["manager"], pd.Series(director, index=rows.index, dtype="object")],
+        None,
+    )
+    told = store.query(
+        "SELECT audit_id, notify_role, told_name, told_on, recorded_by FROM audit_escalation "
+        "WHERE list_contains($ids, audit_id)",
+        {"ids": rows["audit_id"].unique().tolist()},
+    )
     rows = rows.merge(told, on=["audit_id", "notify_role"], how="left")
     days = int(target(store, "escalation_working_days", month) or 0)
     rows["deadline"] = add_working_days(rows["audit_date"].map(lambda d: pd.Timestamp(d).date()), days)
@@ -305,8 +384,9 @@ def _escalation_rows(store: Store, month: dt.date, service_id: str | None, viewe
     return rows[cols].reset_index(drop=True)
 
 
-def escalation_record(store: Store, month: dt.date, service_id: str | None = None,
-                      viewer: Viewer | None = None) -> pd.DataFrame:
+def escalation_record(
+    store: Store, month: dt.date, service_id: str | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame:
     """One row per graded audit of ``month`` and person its final grade goes to (the IRO only where the audit
     says the case has one): who they are, whether and when they were told and by whom, the deadline (the
     audit's date plus the council's working days for escalation) and the state at the end of the month
@@ -321,21 +401,35 @@ def escalation_record(store: Store, month: dt.date, service_id: str | None = Non
 def escalation_counts(store: Store, month: dt.date, service_id: str | None = None) -> dict[str, int]:
     """How many of the month's escalations are in each state (an aggregate every role on the page sees)."""
     frame = _escalation_rows(store, month, service_id, None)
-    return {status: int((frame["status"] == status).sum()) for status in ("Overdue", "Not yet due", "Done late",
-                                                                          "Done on time")}
+    return {
+        status: int((frame["status"] == status).sum())
+        for status in ("Overdue", "Not yet due", "Done late", "Done on time")
+    }
 
 
-def record_escalation(store: Store, audit_id: str, notify_role: str, told_on: dt.date, told_name: str | None = None,
-                      viewer: Viewer | None = None, today: dt.date | None = None) -> None:
+def record_escalation(
+    store: Store,
+    audit_id: str,
+    notify_role: str,
+    told_on: dt.date,
+    told_name: str | None = None,
+    viewer: Viewer | None = None,
+    today: dt.date | None = None,
+) -> None:
     """Record that the person in ``notify_role`` was told of the audit's grade on ``told_on`` (replacing an
     earlier record of the same). Refused (QAError, AccessDenied) unless the audit is held and graded, the
     role is one its final grade goes to (the IRO only where the case has one), the day is neither before
     the audit nor in the future, and ``viewer`` may record it (the QA lead, or an auditor who sees the case)."""
     if not may_record_escalations(viewer):
-        raise AccessDenied(f"Not recorded: the {viewer.describe()} role cannot record escalations; the QA lead "
-                           "and the auditors (team managers, heads of service) can.")
-    found = store.query("SELECT audit_id, audit_date, overall_grade, moderated_grade, has_iro, service_id, team_id "
-                        "FROM audit WHERE audit_id = ?", [audit_id])
+        raise AccessDenied(
+            f"Not recorded: the {viewer.describe()} role cannot record escalations; the QA lead "
+            "and the auditors (team managers, heads of service) can."
+        )
+    found = store.query(
+        "SELECT audit_id, audit_date, overall_grade, moderated_grade, has_iro, service_id, team_id "
+        "FROM audit WHERE audit_id = ?",
+        [audit_id],
+    )
     if found.empty:
         raise QAError(f"Not recorded: there is no audit {audit_id!r}.")
     audit = found.iloc[0]
@@ -347,23 +441,29 @@ def record_escalation(store: Store, audit_id: str, notify_role: str, told_on: dt
     if notify_role not in roles:
         who = ", ".join(AUDIT_ROLE_LABELS[r] for r in roles)
         extra = " (the IRO only where the audit records that the case has one)" if notify_role == IRO else ""
-        raise QAError(f"Not recorded: the audit {audit_id}'s grade goes to {who}{extra}, not to the "
-                      f"{AUDIT_ROLE_LABELS.get(notify_role, notify_role)}.")
+        raise QAError(
+            f"Not recorded: the audit {audit_id}'s grade goes to {who}{extra}, not to the "
+            f"{AUDIT_ROLE_LABELS.get(notify_role, notify_role)}."
+        )
     today = today or dt.date.today()
     day = pd.Timestamp(told_on).date()
     if day < pd.Timestamp(audit["audit_date"]).date():
-        raise QAError(f"Not recorded: {day:%d %B %Y} is before the audit ({pd.Timestamp(audit['audit_date']):%d %B %Y}).")
+        raise QAError(
+            f"Not recorded: {day:%d %B %Y} is before the audit ({pd.Timestamp(audit['audit_date']):%d %B %Y})."
+        )
     if day > today:
         raise QAError(f"Not recorded: {day:%d %B %Y} is in the future.")
     name = (told_name or "").strip() or None
     if name is not None and len(name) > 200:
         raise QAError("Not recorded: the name is longer than 200 characters.")
-    by = (viewer.who if viewer is not None and viewer.who else (viewer.describe() if viewer else "QA lead"))
+    by = viewer.who if viewer is not None and viewer.who else (viewer.describe() if viewer else "QA lead")
     with store.transaction() as cur:
         cur.execute("DELETE FROM audit_escalation WHERE audit_id = ? AND notify_role = ?", [audit_id, notify_role])
-        cur.execute("INSERT INTO audit_escalation (audit_id, notify_role, told_name, told_on, recorded_by, recorded_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", [audit_id, notify_role, name, day, by,
-                                                  dt.datetime.now().replace(microsecond=0)])
+        cur.execute(
+            "INSERT INTO audit_escalation (audit_id, notify_role, told_name, told_on, recorded_by, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [audit_id, notify_role, name, day, by, dt.datetime.now().replace(microsecond=0)],
+        )
 
 
 # ------------------------------------------------------------------------------------------
@@ -394,7 +494,9 @@ def exemptions(store: Store, month: dt.date, window: int = 12, viewer: Viewer | 
         LEFT JOIN service s ON s.service_id = coalesce(t.service_id, p.service_id)
         WHERE x.month >= $start AND x.month < $stop AND {cases}
         ORDER BY x.month DESC, p.name
-        """, {**_window(month, window), **params})
+        """,
+        {**_window(month, window), **params},
+    )
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     return frame
 
@@ -418,18 +520,24 @@ def tier2_heads(store: Store, month: dt.date) -> pd.DataFrame:
           AND (p.start_date IS NULL OR p.start_date <= $m) AND (p.end_date IS NULL OR p.end_date >= $m)
           AND NOT EXISTS (SELECT 1 FROM audit_exemption x WHERE x.staff_id = p.staff_id AND x.month = $m)
         ORDER BY p.staff_id
-        """, {"m": month})
+        """,
+        {"m": month},
+    )
 
 
 def tier2_cases(store: Store, month: dt.date) -> pd.DataFrame:
     """The cases a Tier 2 case is picked from in ``month`` (``rules.audit_programme.tier2_pool``)."""
-    audits = store.query("SELECT audit_id, audit_date, case_ref, tier, team_id, service_id FROM audit "
-                         "WHERE case_ref IS NOT NULL AND audit_date < $m", {"m": first_of(month)})
+    audits = store.query(
+        "SELECT audit_id, audit_date, case_ref, tier, team_id, service_id FROM audit "
+        "WHERE case_ref IS NOT NULL AND audit_date < $m",
+        {"m": first_of(month)},
+    )
     return programme.tier2_pool(audits, month)
 
 
-def select_tier2(store: Store, month: dt.date, seed: int = 0, replace: bool = False,
-                 user: str | None = None) -> tuple[pd.DataFrame, str]:
+def select_tier2(
+    store: Store, month: dt.date, seed: int = 0, replace: bool = False, user: str | None = None
+) -> tuple[pd.DataFrame, str]:
     """Pick each head of service's Tier 2 case for ``month`` and record the allocation; the picks
     (``rules.audit_programme.TIER2_COLUMNS``) and a sentence saying what was recorded.
 
@@ -439,32 +547,45 @@ def select_tier2(store: Store, month: dt.date, seed: int = 0, replace: bool = Fa
     month = first_of(month)
     heads = tier2_heads(store, month)
     if heads.empty:
-        raise QAError(f"No head of service is on the staff list as an auditor in post on 1 {month:%B %Y}: there "
-                      "is nobody to pick a Tier 2 case for. Load the staff file (kind 'staff') first.")
+        raise QAError(
+            f"No head of service is on the staff list as an auditor in post on 1 {month:%B %Y}: there "
+            "is nobody to pick a Tier 2 case for. Load the staff file (kind 'staff') first."
+        )
     picks = programme.select_tier2(heads, tier2_cases(store, month), month, seed)
-    held = store.query("SELECT head_staff_id, head_of_service, head_service_id AS head_of_service_service, case_ref, "
-                       "service_id, team_id, seed FROM tier2_allocation WHERE month = ? ORDER BY head_staff_id",
-                       [month])
+    held = store.query(
+        "SELECT head_staff_id, head_of_service, head_service_id AS head_of_service_service, case_ref, "
+        "service_id, team_id, seed FROM tier2_allocation WHERE month = ? ORDER BY head_staff_id",
+        [month],
+    )
     columns = ["head_staff_id", *programme.TIER2_COLUMNS]
-    same = (not held.empty and held[columns].astype("object").where(held[columns].notna(), None).values.tolist()
-            == picks[columns].astype("object").where(picks[columns].notna(), None).values.tolist())
+    same = (
+        not held.empty
+        and held[columns].astype("object").where(held[columns].notna(), None).values.tolist()
+        == picks[columns].astype("object").where(picks[columns].notna(), None).values.tolist()
+    )
     if same:
-        return picks[programme.TIER2_COLUMNS], (f"{month:%B %Y} was already allocated with these picks (seed "
-                                                f"{int(held['seed'].iloc[0])}); nothing changed.")
+        return picks[programme.TIER2_COLUMNS], (
+            f"{month:%B %Y} was already allocated with these picks (seed {int(held['seed'].iloc[0])}); nothing changed."
+        )
     if not held.empty and not replace:
-        raise QAError(f"{month:%B %Y} is already allocated (seed {int(held['seed'].iloc[0])}, other picks: the seed "
-                      "or the cases differ). Its heads of service may have started; to pick again and record the new "
-                      "picks in its place, add --replace.")
+        raise QAError(
+            f"{month:%B %Y} is already allocated (seed {int(held['seed'].iloc[0])}, other picks: the seed "
+            "or the cases differ). Its heads of service may have started; to pick again and record the new "
+            "picks in its place, add --replace."
+        )
     rows = picks.rename(columns={"head_of_service_service": "head_service_id"}).assign(
-        month=month, seed=int(seed), selected_at=dt.datetime.now().replace(microsecond=0), selected_by=user)
+        month=month, seed=int(seed), selected_at=dt.datetime.now().replace(microsecond=0), selected_by=user
+    )
     with store.transaction() as cur:
         cur.execute("DELETE FROM tier2_allocation WHERE month = ?", [month])
         store.insert_frames({"tier2_allocation": rows}, cur)
     found = int(picks["case_ref"].notna().sum())
     none = len(picks) - found
     note = f"; {none} with no eligible case outside their service" if none else ""
-    return picks[programme.TIER2_COLUMNS], (f"Recorded the {month:%B %Y} Tier 2 allocation (seed {int(seed)}): "
-                                            f"{found} of {len(picks)} heads of service given a case{note}.")
+    return picks[programme.TIER2_COLUMNS], (
+        f"Recorded the {month:%B %Y} Tier 2 allocation (seed {int(seed)}): "
+        f"{found} of {len(picks)} heads of service given a case{note}."
+    )
 
 
 def tier2_allocations(store: Store, month: dt.date, viewer: Viewer | None = None) -> pd.DataFrame:
@@ -488,9 +609,13 @@ def tier2_allocations(store: Store, month: dt.date, viewer: Viewer | None = None
         LEFT JOIN service s ON s.service_id = x.service_id LEFT JOIN team t ON t.team_id = x.team_id
         WHERE x.month = $m AND {cases}
         ORDER BY x.head_of_service, x.head_staff_id
-        """, {"m": month, "stop": next_month(month), **params})
-    done = store.query(f"SELECT audit_id, audit_date, {_FINAL} AS grade FROM audit a "
-                       "WHERE list_contains($ids, audit_id)", {"ids": frame["audit_id"].dropna().tolist()})
+        """,
+        {"m": month, "stop": next_month(month), **params},
+    )
+    done = store.query(
+        f"SELECT audit_id, audit_date, {_FINAL} AS grade FROM audit a WHERE list_contains($ids, audit_id)",
+        {"ids": frame["audit_id"].dropna().tolist()},
+    )
     frame = frame.merge(done, on="audit_id", how="left")
     frame["audited"] = frame["audit_id"].notna()
     frame["grade_name"] = frame["grade"].map(GRADES)
@@ -506,8 +631,11 @@ def tier2_summary(store: Store, month: dt.date) -> dict[str, int]:
 
 def escalation_roles(store: Store, audit_id: str) -> list[str]:
     """The roles an audit's final grade goes to (for the page's record form)."""
-    found = store.query("SELECT audit_id, overall_grade, moderated_grade, has_iro FROM audit WHERE audit_id = ? "
-                        "AND overall_grade IS NOT NULL", [audit_id])
+    found = store.query(
+        "SELECT audit_id, overall_grade, moderated_grade, has_iro FROM audit WHERE audit_id = ? "
+        "AND overall_grade IS NOT NULL",
+        [audit_id],
+    )
     return escalations(found)["notify_role"].tolist() if not found.empty else []
 
 

@@ -49,6 +49,7 @@ import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules import disclosure
+from qa_core.rules.audits import wilson_interval
 from qa_core.rules.formatting import format_value, scale_sql
 from qa_core.rules.missing import is_missing
 from qa_core.rules.periods import (
@@ -61,7 +62,6 @@ from qa_core.rules.periods import (
     shift_quarter,
     split_quarter,
 )
-from qa_core.rules.audits import wilson_interval
 from qa_core.rules.rag import direction_of_travel, rag_status
 from qa_core.store import Store
 
@@ -558,7 +558,8 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     out["rag"] = pd.Series(rags, dtype="object")
     out["direction"] = pd.Series(directions, dtype="object")
     trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
-    bounds = [(None, None) if code != AUDIT_INADEQUATE or is_missing(n) or is_missing(d) else wilson_interval(int(n), int(d))
+    bounds = [(None, None) if code != AUDIT_INADEQUATE or is_missing(n) or is_missing(d)
+              else wilson_interval(int(n), int(d))
               for code, n, d in zip(out["code"], out["numerator"], out["denominator"], strict=True)]
     out["ci_low"] = pd.Series([np.nan if lo is None else lo * 100 for lo, _ in bounds], dtype="float64")
     out["ci_high"] = pd.Series([np.nan if hi is None else hi * 100 for _, hi in bounds], dtype="float64")

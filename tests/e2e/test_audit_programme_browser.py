@@ -21,8 +21,11 @@ pytestmark = pytest.mark.e2e
 
 
 def _metric(page, label: str):
-    return page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(
-        label, exact=True)).get_by_test_id("stMetricValue")
+    return (
+        page.get_by_test_id("stMetric")
+        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        .get_by_test_id("stMetricValue")
+    )
 
 
 def test_qa_lead_records_an_overdue_escalation(browser, demo_db: Path, tmp_path: Path, screenshots) -> None:
@@ -55,8 +58,14 @@ def test_qa_lead_records_an_overdue_escalation(browser, demo_db: Path, tmp_path:
             watch_runs(page)
             form.get_by_role("button", name="Record as told").click()
             settle_after_rerun(page)
-            expect(page.get_by_text(re.compile(rf"Recorded: the .* was told of {re.escape(audit_id)} on 31 October "
-                                               r"2026\."))).to_be_visible()
+            expect(
+                page.get_by_text(
+                    re.compile(
+                        rf"Recorded: the .* was told of {re.escape(audit_id)} on 31 October "
+                        r"2026\."
+                    )
+                )
+            ).to_be_visible()
             expect(_metric(page, "Overdue")).to_have_text(str(overdue - 1))
             expect(_metric(page, "Told late")).to_be_visible()
             whole_page_screenshot(page, screenshots / "audits-escalation-record.png")
@@ -64,11 +73,19 @@ def test_qa_lead_records_an_overdue_escalation(browser, demo_db: Path, tmp_path:
             watch_runs(page)
             page.get_by_role("tab", name="Tier 2 allocation").click()
             settle_after_rerun(page)
-            expect(page.get_by_text(re.compile(r"6 of 6 heads of service were allocated a case for October 2026; "
-                                               r"\d of those cases were audited"))).to_be_visible()
+            expect(
+                page.get_by_text(
+                    re.compile(
+                        r"6 of 6 heads of service were allocated a case for October 2026; "
+                        r"\d of those cases were audited"
+                    )
+                )
+            ).to_be_visible()
     finally:
         context.close()
     with Store(db, read_only=True) as store:  # the server has stopped: the record is in the store
-        held = store.query("SELECT recorded_by FROM audit_escalation WHERE audit_id = ? AND told_name = ?",
-                           [audit_id, "Told In Browser"])
+        held = store.query(
+            "SELECT recorded_by FROM audit_escalation WHERE audit_id = ? AND told_name = ?",
+            [audit_id, "Told In Browser"],
+        )
     assert held["recorded_by"].tolist() == ["QA lead"]

@@ -57,56 +57,180 @@ def _csv(rows: list[list[object]]) -> bytes:
     return out.getvalue().encode()
 
 
-HEADER = ["audit_id", "audit_date", "tier", "team", "service", "auditor", "overall_grade", "case_ref", "tool",
-          "has_iro", "Risk", "Voice", "Structure", "Frequency"]
+HEADER = [
+    "audit_id",
+    "audit_date",
+    "tier",
+    "team",
+    "service",
+    "auditor",
+    "overall_grade",
+    "case_ref",
+    "tool",
+    "has_iro",
+    "Risk",
+    "Voice",
+    "Structure",
+    "Frequency",
+]
 PROGRAMME: list[tuple[str, list[list[object]]]] = [
-    ("staff", [
-        ["staff_id", "name", "role", "auditor", "moderator", "auditor_from", "moderator_from"],
-        ["P01", "Pat Pine", "practice_manager", "yes", "no", "05/10/2026", ""],
-        ["P02", "Rey Rowan", "practice_manager", "no", "yes", "01/01/2026", "12/10/2026"],
-    ]),
-    ("audit_tools", [
-        ["tool_id", "name", "grading", "seq", "item", "tier"],
-        ["generic", "Generic (2A)", "graded", 1, "Risk", "Tier 1"],
-        ["generic", "Generic (2A)", "graded", 2, "Voice", "Tier 1"],
-        ["sup", "Supervision file audit", "yes_no", 1, "Structure", "supervision"],
-        ["sup", "Supervision file audit", "yes_no", 2, "Frequency", "supervision"],
-        ["them", "Thematic tool", "graded", 1, "Risk", "thematic"],
-    ]),
-    ("audit_themes", [
-        ["month", "theme", "tool"],
-        ["2026-05", "Neglect", "them"], ["2026-10", "Neglect", "Thematic tool"], ["2026-07", "Exploitation", "them"],
-    ]),
-    ("audit_targets", [["target", "value", "from_month"], ["auditors", 7, "2026-04"],
-                       ["escalation_working_days", 3, ""]]),
-    ("audits", [
-        HEADER,
-        ["T-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C1", "generic", "", 2, 2, "", ""],
-        ["T-2", "2026-10-03", "Tier 1", "Alder", "north", "Alma Ash", "Inadequate", "C2", "generic", "no", 4, 3, "", ""],
-        ["T-3", "2026-10-06", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C3", "Generic (2A)", "", "", "", "", ""],
-        ["T-4", "2026-10-07", "Tier 1", "Birch", "north", "bryn birch", "Requires Improvement", "C4", "generic", "yes",
-         3, 3, "", ""],
-        ["T-5", "2026-10-08", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C5", "", "", "", "", "", ""],
-        ["T-6", "2026-10-05", "Tier 1", "Cedar", "south", "Cara Cedar", "Good", "C6", "", "", "", "", "", ""],
-        ["T-7", "2026-10-09", "Tier 2", "Cedar", "south", "Nadia North", "Good", "C7", "", "", "", "", "", ""],
-        ["T-8", "2026-10-12", "Tier 2", "Cedar", "south", "Sol South", "Outstanding", "C8", "", "", "", "", "", ""],
-        ["T-9", "2026-10-14", "thematic", "Cedar", "south", "Quin Quill", "Good", "C9", "them", "", "", "", "", ""],
-        ["T-0", "2026-09-14", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C0", "", "", "", "", "", ""],
-        ["S-1", "2026-10-15", "supervision", "Alder", "north", "Quin Quill", "", "", "sup", "", "", "", "yes", "no"],
-        ["S-2", "2026-10-16", "supervision", "Birch", "north", "Quin Quill", "", "", "sup", "", "", "", "yes", "yes"],
-        ["TH-5", "2026-05-20", "thematic", "Alder", "north", "Quin Quill", "Requires Improvement", "C5B", "them", "",
-         3, "", "", ""],
-    ]),
-    ("audit_actions", [
-        ["action_id", "audit_id", "description", "owner", "due_date", "completed_date"],
-        ["X-5", "TH-5", "See the child alone", "Alma Ash", "2026-05-25", "2026-05-28"],
-        ["X-9", "T-9", "Update the plan", "Cara Cedar", "2026-10-21", "2026-10-23"],
-    ]),
-    ("audit_escalations", [
-        ["audit_id", "told", "told_name", "told_on"],
-        ["T-2", "head_of_service", "Nadia North", "05/10/2026"],
-        ["T-4", "team_manager", "Bryn Birch", "14/10/2026"],
-    ]),
+    (
+        "staff",
+        [
+            ["staff_id", "name", "role", "auditor", "moderator", "auditor_from", "moderator_from"],
+            ["P01", "Pat Pine", "practice_manager", "yes", "no", "05/10/2026", ""],
+            ["P02", "Rey Rowan", "practice_manager", "no", "yes", "01/01/2026", "12/10/2026"],
+        ],
+    ),
+    (
+        "audit_tools",
+        [
+            ["tool_id", "name", "grading", "seq", "item", "tier"],
+            ["generic", "Generic (2A)", "graded", 1, "Risk", "Tier 1"],
+            ["generic", "Generic (2A)", "graded", 2, "Voice", "Tier 1"],
+            ["sup", "Supervision file audit", "yes_no", 1, "Structure", "supervision"],
+            ["sup", "Supervision file audit", "yes_no", 2, "Frequency", "supervision"],
+            ["them", "Thematic tool", "graded", 1, "Risk", "thematic"],
+        ],
+    ),
+    (
+        "audit_themes",
+        [
+            ["month", "theme", "tool"],
+            ["2026-05", "Neglect", "them"],
+            ["2026-10", "Neglect", "Thematic tool"],
+            ["2026-07", "Exploitation", "them"],
+        ],
+    ),
+    (
+        "audit_targets",
+        [["target", "value", "from_month"], ["auditors", 7, "2026-04"], ["escalation_working_days", 3, ""]],
+    ),
+    (
+        "audits",
+        [
+            HEADER,
+            ["T-1", "2026-10-02", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C1", "generic", "", 2, 2, "", ""],
+            [
+                "T-2",
+                "2026-10-03",
+                "Tier 1",
+                "Alder",
+                "north",
+                "Alma Ash",
+                "Inadequate",
+                "C2",
+                "generic",
+                "no",
+                4,
+                3,
+                "",
+                "",
+            ],
+            [
+                "T-3",
+                "2026-10-06",
+                "Tier 1",
+                "Birch",
+                "north",
+                "Bryn Birch",
+                "Good",
+                "C3",
+                "Generic (2A)",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "T-4",
+                "2026-10-07",
+                "Tier 1",
+                "Birch",
+                "north",
+                "bryn birch",
+                "Requires Improvement",
+                "C4",
+                "generic",
+                "yes",
+                3,
+                3,
+                "",
+                "",
+            ],
+            ["T-5", "2026-10-08", "Tier 1", "Birch", "north", "Bryn Birch", "Good", "C5", "", "", "", "", "", ""],
+            ["T-6", "2026-10-05", "Tier 1", "Cedar", "south", "Cara Cedar", "Good", "C6", "", "", "", "", "", ""],
+            ["T-7", "2026-10-09", "Tier 2", "Cedar", "south", "Nadia North", "Good", "C7", "", "", "", "", "", ""],
+            ["T-8", "2026-10-12", "Tier 2", "Cedar", "south", "Sol South", "Outstanding", "C8", "", "", "", "", "", ""],
+            ["T-9", "2026-10-14", "thematic", "Cedar", "south", "Quin Quill", "Good", "C9", "them", "", "", "", "", ""],
+            ["T-0", "2026-09-14", "Tier 1", "Alder", "north", "Alma Ash", "Good", "C0", "", "", "", "", "", ""],
+            [
+                "S-1",
+                "2026-10-15",
+                "supervision",
+                "Alder",
+                "north",
+                "Quin Quill",
+                "",
+                "",
+                "sup",
+                "",
+                "",
+                "",
+                "yes",
+                "no",
+            ],
+            [
+                "S-2",
+                "2026-10-16",
+                "supervision",
+                "Birch",
+                "north",
+                "Quin Quill",
+                "",
+                "",
+                "sup",
+                "",
+                "",
+                "",
+                "yes",
+                "yes",
+            ],
+            [
+                "TH-5",
+                "2026-05-20",
+                "thematic",
+                "Alder",
+                "north",
+                "Quin Quill",
+                "Requires Improvement",
+                "C5B",
+                "them",
+                "",
+                3,
+                "",
+                "",
+                "",
+            ],
+        ],
+    ),
+    (
+        "audit_actions",
+        [
+            ["action_id", "audit_id", "description", "owner", "due_date", "completed_date"],
+            ["X-5", "TH-5", "See the child alone", "Alma Ash", "2026-05-25", "2026-05-28"],
+            ["X-9", "T-9", "Update the plan", "Cara Cedar", "2026-10-21", "2026-10-23"],
+        ],
+    ),
+    (
+        "audit_escalations",
+        [
+            ["audit_id", "told", "told_name", "told_on"],
+            ["T-2", "head_of_service", "Nadia North", "05/10/2026"],
+            ["T-4", "team_manager", "Bryn Birch", "14/10/2026"],
+        ],
+    ),
 ]
 
 
@@ -115,8 +239,11 @@ def council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("council_programme")
     db = folder / "testshire.duckdb"
     assert main(["init", "--db", str(db), "--council", "Testshire Council", "--la", "356"]) == 0
-    files = [(k, r) for k, r in FILES if k in ("services", "teams", "staff", "expectations", "exemptions",
-                                               "indicators", "values")]
+    files = [
+        (k, r)
+        for k, r in FILES
+        if k in ("services", "teams", "staff", "expectations", "exemptions", "indicators", "values")
+    ]
     for n, (kind, rows) in enumerate([*files, *PROGRAMME]):
         path = folder / f"{n:02d}-{kind}.csv"
         path.write_bytes(_csv(rows))
@@ -183,8 +310,9 @@ def test_select_tier2_on_the_council(council_db: Path, tmp_path: Path, capsys: p
     shutil.copy(council_db, db)
     assert main(["select-tier2", "--db", str(db), "--month", "2026-11", "--seed", "5", "--format", "json"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert [list(r) for r in first] == [["head_of_service", "head_of_service_service", "case_ref", "service_id",
-                                         "team_id"]] * 2
+    assert [list(r) for r in first] == [
+        ["head_of_service", "head_of_service_service", "case_ref", "service_id", "team_id"]
+    ] * 2
     assert [r["head_of_service"] for r in first] == ["Nadia North", "Sol South"]
     for row in first:  # never inside their own service
         assert row["case_ref"] and row["service_id"] != row["head_of_service_service"]
@@ -237,8 +365,9 @@ def test_the_qa_lead_sees_an_overdue_escalation_and_records_it(qa_lead: AppTest,
     assert table.loc[("T-2", "Head of Service"), ["Status", "Told on"]].tolist() == ["Told on time", "05 Oct 2026"]
     # Record the assistant director as told on 9 October: after the 7 October deadline, so told late.
     choice = app.selectbox(key="audit_escalation_pick")
-    choice.select_index(next(i for i, o in enumerate(choice.options) if o.startswith("T-2 ") and
-                             o.endswith("Assistant Director")))
+    choice.select_index(
+        next(i for i, o in enumerate(choice.options) if o.startswith("T-2 ") and o.endswith("Assistant Director"))
+    )
     app.date_input(key="audit_escalation_day").set_value(dt.date(2026, 10, 9))
     app.button(key="audit_escalation_save").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -247,10 +376,14 @@ def test_the_qa_lead_sees_an_overdue_escalation_and_records_it(qa_lead: AppTest,
     assert table.loc[("T-2", "Assistant Director"), ["Status", "Told on"]].tolist() == ["Told late", "09 Oct 2026"]
     assert {m.label: m.value for m in app.metric}["Overdue"] == str(counts["Overdue"] - 1)
     with Store(_db(app)) as store:
-        held = store.query("SELECT told_on, recorded_by FROM audit_escalation WHERE audit_id = 'T-2' "
-                           "AND notify_role = 'assistant_director'")
-    assert held["told_on"].iloc[0] == pd.Timestamp("2026-10-09") and held["recorded_by"].iloc[0] == \
-        "qa.lead@kestrelvale.example"
+        held = store.query(
+            "SELECT told_on, recorded_by FROM audit_escalation WHERE audit_id = 'T-2' "
+            "AND notify_role = 'assistant_director'"
+        )
+    assert (
+        held["told_on"].iloc[0] == pd.Timestamp("2026-10-09")
+        and held["recorded_by"].iloc[0] == "qa.lead@kestrelvale.example"
+    )
 
 
 def _db(app: AppTest) -> str:
@@ -261,8 +394,10 @@ def _db(app: AppTest) -> str:
 
 def test_the_programme_tabs_on_the_council(qa_lead: AppTest) -> None:
     app = _open(qa_lead, "Tools and areas")
-    assert _table(app, "How it grades").set_index("Tool").loc["Supervision file audit", "Result"] == \
-        "75.0% (3 of 4) of answers yes"
+    assert (
+        _table(app, "How it grades").set_index("Tool").loc["Supervision file audit", "Result"]
+        == "75.0% (3 of 4) of answers yes"
+    )
     app = _open(app, "Thematic audits")
     coverage = _table(app, "Coverage").set_index("Theme")
     assert coverage.loc["Exploitation", "Coverage"] == "Not met" and coverage.loc["Neglect", "Coverage"] == "Met"
@@ -271,6 +406,10 @@ def test_the_programme_tabs_on_the_council(qa_lead: AppTest) -> None:
     app = _open(app, "Auditors")
     numbers = _table(app, "Trained auditors").set_index("Month")
     assert numbers.loc["October 2026", ["Trained auditors", "Joined", "Left", "Moved to moderating"]].tolist() == [
-        6, 1, 1, 1]
+        6,
+        1,
+        1,
+        1,
+    ]
     app = _open(app, "Tier 2 allocation")
     assert any("No Tier 2 cases were allocated for October 2026" in i.value for i in app.info)

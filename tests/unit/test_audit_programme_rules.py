@@ -76,25 +76,44 @@ def test_deadline_status_on_time_late_overdue_and_not_yet_due():
 def test_theme_coverage_over_a_financial_year():
     months = [D(2025, 4, 1) + pd.DateOffset(months=i) for i in range(12)]
     months = [m.date() for m in months]  # April 2025 to March 2026
-    plan = pd.DataFrame({"month": [D(2025, 4, 1), D(2025, 10, 1), D(2025, 5, 1), D(2025, 11, 1), D(2025, 6, 1),
-                                   D(2024, 12, 1)],
-                         "theme": ["Neglect", "Neglect", "Exploitation", "Exploitation", "Pre-birth", "Neglect"]})
-    done = pd.DataFrame({"month": [D(2025, 4, 1), D(2025, 10, 1), D(2025, 5, 1), D(2025, 6, 1), D(2025, 9, 1),
-                                   D(2024, 12, 1)],
-                         "theme": ["Neglect", "Neglect", "Exploitation", "Pre-birth", "Pre-birth", "Neglect"],
-                         "audits": [3, 2, 2, 1, 1, 4]})
+    plan = pd.DataFrame(
+        {
+            "month": [D(2025, 4, 1), D(2025, 10, 1), D(2025, 5, 1), D(2025, 11, 1), D(2025, 6, 1), D(2024, 12, 1)],
+            "theme": ["Neglect", "Neglect", "Exploitation", "Exploitation", "Pre-birth", "Neglect"],
+        }
+    )
+    done = pd.DataFrame(
+        {
+            "month": [D(2025, 4, 1), D(2025, 10, 1), D(2025, 5, 1), D(2025, 6, 1), D(2025, 9, 1), D(2024, 12, 1)],
+            "theme": ["Neglect", "Neglect", "Exploitation", "Pre-birth", "Pre-birth", "Neglect"],
+            "audits": [3, 2, 2, 1, 1, 4],
+        }
+    )
     frame = theme_coverage(plan, done, months, per_year=2).set_index("theme")
     assert list(frame.index) == ["Exploitation", "Neglect", "Pre-birth"]
     # Neglect: planned and audited in April and October (December 2024 is outside the year).
     assert frame.loc["Neglect", ["planned_months", "audited_months", "audits", "meets", "plan_meets"]].tolist() == [
-        2, 2, 5, True, True]
+        2,
+        2,
+        5,
+        True,
+        True,
+    ]
     assert frame.loc["Neglect", "audited_in"] == "Apr 2025, Oct 2025"
     # Exploitation: planned twice, audited only in May: one planned month without an audit, not met.
     assert frame.loc["Exploitation", ["planned_months", "audited_months", "planned_not_audited", "meets"]].tolist() == [
-        2, 1, 1, False]
+        2,
+        1,
+        1,
+        False,
+    ]
     # Pre-birth: planned once (the plan falls short), audited in June and, unplanned, September: met.
     assert frame.loc["Pre-birth", ["planned_months", "audited_months", "plan_meets", "meets"]].tolist() == [
-        1, 2, False, True]
+        1,
+        2,
+        False,
+        True,
+    ]
     # Three times a year: nobody meets it.
     assert not theme_coverage(plan, done, months, per_year=3)["meets"].any()
     with pytest.raises(QAError):
@@ -105,23 +124,53 @@ def test_theme_coverage_over_a_financial_year():
 def _pool(movers_still_audit: bool) -> pd.DataFrame:
     """85 trained auditors in post before the data; in December 2018 three leave and three become
     moderators; one more is trained in December; one moderator has been in post throughout."""
-    rows = [dict(auditor=True, moderator=False, start_date=None, end_date=None, auditor_from=None,
-                 moderator_from=None) for _ in range(79)]
-    rows += [dict(auditor=True, moderator=False, start_date=None, end_date=D(2018, 12, d), auditor_from=None,
-                  moderator_from=None) for d in (3, 14, 31)]
-    rows += [dict(auditor=movers_still_audit, moderator=True, start_date=None, end_date=None,
-                  auditor_from=D(2017, 6, 1), moderator_from=D(2018, 12, d)) for d in (1, 10, 31)]
-    rows += [dict(auditor=True, moderator=False, start_date=D(2016, 1, 4), end_date=None, auditor_from=D(2018, 12, 12),
-                  moderator_from=None)]
-    rows += [dict(auditor=False, moderator=True, start_date=None, end_date=None, auditor_from=None,
-                  moderator_from=None)]
+    rows = [
+        dict(auditor=True, moderator=False, start_date=None, end_date=None, auditor_from=None, moderator_from=None)
+        for _ in range(79)
+    ]
+    rows += [
+        dict(
+            auditor=True,
+            moderator=False,
+            start_date=None,
+            end_date=D(2018, 12, d),
+            auditor_from=None,
+            moderator_from=None,
+        )
+        for d in (3, 14, 31)
+    ]
+    rows += [
+        dict(
+            auditor=movers_still_audit,
+            moderator=True,
+            start_date=None,
+            end_date=None,
+            auditor_from=D(2017, 6, 1),
+            moderator_from=D(2018, 12, d),
+        )
+        for d in (1, 10, 31)
+    ]
+    rows += [
+        dict(
+            auditor=True,
+            moderator=False,
+            start_date=D(2016, 1, 4),
+            end_date=None,
+            auditor_from=D(2018, 12, 12),
+            moderator_from=None,
+        )
+    ]
+    rows += [
+        dict(auditor=False, moderator=True, start_date=None, end_date=None, auditor_from=None, moderator_from=None)
+    ]
     return pd.DataFrame(rows)
 
 
 def test_capacity_across_leavers_and_moves_to_moderator_gloucestershire_december_2018():
     targets = pd.DataFrame({"target": ["auditors"], "from_month": [D(2018, 11, 1)], "value": [85.0]})
-    frame = auditor_capacity(_pool(movers_still_audit=False), [D(2018, 11, 1), D(2018, 12, 1), D(2019, 1, 1)],
-                             targets).set_index("month")
+    frame = auditor_capacity(
+        _pool(movers_still_audit=False), [D(2018, 11, 1), D(2018, 12, 1), D(2019, 1, 1)], targets
+    ).set_index("month")
     nov, dec, jan = frame.loc[D(2018, 11, 1)], frame.loc[D(2018, 12, 1)], frame.loc[D(2019, 1, 1)]
     # November: the 85 (79 staying, 3 leaving in December, 3 moving in December); target met.
     assert (nov["auditors"], nov["moderators"], nov["auditors_target"], nov["auditors_short"]) == (85, 1, 85.0, 0)
@@ -140,13 +189,23 @@ def test_capacity_when_new_moderators_keep_auditing():
     pool = pool.drop(index=pool.index[pool["auditor_from"] == D(2018, 12, 12)])
     dec = auditor_capacity(pool, [D(2018, 12, 1)]).iloc[0]
     assert (dec["auditors"], dec["left"], dec["moved_to_moderator"], dec["became_moderator"], dec["moderators"]) == (
-        82, 3, 0, 3, 4)
+        82,
+        3,
+        0,
+        3,
+        4,
+    )
     assert pd.isna(dec["auditors_target"]) and pd.isna(dec["auditors_short"])  # no target set: none judged
 
 
 def test_a_target_in_force_is_the_latest_from_month_not_after_the_month():
-    targets = pd.DataFrame({"target": ["auditors", "auditors", "escalation_working_days"],
-                            "from_month": [D(2018, 4, 1), D(2019, 4, 1), D(2018, 1, 1)], "value": [85.0, 90.0, 3.0]})
+    targets = pd.DataFrame(
+        {
+            "target": ["auditors", "auditors", "escalation_working_days"],
+            "from_month": [D(2018, 4, 1), D(2019, 4, 1), D(2018, 1, 1)],
+            "value": [85.0, 90.0, 3.0],
+        }
+    )
     assert target_in_force(targets, "auditors", D(2019, 3, 1)) == 85.0
     assert target_in_force(targets, "auditors", D(2019, 4, 1)) == 90.0
     assert target_in_force(targets, "auditors", D(2018, 3, 1)) is None
@@ -157,12 +216,20 @@ def test_a_target_in_force_is_the_latest_from_month_not_after_the_month():
 
 
 # -- Tier 2 ---------------------------------------------------------------------------------------
-HEADS = pd.DataFrame({"staff_id": ["H3", "H1", "H2", "H4"],
-                      "head_of_service": ["Cara Head", "Ann Head", "Ben Head", "Dee Vacant"],
-                      "service_id": ["cic", "front", "assess", None]})
-CASES = pd.DataFrame({"case_ref": [f"CR{i:03d}" for i in range(30)],
-                      "service_id": [["front", "assess", "cic"][i % 3] for i in range(30)],
-                      "team_id": [f"{['front', 'assess', 'cic'][i % 3]}_01" for i in range(30)]})
+HEADS = pd.DataFrame(
+    {
+        "staff_id": ["H3", "H1", "H2", "H4"],
+        "head_of_service": ["Cara Head", "Ann Head", "Ben Head", "Dee Vacant"],
+        "service_id": ["cic", "front", "assess", None],
+    }
+)
+CASES = pd.DataFrame(
+    {
+        "case_ref": [f"CR{i:03d}" for i in range(30)],
+        "service_id": [["front", "assess", "cic"][i % 3] for i in range(30)],
+        "team_id": [f"{['front', 'assess', 'cic'][i % 3]}_01" for i in range(30)],
+    }
+)
 
 
 def test_tier2_is_reproducible_and_never_inside_the_heads_own_service():
@@ -170,8 +237,13 @@ def test_tier2_is_reproducible_and_never_inside_the_heads_own_service():
     again = select_tier2(HEADS.sample(frac=1, random_state=3), CASES.sample(frac=1, random_state=4), D(2026, 10, 1), 7)
     pd.testing.assert_frame_equal(first, again)  # the same picks whatever order the rows came in
     assert first["head_staff_id"].tolist() == ["H1", "H2", "H3", "H4"]
-    assert list(first.columns[1:]) == ["head_of_service", "head_of_service_service", "case_ref", "service_id",
-                                       "team_id"]
+    assert list(first.columns[1:]) == [
+        "head_of_service",
+        "head_of_service_service",
+        "case_ref",
+        "service_id",
+        "team_id",
+    ]
     picked = first.dropna(subset=["case_ref"])
     assert (picked["service_id"] != picked["head_of_service_service"]).all()
     assert picked["case_ref"].is_unique
@@ -196,8 +268,14 @@ def test_tier2_with_no_case_outside_the_service_picks_none():
 
 # -- escalation: the IRO where relevant ----------------------------------------------------------
 def test_the_iro_is_told_only_where_the_audit_says_the_case_has_one():
-    audits = pd.DataFrame({"audit_id": ["a", "b", "c"], "overall_grade": [3, 3, 3], "moderated_grade": [None] * 3,
-                           "has_iro": [True, False, None]})
+    audits = pd.DataFrame(
+        {
+            "audit_id": ["a", "b", "c"],
+            "overall_grade": [3, 3, 3],
+            "moderated_grade": [None] * 3,
+            "has_iro": [True, False, None],
+        }
+    )
     rows = escalations(audits)
     assert rows.groupby("audit_id")["notify_role"].agg(list).to_dict() == {
         "a": ["head_of_service", "team_manager", "iro"],
@@ -210,8 +288,7 @@ def test_the_iro_is_told_only_where_the_audit_says_the_case_has_one():
 
 # -- compliance -----------------------------------------------------------------------------------
 def test_yes_no_compliance_with_its_wilson_interval():
-    answers = pd.DataFrame({"tool": ["sup"] * 10 + ["other"] * 2,
-                            "answer": [True] * 8 + [False] * 2 + [True, True]})
+    answers = pd.DataFrame({"tool": ["sup"] * 10 + ["other"] * 2, "answer": [True] * 8 + [False] * 2 + [True, True]})
     frame = compliance_summary(answers, by=["tool"]).set_index("tool")
     sup = frame.loc["sup"]
     assert (sup["yes"], sup["answered"], sup["pct_yes"]) == (8, 10, 80.0)

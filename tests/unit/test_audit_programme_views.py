@@ -37,8 +37,12 @@ def test_report_by_auditor_gives_counts_and_interval_but_no_verdict(demo_db: Pat
     assert set(rows["assessment"]) == {ag.NOT_JUDGED_AUDITOR}
     assert (rows["total"] > 0).all() and (rows["ci_low"] <= rows["pct_inadequate"]).all()
     council = _csv(capsys, "report", "audits", "--db", str(demo_db), "--month", "2026-10")
-    assert council["assessment"].iloc[0] in ("meets target", "misses target", "better than target (significant)",
-                                             "worse than target (significant)")  # the council is still judged
+    assert council["assessment"].iloc[0] in (
+        "meets target",
+        "misses target",
+        "better than target (significant)",
+        "worse than target (significant)",
+    )  # the council is still judged
 
 
 def test_report_by_tool_and_theme(demo_db: Path, store: Store, capsys) -> None:
@@ -46,23 +50,34 @@ def test_report_by_tool_and_theme(demo_db: Path, store: Store, capsys) -> None:
     assert list(tools.columns) == ag.AUDIT_REPORT_COLUMNS + ag.AUDIT_PROGRAMME_COLUMNS
     by = tools.set_index("group")
     sup = by.loc["Supervision file audit (App. 11)"]
-    direct = store.query("""SELECT count(DISTINCT a.audit_id) AS audits, count(*) AS n, count(*) FILTER (WHERE x.answer) AS y
+    direct = store.query("""SELECT count(DISTINCT a.audit_id) AS audits, count(*) AS n,
+                                   count(*) FILTER (WHERE x.answer) AS y
                             FROM audit a JOIN audit_answer x USING (audit_id)
                             WHERE a.tier = 'supervision' AND a.audit_date >= DATE '2026-10-01'""").iloc[0]
     assert (sup["grading"], sup["audits"], sup["answered"], sup["yes"], sup["total"]) == (
-        "yes_no", direct["audits"], direct["n"], direct["y"], 0)
+        "yes_no",
+        direct["audits"],
+        direct["n"],
+        direct["y"],
+        0,
+    )
     assert sup["assessment"] == ag.NOT_JUDGED_YES_NO and sup["meets_target"] == ""
     generic = by.loc["Generic (2A)"]
-    assert generic["total"] == generic["audits"] == store.scalar(
-        "SELECT count(*) FROM audit WHERE tool = 'Generic (2A)' AND audit_date >= DATE '2026-10-01'")
+    assert (
+        generic["total"]
+        == generic["audits"]
+        == store.scalar("SELECT count(*) FROM audit WHERE tool = 'Generic (2A)' AND audit_date >= DATE '2026-10-01'")
+    )
     assert tools["total"].sum() == store.scalar(
-        "SELECT count(overall_grade) FROM audit WHERE audit_date >= DATE '2026-10-01'")
+        "SELECT count(overall_grade) FROM audit WHERE audit_date >= DATE '2026-10-01'"
+    )
     themes = _csv(capsys, "report", "audits", "--db", str(demo_db), "--month", "2026-10", "--by", "theme")
     # October's plan: one theme, whose thematic audits (inferred from the plan by month and tool) are its rows.
     planned = store.scalar("SELECT theme FROM audit_theme_plan WHERE month = DATE '2026-10-01'")
     assert themes["group"].tolist() == [planned]
     assert themes["audits"].iloc[0] == store.scalar(
-        "SELECT count(*) FROM audit WHERE tier = 'thematic' AND audit_date >= DATE '2026-10-01'")
+        "SELECT count(*) FROM audit WHERE tier = 'thematic' AND audit_date >= DATE '2026-10-01'"
+    )
 
 
 # -- the funnel's limits ---------------------------------------------------------------------------
@@ -71,8 +86,9 @@ def test_the_funnel_limits_are_exactly_where_the_wilson_verdict_changes() -> Non
     # 95% interval excludes 10%. Checked for every count of inadequate audits out of 1 to 300.
     for n in range(1, 301):
         k = pd.Series(range(n + 1))
-        verdict = grade_summary(pd.DataFrame({"outstanding": 0, "good": n - k, "requires_improvement": 0,
-                                              "inadequate": k}))["assessment"]
+        verdict = grade_summary(
+            pd.DataFrame({"outstanding": 0, "good": n - k, "requires_improvement": 0, "inadequate": k})
+        )["assessment"]
         limits = ag.funnel_limits(pd.Series([n] * (n + 1)), INADEQUATE_TARGET_PCT)
         position = ag.funnel_position(k * 100.0 / n, limits, pd.Series([n] * (n + 1)))
         above = position.str.startswith("above").to_numpy()
@@ -94,12 +110,15 @@ def test_the_demo_allocation_is_what_select_tier2_picks_with_seed_1(demo_db: Pat
     # Another seed is refused for a month already allocated, unless --replace.
     assert main(["select-tier2", "--db", str(db), "--month", "2026-10", "--seed", "2"]) == 1
     assert "already allocated" in capsys.readouterr().err
-    assert main(["select-tier2", "--db", str(db), "--month", "2026-10", "--seed", "2", "--replace",
-                 "--format", "json"]) == 0
+    assert (
+        main(["select-tier2", "--db", str(db), "--month", "2026-10", "--seed", "2", "--replace", "--format", "json"])
+        == 0
+    )
     replaced = json.loads(capsys.readouterr().out)
     with Store(db, read_only=True) as store:
-        held = store.query("SELECT case_ref, seed FROM tier2_allocation WHERE month = DATE '2026-10-01' "
-                           "ORDER BY head_staff_id")
+        held = store.query(
+            "SELECT case_ref, seed FROM tier2_allocation WHERE month = DATE '2026-10-01' ORDER BY head_staff_id"
+        )
     assert held["case_ref"].tolist() == [r["case_ref"] for r in replaced] and set(held["seed"]) == {2}
 
 
@@ -141,8 +160,11 @@ def test_recording_an_escalation_checks_who_what_and_when(demo_db: Path, tmp_pat
             ap.record_escalation(store, audit, role, dt.date(2026, 10, 30), viewer=other_team)
         ap.record_escalation(store, audit, role, overdue["deadline"], "Someone Told", Viewer("qa_lead"))
         after = ap.escalation_record(store, OCT).set_index(["audit_id", "notify_role"]).loc[(audit, role)]
-        assert (after["status"], after["told_name"], after["recorded_by"]) == ("Done on time", "Someone Told",
-                                                                               "QA lead")
+        assert (after["status"], after["told_name"], after["recorded_by"]) == (
+            "Done on time",
+            "Someone Told",
+            "QA lead",
+        )
 
 
 def test_the_escalation_record_is_case_level(store: Store) -> None:
@@ -162,4 +184,7 @@ def test_capacity_on_the_demo_adds_up_month_by_month(store: Store) -> None:
     change = frame["joined"] - frame["left"] - frame["moved_to_moderator"]
     assert (frame["auditors"].diff().iloc[1:] == change.iloc[1:]).all()
     assert frame["joined"].sum() >= 2 and frame["left"].sum() >= 1 and frame["moved_to_moderator"].sum() == 1
-    assert frame["auditors_target"].iloc[-1] == 40.0 and frame["auditors_short"].iloc[-1] == 40 - frame["auditors"].iloc[-1]
+    assert (
+        frame["auditors_target"].iloc[-1] == 40.0
+        and frame["auditors_short"].iloc[-1] == 40 - frame["auditors"].iloc[-1]
+    )

@@ -118,7 +118,8 @@ def test_migrate_command(tmp_path: Path, capsys) -> None:
     db = tmp_path / "m.duckdb"
     assert main(["migrate", "--db", str(db)]) == 0
     files = sorted(p.name for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
-    assert files[:3] == ["001_init.sql", "002_import_log.sql", "003_published.sql"] and "008_audit_programme.sql" in files
+    assert files[:3] == ["001_init.sql", "002_import_log.sql", "003_published.sql"]
+    assert "008_audit_programme.sql" in files
     assert capsys.readouterr().err == f"{db}: applied {', '.join(files)}\n"
     assert main(["migrate", "--db", str(db)]) == 0
     assert capsys.readouterr().err == f"{db}: schema up to date\n"

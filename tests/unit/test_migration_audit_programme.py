@@ -39,18 +39,31 @@ def test_audits_and_actions_survive_and_a_grade_may_now_be_empty(tmp_path: Path)
     with Store(path) as store:
         assert "008_audit_programme.sql" in store.applied
         audit = store.query("SELECT * FROM audit").iloc[0].to_dict()
-        assert (audit["audit_id"], audit["tool"], audit["overall_grade"], audit["moderated_grade"],
-                audit["auditor_id"]) == ("A1", "Generic (2A)", 3, 4, "S1")
+        assert (
+            audit["audit_id"],
+            audit["tool"],
+            audit["overall_grade"],
+            audit["moderated_grade"],
+            audit["auditor_id"],
+        ) == ("A1", "Generic (2A)", 3, 4, "S1")
         assert audit["has_iro"] is None or audit["has_iro"] != audit["has_iro"]  # not recorded
-        assert store.query("SELECT * FROM audit_action").values.tolist()[0][:3] == ["X1", "A1",
-                                                                                   "Update the chronology"]
-        store.execute("INSERT INTO audit (audit_id, audit_date, tier, team_id, service_id, auditor, auditor_role) "
-                      "VALUES ('S1', DATE '2026-10-04', 'supervision', 't1', 's1', 'Jo', 'team_manager')")
+        assert store.query("SELECT * FROM audit_action").values.tolist()[0][:3] == ["X1", "A1", "Update the chronology"]
+        store.execute(
+            "INSERT INTO audit (audit_id, audit_date, tier, team_id, service_id, auditor, auditor_role) "
+            "VALUES ('S1', DATE '2026-10-04', 'supervision', 't1', 's1', 'Jo', 'team_manager')"
+        )
         with pytest.raises(duckdb.Error):  # the action still refers to a held audit
             store.execute("INSERT INTO audit_action VALUES ('X2', 'nope', 'x', NULL, NULL, NULL)")
         with pytest.raises(duckdb.Error):  # grades are still 1 to 4
             store.execute("UPDATE audit SET overall_grade = 5 WHERE audit_id = 'A1'")
-        for table in ("audit_answer", "audit_tool", "audit_tool_item", "audit_theme_plan", "audit_target",
-                      "audit_escalation", "tier2_allocation"):
+        for table in (
+            "audit_answer",
+            "audit_tool",
+            "audit_tool_item",
+            "audit_theme_plan",
+            "audit_target",
+            "audit_escalation",
+            "tier2_allocation",
+        ):
             assert store.scalar(f"SELECT count(*) FROM {table}") == 0
         assert {"auditor_from", "moderator_from"} <= set(store.query("SELECT * FROM staff LIMIT 0").columns)

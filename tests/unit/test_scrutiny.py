@@ -313,7 +313,8 @@ def test_demo_quarters_and_report(store):
         "WHERE code = 'CLA_PLACEMENT_3' AND period = DATE '2026-09-01'").iloc[0]
     assert (stock["numerator"], stock["denominator"]) == (september["n"], september["d"])
     audits = store.query(
-        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2) AS good, count(overall_grade) AS n "
+        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2) AS good, "
+        "count(overall_grade) AS n "
         "FROM audit WHERE audit_date >= DATE '2026-07-01' AND audit_date < DATE '2026-10-01'").iloc[0]
     audit_row = report.set_index("code").loc["AUDIT_GOOD"]
     assert (audit_row["numerator"], audit_row["denominator"]) == (audits["good"], audits["n"])

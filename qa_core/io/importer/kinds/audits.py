@@ -200,7 +200,7 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     for name in ("overall_grade", "moderated_grade"):
         if name in cols:
             graded_yes_no = yes_no & pc.is_valid(cols[name]).to_numpy(zero_copy_only=False)
-            ck.add(graded_yes_no, name, lambda i: (
+            ck.add(graded_yes_no, name, lambda i, name=name: (
                 f"The tool {tool_names[i]} is a yes/no tool: its audits report compliance, not a grade. Leave "
                 f"{name} blank."))
     if ck.has("auditor_id"):

@@ -226,16 +226,30 @@ def _check_programme_dates(ck: Checker, cols: dict[str, pa.Array]) -> None:
     auditor = ids_of(cols["auditor"]) if "auditor" in cols else blank
     a_from = ids_of(cols["auditor_from"]) if "auditor_from" in cols else blank
     m_from = ids_of(cols["moderator_from"]) if "moderator_from" in cols else blank
-    ck.add(np.array([m is not None and not mod for m, mod in zip(m_from, moderator, strict=True)]), "moderator_from",
-           "moderator_from is given but moderator is not yes: give it only for a moderator.")
-    ck.add(np.array([a is not None and aud is False and m is None
-                     for a, aud, m in zip(a_from, auditor, m_from, strict=True)]), "auditor_from",
-           "auditor_from is given for someone who does not audit (auditor = no): that says they moved to moderating, "
-           "so give the day they did as moderator_from, or leave auditor_from blank.")
-    ck.add(np.array([a is not None and m is not None and aud is False and m <= a
-                     for a, aud, m in zip(a_from, auditor, m_from, strict=True)]), "moderator_from",
-           "moderator_from is on or before auditor_from: someone who moved from auditing to moderating became a "
-           "moderator after they were trained as an auditor.")
+    ck.add(
+        np.array([m is not None and not mod for m, mod in zip(m_from, moderator, strict=True)]),
+        "moderator_from",
+        "moderator_from is given but moderator is not yes: give it only for a moderator.",
+    )
+    ck.add(
+        np.array(
+            [a is not None and aud is False and m is None for a, aud, m in zip(a_from, auditor, m_from, strict=True)]
+        ),
+        "auditor_from",
+        "auditor_from is given for someone who does not audit (auditor = no): that says they moved to moderating, "
+        "so give the day they did as moderator_from, or leave auditor_from blank.",
+    )
+    ck.add(
+        np.array(
+            [
+                a is not None and m is not None and aud is False and m <= a
+                for a, aud, m in zip(a_from, auditor, m_from, strict=True)
+            ]
+        ),
+        "moderator_from",
+        "moderator_from is on or before auditor_from: someone who moved from auditing to moderating became a "
+        "moderator after they were trained as an auditor.",
+    )
 
 
 def _warn_shared_names(ck: Checker, ctx: Context) -> None:
