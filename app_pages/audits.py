@@ -37,8 +37,8 @@ from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
-        "Overdue audit actions", "Escalations due"]
-TABS += audit_programme.TABS  # the programme: tools, themes, the escalation record, auditors, Tier 2
+        "Overdue audit actions", "Escalations due",
+        *audit_programme.TABS]  # the programme: tools, themes, the escalation record, auditors, Tier 2
 # -- small helpers ----------------------------------------------------------------------------
 
 def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:

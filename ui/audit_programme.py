@@ -343,7 +343,7 @@ def _record_form(c: Choices, rows: pd.DataFrame) -> None:
             else:
                 data.clear_caches()
                 st.session_state["audit_escalation_flash"] = (
-                    f"Recorded: the {AUDIT_ROLE_LABELS[role]} was told of {audit_id} on {told_on:%d %B %Y}."
+                    f"Recorded: the {AUDIT_ROLE_LABELS[role]} was told of {md(audit_id)} on {told_on:%d %B %Y}."
                 )
                 st.rerun()
 
