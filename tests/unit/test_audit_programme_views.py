@@ -188,3 +188,52 @@ def test_capacity_on_the_demo_adds_up_month_by_month(store: Store) -> None:
         frame["auditors_target"].iloc[-1] == 40.0
         and frame["auditors_short"].iloc[-1] == 40 - frame["auditors"].iloc[-1]
     )
+
+
+# -- the scrutiny card's audit lines ----------------------------------------------------------------
+def test_the_scrutiny_card_gives_inadequate_against_the_target_and_completion(store: Store) -> None:
+    from qa_core.rules.audits import wilson_interval
+    from qa_core.views import scrutiny
+
+    report = scrutiny.scrutiny_report(store, "2026/27 Q2").set_index("code")
+    row = report.loc[scrutiny.AUDIT_INADEQUATE]
+    direct = store.query("""SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) = 4) AS k,
+                                   count(overall_grade) AS n
+                            FROM audit WHERE audit_date >= DATE '2026-07-01' AND audit_date < DATE '2026-10-01'""")
+    k, n = int(direct["k"].iloc[0]), int(direct["n"].iloc[0])
+    low, high = wilson_interval(k, n)
+    assert (row["numerator"], row["denominator"], row["target"]) == (k, n, 10.0)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low * 100, high * 100))
+    assert row["rag"] == ("Green" if k * 10 <= n else "Red")
+    assert (
+        f"({k} of {n}) were graded Inadequate (95% interval {low * 100:.1f}% to {high * 100:.1f}%)" in row["headline"]
+    )
+    done = report.loc[scrutiny.AUDIT_COMPLETE]
+    months = [dt.date(2026, m, 1) for m in (7, 8, 9)]
+    by_month = [ag.audit_completion(store, m, by="all").iloc[0] for m in months]
+    assert done["denominator"] == sum(int(c["expected"]) for c in by_month)
+    assert done["numerator"] == sum(int(c["expected"]) - int(c["shortfall"]) for c in by_month)
+
+
+def test_the_scrutiny_card_withholds_a_small_inadequate_count_and_its_interval(demo_db: Path, tmp_path: Path) -> None:
+    from qa_core.views import scrutiny
+
+    db = tmp_path / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    with Store(db) as store:  # leave the quarter 3 Inadequate audits of 40 graded
+        store.execute("""DELETE FROM audit_action WHERE audit_id IN (SELECT audit_id FROM audit
+                         WHERE audit_date >= DATE '2026-07-01' AND audit_date < DATE '2026-10-01')""")
+        store.execute("""DELETE FROM audit WHERE audit_date >= DATE '2026-07-01' AND audit_date < DATE '2026-10-01'
+                         AND audit_id NOT IN (SELECT audit_id FROM audit WHERE audit_date >= DATE '2026-07-01'
+                           AND audit_date < DATE '2026-10-01' AND overall_grade IS NOT NULL
+                           ORDER BY (coalesce(moderated_grade, overall_grade) = 4) DESC, audit_id LIMIT 3)
+                         AND audit_id NOT IN (SELECT audit_id FROM audit WHERE audit_date >= DATE '2026-07-01'
+                           AND audit_date < DATE '2026-10-01' AND coalesce(moderated_grade, overall_grade) < 4
+                           ORDER BY audit_id LIMIT 37)""")
+        inside = scrutiny.scrutiny_report(store, "2026/27 Q2").set_index("code").loc[scrutiny.AUDIT_INADEQUATE]
+        public = (
+            scrutiny.scrutiny_report(store, "2026/27 Q2", public=True).set_index("code").loc[scrutiny.AUDIT_INADEQUATE]
+        )
+    assert (inside["numerator"], inside["denominator"]) == (3, 40)
+    assert (public["numerator"], public["value"], public["ci_low"], public["ci_high"]) == ("c", "c", "c", "c")
+    assert "3" not in public["headline"].split("(")[0] and "not shown (c)" in public["headline"]
