@@ -153,7 +153,7 @@ def test_an_administrator_sets_up_the_council_and_the_qa_lead_sees_completion(pa
             )
         )
     ).to_be_visible()
-    page.get_by_text("By manager").click()
+    page.get_by_text("By manager", exact=True).click()
     expect(page).to_have_url(re.compile(r"audit_completion_by=By\+manager"))
     table = page.get_by_test_id("stDataFrame").filter(has_text="Manager")
     for name in ("Alma Ash", "Nadia North", "Sol South", "Cara Cedar"):
