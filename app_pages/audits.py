@@ -28,7 +28,7 @@ from qa_core.rules.audits import (
 )
 from qa_core.rules.formatting import round_half_up
 from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS, trend_icons
-from ui import audit_data, data, long_text, packs
+from ui import audit_data, audit_programme, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
 from ui.figures.palette import CONFIG
@@ -38,7 +38,8 @@ from ui.safe import md, plain
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
-        "Overdue actions", "Escalations due"]
+        "Overdue audit actions", "Escalations due",
+        *audit_programme.TABS]  # the programme: tools, themes, the escalation record, auditors, Tier 2
 # -- small helpers ----------------------------------------------------------------------------
 
 def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
@@ -123,12 +124,12 @@ with cols[3]:
         st.write(f"{int(moderation_all['agreed'])} of {int(moderation_all['moderated'])} moderated grades "
                  f"kept, {period}.")
 with cols[4]:
-    st.metric("Overdue actions", f"{overdue_total:,}")
+    st.metric("Overdue audit actions", f"{overdue_total:,}")
     st.write(f"Audit actions due before {month_end:%d %B %Y} and not done by then.")
 
 # -- the tabs: only the open one is computed ------------------------------------------------------
 
-CASE_TABS = ("Overdue actions", "Escalations due")
+CASE_TABS = ("Overdue audit actions", "Escalations due")
 shown_tabs = TABS if viewer.sees_any_cases else [t for t in TABS if t not in CASE_TABS]
 tabs = dict(zip(shown_tabs, st.tabs(shown_tabs, key="audit_tab", bind="query-params"), strict=True))
 
@@ -222,7 +223,8 @@ def funnel_tab() -> None:
     st.caption(
         f"Chart: each {noun}'s percentage of audits graded Inadequate (final grade) against its number of "
         f"audits, {period}, with the 10% target and funnel limits around it: 95% (dotted) and 99.8% (dashed). "
-        "The limits are Wilson score limits, 10% ± z·√(0.1 × 0.9 / n), so a point beyond the 95% limit is "
+        "The limits are Wilson (score) limits: 10% ± z·√(0.1 × 0.9 / n), the spread worked out at the target, not "
+        "at each point's own %, which makes them the Wilson interval turned round: a point beyond the 95% limit is "
         "exactly one whose Wilson 95% interval excludes 10% (the table's \"significant\" verdicts). Points "
         f"inside the funnel differ from 10% no more than chance would make them: do not rank {nouns} on them. "
         + labels)
@@ -481,9 +483,11 @@ def escalations_tab() -> None:
 
 RENDER = {
     "Grades by month": grades_tab, "Against the 10% target": funnel_tab, "Areas behind Inadequate": areas_tab,
-    "Completion": completion_tab, "Moderation": moderation_tab, "Overdue actions": overdue_tab,
+    "Completion": completion_tab, "Moderation": moderation_tab, "Overdue audit actions": overdue_tab,
     "Escalations due": escalations_tab,
 }
+choices = audit_programme.Choices(month, label, service_id, viewer, window, period, slug)
+RENDER.update({name: (lambda render=render: render(choices)) for name, render in audit_programme.RENDER.items()})
 for name, tab in tabs.items():
     if tab.open is False:  # lazy tabs: only the open one runs (None would mean "not tracked": run all)
         continue

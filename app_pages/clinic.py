@@ -164,7 +164,7 @@ if actions.empty:
 else:
     overdue = int((actions["status"] == "Overdue").sum())
     if overdue:
-        st.warning(f"{overdue} action{'s' if overdue != 1 else ''} overdue.", icon=":material/schedule:")
+        st.warning(f"{overdue} clinic action{'s' if overdue != 1 else ''} overdue.", icon=":material/schedule:")
     owners_shown = viewer.sees_cases(service_id)
     action_table = pd.DataFrame({
         "Status": actions["status"], "Action": actions["description"], "Owner": actions["owner"],

@@ -67,7 +67,7 @@ def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
         "No rating": measured - rag.sum(axis=1),
         "Audits done (of expected)": done_text,
         "Inadequate audits": inadequate_text,
-        "Overdue actions": teams["overdue_actions"].astype(int),
+        "Overdue audit actions": teams["overdue_actions"].astype(int),
     }).reset_index(drop=True)
 
 
@@ -103,7 +103,7 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
         f"{int(side['Green'].sum())} Green. Audits by the team managers: "
         f"{int(report.drop_duplicates('team_id')['audits_done'].sum())} done of "
         f"{int(report.drop_duplicates('team_id')['audits_expected'].sum())} expected. "
-        f"Audit actions overdue at the end of the month: {int(side['Overdue actions'].sum())}.")
+        f"Audit actions overdue at the end of the month: {int(side['Overdue audit actions'].sum())}.")
     st.caption("Red, Amber, Green: how many of the team's measures have each rating this month (no rating: no target, "
                "or no value this month). Inadequate audits: "
                "audits of the team's cases by final grade (moderated where moderated), with a 95% interval; with "
@@ -209,7 +209,7 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
         st.caption(f"{audits['pct_inadequate']:.1f}%; 95% interval {audits['ci_low']:.1f}% to "
                    f"{audits['ci_high']:.1f}%: {audits['assessment']}" if total else "No audits this month")
     with cards[3]:
-        st.metric("Overdue actions", int(audits["overdue_actions"]),
+        st.metric("Overdue audit actions", int(audits["overdue_actions"]),
                   help="Audit actions due before the last day of the month and not completed by then.")
         st.caption(f"at {periods.month_end(month):%d %B %Y}")
 

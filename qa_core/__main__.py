@@ -1,4 +1,4 @@
-"""The command line: ``python -m qa_core demo|init|status|report|pack|migrate|import|export ...``.
+"""The command line: ``python -m qa_core demo|init|status|report|pack|migrate|select-tier2|import|export ...``.
 
 Every failure the user can act on is a ``QAError``: printed as one plain line on standard
 error with exit status 1. Argument mistakes exit 2 (argparse's convention).
@@ -146,6 +146,30 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_select_tier2(args: argparse.Namespace) -> int:
+    from qa_core.rules.periods import parse_month
+    from qa_core.views.audit_programme import select_tier2
+
+    db = Path(args.db) if args.db else default_db_path()
+    if not db.exists():
+        raise QAError(f"There is no store at {db}. Pass --db, or build the demo with `python -m qa_core demo`.")
+    with Store(db) as store:
+        picks, said = select_tier2(store, parse_month(args.month), args.seed, replace=args.replace,
+                                   user=_user())
+    _emit(picks, args.format)
+    print(said, file=sys.stderr)
+    return 0
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without one)
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qa_core",
                                      description="Children's social care performance and QA store.")
@@ -223,6 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--public", action="store_true",
                       help="scrutiny, team: disclosure control for publication (the scrutiny card always has it)")
     pack.set_defaults(func=cmd_pack)
+    tier2 = sub.add_parser("select-tier2", help="pick each head of service's Tier 2 case for a month, at random "
+                                                "outside their own service, and record the allocation")
+    db_option(tier2)
+    tier2.add_argument("--month", required=True, help="the month, YYYY-MM")
+    tier2.add_argument("--seed", type=int, default=0, help="the random seed (default 0): the same store and seed "
+                                                           "give the same picks")
+    tier2.add_argument("--format", choices=["csv", "json"], default="csv")
+    tier2.add_argument("--replace", action="store_true",
+                       help="the month is already allocated with other picks: record these in their place")
+    tier2.set_defaults(func=cmd_select_tier2)
 
     from qa_core.io.importer.cli import add_subcommands  # import, export, templates
 

@@ -20,6 +20,15 @@ from qa_core.demo.catalogue import INDICATORS
 from qa_core.demo.clinic_data import build_commentary, build_meetings, build_process_changes
 from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
 from qa_core.demo.plan_data import build_plan
+from qa_core.demo.programme_data import (
+    allocate_tier2,
+    escalation_records,
+    extra_staff,
+    supervision_audits,
+    targets,
+    theme_plan,
+    tool_frames,
+)
 from qa_core.demo.risk_data import build_risks, matrix_frames
 from qa_core.demo.series import indicator_frames, indicator_values
 from qa_core.errors import QAError
@@ -121,6 +130,11 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
     frames.update(build_commentary(catalogue["indicator_service"], org["service"], months))
     frames["spc_process_change"] = build_process_changes(months)
     frames.update(build_meetings(org["service"], org["team"], months))
+    # The audit programme draws from a generator of its own, so everything above is as it was.
+    extra = np.random.default_rng([seed, 17])
+    officers = sorted(frames["audit"].loc[frames["audit"]["auditor_role"] == "qa_officer", "auditor"].unique())
+    supervision, answers = supervision_audits(org["team"], months, officers, extra)
+    frames["audit"] = pd.concat([frames["audit"], supervision], ignore_index=True)
     # The organisation as a council's imports hold it: staff, expectation rules, exemptions; the staff
     # ids of heads, managers and auditors (names are taken last, so no earlier draw changes).
     people = build_staff(org["service"], org["team"], frames["audit"], months, names)
@@ -128,6 +142,20 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
     frames["team"] = org["team"].assign(manager_staff_id=people.pop("manager_staff_id").to_numpy())
     frames["audit"] = frames["audit"].assign(auditor_id=people.pop("auditor_id").to_numpy())
     frames.update(people)
+    frames["staff"] = pd.concat([frames["staff"], extra_staff(months, names, len(frames["staff"]) + 1)],
+                                ignore_index=True)
+    graded = frames["audit"]["tier"].isin(["tier1", "tier2"]).to_numpy()
+    frames["audit"]["has_iro"] = pd.array(np.where(graded, extra.random(len(graded)) < 0.45, None), dtype="boolean")
+    allocation, frames["audit"] = allocate_tier2(frames["audit"], frames["service"], frames["service"]["head_staff_id"],
+                                                 months[-1], seed)
+    director = frames["staff"].loc[frames["staff"]["role"] == "assistant_director", "name"].iloc[0]
+    frames.update(tool_frames())
+    frames["audit_answer"] = answers
+    frames["audit_theme_plan"] = theme_plan(months)
+    frames["audit_target"] = targets(months)
+    frames["audit_escalation"] = escalation_records(frames["audit"], frames["service"], frames["team"], director,
+                                                    months[-1] + pd.offsets.MonthEnd(0), extra)
+    frames["tier2_allocation"] = allocation
     if annex_a is not None:
         _add_annex_a(frames, org, scale, seed, names, annex_a)
     return frames

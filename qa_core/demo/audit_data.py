@@ -13,8 +13,7 @@ import pandas as pd
 
 from qa_core.demo.catalogue import AREA_DIFFICULTY, AUDIT_AREAS
 from qa_core.demo.org import NameBook
-
-THEMES = ["Neglect", "Exploitation", "Domestic abuse", "Pre-birth", "Missing children"]
+from qa_core.demo.programme_data import AREAS_BY_TOOL, theme_of_month
 
 
 def _grade_probs(t: np.ndarray, effect: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -85,7 +84,7 @@ def build_audits(
         "service_id": t_team["service_id"].to_numpy(),
         "auditor": rng.choice(qa_officers, size=len(t_month)), "auditor_role": "qa_officer",
         "auditor_service": None, "tier": "thematic",
-        "tool": ["Thematic: " + THEMES[m // 6 % len(THEMES)] for m in t_month],
+        "tool": ["Thematic: " + theme_of_month(int(m)) for m in t_month],
     })
 
     audits = pd.concat([tier1, tier2, thematic], ignore_index=True)
@@ -117,7 +116,8 @@ def build_audits(
 
 
 def _area_grades(audits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Per-area grades for Tier 1 and Tier 2 audits, scattered around the overall grade."""
+    """Per-area grades for Tier 1 and Tier 2 audits, scattered around the overall grade, named by each
+    audit's tool (its eight areas, ``programme_data.TOOLS``)."""
     graded = audits[audits["tier"].isin(["tier1", "tier2"])]
     n, k = len(graded), len(AUDIT_AREAS)
     difficulty = np.array([AREA_DIFFICULTY[a] for a in AUDIT_AREAS])
@@ -125,7 +125,7 @@ def _area_grades(audits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     grade = np.clip(np.rint(raw), 1, 4).astype("int8")
     return pd.DataFrame({
         "audit_id": np.repeat(graded["audit_id"].to_numpy(), k),
-        "area": np.tile(AUDIT_AREAS, n),
+        "area": np.array([AREAS_BY_TOOL[t] for t in graded["tool"]], dtype=object).reshape(n * k) if n else [],
         "grade": grade.ravel(),
     })
 

@@ -656,6 +656,10 @@ def escalations(audits: pd.DataFrame) -> pd.DataFrame:
     ``audit_id``, ``grade``, ``grade_name``, ``notify_role``, ``notify_label``; roles are
     listed in the framework's order within each audit.
 
+    The IRO or conference chair is told "where relevant" (appendices 2A and 4): with a ``has_iro``
+    column, only for the audits it marks true (a case with an IRO or conference chair); an audit
+    that does not say is not escalated to one. Without the column every IRO row is kept.
+
     Example: audit 7 graded Inadequate gives two rows, head_of_service then assistant_director.
     """
     if "audit_id" not in audits.columns:
@@ -685,7 +689,7 @@ def escalations(audits: pd.DataFrame) -> pd.DataFrame:
     g_rep = g[row]
     role_idx = table[g_rep, position]
     names = pd.array([""] + list(GRADES.values()), dtype="str")
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "audit_id": audits["audit_id"].array[graded].take(row),
             "grade": g_rep,
@@ -694,3 +698,7 @@ def escalations(audits: pd.DataFrame) -> pd.DataFrame:
             "notify_label": pd.array(list(AUDIT_ROLE_LABELS.values()), dtype="str").take(role_idx),
         }
     )
+    if "has_iro" in audits.columns:
+        has_iro = audits["has_iro"].astype("boolean").fillna(False).to_numpy(dtype=bool)[graded][row]
+        out = out[(out["notify_role"] != IRO).to_numpy() | has_iro].reset_index(drop=True)
+    return out

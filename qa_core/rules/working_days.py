@@ -35,6 +35,7 @@ __all__ = [
     "working_days_between",
     "working_days",
     "add_working_days",
+    "holiday_array",
     "first_working_day",
     "last_working_day",
     "ASSESSMENT_DAYS",
@@ -59,6 +60,12 @@ LAST_YEAR = 2099
 def _holiday_array() -> np.ndarray:
     days = holidays.country_holidays("GB", subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
     return np.array(sorted(days), dtype="datetime64[D]")
+
+
+def holiday_array() -> np.ndarray:
+    """Every England and Wales bank holiday from ``FIRST_YEAR`` to ``LAST_YEAR``, for numpy's
+    business-day functions (``np.busday_offset(..., holidays=holiday_array())``)."""
+    return _holiday_array()
 
 
 def bank_holidays(year: int) -> list[dt.date]:

@@ -24,6 +24,7 @@ __all__ = [
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
     "commentary", "clinic_actions", "case_condition", "completion_roster", "AUDIT_STAFF_SQL",
+    "TOOL_JOIN", "THEME_SQL",
 ]
 
 
@@ -119,7 +120,19 @@ AUDIT_GROUPINGS = {
     "tier": ("a.tier", "a.tier", "0"),
     "month": ("strftime(a.audit_date, '%Y-%m')", "strftime(a.audit_date, '%Y-%m')", "0"),
     "area": ("g.area", "g.area", "0"),
+    "tool": ("coalesce(tt.name, a.tool, 'No tool recorded')", "coalesce(tt.tool_id, a.tool, '')",
+             "coalesce(tt.sort_order, 999999)"),
+    "theme": ("THEME", "THEME", "0"),
 }
+#: An audit ``a``'s tool on the list of audit tools (``tt``: by its id or name, any case), and the theme planned
+#: for its month with that tool (``tp``: where the plan names exactly one).
+TOOL_JOIN = """
+        LEFT JOIN audit_tool tt ON lower(trim(a.tool)) IN (lower(tt.tool_id), lower(tt.name))
+        LEFT JOIN (SELECT month, tool_id, any_value(theme) AS theme FROM audit_theme_plan WHERE tool_id IS NOT NULL
+                   GROUP BY ALL HAVING count(*) = 1) tp
+               ON tp.month = date_trunc('month', a.audit_date) AND tp.tool_id = tt.tool_id"""
+#: A thematic audit's theme: as its file gave it, else the one planned for its month with its tool.
+THEME_SQL = "coalesce(a.theme, CASE WHEN a.tier = 'thematic' THEN tp.theme END)"
 
 
 def audit_grade_counts(
@@ -144,10 +157,13 @@ def audit_grade_counts(
                       f"{', '.join(k for k in AUDIT_GROUPINGS if k)}.")
     if grade not in ("final", "overall"):
         raise QAError("grade must be 'final' or 'overall'.")
-    label, key, order = AUDIT_GROUPINGS[by]
+    label, key, order = (part.replace("THEME", THEME_SQL) for part in AUDIT_GROUPINGS[by])
     grade_sql = "g.grade" if by == "area" else (
         "coalesce(a.moderated_grade, a.overall_grade)" if grade == "final" else "a.overall_grade")
     join_area = "JOIN audit_area_grade g USING (audit_id)" if by == "area" else ""
+    if by in ("tool", "theme"):
+        join_area = TOOL_JOIN
+    themed = f"{THEME_SQL} IS NOT NULL" if by == "theme" else "TRUE"
     cases, case_params = case_condition(viewer if by in CASE_LEVEL_GROUPINGS else None)
     start = month
     stop = next_month(end_month or month) if month else None
@@ -164,7 +180,7 @@ def audit_grade_counts(
         WHERE ($start IS NULL OR a.audit_date >= $start)
           AND ($stop IS NULL OR a.audit_date < $stop)
           AND ($service IS NULL OR a.service_id = $service)
-          AND {cases}
+          AND {cases} AND {themed}
         GROUP BY ALL
         ORDER BY min({order}), 1
     """

@@ -36,6 +36,7 @@ import pandas as pd
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.audits import (
+    ASSESS_NO_AUDITS,
     GRADE_COLUMNS,
     GRADES,
     INADEQUATE,
@@ -70,6 +71,11 @@ Z_998 = NormalDist().inv_cdf(0.999)
 COMPLETION_GROUPINGS = ("auditor", "team", "service", "all")
 #: The first columns of ``python -m qa_core report completion``.
 COMPLETION_REPORT_COLUMNS = ["group", "expected", "done", "exempt", "shortfall", "pct_complete"]
+#: What ``report audits`` says instead of a verdict where it makes none.
+NOT_JUDGED_AUDITOR = "not judged: one auditor's audits are too few to judge against the target"
+NOT_JUDGED_YES_NO = "not judged: a yes/no tool reports compliance, not grades"
+#: The columns ``report audits --by tool|theme`` adds after :data:`AUDIT_REPORT_COLUMNS`.
+AUDIT_PROGRAMME_COLUMNS = ["audits", "grading", "answered", "yes", "pct_yes", "yes_ci_low", "yes_ci_high"]
 #: The columns of ``python -m qa_core report audits``.
 AUDIT_REPORT_COLUMNS = [
     "group", *GRADE_COLUMNS, "total", "pct_inadequate", "ci_low", "ci_high",
@@ -528,7 +534,8 @@ def overdue_actions(store: Store, month: dt.date, service_id: str | None = None,
 ESCALATION_NOTE = ("Escalation (framework appendices 2A and 4): Inadequate: Head of Service and Assistant Director; "
                    "Requires Improvement: Head of Service, team manager and IRO/conference chair; Good: team "
                    "manager; Outstanding: team manager, Head of Service and Assistant Director. The final grade "
-                   "(after moderation) decides.")
+                   "(after moderation) decides. The IRO or conference chair is told \"where relevant\": only where "
+                   "the audit records that the case has one.")
 
 
 def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
@@ -551,7 +558,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
         f"""
         SELECT a.case_ref, a.audit_id, a.audit_date, s.name AS service, t.name AS team, a.tier,
                a.auditor, a.overall_grade, a.moderated_grade, {_FINAL} AS grade,
-               s.head_of_service, t.manager
+               s.head_of_service, t.manager, a.has_iro
         FROM audit a
         JOIN team t ON t.team_id = a.team_id
         JOIN service s ON s.service_id = a.service_id
@@ -568,7 +575,7 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
             "grade", "grade_name", "moderated", "escalate_to", "head_of_service"]
     if audits.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade"]])
+    notify = escalations(audits[["audit_id", "overall_grade", "moderated_grade", "has_iro"]])
     people = notify.merge(audits[["audit_id", "head_of_service", "manager"]], on="audit_id", how="left")
     named = np.select(
         [people["notify_role"].eq("head_of_service"), people["notify_role"].eq("team_manager")],
@@ -597,10 +604,31 @@ def audits_report(
     Without ``month`` the latest month in the store is used, except ``by='month'``,
     which covers every month. ``by='auditor'`` names people: only the audits whose case-level
     detail ``viewer`` may see are counted (None: all); the other groupings are aggregates.
+
+    One auditor's month is a handful of audits: ``by='auditor'`` gives the counts and the interval
+    but no verdict against the target (``meets_target`` empty, ``assessment`` says so).
+    ``by='tool'`` and ``by='theme'`` add :data:`AUDIT_PROGRAMME_COLUMNS`: every audit (a yes/no tool's
+    too, which have no grade), how the tool grades, and the questions answered yes of those answered
+    with their Wilson 95% interval; a yes/no tool's row is not judged against the target.
     """
     if month is None and by != "month":
         month = queries.latest_month(store)
     counts = queries.audit_grade_counts(store, month=month, by=by, grade=grade, service_id=service_id,
                                         viewer=viewer)
     summary = grade_summary(counts)
-    return summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
+    out = summary[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
+    if by == "auditor":
+        out["meets_target"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["assessment"] = pd.array([NOT_JUDGED_AUDITOR] * len(out), dtype="str")
+    if by in ("tool", "theme"):
+        from qa_core.views.audit_programme import compliance_by
+
+        extra = compliance_by(store, month, by, service_id)
+        out = extra[["group"]].merge(out, on="group", how="left").merge(extra, on="group", how="left")
+        for col in (*GRADE_COLUMNS, "total"):
+            out[col] = out[col].fillna(0).astype("int64")
+        yes_no = (out["grading"] == "yes_no").to_numpy()
+        out["meets_target"] = out["meets_target"].astype("boolean").mask(yes_no)
+        out["assessment"] = out["assessment"].where(~yes_no, NOT_JUDGED_YES_NO).fillna(ASSESS_NO_AUDITS)
+        out = out[AUDIT_REPORT_COLUMNS + AUDIT_PROGRAMME_COLUMNS]
+    return out

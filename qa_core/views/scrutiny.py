@@ -44,10 +44,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
 from qa_core.rules import disclosure
+from qa_core.rules.audits import wilson_interval
+from qa_core.rules.expectations import expected_audits
 from qa_core.rules.formatting import format_value, round_half_up, scale_sql
 from qa_core.rules.missing import is_missing
 from qa_core.rules.periods import (
@@ -67,7 +70,7 @@ from qa_core.rules.rag import (
     rag_rule_text,
     rag_status,
 )
-from qa_core.store import Store
+from qa_core.store import Store, queries
 
 __all__ = [
     "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
@@ -75,7 +78,7 @@ __all__ = [
     "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
     "scrutiny_comparators",
     "scrutiny_report", "scrutiny_card", "headline", "compare_words", "measure_for",
-    "format_value",
+    "format_value", "AUDIT_INADEQUATE", "AUDIT_COMPLETE", "completion_quarters",
 ]
 
 #: Reliability rule for this page: a quarter based on fewer than this many (referrals, plans,
@@ -88,6 +91,8 @@ SUPPRESSED_TEXT = "fewer than 10"
 NOT_PUBLISHED = "not published"
 
 AUDIT_GOOD = "AUDIT_GOOD"
+AUDIT_INADEQUATE = "AUDIT_INADEQUATE"
+AUDIT_COMPLETE = "AUDIT_COMPLETE"
 
 
 @dataclass(frozen=True)
@@ -158,9 +163,33 @@ SCRUTINY_MEASURES: tuple[ScrutinyMeasure, ...] = (
         "is the share graded Good or Outstanding (after moderation). Higher is better.",
         "{value} of case-file audits ({count}) found practice Good or Outstanding",
         "audits", source="audit"),
+    ScrutinyMeasure(
+        AUDIT_INADEQUATE,
+        "The share of case-file audits graded Inadequate (after moderation). The council's target is no more than "
+        "10% [Gloucestershire QA committee minutes]. A quarter holds a few hundred audits, so the range the true "
+        "figure probably lies in is shown too. Lower is better.",
+        "{value} of case-file audits ({count}) were graded Inadequate (95% interval {interval}), against a target "
+        "of no more than 10%",
+        "audits", source="audit"),
+    ScrutinyMeasure(
+        AUDIT_COMPLETE,
+        "Managers are expected to audit a set number of case files each month (team managers 4, heads of service "
+        "1 outside their own service). This is the share of the expected audits that were done, counted manager "
+        "by manager so one manager's extra audits never hide another's missing ones. Higher is better.",
+        "{value} of the case-file audits expected of managers ({count}) were done",
+        "expected audits", source="completion"),
 )
 _AUDIT_META = dict(name="Case-file audits graded Good or Outstanding", unit="%", polarity="up",
                    target=None, rag_rule="none", tolerance=0.0, min_denominator=float(DEFAULT_MIN_DENOMINATOR))
+#: The catalogue entries of the measures worked out from the audits rather than the indicators.
+_PROGRAMME_META = {
+    AUDIT_GOOD: _AUDIT_META,
+    AUDIT_INADEQUATE: dict(name="Case-file audits graded Inadequate", unit="%", polarity="down", target=10.0,
+                           rag_rule="tolerance", tolerance=0.0,
+                           min_denominator=float(DEFAULT_MIN_DENOMINATOR)),
+    AUDIT_COMPLETE: dict(name="Expected case-file audits done", unit="%", polarity="up", target=None,
+                         rag_rule="none", tolerance=0.0, min_denominator=float(DEFAULT_MIN_DENOMINATOR)),
+}
 
 REPORT_COLUMNS = [
     "code", "name", "what_this_shows", "unit", "quarter", "quarter_label", "basis", "value",
@@ -227,12 +256,13 @@ def _measures(store: Store) -> pd.DataFrame:
         "WHERE list_contains($codes, code)",
         {"codes": codes, "default": float(DEFAULT_MIN_DENOMINATOR)}).set_index("code")
     has_audits = bool(store.scalar("SELECT count(*) > 0 FROM audit"))
+    has_rules = bool(store.scalar("SELECT count(*) > 0 FROM audit_expectation_rule"))
     rows = []
     for order, m in enumerate(SCRUTINY_MEASURES):
-        if m.source == "audit":
-            if not has_audits:
+        if m.source in ("audit", "completion"):
+            if not has_audits or (m.source == "completion" and not has_rules):
                 continue
-            meta = dict(_AUDIT_META)
+            meta = dict(_PROGRAMME_META[m.code])
         elif m.code in catalogue.index:
             meta = catalogue.loc[m.code].to_dict()
         else:
@@ -289,7 +319,8 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
                    count(DISTINCT month(audit_date)) AS months,
                    count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2)::DOUBLE
                        AS numerator,
-                   count(*)::DOUBLE AS denominator
+                   count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) = 4)::DOUBLE AS inadequate,
+                   count(overall_grade)::DOUBLE AS denominator  -- graded audits (a yes/no tool's have no grade)
             FROM audit WHERE $stop IS NULL OR audit_date < $stop
             GROUP BY 1
         )
@@ -300,6 +331,10 @@ def quarterly_values(store: Store, until: str | None = None) -> pd.DataFrame:
         UNION ALL
         SELECT '{AUDIT_GOOD}', a.quarter, a.numerator, a.denominator, a.months, NULL,
                a.numerator / nullif(a.denominator, 0) * 100
+        FROM audits a JOIN complete c USING (quarter)
+        UNION ALL
+        SELECT '{AUDIT_INADEQUATE}', a.quarter, a.inadequate, a.denominator, a.months, NULL,
+               a.inadequate / nullif(a.denominator, 0) * 100
         FROM audits a JOIN complete c USING (quarter)
         """,
         {"codes": indicator_codes, "end_codes": end_codes, "stop": stop},
@@ -442,8 +477,11 @@ def headline(row: dict[str, Any] | pd.Series) -> str:
     unit = row["unit"]
     value = format_value(row["value"], unit)
     if measure is not None and not is_missing(row["denominator"]):
-        text = f"{when}, " + measure.sentence.format(value=value,
-                                                     count=_count(row["numerator"], row["denominator"]))
+        interval = row.get("ci_low"), row.get("ci_high")
+        interval = ("not shown" if any(is_missing(v) or isinstance(v, str) for v in interval)
+                    else f"{format_value(interval[0], unit)} to {format_value(interval[1], unit)}")
+        text = f"{when}, " + measure.sentence.format(value=value, count=_count(row["numerator"], row["denominator"]),
+                                                     interval=interval)
     else:
         text = f"{when}, {name.lower()}: {value}"
     parts = [(label, row.get(key)) for label, key in
@@ -496,6 +534,10 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     quarter = _check_quarter(store, quarter)
     measures = _measures(store)
     values = quarterly_values(store, quarter)
+    if AUDIT_COMPLETE in set(measures["code"]):
+        shown = [quarter, shift_quarter(quarter, -1), same_quarter_last_year(quarter)]
+        values = pd.concat([values, completion_quarters(store, [q for q in shown if q in set(values["quarter"])])],
+                           ignore_index=True).sort_values(["code", "quarter"], ignore_index=True)
     keep = ["code", "numerator", "denominator", "value", "suppressed", "months", "period_end"]
     current = values.loc[values["quarter"] == quarter, keep]
     earlier = ["code", "value", "numerator", "denominator", "suppressed"]
@@ -535,12 +577,49 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     out["rag_rule"] = pd.Series(rules, dtype="object")
     out["rag_note"] = pd.Series(notes, dtype="object")
     trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
+    bounds = [(None, None) if code != AUDIT_INADEQUATE or is_missing(n) or is_missing(d)
+              else wilson_interval(int(n), int(d))
+              for code, n, d in zip(out["code"], out["numerator"], out["denominator"], strict=True)]
+    out["ci_low"] = pd.Series([np.nan if lo is None else lo * 100 for lo, _ in bounds], dtype="float64")
+    out["ci_high"] = pd.Series([np.nan if hi is None else hi * 100 for _, hi in bounds], dtype="float64")
     if public:
         out = public_figures(out, ("", "previous_", "last_year_"))
+        for col in ("ci_low", "ci_high"):  # an interval would narrow down a withheld count: withheld with it
+            out[col] = out[col].astype("object").where(~out["value"].map(disclosure.is_symbol), out["value"])
         hidden = out["value"].map(disclosure.is_symbol)
         out.loc[hidden, ["rag", "rag_note"]] = None  # a rating or direction worked from a hidden value is left out
         out.loc[hidden | out["previous_value"].map(disclosure.is_symbol), "direction"] = None
         trend = public_figures(trend)
     out["headline"] = [headline(r) for r in out.to_dict("records")]
-    report = out[REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end"]]
+    report = out[REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end", "ci_low", "ci_high"]]
     return report, trend
+
+
+def completion_quarters(store: Store, quarters: list[str]) -> pd.DataFrame:
+    """The share of expected audits done, per financial quarter (rows as :func:`quarterly_values` gives them):
+    each month's expectation and shortfall worked out manager by manager (``audit_grades.audit_completion``),
+    the expected audits done (expected less shortfall) summed over the quarter's months over the audits
+    expected. Only the quarters asked for: each month is a pass over the staff list."""
+    rows = []
+    for q in quarters:
+        start = quarter_start(q)
+        months = [start.replace(month=start.month + k) if start.month + k <= 12 else
+                  start.replace(year=start.year + 1, month=start.month + k - 12) for k in range(3)]
+        done = expected = 0
+        for m in months:  # as views.audit_grades.audit_completion counts them: expected less shortfall is
+            roster = expected_audits(queries.completion_roster(store, m), m)  # min(expected, counted) a person
+            counted = np.where(roster["whole_month"] & ~roster["exempt"].astype(bool), roster["counting"], 0)
+            expected += int(roster["expected"].sum())
+            done += int(np.minimum(roster["expected"].to_numpy(dtype="int64"), counted.astype("int64")).sum())
+        if expected:
+            rows.append(dict(code=AUDIT_COMPLETE, quarter=q, numerator=float(done), denominator=float(expected),
+                             months=3, period_end=pd.NaT, value=done * 100.0 / expected))
+    frame = pd.DataFrame(rows, columns=["code", "quarter", "numerator", "denominator", "months", "period_end",
+                                        "value"])
+    suppressed = is_suppressed(frame["numerator"], frame["denominator"])
+    frame["suppressed"] = suppressed
+    for col in ("numerator", "denominator", "value"):
+        frame[col] = frame[col].astype("float64").where(~suppressed)
+    frame["months"] = frame["months"].astype("int64")
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame

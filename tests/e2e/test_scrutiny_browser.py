@@ -25,7 +25,7 @@ def whole_page_screenshot(page, path) -> None:
         ".map(e => e.scrollHeight))")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12_000)})
-    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(8, timeout=SLOW)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(10, timeout=SLOW)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
 
@@ -36,7 +36,7 @@ def test_scrutiny_latest_quarter_then_choose_another(page, app_url, screenshots)
     expect(page.get_by_text(re.compile(r"In 2026\/27 Q2 \(July to September 2026\), [\d.]+% of assessments "
                                        r"\(\d+ of \d+\)"))).to_be_visible()
     charts = page.get_by_test_id("stPlotlyChart")
-    expect(charts).to_have_count(8, timeout=SLOW)
+    expect(charts).to_have_count(10, timeout=SLOW)
     expect(charts.first.get_by_text(re.compile(r"% in 2026\/27 Q2")).first).to_be_visible()
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     expect(page.get_by_text("Service and Month filters do not apply", exact=False)).to_be_visible()
@@ -57,5 +57,5 @@ def test_scrutiny_opens_from_a_link_for_the_earliest_quarter(page, app_url, scre
     expect(heading(page, r"2023\/24 Q4 \(January to March 2024\)")).to_be_visible(timeout=SLOW)
     expect(page.get_by_text(re.compile(r"In 2023\/24 Q4 \(January to March 2024\), [\d.]+% of referrals"))
            ).to_be_visible()
-    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(8, timeout=SLOW)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(10, timeout=SLOW)
     whole_page_screenshot(page, screenshots / "scrutiny-2023-24-Q4.png")

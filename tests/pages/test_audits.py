@@ -20,7 +20,8 @@ from tests.pages.conftest import app_over, open_page, sign_in, walk_elements
 OCT = dt.date(2026, 10, 1)
 JUNE_2025 = dt.date(2025, 6, 1)
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
-        "Overdue actions", "Escalations due"]
+        "Overdue audit actions", "Escalations due", "Tools and areas", "Thematic audits", "Escalation record",
+        "Auditors", "Tier 2 allocation"]
 
 
 def _open(app: AppTest, tab: str | None = None, **state: object) -> AppTest:
@@ -69,7 +70,7 @@ def test_council_headline_for_october_2026(app, demo):
     assert metrics["Good or better"] == f"{month['pct_good_or_better']:.1f}%"
     assert metrics["Completed"] == f"{done['pct_complete']:.1f}%"
     assert metrics["Moderation agreement"] == f"{moderation['pct_agreement']:.1f}%"
-    assert metrics["Overdue actions"] == f"{len(overdue):,}"
+    assert metrics["Overdue audit actions"] == f"{len(overdue):,}"
     text = _text(app)
     assert f"{int(month['inadequate'])} of {int(month['total'])} audits; 95% interval" in text
     assert f"{int(done['done'])} of {int(done['expected'])} expected" in text
@@ -124,7 +125,7 @@ def test_funnel_compares_services_then_teams(app, demo):
     title = _titles(app)[0]
     assert title.startswith(f"{above} of 6 services above the 95% limit") if above else "within" in title
     assert "November 2025 to October 2026" in title
-    assert "Wilson score limits" in _text(app)
+    assert "Wilson (score) limits" in _text(app)
 
     app.radio(key="audit_compare").set_value("team").run()
     assert not app.exception
@@ -206,7 +207,7 @@ def test_moderation_tab(app, demo):
 
 
 def test_overdue_actions_tab(app, demo):
-    _open(app, tab="Overdue actions")
+    _open(app, tab="Overdue audit actions")
     overdue = ar.overdue_actions(demo, OCT)
     table = _table(app, "Case reference")
     assert len(table) == len(overdue)
@@ -225,7 +226,7 @@ def test_escalations_tab_and_every_grade_toggle(app, demo):
     app.toggle(key="audit_every_grade").set_value(True).run()
     assert not app.exception
     everything = _table(app, "Case reference")
-    n = demo.scalar("SELECT count(*) FROM audit WHERE audit_date >= DATE '2026-10-01'")
+    n = demo.scalar("SELECT count(overall_grade) FROM audit WHERE audit_date >= DATE '2026-10-01'")  # graded
     assert len(everything) == n > len(table)
     assert "Team Manager (" in " ".join(everything["Escalate to"])
 
@@ -237,7 +238,8 @@ def test_case_references_appear_only_in_the_action_and_escalation_tables(app):
         app.run()
         assert not app.exception, tab
         with_refs = [d for d in app.dataframe if "Case reference" in d.value.columns]
-        if tab in ("Overdue actions", "Escalations due"):
+        if tab in ("Overdue audit actions", "Escalations due", "Thematic audits", "Escalation record",
+                   "Tier 2 allocation"):  # remedial work, the escalation record and the Tier 2 cases list cases
             assert len(with_refs) == 1, tab
         else:
             assert not with_refs, tab
@@ -263,7 +265,7 @@ def test_one_service_in_june_2025(app, demo):
     table = _table(app, "Position in the funnel")
     assert table["Team"].tolist() == teams["name"].tolist() and "Service" not in table.columns
     assert table["Audits"].tolist() == teams["total"].tolist()
-    app.session_state["audit_tab"] = "Overdue actions"
+    app.session_state["audit_tab"] = "Overdue audit actions"
     app.run()
     overdue = ar.overdue_actions(demo, JUNE_2025, "assessment")
     assert len(_table(app, "Case reference")) == len(overdue)
@@ -311,14 +313,14 @@ def test_a_store_without_audits_shows_clear_empty_states(empty_app):
     metrics = {m.label: m.value for m in empty_app.metric}
     assert metrics["Inadequate"] == "No audits"
     assert metrics["Completed"] == "No expectation"
-    assert metrics["Overdue actions"] == "0"
+    assert metrics["Overdue audit actions"] == "0"
     expected = {
         "Grades by month": "No audits of the council's cases up to October 2026.",
         "Against the 10% target": "No audits of the council's cases in October 2026",
         "Areas behind Inadequate": "No Inadequate audits with area grades for the council",
         "Completion": "No audit expectations recorded for the council in October 2026",
         "Moderation": "No audits of the council's cases were moderated",
-        "Overdue actions": "No audit actions for the council's cases were overdue at 31 October 2026.",
+        "Overdue audit actions": "No audit actions for the council's cases were overdue at 31 October 2026.",
         "Escalations due": "No audits graded Inadequate of the council's cases were completed in October 2026",
     }
     for tab, message in expected.items():

@@ -149,7 +149,7 @@ def test_the_audits_tabs_render_over_extreme_dates(app: AppTest) -> None:
         "Areas behind Inadequate",
         "Completion",
         "Moderation",
-        "Overdue actions",
+        "Overdue audit actions",
         "Escalations due",
     ):
         _open(app, "audits", audit_tab=tab)

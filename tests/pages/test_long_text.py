@@ -105,7 +105,7 @@ def _previews(texts: list[str]) -> list[str]:
         ("rag", "all", {"area": "AREA01"}),
         ("risks", "all", {"risk_ref": RISK}),
         ("clinic", "assessment", {}),
-        ("audits", "assessment", {"audit_tab": "Overdue actions"}),
+        ("audits", "assessment", {"audit_tab": "Overdue audit actions"}),
         ("teams", "assessment", {}),
         ("scrutiny", "all", {}),
         ("benchmarks", "all", {}),

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASE_REF = re.compile(r"CR\d{6}")
 OWN, OTHER = "assessment", "cp_court"
 AUDIT_VIEWS = [  # (tab, extra session state): the tabs with case-level rows, and completion by manager
-    ("Overdue actions", {}),
+    ("Overdue audit actions", {}),
     ("Escalations due", {}),
     ("Escalations due", {"audit_every_grade": True}),
     ("Completion", {"audit_completion_by": "auditor"}),
@@ -118,7 +118,7 @@ def test_the_audits_case_tabs(app: AppTest, names: dict, role: str, service: str
         open_as(app, viewer, "audits", service, audit_tab=tab, **state)
         text = check(app, names, viewer, f"{role} on audits/{tab} {state} ({service})")
         sees = viewer.role in ("assistant_director", "qa_lead") or (service != OTHER)
-        if tab == "Overdue actions" and sees:
+        if tab == "Overdue audit actions" and sees:
             # The rows shown are exactly the viewer's overdue actions (the demo has some in each).
             assert CASE_REF.search(text), f"{role} sees no case on {tab} ({service})"
         if not sees and tab != "Completion":
@@ -128,7 +128,7 @@ def test_the_audits_case_tabs(app: AppTest, names: dict, role: str, service: str
 def test_a_head_of_service_sees_only_their_services_case_references(app: AppTest, names: dict,
                                                                     demo_db: Path) -> None:
     viewer = names["viewers"]["head_of_service"]
-    open_as(app, viewer, "audits", "all", audit_tab="Overdue actions")
+    open_as(app, viewer, "audits", "all", audit_tab="Overdue audit actions")
     shown = set(CASE_REF.findall(screen_text(app)))
     # Their service's overdue actions, every one (worked in SQL here, not by the page's query).
     with Store(demo_db, read_only=True) as store:

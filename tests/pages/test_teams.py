@@ -51,7 +51,7 @@ def test_teams_side_by_side_match_the_store(app, demo_db):
         mine = report[report["team"] == team]
         assert side.loc[team, "Red"] == int((mine["rag"] == "Red").sum())
         assert side.loc[team, "Green"] == int((mine["rag"] == "Green").sum())
-        assert side.loc[team, "Overdue actions"] == row["overdue_actions"]
+        assert side.loc[team, "Overdue audit actions"] == row["overdue_actions"]
         assert side.loc[team, "Audits done (of expected)"].startswith(
             f"{row['audits_done']} of {row['audits_expected']} (")
         assert side.loc[team, "Inadequate audits"].startswith(f"{row['inadequate']} of {row['audits_total']} (")
@@ -100,7 +100,7 @@ def test_profile_of_the_chosen_team(app, demo_db):
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Audits done"] == f"{a['audits_done']} of {a['audits_expected']}"
     assert metrics["Inadequate audits"] == f"{a['inadequate']} of {a['audits_total']}"
-    assert metrics["Overdue actions"] == str(a["overdue_actions"])
+    assert metrics["Overdue audit actions"] == str(a["overdue_actions"])
     table = next(d.value for d in app.dataframe if "Direction" in d.value.columns)
     assert list(table["Measure"]) == list(profile.measures["name"])
     assert list(table["RAG"]) == [team_profile_html.rag_words(r, v, t) for r, v, t in

@@ -136,7 +136,7 @@ VIEWS = [
     ("audits", "all", {"audit_tab": "Areas behind Inadequate"}),
     ("audits", "assessment", {"audit_tab": "Completion"}),
     ("audits", "assessment", {"audit_tab": "Moderation"}),
-    ("audits", "assessment", {"audit_tab": "Overdue actions"}),
+    ("audits", "assessment", {"audit_tab": "Overdue audit actions"}),
     ("risks", "all", {}),
     ("risks", "assessment", {}),
     ("teams", "assessment", {"view": "Teams side by side"}),

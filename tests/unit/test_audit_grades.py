@@ -76,6 +76,7 @@ def tiny() -> Store:
         _audit("c1", d(2026, 8, 20), "team_a", "north", "Mia", "team_manager", "north", 2),
     ])
     audits["moderated_grade"] = audits["moderated_grade"].astype("Int8")
+    audits["has_iro"] = audits["audit_id"] == "a7"  # the one case with an IRO (a child in care)
     areas = pd.DataFrame([
         ("a1", "Risk assessment", 4), ("a1", "Voice of the child", 3),
         ("a3", "Risk assessment", 4), ("a3", "Voice of the child", 2),
@@ -162,7 +163,7 @@ def test_p_chart_limits_on_the_demo_match_the_formula(store):
     assert last["p_ucl"] == pytest.approx((p_bar + 3 * sigma) * 100)
     assert last["p_lcl"] == pytest.approx((p_bar - 3 * sigma) * 100)
     direct = store.query(
-        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) = 4) AS k, count(*) AS n "
+        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) = 4) AS k, count(overall_grade) AS n "
         "FROM audit WHERE audit_date >= '2026-10-01'")
     assert (int(last["inadequate"]), int(last["total"])) == (int(direct["k"][0]), int(direct["n"][0]))
     icons = ar.trend_icons(frame)
@@ -286,7 +287,7 @@ def test_area_drivers_on_the_demo_match_sql(store):
         WHERE a.audit_date >= '2025-11-01' AND a.audit_date < '2026-11-01'
           AND coalesce(a.moderated_grade, a.overall_grade) = 4
         GROUP BY g.area""").set_index("area")
-    assert set(frame.index) == set(direct.index) and len(frame) == 8
+    assert set(frame.index) == set(direct.index) and len(frame) == 24  # three graded tools' eight areas
     for area, row in direct.iterrows():
         assert int(frame.loc[area, "inadequate_audits"]) == int(row["n"])
         assert int(frame.loc[area, "area_inadequate"]) == int(row["k"])
@@ -452,6 +453,8 @@ def test_escalations_due_for_inadequate_audits(tiny):
     assert len(every) == 10
     assert every.loc["a7", "escalate_to"] == "Head of Service (Hana Head); Team Manager (Max); IRO / conference chair"
     assert every.loc["a4", "escalate_to"] == "Team Manager (Mia)"
+    # a2 (moderated to RI) is a case with no IRO: the IRO is told only where the audit says there is one.
+    assert every.loc["a2", "escalate_to"] == "Head of Service (Hana Head); Team Manager (Mia)"
     assert every.loc["a5", "escalate_to"] == "Team Manager (Mia); Head of Service (Hana Head); Assistant Director"
     assert ar.escalations_due(tiny, OCT, "north")["audit_id"].tolist() == ["a1", "a3"]
     none = ar.escalations_due(tiny, AUG)

@@ -45,8 +45,8 @@ def test_json_output_parses_and_has_the_contract_keys(demo_db: Path, store: Stor
         assert all(isinstance(row[k], int) for k in AUDIT_CONTRACT[1:6])
         assert isinstance(row["meets_target"], bool)
         assert 0 <= row["ci_low"] <= row["pct_inadequate"] <= row["ci_high"] <= 100
-    assert sum(r["total"] for r in rows) == store.scalar(
-        "SELECT count(*) FROM audit WHERE strftime(audit_date, '%Y-%m') = '2026-10'")
+    assert sum(r["total"] for r in rows) == store.scalar(  # graded audits (a yes/no tool's have no grade)
+        "SELECT count(overall_grade) FROM audit WHERE strftime(audit_date, '%Y-%m') = '2026-10'")
 
 
 def test_csv_output_has_the_contract_columns_in_order(demo_db: Path) -> None:
@@ -118,7 +118,8 @@ def test_migrate_command(tmp_path: Path, capsys) -> None:
     db = tmp_path / "m.duckdb"
     assert main(["migrate", "--db", str(db)]) == 0
     files = sorted(p.name for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
-    assert files[:3] == ["001_init.sql", "002_import_log.sql", "003_published.sql"] and "010_annex_a.sql" in files
+    assert files[:3] == ["001_init.sql", "002_import_log.sql", "003_published.sql"]
+    assert "008_audit_programme.sql" in files and "010_annex_a.sql" in files
     assert capsys.readouterr().err == f"{db}: applied {', '.join(files)}\n"
     assert main(["migrate", "--db", str(db)]) == 0
     assert capsys.readouterr().err == f"{db}: schema up to date\n"

@@ -113,21 +113,45 @@ SEEDS: dict[str, list[list[str]]] = {
         ["CONTACT_24H", "2026", "statistical_neighbours", "88.5", "", "10", "DfE LAIT"],
         ["ADOPT_DAYS", "2025", "england", "", "c", "", ""],
     ],
+    "audit_tools": [
+        ["tool_id", "name", "grading", "seq", "item", "tier"],
+        ["G", "Generic", "graded", "1", "Chronology", "Tier 1"],
+        ["G", "Generic", "graded", "2", "Voice of the child", "Tier 1"],
+        ["SUP", "Supervision", "yes_no", "1", "Chronology", "supervision"],
+        ["SUP", "Supervision", "yes/no", "2", "Voice of the child", "supervision"],
+    ],
+    "audit_themes": [
+        ["month", "theme", "tool"],
+        ["2026-10", "Neglect", "G"],
+        ["2026-09", "Exploitation", ""],
+    ],
+    "audit_targets": [
+        ["target", "value", "from_month"],
+        ["auditors", "85", "2026-04"],
+        ["escalation_working_days", "3", ""],
+    ],
     "audits": [
-        [*AUDIT_HEADER, "moderated_grade", "case_ref"],
-        [*audit_row("A1"), "", "CR1"],
-        [*audit_row("A2", date="2026-10-04", grade="Inadequate", voice="4"), "3", ""],
+        [*AUDIT_HEADER, "moderated_grade", "case_ref", "tool"],
+        [*audit_row("A1"), "", "CR1", ""],
+        [*audit_row("A2", date="2026-10-04", grade="Inadequate", voice="4"), "3", "", "Generic"],
         [
             *audit_row("A3", team="MASH Team A", service="front_door", tier="thematic", chronology="", voice=""),
             "",
             "CR3",
+            "",
         ],
-        [*audit_row("A4", date="30/09/2026", team="assessment_02", grade="RI"), "", ""],
+        [*audit_row("A4", date="30/09/2026", team="assessment_02", grade="RI"), "", "", ""],
+        [*audit_row("A5", tier="supervision", grade="", chronology="yes", voice="no"), "", "", "Supervision"],
     ],
     "audit_actions": [
         ["action_id", "audit_id", "description", "owner", "due_date", "completed_date"],
         ["X1", "A1", "Update the chronology", "Aisha Ashdown", "31/12/2026", ""],
         ["X2", "A2", "Visit the child", "", "2027-01-15", "2026-11-30"],
+    ],
+    "audit_escalations": [
+        ["audit_id", "told", "told_name", "told_on", "recorded_by"],
+        ["A1", "team_manager", "Jodie Fenwick", "05/10/2026", "QA lead"],
+        ["A2", "head_of_service", "", "2026-10-06", ""],
     ],
     "plan": [
         [

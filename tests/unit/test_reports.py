@@ -39,7 +39,7 @@ def grade_counts(store: Store, month: str, grade_sql: str = FINAL, group: str = 
                count(*) FILTER (WHERE {grade_sql} = 2) AS good,
                count(*) FILTER (WHERE {grade_sql} = 3) AS requires_improvement,
                count(*) FILTER (WHERE {grade_sql} = 4) AS inadequate,
-               count(*) AS total
+               count({grade_sql}) AS total
         FROM {table}
         WHERE strftime(audit_date, '%Y-%m') = ? AND {where}
         GROUP BY ALL
@@ -138,10 +138,15 @@ def test_by_area_counts_area_grades(capsys, demo_db: Path, store: Store) -> None
     assert len(rows) == store.scalar("SELECT count(DISTINCT area) FROM audit_area_grade")
     for row in rows:
         check_row(row, expected[row["group"]])
-    # Only tier 1 and tier 2 audits carry area grades: every area counts each of them once.
-    graded = store.scalar("SELECT count(*) FROM audit WHERE tier IN ('tier1', 'tier2') "
-                          "AND strftime(audit_date, '%Y-%m') = '2026-10'")
-    assert {r["total"] for r in rows} == {graded}
+    # Only tier 1 and tier 2 audits carry area grades, each its own tool's areas: every area counts each
+    # audit on its tool once.
+    by_tool = store.query("SELECT tool, count(*) AS n FROM audit WHERE tier IN ('tier1', 'tier2') "
+                          "AND strftime(audit_date, '%Y-%m') = '2026-10' GROUP BY tool")
+    areas = store.query("SELECT DISTINCT a.tool, g.area FROM audit a JOIN audit_area_grade g USING (audit_id) "
+                        "WHERE strftime(a.audit_date, '%Y-%m') = '2026-10'")
+    wanted = dict(zip(areas["area"], areas["tool"].map(dict(zip(by_tool["tool"], by_tool["n"], strict=True))),
+                      strict=True))
+    assert {r["group"]: r["total"] for r in rows} == wanted
 
 
 def test_grade_overall_uses_the_unmoderated_grade(capsys, demo_db: Path, store: Store) -> None:

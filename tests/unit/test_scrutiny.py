@@ -223,7 +223,8 @@ def test_audits_good_or_better_use_the_moderated_grade(tiny):
 
 def test_rows_follow_the_report_card_order_for_the_measures_the_store_has(tiny):
     report = scrutiny.scrutiny_report(tiny, None)
-    assert list(report["code"]) == ["ASSESS_45WD", "CPP_2YRS", "CLA_PLACEMENT_3", "AUDIT_GOOD"]
+    # No expectation rules in this store: no completion line.
+    assert list(report["code"]) == ["ASSESS_45WD", "CPP_2YRS", "CLA_PLACEMENT_3", "AUDIT_GOOD", "AUDIT_INADEQUATE"]
     assert set(report["quarter"]) == {"2026/27 Q2"}
     assert set(scrutiny.REPORT_COLUMNS) <= set(report.columns)
     assert all(report["what_this_shows"].str.contains("is better"))
@@ -312,7 +313,8 @@ def test_demo_quarters_and_report(store):
         "WHERE code = 'CLA_PLACEMENT_3' AND period = DATE '2026-09-01'").iloc[0]
     assert (stock["numerator"], stock["denominator"]) == (september["n"], september["d"])
     audits = store.query(
-        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2) AS good, count(*) AS n "
+        "SELECT count(*) FILTER (WHERE coalesce(moderated_grade, overall_grade) <= 2) AS good, "
+        "count(overall_grade) AS n "
         "FROM audit WHERE audit_date >= DATE '2026-07-01' AND audit_date < DATE '2026-10-01'").iloc[0]
     audit_row = report.set_index("code").loc["AUDIT_GOOD"]
     assert (audit_row["numerator"], audit_row["denominator"]) == (audits["good"], audits["n"])

@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "data_version",
     "annex_a_record", "annex_a_count", "annex_a_month",
     "spc_process_change", "commentary_edit", "clinic_meeting", "clinic_meeting_item",  # 007
+    "audit_answer", "audit_tool", "audit_tool_item", "audit_theme_plan", "audit_target", "audit_escalation",
+    "tier2_allocation",
 }
 
 

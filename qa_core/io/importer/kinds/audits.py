@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
 from qa_core.io.importer.fields import (
@@ -19,8 +20,10 @@ from qa_core.io.importer.fields import (
     TeamRef,
     Text,
     Tier,
+    YesNo,
     read_grade,
     read_tier,
+    read_yes_no,
     shorten,
 )
 from qa_core.io.importer.kinds.base import (
@@ -58,7 +61,8 @@ class AuditRow(BaseModel):
     service: ServiceRef = Field(description="That team's service, by id or name.", examples=["Assessment"])
     auditor: Text = Field(description="Who audited the case.", examples=["Jodie Fenwick"])
     overall_grade: Grade = Field(description="The overall judgement: 1-4 or Outstanding, Good, Requires "
-                                 "Improvement, Inadequate.", examples=["Good"])
+                                 "Improvement, Inadequate. Blank only for an audit on a yes/no tool (audit_tools), "
+                                 "which reports compliance, not a grade.", examples=["Good"])
     moderated_grade: Grade | None = Field(None, description="The grade after moderation, if moderated (1-4 or "
                                           "words).", examples=[""])
     moderator: Text | None = Field(None, description="Who moderated it.", examples=[""])
@@ -74,12 +78,55 @@ class AuditRow(BaseModel):
     auditor_id: Text | None = Field(
         None, description="The auditor's staff_id (already on the staff list). Blank: the audit is matched to "
         "the one person on the staff list of that name (any case) in post on its day.", examples=["S0011"])
+    has_iro: YesNo | None = Field(
+        None, description="yes if the case has an IRO or conference chair (a child in care or on a child protection "
+        "plan): a Requires Improvement grade is then escalated to them too. Blank: not recorded (not escalated to "
+        "one).", examples=["no"])
+    theme: Text | None = Field(
+        None, description="A thematic audit's theme; blank: the theme planned for its month with its tool "
+        "(audit_themes).", examples=[""])
 
 
 AREA_DOC = ColumnDoc(
     "<area name>", False,
     "One column per audit area (e.g. Chronology, Voice of the child) holding that area's grade, 1-4 or words; "
-    "blank where the area was not graded. Every column not named above is read as an area.", "Good")
+    "blank where the area was not graded. For an audit on a yes/no tool, one column per question holding yes or "
+    "no. Every column not named above is read as an area or question.", "Good")
+#: An area cell's code in the grid: grades 1-4, then a yes/no tool's answers.
+_YES, _NO = 5, 6
+
+
+def _grade_or_answer(text: str) -> int:
+    """A cell of an area column: a grade (1-4) or, for a yes/no tool's question, yes or no."""
+    try:
+        return read_grade(text)
+    except ValueError:
+        pass
+    try:
+        return _YES if read_yes_no(text) else _NO
+    except ValueError:
+        raise ValueError(f"'{shorten(str(text).strip())}' is not a grade, nor yes or no. Areas are graded 1 to 4 "
+                         "(or Outstanding, Good, Requires Improvement, Inadequate); a yes/no tool's questions are "
+                         "answered yes or no.") from None
+
+
+def _yes_no_rows(ck: Checker, ctx: Context) -> tuple[np.ndarray, list[Any]]:
+    """Which rows use a yes/no tool (audit_tools, by id or name), and each row's tool name for messages."""
+    if not ck.has("tool"):
+        return np.zeros(ck.n, dtype=bool), [None] * ck.n
+    held = ctx.query("SELECT tool_id, name, grading FROM audit_tool")
+    kinds = {str(k).strip().lower(): g for t, n, g in held.itertuples(index=False) for k in (t, n)}
+    codes, tools = ck.codes("tool")
+    flags = np.array([kinds.get(str(t).strip().lower()) == "yes_no" for t in tools] + [False])
+    if not held.empty:
+        unknown = [t for t in tools if str(t).strip().lower() not in kinds]
+        if unknown:
+            shown = ", ".join(f"'{shorten(str(t), 40)}'" for t in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+            ck.warnings.append(f"The tool {shown} {'is' if len(unknown) == 1 else 'are'} not on the list of audit "
+                               "tools (audit_tools): these audits are read as graded, and shown under the tool's name "
+                               "as written.")
+    names = list(tools) + [None]
+    return flags[np.where(codes < 0, len(tools), codes)], [names[c] for c in np.where(codes < 0, len(tools), codes)]
 
 
 def _snake(text: str) -> str:
@@ -102,8 +149,10 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     audit_id = ck.column("audit_id")
     ck.duplicates([("audit_id", audit_id)], lambda i: f"The audit {audit_id[i].as_py()}")
     date = ck.column("audit_date")
-    for name in ("tier", "team", "service", "overall_grade"):
+    for name in ("tier", "team", "service"):
         ck.require(name)
+    yes_no, tool_names = _yes_no_rows(ck, ctx)
+    ck.require("overall_grade", ~yes_no, "every audit needs one, except an audit on a yes/no tool")
     tier_codes, tiers = ck.read("tier", read_tier)
     service_codes, service_ids = ck.read("service", ctx.lookup("service").resolve)
     team_codes, team_ids = ck.read("team", ctx.lookup("team").resolve)
@@ -145,9 +194,15 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
         given_int = np.array([space.get(s, -1) if s else -1 for s in given_services] + [-1])[given_codes]
         own = np.where(given_int >= 0, given_int, own)
     cols["auditor_service"] = pa.array(ids + [None], pa.string()).take(pa.array(np.where(own < 0, len(ids), own)))
-    for name in ("moderated_grade", "moderator", "tool", "case_ref"):
+    for name in ("moderated_grade", "moderator", "tool", "case_ref", "has_iro", "theme"):
         if ck.has(name):
             cols[name] = _small_ints(*ck.read(name, read_grade)) if name == "moderated_grade" else ck.column(name)
+    for name in ("overall_grade", "moderated_grade"):
+        if name in cols:
+            graded_yes_no = yes_no & pc.is_valid(cols[name]).to_numpy(zero_copy_only=False)
+            ck.add(graded_yes_no, name, lambda i, name=name: (
+                f"The tool {tool_names[i]} is a yes/no tool: its audits report compliance, not a grade. Leave "
+                f"{name} blank."))
     if ck.has("auditor_id"):
         cols["auditor_id"] = _auditor_ids(ck, ctx)
     staged = {"_n_audit": pa.table(cols)}
@@ -155,9 +210,17 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     areas = [(n, h) for n, h in zip(ck.sheet.names, ck.sheet.headers, strict=True)
              if n and n not in AuditRow.model_fields]
     grid = np.zeros((ck.n, len(areas)), dtype=np.int8)
-    for j, (name, _) in enumerate(areas):
-        codes, parsed = ck.read(name, read_grade)
+    for j, (name, header) in enumerate(areas):
+        codes, parsed = ck.read(name, _grade_or_answer)
         grid[:, j] = np.array([p or 0 for p in parsed] + [0], dtype=np.int8)[np.where(codes < 0, len(parsed), codes)]
+        answered = grid[:, j] >= _YES
+        ck.add(answered & ~yes_no, name, lambda i, h=header: (
+            f"'{h}' is answered yes or no, but this audit's tool grades its areas 1 to 4 (Outstanding, Good, Requires "
+            "Improvement, Inadequate). Give a grade, or name the yes/no tool in the tool column."))
+        ck.add((grid[:, j] > 0) & ~answered & yes_no, name, lambda i, h=header: (
+            f"The tool {tool_names[i]} is a yes/no tool: answer '{h}' yes or no, not with a grade."))
+    answers = np.where(yes_no[:, None] & (grid >= _YES), grid, 0).ravel()
+    grid = np.where(grid >= _YES, 0, grid)
     flat = grid.ravel()
     filled = np.flatnonzero(flat)
     width = max(len(areas), 1)
@@ -168,6 +231,12 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
         "area": pa.DictionaryArray.from_arrays(pa.array(filled % width, pa.int32()),
                                                pa.array([h for _, h in areas], pa.string())),
         "grade": pa.array(flat[filled], pa.int8())})
+    given = np.flatnonzero(answers)
+    staged["_n_answer"] = pa.table({
+        "audit_id": pa.DictionaryArray.from_arrays(pa.array(given // width, pa.int32()), ids),
+        "item": pa.DictionaryArray.from_arrays(pa.array(given % width, pa.int32()),
+                                               pa.array([h for _, h in areas], pa.string())),
+        "answer": pa.array(answers[given] == _YES, pa.bool_())})
     register(ctx.cur, "_n_audit", staged["_n_audit"])
     _check_moves(ck, ctx, audit_id)
     if ck.ok:
@@ -260,11 +329,14 @@ def _check_moves(ck: Checker, ctx: Context, audit_id: pa.Array) -> None:
 def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Outcome:
     table = prep.staged["_n_audit"]
     register(cur, "_n_area", prep.staged["_n_area"])
+    register(cur, "_n_answer", prep.staged["_n_answer"])
     key = ["audit_id"]
     audits = Merge("audit", "_n_audit", key, [c for c in table.column_names if c not in key],
                    fixed=("team_id", "service_id"), scope=[MONTH, "team_id"], protect=HAS_ACTIONS)
     grades = Merge("audit_area_grade", "_n_area", ["audit_id", "area"], ["grade"], scope=["audit_id"],
                    scope_from="_n_audit")
+    answers = Merge("audit_answer", "_n_answer", ["audit_id", "item"], ["answer"], scope=["audit_id"],
+                    scope_from="_n_audit")
     step("comparing with the audits held")
     status = cur.execute(
         f"""
@@ -273,11 +345,17 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
         new_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM _n_area GROUP BY audit_id),
         old_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM audit_area_grade
                       SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
+        -- The same for a yes/no tool's answers.
+        new_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM _n_answer GROUP BY audit_id),
+        old_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM audit_answer
+                        SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
         compared AS (
             SELECT n.audit_date, n.team_id, t.audit_id IS NOT NULL AS is_held,
-                   {audits._same()} AND a.k IS NOT DISTINCT FROM b.k AND a.h IS NOT DISTINCT FROM b.h AS is_same
+                   {audits._same()} AND a.k IS NOT DISTINCT FROM b.k AND a.h IS NOT DISTINCT FROM b.h
+                   AND c.k IS NOT DISTINCT FROM d.k AND c.h IS NOT DISTINCT FROM d.h AS is_same
             FROM _n_audit n LEFT JOIN audit t USING (audit_id)
             LEFT JOIN new_areas a USING (audit_id) LEFT JOIN old_areas b USING (audit_id)
+            LEFT JOIN new_answers c USING (audit_id) LEFT JOIN old_answers d USING (audit_id)
         )
         SELECT {MONTH} AS month, team_id, count(*) AS rows,
                count(*) FILTER (WHERE NOT is_held) AS added,
@@ -304,26 +382,36 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
     first_load = not (outcome.replaced or outcome.unchanged or outcome.removed)
     step("writing audits")
     if write and changes(outcome):
-        if not first_load:  # the area grades of audits a re-submission removes go with them
-            cur.execute(f"DELETE FROM audit_area_grade WHERE audit_id IN "
-                        f"(SELECT audit_id FROM audit WHERE {audits._removed_where()})")
+        if not first_load:  # the area grades and answers of audits a re-submission removes go with them
+            for table in ("audit_area_grade", "audit_answer"):
+                cur.execute(f"DELETE FROM {table} WHERE audit_id IN "
+                            f"(SELECT audit_id FROM audit WHERE {audits._removed_where()})")
         audits.apply(cur, insert_only=first_load)
     step("writing area grades")
     if write and changes(outcome):
         grades.apply(cur, insert_only=first_load)
+        answers.apply(cur, insert_only=first_load)
     return outcome
 
 
 def export_audits(store: Store) -> pd.DataFrame:
-    areas = store.query("SELECT area FROM audit_area_grade GROUP BY area ORDER BY min(rowid)")["area"].tolist()
-    pivot = "".join(f', max(g.grade) FILTER (WHERE g.area = ${i}) AS "{a.replace(chr(34), chr(34) * 2)}"'
-                    for i, a in enumerate(areas, start=1))
+    """The audits file: one column per area grade and per yes/no question (yes or no)."""
+    areas = store.query(
+        "SELECT item FROM (SELECT area AS item, 0 AS src, min(rowid) AS r FROM audit_area_grade GROUP BY area "
+        "UNION ALL SELECT item, 1, min(rowid) FROM audit_answer GROUP BY item) GROUP BY item "
+        "ORDER BY min(src), min(r)")["item"].tolist()
+    pivot = "".join(
+        f", coalesce(CAST(max(g.grade) FILTER (WHERE g.area = ${i}) AS VARCHAR), "
+        f"CASE bool_or(x.answer) FILTER (WHERE x.item = ${i}) WHEN TRUE THEN 'yes' WHEN FALSE THEN 'no' END) "
+        f'AS "{a.replace(chr(34), chr(34) * 2)}"'
+        for i, a in enumerate(areas, start=1))
     frame = store.query(
         f"""
         SELECT a.audit_id, a.audit_date, a.tier, a.team_id AS team, a.service_id AS service, a.auditor,
                a.overall_grade, a.moderated_grade, a.moderator, a.auditor_role, a.auditor_service, a.tool,
-               a.case_ref, a.auditor_id{pivot}
-        FROM audit a LEFT JOIN audit_area_grade g USING (audit_id)
+               a.case_ref, a.auditor_id,
+               CASE a.has_iro WHEN TRUE THEN 'yes' WHEN FALSE THEN 'no' END AS has_iro, a.theme{pivot}
+        FROM audit a LEFT JOIN audit_area_grade g USING (audit_id) LEFT JOIN audit_answer x USING (audit_id)
         GROUP BY ALL ORDER BY a.audit_date, a.audit_id
         """, areas)
     return frame
@@ -386,7 +474,7 @@ KINDS = [
         name="audits", title="Case-file audits",
         summary="One row per audit: when, tier, team and service, auditor, overall (and moderated) grade, and one "
                 "column per area grade.",
-        model=AuditRow, tables=("audit", "audit_area_grade"), key="audit_id",
+        model=AuditRow, tables=("audit", "audit_area_grade", "audit_answer"), key="audit_id",
         replaces="A month of audits for a team is replaced as a whole: each audit in the file replaces the "
                  "stored one with the same audit_id (with all its area grades), and the team's audits for that "
                  "month that are not in the file are removed, except those with actions recorded against them, "

@@ -109,13 +109,24 @@ class StaffRow(BaseModel):
         "in full counts as neither expected nor missed.",
         examples=[""],
     )
+    auditor_from: Day | None = Field(
+        None,
+        description="The day they were trained as an auditor; blank: from their start in post. Someone who no longer "
+        "audits (auditor = no) but moved to moderating gives it with their moderator_from: they audited until then.",
+        examples=[""],
+    )
+    moderator_from: Day | None = Field(
+        None,
+        description="The day they became a moderator (moderator = yes); blank: from their start in post.",
+        examples=[""],
+    )
 
 
 def prepare_staff(ck: Checker, ctx: Context) -> Prepared:
     sid = ck.column("staff_id")
     ck.duplicates([("staff_id", sid)], lambda i: f"The staff member {sid[i].as_py()}")
     cols: dict[str, pa.Array] = {"staff_id": sid, "name": ck.column("name"), "role": ck.column("role")}
-    for name in ("email", "auditor", "moderator", "start_date", "end_date"):
+    for name in ("email", "auditor", "moderator", "start_date", "end_date", "auditor_from", "moderator_from"):
         if ck.has(name):
             cols[name] = ck.column(name)
     teams = Lookup(
@@ -175,6 +186,7 @@ def prepare_staff(ck: Checker, ctx: Context) -> Prepared:
             "end_date",
             lambda i: f"The end date {ends[i]:%d/%m/%Y} is before the start date {starts[i]:%d/%m/%Y}.",
         )
+    _check_programme_dates(ck, cols)
     staged = pa.table(cols)
     if ck.ok:
         register(ctx.cur, "_n_staff", staged)
@@ -204,6 +216,40 @@ def prepare_staff(ck: Checker, ctx: Context) -> Prepared:
                 keep="Keep them in the file: a leaver keeps their row, with an end_date.",
             )
     return Prepared(rows=ck.n, staged={"_n_staff": staged})
+
+
+def _check_programme_dates(ck: Checker, cols: dict[str, pa.Array]) -> None:
+    """moderator_from only for a moderator; auditor_from on someone who no longer audits only with the
+    moderator_from that ended their auditing (a move to moderator)."""
+    blank = [None] * ck.n
+    moderator = ids_of(cols["moderator"]) if "moderator" in cols else blank
+    auditor = ids_of(cols["auditor"]) if "auditor" in cols else blank
+    a_from = ids_of(cols["auditor_from"]) if "auditor_from" in cols else blank
+    m_from = ids_of(cols["moderator_from"]) if "moderator_from" in cols else blank
+    ck.add(
+        np.array([m is not None and not mod for m, mod in zip(m_from, moderator, strict=True)]),
+        "moderator_from",
+        "moderator_from is given but moderator is not yes: give it only for a moderator.",
+    )
+    ck.add(
+        np.array(
+            [a is not None and aud is False and m is None for a, aud, m in zip(a_from, auditor, m_from, strict=True)]
+        ),
+        "auditor_from",
+        "auditor_from is given for someone who does not audit (auditor = no): that says they moved to moderating, "
+        "so give the day they did as moderator_from, or leave auditor_from blank.",
+    )
+    ck.add(
+        np.array(
+            [
+                a is not None and m is not None and aud is False and m <= a
+                for a, aud, m in zip(a_from, auditor, m_from, strict=True)
+            ]
+        ),
+        "moderator_from",
+        "moderator_from is on or before auditor_from: someone who moved from auditing to moderating became a "
+        "moderator after they were trained as an auditor.",
+    )
 
 
 def _warn_shared_names(ck: Checker, ctx: Context) -> None:
@@ -264,7 +310,7 @@ def load_staff(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) 
 def export_staff(store: Store) -> pd.DataFrame:
     frame = store.query(
         "SELECT staff_id, name, email, role, team_id, service_id, auditor, moderator, start_date, "
-        "end_date FROM staff ORDER BY staff_id"
+        "end_date, auditor_from, moderator_from FROM staff ORDER BY staff_id"
     )
     for col in ("auditor", "moderator"):
         frame[col] = frame[col].map({True: "yes", False: "no"})
