@@ -84,3 +84,10 @@ def record_meeting(record: dict, actions: list[dict], viewer: Viewer, today: dt.
 def record_process_change(change: dict, viewer: Viewer) -> None:
     """Record a process change (the AD only; ``views.baselines.record_process_change``)."""
     baselines.record_process_change(get_store(), change, viewer)
+
+
+def action_label_of(action_id: str, service_id: str, month: dt.date, viewer: Viewer) -> str:
+    """What people call the action ``action_id`` ("October 2026 clinic, action 3"), never the id itself."""
+    actions = meeting_actions(service_id, month, viewer, dt.date.today())
+    found = actions.loc[actions["action_id"] == action_id, "label"]
+    return str(found.iloc[0]) if not found.empty else "a new action"
