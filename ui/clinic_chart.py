@@ -109,7 +109,10 @@ def show_changes(code: str, name: str, service_id: str, months: list[dt.date], v
         if changes.empty:
             st.write("No process change is recorded for this measure.")
         else:
-            st.dataframe(changes_table(changes), hide_index=True, width="stretch")
+            shown = changes_table(changes)
+            if not viewer.sees_cases(service_id):  # a staff name, like an action's owner
+                shown = shown.drop(columns="Recorded by")
+            st.dataframe(shown, hide_index=True, width="stretch")
         if not baselines.may_record_changes(viewer):
             st.caption("Process changes are recorded by the assistant director.")
             return

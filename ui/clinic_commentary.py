@@ -57,7 +57,9 @@ def show_commentary(code: str, service_id: str, month: dt.date, viewer: Viewer, 
         st.caption("Commentary is written by the service's head of service and the assistant director.")
         return
     with st.form(f"commentary_{code}"):
-        text = st.text_area("Commentary (plain text)", value="" if note is None else str(note["text"]),
+        # Prefilled for editing, unless too long for the form (e.g. a 1 MiB import): then typed afresh.
+        editing = "" if note is None or len(str(note["text"])) > commentary.TEXT_CHARS else str(note["text"])
+        text = st.text_area("Commentary (plain text)", value=editing,
                             max_chars=commentary.TEXT_CHARS, key=f"commentary_text_{code}_{month:%Y%m}")
         author = st.text_input("Written by", value=default_author, max_chars=commentary.AUTHOR_CHARS,
                                key=f"commentary_author_{code}")
