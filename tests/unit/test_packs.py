@@ -139,7 +139,6 @@ def test_clinic_pdf_and_xlsx_hold_the_clinic_report(capsys, demo_db, tmp_path, l
     assert produced and produced[0].endswith(f"from data complete to {periods.month_label(periods.parse_month(month))}")
 
 
-
 def test_the_clinic_pack_holds_the_meeting_record_and_its_actions(capsys, demo_db, tmp_path, latest):
     """Issue 15: the pack printed "No meeting recorded" whatever the store held. A meeting recorded
     for the latest month, with people, a decision and two actions, is in the PDF and the workbook; a
@@ -196,6 +195,7 @@ def test_the_clinic_pack_holds_the_meeting_record_and_its_actions(capsys, demo_d
     for name in ("Ottoline Vantwest", "Perpetua Gallowglass", "Quentin Harrowby", "Rosamund Iddesleigh"):
         assert name not in other
     assert "Decision 1: Late assessments reviewed weekly" in other  # decisions are not names
+
 
 def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tmp_path, latest):
     """A head of service of another service may open the clinic, but its pack names no case, no
