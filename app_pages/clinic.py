@@ -45,19 +45,20 @@ header = data.clinic_header(service_id, month)
 service = md(header["service"])  # the service's name in markdown places
 st.subheader(f"{service}: {label}", anchor=False)
 st.caption(f"Head of service: {md(header['head_of_service'])}")
-packs.pack_buttons("clinic", viewer, month=month, service=service_id)
-cols = st.columns(5)
-with cols[0]:
-    rag_badge("Red", header["red"])
-with cols[1]:
-    rag_badge("Amber", header["amber"])
-with cols[2]:
-    rag_badge("Green", header["green"])
-with cols[3]:
-    st.write(f"{header['no_target']} without a target")
-with cols[4]:
-    st.write(f"**{header['special_cause_concern']}** showing special-cause concern")
 present = clinic_present.present_toggle()
+if not present:  # the present view goes straight to its one measure
+    packs.pack_buttons("clinic", viewer, month=month, service=service_id)
+    cols = st.columns(5)
+    with cols[0]:
+        rag_badge("Red", header["red"])
+    with cols[1]:
+        rag_badge("Amber", header["amber"])
+    with cols[2]:
+        rag_badge("Green", header["green"])
+    with cols[3]:
+        st.write(f"{header['no_target']} without a target")
+    with cols[4]:
+        st.write(f"**{header['special_cause_concern']}** showing special-cause concern")
 
 # -- summary ----------------------------------------------------------------------------
 if measures.empty:
@@ -90,10 +91,11 @@ author = header["head_of_service"] if viewer.role == "head_of_service" else "Ass
 
 if present:  # one measure per screen, for the projector
     clinic_present.show_controls(list(names), names, code)
-    clinic_present.heading(row, service, label)
+    clinic_present.heading(row)
     clinic_present.numbers_row(row)
     st.plotly_chart(figure, width="stretch", key="clinic_present_spc")
     st.caption(caption)
+    st.caption(f"How it is rated: {md(row['rag_rule'])}")
     left, right = st.columns(2)
     with left:
         st.subheader("Commentary", anchor=False)

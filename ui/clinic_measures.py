@@ -11,6 +11,7 @@ download keeps every column (``ui.components.measures_table``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -21,14 +22,18 @@ from ui.figures import mdc_icons
 from ui.formatters import count_texts, fmt_number, value_texts
 from ui.tags import style_rag
 
-__all__ = ["TABLE_KEY", "ICON_SIZE", "COLUMN_WIDTHS", "compact_table", "spc_words", "chosen_code", "show_measures"]
+__all__ = ["TABLE_KEY", "ICON_SIZE", "COLUMN_WIDTHS", "compact_table", "row_height", "spc_words", "chosen_code",
+           "show_measures"]
 
 TABLE_KEY = "clinic_measures_table"
 #: The icons' size in the table, in px (the row is a little taller than the icon).
 ICON_SIZE = 28
+#: Row heights (px) in normal and large type. Streamlit's grid wraps text only in rows taller than 4rem
+#: (64 px, or 88 px with large type's 22 px root): so long names and "95.7% (242 of 253)" wrap, not scroll.
+ROW_HEIGHT, LARGE_ROW_HEIGHT = 68, 92
 #: Each shown column's width in px: their sum (about 870) fits the main column at 1280 px with the sidebar.
-COLUMN_WIDTHS = {"Measure": 250, "Value (count)": 150, "Target": 75, "RAG": 85, "Trend": 90,
-                 "Var.": 46, "Assur.": 46, "In words": 130}
+COLUMN_WIDTHS = {"Measure": 185, "Value (count)": 100, "Target": 70, "RAG": 80, "Trend": 85,
+                 "Var.": 46, "Assur.": 46, "In words": 110}
 
 _VARIATION_WORDS = {"common_cause": "common cause", "improvement_high": "improving (H)",
                     "improvement_low": "improving (L)", "concern_high": "concern (H)", "concern_low": "concern (L)",
@@ -60,11 +65,22 @@ def compact_table(measures: pd.DataFrame) -> pd.DataFrame:
         "Target": [fmt_number(t, u) for t, u in zip(measures["target"], units, strict=True)],
         "RAG": [_rag_cell(r, f, n) for r, f, n in zip(measures["rag"], too_few, notes, strict=True)],
         "Trend": measures["direction"].fillna("–"),
-        "Var.": mdc_icons.icon_column("variation", measures["variation_code"], ICON_SIZE),
-        "Assur.": mdc_icons.icon_column("assurance", measures["assurance_code"], ICON_SIZE),
+        "Var.": [_tall("variation", c) for c in measures["variation_code"]],
+        "Assur.": [_tall("assurance", c) for c in measures["assurance_code"]],
         "In words": [spc_words(v, a) for v, a in zip(measures["variation_code"], measures["assurance_code"],
                                                      strict=True)],
     }).reset_index(drop=True)
+
+
+def _tall(kind: str, code: object) -> str:
+    """The icon centred in a tall image, so the grid (which fills a cell's height with its image and
+    crops the sides) shows the whole circle in a row twice as tall as the column is wide."""
+    blank = None if kind == "variation" else "none"
+    inner = mdc_icons.icon_svg(kind, code if isinstance(code, str) else blank, 40)
+    label = escape(mdc_icons.alt_text(kind, code if isinstance(code, str) else blank), quote=True)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 80" width="40" height="80" role="img" '
+           f'aria-label="{label}"><svg x="0" y="20" width="40" height="40">{inner}</svg></svg>')
+    return mdc_icons.data_uri(svg)
 
 
 def chosen_code(selection: object, codes: Sequence[str]) -> str | None:
@@ -87,11 +103,16 @@ def _open_row(codes: list[str], measure_key: str) -> None:
         st.session_state[measure_key] = code
 
 
+def row_height() -> int:
+    """Rows tall enough for the grid to wrap text, in normal or large type (the sidebar's switch)."""
+    return LARGE_ROW_HEIGHT if st.session_state.get("large") else ROW_HEIGHT
+
+
 def _config() -> dict:
     text = st.column_config.TextColumn
     widths = COLUMN_WIDTHS
     return {
-        "Measure": text("Measure", width=widths["Measure"], pinned=True),
+        "Measure": text("Measure", width=widths["Measure"]),
         "Value (count)": text("Value (count)", width=widths["Value (count)"],
                               help="The service's figure this month; for a percentage, the count it is of."),
         "Target": text("Target", width=widths["Target"]),
@@ -112,7 +133,7 @@ def show_measures(measures: pd.DataFrame, filename: str, measure_key: str = "mea
     shown = compact_table(measures)
     st.dataframe(style_rag(shown, ["RAG"]), hide_index=True, width="stretch", column_config=_config(),
                  key=TABLE_KEY, on_select=lambda: _open_row(codes, measure_key), selection_mode="single-row",
-                 row_height=ICON_SIZE + 8)
+                 height="content", row_height=row_height())
     st.caption("Select a row to open its chart below. Limits are fixed on the first 12 months and recalculated "
                "only from a recorded process change. The download has every column (the rule, neighbours, England).")
     with st.expander("Key to the icons"):

@@ -21,6 +21,7 @@ from qa_core.roles import Viewer
 from qa_core.rules.periods import month_label
 from qa_core.views import clinic, clinic_meeting
 from ui import clinic_data, data, long_text
+from ui.clinic_measures import row_height
 from ui.safe import md
 from ui.tags import style_tags
 
@@ -118,6 +119,18 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
     return None
 
 
+#: The actions tables' column widths (px): with wrapped rows they fit 1280 px with the sidebar and large type.
+_ACTION_COLUMNS = {
+    "Action": st.column_config.TextColumn("Action", width=150),
+    "Status": st.column_config.TextColumn("Status", width=85),
+    "What will be done": st.column_config.TextColumn("What will be done", width=200),
+    "Owner": st.column_config.TextColumn("Owner", width=100),
+    "Due": st.column_config.TextColumn("Due", width=70),
+    "Done on": st.column_config.TextColumn("Done on", width=70),
+    "Measure": st.column_config.TextColumn("Measure", width=80),
+}
+
+
 def actions_table(actions: pd.DataFrame, owners_shown: bool) -> pd.DataFrame:
     """The actions as the page lists them: no internal id, the label people use instead."""
     table = pd.DataFrame({
@@ -156,7 +169,8 @@ def show_actions(service_id: str, month: dt.date, viewer: Viewer, names: dict[st
             when = f" ({month_label(months[0])})" if group != "earlier" else ""
             st.subheader(f"{title}{when}", anchor=False)
             shown = long_text.preview_frame(rows, ["What will be done"])
-            st.dataframe(style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True), hide_index=True, width="stretch")
+            st.dataframe(style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True), hide_index=True, width="stretch",
+                         column_config=_ACTION_COLUMNS, row_height=row_height(), height="content")
         if code is None:
             long_text.read_in_full(table, ["What will be done"], table["Action"].tolist(), key="clinic_full_actions")
         if not owners_shown:

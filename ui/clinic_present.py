@@ -9,9 +9,12 @@ the same screen."""
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
+from ui.clinic_measures import spc_words
 from ui.figures import mdc_icons
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md
@@ -49,40 +52,41 @@ def show_controls(codes: list[str], names: dict[str, str], code: str, measure_ke
     before, after = neighbour(codes, code, -1), neighbour(codes, code, 1)
     left, middle, right = st.columns([2, 3, 2], vertical_alignment="center")
     with left:
-        st.button("Previous measure", key="present_previous", shortcut=PREVIOUS_KEY, disabled=before is None,
+        st.button("Previous", key="present_previous", shortcut=PREVIOUS_KEY, disabled=before is None,
                   on_click=_go, args=(measure_key, before), icon=":material/arrow_back:", width="stretch",
                   help=None if before is None else f"Back to {names[before]}")
     with middle:
         st.markdown(f"**Measure {codes.index(code) + 1} of {len(codes)}**", text_alignment="center")
     with right:
-        st.button("Next measure", key="present_next", shortcut=NEXT_KEY, disabled=after is None, on_click=_go,
+        st.button("Next", key="present_next", shortcut=NEXT_KEY, disabled=after is None, on_click=_go,
                   args=(measure_key, after), icon=":material/arrow_forward:", width="stretch",
                   help=None if after is None else f"On to {names[after]}")
 
 
 def numbers_row(row: pd.Series) -> None:
-    """The measure's numbers in large, plain words, with its two icons and their meaning."""
+    """The measure's numbers in large type, with its two icons (their meaning as alt text and tooltip,
+    and in short words beneath), then the count and the direction of travel."""
     unit = row["unit"]
     count = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
-    cols = st.columns(4)
-    cols[0].metric("This month", fmt_number(row["value"], unit), help=count or None)
-    if count:
-        cols[0].caption(count)
+    cols = st.columns([3, 3, 3, 2, 2])
+    cols[0].metric("This month", fmt_number(row["value"], unit))
     cols[1].metric("Target", fmt_number(row["target"], unit) if not pd.isna(row["target"]) else "none")
-    cols[2].metric("RAG", row["rag"] if isinstance(row["rag"], str) else "no rating")
-    cols[3].metric("Trend", row["direction"] if isinstance(row["direction"], str) else "–")
+    cols[2].metric("RAG", row["rag"] if isinstance(row["rag"], str) else "none")
     variation = row["variation_code"] if isinstance(row["variation_code"], str) else None
     assurance = row["assurance_code"] if isinstance(row["assurance_code"], str) else "none"
-    icons = st.columns(2)
-    for col, kind, icon_code in ((icons[0], "variation", variation), (icons[1], "assurance", assurance)):
+    words = spc_words(variation, assurance).split("; ")
+    for col, kind, icon_code, word in ((cols[3], "variation", variation, words[0]),
+                                       (cols[4], "assurance", assurance, words[-1])):
         with col:
-            # Our own SVG and alt text only: no stored text reaches this HTML.
-            st.html(f'<p style="margin:0">{mdc_icons.icon_html(kind, icon_code, 48)} '
-                    f'{mdc_icons.alt_text(kind, icon_code)}</p>')
+            # Our own SVG, alt text and words only: no stored text reaches this HTML.
+            st.html(f'<div style="text-align:center">{mdc_icons.icon_html(kind, icon_code, 56)}'
+                    f'<br><span>{escape(word)}</span></div>')
+    trend = row["direction"] if isinstance(row["direction"], str) else "no previous month"
+    st.caption(" · ".join(p for p in (count, f"Trend: {trend}", "Icons: " + mdc_icons.alt_text("variation", variation)
+                                      + "; " + mdc_icons.alt_text("assurance", assurance)) if p))
 
 
-def heading(row: pd.Series, service: str, label: str) -> None:
+def heading(row: pd.Series) -> None:
     """The measure's name as the screen's heading (stored text: escaped)."""
-    st.header(md(row["name"]), anchor=False)
-    st.caption(f"{service}, {label}. How it is rated: {md(row['rag_rule'])}")
+    st.subheader(md(row["name"]), anchor=False)
 
