@@ -122,8 +122,8 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
 #: The actions tables' column widths (px): with wrapped rows they fit 1280 px with the sidebar and large type.
 _ACTION_COLUMNS = {
     "Action": st.column_config.TextColumn("Action", width=150),
-    "Status": st.column_config.TextColumn("Status", width=85),
-    "What will be done": st.column_config.TextColumn("What will be done", width=200),
+    "Status": st.column_config.TextColumn("Status", width=95),
+    "What will be done": st.column_config.TextColumn("What will be done", width=190),
     "Owner": st.column_config.TextColumn("Owner", width=100),
     "Due": st.column_config.TextColumn("Due", width=70),
     "Done on": st.column_config.TextColumn("Done on", width=70),
