@@ -54,20 +54,34 @@ def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
     return round(bottom, 6), round(top, 6)
 
 
-def with_references(fig: go.Figure, points: pd.DataFrame, unit: str, target: float | None,
-                    sn_median: object, england: object, year: object) -> go.Figure:
+def with_references(
+    fig: go.Figure,
+    points: pd.DataFrame,
+    unit: str,
+    target: float | None,
+    sn_median: object,
+    england: object,
+    year: object,
+) -> go.Figure:
     """``fig`` with the neighbours' median and England as dotted reference lines (each named in the
     legend with its year) and the y-axis set by ``y_range``."""
     x = points["period"].tolist()
     when = f" ({int(float(year))})" if year is not None and not pd.isna(year) else ""
     refs = []
-    for value, name, colour, dash in ((sn_median, "Neighbours' median", TURQUOISE, "dot"),
-                                      (england, "England", DARK_BLUE, "dashdot")):
+    for value, name, colour, dash in (
+        (sn_median, "Neighbours' median", TURQUOISE, "dot"),
+        (england, "England", DARK_BLUE, "dashdot"),
+    ):
         if value is not None and not pd.isna(value) and x:
             refs.append(float(value))
-            fig.add_scatter(x=[x[0], x[-1]], y=[value, value], mode="lines", name=f"{name}{when}: "
-                            f"{fmt_number(value, unit)}", line=dict(color=colour, width=2, dash=dash),
-                            hoverinfo="skip")
+            fig.add_scatter(
+                x=[x[0], x[-1]],
+                y=[value, value],
+                mode="lines",
+                name=f"{name}{when}: {fmt_number(value, unit)}",
+                line=dict(color=colour, width=2, dash=dash),
+                hoverinfo="skip",
+            )
     values = [*points["value"], *points.get("ucl", []), *points.get("lcl", []), *refs]
     if target is not None:
         values.append(target)
@@ -79,13 +93,15 @@ def with_references(fig: go.Figure, points: pd.DataFrame, unit: str, target: flo
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     """The recorded changes as the page lists them: from which month, where, why, who."""
-    return pd.DataFrame({
-        "From": [month_label(m) for m in changes["month"]],
-        "Applies to": changes["level"],
-        "Reason": changes["reason"],
-        "Recorded by": changes["recorded_by"],
-        "Recorded on": pd.to_datetime(changes["recorded_at"]).dt.strftime("%d %b %Y"),
-    })
+    return pd.DataFrame(
+        {
+            "From": [month_label(m) for m in changes["month"]],
+            "Applies to": changes["level"],
+            "Reason": changes["reason"],
+            "Recorded by": changes["recorded_by"],
+            "Recorded on": pd.to_datetime(changes["recorded_at"]).dt.strftime("%d %b %Y"),
+        }
+    )
 
 
 def _record(change: dict, viewer: Viewer) -> None:
@@ -104,8 +120,10 @@ def show_changes(code: str, name: str, service_id: str, months: list[dt.date], v
     changes = clinic_data.process_changes(code, service_id)
     label = f"Process changes ({len(changes)})" if len(changes) else "Process changes: none recorded"
     with st.expander(label):
-        st.caption("Limits are fixed on the first 12 months and recalculated only from a recorded process change "
-                   "(a new service model, a restructure); each starts a new 12-month baseline.")
+        st.caption(
+            "Limits are fixed on the first 12 months and recalculated only from a recorded process change "
+            "(a new service model, a restructure); each starts a new 12-month baseline."
+        )
         if changes.empty:
             st.write("No process change is recorded for this measure.")
         else:
@@ -123,8 +141,16 @@ def show_changes(code: str, name: str, service_id: str, months: list[dt.date], v
             council = st.checkbox("It applies to the whole council (every service's chart)")
             who = st.text_input("Recorded by", value="Assistant Director", max_chars=baselines.NAME_CHARS)
             if st.form_submit_button("Record the process change"):
-                _record({"code": code, "service_id": None if council else service_id, "month": month,
-                         "reason": reason, "recorded_by": who}, viewer)
+                _record(
+                    {
+                        "code": code,
+                        "service_id": None if council else service_id,
+                        "month": month,
+                        "reason": reason,
+                        "recorded_by": who,
+                    },
+                    viewer,
+                )
 
 
 def chart_title(name: str, value_text: str, label: str, count_text: str, rag: object, variation: str) -> str:
@@ -140,7 +166,14 @@ def measure_figure(row: pd.Series, points: pd.DataFrame, changes: list, label: s
     target = None if pd.isna(row["target"]) else float(row["target"])
     count = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
     title = chart_title(row["name"], fmt_number(row["value"], unit), label, count, row["rag"], row["variation"])
-    fig = spc_figure(points, title, plain(unit), target,
-                     f"Target: {fmt_number(target, unit)}" if target is not None else "Target", changes=changes)
-    return with_references(fig, points, unit, target, row.get("sn_median"), row.get("england"),
-                           row.get("comparator_year"))
+    fig = spc_figure(
+        points,
+        title,
+        plain(unit),
+        target,
+        f"Target: {fmt_number(target, unit)}" if target is not None else "Target",
+        changes=changes,
+    )
+    return with_references(
+        fig, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")
+    )

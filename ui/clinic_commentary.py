@@ -24,7 +24,7 @@ _SOURCES = {"app": "in the app", "import": "by import", "demo": "demo data", "be
 
 
 def written_words(author: object, when: object) -> str:
-    """"Priya Jessop, 21 Oct 2026 09:00" (stored text: escape it for Markdown)."""
+    """ "Priya Jessop, 21 Oct 2026 09:00" (stored text: escape it for Markdown)."""
     stamp = "" if when is None or pd.isna(when) else f", {pd.Timestamp(when):%d %b %Y %H:%M}"
     return f"{author}{stamp}"
 
@@ -35,8 +35,9 @@ def _current(code: str, service_id: str, month: dt.date) -> pd.Series | None:
     return None if found.empty else found.iloc[0]
 
 
-def show_commentary(code: str, service_id: str, month: dt.date, viewer: Viewer, default_author: str,
-                    editable: bool = True) -> None:
+def show_commentary(
+    code: str, service_id: str, month: dt.date, viewer: Viewer, default_author: str, editable: bool = True
+) -> None:
     """The commentary, its history and (with ``editable`` and the role for it) the form."""
     note = _current(code, service_id, month)
     if note is None:
@@ -48,8 +49,10 @@ def show_commentary(code: str, service_id: str, month: dt.date, viewer: Viewer, 
             with st.expander(f"Earlier versions ({int(note['versions']) - 1})"):
                 history = clinic_data.commentary_history(code, service_id, month)
                 for version in history.iloc[1:].itertuples():
-                    st.caption(f"Version {version.version}: {md(written_words(version.author, version.written_at))}"
-                               f" ({_SOURCES.get(version.source, md(version.source))})")
+                    st.caption(
+                        f"Version {version.version}: {md(written_words(version.author, version.written_at))}"
+                        f" ({_SOURCES.get(version.source, md(version.source))})"
+                    )
                     st.text(long_text.preview(version.text))
     if not editable:
         return
@@ -59,10 +62,15 @@ def show_commentary(code: str, service_id: str, month: dt.date, viewer: Viewer, 
     with st.form(f"commentary_{code}"):
         # Prefilled for editing, unless too long for the form (e.g. a 1 MiB import): then typed afresh.
         editing = "" if note is None or len(str(note["text"])) > commentary.TEXT_CHARS else str(note["text"])
-        text = st.text_area("Commentary (plain text)", value=editing,
-                            max_chars=commentary.TEXT_CHARS, key=f"commentary_text_{code}_{month:%Y%m}")
-        author = st.text_input("Written by", value=default_author, max_chars=commentary.AUTHOR_CHARS,
-                               key=f"commentary_author_{code}")
+        text = st.text_area(
+            "Commentary (plain text)",
+            value=editing,
+            max_chars=commentary.TEXT_CHARS,
+            key=f"commentary_text_{code}_{month:%Y%m}",
+        )
+        author = st.text_input(
+            "Written by", value=default_author, max_chars=commentary.AUTHOR_CHARS, key=f"commentary_author_{code}"
+        )
         if st.form_submit_button("Save commentary"):
             try:
                 status = clinic_data.write_commentary(code, service_id, month, text, author, viewer)
@@ -71,8 +79,10 @@ def show_commentary(code: str, service_id: str, month: dt.date, viewer: Viewer, 
             else:
                 data.clear_caches()
                 st.session_state["clinic_commentary_flash"] = {
-                    "added": "Commentary saved.", "replaced": "Commentary saved; the earlier version is kept.",
-                    "unchanged": "The commentary is unchanged."}[status]
+                    "added": "Commentary saved.",
+                    "replaced": "Commentary saved; the earlier version is kept.",
+                    "unchanged": "The commentary is unchanged.",
+                }[status]
                 st.rerun()
     if flash := st.session_state.pop("clinic_commentary_flash", None):
         st.success(flash)

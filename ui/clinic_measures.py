@@ -22,8 +22,16 @@ from ui.figures import mdc_icons
 from ui.formatters import count_texts, fmt_number, value_texts
 from ui.tags import style_rag
 
-__all__ = ["TABLE_KEY", "ICON_SIZE", "COLUMN_WIDTHS", "compact_table", "row_height", "spc_words", "chosen_code",
-           "show_measures"]
+__all__ = [
+    "TABLE_KEY",
+    "ICON_SIZE",
+    "COLUMN_WIDTHS",
+    "compact_table",
+    "row_height",
+    "spc_words",
+    "chosen_code",
+    "show_measures",
+]
 
 TABLE_KEY = "clinic_measures_table"
 #: The icons' size in the table, in px (the row is a little taller than the icon).
@@ -32,12 +40,26 @@ ICON_SIZE = 28
 #: (64 px, or 88 px with large type's 22 px root): so long names and "95.7% (242 of 253)" wrap, not scroll.
 ROW_HEIGHT, LARGE_ROW_HEIGHT = 68, 92
 #: Each shown column's width in px: their sum (about 870) fits the main column at 1280 px with the sidebar.
-COLUMN_WIDTHS = {"Measure": 185, "Value (count)": 100, "Target": 70, "RAG": 80, "Trend": 85,
-                 "Var.": 46, "Assur.": 46, "In words": 110}
+COLUMN_WIDTHS = {
+    "Measure": 185,
+    "Value (count)": 100,
+    "Target": 70,
+    "RAG": 80,
+    "Trend": 85,
+    "Var.": 46,
+    "Assur.": 46,
+    "In words": 110,
+}
 
-_VARIATION_WORDS = {"common_cause": "common cause", "improvement_high": "improving (H)",
-                    "improvement_low": "improving (L)", "concern_high": "concern (H)", "concern_low": "concern (L)",
-                    "neutral_high": "unusual (H)", "neutral_low": "unusual (L)"}
+_VARIATION_WORDS = {
+    "common_cause": "common cause",
+    "improvement_high": "improving (H)",
+    "improvement_low": "improving (L)",
+    "concern_high": "concern (H)",
+    "concern_low": "concern (L)",
+    "neutral_high": "unusual (H)",
+    "neutral_low": "unusual (L)",
+}
 _ASSURANCE_WORDS = {"pass": "passes", "fail": "fails", "hit_or_miss": "hit or miss", "none": "no assurance"}
 
 
@@ -58,18 +80,22 @@ def compact_table(measures: pd.DataFrame) -> pd.DataFrame:
     counts = count_texts(measures["numerator"], measures["denominator"], units)
     too_few = measures.get("too_few", pd.Series(False, index=measures.index))
     notes = measures.get("rag_note", pd.Series(None, index=measures.index))
-    return pd.DataFrame({
-        "Measure": measures["name"],
-        "Value (count)": [f"{v} ({c})" if c else v for v, c in zip(value_texts(measures["value"], units), counts,
-                                                                       strict=True)],
-        "Target": [fmt_number(t, u) for t, u in zip(measures["target"], units, strict=True)],
-        "RAG": [_rag_cell(r, f, n) for r, f, n in zip(measures["rag"], too_few, notes, strict=True)],
-        "Trend": measures["direction"].fillna("–"),
-        "Var.": [_tall("variation", c) for c in measures["variation_code"]],
-        "Assur.": [_tall("assurance", c) for c in measures["assurance_code"]],
-        "In words": [spc_words(v, a) for v, a in zip(measures["variation_code"], measures["assurance_code"],
-                                                     strict=True)],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Measure": measures["name"],
+            "Value (count)": [
+                f"{v} ({c})" if c else v for v, c in zip(value_texts(measures["value"], units), counts, strict=True)
+            ],
+            "Target": [fmt_number(t, u) for t, u in zip(measures["target"], units, strict=True)],
+            "RAG": [_rag_cell(r, f, n) for r, f, n in zip(measures["rag"], too_few, notes, strict=True)],
+            "Trend": measures["direction"].fillna("–"),
+            "Var.": [_tall("variation", c) for c in measures["variation_code"]],
+            "Assur.": [_tall("assurance", c) for c in measures["assurance_code"]],
+            "In words": [
+                spc_words(v, a) for v, a in zip(measures["variation_code"], measures["assurance_code"], strict=True)
+            ],
+        }
+    ).reset_index(drop=True)
 
 
 def _tall(kind: str, code: object) -> str:
@@ -78,8 +104,10 @@ def _tall(kind: str, code: object) -> str:
     blank = None if kind == "variation" else "none"
     inner = mdc_icons.icon_svg(kind, code if isinstance(code, str) else blank, 40)
     label = escape(mdc_icons.alt_text(kind, code if isinstance(code, str) else blank), quote=True)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 80" width="40" height="80" role="img" '
-           f'aria-label="{label}"><svg x="0" y="20" width="40" height="40">{inner}</svg></svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 80" width="40" height="80" role="img" '
+        f'aria-label="{label}"><svg x="0" y="20" width="40" height="40">{inner}</svg></svg>'
+    )
     return mdc_icons.data_uri(svg)
 
 
@@ -113,17 +141,23 @@ def _config() -> dict:
     widths = COLUMN_WIDTHS
     return {
         "Measure": text("Measure", width=widths["Measure"]),
-        "Value (count)": text("Value (count)", width=widths["Value (count)"],
-                              help="The service's figure this month; for a percentage, the count it is of."),
+        "Value (count)": text(
+            "Value (count)",
+            width=widths["Value (count)"],
+            help="The service's figure this month; for a percentage, the count it is of.",
+        ),
         "Target": text("Target", width=widths["Target"]),
         "RAG": text("RAG", width=widths["RAG"], help="The chosen measure's rule is under the table."),
         "Trend": text("Trend", width=widths["Trend"], help="Direction of travel since last month."),
-        "Var.": st.column_config.ImageColumn("Var.", width=widths["Var."],
-                                             help="Variation icon (Making Data Count): see the key."),
-        "Assur.": st.column_config.ImageColumn("Assur.", width=widths["Assur."],
-                                               help="Assurance icon: will the target be met? See the key."),
-        "In words": text("In words", width=widths["In words"],
-                         help="The two icons in words: variation (H high, L low); assurance."),
+        "Var.": st.column_config.ImageColumn(
+            "Var.", width=widths["Var."], help="Variation icon (Making Data Count): see the key."
+        ),
+        "Assur.": st.column_config.ImageColumn(
+            "Assur.", width=widths["Assur."], help="Assurance icon: will the target be met? See the key."
+        ),
+        "In words": text(
+            "In words", width=widths["In words"], help="The two icons in words: variation (H high, L low); assurance."
+        ),
     }
 
 
@@ -131,11 +165,21 @@ def show_measures(measures: pd.DataFrame, filename: str, measure_key: str = "mea
     """The table (a row click opens its chart), the icons' key and the full table's download."""
     codes = measures["code"].tolist()
     shown = compact_table(measures)
-    st.dataframe(style_rag(shown, ["RAG"]), hide_index=True, width="stretch", column_config=_config(),
-                 key=TABLE_KEY, on_select=lambda: _open_row(codes, measure_key), selection_mode="single-row",
-                 height="content", row_height=row_height())
-    st.caption("Select a row to open its chart below. Limits are fixed on the first 12 months and recalculated "
-               "only from a recorded process change. The download has every column (the rule, neighbours, England).")
+    st.dataframe(
+        style_rag(shown, ["RAG"]),
+        hide_index=True,
+        width="stretch",
+        column_config=_config(),
+        key=TABLE_KEY,
+        on_select=lambda: _open_row(codes, measure_key),
+        selection_mode="single-row",
+        height="content",
+        row_height=row_height(),
+    )
+    st.caption(
+        "Select a row to open its chart below. Limits are fixed on the first 12 months and recalculated "
+        "only from a recorded process change. The download has every column (the rule, neighbours, England)."
+    )
     with st.expander("Key to the icons"):
         st.html(mdc_icons.key_html())  # our own text only: no stored text reaches this HTML
     download_csv(measures_table(measures), filename, "the clinic measures", "dl_clinic_measures")

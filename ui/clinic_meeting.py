@@ -49,12 +49,16 @@ def meeting_words(record: dict) -> list[str]:
     """The meeting record in sentences (stored text: the caller escapes it for Markdown)."""
     held = f"Held on {_day(record['meeting_date'])}"
     if not record["names_shown"]:
-        return [f"{held}: {record['attendee_count']} attended, {record['apology_count']} sent apologies.",
-                "Names of those present are shown to the service's head of service, the assistant director and "
-                "the QA lead only."]
-    out = [f"{held}, chaired by {record['chair']}.",
-           "Attended: " + (", ".join(record["attendees"]) or "nobody recorded") + ".",
-           "Apologies: " + (", ".join(record["apologies"]) or "none") + "."]
+        return [
+            f"{held}: {record['attendee_count']} attended, {record['apology_count']} sent apologies.",
+            "Names of those present are shown to the service's head of service, the assistant director and "
+            "the QA lead only.",
+        ]
+    out = [
+        f"{held}, chaired by {record['chair']}.",
+        "Attended: " + (", ".join(record["attendees"]) or "nobody recorded") + ".",
+        "Apologies: " + (", ".join(record["apologies"]) or "none") + ".",
+    ]
     return out
 
 
@@ -85,8 +89,10 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
     st.write(f"No meeting is recorded for the {label} clinic yet.")
     previous = clinic_data.previous_meeting(service_id, month, viewer)
     if previous is not None:
-        st.caption(f"The previous clinic ({month_label(previous['clinic_month'])}) was held on "
-                   f"{_day(previous['meeting_date'])}.")
+        st.caption(
+            f"The previous clinic ({month_label(previous['clinic_month'])}) was held on "
+            f"{_day(previous['meeting_date'])}."
+        )
     if not clinic.may_manage_actions(viewer, service_id):
         st.caption("The meeting is recorded by the assistant director or the service's head of service.")
         return None
@@ -104,18 +110,37 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
         for n in range(1, ACTION_SLOTS + 1):
             what = st.text_input(f"Action {n}: what will be done", max_chars=500, key=f"meeting_action_{n}_what")
             owner = st.text_input(f"Action {n}: owner", max_chars=120, key=f"meeting_action_{n}_owner")
-            due = st.date_input(f"Action {n}: due by (blank: four weeks after the meeting)", value=None,
-                                format="DD/MM/YYYY", key=f"meeting_action_{n}_due")
-            code = st.selectbox(f"Action {n}: linked measure", [None, *names], key=f"meeting_action_{n}_code",
-                                format_func=lambda c: "None" if c is None else names[c])
+            due = st.date_input(
+                f"Action {n}: due by (blank: four weeks after the meeting)",
+                value=None,
+                format="DD/MM/YYYY",
+                key=f"meeting_action_{n}_due",
+            )
+            code = st.selectbox(
+                f"Action {n}: linked measure",
+                [None, *names],
+                key=f"meeting_action_{n}_code",
+                format_func=lambda c: "None" if c is None else names[c],
+            )
             if what or owner:
                 actions.append({"description": what, "owner": owner, "due_date": due, "code": code})
         if st.form_submit_button("Record the meeting"):
-            record = {"service_id": service_id, "clinic_month": month, "meeting_date": held, "chair": chair,
-                      "attendees": lines(attendees), "apologies": lines(apologies), "decisions": lines(decisions)}
-            _save(lambda: clinic_data.record_meeting(record, actions, viewer, today),
-                  lambda ids: f"The {label} clinic is recorded" + (
-                      f", with {len(ids)} action{'s' * (len(ids) != 1)}." if ids else "."))
+            record = {
+                "service_id": service_id,
+                "clinic_month": month,
+                "meeting_date": held,
+                "chair": chair,
+                "attendees": lines(attendees),
+                "apologies": lines(apologies),
+                "decisions": lines(decisions),
+            }
+            _save(
+                lambda: clinic_data.record_meeting(record, actions, viewer, today),
+                lambda ids: (
+                    f"The {label} clinic is recorded"
+                    + (f", with {len(ids)} action{'s' * (len(ids) != 1)}." if ids else ".")
+                ),
+            )
     return None
 
 
@@ -133,17 +158,28 @@ _ACTION_COLUMNS = {
 
 def actions_table(actions: pd.DataFrame, owners_shown: bool) -> pd.DataFrame:
     """The actions as the page lists them: no internal id, the label people use instead."""
-    table = pd.DataFrame({
-        "Action": actions["label"], "Status": actions["status"], "What will be done": actions["description"],
-        "Owner": actions["owner"], "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
-        "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
-        "Measure": actions["measure"].fillna(""),
-    })
+    table = pd.DataFrame(
+        {
+            "Action": actions["label"],
+            "Status": actions["status"],
+            "What will be done": actions["description"],
+            "Owner": actions["owner"],
+            "Due": pd.to_datetime(actions["due_date"]).dt.strftime("%d %b %Y"),
+            "Done on": pd.to_datetime(actions["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
+            "Measure": actions["measure"].fillna(""),
+        }
+    )
     return table if owners_shown else table.drop(columns="Owner")
 
 
-def show_actions(service_id: str, month: dt.date, viewer: Viewer, names: dict[str, str],
-                 meeting_date: dt.date | None, code: str | None = None) -> pd.DataFrame:
+def show_actions(
+    service_id: str,
+    month: dt.date,
+    viewer: Viewer,
+    names: dict[str, str],
+    meeting_date: dt.date | None,
+    code: str | None = None,
+) -> pd.DataFrame:
     """The actions in the chair's order (``code``: only that measure's, without the forms);
     then, for those who may, the forms to mark one done and record a new one."""
     today = dt.date.today()
@@ -153,13 +189,18 @@ def show_actions(service_id: str, month: dt.date, viewer: Viewer, names: dict[st
     manages = clinic.may_manage_actions(viewer, service_id)
     owners_shown = viewer.sees_cases(service_id)
     if actions.empty:
-        st.write("No actions have been agreed at this service's clinics yet." if code is None else
-                 "No action is linked to this measure.")
+        st.write(
+            "No actions have been agreed at this service's clinics yet."
+            if code is None
+            else "No action is linked to this measure."
+        )
     else:
         overdue = int((actions["status"] == "Overdue").sum())
         if overdue:
-            st.warning(f"{overdue} action{'s' if overdue != 1 else ''} overdue (judged against today, "
-                       f"{_day(today)}).", icon=":material/schedule:")
+            st.warning(
+                f"{overdue} action{'s' if overdue != 1 else ''} overdue (judged against today, {_day(today)}).",
+                icon=":material/schedule:",
+            )
         table = actions_table(actions, owners_shown)
         for group, title in _GROUPS.items():
             rows = table[actions["agreed"] == group]
@@ -169,18 +210,25 @@ def show_actions(service_id: str, month: dt.date, viewer: Viewer, names: dict[st
             when = f" ({month_label(months[0])})" if group != "earlier" else ""
             st.subheader(f"{title}{when}", anchor=False)
             shown = long_text.preview_frame(rows, ["What will be done"])
-            st.dataframe(style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True), hide_index=True, width="stretch",
-                         column_config=_ACTION_COLUMNS, row_height=row_height(), height="content")
+            st.dataframe(
+                style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True),
+                hide_index=True,
+                width="stretch",
+                column_config=_ACTION_COLUMNS,
+                row_height=row_height(),
+                height="content",
+            )
         if code is None:
             long_text.read_in_full(table, ["What will be done"], table["Action"].tolist(), key="clinic_full_actions")
         if not owners_shown:
-            st.caption("Owners are staff names: they are shown to the service's head of service, the assistant "
-                       "director and the QA lead only.")
+            st.caption(
+                "Owners are staff names: they are shown to the service's head of service, the assistant "
+                "director and the QA lead only."
+            )
     if code is not None:
         return actions
     if not manages:
-        st.caption("Actions are recorded and marked done by the assistant director and the service's head of "
-                   "service.")
+        st.caption("Actions are recorded and marked done by the assistant director and the service's head of service.")
         return actions
     labels = dict(zip(actions["action_id"], actions["label"], strict=True))
     texts = dict(zip(actions["action_id"], actions["description"], strict=True))
@@ -188,23 +236,42 @@ def show_actions(service_id: str, month: dt.date, viewer: Viewer, names: dict[st
     if open_ids:
         with st.form("complete_action"):
             st.write("Mark an action done")
-            chosen = st.selectbox("Action", open_ids, format_func=lambda a: (
-                f"{labels[a]}: {long_text.preview(texts[a], long_text.LABEL_CHARS)}"))
+            chosen = st.selectbox(
+                "Action",
+                open_ids,
+                format_func=lambda a: f"{labels[a]}: {long_text.preview(texts[a], long_text.LABEL_CHARS)}",
+            )
             done_on = st.date_input("Done on", value=today, max_value=today, format="DD/MM/YYYY")
             if st.form_submit_button("Mark done"):
-                _save(lambda: data.complete_clinic_action(chosen, done_on, viewer),
-                      lambda _: f"{labels[chosen]} marked done.")
+                _save(
+                    lambda: data.complete_clinic_action(chosen, done_on, viewer),
+                    lambda _: f"{labels[chosen]} marked done.",
+                )
     due_default = clinic_meeting.default_due_date(meeting_date, today)
     with st.form("new_action", clear_on_submit=True):
         st.write("Record a new action")
         what = st.text_area("What will be done", max_chars=500)
         owner = st.text_input("Owner", max_chars=120)
-        due = st.date_input("Due by", value=due_default, format="DD/MM/YYYY",
-                            help="Four weeks after the meeting (or today, if none is recorded) unless you set a date.")
+        due = st.date_input(
+            "Due by",
+            value=due_default,
+            format="DD/MM/YYYY",
+            help="Four weeks after the meeting (or today, if none is recorded) unless you set a date.",
+        )
         linked = st.selectbox("Linked measure", [None, *names], format_func=lambda c: "None" if c is None else names[c])
         if st.form_submit_button("Record action"):
-            _save(lambda: data.record_clinic_action({
-                "service_id": service_id, "clinic_month": month, "description": what,
-                "owner": owner, "due_date": due, "code": linked}, viewer),
-                lambda new_id: f"Recorded as {clinic_data.action_label_of(new_id, service_id, month, viewer)}.")
+            _save(
+                lambda: data.record_clinic_action(
+                    {
+                        "service_id": service_id,
+                        "clinic_month": month,
+                        "description": what,
+                        "owner": owner,
+                        "due_date": due,
+                        "code": linked,
+                    },
+                    viewer,
+                ),
+                lambda new_id: f"Recorded as {clinic_data.action_label_of(new_id, service_id, month, viewer)}.",
+            )
     return actions

@@ -43,8 +43,9 @@ def show_services(month: dt.date, label: str) -> None:
     """Every service's clinic for ``month``, each with a button that opens it."""
     summary = clinic_data.services_summary(month, dt.date.today())
     st.subheader(f"Every service's clinic: {label}", anchor=False)
-    st.caption("Choose a service to open its clinic (or choose it in the sidebar). Overdue is judged against "
-               "today's date.")
+    st.caption(
+        "Choose a service to open its clinic (or choose it in the sidebar). Overdue is judged against today's date."
+    )
     if summary.empty:
         st.info("There are no services in the store yet.")
         return
@@ -55,15 +56,27 @@ def show_services(month: dt.date, label: str) -> None:
             st.markdown(f"**{md(row['service'])}**")
             st.caption(f"Head of service: {md(row['head_of_service'])}")
             st.text("\n".join(summary_words(row)))
-            st.button(f"Open the {md(row['service'])} clinic", key=f"open_clinic_{row['service_id']}",
-                      on_click=_choose, args=(row["service_id"],), width="stretch")
-    table = pd.DataFrame({
-        "Service": summary["service"], "Measures": summary["measures"], "Red": summary["red"],
-        "Amber": summary["amber"], "Green": summary["green"], "No target": summary["no_target"],
-        "Special-cause concern": summary["special_cause_concern"], "Open actions": summary["open_actions"],
-        "Overdue actions": summary["overdue_actions"],
-        "Last meeting": [_day(d) if d is not None and not pd.isna(d) else "" for d in summary["last_meeting"]],
-    })
+            st.button(
+                f"Open the {md(row['service'])} clinic",
+                key=f"open_clinic_{row['service_id']}",
+                on_click=_choose,
+                args=(row["service_id"],),
+                width="stretch",
+            )
+    table = pd.DataFrame(
+        {
+            "Service": summary["service"],
+            "Measures": summary["measures"],
+            "Red": summary["red"],
+            "Amber": summary["amber"],
+            "Green": summary["green"],
+            "No target": summary["no_target"],
+            "Special-cause concern": summary["special_cause_concern"],
+            "Open actions": summary["open_actions"],
+            "Overdue actions": summary["overdue_actions"],
+            "Last meeting": [_day(d) if d is not None and not pd.isna(d) else "" for d in summary["last_meeting"]],
+        }
+    )
     with st.expander("Every service as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
         download_csv(table, f"clinic-services-{month:%Y-%m}.csv", "every service's clinic", "dl_clinic_services")

@@ -19,8 +19,16 @@ from ui.figures import mdc_icons
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md
 
-__all__ = ["PRESENT_KEY", "NEXT_KEY", "PREVIOUS_KEY", "present_toggle", "neighbour", "show_controls", "numbers_row",
-           "heading"]
+__all__ = [
+    "PRESENT_KEY",
+    "NEXT_KEY",
+    "PREVIOUS_KEY",
+    "present_toggle",
+    "neighbour",
+    "show_controls",
+    "numbers_row",
+    "heading",
+]
 
 PRESENT_KEY = "present"
 NEXT_KEY, PREVIOUS_KEY = "Right", "Left"
@@ -28,9 +36,13 @@ NEXT_KEY, PREVIOUS_KEY = "Right", "Left"
 
 def present_toggle() -> bool:
     """The switch into the present view (bound to the URL)."""
-    return st.toggle("Present: one measure per screen", key=PRESENT_KEY, bind="query-params",
-                     help="For the projector: the chosen measure's chart, numbers, commentary and actions on one "
-                          "screen. Next measure: → (Right arrow); previous: ← (Left arrow).")
+    return st.toggle(
+        "Present: one measure per screen",
+        key=PRESENT_KEY,
+        bind="query-params",
+        help="For the projector: the chosen measure's chart, numbers, commentary and actions on one "
+        "screen. Next measure: → (Right arrow); previous: ← (Left arrow).",
+    )
 
 
 def neighbour(codes: list[str], code: str, step: int) -> str | None:
@@ -52,15 +64,31 @@ def show_controls(codes: list[str], names: dict[str, str], code: str, measure_ke
     before, after = neighbour(codes, code, -1), neighbour(codes, code, 1)
     left, middle, right = st.columns([2, 3, 2], vertical_alignment="center")
     with left:
-        st.button("Previous", key="present_previous", shortcut=PREVIOUS_KEY, disabled=before is None,
-                  on_click=_go, args=(measure_key, before), icon=":material/arrow_back:", width="stretch",
-                  help=None if before is None else f"Back to {names[before]}")
+        st.button(
+            "Previous",
+            key="present_previous",
+            shortcut=PREVIOUS_KEY,
+            disabled=before is None,
+            on_click=_go,
+            args=(measure_key, before),
+            icon=":material/arrow_back:",
+            width="stretch",
+            help=None if before is None else f"Back to {names[before]}",
+        )
     with middle:
         st.markdown(f"**Measure {codes.index(code) + 1} of {len(codes)}**", text_alignment="center")
     with right:
-        st.button("Next", key="present_next", shortcut=NEXT_KEY, disabled=after is None, on_click=_go,
-                  args=(measure_key, after), icon=":material/arrow_forward:", width="stretch",
-                  help=None if after is None else f"On to {names[after]}")
+        st.button(
+            "Next",
+            key="present_next",
+            shortcut=NEXT_KEY,
+            disabled=after is None,
+            on_click=_go,
+            args=(measure_key, after),
+            icon=":material/arrow_forward:",
+            width="stretch",
+            help=None if after is None else f"On to {names[after]}",
+        )
 
 
 def numbers_row(row: pd.Series) -> None:
@@ -75,18 +103,33 @@ def numbers_row(row: pd.Series) -> None:
     variation = row["variation_code"] if isinstance(row["variation_code"], str) else None
     assurance = row["assurance_code"] if isinstance(row["assurance_code"], str) else "none"
     words = spc_words(variation, assurance).split("; ")
-    for col, kind, icon_code, word in ((cols[3], "variation", variation, words[0]),
-                                       (cols[4], "assurance", assurance, words[-1])):
+    for col, kind, icon_code, word in (
+        (cols[3], "variation", variation, words[0]),
+        (cols[4], "assurance", assurance, words[-1]),
+    ):
         with col:
             # Our own SVG, alt text and words only: no stored text reaches this HTML.
-            st.html(f'<div style="text-align:center">{mdc_icons.icon_html(kind, icon_code, 56)}'
-                    f'<br><span>{escape(word)}</span></div>')
+            st.html(
+                f'<div style="text-align:center">{mdc_icons.icon_html(kind, icon_code, 56)}'
+                f"<br><span>{escape(word)}</span></div>"
+            )
     trend = row["direction"] if isinstance(row["direction"], str) else "no previous month"
-    st.caption(" · ".join(p for p in (count, f"Trend: {trend}", "Icons: " + mdc_icons.alt_text("variation", variation)
-                                      + "; " + mdc_icons.alt_text("assurance", assurance)) if p))
+    st.caption(
+        " · ".join(
+            p
+            for p in (
+                count,
+                f"Trend: {trend}",
+                "Icons: "
+                + mdc_icons.alt_text("variation", variation)
+                + "; "
+                + mdc_icons.alt_text("assurance", assurance),
+            )
+            if p
+        )
+    )
 
 
 def heading(row: pd.Series) -> None:
     """The measure's name as the screen's heading (stored text: escaped)."""
     st.subheader(md(row["name"]), anchor=False)
-

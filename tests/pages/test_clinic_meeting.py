@@ -66,7 +66,8 @@ def test_commentary_written_edited_and_shown_with_its_history(app, demo_db):
     assert not app.exception
     texts = _texts(app)
     assert texts.index("Second view: checked with the team managers.") < texts.index(
-        "First view: the figure is within the usual range. [link](https://x.example)")  # the history, below
+        "First view: the figure is within the usual range. [link](https://x.example)"
+    )  # the history, below
     assert before in texts
     with Store(demo_db, read_only=True) as store:
         head = store.scalar("SELECT head_of_service FROM service WHERE service_id = 'assessment'")
@@ -76,16 +77,20 @@ def test_commentary_written_edited_and_shown_with_its_history(app, demo_db):
     assert expander.label == "Earlier versions (2)"
     with Store(os.environ["QA_DB"], read_only=True) as store:
         history = commentary.commentary_history(store, "S47_NO_ICPC", "assessment", OCT)
-    assert history["text"].tolist()[:2] == ["Second view: checked with the team managers.",
-                                           "First view: the figure is within the usual range. [link](https://x.example)"]
+    assert history["text"].tolist()[:2] == [
+        "Second view: checked with the team managers.",
+        "First view: the figure is within the usual range. [link](https://x.example)",
+    ]
     assert set(history["source"].iloc[:2]) == {"app"}
 
 
 def test_a_head_of_another_service_reads_the_commentary_but_cannot_write_it(app):
     _open(app, Viewer("head_of_service", "front_door"), measure="S47_NO_ICPC")
     assert not [t for t in app.text_area if t.label == "Commentary (plain text)"]
-    assert any(c.value == "Commentary is written by the service's head of service and the assistant director."
-               for c in app.caption)
+    assert any(
+        c.value == "Commentary is written by the service's head of service and the assistant director."
+        for c in app.caption
+    )
     assert not [b for b in app.button if b.label in ("Record the meeting", "Record action", "Mark done")]
     assert any("Figures checked" in t or "team managers" in t for t in _texts(app))  # but reads it
 
@@ -118,15 +123,19 @@ def test_a_meeting_recorded_with_attendees_and_actions(app):
     assert "Held on 4 November 2026, chaired by Dana Director." in shown
     assert "Attended: Priya Jessop, Owen Marsh." in shown and "Apologies: Tess Lowe." in shown
     assert "1. Late assessments reviewed weekly until December." in _texts(app)
-    this = next(d.value for d in app.dataframe if "What will be done" in d.value.columns
-                and d.value["Action"].str.startswith("October 2026").all())
+    this = next(
+        d.value
+        for d in app.dataframe
+        if "What will be done" in d.value.columns and d.value["Action"].str.startswith("October 2026").all()
+    )
     rows = this.set_index("Action")
     # Numbered after the demo's two October actions; the first due four weeks after the meeting.
     assert rows.loc["October 2026 clinic, action 3", "Due"] == "02 Dec 2026"
     assert rows.loc["October 2026 clinic, action 4", "Due"] == "20 Nov 2026"
     today = dt.date.today()
     assert rows.loc["October 2026 clinic, action 3", "Status"] == clinic_meeting.action_status(
-        dt.date(2026, 12, 2), None, today)
+        dt.date(2026, 12, 2), None, today
+    )
     assert "Agreed at this clinic (October 2026)" in [s.value for s in app.subheader]
     assert not INTERNAL_ID.search(_all_text(app))
 
