@@ -11,50 +11,49 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import streamlit as st
 
 from qa_core.roles import Viewer
 from qa_core.views import baselines, clinic, clinic_meeting, clinic_summary, commentary
-from ui.data import get_store
+from ui.data import cached, get_store
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def services_summary(month: dt.date, today: dt.date) -> pd.DataFrame:
     """One row per service for the "All services" clinic (``views.clinic_summary``)."""
     return clinic_summary.services_summary(get_store(), month, today)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def meeting_actions(service_id: str, month: dt.date, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The service's actions, the previous clinic's first, with ``label`` and ``status`` (against ``today``)."""
     return clinic_meeting.meeting_actions(get_store(), service_id, month, viewer, today)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
     """The meeting recorded for ``month``'s clinic, or None (names only for viewers who see the service's detail)."""
     return clinic_meeting.meeting(get_store(), service_id, month, viewer)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def previous_meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
     """The meeting of the clinic before ``month``'s, if one was recorded."""
     previous = clinic_meeting.previous_clinic(get_store(), service_id, month)
     return clinic_meeting.meeting(get_store(), service_id, previous, viewer) if previous else None
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def service_commentary(service_id: str, month: dt.date) -> pd.DataFrame:
     """The current commentary on each of the service's measures in ``month`` (with how many versions)."""
     return commentary.service_commentary(get_store(), service_id, month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def commentary_history(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
     return commentary.commentary_history(get_store(), code, service_id, month)
 
 
-@st.cache_data(show_spinner=False)
+@cached
 def process_changes(code: str, service_id: str | None) -> pd.DataFrame:
     """The recorded changes that apply to ``code``'s chart for the service (month, reason, level...)."""
     return baselines.process_changes(get_store(), code, service_id)
@@ -84,3 +83,10 @@ def record_meeting(record: dict, actions: list[dict], viewer: Viewer, today: dt.
 def record_process_change(change: dict, viewer: Viewer) -> None:
     """Record a process change (the AD only; ``views.baselines.record_process_change``)."""
     baselines.record_process_change(get_store(), change, viewer)
+
+
+def action_label_of(action_id: str, service_id: str, month: dt.date, viewer: Viewer) -> str:
+    """What people call the action ``action_id`` ("October 2026 clinic, action 3"), never the id itself."""
+    actions = meeting_actions(service_id, month, viewer, dt.date.today())
+    found = actions.loc[actions["action_id"] == action_id, "label"]
+    return str(found.iloc[0]) if not found.empty else "a new action"

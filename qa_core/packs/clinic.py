@@ -9,8 +9,9 @@ come from ``clinic.actions`` ("withheld" unless the viewer sees the service's ca
 detail), and the Inadequate audits list comes from ``audit_grades.escalations_due`` with the
 viewer, so it holds only the cases the viewer may see.
 
-The meeting record (issue 15) has its own section, filled by :func:`meeting_record_blocks`;
-until the store keeps meeting records it says that none is recorded.
+The meeting record (issue 15) has its own section, filled by :func:`meeting_record_blocks`: the
+date, chair, attendees and apologies (names only for those who see the service's case-level
+detail), the decisions and the actions agreed at it, by their labels, never internal ids.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.formatting import format_value
 from qa_core.rules.spc import xmr
 from qa_core.store import Store, queries
-from qa_core.views import audit_grades, clinic
+from qa_core.views import audit_grades, clinic, clinic_meeting
 
 __all__ = ["build", "MEASURE_COLUMNS", "AUDIT_COLUMNS", "charted", "meeting_record_blocks", "ICON_NOTES"]
 
@@ -108,10 +109,73 @@ def charted(measures: pd.DataFrame) -> pd.DataFrame:
     return measures[(measures["rag"] == "Red") | (measures["special_cause"] == "concern")]
 
 
-def meeting_record_blocks(store: Store, service_id: str, month: dt.date, viewer: Viewer) -> list[Block]:
-    """The clinic's meeting record (who attended, decisions, the record's approval). The store
-    keeps no meeting records yet (issue 15 adds them), so this says none is recorded."""
-    return [Paragraph(f"No meeting recorded for this service's clinic in {periods.month_label(month)}.")]
+def meeting_record_blocks(
+    store: Store, service_id: str, month: dt.date, viewer: Viewer, today: dt.date | None = None
+) -> list[Block]:
+    """The clinic's meeting record: when it was held, the chair, who attended and sent apologies
+    (names only for a viewer who sees the service's case-level detail, else how many), the
+    decisions, and the actions agreed at it by their labels ("October 2026 clinic, action 3"),
+    status judged against ``today``."""
+    label = periods.month_label(month)
+    record = clinic_meeting.meeting(store, service_id, month, viewer)
+    if record is None:
+        return [Paragraph(f"No meeting recorded for this service's clinic in {label}.")]
+    held = record["meeting_date"]
+    day = f"{held.day} {held:%B %Y}"
+    if record["names_shown"]:
+        blocks: list[Block] = [
+            Paragraph(f"The {label} clinic was held on {day}, chaired by {record['chair']}.", "lead"),
+            Paragraph("Attended: " + (", ".join(record["attendees"]) or "nobody recorded") + "."),
+            Paragraph("Apologies: " + (", ".join(record["apologies"]) or "none") + "."),
+        ]
+    else:
+        blocks = [
+            Paragraph(
+                f"The {label} clinic was held on {day}: {plural(record['attendee_count'], 'person', 'people')} "
+                f"attended and {record['apology_count']} sent apologies.",
+                "lead",
+            ),
+            Paragraph(
+                "Names of those present are shown to the service's head of service, the assistant director and "
+                "the QA lead only.",
+                "note",
+            ),
+        ]
+    if record["decisions"]:
+        blocks += [Paragraph(f"Decision {n}: {text}") for n, text in enumerate(record["decisions"], 1)]
+    else:
+        blocks.append(Paragraph("No decisions recorded.", "note"))
+    actions = clinic_meeting.meeting_actions(store, service_id, month, viewer, today)
+    agreed = actions[actions["agreed"] == "this"] if not actions.empty else actions
+    if agreed.empty:
+        blocks.append(Paragraph("No actions were agreed at this clinic.", "note"))
+        return blocks
+    owners = viewer.sees_cases(service_id)
+    display = pd.DataFrame(
+        {
+            "Action": agreed["label"],
+            "What will be done": agreed["description"],
+            **({"Owner": agreed["owner"]} if owners else {}),
+            "Due": pd.to_datetime(agreed["due_date"]).dt.strftime("%d %b %Y"),
+            "Status": agreed["status"],
+            "Measure": agreed["measure"].fillna(""),
+        }
+    )
+    data = agreed[["label", "description", "owner", "due_date", "completed_date", "status", "code"]]
+    if not owners:
+        data = data.drop(columns="owner")
+    blocks.append(
+        Table(
+            f"Actions agreed at the {label} clinic",
+            display,
+            sheet="Meeting actions",
+            data=data.reset_index(drop=True),
+            widths=(1.9, 4.0, 1.3, 1.1, 0.9, 2.0) if owners else (1.9, 4.8, 1.1, 0.9, 2.4),
+            rag=("Status",),
+            font_size=7.5,
+        )
+    )
+    return blocks
 
 
 def _measures_table(measures: pd.DataFrame) -> Table:
@@ -313,7 +377,7 @@ def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, prog
     progress(0.9, "Reading the actions")
     _actions(pack, store, service_id, month, viewer)
     pack.add(Heading("Meeting record"))
-    pack.add(*meeting_record_blocks(store, service_id, month, viewer))
+    pack.add(*meeting_record_blocks(store, service_id, month, viewer, today))
     return pack
 
 

@@ -70,12 +70,6 @@ def test_the_clinic_in_large_type_fits_the_screen(screen, app_url, screenshots):
     assert sideways["page"][0] <= sideways["page"][1] and sideways["main"][0] <= sideways["main"][1], sideways
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The measures and actions tables (app_pages/clinic.py, being rewritten on "
-    "h15-clinic-page) are wider than the screen: 2287 and 1640 px in a 934 px grid at 1280x720. "
-    "Strict: remove this mark when that branch is merged and this passes.",
-)
 def test_no_clinic_table_scrolls_sideways_in_large_type(screen, app_url):
     page, size = screen
     _open_large(page, app_url)

@@ -78,7 +78,7 @@ async def _record_actions(session: Session, loading: asyncio.Event, runs: list, 
         run = await _timed(runs, 0, session, fill={"What will be done": f"Audit follow-up {n} during the load",
                                                    "Owner": "Hana Holloway"}, press="Record action")
         recorded += [(a, runs[-1][2], runs[-1][3]) for a in run.alerts
-                     if a.startswith("Action ") and a.endswith(" recorded.")]
+                     if a.startswith("Recorded as ") and " clinic, action " in a]  # its label, never its id
 
 
 async def _scenario(url: str, cookie_secret: str, db: Path, files) -> tuple[list, list, list, list, tuple]:

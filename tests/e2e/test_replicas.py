@@ -75,7 +75,7 @@ def test_two_replicas_over_one_store_see_each_others_writes_and_a_replaced_store
         seen = run_async(_scenario(a_url, b_url, cookie_secret, db))
 
     recorded = seen["recorded"]
-    assert recorded.ok and any(a.endswith(" recorded.") for a in recorded.alerts), recorded.alerts
+    assert recorded.ok and any(a.startswith("Recorded as ") for a in recorded.alerts), recorded.alerts
     assert not any(DESCRIPTION in option for option in seen["b_before"])
     after = seen["b_after"]
     assert after.ok, after.errors

@@ -249,6 +249,43 @@ def test_the_clinic(council: AppTest) -> None:
     assert "Head of service: Nadia North" in _text(app)
 
 
+
+def _widget(elements, label):
+    return next(e for e in elements if e.label == label)
+
+
+def test_the_clinic_as_the_ad_runs_it(council: AppTest) -> None:
+    """Issue 15 on a council's own store (no demo rows): every service at a glance, commentary
+    written and edited with its history, the meeting recorded with its people and an action."""
+    app = _open(council, "clinic", service="all", month="2026-10")
+    assert app.subheader[0].value == "Every service's clinic: October 2026"
+    assert {b.label for b in app.button} >= {"Open the North Service clinic", "Open the South Service clinic"}
+    assert "Last meeting: none recorded" in _text(app)
+    app.button(key="open_clinic_north").click().run()
+    assert not app.exception and app.subheader[0].value == "North Service: October 2026"
+    assert "No commentary recorded for this month." in _text(app)
+    for words in ("Alder's figures checked with Alma Ash.", "Checked again: Birch's cases are late."):
+        _widget(app.text_area, "Commentary (plain text)").input(words)
+        app.button(key="FormSubmitter:commentary_ASSESS_45WD-Save commentary").click().run()
+        assert not app.exception
+    text = _text(app)
+    assert "Checked again: Birch's cases are late." in text
+    assert "Earlier versions (1)" in [e.label for e in app.expander]
+    assert "Alder's figures checked with Alma Ash." in text  # the first version, in the history
+    _widget(app.date_input, "Meeting date").set_value(dt.date(2026, 11, 4))
+    _widget(app.text_input, "Chair").input("Nadia North")
+    _widget(app.text_area, "Attendees (one name a line)").input("Alma Ash\nBryn Birch")
+    _widget(app.text_input, "Action 1: what will be done").input("Dip-sample Birch's late assessments")
+    _widget(app.text_input, "Action 1: owner").input("Bryn Birch")
+    app.button(key="FormSubmitter:clinic_meeting-Record the meeting").click().run()
+    assert not app.exception
+    text = _text(app)
+    assert "The October 2026 clinic is recorded, with 1 action." in text
+    assert "Held on 4 November 2026, chaired by Nadia North." in text.replace("\\", "")
+    actions = _table(app, "What will be done").set_index("Action")
+    assert actions.loc["October 2026 clinic, action 1", ["Owner", "Due"]].tolist() == ["Bryn Birch", "02 Dec 2026"]
+    assert "CA-north" not in text
+
 def test_audit_grades_with_completion(council: AppTest) -> None:
     app = _open(council, "audits", month="2026-10", audit_tab="Completion")
     metrics = {m.label: m.value for m in app.metric}

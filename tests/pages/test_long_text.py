@@ -167,7 +167,7 @@ def test_the_risk_register_and_clinic_actions_read_their_long_texts_whole(app: A
     app.toggle(key=f"risk_full_Controls in place_{RISK}").set_value(True).run()
     assert _reads_whole(app, f"risk_full_Controls in place_{RISK}")
     _open(app, "clinic", "assessment")
-    actions = next(d.value for d in app.dataframe if "Action" in d.value.columns)
-    assert (actions["Action"] == BIG[:PREVIEW_CHARS] + "…").sum() == 1
+    actions = pd.concat([d.value for d in app.dataframe if "What will be done" in d.value.columns])
+    assert (actions["What will be done"] == BIG[:PREVIEW_CHARS] + "…").sum() == 1
     app.selectbox(key="clinic_full_actions").set_value(0).run()
     assert _reads_whole(app, "clinic_full_actions_0")

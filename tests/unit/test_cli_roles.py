@@ -47,6 +47,8 @@ def people(store: Store) -> dict[str, set[str]]:
         UNION SELECT manager, service_id, team_id FROM team
         UNION SELECT x.owner, a.service_id, a.team_id FROM audit_action x JOIN audit a USING (audit_id)
         UNION SELECT owner, service_id, NULL FROM clinic_action
+        UNION SELECT chair, service_id, NULL FROM clinic_meeting
+        UNION SELECT text, service_id, NULL FROM clinic_meeting_item WHERE kind IN ('attendee', 'apology')
         UNION SELECT p.name, coalesce(t.service_id, p.service_id), p.team_id
               FROM staff p LEFT JOIN team t USING (team_id)
     """)

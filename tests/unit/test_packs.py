@@ -8,6 +8,7 @@ taken from the scrutiny view, never typed here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -31,7 +32,7 @@ from qa_core.roles import Viewer, resolve_viewer
 from qa_core.rules import periods
 from qa_core.rules.formatting import format_value
 from qa_core.store import Store, queries
-from qa_core.views import audit_grades, clinic, scrutiny
+from qa_core.views import audit_grades, clinic, clinic_meeting, scrutiny
 
 SERVICE = "assessment"
 OTHER = "cp_court"
@@ -136,6 +137,64 @@ def test_clinic_pdf_and_xlsx_hold_the_clinic_report(capsys, demo_db, tmp_path, l
     assert "Columns" in notes and "Measures: Numerator" in notes
     produced = [r[1] for r in book["Notes"].iter_rows(values_only=True) if r[0] == "Produced"]
     assert produced and produced[0].endswith(f"from data complete to {periods.month_label(periods.parse_month(month))}")
+
+
+def test_the_clinic_pack_holds_the_meeting_record_and_its_actions(capsys, demo_db, tmp_path, latest):
+    """Issue 15: the pack printed "No meeting recorded" whatever the store held. A meeting recorded
+    for the latest month, with people, a decision and two actions, is in the PDF and the workbook; a
+    head of another service gets the counts, not the names (names found nowhere else in the store)."""
+    db = tmp_path / "qa.duckdb"
+    shutil.copy(demo_db, db)
+    month = periods.parse_month(latest["month"])
+    held = month.replace(day=1) + dt.timedelta(days=34)  # early the next month
+    with Store(db) as store:
+        clinic_meeting.record_meeting(
+            store,
+            {
+                "service_id": SERVICE,
+                "clinic_month": month,
+                "meeting_date": held,
+                "chair": "Ottoline Vantwest",
+                "attendees": ["Perpetua Gallowglass", "Quentin Harrowby"],
+                "apologies": ["Rosamund Iddesleigh"],
+                "decisions": ["Late assessments reviewed weekly until the figure recovers."],
+            },
+            [
+                {"description": "Review every assessment past 45 working days", "owner": "Perpetua Gallowglass"},
+                {"description": "Agency cover for the south team", "owner": "Quentin Harrowby"},
+            ],
+            today=dt.date(2099, 1, 1),
+        )
+        agreed = clinic_meeting.meeting_actions(store, SERVICE, month)
+        first = int((agreed["agreed"] == "this").sum()) - 1  # the new actions are numbered after the demo's
+    label = periods.month_label(month)
+    day = pd.Timestamp(held)
+    ad = pack(capsys, db, tmp_path / "ad.pdf", "clinic", "--service", SERVICE, "--month", latest["month"])
+    _, text = pdf_text(ad)
+    assert "No meeting recorded" not in text
+    assert f"The {label} clinic was held on {day.day} {day:%B %Y}, chaired by Ottoline Vantwest." in text
+    assert "Attended: Perpetua Gallowglass, Quentin Harrowby." in text and "Apologies: Rosamund Iddesleigh." in text
+    assert "Decision 1: Late assessments reviewed weekly until the figure recovers." in text
+    assert f"{label} clinic, action {first}" in text and f"{label} clinic, action {first + 1}" in text
+    assert not re.search(r"CA-[a-z_]+-\d{6}-\d+", text)
+    xlsx = pack(capsys, db, tmp_path / "ad.xlsx", "clinic", "--service", SERVICE, "--month", latest["month"])
+    rows = sheet(xlsx, "Meeting actions")[first - 1 :]  # the clinic's actions: the demo's, then the meeting's
+    assert len(sheet(xlsx, "Meeting actions")) == first + 1
+    assert [r["description"] for r in rows] == [
+        "Review every assessment past 45 working days",
+        "Agency cover for the south team",
+    ]
+    due = (day + pd.Timedelta(days=clinic_meeting.DUE_AFTER_DAYS)).date()
+    assert {pd.Timestamp(r["due_date"]).date() for r in rows} == {due}  # four weeks after the meeting
+    hos = pack(
+        capsys, db, tmp_path / "hos.pdf", "clinic", "--service", SERVICE, "--month", latest["month"],
+        "--role", "head_of_service", "--scope", OTHER,
+    )  # fmt: skip
+    _, other = pdf_text(hos)
+    assert "2 people attended and 1 sent apologies" in other
+    for name in ("Ottoline Vantwest", "Perpetua Gallowglass", "Quentin Harrowby", "Rosamund Iddesleigh"):
+        assert name not in other
+    assert "Decision 1: Late assessments reviewed weekly" in other  # decisions are not names
 
 
 def test_a_head_of_service_gets_no_other_service_case_detail(capsys, demo_db, tmp_path, latest):
