@@ -40,9 +40,9 @@ from qa_core.roles import Viewer
 from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.formatting import format_value
-from qa_core.rules.spc import xmr
 from qa_core.store import Store, queries
 from qa_core.views import audit_grades, clinic, clinic_meeting
+from qa_core.views.baselines import change_months
 
 __all__ = ["build", "MEASURE_COLUMNS", "AUDIT_COLUMNS", "charted", "meeting_record_blocks", "ICON_NOTES"]
 
@@ -98,7 +98,8 @@ ICON_NOTES = (
         "Red, Amber or Green by the measure's own rule against its target; 'No target': watched for direction only.",
     ),
     Note("Count", "The numerator and denominator a percentage is worked out from."),
-    Note("Limits", "Process limits need 12 months; they use every month up to this one."),
+    Note("Limits", "Process limits need 12 months: they are fixed on the first 12 (the baseline) and worked out "
+         "again only from a recorded process change, as on the clinic page."),
 )
 
 
@@ -246,9 +247,11 @@ def _spc_block(store: Store, row: pd.Series, service_id: str, service: str, mont
     series = queries.indicator_series(store, row["code"], "service", service_id)
     months = pd.to_datetime(series["period"]).dt.date
     series = series.loc[((months <= month) & months.map(periods.in_window)).astype(bool)].reset_index(drop=True)
-    improvement = row["polarity"] if row["polarity"] in ("up", "down") else "neutral"
     target = None if pd.isna(row["target"]) else float(row["target"])
-    points = xmr(series["value"].tolist(), improvement=improvement, target=target)
+    # The page's limits: fixed on the baseline, recalculated only from a recorded process change.
+    frame = clinic.measure_points(series, row["polarity"], target, change_months(store, row["code"], service_id))
+    frame = frame.drop(columns="period")
+    points = frame.astype(object).where(frame.notna(), None).to_dict("records")  # None, never NaN, where no limit
     unit = row["unit"]
     count = count_text(row["numerator"], row["denominator"]) if unit == "%" else ""
     title = (

@@ -516,3 +516,27 @@ def test_a_partial_month_leaves_the_production_line_at_the_complete_month(capsys
     xlsx = pack(capsys, db, tmp_path / "clinic.xlsx", "clinic", "--service", SERVICE, "--month", latest["month"])
     produced = [r[1] for r in openpyxl.load_workbook(xlsx)["Notes"].iter_rows(values_only=True) if r[0] == "Produced"]
     assert produced and produced[0].endswith(f"from data complete to {periods.month_label(month)}")
+
+
+def test_the_packs_spc_chart_has_the_pages_limits(demo_db):
+    """The demo records a process change for CWD_REVIEWS in Children with Disabilities (September 2025):
+    the pack's chart is judged on the limits the page draws (fixed baseline, recalculated from the change),
+    not on limits from every month, which would call the months before the change a concern."""
+    from qa_core.rules.spc import improvement_for, xmr
+    from qa_core.views.baselines import change_months
+
+    service, code = "disabilities", "CWD_REVIEWS"
+    with Store(demo_db, read_only=True) as store:
+        month = queries.latest_month(store)
+        row = clinic.clinic_measures(store, service, month).set_index("code").loc[code].copy()
+        row["code"] = code
+        chart = clinic_pack._spc_block(store, row, service, "Children with Disabilities", month)
+        series = queries.indicator_series(store, code, "service", service)
+        changes = change_months(store, code, service)
+    assert changes == [pd.Timestamp("2025-09-01").date()]
+    page = clinic.measure_points(series, row["polarity"], row["target"], changes)
+    concerns = [f"{p:%b %Y}" for p, c in zip(page["period"], page["special_cause"], strict=True) if c == "concern"]
+    every_month = xmr(series["value"].tolist(), improvement=improvement_for(row["polarity"]), target=row["target"])
+    assert any(p["special_cause"] == "concern" for p in every_month)  # the old rule would say so
+    said = f"Special-cause concern in: {', '.join(concerns)}." if concerns else "No special-cause concern."
+    assert said in chart.alt
