@@ -29,6 +29,7 @@ from qa_core.packs.common import (
     count_text,
     data_to,
     interval_text,
+    measure_cells,
     pct_text,
     plural,
     rag_text,
@@ -182,18 +183,7 @@ def meeting_record_blocks(
 def _measures_table(measures: pd.DataFrame) -> Table:
     display = pd.DataFrame(
         {
-            "Measure": measures["name"],
-            "Value": [value_text(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
-            "Count": [
-                count_text(n, d) if u == "%" else ""
-                for n, d, u in zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)
-            ],
-            "Target": [format_value(t, u) for t, u in zip(measures["target"], measures["unit"], strict=True)],
-            "RAG": [
-                rag_text(r, v, t)
-                for r, v, t in zip(measures["rag"], measures["value"], measures["target"], strict=True)
-            ],
-            "Direction": measures["direction"].fillna("–"),
+            **measure_cells(measures),
             "Variation": [
                 f"{letter}: {_short_variation(cause, text)}"
                 for letter, cause, text in zip(

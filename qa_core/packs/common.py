@@ -21,6 +21,7 @@ __all__ = [
     "Progress",
     "no_progress",
     "data_to",
+    "measure_cells",
     "count_text",
     "value_text",
     "pct_text",
@@ -103,6 +104,26 @@ def rag_text(rag: object, value: object = 0.0, target: object = None) -> str:
     if is_missing(value):
         return "No value"
     return "No target" if is_missing(target) else "No rating"
+
+
+
+def measure_cells(measures: pd.DataFrame) -> dict[str, object]:
+    """The columns every pack's measures table begins with: Measure, Value, Count (a percentage's),
+    Target, RAG in words and Direction, from a frame of ``name, value, unit, numerator, denominator,
+    target, rag, direction``."""
+    return {
+        "Measure": measures["name"],
+        "Value": [value_text(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
+        "Count": [
+            count_text(n, d) if u == "%" else ""
+            for n, d, u in zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)
+        ],
+        "Target": [format_value(t, u) for t, u in zip(measures["target"], measures["unit"], strict=True)],
+        "RAG": [
+            rag_text(r, v, t) for r, v, t in zip(measures["rag"], measures["value"], measures["target"], strict=True)
+        ],
+        "Direction": measures["direction"].fillna("–"),
+    }
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

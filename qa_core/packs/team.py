@@ -20,13 +20,11 @@ from qa_core.packs.common import (
     ColumnSpec,
     PackOptions,
     Progress,
-    count_text,
     data_to,
     interval_text,
+    measure_cells,
     pct_text,
-    rag_text,
     report_sheet,
-    value_text,
     whole,
 )
 from qa_core.packs.document import Heading, Note, Pack, Paragraph, Spark, Table
@@ -132,18 +130,7 @@ def build(store: Store, options: PackOptions, viewer: Viewer, public: bool, prog
     )
     display = pd.DataFrame(
         {
-            "Measure": measures["name"],
-            "Value": [value_text(v, u) for v, u in zip(measures["value"], measures["unit"], strict=True)],
-            "Count": [
-                count_text(n, d) if u == "%" else ""
-                for n, d, u in zip(measures["numerator"], measures["denominator"], measures["unit"], strict=True)
-            ],
-            "Target": [format_value(t, u) for t, u in zip(measures["target"], measures["unit"], strict=True)],
-            "RAG": [
-                rag_text(r, v, t)
-                for r, v, t in zip(measures["rag"], measures["value"], measures["target"], strict=True)
-            ],
-            "Direction": measures["direction"].fillna("–"),
+            **measure_cells(measures),
             f"Trend, {first:%b %Y} to {month:%b %Y}": [
                 _spark(trends.get(c), n, u)
                 for c, n, u in zip(measures["code"], measures["name"], measures["unit"], strict=True)
