@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.rules.comparison import BAND_NUMBER, median_once, quartile_band, quartile_cuts
+from qa_core.rules.comparison import BAND_NUMBER, quartile_band, quartile_cuts
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
@@ -350,16 +350,19 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
                         on=["measure", "year"], how="left")
 
     sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
+    # A joint return is one figure (``rules.comparison.median_once``): keep each return's first row,
+    # then one median per measure and year, worked out for all of them at once.
     sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
-    agg_rows = []
-    for (m, y), group in sn.groupby(["measure", "year"], sort=False):
-        median, count = median_once(group["value"].tolist(), group["source"].tolist())
-        shared = sorted({j for j in group["joint"].dropna() if (group["joint"] == j).sum() > 1})
-        note = (f"{count} neighbours' figures; " + "; ".join(_joint_words(data.las, j) for j in shared)
-                + (", counted once" if len(shared) == 1 else ", each counted once")) if shared else None
-        agg_rows.append({"measure": m, "year": y, "sn_median": median, "sn_count": count,
-                         "sn_joint_return_note": note})
-    agg = pd.DataFrame(agg_rows, columns=["measure", "year", "sn_median", "sn_count", "sn_joint_return_note"])
+    once = sn.drop_duplicates(["measure", "year", "source"])
+    agg = once.groupby(["measure", "year"], sort=False)["value"].agg(sn_median="median", sn_count="count")
+    joints = sn.dropna(subset=["joint"]).groupby(["measure", "year", "joint"]).size()
+    notes: dict[tuple, str] = {}
+    for (m, y), shared in joints[joints > 1].reset_index().groupby(["measure", "year"])["joint"]:
+        words = "; ".join(_joint_words(data.las, j) for j in sorted(shared))
+        notes[(m, y)] = (f"{int(agg.loc[(m, y), 'sn_count'])} neighbours' figures; {words}"
+                         + (", counted once" if len(shared) == 1 else ", each counted once"))
+    agg = agg.reset_index()
+    agg["sn_joint_return_note"] = [notes.get(key) for key in zip(agg["measure"], agg["year"], strict=True)]
     out = out.merge(agg, on=["measure", "year"], how="left")
     out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
     out["sn_joint_return_note"] = out["sn_joint_return_note"].astype(object).where(
