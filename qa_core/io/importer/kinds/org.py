@@ -70,6 +70,23 @@ def count_messages(outcome: Outcome, noun: str, nouns: str | None = None) -> lis
     return lines
 
 
+def merge_whole_set(cur: Any, merge: Merge, ctx: Context, write: bool, step: Step, noun: str) -> Outcome:
+    """Load a kind whose rows are keyed by ``merge.key``: rows added or updated, none removed,
+    unless ``--replace`` makes the file the whole set (held rows it leaves out are removed)."""
+    outcome = totals(merge_counts([merge.statuses(cur)], [], []))
+    left_out = (f"FROM {merge.table} t WHERE NOT EXISTS (SELECT 1 FROM {merge.staged} n WHERE "
+                + " AND ".join(f"n.{k} = t.{k}" for k in merge.key) + ")")
+    if ctx.replace:
+        outcome.removed = int(cur.execute(f"SELECT count(*) {left_out}").fetchone()[0])
+    outcome.messages = count_messages(outcome, noun)
+    step(f"writing {noun}s")
+    if write and changes(outcome):
+        if outcome.removed:
+            cur.execute(f"DELETE {left_out}")
+        merge.apply(cur)
+    return outcome
+
+
 def ids_of(values: pa.Array) -> list[Any]:
     return values.to_pylist()
 

@@ -39,7 +39,7 @@ from qa_core.io.importer.kinds.base import (
     scope_messages,
     totals,
 )
-from qa_core.io.importer.kinds.org import count_messages, ids_of
+from qa_core.io.importer.kinds.org import count_messages, ids_of, merge_whole_set
 from qa_core.io.importer.merge import Merge
 from qa_core.io.importer.validate import Checker, Context
 from qa_core.rules.audit_programme import TARGETS
@@ -325,26 +325,8 @@ def prepare_targets(ck: Checker, ctx: Context) -> Prepared:
 
 
 def load_targets(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step) -> Outcome:
-    key = ["target", "from_month"]
-    merge = Merge("audit_target", "_n_target", key, ["value"])
-    outcome = totals(merge_counts([merge.statuses(cur)], [], []))
-    if ctx.replace:
-        outcome.removed = int(
-            cur.execute(
-                "SELECT count(*) FROM audit_target t WHERE NOT EXISTS (SELECT 1 FROM _n_target n "
-                "WHERE n.target = t.target AND n.from_month = t.from_month)"
-            ).fetchone()[0]
-        )
-    outcome.messages = count_messages(outcome, "audit target")
-    step("writing audit targets")
-    if write and changes(outcome):
-        if outcome.removed:
-            cur.execute(
-                "DELETE FROM audit_target t WHERE NOT EXISTS (SELECT 1 FROM _n_target n "
-                "WHERE n.target = t.target AND n.from_month = t.from_month)"
-            )
-        merge.apply(cur)
-    return outcome
+    merge = Merge("audit_target", "_n_target", ["target", "from_month"], ["value"])
+    return merge_whole_set(cur, merge, ctx, write, step, "audit target")
 
 
 def export_targets(store: Store) -> pd.DataFrame:

@@ -43,6 +43,7 @@ from qa_core.io.importer.kinds.org import (
     count_messages,
     held_staff,
     ids_of,
+    merge_whole_set,
     refuse_removals,
     whole_set_removed,
     write_set,
@@ -412,24 +413,7 @@ def load_expectations(cur: Any, prep: Prepared, ctx: Context, write: bool, step:
     table = prep.staged["_n_rule"]
     key = ["role", "from_month"]
     merge = Merge("audit_expectation_rule", "_n_rule", key, [c for c in table.column_names if c not in key])
-    outcome = totals(merge_counts([merge.statuses(cur)], [], []))
-    if ctx.replace:
-        outcome.removed = int(
-            cur.execute(
-                "SELECT count(*) FROM audit_expectation_rule r WHERE NOT EXISTS (SELECT 1 FROM _n_rule n "
-                "WHERE n.role = r.role AND n.from_month = r.from_month)"
-            ).fetchone()[0]
-        )
-    outcome.messages = count_messages(outcome, "expectation rule")
-    step("writing expectation rules")
-    if write and changes(outcome):
-        if outcome.removed:
-            cur.execute(
-                "DELETE FROM audit_expectation_rule r WHERE NOT EXISTS (SELECT 1 FROM _n_rule n "
-                "WHERE n.role = r.role AND n.from_month = r.from_month)"
-            )
-        merge.apply(cur)
-    return outcome
+    return merge_whole_set(cur, merge, ctx, write, step, "expectation rule")
 
 
 def export_expectations(store: Store) -> pd.DataFrame:
