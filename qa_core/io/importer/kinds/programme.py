@@ -39,7 +39,7 @@ from qa_core.io.importer.kinds.base import (
     scope_messages,
     totals,
 )
-from qa_core.io.importer.kinds.org import count_messages, ids_of, merge_whole_set
+from qa_core.io.importer.kinds.org import ids_of, merge_whole_set
 from qa_core.io.importer.merge import Merge
 from qa_core.io.importer.validate import Checker, Context
 from qa_core.rules.audit_programme import TARGETS
@@ -419,12 +419,7 @@ def load_escalations(cur: Any, prep: Prepared, ctx: Context, write: bool, step: 
     table = prep.staged["_n_escalation"]
     key = ["audit_id", "notify_role"]
     merge = Merge("audit_escalation", "_n_escalation", key, [c for c in table.column_names if c not in key])
-    outcome = totals(merge_counts([merge.statuses(cur)], [], []))
-    outcome.messages = count_messages(outcome, "escalation record")
-    step("writing escalation records")
-    if write and changes(outcome):
-        merge.apply(cur)
-    return outcome
+    return merge_whole_set(cur, merge, ctx, write, step, "escalation record")  # the kind has no --replace
 
 
 def export_escalations(store: Store) -> pd.DataFrame:
