@@ -29,10 +29,12 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
+
 from qa_core.errors import QAError
 from qa_core.rules.missing import is_missing
 
-__all__ = ["BANDS", "BAND_NUMBER", "quantile_r7", "quartile_cuts", "quartile_band", "median_once"]
+__all__ = ["BANDS", "BAND_NUMBER", "quantile_r7", "quartile_cuts", "quartile_band", "median_once", "medians_once"]
 
 #: The bands, best first; ``quartile`` 1 is band A.
 BANDS: tuple[str, ...] = ("A", "B", "C", "D")
@@ -110,15 +112,16 @@ def median_once(values: Sequence[Any], returns: Sequence[Any]) -> tuple[float | 
     """
     if len(values) != len(returns):
         raise QAError("Each value needs the return it came from.")
-    seen: dict[Any, float] = {}
-    for value, source in zip(values, returns, strict=True):
-        if is_missing(value) or source in seen:
-            continue
-        seen[source] = float(value)
-    if not seen:
+    frame = pd.DataFrame({"group": 0, "value": pd.to_numeric(pd.Series(list(values), dtype=object)),
+                          "source": list(returns)})
+    found = medians_once(frame, ["group"])
+    if found.empty:
         return None, 0
-    ordered = sorted(seen.values())
-    n = len(ordered)
-    middle = n // 2
-    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return median, n
+    return float(found["median"].iloc[0]), int(found["count"].iloc[0])
+
+
+def medians_once(frame: pd.DataFrame, by: list[str], value: str = "value", source: str = "source") -> pd.DataFrame:
+    """``median_once`` for every group of ``frame`` at once: ``by`` columns, ``median`` and ``count``
+    (groups with no figure are left out). Each ``source`` counts once in its group, its first figure taken."""
+    once = frame[frame[value].notna()].drop_duplicates([*by, source])
+    return once.groupby(by, sort=False)[value].agg(median="median", count="count").reset_index()

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.rules.comparison import BAND_NUMBER, quartile_band, quartile_cuts
+from qa_core.rules.comparison import BAND_NUMBER, medians_once, quartile_band, quartile_cuts
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
@@ -350,11 +350,10 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
                         on=["measure", "year"], how="left")
 
     sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
-    # A joint return is one figure (``rules.comparison.median_once``): keep each return's first row,
-    # then one median per measure and year, worked out for all of them at once.
+    # A joint return is one figure: one median per measure and year, each return counted once.
     sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
-    once = sn.drop_duplicates(["measure", "year", "source"])
-    agg = once.groupby(["measure", "year"], sort=False)["value"].agg(sn_median="median", sn_count="count")
+    agg = medians_once(sn, ["measure", "year"]).rename(columns={"median": "sn_median", "count": "sn_count"})
+    agg = agg.set_index(["measure", "year"])
     joints = sn.dropna(subset=["joint"]).groupby(["measure", "year", "joint"]).size()
     notes: dict[tuple, str] = {}
     for (m, y), shared in joints[joints > 1].reset_index().groupby(["measure", "year"])["joint"]:
