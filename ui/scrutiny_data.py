@@ -16,16 +16,23 @@ from ui.data import cached, get_store
 
 
 @cached
+def _card_data() -> scrutiny.CardData:
+    """What every quarter's card is worked from, read once per data version: a change of quarter
+    reads nothing from the store."""
+    return scrutiny.card_data(get_store())
+
+
+@cached
 def quarters() -> list[str]:
     """Complete financial quarters the pages show (``qa_core.rules.periods``), newest first."""
-    return list(reversed(periods.shown_quarters(scrutiny.complete_quarters(get_store()))))
+    return list(reversed(periods.shown_quarters(_card_data().quarters)))
 
 
 @cached
 def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The quarter's report (one row per measure) and every measure's quarterly trend up to it;
     ``public``: under disclosure control (what scrutiny members see)."""
-    report, trend = scrutiny.scrutiny_card(get_store(), quarter, public)
+    report, trend = scrutiny.card_from(_card_data(), quarter, public)
     return report, trend[trend["quarter"].isin(periods.shown_quarters(trend["quarter"]))].reset_index(drop=True)
 
 

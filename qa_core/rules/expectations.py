@@ -72,29 +72,41 @@ def _long(day: dt.date) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
-def expected_audits(roster: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+def _days(values: pd.Series) -> pd.Series:
+    """A column of dates (blank: NaT) as datetime64, refusing anything that is not a date."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.normalize()
+    for value in values:
+        _day(value)  # a non-date is a QAError naming it, as before
+    return pd.to_datetime(pd.Series(list(values), index=values.index, dtype="object"))
+
+
+def expected_audits(roster: pd.DataFrame, month: dt.date | None = None) -> pd.DataFrame:
     """The roster with each person's ``expected`` audits for ``month`` and why.
 
     ``roster``: one row per person with ``audits_per_month`` (their role's rule), ``start_date``,
     ``end_date`` (either may be blank) and ``exempt`` (bool: an exemption is recorded for the month).
     Adds ``whole_month`` (in post all month), ``part_month`` (in post only part of it) and
-    ``expected`` (the rule's number, or 0 for a part month or an exempt month).
+    ``expected`` (the rule's number, or 0 for a part month or an exempt month). With ``month``
+    None, each row's own ``month`` column says its month (a roster of several months at once).
 
     Worked example, October 2026 under "4 a month": in post since 2025 → 4; started 2 October
     (a joiner) → 0, part month; left 30 October (a leaver) → 0, part month; left 31 October → 4;
     in post all month but exempt → 0.
     """
-    for col in ("audits_per_month", "start_date", "end_date", "exempt"):
+    for col in ("audits_per_month", "start_date", "end_date", "exempt", *(("month",) if month is None else ())):
         if col not in roster.columns:
             raise QAError(f"The roster has no {col!r} column.")
-    first = month.replace(day=1)
-    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     out = roster.copy()
-    starts = [_day(v) for v in out["start_date"]]
-    ends = [_day(v) for v in out["end_date"]]
-    pairs = list(zip(starts, ends, strict=True))
-    whole = np.array([(s is None or s <= first) and (e is None or e >= last) for s, e in pairs], dtype=bool)
-    in_post = np.array([(s is None or s <= last) and (e is None or e >= first) for s, e in pairs], dtype=bool)
+    if month is None:
+        first = pd.to_datetime(out["month"]).dt.to_period("M").dt.to_timestamp()
+        last = first + pd.offsets.MonthEnd(0)
+    else:
+        first = pd.Timestamp(month.replace(day=1))
+        last = pd.Timestamp(month.replace(day=calendar.monthrange(month.year, month.month)[1]))
+    starts, ends = _days(out["start_date"]), _days(out["end_date"])
+    whole = ((starts.isna() | (starts <= first)) & (ends.isna() | (ends >= last))).to_numpy(dtype=bool)
+    in_post = ((starts.isna() | (starts <= last)) & (ends.isna() | (ends >= first))).to_numpy(dtype=bool)
     per_month = pd.to_numeric(out["audits_per_month"], errors="coerce").fillna(0).to_numpy()
     if (per_month < 0).any() or (per_month != np.floor(per_month)).any():
         raise QAError("Audits a month must be whole numbers, 0 or more.")

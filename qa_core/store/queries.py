@@ -23,7 +23,7 @@ __all__ = [
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
-    "commentary", "clinic_actions", "case_condition", "completion_roster", "AUDIT_STAFF_SQL",
+    "commentary", "clinic_actions", "case_condition", "completion_roster", "completion_rosters", "AUDIT_STAFF_SQL",
     "TOOL_JOIN", "THEME_SQL",
 ]
 
@@ -225,27 +225,40 @@ def completion_roster(store: Store, month: dt.date, service_id: str | None = Non
     ``service_id`` / ``team_id`` keep the people of that service or team; ``viewer`` keeps the people
     whose case-level detail the viewer may see (None: everyone).
     """
-    first = month.replace(day=1)
-    stop = next_month(first)
+    frame = completion_rosters(store, [month], service_id, team_id, viewer)
+    return frame.drop(columns="month")
+
+
+def completion_rosters(store: Store, months: list[dt.date], service_id: str | None = None,
+                       team_id: str | None = None, viewer: Viewer | None = None) -> pd.DataFrame:
+    """:func:`completion_roster` for several months in one pass over the store, with a ``month``
+    column (the month's first day): what a quarter's or a year's completion needs, without a query a month."""
+    firsts = sorted({m.replace(day=1) for m in months})
     cases, case_params = case_condition(viewer, "r.service_id", "r.team_id")
+    if not firsts:
+        raise QAError("A completion roster needs at least one month.")
     return store.query(
         f"""
         WITH {AUDIT_STAFF_SQL},
+        months AS (SELECT unnest($months)::DATE AS month),
         roster AS (
-            SELECT p.staff_id, p.name AS auditor, p.role, p.team_id,
+            SELECT m.month, p.staff_id, p.name AS auditor, p.role, p.team_id,
                    coalesce(t.service_id, p.service_id) AS service_id,
                    e.audits_per_month, e.outside_own_service, p.start_date, p.end_date,
                    x.staff_id IS NOT NULL AS exempt, x.reason, x.approved_by
-            FROM staff p
-            JOIN audit_expectation_rule e ON e.role = p.role AND e.from_month <= $start
-                 AND (e.to_month IS NULL OR e.to_month >= $start)
+            FROM months m
+            JOIN staff p ON p.auditor
+                 AND (p.start_date IS NULL OR p.start_date < m.month + INTERVAL 1 MONTH)
+                 AND (p.end_date IS NULL OR p.end_date >= m.month)
+            JOIN audit_expectation_rule e ON e.role = p.role AND e.from_month <= m.month
+                 AND (e.to_month IS NULL OR e.to_month >= m.month)
             LEFT JOIN team t ON t.team_id = p.team_id
-            LEFT JOIN audit_exemption x ON x.staff_id = p.staff_id AND x.month = $start
-            WHERE p.auditor
-              AND (p.start_date IS NULL OR p.start_date < $stop)
-              AND (p.end_date IS NULL OR p.end_date >= $start)
+            LEFT JOIN audit_exemption x ON x.staff_id = p.staff_id AND x.month = m.month
+        ), staff_audits AS (
+            SELECT date_trunc('month', audit_date)::DATE AS month, staff_id, audit_id, service_id
+            FROM audit_staff
         )
-        SELECT r.staff_id, r.auditor, r.role, r.team_id, r.service_id, s.name AS service,
+        SELECT r.month, r.staff_id, r.auditor, r.role, r.team_id, r.service_id, s.name AS service,
                coalesce(s.sort_order, 999) AS service_order, t.name AS team,
                r.audits_per_month, r.outside_own_service, r.start_date, r.end_date,
                r.exempt, r.reason, r.approved_by,
@@ -253,15 +266,16 @@ def completion_roster(store: Store, month: dt.date, service_id: str | None = Non
                count(a.audit_id) FILTER (WHERE NOT r.outside_own_service
                    OR (r.service_id IS NOT NULL AND a.service_id <> r.service_id)) AS counting
         FROM roster r
-        LEFT JOIN audit_staff a ON a.staff_id = r.staff_id
+        LEFT JOIN staff_audits a ON a.staff_id = r.staff_id AND a.month = r.month
         LEFT JOIN service s ON s.service_id = r.service_id
         LEFT JOIN team t ON t.team_id = r.team_id
         WHERE ($service IS NULL OR r.service_id = $service) AND ($team IS NULL OR r.team_id = $team)
           AND {cases}
         GROUP BY ALL
-        ORDER BY service_order, r.service_id, r.team_id NULLS LAST, r.auditor, r.staff_id
+        ORDER BY r.month, service_order, r.service_id, r.team_id NULLS LAST, r.auditor, r.staff_id
         """,
-        {"start": first, "stop": stop, "service": service_id, "team": team_id, **case_params},
+        {"months": firsts, "start": firsts[0], "stop": next_month(firsts[-1]), "service": service_id,
+         "team": team_id, **case_params},
     )
 
 

@@ -76,7 +76,7 @@ __all__ = [
     "MIN_DENOMINATOR", "SUPPRESSED_TEXT", "NOT_PUBLISHED", "ScrutinyMeasure", "SCRUTINY_MEASURES",
     "REPORT_COLUMNS", "is_suppressed", "published_year_label", "complete_quarters",
     "reporting_year", "quarterly_values", "scrutiny_trend", "public_figures", "UNRELIABLE",
-    "scrutiny_comparators",
+    "scrutiny_comparators", "published_comparators", "latest_comparators", "CardData", "card_data", "card_from",
     "scrutiny_report", "scrutiny_card", "headline", "compare_words", "measure_for",
     "format_value", "AUDIT_INADEQUATE", "AUDIT_COMPLETE", "completion_quarters",
 ]
@@ -390,28 +390,37 @@ def scrutiny_comparators(store: Store, codes: list[str] | None = None,
     reporting year the quarter falls in, so January to March 2024 is set beside the year to
     March 2024, not a later year): the statistical neighbours' median (and how many
     neighbours had a figure), the region and England, with DfE symbols where no value."""
+    return latest_comparators(published_comparators(store, codes), quarter)
+
+
+def published_comparators(store: Store, codes: list[str] | None = None) -> pd.DataFrame:
+    """Every published year's comparators for the measures (a row per measure and year), read once:
+    :func:`latest_comparators` picks a quarter's year from it."""
     codes = codes or [m.code for m in SCRUTINY_MEASURES]
     return store.query(
         """
-        WITH latest AS (
-            SELECT code, max(period) AS period FROM comparator
-            WHERE list_contains($codes, code)
-              AND comparator IN ('statistical_neighbours', 'region', 'england')
-              AND ($year IS NULL OR period <= $year)
-            GROUP BY code
-        )
-        SELECT c.code, c.period AS comparator_year,
+        SELECT code, period AS comparator_year,
                max(value) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_median,
                max(n_used) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_count,
                max(symbol) FILTER (WHERE comparator = 'statistical_neighbours') AS sn_symbol,
                max(value) FILTER (WHERE comparator = 'region') AS region,
                max(value) FILTER (WHERE comparator = 'england') AS england,
                max(symbol) FILTER (WHERE comparator = 'england') AS england_symbol
-        FROM comparator c JOIN latest USING (code, period)
-        GROUP BY c.code, c.period
+        FROM comparator
+        WHERE list_contains($codes, code) AND comparator IN ('statistical_neighbours', 'region', 'england')
+        GROUP BY code, period
+        ORDER BY code, period
         """,
-        {"codes": codes, "year": None if quarter is None else reporting_year(quarter)},
+        {"codes": codes},
     )
+
+
+def latest_comparators(comparators: pd.DataFrame, quarter: str | None = None) -> pd.DataFrame:
+    """Each measure's row of its latest published year in ``comparators`` (with ``quarter``: not after
+    the reporting year it falls in; see :func:`scrutiny_comparators`)."""
+    rows = comparators if quarter is None else comparators[comparators["comparator_year"] <= reporting_year(quarter)]
+    latest = rows.groupby("code", sort=False)["comparator_year"].transform("max")
+    return rows[rows["comparator_year"] == latest].reset_index(drop=True)
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -500,8 +509,7 @@ def headline(row: dict[str, Any] | pd.Series) -> str:
 
 
 # -- the report ----------------------------------------------------------------------------
-def _check_quarter(store: Store, quarter: str | None) -> str:
-    available = complete_quarters(store)
+def _check_quarter(available: list[str], quarter: str | None) -> str:
     if not available:
         raise QAError("The store holds no complete quarter (a quarter needs indicator values for "
                       "all three of its months).")
@@ -512,6 +520,27 @@ def _check_quarter(store: Store, quarter: str | None) -> str:
         raise QAError(f"There are no complete figures for {quarter}; quarters available: "
                       f"{', '.join(available)}.")
     return quarter
+
+
+@dataclass(frozen=True)
+class CardData:
+    """Everything a report card reads from the store, read once: any quarter's card is worked from it
+    (:func:`card_from`), so a page that moves between quarters does not read the store again."""
+
+    quarters: list[str]  # complete quarters, oldest first
+    measures: pd.DataFrame  # :func:`_measures`
+    values: pd.DataFrame  # :func:`quarterly_values` for every complete quarter
+    completion: pd.DataFrame  # :func:`completion_quarters` for every complete quarter (none: no rules)
+    comparators: pd.DataFrame  # :func:`published_comparators`
+
+
+def card_data(store: Store) -> CardData:
+    """Read what every quarter's report card needs, in five queries."""
+    quarters = complete_quarters(store)
+    measures = _measures(store)
+    completion = completion_quarters(store, quarters if AUDIT_COMPLETE in set(measures["code"]) else [])
+    return CardData(quarters, measures, quarterly_values(store), completion,
+                    published_comparators(store, measures["code"].tolist()))
 
 
 def scrutiny_report(store: Store, quarter: str | None, public: bool = False) -> pd.DataFrame:
@@ -531,13 +560,20 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     """The report (as :func:`scrutiny_report`) and the trend (as :func:`scrutiny_trend`) for
     a quarter, from one pass over the store: what the page shows (``public``: both under
     disclosure control)."""
-    quarter = _check_quarter(store, quarter)
-    measures = _measures(store)
-    values = quarterly_values(store, quarter)
-    if AUDIT_COMPLETE in set(measures["code"]):
+    return card_from(card_data(store), quarter, public)
+
+
+def card_from(data: CardData, quarter: str | None, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`scrutiny_card` for one quarter from what :func:`card_data` read (nothing read again)."""
+    quarter = _check_quarter(data.quarters, quarter)
+    measures = data.measures
+    values = data.values[data.values["quarter"] <= quarter].reset_index(drop=True)
+    if AUDIT_COMPLETE in set(measures["code"]):  # completion only in the quarters the card quotes
         shown = [quarter, shift_quarter(quarter, -1), same_quarter_last_year(quarter)]
-        values = pd.concat([values, completion_quarters(store, [q for q in shown if q in set(values["quarter"])])],
-                           ignore_index=True).sort_values(["code", "quarter"], ignore_index=True)
+        completion = data.completion[data.completion["quarter"].isin(
+            [q for q in shown if q in set(values["quarter"])])]
+        values = pd.concat([values, completion], ignore_index=True).sort_values(["code", "quarter"],
+                                                                                ignore_index=True)
     keep = ["code", "numerator", "denominator", "value", "suppressed", "months", "period_end"]
     current = values.loc[values["quarter"] == quarter, keep]
     earlier = ["code", "value", "numerator", "denominator", "suppressed"]
@@ -546,7 +582,7 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
     out = (measures.merge(current, on="code", how="left")
            .merge(previous.rename(columns={c: f"previous_{c}" for c in earlier[1:]}), on="code", how="left")
            .merge(last_year.rename(columns={c: f"last_year_{c}" for c in earlier[1:]}), on="code", how="left")
-           .merge(scrutiny_comparators(store, measures["code"].tolist(), quarter), on="code", how="left")
+           .merge(latest_comparators(data.comparators, quarter), on="code", how="left")
            .sort_values("order", ignore_index=True))
     for col in ("suppressed", "previous_suppressed", "last_year_suppressed"):
         out[col] = out[col].astype("boolean").fillna(False).astype(bool)
@@ -599,21 +635,23 @@ def completion_quarters(store: Store, quarters: list[str]) -> pd.DataFrame:
     """The share of expected audits done, per financial quarter (rows as :func:`quarterly_values` gives them):
     each month's expectation and shortfall worked out manager by manager (``audit_grades.audit_completion``),
     the expected audits done (expected less shortfall) summed over the quarter's months over the audits
-    expected. Only the quarters asked for: each month is a pass over the staff list."""
+    expected. The rosters of every month of the quarters asked for are read in one pass."""
     rows = []
-    for q in quarters:
-        start = quarter_start(q)
-        months = [start.replace(month=start.month + k) if start.month + k <= 12 else
-                  start.replace(year=start.year + 1, month=start.month + k - 12) for k in range(3)]
-        done = expected = 0
-        for m in months:  # as views.audit_grades.audit_completion counts them: expected less shortfall is
-            roster = expected_audits(queries.completion_roster(store, m), m)  # min(expected, counted) a person
-            counted = np.where(roster["whole_month"] & ~roster["exempt"].astype(bool), roster["counting"], 0)
-            expected += int(roster["expected"].sum())
-            done += int(np.minimum(roster["expected"].to_numpy(dtype="int64"), counted.astype("int64")).sum())
-        if expected:
-            rows.append(dict(code=AUDIT_COMPLETE, quarter=q, numerator=float(done), denominator=float(expected),
-                             months=3, period_end=pd.NaT, value=done * 100.0 / expected))
+    quarter_of_month = {pd.Timestamp(quarter_start(q)) + pd.DateOffset(months=k): q for q in quarters for k in range(3)}
+    months = [m.date() for m in quarter_of_month]
+    if months:  # as views.audit_grades.audit_completion counts them: expected less shortfall is
+        roster = expected_audits(queries.completion_rosters(store, months))  # min(expected, counted) a person
+        counted = np.where(roster["whole_month"] & ~roster["exempt"].astype(bool), roster["counting"], 0)
+        roster = roster.assign(
+            quarter=roster["month"].map(quarter_of_month),
+            done=np.minimum(roster["expected"].to_numpy(dtype="int64"), counted.astype("int64")))
+        sums = roster.groupby("quarter")[["expected", "done"]].sum()
+        for q in quarters:
+            expected = int(sums.at[q, "expected"]) if q in sums.index else 0
+            done = int(sums.at[q, "done"]) if q in sums.index else 0
+            if expected:
+                rows.append(dict(code=AUDIT_COMPLETE, quarter=q, numerator=float(done), denominator=float(expected),
+                                 months=3, period_end=pd.NaT, value=done * 100.0 / expected))
     frame = pd.DataFrame(rows, columns=["code", "quarter", "numerator", "denominator", "months", "period_end",
                                         "value"])
     suppressed = is_suppressed(frame["numerator"], frame["denominator"])

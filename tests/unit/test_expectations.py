@@ -33,7 +33,7 @@ import pytest
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
 from qa_core.rules.expectations import expected_audits
-from qa_core.store import Store
+from qa_core.store import Store, queries
 from qa_core.views import audit_grades, team_profiles
 
 OCT = dt.date(2026, 10, 1)
@@ -227,6 +227,29 @@ def test_rules_by_month(council: Store) -> None:
     assert nov.loc["Dan Dale", ["expected", "done"]].tolist() == [4, 0]  # his first whole month
     before = audit_grades.audit_completion(council, dt.date(2026, 3, 1))
     assert before.empty  # no rule yet
+
+
+def test_several_months_in_one_pass(council: Store) -> None:
+    """A roster of several months read at once (what a quarter's completion uses) is each month's
+    roster, and the rule applied row by row with each row's month gives each month's figures."""
+    months = [dt.date(2026, 3, 1), SEP, OCT, NOV]
+    many = expected_audits(queries.completion_rosters(council, months))
+    assert sorted(many["month"].dt.date.unique()) == [SEP, OCT, NOV]  # March: no rule yet, nobody expected
+    for month in months:
+        one = expected_audits(queries.completion_roster(council, month), month)
+        got = many[many["month"] == pd.Timestamp(month)]
+        columns = ["staff_id", "audits", "counting", "exempt", "whole_month", "part_month", "expected"]
+        pd.testing.assert_frame_equal(got[columns].reset_index(drop=True), one[columns].reset_index(drop=True),
+                                      check_dtype=len(one) > 0)
+    october = many[many["month"] == pd.Timestamp(OCT)].set_index("auditor")
+    assert october["expected"].to_dict() == {"Ann Ash": 4, "Bob Birch": 0, "Cat Cole": 0, "Dan Dale": 0,
+                                             "Hal Hart": 1, "Sue Shaw": 1}  # 6 expected, by hand
+    assert october.loc[["Cat Cole", "Dan Dale"], "part_month"].all()
+    assert many[many["month"] == pd.Timestamp(NOV)].set_index("auditor").loc["Dan Dale", "expected"] == 4
+    with pytest.raises(QAError):
+        queries.completion_rosters(council, [])
+    with pytest.raises(QAError):  # a roster of several months needs their month column
+        expected_audits(many.drop(columns="month"))
 
 
 def test_the_team_profiles_agree(council: Store) -> None:
