@@ -49,3 +49,23 @@ def test_a_quarters_card_picks_the_quarters_up_to_it(store: Store) -> None:
         pd.testing.assert_frame_equal(picked, scrutiny.quarterly_values(store, quarter))
         _, trend = scrutiny.card_from(data, quarter)
         assert trend["quarter"].max() == quarter
+
+
+def test_the_board_for_many_months_at_once_is_each_months_board(store: Store) -> None:
+    from qa_core.views import improvement_board as board
+
+    months = queries.months(store)
+    picked_months = months[-4:] + months[:2]
+    data = board.board_data(store, months)
+    areas = store.query("SELECT area_id FROM plan_area ORDER BY sort_order")["area_id"].tolist()
+    assert len(areas) > 2
+    for month in picked_months:
+        pd.testing.assert_frame_equal(board.rag_report_from(data, month), board.rag_report(store, month))
+        for area in areas:
+            pd.testing.assert_frame_equal(board.area_priorities_from(data, area, month),
+                                          board.area_priorities(store, area, month))
+            alone = board.area_narrative(store, area, month)
+            pd.testing.assert_frame_equal(board.area_narrative_from(data, area, month), alone,
+                                          check_dtype=not alone.empty, check_index_type=not alone.empty)
+            pd.testing.assert_frame_equal(board.area_history_from(data, area, month),
+                                          board.area_history(store, area, month))
