@@ -45,17 +45,35 @@ def matrix(matrix_id: str) -> RiskMatrix:
     return matrix_from_cells(head["name"], head["kind"], cells, **labels)
 
 
+# Each is read once per data version (every quarter and service at once); a change of quarter,
+# service or view picks from what was read and reads nothing.
+@cached
+def _reviews() -> pd.DataFrame:
+    return data.get_store().query("SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref)")
+
+
+@cached
+def _register_rows(matrix_id: str) -> pd.DataFrame:
+    return risk_register.register_rows(data.get_store(), matrix_id)
+
+
 @cached
 def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> pd.DataFrame:
-    return risk_register.heatmap_cells(data.get_store(), matrix_id, quarter, view, service_id)
+    return risk_register.heatmap_from(_matrix_cells(matrix_id)[1], _reviews(), quarter, view, service_id)
 
 
 @cached
 def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
-    return risk_register.register(data.get_store(), matrix_id, quarter, service_id)
+    return risk_register.register_from(_register_rows(matrix_id), matrix(matrix_id), matrix_id, quarter, service_id)
+
+
+@cached
+def _trajectory(matrix_id: str, risk_ref: str) -> pd.DataFrame:
+    return risk_register.trajectory(data.get_store(), matrix_id, risk_ref)
 
 
 @cached
 def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
-    frame = risk_register.trajectory(data.get_store(), matrix_id, risk_ref, until)
+    frame = _trajectory(matrix_id, risk_ref)  # every quarter, oldest first: those up to ``until`` kept
+    frame = frame[frame["quarter"] <= periods.parse_quarter(until)]
     return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)

@@ -50,6 +50,9 @@ __all__ = [
     "VIEWS",
     "band_ranges",
     "heatmap_cells",
+    "heatmap_from",
+    "register_rows",
+    "register_from",
     "high_bands",
     "high_risks",
     "load_matrix",
@@ -175,27 +178,34 @@ def heatmap_cells(store: Store, matrix_id: str, quarter: str, view: str = "resid
     view = _view(view)
     quarter = parse_quarter(quarter)
     _check_matrix(store, matrix_id)
-    frame = store.query(
-        f"""
-        WITH placed AS (
-            SELECT r.risk_ref, r.{view}_impact AS impact, r.{view}_likelihood AS likelihood
-            FROM risk_review r JOIN risk k USING (risk_ref)
-            WHERE r.quarter = $quarter AND ($service IS NULL OR k.service_id = $service)
-              AND r.{view}_impact IS NOT NULL AND r.{view}_likelihood IS NOT NULL
-        )
-        SELECT c.impact, c.likelihood, c.score, c.band, count(p.risk_ref) AS risks,
-               coalesce(string_agg(p.risk_ref, ', ' ORDER BY p.risk_ref), '') AS refs
-        FROM risk_matrix_cell c
-        LEFT JOIN placed p ON p.impact = c.impact AND p.likelihood = c.likelihood
-        WHERE c.matrix_id = $matrix
-        GROUP BY c.impact, c.likelihood, c.score, c.band
-        ORDER BY c.impact, c.likelihood
-        """,
-        {"quarter": quarter, "service": service_id, "matrix": matrix_id},
-    )
-    for col in ("impact", "likelihood", "score", "risks"):
-        frame[col] = frame[col].astype("int64")
-    return frame
+    cells = store.query("SELECT impact, likelihood, score, band FROM risk_matrix_cell WHERE matrix_id = $matrix "
+                        "ORDER BY impact, likelihood", {"matrix": matrix_id})
+    reviews = store.query(
+        "SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref) WHERE r.quarter = $quarter",
+        {"quarter": quarter})
+    return heatmap_from(cells, reviews, quarter, view, service_id)
+
+
+def heatmap_from(cells: pd.DataFrame, reviews: pd.DataFrame, quarter: str, view: str = "residual",
+                 service_id: str | None = None) -> pd.DataFrame:
+    """:func:`heatmap_cells` from the matrix's cells (``impact, likelihood, score, band``) and reviews
+    (``risk_review`` rows with their risk's ``service_id``; any quarters: ``quarter``'s are counted)."""
+    view = _view(view)
+    impact, likelihood = f"{view}_impact", f"{view}_likelihood"
+    keep = (reviews["quarter"] == quarter) & reviews[impact].notna() & reviews[likelihood].notna()
+    if service_id is not None:
+        keep &= reviews["service_id"] == service_id
+    placed = reviews.loc[keep, ["risk_ref", impact, likelihood]].sort_values("risk_ref")
+    placed = placed.astype({impact: "int64", likelihood: "int64"})
+    grouped = placed.groupby([impact, likelihood], sort=False)["risk_ref"].agg(["count", ", ".join])
+    grouped.index = grouped.index.set_names(["impact", "likelihood"])
+    frame = cells[["impact", "likelihood", "score", "band"]].astype(
+        {"impact": "int64", "likelihood": "int64", "score": "int64"}).merge(
+        grouped.rename(columns={"count": "risks", "join": "refs"}).reset_index(), on=["impact", "likelihood"],
+        how="left")
+    frame["risks"] = frame["risks"].fillna(0).astype("int64")
+    frame["refs"] = frame["refs"].fillna("").astype(cells["band"].dtype)
+    return frame.sort_values(["impact", "likelihood"], ignore_index=True)
 
 
 _STAGE_JOINS = "\n".join(
@@ -225,7 +235,14 @@ def register(store: Store, matrix_id: str, quarter: str, service_id: str | None 
     """
     quarter = parse_quarter(quarter)
     _check_matrix(store, matrix_id)
-    frame = store.query(
+    return register_from(register_rows(store, matrix_id), load_matrix(store, matrix_id), matrix_id, quarter,
+                         service_id)
+
+
+def register_rows(store: Store, matrix_id: str) -> pd.DataFrame:
+    """Every quarter's register rows scored by ``matrix_id`` (quarter by quarter, highest residual score
+    first), read once: :func:`register_from` picks a quarter and a service from them."""
+    return store.query(
         f"""
         WITH r AS (
             SELECT *, lag(residual_impact) OVER w AS prev_impact,
@@ -243,11 +260,23 @@ def register(store: Store, matrix_id: str, quarter: str, service_id: str | None 
                r.reduction_expected, r.reasons, r.controls, r.outlook
         FROM r JOIN risk k USING (risk_ref) LEFT JOIN service s ON s.service_id = k.service_id
         {_STAGE_JOINS}
-        WHERE r.quarter = $quarter AND ($service IS NULL OR k.service_id = $service)
-        ORDER BY rc.score DESC NULLS FIRST, r.risk_ref
+        ORDER BY r.quarter, rc.score DESC NULLS FIRST, r.risk_ref
         """,
-        {"quarter": quarter, "service": service_id, "matrix": matrix_id},
+        {"matrix": matrix_id},
     )
+
+
+def register_from(rows: pd.DataFrame, matrix: RiskMatrix, matrix_id: str, quarter: str,
+                  service_id: str | None = None) -> pd.DataFrame:
+    """:func:`register` from :func:`register_rows` and the matrix they were scored by."""
+    quarter = parse_quarter(quarter)
+    keep = rows["quarter"] == quarter
+    if service_id is not None:
+        keep &= rows["service_id"] == service_id
+    frame = rows[keep].reset_index(drop=True)
+    for col in frame.columns:  # as a quarter's own read gives it: a text column with nothing in it holds None
+        if pd.api.types.is_string_dtype(frame[col]) and frame[col].isna().all():
+            frame[col] = pd.Series([None] * len(frame), dtype="object")
     unscored = frame[frame["score"].isna() | frame["gross_score"].isna()]
     if not unscored.empty:
         first = unscored.iloc[0]
@@ -265,7 +294,7 @@ def register(store: Store, matrix_id: str, quarter: str, service_id: str | None 
         [NEW, INCREASED, DECREASED], default=UNCHANGED)
     frame["movement_words"] = movement_words(frame["score"], frame["previous_score"],
                                              frame["quarter"], frame["previous_quarter"])
-    _control_columns(frame, load_matrix(store, matrix_id), "score", "band")
+    _control_columns(frame, matrix, "score", "band")
     return frame.reset_index(drop=True)
 
 

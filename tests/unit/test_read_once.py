@@ -69,3 +69,26 @@ def test_the_board_for_many_months_at_once_is_each_months_board(store: Store) ->
                                           check_dtype=not alone.empty, check_index_type=not alone.empty)
             pd.testing.assert_frame_equal(board.area_history_from(data, area, month),
                                           board.area_history(store, area, month))
+
+
+def test_the_register_of_every_quarter_read_once_is_each_quarters(store: Store) -> None:
+    from qa_core.views import risk_register
+
+    matrix_id = risk_register.register_matrix_id(store)
+    rows = risk_register.register_rows(store, matrix_id)
+    matrix = risk_register.load_matrix(store, matrix_id)
+    reviews = store.query("SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref)")
+    cells = store.query("SELECT impact, likelihood, score, band FROM risk_matrix_cell WHERE matrix_id = $m "
+                        "ORDER BY impact, likelihood", {"m": matrix_id})
+    quarters = queries.quarters(store)
+    for quarter in quarters[-3:] + quarters[:1]:
+        for service_id in [None, *queries.services(store)["service_id"][:3]]:
+            pd.testing.assert_frame_equal(
+                risk_register.register_from(rows, matrix, matrix_id, quarter, service_id),
+                risk_register.register(store, matrix_id, quarter, service_id))
+            for view in risk_register.VIEWS:
+                mine = risk_register.heatmap_from(cells, reviews, quarter, view, service_id)
+                assert mine.equals(risk_register.heatmap_cells(store, matrix_id, quarter, view, service_id))
+                assert int(mine["risks"].sum()) == int(
+                    (reviews["quarter"].eq(quarter) & reviews[f"{view}_impact"].notna()
+                     & (service_id is None or reviews["service_id"].eq(service_id))).sum())
