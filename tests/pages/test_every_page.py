@@ -2,11 +2,15 @@
 
 The pages' own tests check their content; this sweep checks the issue's "no exception on any
 filter combination" for the shared filters: every service (and All services) in the latest
-month, and the earliest month (before the plan, the register and most trends begin).
+month, and the earliest month (before the plan, the register and most trends begin). Every chart
+sent is checked against Plotly's schema (the figures are built without its checks, for speed).
 """
 
 from __future__ import annotations
 
+import json
+
+import plotly.graph_objects as go
 import pytest
 
 from qa_core.pages import PAGE_KEYS
@@ -32,3 +36,5 @@ def test_page_renders_for_every_service_and_the_earliest_month(app, page, filter
     for month, service in views:
         open_page(app, page, month=month, service=service)
         assert app.title, f"{page} month={month} service={service} shows no title"
+        for chart in app.get("plotly_chart"):  # built without Plotly's checks for speed: checked here instead
+            go.Figure(json.loads(chart.proto.spec))

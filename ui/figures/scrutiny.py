@@ -69,4 +69,5 @@ def trend_figure(series: pd.DataFrame, row: pd.Series, title: str, y_title: str,
     )
     sizes = palette.chart_sizes(large_type())  # large type: larger text, markers and lines
     traces = palette.sized_traces(traces, sizes)
-    return go.Figure(dict(data=traces, layout=palette.sized_layout(layout, sizes, palette.legend_rows(traces, sizes))))
+    return go.Figure(dict(data=traces, layout=palette.sized_layout(layout, sizes, palette.legend_rows(traces, sizes))),
+                     _validate=False)  # as spc and teams: test_every_page checks the spec; validating costs half
