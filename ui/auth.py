@@ -33,7 +33,16 @@ import streamlit as st
 
 from qa_core.demo import is_demo_store
 from qa_core.errors import QAError
-from qa_core.roles import DEFAULT_ROLE, ROLE_LABELS, ROLES, RoleMap, Viewer, load_role_map, resolve_viewer
+from qa_core.roles import (
+    DEFAULT_ROLE,
+    ROLE_LABELS,
+    ROLE_MAP_FILE,
+    ROLES,
+    RoleMap,
+    Viewer,
+    load_role_map,
+    resolve_viewer,
+)
 from ui import data
 from ui.safe import md
 
@@ -86,9 +95,23 @@ def require_page(page: str) -> Viewer:
 
 
 def role_map() -> RoleMap:
-    """The role mapping file, read on every run so an administrator's edit applies at once."""
+    """The role mapping file, looked at on every run so an administrator's edit applies at once: it is
+    parsed again whenever the file's identity, size or time changes (a parse is most of a page's sign-in
+    cost), and a file that cannot be read is refused as ``load_role_map`` refuses it, every time."""
     path = os.environ.get(ROLES_ENV)
-    return load_role_map(Path(path) if path else None)
+    file = Path(path) if path else ROLE_MAP_FILE
+    try:
+        stat = file.stat()
+    except OSError:
+        return load_role_map(file)  # the plain refusal
+    key = (str(file), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if _PARSED.get("key") != key:
+        _PARSED.update(key=key, roles=load_role_map(file))
+    return _PARSED["roles"]
+
+
+#: The role file last parsed, by its identity (``role_map``): one process-wide entry.
+_PARSED: dict[str, object] = {}
 
 
 def auth_configured() -> bool:

@@ -468,3 +468,20 @@ def test_the_app_never_shows_error_details_to_visitors():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_an_edit_to_the_role_file_applies_on_the_next_run(app, tmp_path, monkeypatch):
+    """The role file is parsed once while it is unchanged (it cost most of a page's sign-in), and again
+    as soon as an administrator edits it: the local demo switched off takes effect on the next run."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text("local_demo = true\n", encoding="utf-8")
+    monkeypatch.setenv(auth.ROLES_ENV, str(roles))
+    app.run()
+    assert not app.exception and app.session_state["viewer"] == Viewer("assistant_director")
+    assert auth.role_map() is auth.role_map()  # unchanged: the parse is kept
+    roles.write_text('[users."ad@kestrelvale.example"]\nrole = "assistant_director"\n', encoding="utf-8")
+    app.run()
+    assert app.error[0].value == auth.NO_SIGN_IN
+    roles.unlink()
+    with pytest.raises(QAError, match="does not exist"):
+        auth.role_map()
