@@ -59,3 +59,16 @@ def test_scrutiny_opens_from_a_link_for_the_earliest_quarter(page, app_url, scre
            ).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(10, timeout=SLOW)
     whole_page_screenshot(page, screenshots / "scrutiny-2023-24-Q4.png")
+
+
+def test_a_measures_numbers_table_appears_when_opened(page, app_url):
+    """Each measure's numbers are drawn when its expander is opened (issue 14): in the browser,
+    opening one shows that table and its download, and closing it again keeps the page whole."""
+    page.goto(app_url + "/scrutiny")
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(10, timeout=SLOW)
+    downloads = page.get_by_role("button", name="Download these numbers (CSV)")
+    expect(downloads).to_have_count(0)
+    page.get_by_text(re.compile(r"^Show the numbers for ")).nth(1).click()
+    expect(downloads).to_have_count(1, timeout=SLOW)
+    expect(page.get_by_test_id("stExpander").nth(1).get_by_test_id("stDataFrame")).to_be_visible(timeout=SLOW)
+    expect(heading(page, r"2026\/27 Q2 \(July to September 2026\)")).to_be_visible()

@@ -16,7 +16,9 @@ from qa_core.store import Store
 from qa_core.views import scrutiny
 from tests.pages.conftest import open_page
 
-_open = partial(open_page, page="scrutiny")
+#: Every measure's "Show the numbers" opened: its table is drawn only when opened (issue 14).
+NUMBERS_OPEN = {f"scrutiny_numbers_{m.code}": True for m in scrutiny.SCRUTINY_MEASURES}
+_open = partial(open_page, page="scrutiny", **NUMBERS_OPEN)
 
 
 def _page_text(app) -> str:
@@ -326,3 +328,18 @@ def test_the_key_and_each_measures_rule_say_what_the_rating_applied(app, demo_db
     assert said == [cpp["rag_note"]]
     assert said[0].startswith("Red against the council's own target of 20.0%, though better than our statistical "
                               "neighbours (26.6%) and England")
+
+
+def test_a_measures_numbers_are_drawn_when_opened(app):
+    """The ten numbers tables are drawn only when their expander is opened (they were half the page's
+    time); opening one draws that measure's table and its download, and nothing else changes."""
+    open_page(app, "scrutiny")
+    assert len(app.expander) == len(scrutiny.SCRUTINY_MEASURES)
+    published = [d for d in app.dataframe if "Measure" in d.value.columns]
+    assert len(app.dataframe) == len(published) == 1  # only the published figures' table
+    assert not any(b.proto.label == "Download these numbers (CSV)" for b in app.get("download_button"))
+    code = scrutiny.SCRUTINY_MEASURES[1].code
+    open_page(app, "scrutiny", **{f"scrutiny_numbers_{code}": True})
+    numbers = [d.value for d in app.dataframe if "Quarter code" in d.value.columns]
+    assert len(numbers) == 1 and list(numbers[0]["Quarter code"])[-1] == "2026/27 Q2"
+    assert sum(b.proto.label == "Download these numbers (CSV)" for b in app.get("download_button")) == 1
