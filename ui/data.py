@@ -218,8 +218,15 @@ def services() -> pd.DataFrame:
 
 
 @cached
+def _indicator_data() -> home.SummaryData:
+    """Every service's and the council's monthly figures, read once per data version: a change of
+    month or service picks from them (``views.home.summary_from``) and reads nothing."""
+    return home.summary_data(get_store())
+
+
+@cached
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
-    return home.indicator_summary(get_store(), month, service_id)
+    return home.summary_from(_indicator_data(), month, service_id)
 
 
 @cached

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -275,8 +276,14 @@ def _calendar_refusal(text: str, year: int, n: int) -> str:
 
 
 def _read_quarter(text: str) -> tuple[int, int]:
-    """(first year of the financial year, quarter number) from any accepted form; QAError else."""
-    shown = str(text).strip()
+    """(first year of the financial year, quarter number) from any accepted form; QAError else.
+    Pages label hundreds of quarters a run, from a few dozen distinct ones: each is read once."""
+    return _read_quarter_text(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_quarter_text(text: str) -> tuple[int, int]:
+    shown = text.strip()
     m = _FINANCIAL_FORMS[0].fullmatch(shown) or _FINANCIAL_FORMS[1].fullmatch(shown)
     if m:
         year, second, n = int(m["year"]), int(m["second"]), int(m["n"])

@@ -22,7 +22,7 @@ __all__ = [
     "months", "latest_month", "latest_quarter", "quarters", "month_coverage",
     "services", "teams", "indicators", "audit_grade_counts", "AUDIT_GROUPINGS",
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
-    "plan_rag_counts", "indicator_monthly", "team_values", "latest_comparators",
+    "plan_rag_counts", "indicator_monthly", "indicator_monthly_all", "team_values", "latest_comparators",
     "commentary", "clinic_actions", "case_condition", "completion_roster", "completion_rosters", "AUDIT_STAFF_SQL",
     "TOOL_JOIN", "THEME_SQL",
 ]
@@ -322,6 +322,26 @@ def indicator_monthly(
         GROUP BY v.code, v.period, i.aggregation, i.unit ORDER BY v.code, v.period
         """,
         {"until": until, "service": service_id},
+    )
+
+
+def indicator_monthly_all(store: Store) -> pd.DataFrame:
+    """:func:`indicator_monthly` for the council (``service_id`` NULL) and for every service (its
+    core measures), every month, in one query: what a page that moves between services picks from."""
+    return store.query(
+        f"""
+        SELECT NULL::VARCHAR AS service_id, v.code, v.period, sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        GROUP BY v.code, v.period, i.aggregation, i.unit
+        UNION ALL
+        SELECT t.service_id, v.code, v.period, sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
+        GROUP BY t.service_id, v.code, v.period, i.aggregation, i.unit
+        ORDER BY service_id NULLS FIRST, code, period
+        """
     )
 
 

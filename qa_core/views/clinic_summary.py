@@ -48,8 +48,9 @@ def services_summary(store: Store, month: dt.date, today: dt.date | None = None)
         [month],
     ).set_index("service_id")
     rows = []
+    indicators = home.summary_data(store)  # read once for every service
     for service_id in queries.services(store)["service_id"]:
-        measures = home.indicator_summary(store, month, service_id)
+        measures = home.summary_from(indicators, month, service_id)
         header = clinic.clinic_header(store, service_id, month, measures)
         last = met["last_meeting"].get(service_id)
         rows.append(

@@ -5,15 +5,37 @@ council-wide or for one service (the performance clinic reads the same rows for 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
 from qa_core.rules.rag import direction_of_travel, rag_rule_text, rag_status, too_few, too_few_words
 from qa_core.rules.spc import BASELINE_POINTS, assurance_icon, baseline_of, improvement_for, variation_icon, xmr
 from qa_core.store import Store, queries
-from qa_core.views.baselines import change_indices, changes_by_code
+from qa_core.views.baselines import change_indices
 
-__all__ = ["indicator_summary"]
+__all__ = ["indicator_summary", "SummaryData", "summary_data", "summary_from"]
+
+
+@dataclass(frozen=True)
+class SummaryData:
+    """What every month's and service's summary is worked from, read once (:func:`summary_data`): a page
+    that moves between months and services picks from it and reads nothing again."""
+
+    catalogue: pd.DataFrame  # every measure, in catalogue order, with its min_denominator
+    members: pd.DataFrame  # code, service_id: a service's core measures
+    monthly: pd.DataFrame  # queries.indicator_monthly_all: the council's (service_id NULL) and each service's
+    changes: pd.DataFrame  # every recorded process change (views.baselines.process_changes' columns)
+
+
+def summary_data(store: Store) -> SummaryData:
+    """Read, in four queries, what :func:`summary_from` needs for any month and service."""
+    return SummaryData(
+        queries.indicators(store),
+        store.query("SELECT code, service_id FROM indicator_service"),
+        queries.indicator_monthly_all(store),
+        store.query("SELECT code, org_level, org_id, month FROM spc_process_change ORDER BY code, month, org_level"),
+    )
 
 
 def indicator_summary(store: Store, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
@@ -25,9 +47,24 @@ def indicator_summary(store: Store, month: dt.date, service_id: str | None = Non
     ``rag_rule`` states the measure's rule in words (``qa_core.rules.rag.rag_rule_text``); a ratio
     measure whose denominator is under its ``min_denominator`` gets no RAG and ``too_few`` with
     ``rag_note`` giving the count instead ("0 of 1: too few to rate (fewer than 5)")."""
-    catalogue = queries.indicators(store, service_id)
-    changes = changes_by_code(store, service_id)
-    monthly = queries.indicator_monthly(store, service_id=service_id, until=month)
+    return summary_from(summary_data(store), month, service_id)
+
+
+def summary_from(data: SummaryData, month: dt.date, service_id: str | None = None) -> pd.DataFrame:
+    """:func:`indicator_summary` from what :func:`summary_data` read."""
+    if service_id is None:
+        catalogue = data.catalogue
+        monthly = data.monthly[data.monthly["service_id"].isna()]
+        changes = data.changes[data.changes["org_level"] == "la"]
+    else:
+        core = set(data.members.loc[data.members["service_id"] == service_id, "code"])
+        catalogue = data.catalogue[data.catalogue["code"].isin(core)]
+        monthly = data.monthly[data.monthly["service_id"] == service_id]
+        changes = data.changes[(data.changes["org_level"] == "la")
+                               | ((data.changes["org_level"] == "service") & (data.changes["org_id"] == service_id))]
+    monthly = monthly[pd.to_datetime(monthly["period"]).dt.date <= month]
+    changes = {code: sorted(set(pd.to_datetime(group["month"]).dt.date))
+               for code, group in changes.groupby("code")}  # as views.baselines.changes_by_code gives them
     # Plain arrays per measure (rows are in period order and end at ``month``): the current
     # value is a measure's last row when that row is ``month``, the previous one the row before.
     months = pd.to_datetime(monthly["period"]).dt.date.to_numpy()

@@ -26,6 +26,7 @@ The plan covers the whole council: nothing here takes a service.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -53,7 +54,8 @@ __all__ = [
     "BOARD_COLUMNS", "REPORT_COLUMNS", "PRIORITY_STATUSES", "COMPLETE", "OVERDUE", "DUE_SOON",
     "ON_TRACK", "NO_TARGET_DATE", "NEW", "month_end", "rating_months", "rag_report", "board_summary",
     "movement_text", "priorities_text", "area_priorities", "area_narrative", "area_history",
-    "rag_runs", "history_title", "history_text",
+    "rag_runs", "history_title", "history_text", "BoardData", "board_data", "rag_report_from",
+    "area_priorities_from", "area_narrative_from", "area_history_from",
 ]
 
 #: The columns the command line and the page rely on, in this order.
@@ -246,45 +248,107 @@ def rag_report(store: Store, month: dt.date | None) -> pd.DataFrame:
         if not rated:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
         month = rated[-1]
-    start = first_of(month)
-    as_of = month_end(start)
-    frame = store.query(
+    return rag_report_from(BoardData(_boards(store, [month]), *[pd.DataFrame()] * 3), month)
+
+
+@dataclass(frozen=True)
+class BoardData:
+    """The board as at each of some months, and every area's priorities, narrative and ratings, read
+    once (:func:`board_data`): a page that moves between months and areas picks from it."""
+
+    boards: pd.DataFrame  # the board's counted rows for each month asked for (``month``: its first day)
+    priorities: pd.DataFrame  # every priority's status as at the end of each month asked for
+    narrative: pd.DataFrame  # every narrative row
+    ratings: pd.DataFrame  # every area's rating each month
+
+
+def board_data(store: Store, months: list[dt.date]) -> BoardData:
+    """Read, in four queries, what the board and its areas need as at any of ``months``."""
+    narrative = store.query("SELECT area_id, month, kind, seq, text, evidence FROM plan_narrative")
+    ratings = store.query("SELECT area_id, month, rag FROM plan_area_rag ORDER BY area_id, month")
+    return BoardData(_boards(store, months), _priorities(store, months), narrative, ratings)
+
+
+#: The board's months, each with its last day (``as_of``): ``_STATUS_SQL`` as at each month's end.
+_MONTHS_SQL = ("months AS (SELECT start, (start + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS as_of "
+               "FROM (SELECT unnest($months)::DATE AS start))")
+_STATUS_AT_MONTH_END = _STATUS_SQL.replace("$as_of", "m.as_of")
+
+
+def _month_params(months: list[dt.date]) -> dict[str, Any]:
+    return {"months": sorted({first_of(m) for m in months}) or [dt.date(2000, 1, 1)], "soon": DEFAULT_DUE_SOON_DAYS}
+
+
+def _boards(store: Store, months: list[dt.date]) -> pd.DataFrame:
+    months_sql, at_month_end, params = _MONTHS_SQL, _STATUS_AT_MONTH_END, _month_params(months)
+    return store.query(
         f"""
-        WITH ranked AS (
-            SELECT area_id, month, rag,
-                   row_number() OVER (PARTITION BY area_id ORDER BY month DESC) AS k
-            FROM plan_area_rag WHERE month <= $as_of
+        WITH {months_sql},
+        ranked AS (
+            SELECT m.start, r.area_id, r.month, r.rag,
+                   row_number() OVER (PARTITION BY m.start, r.area_id ORDER BY r.month DESC) AS k
+            FROM months m JOIN plan_area_rag r ON r.month <= m.as_of
         ),
         ratings AS (
-            SELECT area_id,
+            SELECT start, area_id,
                    max(rag) FILTER (WHERE k = 1) AS current_rag,
                    max(month) FILTER (WHERE k = 1) AS rag_month,
                    max(rag) FILTER (WHERE k = 2) AS previous_rag,
                    max(month) FILTER (WHERE k = 2) AS previous_month
-            FROM ranked WHERE k <= 2 GROUP BY area_id
+            FROM ranked WHERE k <= 2 GROUP BY start, area_id
         ),
         counts AS (
-            SELECT area_id, count(*) AS total,
+            SELECT start, area_id, count(*) AS total,
                    count(*) FILTER (WHERE status = '{COMPLETE}') AS complete,
                    count(*) FILTER (WHERE status = '{OVERDUE}') AS overdue,
                    count(*) FILTER (WHERE status = '{DUE_SOON}') AS due_soon,
                    count(*) FILTER (WHERE status NOT IN ('{COMPLETE}', '{OVERDUE}')
                                       AND lower(trim(lead_rag)) IN ('red', 'r')) AS lead_red
-            FROM (SELECT p.area_id, p.rag AS lead_rag, {_STATUS_SQL} AS status FROM plan_priority p)
-            GROUP BY area_id
+            FROM (SELECT m.start, p.area_id, p.rag AS lead_rag, {at_month_end} AS status
+                  FROM months m, plan_priority p)
+            GROUP BY start, area_id
         )
-        SELECT a.area_id, a.name AS area, a.lead, a.ofsted_recommendation,
+        SELECT m.start AS month, a.area_id, a.name AS area, a.lead, a.ofsted_recommendation,
                r.previous_rag, r.current_rag, r.rag_month, r.previous_month,
                coalesce(c.total, 0) AS priorities_total,
                coalesce(c.complete, 0) AS priorities_complete,
                coalesce(c.overdue, 0) AS priorities_overdue,
                coalesce(c.due_soon, 0) AS priorities_due_soon,
                coalesce(c.lead_red, 0) AS priorities_lead_red
-        FROM plan_area a LEFT JOIN ratings r USING (area_id) LEFT JOIN counts c USING (area_id)
-        ORDER BY a.sort_order, a.name, a.area_id
+        FROM months m CROSS JOIN plan_area a
+        LEFT JOIN ratings r ON r.start = m.start AND r.area_id = a.area_id
+        LEFT JOIN counts c ON c.start = m.start AND c.area_id = a.area_id
+        ORDER BY m.start, a.sort_order, a.name, a.area_id
         """,
-        {"as_of": as_of, "soon": DEFAULT_DUE_SOON_DAYS},
+        params,
     )
+
+
+def _priorities(store: Store, months: list[dt.date]) -> pd.DataFrame:
+    months_sql, at_month_end, params = _MONTHS_SQL, _STATUS_AT_MONTH_END, _month_params(months)
+    return store.query(
+        f"""
+        WITH {months_sql}
+        SELECT m.start AS month, p.area_id, p.priority_id, p.description, p.target_date,
+               CASE WHEN p.completed_date <= m.as_of THEN p.completed_date END AS completed_date,
+               {at_month_end} AS status,
+               CASE WHEN ({at_month_end}) = '{OVERDUE}' THEN date_diff('day', p.target_date, m.as_of)
+                    ELSE 0 END AS days_overdue,
+               p.rag AS lead_rag, p.evidence
+        FROM months m, plan_priority p
+        ORDER BY m.start, p.area_id, p.target_date NULLS LAST, p.priority_id
+        """,
+        params,
+    )
+
+
+def _month_rows(frame: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+    return frame[pd.to_datetime(frame["month"]).dt.date == first_of(month)].drop(columns="month")
+
+
+def rag_report_from(data: BoardData, month: dt.date) -> pd.DataFrame:
+    """:func:`rag_report` as at ``month`` (one of the months :func:`board_data` read)."""
+    frame = _month_rows(data.boards, month).reset_index(drop=True)
     if frame.empty or frame["current_rag"].isna().all():
         return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
     frame["previous_rag"] = _objects(frame["previous_rag"].map(_clean_rag))
@@ -349,20 +413,14 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
     is not complete, else the status's colour: Blue, Red, Amber, Green, None), rag_by ('lead' or
     'target date'), evidence (for the lead's rating), days_overdue.
     """
-    as_of = month_end(first_of(month))
-    frame = store.query(
-        f"""
-        SELECT p.priority_id, p.description, p.target_date,
-               CASE WHEN p.completed_date <= $as_of THEN p.completed_date END AS completed_date,
-               {_STATUS_SQL} AS status,
-               CASE WHEN ({_STATUS_SQL}) = '{OVERDUE}' THEN date_diff('day', p.target_date, $as_of)
-                    ELSE 0 END AS days_overdue,
-               p.rag AS lead_rag, p.evidence
-        FROM plan_priority p WHERE p.area_id = $area
-        ORDER BY p.target_date NULLS LAST, p.priority_id
-        """,
-        {"as_of": as_of, "soon": DEFAULT_DUE_SOON_DAYS, "area": area_id},
-    )
+    priorities = _priorities(store, [month])
+    return area_priorities_from(BoardData(pd.DataFrame(), priorities, pd.DataFrame(), pd.DataFrame()), area_id, month)
+
+
+def area_priorities_from(data: BoardData, area_id: str, month: dt.date) -> pd.DataFrame:
+    """:func:`area_priorities` from what :func:`board_data` read."""
+    frame = _month_rows(data.priorities, month)
+    frame = frame[frame["area_id"] == area_id].drop(columns="area_id").reset_index(drop=True)
     by_date = frame["status"].map(PRIORITY_STATUSES)
     lead = frame["lead_rag"].map(_clean_rag).where(frame["status"] != COMPLETE)
     frame["rag"] = _objects(lead.where(lead.notna(), by_date))
@@ -378,16 +436,24 @@ def area_narrative(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
     Columns: month (date), kind ('development', 'progress', 'risk'), seq, text, evidence
     (None where no evidence was named). Empty if nothing was written by then.
     """
-    return store.query(
-        """
-        SELECT month, kind, seq, text, evidence FROM plan_narrative
-        WHERE area_id = $area AND month = (
-            SELECT max(month) FROM plan_narrative WHERE area_id = $area AND month <= $as_of)
-        ORDER BY CASE kind WHEN 'development' THEN 1 WHEN 'progress' THEN 2 WHEN 'risk' THEN 3 ELSE 4 END,
-                 kind, seq
-        """,
-        {"area": area_id, "as_of": month_end(first_of(month))},
-    ).assign(month=lambda f: pd.to_datetime(f["month"]).dt.date)
+    return area_narrative_from(BoardData(pd.DataFrame(), pd.DataFrame(), store.query(
+        "SELECT area_id, month, kind, seq, text, evidence FROM plan_narrative WHERE area_id = $area",
+        {"area": area_id}), pd.DataFrame()), area_id, month)
+
+
+_KIND_ORDER = {"development": 1, "progress": 2, "risk": 3}
+
+
+def area_narrative_from(data: BoardData, area_id: str, month: dt.date) -> pd.DataFrame:
+    """:func:`area_narrative` from what :func:`board_data` read."""
+    rows = data.narrative[data.narrative["area_id"] == area_id]
+    days = pd.to_datetime(rows["month"]).dt.date
+    written = days[days <= month_end(first_of(month))]
+    rows = rows[days == written.max()] if len(written) else rows.iloc[0:0]
+    order = rows["kind"].map(_KIND_ORDER).fillna(4)
+    rows = rows.assign(_order=order).sort_values(["_order", "kind", "seq"], kind="stable")
+    out = rows[["month", "kind", "seq", "text", "evidence"]].reset_index(drop=True)
+    return out.assign(month=pd.to_datetime(out["month"]).dt.date)
 
 
 def area_history(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
@@ -396,10 +462,16 @@ def area_history(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
     Columns: month (date), rag, rank (0 Red ... 4 Blue; None for an unknown word),
     movement against the rating before it ('improved', 'deteriorated', 'unchanged', 'new').
     """
-    frame = store.query(
-        "SELECT month, rag FROM plan_area_rag WHERE area_id = $area AND month <= $as_of ORDER BY month",
-        {"area": area_id, "as_of": month_end(first_of(month))},
-    )
+    ratings = store.query("SELECT area_id, month, rag FROM plan_area_rag WHERE area_id = $area ORDER BY month",
+                          {"area": area_id})
+    return area_history_from(BoardData(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), ratings), area_id, month)
+
+
+def area_history_from(data: BoardData, area_id: str, month: dt.date) -> pd.DataFrame:
+    """:func:`area_history` from what :func:`board_data` read."""
+    rows = data.ratings[data.ratings["area_id"] == area_id]
+    frame = rows.loc[pd.to_datetime(rows["month"]).dt.date <= month_end(first_of(month)),
+                     ["month", "rag"]].reset_index(drop=True)
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["rag"] = _objects(frame["rag"].map(_clean_rag))
     frame["rank"] = [rag_rank(r) if r in RAG_ORDER else None for r in frame["rag"]]
