@@ -200,10 +200,12 @@ def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
            for v, d, m in zip(out["value"], out["denominator"], out["min_denominator"], strict=True)]
     out["rag_note"] = pd.array([too_few_words(n, d, m, u) if f else None for n, d, m, u, f in zip(
         out["numerator"], out["denominator"], out["min_denominator"], out["unit"], few, strict=True)], dtype=object)
-    out["rag_rule"] = pd.array([
-        rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for t, p, r, tol, u, m in zip(
-            out["target"], out["polarity"], out["rag_rule"], out["tolerance"], out["unit"], out["min_denominator"],
-            strict=True)], dtype=object)
+    # The rule in words depends on the measure only: written once a measure, not once a row.
+    first = out.drop_duplicates("code")
+    rules = {c: rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for c, t, p, r, tol, u, m in zip(
+        first["code"], first["target"], first["polarity"], first["rag_rule"], first["tolerance"], first["unit"],
+        first["min_denominator"], strict=True)}
+    out["rag_rule"] = pd.array([rules[c] for c in out["code"]], dtype=object)
     out["direction"] = pd.array([
         direction_of_travel(v, prev, p) for v, prev, p in zip(
             out["value"], out["previous"], out["polarity"], strict=True)], dtype=object)
@@ -427,24 +429,30 @@ class TeamData:
     """What :func:`team_view` needs for every service and month, read once (:func:`team_data`), so a
     change of month or service picks from it (:func:`team_view_from`) without a query.
 
-    ``audits``: :func:`team_audits_months` of every team over ``months``; ``series``: every team-month
-    (``previous`` over the whole history); ``catalogue``: ``queries.indicators``; ``services``: the
-    services that have teams."""
+    ``audits``: :func:`team_audits_months` of every team over ``months``, and ``series``: every team-month
+    (``previous`` over the whole history), each split by service (service id → its rows, in order);
+    ``catalogue``: ``queries.indicators``; ``services``: the services that have teams."""
 
-    audits: pd.DataFrame
-    series: pd.DataFrame
+    audits: dict[str, pd.DataFrame]
+    series: dict[str, pd.DataFrame]
     catalogue: pd.DataFrame
     months: frozenset[dt.date] = frozenset()
     services: frozenset[str] = frozenset()
+    no_series: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def team_data(store: Store, months: list[dt.date], catalogue: pd.DataFrame | None = None) -> TeamData:
     """Read, in a few queries, what :func:`team_view` shows for any service in any of ``months``."""
     firsts = sorted({m.replace(day=1) for m in months})
     audits = team_audits_months(store, firsts)
-    return TeamData(audits=audits, series=_series(store, None, None, None, None),
+    series = _series(store, None, None, None, None)
+
+    def by_service(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        return {str(k): rows.reset_index(drop=True) for k, rows in frame.groupby("service_id", sort=False)}
+
+    return TeamData(audits=by_service(audits), series=by_service(series),
                     catalogue=queries.indicators(store) if catalogue is None else catalogue,
-                    months=frozenset(firsts), services=frozenset(audits["service_id"]))
+                    months=frozenset(firsts), services=frozenset(audits["service_id"]), no_series=series.iloc[0:0])
 
 
 def team_view_from(data: TeamData, month: dt.date, service_id: str,
@@ -453,12 +461,12 @@ def team_view_from(data: TeamData, month: dt.date, service_id: str,
     ``data.months``), picked from what :func:`team_data` read: the same frames, no query."""
     if month not in data.months or service_id not in data.services:
         raise QAError(f"{service_id!r} in {month:%B %Y} is not among what was read for the team view.")
-    picked = (data.audits["month"] == pd.Timestamp(month)) & (data.audits["service_id"] == service_id)
-    audits = data.audits[picked.to_numpy()].drop(columns="month").reset_index(drop=True)
-    periods = data.series["period"]
-    keep = ((data.series["service_id"] == service_id) & (periods >= pd.Timestamp(window_start(month, months)))
-            & (periods <= pd.Timestamp(month)))
-    series = data.series[keep.to_numpy()].reset_index(drop=True)
+    audits = data.audits[service_id]
+    audits = audits[(audits["month"] == pd.Timestamp(month)).to_numpy()].drop(columns="month").reset_index(drop=True)
+    series = data.series.get(service_id, data.no_series)
+    periods = series["period"]
+    keep = (periods >= pd.Timestamp(window_start(month, months))) & (periods <= pd.Timestamp(month))
+    series = series[keep.to_numpy()].reset_index(drop=True)
     if series.empty:  # as the store gives an empty result: text columns of no rows are objects
         series = series.astype({c: object for c in series.columns if pd.api.types.is_string_dtype(series[c])})
     return _assemble(audits, series, month, data.catalogue), series
