@@ -254,14 +254,21 @@ def risks_as_at(month: dt.date) -> pd.DataFrame:
 
 
 @cached
+def latest_comparators() -> pd.DataFrame:
+    """Each measure's latest published comparators: the same for every month, read once per data version."""
+    return queries.latest_comparators(get_store())
+
+
+@cached
 def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
-    return clinic.clinic_measures(get_store(), service_id, month)
+    """The clinic's measures, picked from the figures read once (``indicator_summary``), no query."""
+    return clinic.clinic_measures_from(indicator_summary(month, service_id), latest_comparators())
 
 
 @cached
 def clinic_header(service_id: str, month: dt.date) -> dict:
     """The clinic's heading: the service, its head and the month's RAG counts."""
-    return clinic.clinic_header(get_store(), service_id, month, clinic_measures(service_id, month))
+    return clinic.clinic_header_from(services(), service_id, month, clinic_measures(service_id, month))
 
 
 @cached

@@ -12,7 +12,7 @@ import pandas as pd
 
 from qa_core.store import queries
 from qa_core.views import team_profiles
-from ui.data import cached, get_store, services, settings
+from ui.data import cached, get_store, months, services, settings
 
 #: Months of history in the small multiples.
 SMALL_MULTIPLE_MONTHS = 24
@@ -21,9 +21,19 @@ SMALL_MULTIPLE_MONTHS = 24
 @cached
 def team_view(service_id: str, month: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The month's team report (one row per team and measure, with the team's audit figures)
-    and every team's monthly figures for the last ``SMALL_MULTIPLE_MONTHS`` months."""
+    and every team's monthly figures for the last ``SMALL_MULTIPLE_MONTHS`` months: picked from
+    what ``_team_data`` read once (a month the pages do not offer is read on its own)."""
+    data = _team_data()
+    if month in data.months and service_id in data.services:
+        return team_profiles.team_view_from(data, month, service_id, months=SMALL_MULTIPLE_MONTHS)
     return team_profiles.team_view(get_store(), month, service_id, months=SMALL_MULTIPLE_MONTHS,
                                   catalogue=indicators())
+
+
+@cached
+def _team_data() -> team_profiles.TeamData:
+    """Every team's audits in every shown month and every team-month, read once per data version."""
+    return team_profiles.team_data(get_store(), months(), catalogue=indicators())
 
 
 @cached

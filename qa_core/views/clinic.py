@@ -27,6 +27,7 @@ from qa_core.views.baselines import change_indices
 from qa_core.views.refusals import explain, refuse
 
 __all__ = ["NewAction", "REPORT_COLUMNS", "clinic_measures", "clinic_report", "clinic_header", "team_breakdown",
+           "clinic_measures_from", "clinic_header_from",
            "actions", "record_action", "complete_action", "may_manage_actions", "measure_points",
            "check_action", "insert_action"]
 
@@ -64,10 +65,14 @@ def clinic_measures(store: Store, service_id: str, month: dt.date) -> pd.DataFra
     its count) or, where its rating against the council's own target points the other way from the
     published comparators, says so ("Red against the council's own target of 20.0%, though better than
     our statistical neighbours (26.6%) and England (23.9%)")."""
-    summary = home.indicator_summary(store, month, service_id)
+    return clinic_measures_from(home.indicator_summary(store, month, service_id), queries.latest_comparators(store))
+
+
+def clinic_measures_from(summary: pd.DataFrame, comparators: pd.DataFrame) -> pd.DataFrame:
+    """:func:`clinic_measures` from the service's month summary (``views.home.summary_from``) and
+    ``queries.latest_comparators``, read once by a page that moves between months and services."""
     if summary.empty:
         return summary
-    comparators = queries.latest_comparators(store)
     out = summary.merge(comparators, on="code", how="left")
     notes = [rag_comparison_note(r.rag, r.value, r.polarity, r.target, r.unit,
                                  (("our statistical neighbours", r.sn_median), ("England", r.england)))
@@ -88,7 +93,12 @@ def clinic_report(store: Store, service_id: str, month: dt.date | None) -> pd.Da
 
 
 def clinic_header(store: Store, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
-    service = queries.services(store).set_index("service_id")
+    return clinic_header_from(queries.services(store), service_id, month, measures)
+
+
+def clinic_header_from(services: pd.DataFrame, service_id: str, month: dt.date, measures: pd.DataFrame) -> dict:
+    """:func:`clinic_header` from ``queries.services`` read once: the service, its head and the month's RAG counts."""
+    service = services.set_index("service_id")
     if service_id not in service.index:
         raise QAError(f"There is no service {service_id!r}.")
     rag = measures["rag"].value_counts() if not measures.empty else pd.Series(dtype=int)

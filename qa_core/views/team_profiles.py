@@ -61,7 +61,7 @@ from qa_core.rules.audits import (
     wilson_interval,
 )
 from qa_core.rules.expectations import expected_audits
-from qa_core.rules.periods import month_end, window_start
+from qa_core.rules.periods import window_start
 from qa_core.rules.rag import direction_of_travel, rag_rule_text, rag_status, too_few, too_few_words
 from qa_core.store import Store, queries
 from qa_core.store.queries import VALUE_SQL
@@ -70,6 +70,7 @@ __all__ = [
     "AUDIT_COLUMNS", "MEASURE_COLUMNS", "OVERDUE_BANDS", "TEAM_REPORT_COLUMNS", "TREND_MONTHS",
     "TeamProfile", "build_profile", "public_profile", "public_team_report", "team_audits", "team_profile",
     "service_month", "team_report", "team_scope", "team_series", "team_view",
+    "TeamData", "team_audits_months", "team_data", "team_view_from",
 ]
 
 #: Months of history in a profile's trend (sparkline) column.
@@ -138,6 +139,12 @@ def team_series(
     """
     if months < 1:
         raise QAError("months must be at least 1.")
+    return _series(store, month, window_start(month, months), service_id, team_id)
+
+
+def _series(store: Store, month: dt.date | None, first: dt.date | None, service_id: str | None,
+            team_id: str | None) -> pd.DataFrame:
+    """:func:`team_series` from ``first`` to ``month`` (None: no bound), ``previous`` over the whole history."""
     return store.query(
         f"""
         WITH v AS (
@@ -148,17 +155,17 @@ def team_series(
             JOIN team t USING (team_id)
             JOIN indicator i USING (code)
             JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
-            WHERE v.period <= $month
+            WHERE ($month IS NULL OR v.period <= $month)
               AND ($service IS NULL OR t.service_id = $service)
               AND ($team IS NULL OR t.team_id = $team)
             GROUP BY t.service_id, t.team_id, t.name, v.code, v.period, i.aggregation, i.unit
         )
         SELECT v.*, lag(v.value) OVER (PARTITION BY v.team_id, v.code ORDER BY v.period) AS previous
         FROM v JOIN service s USING (service_id) JOIN indicator i USING (code)
-        QUALIFY v.period >= $first
+        QUALIFY $first IS NULL OR v.period >= $first
         ORDER BY s.sort_order, v.team, i.sort_order, v.code, v.period
         """,
-        {"month": month, "first": window_start(month, months), "service": service_id, "team": team_id},
+        {"month": month, "first": first, "service": service_id, "team": team_id},
     )
 
 
@@ -193,10 +200,12 @@ def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
            for v, d, m in zip(out["value"], out["denominator"], out["min_denominator"], strict=True)]
     out["rag_note"] = pd.array([too_few_words(n, d, m, u) if f else None for n, d, m, u, f in zip(
         out["numerator"], out["denominator"], out["min_denominator"], out["unit"], few, strict=True)], dtype=object)
-    out["rag_rule"] = pd.array([
-        rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for t, p, r, tol, u, m in zip(
-            out["target"], out["polarity"], out["rag_rule"], out["tolerance"], out["unit"], out["min_denominator"],
-            strict=True)], dtype=object)
+    # The rule in words depends on the measure only: written once a measure, not once a row.
+    first = out.drop_duplicates("code")
+    rules = {c: rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for c, t, p, r, tol, u, m in zip(
+        first["code"], first["target"], first["polarity"], first["rag_rule"], first["tolerance"], first["unit"],
+        first["min_denominator"], strict=True)}
+    out["rag_rule"] = pd.array([rules[c] for c in out["code"]], dtype=object)
     out["direction"] = pd.array([
         direction_of_travel(v, prev, p) for v, prev, p in zip(
             out["value"], out["previous"], out["polarity"], strict=True)], dtype=object)
@@ -222,13 +231,24 @@ def team_audits(
     summed person by person as :func:`qa_core.rules.audits.completion` does; the unit tests hold the
     two pages to the same figures.
     """
-    start, end = month.replace(day=1), month_end(month)
+    return team_audits_months(store, [month], service_id, team_id).drop(columns="month")
+
+
+def team_audits_months(
+    store: Store, months: list[dt.date], service_id: str | None = None, team_id: str | None = None,
+) -> pd.DataFrame:
+    """:func:`team_audits` for several months in one set of queries, with a ``month`` column (the
+    month's first day) before the team's: what the page reads once and picks a month from.
+    Rows are by month, then in display order."""
+    firsts = sorted({m.replace(day=1) for m in months})
+    if not firsts:
+        raise QAError("Team audits need at least one month.")
     grade_counts = ", ".join(
         f"count(*) FILTER (WHERE coalesce(a.moderated_grade, a.overall_grade) = {i}) AS {col}"
         for i, col in enumerate(GRADE_COLUMNS, start=1))
     late_bands = ", ".join(
-        f"count(*) FILTER (WHERE date_diff('day', x.due_date, $end) >= {low}"
-        + (f" AND date_diff('day', x.due_date, $end) <= {high}" if high is not None else "")
+        f"count(*) FILTER (WHERE date_diff('day', x.due_date, m.month_end) >= {low}"
+        + (f" AND date_diff('day', x.due_date, m.month_end) <= {high}" if high is not None else "")
         + f") AS {col}"
         for col, _, low, high in OVERDUE_BANDS)
     whole = [*GRADE_COLUMNS, "overdue_actions", *[band[0] for band in OVERDUE_BANDS]]
@@ -238,26 +258,29 @@ def team_audits(
             SELECT t.team_id, t.name AS team, t.service_id, s.sort_order AS service_order, s.name AS service_name
             FROM team t JOIN service s USING (service_id)
             WHERE ($service IS NULL OR t.service_id = $service) AND ($team IS NULL OR t.team_id = $team)
-        ), month_audits AS (
-            SELECT a.* FROM audit a WHERE a.audit_date >= $start AND a.audit_date <= $end
+        ), months AS (
+            SELECT month, last_day(month) AS month_end FROM (SELECT unnest($months)::DATE AS month)
         ), graded AS (
-            SELECT a.team_id, {grade_counts}
-            FROM month_audits a JOIN scope USING (team_id)
-            GROUP BY a.team_id
+            SELECT m.month, a.team_id, {grade_counts}
+            FROM audit a JOIN scope USING (team_id)
+            JOIN months m ON a.audit_date >= m.month AND a.audit_date <= m.month_end
+            GROUP BY m.month, a.team_id
         ), late AS (
-            SELECT a.team_id, count(*) AS overdue_actions, {late_bands}
+            SELECT m.month, a.team_id, count(*) AS overdue_actions, {late_bands}
             FROM audit_action x JOIN audit a USING (audit_id) JOIN scope USING (team_id)
-            WHERE x.due_date < $end AND a.audit_date <= $end
-              AND (x.completed_date IS NULL OR x.completed_date > $end)
-            GROUP BY a.team_id
+            JOIN months m ON x.due_date < m.month_end AND a.audit_date <= m.month_end
+              AND (x.completed_date IS NULL OR x.completed_date > m.month_end)
+            GROUP BY m.month, a.team_id
         )
-        SELECT scope.team_id, scope.team, scope.service_id, scope.service_order,
+        SELECT m.month, scope.team_id, scope.team, scope.service_id, scope.service_order,
                {", ".join(f"coalesce({c}, 0) AS {c}" for c in whole)}
-        FROM scope LEFT JOIN graded USING (team_id) LEFT JOIN late USING (team_id)
-        ORDER BY scope.service_order, scope.service_name, scope.team
+        FROM months m CROSS JOIN scope
+        LEFT JOIN graded g ON g.month = m.month AND g.team_id = scope.team_id
+        LEFT JOIN late l ON l.month = m.month AND l.team_id = scope.team_id
+        ORDER BY m.month, scope.service_order, scope.service_name, scope.team
         """,
-        {"start": start, "end": end, "service": service_id, "team": team_id})
-    out = per_team.merge(_team_completion(store, start, service_id, team_id), on="team_id", how="left")
+        {"months": firsts, "service": service_id, "team": team_id})
+    out = per_team.merge(_team_completion(store, firsts, service_id, team_id), on=["month", "team_id"], how="left")
     whole += ["done", "expected", "shortfall", "managers"]
     out[whole] = out[whole].fillna(0).astype("int64")
     out = grade_summary(out)
@@ -266,21 +289,23 @@ def team_audits(
     e = out["audits_expected"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["pct_complete"] = np.where(e > 0, out["audits_done"].to_numpy() * 100.0 / e, np.nan)
-    return out[["team_id", "team", "service_id", "service_order", *AUDIT_COLUMNS, "managers"]]
+    return out[["month", "team_id", "team", "service_id", "service_order", *AUDIT_COLUMNS, "managers"]]
 
 
-def _team_completion(store: Store, month: dt.date, service_id: str | None, team_id: str | None) -> pd.DataFrame:
-    """Per team: its own people's audits done against expectation in ``month`` (the staff, rules and
+def _team_completion(store: Store, months: list[dt.date], service_id: str | None,
+                     team_id: str | None) -> pd.DataFrame:
+    """Per month and team: its own people's audits done against expectation (the staff, rules and
     exemptions held; ``rules.expectations``), the shortfall summed person by person, and
     ``managers``: how many of them were expected to audit that month."""
-    roster = expected_audits(queries.completion_roster(store, month, service_id, team_id), month)
+    roster = expected_audits(queries.completion_rosters(store, months, service_id, team_id))
     roster = roster[roster["team_id"].notna()]
     applies = roster["whole_month"] & ~roster["exempt"].astype(bool)
     done = np.where(applies, roster["counting"].astype("int64"), 0)
-    frame = pd.DataFrame({"team_id": roster["team_id"], "done": done, "expected": roster["expected"],
+    frame = pd.DataFrame({"month": roster["month"], "team_id": roster["team_id"], "done": done,
+                          "expected": roster["expected"],
                           "shortfall": np.maximum(roster["expected"].to_numpy() - done, 0),
                           "managers": (roster["expected"] > 0).astype("int64")})
-    return frame.groupby("team_id", as_index=False)[["done", "expected", "shortfall", "managers"]].sum()
+    return frame.groupby(["month", "team_id"], as_index=False)[["done", "expected", "shortfall", "managers"]].sum()
 
 
 # -- the report (CLI and page) --------------------------------------------------------------
@@ -386,12 +411,65 @@ def team_view(
     if audits.empty:
         team_scope(store, service_id, team_id)  # an unknown or mismatched scope is a QAError
     series = team_series(store, month, service_id, team_id, months=months)
+    return _assemble(audits, series, month, queries.indicators(store) if catalogue is None else catalogue), series
+
+
+def _assemble(audits: pd.DataFrame, series: pd.DataFrame, month: dt.date, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The team report from the month's :func:`team_audits` rows and a :func:`team_series` ending at ``month``."""
     this_month = series[pd.to_datetime(series["period"]) == pd.Timestamp(month)]
-    rated = _rate(this_month, queries.indicators(store) if catalogue is None else catalogue)
+    rated = _rate(this_month, catalogue)
     teams = audits.drop(columns="managers").assign(team_order=np.arange(len(audits)))  # in display order
     out = teams.merge(rated.drop(columns=["service_id", "team"]), on="team_id", how="left")
     out = out.sort_values(["team_order", "sort_order", "code"], kind="stable", na_position="last")
-    return out[TEAM_REPORT_COLUMNS].reset_index(drop=True), series
+    return out[TEAM_REPORT_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TeamData:
+    """What :func:`team_view` needs for every service and month, read once (:func:`team_data`), so a
+    change of month or service picks from it (:func:`team_view_from`) without a query.
+
+    ``audits``: :func:`team_audits_months` of every team over ``months``, and ``series``: every team-month
+    (``previous`` over the whole history), each split by service (service id → its rows, in order);
+    ``catalogue``: ``queries.indicators``; ``services``: the services that have teams."""
+
+    audits: dict[str, pd.DataFrame]
+    series: dict[str, pd.DataFrame]
+    catalogue: pd.DataFrame
+    months: frozenset[dt.date] = frozenset()
+    services: frozenset[str] = frozenset()
+    no_series: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def team_data(store: Store, months: list[dt.date], catalogue: pd.DataFrame | None = None) -> TeamData:
+    """Read, in a few queries, what :func:`team_view` shows for any service in any of ``months``."""
+    firsts = sorted({m.replace(day=1) for m in months})
+    audits = team_audits_months(store, firsts)
+    series = _series(store, None, None, None, None)
+
+    def by_service(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        return {str(k): rows.reset_index(drop=True) for k, rows in frame.groupby("service_id", sort=False)}
+
+    return TeamData(audits=by_service(audits), series=by_service(series),
+                    catalogue=queries.indicators(store) if catalogue is None else catalogue,
+                    months=frozenset(firsts), services=frozenset(audits["service_id"]), no_series=series.iloc[0:0])
+
+
+def team_view_from(data: TeamData, month: dt.date, service_id: str,
+                   months: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`team_view` of ``service_id`` (one of ``data.services``) in ``month`` (one of
+    ``data.months``), picked from what :func:`team_data` read: the same frames, no query."""
+    if month not in data.months or service_id not in data.services:
+        raise QAError(f"{service_id!r} in {month:%B %Y} is not among what was read for the team view.")
+    audits = data.audits[service_id]
+    audits = audits[(audits["month"] == pd.Timestamp(month)).to_numpy()].drop(columns="month").reset_index(drop=True)
+    series = data.series.get(service_id, data.no_series)
+    periods = series["period"]
+    keep = (periods >= pd.Timestamp(window_start(month, months))) & (periods <= pd.Timestamp(month))
+    series = series[keep.to_numpy()].reset_index(drop=True)
+    if series.empty:  # as the store gives an empty result: text columns of no rows are objects
+        series = series.astype({c: object for c in series.columns if pd.api.types.is_string_dtype(series[c])})
+    return _assemble(audits, series, month, data.catalogue), series
 
 
 # -- one team's profile ---------------------------------------------------------------------

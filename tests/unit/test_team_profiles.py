@@ -268,6 +268,34 @@ def test_a_missing_value_is_not_called_no_target(small: Store) -> None:
     assert "No value" in row and "No target" not in row
 
 
+def _same_view(picked: tuple[pd.DataFrame, pd.DataFrame], read: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    for a, b in zip(picked, read, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_team_view_picked_from_one_read_equals_the_months_own_read(small: Store) -> None:
+    """The page reads a service once (team_data) and picks a month (team_view_from): the same
+    report and series as team_view's own queries for that month, for every month and window."""
+    months = [dt.date(2026, 8, 1), SEP, OCT, dt.date(2026, 11, 1)]
+    data = team_profiles.team_data(small, months)
+    for service in ("S1", "S2"):
+        for month in months:
+            for window in (1, 2, 24):
+                _same_view(team_profiles.team_view_from(data, month, service, months=window),
+                           team_profiles.team_view(small, month, service, months=window))
+    for month, service in ((dt.date(2026, 7, 1), "S1"), (OCT, "S9")):
+        with pytest.raises(QAError, match="not among what was read"):
+            team_profiles.team_view_from(data, month, service)
+
+
+def test_team_audits_of_many_months_are_each_months_own(small: Store) -> None:
+    months = [dt.date(2026, 8, 1), SEP, OCT, dt.date(2026, 11, 1)]
+    many = team_profiles.team_audits_months(small, months)
+    for month in months:
+        one = many[many["month"] == pd.Timestamp(month)].drop(columns="month").reset_index(drop=True)
+        pd.testing.assert_frame_equal(one, team_profiles.team_audits(small, month))
+
+
 # -- the demo council -----------------------------------------------------------------------
 def test_demo_teams_add_up_to_the_service(store: Store) -> None:
     report = team_profiles.team_report(store, OCT, "assessment")
@@ -320,6 +348,15 @@ def test_demo_team_rag_follows_the_measure_rules(store: Store) -> None:
     assert row["value"] == pytest.approx(now)
     assert row["rag"] == rag_status(now, ind["target"], ind["polarity"], ind["rag_rule"], ind["tolerance"], before)
     assert row["direction"] == direction_of_travel(now, before, ind["polarity"])
+
+
+def test_demo_team_view_picked_from_one_read_equals_each_months_read(store: Store) -> None:
+    months = queries.months(store)
+    data = team_profiles.team_data(store, months)
+    for service in ("assessment", "cp_court", "disabilities"):
+        for month in months[::5] + months[-2:]:
+            _same_view(team_profiles.team_view_from(data, month, service, months=24),
+                       team_profiles.team_view(store, month, service, months=24))
 
 
 def test_demo_whole_council_and_earliest_month(store: Store) -> None:

@@ -43,8 +43,12 @@ def panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Time
     k = series["team_id"].map(order).to_numpy(dtype="float64")
     keep = ~np.isnan(k) & (slot >= 0) & (slot < n_months)
     frame = series.loc[keep, ["code", "team_id", "value", "numerator", "denominator"]]
+    # Each team's name made plain once and each month's label written once, not once a point.
+    names = series["team"].to_numpy()[keep]
+    plain_names = pd.Series(names).map({name: plain(name) for name in pd.unique(names)}).to_numpy()
+    labels = np.array([m.strftime("%b %Y") for m in months], dtype=object)
     frame = frame.assign(x=k[keep] * (n_months + GAP) + slot[keep],
-                         hover=series["team"].map(plain).to_numpy()[keep] + ", " + periods[keep].strftime("%b %Y"))
+                         hover=plain_names + ", " + pd.Index(labels[np.asarray(slot[keep], dtype="int64")]))
     return frame.sort_values(["code", "x"], kind="stable")
 
 
