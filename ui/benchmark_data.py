@@ -78,29 +78,42 @@ def neighbours(la_code: str, measure: str, year: int) -> pd.DataFrame:
 
 
 @cached
-def ilacs(la_code: str) -> pd.DataFrame:
-    return benchmarks.ilacs_judgements(get_store(), la_code)
+def _ilacs_all() -> pd.DataFrame:
+    return benchmarks.all_ilacs(get_store())
 
 
 @cached
-def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
-    """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
+def ilacs(la_code: str) -> pd.DataFrame:
+    """The LA's ILACS inspections, picked from every judgement read once (no query a change of LA)."""
+    return benchmarks.ilacs_judgements(get_store(), la_code, data=published(), judgements=_ilacs_all())
+
+
+@cached
+def _neighbours_latest_ilacs_all() -> pd.DataFrame:
+    """Every LA's neighbours with each one's latest ILACS judgement (``la_code`` the LA), read once."""
     frame = get_store().query("""
-        SELECT s.rank, s.neighbour_code, l.name, s.closeness, j.inspection_date, j.inspection_type,
+        SELECT s.la_code, s.rank, s.neighbour_code, l.name, s.closeness, j.inspection_date, j.inspection_type,
                j.overall_effectiveness
         FROM statistical_neighbour s
         LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code
         LEFT JOIN ilacs_judgement j ON j.la_code = s.neighbour_code OR j.new_la_code = l.new_la_code
-        WHERE s.la_code = ?
-        QUALIFY row_number() OVER (PARTITION BY s.rank ORDER BY j.inspection_date DESC NULLS LAST) = 1
-        ORDER BY s.rank""", [la_code])
+        QUALIFY row_number() OVER (PARTITION BY s.la_code, s.rank ORDER BY j.inspection_date DESC NULLS LAST) = 1
+        ORDER BY s.la_code, s.rank""")
     return pd.DataFrame({
+        "la_code": frame["la_code"],
         "Neighbour": frame["name"] + " (" + frame["neighbour_code"] + ")",
         "Closeness": frame["closeness"],
         "Latest inspection": pd.to_datetime(frame["inspection_date"]).dt.strftime("%d %b %Y").fillna("none recorded"),
         "Type": frame["inspection_type"].fillna(""),
         "Overall effectiveness": frame["overall_effectiveness"].fillna(""),
     })
+
+
+@cached
+def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
+    """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
+    every = _neighbours_latest_ilacs_all()
+    return every[(every["la_code"] == la_code).to_numpy(dtype=bool)].drop(columns="la_code").reset_index(drop=True)
 
 
 # -- display ----------------------------------------------------------------------------------

@@ -38,15 +38,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.rules.comparison import BAND_NUMBER, medians_once, quartile_band, quartile_cuts
+from qa_core.rules.comparison import BAND_NUMBER, BANDS, medians_once, quartile_cuts
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
-           "ilacs_judgements", "list_las", "measures", "benchmark_la", "quartile_bands", "JOINT_RETURN_TOPIC",
-           "Published", "published"]
+           "ilacs_judgements", "all_ilacs", "list_las", "measures", "benchmark_la", "quartile_bands",
+           "JOINT_RETURN_TOPIC", "Published", "published"]
 
 REPORT_COLUMNS = ["measure", "year", "la_value", "sn_median", "sn_count", "region_value", "england_value",
                   "rank", "of", "quartile"]
@@ -165,7 +166,11 @@ class Published:
     others: pd.DataFrame  # region and England figures: measure, year, area_level, area_code, value, ...
     neighbours: pd.DataFrame  # la_code, rank, neighbour_code, name, closeness
     cuts: pd.DataFrame  # measure, year, q25, q50, q75: DfE's quartile bands (``quartile_bands``)
+    #: Figures filed under an LA that another LA succeeded (``_predecessor_notes``); None: read when asked.
+    filed: pd.DataFrame | None = None
     _at: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # code -> its rows' slice
+    #: Worked out once from the fields above (``_index``): what every LA's report shares, by key number.
+    _by: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Sort ``effective`` by LA once, so one LA's rows are a slice, not a scan of 100,000 rows."""
@@ -174,6 +179,37 @@ class Published:
         starts = [0, *((codes[1:] != codes[:-1]).nonzero()[0] + 1), len(codes)] if len(codes) else [0]
         object.__setattr__(self, "effective", ordered)
         self._at.update({codes[a]: (a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)})
+        self._index()
+
+    def _index(self) -> None:
+        """Number each (measure, year) of ``keys`` (its row) and mark every figure with its number
+        (``_k``), so an LA's report aligns its figures by integer positions instead of merging on
+        text keys; and group the neighbours, region figures and cut points the same way."""
+        keys = self.keys.reset_index(drop=True)
+        object.__setattr__(self, "keys", keys)
+        number = pd.Series(range(len(keys)), index=pd.MultiIndex.from_arrays([keys["measure"], keys["year"]]))
+
+        def numbered(frame: pd.DataFrame) -> pd.DataFrame:
+            at = pd.MultiIndex.from_arrays([frame["measure"], frame["year"]])
+            return frame.assign(_k=number.reindex(at).to_numpy())
+
+        object.__setattr__(self, "effective", numbered(self.effective))
+        others = numbered(self.others)
+        fields = ["_k", "value", "symbol", "numerator", "denominator"]
+        self._by["england"] = others.loc[others["area_level"] == "england", fields].set_index("_k")
+        regions = others[others["area_level"] == "region"]
+        self._by["region"] = {code: part[fields].set_index("_k") for code, part in regions.groupby("area_code")}
+        self._by["no_region"] = regions.iloc[0:0][fields].set_index("_k")
+        self._by["neighbours"] = {code: part for code, part in self.neighbours.groupby("la_code", sort=False)}
+        self._by["cuts"] = numbered(self.cuts).dropna(subset=["_k"]).set_index("_k")[["q25", "q50", "q75"]]
+        meta = self.meta.set_index("measure")
+        self._by["polarity"] = keys["measure"].map(meta["polarity"]).fillna("-")
+        self._by["measure_name"] = keys["measure"].map(meta["name"])
+        self._by["unit"] = keys["measure"].map(meta["unit"])
+
+    def neighbours_of(self, code: str) -> pd.DataFrame:
+        """The LA's neighbours (``neighbours`` rows), closest first."""
+        return self._by["neighbours"].get(code, self.neighbours.iloc[0:0])
 
     def rows_of(self, codes: list[str]) -> pd.DataFrame:
         """``effective``'s rows for the LAs ``codes`` (in that order of LAs)."""
@@ -186,8 +222,9 @@ def published(store: Store, measure: str | list[str] | None = None, year: int | 
     returns marked (``_mark_joint``) and the quartile bands cut once."""
     params = {**_measure_params(measure), "y": year}
     where = "($all_m OR list_contains($ms, measure)) AND ($y IS NULL OR year = $y)"
+    las = list_las(store, current_only=False)
     return Published(
-        las=list_las(store, current_only=False),
+        las=las,
         meta=measures(store),
         keys=store.query(
             "SELECT measure, year, count(value) FILTER (WHERE area_level = 'la') AS \"of\" FROM published_value "
@@ -203,6 +240,7 @@ def published(store: Store, measure: str | list[str] | None = None, year: int | 
             "SELECT s.la_code, s.rank, s.neighbour_code, l.name, s.closeness FROM statistical_neighbour s "
             "LEFT JOIN published_la l ON l.old_la_code = s.neighbour_code ORDER BY s.la_code, s.rank"),
         cuts=quartile_bands(store, measure, year),
+        filed=_filed(store, las),
     )
 
 
@@ -279,19 +317,31 @@ def _joint_words(las: pd.DataFrame, joint: str) -> str:
     return f"{' and '.join(listed)} report jointly ({joint})"
 
 
-def _predecessor_notes(store: Store, row: dict, out: pd.DataFrame) -> list[str | None]:
+_FILED = ("SELECT v.measure, v.year, v.area_code, v.area_name, v.value, l.name AS la_name FROM published_value v "
+          "LEFT JOIN published_la l ON l.old_la_code = v.area_code WHERE v.area_level = 'la' "
+          "AND v.value IS NOT NULL AND list_contains($codes, v.area_code) AND v.year >= $first ORDER BY v.area_code")
+
+
+def _filed(store: Store, las: pd.DataFrame) -> pd.DataFrame:
+    """Every figure filed under an LA that another LA took over from (``_predecessor_notes`` picks from it)."""
+    codes = sorted({c for p in las["predecessors"].dropna() for c in str(p).split(";")})
+    return store.query(_FILED, {"codes": codes, "first": -1})
+
+
+def _predecessor_notes(store: Store, row: dict, out: pd.DataFrame,
+                       filed: pd.DataFrame | None = None) -> list[str | None]:
     """Where the LA has no figure in a year after it took over from a predecessor that DfE still
-    files a figure under: where that figure is and what it is (it is not moved onto the LA)."""
+    files a figure under: where that figure is and what it is (it is not moved onto the LA).
+    ``filed``: every predecessor's figures read already (``_filed``), else they are read here."""
     notes: list[str | None] = [None] * len(out)
     first = row.get("first_year")
     if not row.get("predecessors") or first is None or pd.isna(first):
         return notes
     codes = row["predecessors"].split(";")
-    filed = store.query(
-        "SELECT v.measure, v.year, v.area_code, v.area_name, v.value, l.name AS la_name FROM published_value v "
-        "LEFT JOIN published_la l ON l.old_la_code = v.area_code WHERE v.area_level = 'la' AND v.value IS NOT NULL "
-        "AND list_contains($codes, v.area_code) AND v.year >= $first ORDER BY v.area_code",
-        {"codes": codes, "first": int(first)})
+    if filed is None:
+        filed = store.query(_FILED, {"codes": codes, "first": int(first)})
+    else:
+        filed = filed[filed["area_code"].isin(codes) & (filed["year"] >= int(first))]
     if filed.empty:
         return notes
     by_key = filed.groupby(["measure", "year"])
@@ -326,70 +376,67 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
             close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise QAError(f"There is no published measure {one!r}.{hint}")
-    keys = _pick(data.keys, measure, year).reset_index(drop=True)
+    keys = _pick(data.keys, measure, year)
     if keys.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
-    out = keys.assign(of=keys["of"].astype("Int64"))
+    at = keys.index.to_numpy()  # each row's key number (``Published._index``): figures align on these
+    out = keys.reset_index(drop=True)
+    out = out.assign(of=out["of"].astype("Int64"))
     out.loc[out["of"] == 0, "of"] = pd.NA
 
-    neighbours = data.neighbours[data.neighbours["la_code"] == code]
-    effective = _pick(data.rows_of([code, *neighbours["neighbour_code"]]), measure, year)
-    mine = effective[effective["code"] == code]
-    out = out.merge(mine[["measure", "year", "value", "symbol", "numerator", "denominator", "joint", "rank"]].rename(
-        columns={"value": "la_value", "symbol": "la_symbol", "joint": "la_joint_return", "numerator": "la_numerator",
-                 "denominator": "la_denominator"}),
-        on=["measure", "year"], how="left")
+    def aligned(figures: pd.DataFrame, names: dict[str, str]) -> None:
+        """``figures`` (indexed by key number) as ``out``'s columns ``names``, blank where none."""
+        part = figures.reindex(at).reset_index(drop=True)  # ``out`` is numbered 0, 1, ... too
+        for src, dst in names.items():
+            out[dst] = part[src]
 
-    others = _pick(data.others, measure, year)
-    others = others[(others["area_level"] == "england")
-                    | ((others["area_level"] == "region") & (others["area_code"] == (row["region_code"] or "")))]
-    for level in ("region", "england"):
-        fields = ["value", "symbol", "numerator", "denominator"]
-        part = others[others["area_level"] == level][["measure", "year", *fields]]
-        out = out.merge(part.rename(columns={c: f"{level}_{c}" for c in fields}),
-                        on=["measure", "year"], how="left")
+    neighbours = data.neighbours_of(code)
+    mine = _pick(data.rows_of([code]), measure, year).set_index("_k")
+    aligned(mine, {"value": "la_value", "symbol": "la_symbol", "numerator": "la_numerator",
+                   "denominator": "la_denominator", "joint": "la_joint_return", "rank": "rank"})
+    fields = ["value", "symbol", "numerator", "denominator"]
+    aligned(data._by["region"].get(row["region_code"] or "", data._by["no_region"]),
+            {c: f"region_{c}" for c in fields})
+    aligned(data._by["england"], {c: f"england_{c}" for c in fields})
 
+    effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
     sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
     # A joint return is one figure: one median per measure and year, each return counted once.
     sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
-    agg = medians_once(sn, ["measure", "year"]).rename(columns={"median": "sn_median", "count": "sn_count"})
-    agg = agg.set_index(["measure", "year"])
-    joints = sn.dropna(subset=["joint"]).groupby(["measure", "year", "joint"]).size()
-    notes: dict[tuple, str] = {}
-    for (m, y), shared in joints[joints > 1].reset_index().groupby(["measure", "year"])["joint"]:
+    agg = medians_once(sn, ["_k"]).set_index("_k")
+    aligned(agg, {"median": "sn_median", "count": "sn_count"})
+    joints = sn.dropna(subset=["joint"]).groupby(["_k", "joint"]).size()
+    notes: dict[int, str] = {}
+    for k, shared in joints[joints > 1].reset_index().groupby("_k")["joint"]:
         words = "; ".join(_joint_words(data.las, j) for j in sorted(shared))
-        notes[(m, y)] = (f"{int(agg.loc[(m, y), 'sn_count'])} neighbours' figures; {words}"
-                         + (", counted once" if len(shared) == 1 else ", each counted once"))
-    agg = agg.reset_index()
-    agg["sn_joint_return_note"] = [notes.get(key) for key in zip(agg["measure"], agg["year"], strict=True)]
-    out = out.merge(agg, on=["measure", "year"], how="left")
+        notes[k] = (f"{int(agg.loc[k, 'count'])} neighbours' figures; {words}"
+                    + (", counted once" if len(shared) == 1 else ", each counted once"))
     out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
-    out["sn_joint_return_note"] = out["sn_joint_return_note"].astype(object).where(
-        out["sn_joint_return_note"].notna(), None)
-    used = sn.groupby(["measure", "year"])["code"].agg(set).to_dict()
-    label = {n.neighbour_code: f"{n.name} ({n.neighbour_code})" for n in neighbours.itertuples()}
-    out["missing_neighbours"] = [
-        "; ".join(label[c] for c in neighbours["neighbour_code"] if c not in used.get((m, y), set())) or None
-        for m, y in zip(out["measure"], out["year"], strict=True)]
+    out["sn_joint_return_note"] = pd.Series([notes.get(k) for k in at] if notes else [None] * len(out),
+                                            index=out.index, dtype=object)
+    out["missing_neighbours"] = _missing_neighbours(neighbours, sn, at)
 
-    out["polarity"] = out["measure"].map(meta["polarity"]).fillna("-")
-    out["measure_name"] = out["measure"].map(meta["name"])
-    out["unit"] = out["measure"].map(meta["unit"])
+    for name in ("polarity", "measure_name", "unit"):
+        out[name] = data._by[name].iloc[at].reset_index(drop=True)
     ranked_ok = out["rank"].notna() & out["polarity"].isin(["High", "Low"])
     out["rank"] = out["rank"].where(ranked_ok).astype("Int64")
-    cuts = _pick(data.cuts, measure, year).set_index(["measure", "year"])
-    bands = []
-    for m, y, v, pol, ok in zip(out["measure"], out["year"], out["la_value"], out["polarity"], ranked_ok,
-                                strict=True):
-        have = ok and (m, y) in cuts.index
-        bands.append(quartile_band(v, tuple(cuts.loc[(m, y)]), pol) if have else None)
+    cuts = data._by["cuts"].reindex(at)
+    value = out["la_value"].to_numpy(dtype="float64", na_value=np.nan)
+    have = ranked_ok.to_numpy() & cuts["q25"].notna().to_numpy() & ~np.isnan(value)
+    # ``quartile_band`` for every row at once: a value on a cut point sits in the quarter below it.
+    position = np.select([value <= cuts["q25"].to_numpy(), value <= cuts["q50"].to_numpy(),
+                          value <= cuts["q75"].to_numpy()], [0, 1, 2], 3)
+    position = np.where(out["polarity"].to_numpy() == "Low", position, 3 - position)
+    bands = [BANDS[p] if h else None for p, h in zip(position.tolist(), have.tolist(), strict=True)]
     out["quartile_band"] = pd.Series(bands, index=out.index, dtype=object)
     out["quartile"] = pd.array([BAND_NUMBER[b] if b else None for b in bands], dtype="Int64")
     out["note"] = _notes(row, out)
-    out["predecessor_note"] = pd.Series(_predecessor_notes(store, row, out), index=out.index, dtype=object)
+    out["predecessor_note"] = pd.Series(_predecessor_notes(store, row, out, data.filed), index=out.index,
+                                        dtype=object)
     # Text or None, never NaN (``j and f"... {j}"`` reads them), and one dtype however many rows have text.
     for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note", "sn_joint_return_note"):
-        out[text] = pd.Series([_text(v) for v in out[text]], index=out.index, dtype=object)
+        column = out[text].astype(object)
+        out[text] = column.where(column.notna(), None)
     out["year"] = out["year"].astype("int64")
     return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
 
@@ -408,6 +455,29 @@ def latest_published(store: Store, la: str, measure_codes: list[str], data: Publ
     latest = rep.groupby("measure").tail(1).drop(columns="_has")
     order = {m: i for i, m in enumerate(wanted)}
     return latest.sort_values("measure", key=lambda c: c.map(order)).reset_index(drop=True)
+
+
+def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarray) -> list[str | None]:
+    """For each key number in ``at``: the neighbours with no figure ("Name (code); ..."), or None.
+    ``sn`` holds the neighbours' figures (``_k``, ``code``). Which neighbours have one is a bit
+    each, so a row's words are looked up by its pattern, not built neighbour by neighbour."""
+    codes = neighbours["neighbour_code"].tolist()
+    label = {n.neighbour_code: f"{n.name} ({n.neighbour_code})" for n in neighbours.itertuples()}
+    if not codes:
+        return [None] * len(at)
+    if len(codes) > 60:  # not DfE's model (10): too many for a bit each
+        used = sn.groupby("_k")["code"].agg(set).to_dict()
+        return ["; ".join(label[c] for c in codes if c not in used.get(k, set())) or None for k in at]
+    bit: dict[str, int] = {}
+    for j, c in enumerate(codes):
+        bit[c] = bit.get(c, 0) | (1 << j)
+    have = sn.drop_duplicates(["_k", "code"])
+    found = pd.Series(have["code"].map(bit).to_numpy(dtype="int64"), index=have["_k"].to_numpy())
+    used = found.groupby(level=0).sum().reindex(at, fill_value=0).to_numpy()
+    missing = ((1 << len(codes)) - 1) & ~used
+    words = {m: "; ".join(label[c] for j, c in enumerate(codes) if m >> j & 1) or None
+             for m in np.unique(missing).tolist()}
+    return [words[m] for m in missing.tolist()]
 
 
 def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:
@@ -433,12 +503,12 @@ def neighbour_values(store: Store, la: str, measure: str, year: int, data: Publi
     ``benchmark_report``."""
     data = data if data is not None else published(store, measure, year)
     row = _resolve(data.las, la)
-    neighbours = data.neighbours[data.neighbours["la_code"] == row["old_la_code"]]
+    neighbours = data.neighbours_of(row["old_la_code"])
     effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
+    first_row = {c: i for i, c in reversed(list(enumerate(effective["code"].tolist())))}  # each code's first row
     rows = []
     for n in neighbours.itertuples():
-        got = effective[effective["code"] == n.neighbour_code]
-        first = got.iloc[0] if not got.empty else None
+        first = effective.iloc[first_row[n.neighbour_code]] if n.neighbour_code in first_row else None
         value = None if first is None or pd.isna(first["value"]) else float(first["value"])
         rows.append(dict(rank=n.rank, neighbour_code=n.neighbour_code, name=n.name, closeness=n.closeness,
                          value=value, symbol=None if first is None else _text(first["symbol"]),
@@ -454,9 +524,19 @@ def la_trend(store: Store, la: str, measure: str, data: Published | None = None)
     return benchmark_report(store, la, measure=measure, data=data)
 
 
-def ilacs_judgements(store: Store, la: str) -> pd.DataFrame:
-    """Every Ofsted ILACS inspection of the LA, newest first (an abolished LA's own history)."""
-    row = resolve_la(store, la)
-    return store.query(
-        "SELECT * EXCLUDE (la_code) FROM ilacs_judgement WHERE la_code = ? OR new_la_code = ? "
-        "ORDER BY inspection_date DESC", [row["old_la_code"], row["new_la_code"] or ""])
+def all_ilacs(store: Store) -> pd.DataFrame:
+    """Every Ofsted ILACS judgement held, newest first (``ilacs_judgements`` picks one LA's)."""
+    return store.query("SELECT * FROM ilacs_judgement ORDER BY inspection_date DESC")
+
+
+def ilacs_judgements(store: Store, la: str, data: Published | None = None,
+                     judgements: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every Ofsted ILACS inspection of the LA, newest first (an abolished LA's own history).
+    ``data``: the published figures already read (their LAs); ``judgements``: ``all_ilacs`` already
+    read; else each is read here."""
+    row = _resolve(data.las, la) if data is not None else resolve_la(store, la)
+    every = judgements if judgements is not None else all_ilacs(store)
+    new_code = row["new_la_code"] or ""
+    keep = (every["la_code"] == row["old_la_code"]).to_numpy(dtype=bool, na_value=False) | (
+        every["new_la_code"] == new_code).to_numpy(dtype=bool, na_value=False)
+    return every[keep].drop(columns="la_code").reset_index(drop=True)

@@ -13,6 +13,8 @@ from qa_core.errors import QAError
 from qa_core.store import Store
 from qa_core.views.benchmarks import (
     REPORT_COLUMNS,
+    _missing_neighbours,
+    all_ilacs,
     benchmark_la,
     benchmark_report,
     ilacs_judgements,
@@ -248,3 +250,42 @@ def test_one_las_whole_report_holds_its_year_and_its_trend(store: Store) -> None
                                           benchmark_report(store, la, year=year), obj=f"{la} {year}")
         pd.testing.assert_frame_equal(whole[whole["measure"] == "ReReferral"].reset_index(drop=True),
                                       benchmark_report(store, la, "ReReferral"), obj=f"{la} trend")
+
+
+def test_a_change_of_la_reads_nothing_from_the_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: with the published figures and the ILACS judgements read once, any LA's report, its
+    neighbours' figures and its inspections are picked from them, the same as reading the store for
+    each (Dorset, 838, took over from its county: its predecessor's figures were read per report)."""
+    data, judgements = published(store), all_ilacs(store)
+    las = ("942", "356", "314", "Dorset", "909")
+    read = {la: (benchmark_report(store, la), neighbour_values(store, la, "ReReferral", 2023),
+                 ilacs_judgements(store, la)) for la in las}
+
+    def no_query(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a change of LA queried the store")
+
+    monkeypatch.setattr(store, "query", no_query)
+    for la in las:
+        picked = (benchmark_report(store, la, data=data), neighbour_values(store, la, "ReReferral", 2023, data=data),
+                  ilacs_judgements(store, la, data=data, judgements=judgements))
+        for got, want in zip(picked, read[la], strict=True):
+            # (a column blank for every one of the LA's inspections is text either way, whatever its dtype)
+            pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=got is not picked[2], obj=la)
+    assert read["Dorset"][0]["predecessor_note"].notna().any() and not read["909"][2].empty
+
+
+def test_the_neighbours_with_no_figure_are_named_in_closeness_order() -> None:
+    """``_missing_neighbours`` (a bit per neighbour) names, for each measure and year, the neighbours
+    without a figure exactly as a neighbour-by-neighbour check does; a repeated row counts once."""
+    neighbours = pd.DataFrame({"neighbour_code": ["3", "1", "2"], "name": ["Cee", "Ay", "Bee"]})
+    sn = pd.DataFrame({"_k": [0, 0, 0, 1, 1, 3], "code": ["1", "2", "3", "2", "2", "3"]})
+    at = [0, 1, 2, 3, 1]
+    got = _missing_neighbours(neighbours, sn, pd.Series(at).to_numpy())
+    used = sn.groupby("_k")["code"].agg(set).to_dict()
+    label = dict(zip(neighbours["neighbour_code"], neighbours["name"] + " (" + neighbours["neighbour_code"] + ")",
+                     strict=True))
+    want = ["; ".join(label[c] for c in neighbours["neighbour_code"] if c not in used.get(k, set())) or None
+            for k in at]
+    assert got == want == [None, "Cee (3); Ay (1)", "Cee (3); Ay (1); Bee (2)", "Ay (1); Bee (2)",
+                           "Cee (3); Ay (1)"]
+    assert _missing_neighbours(neighbours.iloc[0:0], sn, pd.Series(at).to_numpy()) == [None] * 5
