@@ -385,7 +385,10 @@ class Checker:
                 combined = pd.factorize(combined * (size + 1) + codes)[0].astype(np.int64)
         if combined is None or not self.n:
             return np.zeros(self.n, dtype=bool)
-        codes, _ = pd.factorize(np.where(usable, combined, -1))
+        if len(keys) == 1:  # one column's codes are already 0..size-1: no renumbering (a million ids, issue 14)
+            codes = np.where(usable, combined, size)
+        else:
+            codes, _ = pd.factorize(np.where(usable, combined, -1))
         counts = np.bincount(codes)
         dup = usable & (counts[codes] > 1)
         if dup.any():
