@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from qa_core.io.importer import validate_file
-from qa_core.io.importer.formats import FileRejected, normalise_header, read_sheet
+from qa_core.io.importer.formats import FileRejected, _is_utf8, _utf8_error, normalise_header, read_sheet
 from qa_core.store import Store
 from tests.unit.test_import_support import AUDIT_HEADER, audit_row, csv_bytes, open_tiny
 
@@ -55,6 +55,28 @@ def test_excel_unicode_text_utf16_tab_separated_is_read() -> None:
 def test_windows_1252_is_read() -> None:
     data = "code,name\r\nA,Caf\u00e9 \u2013 north\r\n".encode("cp1252")
     assert texts(data) == {"code": ["A"], "name": ["Caf\u00e9 \u2013 north"]}
+
+
+@pytest.mark.parametrize("text", [
+    b"plain ASCII", "Zo\u00eb \u00a3 \u20ac \U0001f600".encode(), "\ufffe\uffff".encode(),  # UTF-8
+    b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf8\x88\x80\x80\x80", b"\xf4\x90\x80\x80",  # never UTF-8:
+    b"Caf\xe9", b"\xe2\x82", b"ok \xc3",  # surrogates, overlong forms, beyond U+10FFFF, Windows-1252, cut short
+])
+def test_the_quick_utf8_check_agrees_with_python(text: bytes) -> None:
+    """A large file is told to be UTF-8 in place (issue 14); it must say what Python's strict decoder says, or a
+    Windows-1252 file would be read as UTF-8 (or the reverse)."""
+    try:
+        text.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert _is_utf8(text) is expected
+    assert (_utf8_error(text) is None) is expected
+
+
+def test_non_ascii_utf8_after_the_first_mebibyte_is_read_as_utf8() -> None:
+    rows = [["code", "name"]] + [[f"A{i}", "plain"] for i in range(60_000)] + [["Z", "Zo\u00eb \u2013 \u00a3"]]
+    assert texts(csv_bytes(rows))["name"][-1] == "Zo\u00eb \u2013 \u00a3"
 
 
 def test_blank_cells_are_missing_and_quoted_commas_kept() -> None:

@@ -163,6 +163,27 @@ def test_a_corrected_month_of_audits_removes_audits_left_out_but_keeps_those_wit
         ["S1", "Chronology", 2], ["S1", "Voice of the child", 3]]
 
 
+def test_new_audits_beside_held_ones_are_compared_grade_by_grade(tiny: Store) -> None:
+    """A first load counts every audit added without comparing its area grades (issue 14); a file that holds
+    audits already held is still compared area grade by area grade, whatever else it adds."""
+    first = import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A2")]), "a.csv",
+                        user="t")
+    assert (first.added, first.replaced, first.unchanged) == (2, 0, 0)
+    assert first.messages[0] == "October 2026 audits for Assessment North added (2 audits)"
+    rows = [AUDIT_HEADER, audit_row("A1"), audit_row("A2", voice="Inadequate"), audit_row("A3", chronology="1"),
+            audit_row("N1", date="04/11/2026")]
+    second = import_file(tiny, "audits", csv_bytes(rows), "b.csv", user="t")
+    assert (second.added, second.replaced, second.unchanged, second.removed) == (2, 1, 1, 0)
+    assert second.messages[:2] == ["October 2026 audits for Assessment North replaced (3 audits)",
+                                   "November 2026 audits for Assessment North added (1 audit)"]
+    assert tiny.query("SELECT audit_id, area, grade FROM audit_area_grade ORDER BY ALL").values.tolist() == [
+        ["A1", "Chronology", 2], ["A1", "Voice of the child", 3], ["A2", "Chronology", 2],
+        ["A2", "Voice of the child", 4], ["A3", "Chronology", 1], ["A3", "Voice of the child", 3],
+        ["N1", "Chronology", 2], ["N1", "Voice of the child", 3]]
+    again = import_file(tiny, "audits", csv_bytes(rows), "b.csv", user="t")
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 4)
+
+
 def test_an_audit_can_move_team_unless_actions_are_recorded_against_it(tiny: Store) -> None:
     import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A2")]), "a.csv", user="t")
     import_file(tiny, "audit_actions", csv_bytes([["action_id", "audit_id", "description"], ["X1", "A2", "Do"]]),

@@ -349,3 +349,39 @@ def test_audits_give_auditor_id_or_are_matched_by_name(council: Store) -> None:
     assert council.query("SELECT audit_id, auditor_id FROM audit ORDER BY 1").astype(object).where(
         lambda f: f.notna(), None
     ).values.tolist() == [["A1", "M1"], ["A2", None], ["A3", None], ["A4", None], ["A5", None]]
+
+
+def test_unmatched_auditors_are_counted_audit_by_audit(council: Store) -> None:
+    """Audits are matched to the staff list per auditor and day (issue 14): the counts are still of audits, an
+    auditor matched on some days and not on others is named with the audits that matched nobody, and a name two
+    people in post share is said apart from a name nobody has."""
+    load(
+        council,
+        "staff",
+        [STAFF_HEADER, ["M4", "Mia Moss", "", "team_manager", "tc", "south", "yes", "no", "01/10/2026", ""]],
+    )
+    result = load(
+        council,
+        "audits",
+        [
+            AUDITS,
+            ["A1", "2026-09-30", "Tier 1", "ta", "north", "Mia Moss", "Good"],  # only M1 in post yet
+            ["A2", "2026-10-02", "Tier 1", "ta", "north", "Mia Moss", "Good"],  # M1 and M4 from here on
+            ["A3", "2026-10-02", "Tier 1", "ta", "north", "Mia Moss", "Good"],
+            ["A4", "2026-10-05", "Tier 1", "ta", "north", "Mia Moss", "Good"],
+            ["A5", "2026-10-14", "Tier 1", "tc", "south", "Cal Cole", "Good"],  # in post until the 15th
+            ["A6", "2026-10-20", "Tier 1", "tc", "south", "Cal Cole", "Good"],
+            ["A7", "2026-10-20", "Tier 1", "tc", "south", "Cal Cole", "Good"],
+            ["A8", "2026-10-21", "Tier 1", "tc", "south", "Cal Cole", "Good"],
+            ["A9", "2026-10-03", "thematic", "tc", "south", "Quinn", "Good"],
+        ],
+    )
+    assert result.added == 9
+    unmatched = [m for m in result.messages if "count towards nobody's expectation" in m]
+    assert unmatched == [
+        "2 auditor names not on the staff list (in post on the audit's day): Cal Cole (3 audits), Quinn (1 audit). "
+        "Their audits are imported but count towards nobody's expectation: add them to the staff list, or give "
+        "auditor_id.",
+        "1 auditor name shared by more than one person in post on the audit's day: Mia Moss (3 audits). Their "
+        "audits are imported but count towards nobody's expectation: give their staff_id as auditor_id.",
+    ]

@@ -93,6 +93,22 @@ def test_duplicate_keys_within_the_file(tiny: Store) -> None:
     assert found[1].message == "The audit A1 appears more than once in this file (also row 2). Keep one row."
 
 
+def test_blank_keys_are_blank_not_duplicates(tiny: Store) -> None:
+    """A file without a repeated id is told by counting its distinct ids (issue 14); blank ids count as none."""
+    found = problems(tiny, "audits", [AUDIT_HEADER, audit_row("A1"), audit_row(""), audit_row(" "), audit_row("B1")])
+    assert [(p.row, p.column, p.message) for p in found] == [
+        (3, "audit_id", "The audit id is blank; every row needs one."),
+        (4, "audit_id", "The audit id is blank; every row needs one."),
+    ]
+    found = problems(tiny, "audits", [AUDIT_HEADER, audit_row("A1"), audit_row(""), audit_row(" A1 "), audit_row("")])
+    assert [(p.row, p.message) for p in found] == [
+        (2, "The audit A1 appears more than once in this file (also row 4). Keep one row."),
+        (3, "The audit id is blank; every row needs one."),
+        (4, "The audit A1 appears more than once in this file (also row 2). Keep one row."),
+        (5, "The audit id is blank; every row needs one."),
+    ]
+
+
 def test_duplicate_values_found_through_a_team_named_two_ways(tiny: Store) -> None:
     found = problems(tiny, "values", [VALUES_HEADER,
                                       ["CONTACT_24H", "2026-10", "MASH Team A", 5, 10, None],

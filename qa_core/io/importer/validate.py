@@ -374,6 +374,10 @@ class Checker:
     # -- rules across rows ----------------------------------------------------------------
     def duplicates(self, keys: Sequence[tuple[str, pa.Array]], describe: Callable[[int], str]) -> np.ndarray:
         """A problem on every row whose key (the given columns' values) appears more than once."""
+        if len(keys) == 1 and self.n:  # the usual file, no key twice, is told by counting (issue 14: a million ids)
+            values = keys[0][1]
+            if pc.count_distinct(values, mode="only_valid").as_py() == len(values) - values.null_count:
+                return np.zeros(self.n, dtype=bool)
         usable = np.ones(self.n, dtype=bool)
         combined: np.ndarray | None = None
         for _, values in keys:
@@ -385,7 +389,10 @@ class Checker:
                 combined = pd.factorize(combined * (size + 1) + codes)[0].astype(np.int64)
         if combined is None or not self.n:
             return np.zeros(self.n, dtype=bool)
-        codes, _ = pd.factorize(np.where(usable, combined, -1))
+        if len(keys) == 1:  # one column's codes are already 0..size-1: no renumbering (a million ids, issue 14)
+            codes = np.where(usable, combined, size)
+        else:
+            codes, _ = pd.factorize(np.where(usable, combined, -1))
         counts = np.bincount(codes)
         dup = usable & (counts[codes] > 1)
         if dup.any():

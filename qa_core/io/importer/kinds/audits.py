@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -110,10 +111,11 @@ def _grade_or_answer(text: str) -> int:
                          "answered yes or no.") from None
 
 
-def _yes_no_rows(ck: Checker, ctx: Context) -> tuple[np.ndarray, list[Any]]:
-    """Which rows use a yes/no tool (audit_tools, by id or name), and each row's tool name for messages."""
+def _yes_no_rows(ck: Checker, ctx: Context) -> tuple[np.ndarray, Callable[[int], Any]]:
+    """Which rows use a yes/no tool (audit_tools, by id or name), and a row's tool name for messages (looked up
+    when a message needs it, never listed for every row)."""
     if not ck.has("tool"):
-        return np.zeros(ck.n, dtype=bool), [None] * ck.n
+        return np.zeros(ck.n, dtype=bool), lambda i: None
     held = ctx.query("SELECT tool_id, name, grading FROM audit_tool")
     kinds = {str(k).strip().lower(): g for t, n, g in held.itertuples(index=False) for k in (t, n)}
     codes, tools = ck.codes("tool")
@@ -126,7 +128,8 @@ def _yes_no_rows(ck: Checker, ctx: Context) -> tuple[np.ndarray, list[Any]]:
                                "tools (audit_tools): these audits are read as graded, and shown under the tool's name "
                                "as written.")
     names = list(tools) + [None]
-    return flags[np.where(codes < 0, len(tools), codes)], [names[c] for c in np.where(codes < 0, len(tools), codes)]
+    index = np.where(codes < 0, len(tools), codes)
+    return flags[index], lambda i: names[index[i]]
 
 
 def _snake(text: str) -> str:
@@ -151,7 +154,7 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     date = ck.column("audit_date")
     for name in ("tier", "team", "service"):
         ck.require(name)
-    yes_no, tool_names = _yes_no_rows(ck, ctx)
+    yes_no, tool_name = _yes_no_rows(ck, ctx)
     ck.require("overall_grade", ~yes_no, "every audit needs one, except an audit on a yes/no tool")
     tier_codes, tiers = ck.read("tier", read_tier)
     service_codes, service_ids = ck.read("service", ctx.lookup("service").resolve)
@@ -201,7 +204,7 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
         if name in cols:
             graded_yes_no = yes_no & pc.is_valid(cols[name]).to_numpy(zero_copy_only=False)
             ck.add(graded_yes_no, name, lambda i, name=name: (
-                f"The tool {tool_names[i]} is a yes/no tool: its audits report compliance, not a grade. Leave "
+                f"The tool {tool_name(i)} is a yes/no tool: its audits report compliance, not a grade. Leave "
                 f"{name} blank."))
     if ck.has("auditor_id"):
         cols["auditor_id"] = _auditor_ids(ck, ctx)
@@ -212,17 +215,25 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     grid = np.zeros((ck.n, len(areas)), dtype=np.int8)
     for j, (name, header) in enumerate(areas):
         codes, parsed = ck.read(name, _grade_or_answer)
-        grid[:, j] = np.array([p or 0 for p in parsed] + [0], dtype=np.int8)[np.where(codes < 0, len(parsed), codes)]
-        answered = grid[:, j] >= _YES
+        cells = np.array([p or 0 for p in parsed] + [0], dtype=np.int8)[np.where(codes < 0, len(parsed), codes)]
+        grid[:, j] = cells
+        answered = cells >= _YES
         ck.add(answered & ~yes_no, name, lambda i, h=header: (
             f"'{h}' is answered yes or no, but this audit's tool grades its areas 1 to 4 (Outstanding, Good, Requires "
             "Improvement, Inadequate). Give a grade, or name the yes/no tool in the tool column."))
-        ck.add((grid[:, j] > 0) & ~answered & yes_no, name, lambda i, h=header: (
-            f"The tool {tool_names[i]} is a yes/no tool: answer '{h}' yes or no, not with a grade."))
-    answers = np.where(yes_no[:, None] & (grid >= _YES), grid, 0).ravel()
-    grid = np.where(grid >= _YES, 0, grid)
+        ck.add((cells > 0) & ~answered & yes_no, name, lambda i, h=header: (
+            f"The tool {tool_name(i)} is a yes/no tool: answer '{h}' yes or no, not with a grade."))
+    # Over a million audits the grid is millions of cells: each step below is one pass over it (issue 14).
+    answered = grid >= _YES
+    if answered.any():  # a yes/no tool's answers, kept apart from the grades
+        answers = np.where(yes_no[:, None] & answered, grid, 0).ravel()
+        grid = np.where(answered, 0, grid)
+    else:
+        answers = np.zeros(0, dtype=np.int8)
     flat = grid.ravel()
     filled = np.flatnonzero(flat)
+    if filled.size and filled[-1] < 2**31:  # smaller numbers: half the memory, faster arithmetic
+        filled = filled.astype(np.int32)
     width = max(len(areas), 1)
     ids = audit_id.combine_chunks() if isinstance(audit_id, pa.ChunkedArray) else audit_id
     # Dictionary arrays: row numbers into the audit ids and area names, so no text is copied.
@@ -270,16 +281,20 @@ def _warn_unmatched_auditors(ck: Checker, ctx: Context) -> None:
     once the store holds a staff list; before that, readiness (``status``, the Data page) says it is missing."""
     if not ctx.query("SELECT 1 FROM staff LIMIT 1").empty:
         given = "auditor_id" if ck.has("auditor_id") else "NULL::VARCHAR"
+        # Audits counted by auditor and day first: the match is the same for each of them, and a million audits
+        # are a few thousand (auditor, day) pairs to match (issue 14).
         found = ctx.query(f"""
-            WITH a AS (SELECT audit_id, audit_date, auditor, {given} AS auditor_id FROM _n_audit),
+            WITH a AS (SELECT audit_date, auditor, count(*) AS audits FROM _n_audit WHERE {given} IS NULL
+                       GROUP BY ALL),
             matches AS (
-                SELECT a.audit_id, a.auditor, count(p.staff_id) AS n
+                SELECT a.auditor, a.audit_date, any_value(a.audits) AS audits, count(p.staff_id) AS n
                 FROM a LEFT JOIN staff p ON lower(trim(p.name)) = lower(trim(a.auditor))
                      AND (p.start_date IS NULL OR p.start_date <= a.audit_date)
                      AND (p.end_date IS NULL OR p.end_date >= a.audit_date)
-                WHERE a.auditor_id IS NULL GROUP BY ALL
+                GROUP BY a.auditor, a.audit_date
             )
-            SELECT auditor, max(n) AS n, count(*) AS audits FROM matches WHERE n <> 1 GROUP BY auditor ORDER BY auditor
+            SELECT auditor, max(n) AS n, sum(audits)::BIGINT AS audits FROM matches WHERE n <> 1 GROUP BY auditor
+            ORDER BY auditor
             """)
         for many, words in ((False, "not on the staff list (in post on the audit's day)"),
                             (True, "shared by more than one person in post on the audit's day")):
@@ -338,31 +353,14 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
     answers = Merge("audit_answer", "_n_answer", ["audit_id", "item"], ["answer"], scope=["audit_id"],
                     scope_from="_n_audit")
     step("comparing with the audits held")
-    status = cur.execute(
-        f"""
-        WITH
-        -- Each audit's set of area grades as a count and a sum of hashes: equal sets, equal pairs.
-        new_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM _n_area GROUP BY audit_id),
-        old_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM audit_area_grade
-                      SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
-        -- The same for a yes/no tool's answers.
-        new_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM _n_answer GROUP BY audit_id),
-        old_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM audit_answer
-                        SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
-        compared AS (
-            SELECT n.audit_date, n.team_id, t.audit_id IS NOT NULL AS is_held,
-                   {audits._same()} AND a.k IS NOT DISTINCT FROM b.k AND a.h IS NOT DISTINCT FROM b.h
-                   AND c.k IS NOT DISTINCT FROM d.k AND c.h IS NOT DISTINCT FROM d.h AS is_same
-            FROM _n_audit n LEFT JOIN audit t USING (audit_id)
-            LEFT JOIN new_areas a USING (audit_id) LEFT JOIN old_areas b USING (audit_id)
-            LEFT JOIN new_answers c USING (audit_id) LEFT JOIN old_answers d USING (audit_id)
-        )
-        SELECT {MONTH} AS month, team_id, count(*) AS rows,
-               count(*) FILTER (WHERE NOT is_held) AS added,
-               count(*) FILTER (WHERE is_held AND NOT is_same) AS replaced,
-               count(*) FILTER (WHERE is_held AND is_same) AS unchanged
-        FROM compared GROUP BY ALL
-        """).df()
+    # A file of audits none of which is held (a first load) is all added: its area grades and answers need no
+    # comparing, which over a million audits is most of this step's work (issue 14).
+    any_held = cur.execute("SELECT EXISTS (SELECT 1 FROM _n_audit SEMI JOIN audit USING (audit_id))").fetchone()[0]
+    if not any_held:
+        status = cur.execute(f"SELECT {MONTH} AS month, team_id, count(*) AS rows, count(*) AS added, 0 AS replaced, "
+                             "0 AS unchanged FROM _n_audit GROUP BY ALL").df()
+    else:
+        status = _statuses(cur, audits)
     by = [f"{MONTH} AS month", "team_id"]
     frame = merge_counts([status], [audits.removed(cur, by=by)], ["month", "team_id"])
     kept = audits.removed(cur, by=by, protected=True)
@@ -392,6 +390,36 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
         grades.apply(cur, insert_only=first_load)
         answers.apply(cur, insert_only=first_load)
     return outcome
+
+
+def _statuses(cur: Any, audits: Merge) -> pd.DataFrame:
+    """Added, replaced and unchanged audits by month and team: an audit is unchanged when its row, its set of
+    area grades and its set of answers are all as held."""
+    return cur.execute(
+        f"""
+        WITH
+        -- Each audit's set of area grades as a count and a sum of hashes: equal sets, equal pairs.
+        new_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM _n_area GROUP BY audit_id),
+        old_areas AS (SELECT audit_id, count(*) AS k, sum(hash(area, grade)) AS h FROM audit_area_grade
+                      SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
+        -- The same for a yes/no tool's answers.
+        new_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM _n_answer GROUP BY audit_id),
+        old_answers AS (SELECT audit_id, count(*) AS k, sum(hash(item, answer)) AS h FROM audit_answer
+                        SEMI JOIN _n_audit USING (audit_id) GROUP BY audit_id),
+        compared AS (
+            SELECT n.audit_date, n.team_id, t.audit_id IS NOT NULL AS is_held,
+                   {audits._same()} AND a.k IS NOT DISTINCT FROM b.k AND a.h IS NOT DISTINCT FROM b.h
+                   AND c.k IS NOT DISTINCT FROM d.k AND c.h IS NOT DISTINCT FROM d.h AS is_same
+            FROM _n_audit n LEFT JOIN audit t USING (audit_id)
+            LEFT JOIN new_areas a USING (audit_id) LEFT JOIN old_areas b USING (audit_id)
+            LEFT JOIN new_answers c USING (audit_id) LEFT JOIN old_answers d USING (audit_id)
+        )
+        SELECT {MONTH} AS month, team_id, count(*) AS rows,
+               count(*) FILTER (WHERE NOT is_held) AS added,
+               count(*) FILTER (WHERE is_held AND NOT is_same) AS replaced,
+               count(*) FILTER (WHERE is_held AND is_same) AS unchanged
+        FROM compared GROUP BY ALL
+        """).df()
 
 
 def export_audits(store: Store) -> pd.DataFrame:
