@@ -26,7 +26,7 @@ from qa_core.demo import build_demo
 from qa_core.roles import Viewer
 from qa_core.rules import periods
 from qa_core.store import Store, default_db_path, queries
-from qa_core.views import audit_grades, clinic, completeness, home, risk_register
+from qa_core.views import audit_grades, completeness, home, risk_register
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Results kept per cached function (least recently used go first); a new data version empties
@@ -262,12 +262,16 @@ def latest_comparators() -> pd.DataFrame:
 @cached
 def clinic_measures(service_id: str, month: dt.date) -> pd.DataFrame:
     """The clinic's measures, picked from the figures read once (``indicator_summary``), no query."""
+    from qa_core.views import clinic  # imported here: its pydantic model would cost every start of the app (issue 14)
+
     return clinic.clinic_measures_from(indicator_summary(month, service_id), latest_comparators())
 
 
 @cached
 def clinic_header(service_id: str, month: dt.date) -> dict:
     """The clinic's heading: the service, its head and the month's RAG counts."""
+    from qa_core.views import clinic
+
     return clinic.clinic_header_from(services(), service_id, month, clinic_measures(service_id, month))
 
 
@@ -288,6 +292,8 @@ def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
 
 @cached
 def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
+    from qa_core.views import clinic
+
     return clinic.team_breakdown(get_store(), code, service_id, month, viewer)
 
 
@@ -304,6 +310,8 @@ def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFr
 @cached
 def clinic_actions(service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
     """The service's clinic actions; owners "withheld" unless ``viewer`` sees the service's detail."""
+    from qa_core.views import clinic
+
     return clinic.actions(get_store(), service_id, month, viewer)
 
 
@@ -315,9 +323,13 @@ def teams() -> pd.DataFrame:
 def record_clinic_action(action: dict, viewer: Viewer) -> str:
     """Record a clinic action (``clinic.record_action``: checked, refused unless ``viewer`` may);
     its id. The caller clears the caches."""
+    from qa_core.views import clinic
+
     return clinic.record_action(get_store(), action, viewer)
 
 
 def complete_clinic_action(action_id: str, done_on: dt.date, viewer: Viewer) -> None:
     """Mark a clinic action done (``clinic.complete_action``). The caller clears the caches."""
+    from qa_core.views import clinic
+
     clinic.complete_action(get_store(), action_id, done_on, viewer)

@@ -11,30 +11,18 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from qa_core.demo.audit_data import build_audits
-from qa_core.demo.catalogue import INDICATORS
-from qa_core.demo.clinic_data import build_commentary, build_meetings, build_process_changes
-from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
-from qa_core.demo.plan_data import build_plan
-from qa_core.demo.programme_data import (
-    allocate_tier2,
-    escalation_records,
-    extra_staff,
-    supervision_audits,
-    targets,
-    theme_plan,
-    tool_frames,
-)
-from qa_core.demo.risk_data import build_risks, matrix_frames
-from qa_core.demo.series import indicator_frames, indicator_values
 from qa_core.errors import QAError
 from qa_core.io.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
 from qa_core.store.access import GATE_SUFFIX
+
+if TYPE_CHECKING:
+    from qa_core.demo.org import NameBook
 
 __all__ = ["build_demo", "demo_frames", "is_demo_store", "SCALES", "DEMO_END", "BENCHMARK_LA", "DEMO_MARKER"]
 
@@ -53,6 +41,8 @@ def _months(n: int) -> pd.DatetimeIndex:
 
 
 def _comparators() -> pd.DataFrame:
+    from qa_core.demo.catalogue import INDICATORS
+
     mapping = {i["published"]: i["code"] for i in INDICATORS if i.get("published")}
     lait = load_lait(measures=list(mapping))
     long = comparators_for(lait, load_sn_model(), BENCHMARK_LA[0])
@@ -101,6 +91,24 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
     ``annex_a``: also the demo council's Annex A, imported as the ``annex_a`` kind would (its measures, the
     records behind them), its children pseudonymised with the key beside that store path.
     """
+    # The builders are imported here, not at the top: the app imports this package on every start for
+    # ``is_demo_store`` and ``build_demo``, and the builders bring the bank holidays with them (issue 14).
+    from qa_core.demo.audit_data import build_audits
+    from qa_core.demo.clinic_data import build_commentary, build_meetings, build_process_changes
+    from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
+    from qa_core.demo.plan_data import build_plan
+    from qa_core.demo.programme_data import (
+        allocate_tier2,
+        escalation_records,
+        extra_staff,
+        supervision_audits,
+        targets,
+        theme_plan,
+        tool_frames,
+    )
+    from qa_core.demo.risk_data import build_risks, matrix_frames
+    from qa_core.demo.series import indicator_frames, indicator_values
+
     if scale not in SCALES:
         raise QAError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
     rng = np.random.default_rng(seed)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from qa_core.errors import QAError
+
+if TYPE_CHECKING:  # only named in a signature: pydantic is not imported for it (issue 14, cold start)
+    from pydantic import ValidationError
 
 __all__ = ["clean_text", "clean_names", "clean_date", "explain", "refuse"]
 

@@ -1,0 +1,78 @@
+"""What the first page pulls in: the app's cold start (issue 14) pays for every module imported on
+the way to the home page, so modules only other pages, the packs, the importer or the demo builder
+need are imported where they are used, not at start-up.
+
+Each check runs the dashboard's first page in a fresh interpreter (this test process has imported
+most of the project already) and lists what that run imported. A behaviour, not a timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Modules the home page never needs: pydantic (the clinic's and the importer's forms), the bank
+#: holidays (the audit programme's deadlines), the demo's builders, the packs' PDF and Excel writers.
+NOT_AT_START = (
+    "pydantic",
+    "holidays",
+    "matplotlib",
+    "fpdf",
+    "openpyxl",
+    "qa_core.demo.audit_data",
+    "qa_core.demo.programme_data",
+    "qa_core.io.importer",
+    "qa_core.packs",
+    "qa_core.views.clinic",
+)
+#: Runs the app's entry point as ``streamlit run`` would for a first visit (AppTest, served on
+#: 127.0.0.1 as ``make run`` does), then prints the first page's title and the modules imported.
+PROBE = """
+import json, sys
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+config.set_option("server.address", "127.0.0.1")
+app = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+print(json.dumps({"titles": [t.value for t in app.title], "exception": bool(app.exception),
+                  "modules": sorted(sys.modules)}))
+"""
+
+
+def _first_page_imports(db: Path, script: Path) -> dict:
+    env = {**os.environ, "QA_DB": str(db), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(script)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_the_home_page_imports_nothing_only_other_pages_need(demo_db):
+    run = _first_page_imports(demo_db, ROOT / "dashboard.py")
+    assert not run["exception"]
+    assert run["titles"] == ["Kestrel Vale Council: at a glance"]  # the home page was drawn
+    assert _loaded(run["modules"], NOT_AT_START) == []
+
+
+def test_the_check_sees_a_module_a_script_imports(demo_db, tmp_path):
+    # The same probe over a script that imports the clinic's view lists pydantic and the view.
+    script = tmp_path / "clinic_import.py"
+    script.write_text(
+        "import streamlit as st\nimport qa_core.views.clinic\nst.title('Clinic imported')\n", encoding="utf-8"
+    )
+    run = _first_page_imports(demo_db, script)
+    assert run["titles"] == ["Clinic imported"]
+    assert {"pydantic", "qa_core.views.clinic"} <= set(_loaded(run["modules"], NOT_AT_START))
