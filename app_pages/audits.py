@@ -31,6 +31,7 @@ from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS,
 from ui import audit_data, audit_programme, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
+from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
@@ -154,7 +155,8 @@ def grades_tab() -> None:
     counts = ", ".join(f"{int(now[c])} {GRADES[g]}" for g, c in zip(GRADES, GRADE_COLUMNS, strict=True))
     title = (f"{label}: {total_now} audits graded: {counts}" if total_now
              else f"No audits graded in {label}")
-    st.plotly_chart(grade_bars_figure(monthly, title), width="stretch", config=CONFIG, key="audit_grade_bars")
+    st.plotly_chart(handed_over(grade_bars_figure(monthly, title)), width="stretch", config=CONFIG,
+                    key="audit_grade_bars")
     st.caption(f"Chart: number of audits each month from {first_month:%B %Y} to {label}, stacked by final "
                "grade (Outstanding plain, Good striped, Requires Improvement dotted, Inadequate crossed, from the "
                "bottom). The same numbers are in the table below the p-chart.")
@@ -215,7 +217,7 @@ def funnel_tab() -> None:
     else:
         title = f"All {len(shown)} {nouns} within the funnel around the 10% target ({period})"
     fig, all_labelled = funnel_figure(frame, title, noun, period)
-    st.plotly_chart(fig, width="stretch", config=CONFIG, key="audit_funnel")
+    st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key="audit_funnel")
     labels = ("Each point is labelled with its name, % inadequate and number of audits."
               if all_labelled else
               f"With {len(shown)} {nouns}, only the points beyond the 95% limits are labelled; hover over a point, "

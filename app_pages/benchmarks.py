@@ -13,6 +13,7 @@ from ui import benchmark_data as bd
 from ui import data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
 from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
+from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.formatters import (
     ORDINALS,
@@ -165,7 +166,7 @@ with bar_col:
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
         title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{median_words(median, count, unit)} for {m_name}, {year}")
-        st.plotly_chart(neighbours_figure(bars, title, unit, median), width="stretch", config=CONFIG,
+        st.plotly_chart(handed_over(neighbours_figure(bars, title, unit, median)), width="stretch", config=CONFIG,
                         key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "

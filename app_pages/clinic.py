@@ -29,6 +29,7 @@ from ui import (
     packs,
 )
 from ui.chart_table import chart_with_table, table_with_download
+from ui.figures.handover import handed_over
 from ui.formatters import count_texts, value_texts
 from ui.page import start
 from ui.safe import md
@@ -93,7 +94,7 @@ if present:  # one measure per screen, for the projector
     clinic_present.show_controls(list(names), names, code)
     clinic_present.heading(row)
     clinic_present.numbers_row(row)
-    st.plotly_chart(figure, width="stretch", key="clinic_present_spc")
+    st.plotly_chart(handed_over(figure), width="stretch", key="clinic_present_spc")
     st.caption(caption)
     st.caption(f"How it is rated: {md(row['rag_rule'])}")
     left, right = st.columns(2)

@@ -21,6 +21,7 @@ from qa_core.views import scrutiny
 from ui import benchmark_data as bd
 from ui import data, packs, scrutiny_data
 from ui.chart_table import download_csv, table_with_download
+from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.figures.scrutiny import reference_lines, trend_figure
 from ui.formatters import (
@@ -252,7 +253,7 @@ for _, row in report.iterrows():
             continue
         title = trend_title(row, series)
         y_title = f"% of {measure.counted}" if measure and row["unit"] == "%" else row["unit"]
-        st.plotly_chart(trend_figure(series, row, title, y_title, council), width="stretch",
+        st.plotly_chart(handed_over(trend_figure(series, row, title, y_title, council)), width="stretch",
                         config=CONFIG, key=f"scrutiny_chart_{code}",
                         alt=f"Line chart of {row['name'].lower()} each quarter: {title}.")
         st.caption(text_alternative(row, series))

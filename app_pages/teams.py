@@ -23,6 +23,7 @@ from qa_core.rules.formatting import round_half_up
 from qa_core.views.team_profile_html import profile_html, rag_words
 from ui import packs, team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
+from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
 from ui.formatters import count_texts, fmt_count, fmt_number, format_target, pct_share, value_texts
@@ -146,8 +147,8 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
             latest = "; ".join(f"{md(t)} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
                                for t, v, w, c in zip(rows["team"], rows["value"], words, counts, strict=True))
             with grid[i % per_row]:
-                st.plotly_chart(panels_figure(points.get(code, EMPTY_POINTS), teams, months, unit, target, title,
-                                              status),
+                st.plotly_chart(handed_over(panels_figure(points.get(code, EMPTY_POINTS), teams, months, unit, target,
+                                                          title, status)),
                                 width="stretch", config=CONFIG, key=f"teams_sm_{code}")
                 st.caption(f"Chart: {md(first['name'])} for each of {md(service)}'s teams, "
                            f"{months[0]:%B %Y} to {label}, one panel per team on the same scale"

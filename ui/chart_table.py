@@ -10,6 +10,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ui.components import csv_bytes
+from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.tags import style_rag
 
@@ -59,7 +60,8 @@ def chart_with_table(
 ) -> None:
     """The chart (``key``; ``alt``: its text alternative), its ``caption``, and under an
     ``expander`` (None: straight after the caption) the ``table`` with its download."""
-    st.plotly_chart(fig, width="stretch", config=CONFIG, key=key, **({"alt": alt} if alt is not None else {}))
+    st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key=key,
+                    **({"alt": alt} if alt is not None else {}))
     st.caption(caption)
     if expander is None:
         table_with_download(table, filename, label, table_key, rag_columns, shown)
