@@ -1,7 +1,9 @@
 """Cached wrappers for the Audit grades page, keyed on plain values (dates, strings, ints).
 
 Each calls ``qa_core.views.audit_grades`` on the one store connection (``ui.data.get_store``);
-``ui.data.cached`` keeps them per data version, so an import refreshes them.
+``ui.data.cached`` keeps them per data version, so an import refreshes them. The aggregates are
+picked from what the ``_``-named functions read once per version, so a change of month, service
+or window reads nothing.
 
 The case-level lists take the session's ``Viewer`` (a frozen dataclass: Streamlit hashes it
 field by field, so each role and scope has its own cache entry) and the query returns only the
@@ -25,22 +27,25 @@ from ui.safe import md
 
 @cached
 def monthly_grades(month: dt.date, service_id: str | None) -> pd.DataFrame:
-    return audit_grades.monthly_grades(get_store(), month, service_id, months=data.months())
+    return audit_grades.monthly_grades(get_store(), month, service_id, months=data.months(), counts=_grade_counts())
 
 
 @cached
 def funnel(month: dt.date, service_id: str | None, window: int, by: str) -> pd.DataFrame:
-    return audit_grades.funnel(get_store(), month, service_id, window, by)
+    units = data.services() if (by or ("service" if service_id is None else "team")) == "service" else data.teams()
+    return audit_grades.funnel(get_store(), month, service_id, window, by, counts=_grade_counts(), units=units)
 
 
 @cached
 def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    return audit_grades.area_drivers(get_store(), month, service_id, window)
+    return audit_grades.area_drivers(get_store(), month, service_id, window, areas=_area_counts())
 
 
 @cached
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
-    return audit_grades.audit_completion(get_store(), month, service_id, by, viewer)
+    """Picked from every shown month's rosters (a month the pages do not offer is read on its own)."""
+    rosters = _rosters() if month in data.months() else None
+    return audit_grades.audit_completion(get_store(), month, service_id, by, viewer, rosters=rosters)
 
 
 @cached
@@ -57,17 +62,44 @@ def completion_gaps() -> list[str]:
 
 @cached
 def moderation(month: dt.date, service_id: str | None, window: int, by: str | None) -> pd.DataFrame:
-    return audit_grades.moderation(get_store(), month, service_id, window, by)
+    return audit_grades.moderation(get_store(), month, service_id, window, by, audits=_moderation_audits())
 
 
 @cached
 def moderation_grid(month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    return audit_grades.moderation_grid(get_store(), month, service_id, window)
+    return audit_grades.moderation_grid(get_store(), month, service_id, window, audits=_moderation_audits())
 
 
 @cached
 def overdue_count(month: dt.date, service_id: str | None) -> int:
-    return audit_grades.overdue_count(get_store(), month, service_id)
+    return audit_grades.overdue_count(get_store(), month, service_id, actions=_actions())
+
+
+# -- read once per data version: a change of month, service or window picks from these -----------
+
+@cached
+def _grade_counts() -> pd.DataFrame:
+    return audit_grades.grade_counts_by_month(get_store())
+
+
+@cached
+def _rosters() -> pd.DataFrame:
+    return audit_grades.completion_rosters(get_store(), data.months())
+
+
+@cached
+def _moderation_audits() -> pd.DataFrame:
+    return audit_grades.moderation_audits(get_store())
+
+
+@cached
+def _actions() -> pd.DataFrame:
+    return audit_grades.audit_actions(get_store())
+
+
+@cached
+def _area_counts() -> pd.DataFrame:
+    return audit_grades.area_counts(get_store())
 
 
 @cached

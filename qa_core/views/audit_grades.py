@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.roles import Viewer
+from qa_core.roles import Viewer, restrict
 from qa_core.rules.audits import (
     ASSESS_NO_AUDITS,
     GRADE_COLUMNS,
@@ -59,7 +59,8 @@ __all__ = [
     "DEFAULT_WINDOW", "ESCALATION_NOTE", "WINDOWS", "Z_998", "area_drivers",
     "audit_completion", "expectation_rules",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
-    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons",
+    "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "grade_counts_by_month",
+    "completion_rosters", "moderation_audits", "audit_actions", "area_counts",
     "audits_report",
 ]
 
@@ -86,13 +87,45 @@ _PCT = 100.0
 _FINAL = "coalesce(a.moderated_grade, a.overall_grade)"
 
 
+def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows picked from a wider read) in the dtypes a query of those rows alone gives: DuckDB
+    hands a nullable integer or boolean column over masked only when it holds a NULL, and text as
+    ``object`` when there are no rows."""
+    empty = frame.empty
+    wanted = {}
+    for col, dtype in frame.dtypes.items():
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            continue
+        if dtype.kind in "iub" and not frame[col].hasnans:
+            wanted[col] = dtype.numpy_dtype
+        elif empty and isinstance(dtype, pd.StringDtype):
+            wanted[col] = "object"
+    return frame.astype(wanted) if wanted else frame
+
+
 # ------------------------------------------------------------------------------------------
 # Grades by month, with the p-chart
 # ------------------------------------------------------------------------------------------
 
 
+def grade_counts_by_month(store: Store) -> pd.DataFrame:
+    """Final-grade counts of every month, service and team (``group`` "2026-10", ``service_id``,
+    ``team_id``, the grade columns), read once: ``monthly_grades`` and ``funnel`` pick from them."""
+    counts = ", ".join(f"count(*) FILTER (WHERE {_FINAL} = {i}) AS {col}"
+                       for i, col in enumerate(GRADE_COLUMNS, start=1))
+    frame = store.query(
+        f"""SELECT strftime(a.audit_date, '%Y-%m') AS "group", a.service_id, a.team_id, {counts}
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        GROUP BY ALL ORDER BY ALL""")
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
 def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
-                   months: list[dt.date] | None = None) -> pd.DataFrame:
+                   months: list[dt.date] | None = None, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per month from the store's first month to ``month``: grade counts, % inadequate
     with its Wilson 95% interval, % good or better, the target verdict, and p-chart columns
     (``p_mean``, ``p_ucl``, ``p_lcl``, ``p_upper_2s``, ``p_lower_2s`` in %; ``special_cause``).
@@ -100,14 +133,20 @@ def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
     Grades are final grades (moderated where moderated). A month with no audits is a row of
     zeros (``assessment`` "no audits") and a missing point on the p-chart; limits need 12
     months with audits (``qa_core.rules.spc``). ``months``: the store's months if the caller has
-    them already (``queries.months``), to save a query.
+    them already (``queries.months``), to save a query. ``counts``: ``grade_counts_by_month``
+    already read (with ``months`` too, nothing is read here).
     """
     month = first_of(month)
     grid = [m for m in (queries.months(store) if months is None else months) if m <= month] or [month]
-    counts = queries.audit_grade_counts(store, month=grid[0], end_month=month, by="month",
-                                        service_id=service_id)
+    if counts is None:
+        counts = queries.audit_grade_counts(store, month=grid[0], end_month=month, by="month",
+                                            service_id=service_id).drop(columns="group_id")
+    else:
+        if service_id is not None:
+            counts = counts[(counts["service_id"] == service_id).to_numpy(dtype=bool)]
+        counts = _as_read(counts.groupby("group", sort=False)[list(GRADE_COLUMNS)].sum().reset_index())
     frame = pd.DataFrame({"group": [m.strftime("%Y-%m") for m in grid]})
-    frame = frame.merge(counts.drop(columns="group_id"), on="group", how="left")
+    frame = frame.merge(counts, on="group", how="left")
     for col in GRADE_COLUMNS:
         frame[col] = frame[col].fillna(0).astype("int64")
     out = grade_summary(frame)
@@ -180,7 +219,8 @@ def funnel_position(pct: pd.Series, limits: pd.DataFrame, total: pd.Series) -> p
 
 
 def funnel(store: Store, month: dt.date, service_id: str | None = None, window: int = DEFAULT_WINDOW,
-           by: str | None = None) -> pd.DataFrame:
+           by: str | None = None, counts: pd.DataFrame | None = None,
+           units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each service (or team) over the ``window`` months to ``month``: final-grade counts,
     % inadequate with its Wilson 95% interval and verdict, the funnel limits at its number of
     audits, and its position in the funnel.
@@ -188,22 +228,36 @@ def funnel(store: Store, month: dt.date, service_id: str | None = None, window: 
     ``by``: 'service' or 'team'; default services for the council, teams for one service.
     Every service/team is a row, in the organisation's order (never ranked by %); one with no
     audits in the window has ``total`` 0 and ``assessment`` "no audits".
+
+    Read once instead (nothing is read here): ``counts``, ``grade_counts_by_month``; ``units``,
+    ``queries.services`` (by service) or ``queries.teams`` of every service (by team).
     """
     by = by or ("service" if service_id is None else "team")
     if by not in ("service", "team"):
         raise QAError(f"The funnel compares services or teams, not {by!r}.")
     month = first_of(month)
     start = window_start(month, window)
-    counts = queries.audit_grade_counts(store, month=start, end_month=month, by=by, service_id=service_id)
-    counts = counts.drop(columns="group").rename(columns={"group_id": "unit_id"})
+    key = "service_id" if by == "service" else "team_id"
+    if counts is None:
+        counts = queries.audit_grade_counts(store, month=start, end_month=month, by=by, service_id=service_id)
+        counts = counts.drop(columns="group").rename(columns={"group_id": "unit_id"})
+    else:
+        keep = ((counts["group"] >= start.strftime("%Y-%m")) & (counts["group"] <= month.strftime("%Y-%m"))
+                ).to_numpy(dtype=bool)
+        if service_id is not None:
+            keep = keep & (counts["service_id"] == service_id).to_numpy(dtype=bool)
+        counts = _as_read(counts[keep].groupby(key, sort=False)[list(GRADE_COLUMNS)].sum().reset_index()
+                          .rename(columns={key: "unit_id"}))
+    if units is None:
+        units = queries.services(store) if by == "service" else queries.teams(store, service_id)
+    elif service_id is not None and by == "team":  # as queries.teams(store, service_id) reads them
+        units = _as_read(units[(units["service_id"] == service_id).to_numpy(dtype=bool)].reset_index(drop=True))
     if by == "service":
-        units = queries.services(store)
         if service_id is not None:
             units = units[units["service_id"] == service_id]
         units = pd.DataFrame({"unit_id": units["service_id"], "name": units["name"],
                               "service_id": units["service_id"], "service": units["name"]})
     else:
-        units = queries.teams(store, service_id)
         units = pd.DataFrame({"unit_id": units["team_id"], "name": units["name"],
                               "service_id": units["service_id"], "service": units["service_name"]})
     frame = units.reset_index(drop=True).merge(counts, on="unit_id", how="left")
@@ -224,8 +278,60 @@ def funnel(store: Store, month: dt.date, service_id: str | None = None, window: 
 # ------------------------------------------------------------------------------------------
 
 
+_AREA_COUNTS = ["inadequate_audits", "area_inadequate", "area_ri", "all_audits", "all_inadequate", "all_weak"]
+
+
+def area_counts(store: Store) -> pd.DataFrame:
+    """Area-grade counts of every month, service and area (``group`` "2026-10", ``service_id``, ``area``,
+    the counts ``area_drivers`` sums over a window), read once; a row without ``area`` holds the month's
+    Inadequate audits (``inadequate_total``), which thematic audits count in without grading areas."""
+    return store.query(
+        f"""
+        WITH a AS (
+            SELECT a.audit_id, strftime(a.audit_date, '%Y-%m') AS "group", a.service_id, {_FINAL} AS final
+            FROM audit a
+        )
+        SELECT a."group", a.service_id, g.area,
+               count(*) FILTER (WHERE a.final = 4) AS inadequate_audits,
+               count(*) FILTER (WHERE a.final = 4 AND g.grade = 4) AS area_inadequate,
+               count(*) FILTER (WHERE a.final = 4 AND g.grade = 3) AS area_ri,
+               count(*) AS all_audits,
+               count(*) FILTER (WHERE g.grade = 4) AS all_inadequate,
+               count(*) FILTER (WHERE g.grade >= 3) AS all_weak,
+               0::BIGINT AS inadequate_total
+        FROM a JOIN audit_area_grade g USING (audit_id)
+        GROUP BY ALL
+        UNION ALL
+        SELECT "group", service_id, NULL, 0, 0, 0, 0, 0, 0, count(*) FILTER (WHERE final = 4)
+        FROM a GROUP BY ALL
+        ORDER BY ALL
+        """)
+
+
+def _area_sums(areas: pd.DataFrame, start: dt.date, month: dt.date, service_id: str | None) -> pd.DataFrame:
+    """``area_drivers``'s query, summed in pandas from ``area_counts`` over the window (same columns,
+    same order of rows)."""
+    keep = ((areas["group"] >= start.strftime("%Y-%m")) & (areas["group"] <= month.strftime("%Y-%m"))
+            ).to_numpy(dtype=bool)
+    if service_id is not None:
+        keep = keep & (areas["service_id"] == service_id).to_numpy(dtype=bool)
+    rows = areas[keep]
+    named = rows["area"].notna().to_numpy(dtype=bool)
+    frame = rows[named].groupby("area", sort=False)[_AREA_COUNTS].sum().astype("int64").reset_index()
+    frame["area_weak"] = frame["area_inadequate"] + frame["area_ri"]
+    inadequate = frame["inadequate_audits"].where(frame["inadequate_audits"] > 0)
+    audited = frame["all_audits"].where(frame["all_audits"] > 0)
+    frame["pct_area_inadequate"] = 100.0 * frame["area_inadequate"] / inadequate
+    frame["pct_area_weak"] = 100.0 * frame["area_weak"] / inadequate
+    frame["pct_all_inadequate"] = 100.0 * frame["all_inadequate"] / audited
+    frame["pct_all_weak"] = 100.0 * frame["all_weak"] / audited
+    frame["inadequate_total"] = int(rows.loc[~named, "inadequate_total"].sum())
+    return _as_read(frame.sort_values(["pct_area_inadequate", "pct_area_weak", "area"],
+                                      ascending=[False, False, True], na_position="last", ignore_index=True))
+
+
 def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
-                 window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+                 window: int = DEFAULT_WINDOW, areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """For audits whose final grade is Inadequate in the window: how often each audit area was
     itself graded Inadequate, or Requires Improvement, with counts; and, for comparison, how
     often the area was graded Inadequate or RI across all audits with area grades.
@@ -237,11 +343,12 @@ def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
     ``pct_all_inadequate``, ``all_weak``, ``pct_all_weak`` and ``inadequate_total``
     (all Inadequate audits in the window, including those with no area grades: thematic
     audits do not grade areas). Ordered by ``pct_area_inadequate`` (highest first), then
-    ``pct_area_weak``, then area: areas, not teams, so the order is the finding.
+    ``pct_area_weak``, then area: areas, not teams, so the order is the finding. ``areas``:
+    ``area_counts`` already read (then nothing is read here).
     """
     month = first_of(month)
     start = window_start(month, window)
-    frame = store.query(
+    frame = _area_sums(areas, start, month, service_id) if areas is not None else store.query(
         f"""
         WITH a AS (
             SELECT a.audit_id, {_FINAL} AS final
@@ -291,8 +398,15 @@ def area_drivers(store: Store, month: dt.date, service_id: str | None = None,
 # ------------------------------------------------------------------------------------------
 
 
+def completion_rosters(store: Store, months: list[dt.date]) -> pd.DataFrame:
+    """Every auditor's roster of each of ``months`` (every service, every viewer's), read once:
+    ``audit_completion`` picks a month, service and viewer from it."""
+    return queries.completion_rosters(store, months)
+
+
 def audit_completion(store: Store, month: dt.date, service_id: str | None = None,
-                     by: str = "auditor", viewer: Viewer | None = None) -> pd.DataFrame:
+                     by: str = "auditor", viewer: Viewer | None = None,
+                     rosters: pd.DataFrame | None = None) -> pd.DataFrame:
     """Audits counted against expectation in ``month``, per auditor, team, service or overall.
 
     Computed from the organisation held in the store: the staff list (auditors, their role, team,
@@ -313,11 +427,25 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
     ``viewer``: with ``by='auditor'`` only the people whose case-level detail the viewer may
     see (by their own service and team: a head of service sees their service's managers and
     themself, a team manager themself); the others count only in the grouped rows.
+
+    ``rosters``: ``completion_rosters`` of months that include ``month``, already read: the roster is
+    picked from it (the viewer's people by ``roles.restrict``, as the store selects them) and
+    nothing is read here.
     """
     if by not in COMPLETION_GROUPINGS:
         raise QAError(f"Completion is grouped by {', '.join(COMPLETION_GROUPINGS)}, not {by!r}.")
     month = first_of(month)
-    roster = queries.completion_roster(store, month, service_id, viewer=viewer if by == "auditor" else None)
+    who = viewer if by == "auditor" else None
+    if rosters is None:
+        roster = queries.completion_roster(store, month, service_id, viewer=who)
+    else:
+        keep = (rosters["month"] == pd.Timestamp(month)).to_numpy(dtype=bool)
+        if service_id is not None:
+            keep = keep & (rosters["service_id"] == service_id).to_numpy(dtype=bool)
+        roster = rosters[keep]
+        if who is not None:
+            roster = restrict(roster, who, "service_id", "team_id")
+        roster = _as_read(roster.drop(columns="month").reset_index(drop=True))
     roster = expected_audits(roster, month)
     applies = (roster["whole_month"] & ~roster["exempt"].astype(bool)).to_numpy(dtype=bool)
     roster["done"] = np.where(applies, roster["counting"].astype("int64"), 0).astype("int64")
@@ -401,7 +529,40 @@ def completion_report(store: Store, month: dt.date | None = None, by: str | None
 # ------------------------------------------------------------------------------------------
 
 
-def _moderated(store: Store, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
+_AUDIT_COLUMNS = ["audit_id", "overall_grade", "moderated_grade", "service_order", "service", "team"]
+
+
+def moderation_audits(store: Store) -> pd.DataFrame:
+    """Every audit with its date, service and grades: ``moderation`` and ``moderation_grid`` pick any
+    month, window and service from it without a query."""
+    return store.query(
+        """
+        SELECT a.audit_id, a.overall_grade, a.moderated_grade, s.sort_order AS service_order,
+               s.name AS service, t.name AS team, a.audit_date, a.service_id
+        FROM audit a
+        JOIN team t ON t.team_id = a.team_id
+        JOIN service s ON s.service_id = a.service_id
+        ORDER BY a.audit_date, a.audit_id
+        """)
+
+
+def _in_window(audits: pd.DataFrame, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
+    """``moderation_audits`` rows of the ``window`` months to ``month`` (and of ``service_id``)."""
+    month = first_of(month)
+    dates = audits["audit_date"]
+    keep = ((dates >= pd.Timestamp(window_start(month, window))) & (dates < pd.Timestamp(next_month(month)))
+            ).to_numpy(dtype=bool)
+    if service_id is not None:
+        keep = keep & (audits["service_id"] == service_id).to_numpy(dtype=bool)
+    return audits[keep]
+
+
+def _moderated(store: Store, month: dt.date, service_id: str | None, window: int,
+               audits: pd.DataFrame | None = None) -> pd.DataFrame:
+    if audits is not None:
+        rows = _in_window(audits, month, service_id, window)
+        return _as_read(rows.loc[rows["moderated_grade"].notna().to_numpy(dtype=bool), _AUDIT_COLUMNS]
+                        .reset_index(drop=True))
     month = first_of(month)
     return store.query(
         """
@@ -419,13 +580,14 @@ def _moderated(store: Store, month: dt.date, service_id: str | None, window: int
 
 
 def moderation(store: Store, month: dt.date, service_id: str | None = None, window: int = DEFAULT_WINDOW,
-               by: str | None = None) -> pd.DataFrame:
+               by: str | None = None, audits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Moderation over the window: how many audits were moderated (and how many of the Good or
     Outstanding ones, which need moderating to give assurance), agreement with its Wilson 95%
     interval, and the shift (upgraded = moderator's grade better, downgraded = worse).
 
     ``by``: None (one row, ``group`` "All"), 'service' or 'team'. Every group with audits in
-    the window is a row (``moderated`` 0 where none were moderated).
+    the window is a row (``moderated`` 0 where none were moderated). ``audits``: ``moderation_audits``
+    already read (then nothing is read here).
     """
     if by not in (None, "service", "team"):
         raise QAError(f"Moderation is grouped by service or team, not {by!r}.")
@@ -434,25 +596,28 @@ def moderation(store: Store, month: dt.date, service_id: str | None = None, wind
             "team": ["service_order", "service", "team"]}[by]
     select = {None: "'All' AS \"group\"", "service": "s.sort_order AS service_order, s.name AS service",
               "team": "s.sort_order AS service_order, s.name AS service, t.name AS team"}[by]
-    totals = store.query(
-        f"""
-        SELECT {select}, count(*) AS audits,
-               count(a.moderated_grade) AS moderated_audits,
-               100.0 * count(a.moderated_grade) / count(*) AS pct_moderated,
-               count(*) FILTER (WHERE a.overall_grade <= 2) AS good_audits,
-               count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2) AS good_moderated,
-               100.0 * count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2)
-                     / nullif(count(*) FILTER (WHERE a.overall_grade <= 2), 0) AS pct_good_moderated
-        FROM audit a
-        JOIN team t ON t.team_id = a.team_id
-        JOIN service s ON s.service_id = a.service_id
-        WHERE a.audit_date >= $start AND a.audit_date < $stop
-          AND ($service IS NULL OR a.service_id = $service)
-        GROUP BY ALL
-        """,
-        {"start": window_start(month, window), "stop": next_month(month), "service": service_id},
-    )
-    rows = _moderated(store, month, service_id, window)
+    if audits is not None:
+        totals = _moderation_totals(_in_window(audits, month, service_id, window), keys)
+    else:
+        totals = store.query(
+            f"""
+            SELECT {select}, count(*) AS audits,
+                   count(a.moderated_grade) AS moderated_audits,
+                   100.0 * count(a.moderated_grade) / count(*) AS pct_moderated,
+                   count(*) FILTER (WHERE a.overall_grade <= 2) AS good_audits,
+                   count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2) AS good_moderated,
+                   100.0 * count(a.moderated_grade) FILTER (WHERE a.overall_grade <= 2)
+                         / nullif(count(*) FILTER (WHERE a.overall_grade <= 2), 0) AS pct_good_moderated
+            FROM audit a
+            JOIN team t ON t.team_id = a.team_id
+            JOIN service s ON s.service_id = a.service_id
+            WHERE a.audit_date >= $start AND a.audit_date < $stop
+              AND ($service IS NULL OR a.service_id = $service)
+            GROUP BY ALL
+            """,
+            {"start": window_start(month, window), "stop": next_month(month), "service": service_id},
+        )
+    rows = _moderated(store, month, service_id, window, audits)
     if by is None:
         summary = moderation_summary(rows)
         if totals.empty:
@@ -475,10 +640,30 @@ def moderation(store: Store, month: dt.date, service_id: str | None = None, wind
                        "upgraded", "downgraded", "mean_shift"]]
 
 
+def _moderation_totals(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``moderation``'s query, counted in pandas from ``rows`` (``moderation_audits`` in the window):
+    per group, audits, those moderated, the Good or better ones and those of them moderated."""
+    moderated = rows["moderated_grade"].notna().to_numpy(dtype=bool)
+    good = (rows["overall_grade"] <= 2).fillna(False).to_numpy(dtype=bool)  # no grade (yes/no tool): not good
+    counted = pd.DataFrame({"audits": 1, "moderated_audits": moderated, "good_audits": good,
+                            "good_moderated": moderated & good}, index=rows.index).astype("int64")
+    if keys == ["group"]:
+        counted.insert(0, "group", "All")
+    else:
+        for key in reversed(keys):
+            counted.insert(0, key, rows[key])
+    totals = counted.groupby(keys, sort=False, dropna=False).sum().reset_index()
+    totals.insert(len(keys) + 2, "pct_moderated", 100.0 * totals["moderated_audits"] / totals["audits"])
+    good_audits = totals["good_audits"].where(totals["good_audits"] > 0)
+    totals["pct_good_moderated"] = 100.0 * totals["good_moderated"] / good_audits
+    return _as_read(totals)
+
+
 def moderation_grid(store: Store, month: dt.date, service_id: str | None = None,
-                    window: int = DEFAULT_WINDOW) -> pd.DataFrame:
-    """The 4x4 matrix of auditor's grade (rows) by moderator's grade (columns) over the window."""
-    return moderation_matrix(_moderated(store, month, service_id, window))
+                    window: int = DEFAULT_WINDOW, audits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The 4x4 matrix of auditor's grade (rows) by moderator's grade (columns) over the window
+    (``audits`` as in ``moderation``)."""
+    return moderation_matrix(_moderated(store, month, service_id, window, audits))
 
 
 # ------------------------------------------------------------------------------------------
@@ -492,9 +677,25 @@ _OVERDUE = """
           AND ($service IS NULL OR a.service_id = $service)"""
 
 
-def overdue_count(store: Store, month: dt.date, service_id: str | None = None) -> int:
+def audit_actions(store: Store) -> pd.DataFrame:
+    """Every audit action's due and completed dates and its audit's service: ``overdue_count``
+    counts any month and service from them without a query."""
+    return store.query("SELECT x.due_date, x.completed_date, a.service_id FROM audit_action x "
+                       "JOIN audit a ON a.audit_id = x.audit_id")
+
+
+def overdue_count(store: Store, month: dt.date, service_id: str | None = None,
+                  actions: pd.DataFrame | None = None) -> int:
     """How many audit actions were overdue at the end of ``month`` (an aggregate: every role
-    that opens the page sees it, whichever cases it may list)."""
+    that opens the page sees it, whichever cases it may list). ``actions``: ``audit_actions``
+    already read (then nothing is read here)."""
+    if actions is not None:
+        end = pd.Timestamp(month_end(first_of(month)))
+        done = actions["completed_date"]
+        overdue = (actions["due_date"] < end) & (done.isna() | (done > end))
+        if service_id is not None:
+            overdue &= actions["service_id"] == service_id
+        return int(overdue.to_numpy(dtype=bool).sum())
     found = store.query(f"SELECT count(*) AS n FROM audit_action x JOIN audit a ON a.audit_id = x.audit_id "
                         f"WHERE {_OVERDUE}", {"end": month_end(first_of(month)), "service": service_id})
     return int(found["n"].iloc[0])
