@@ -304,7 +304,16 @@ def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
 
 @cached
 def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
+    """The month's audits (``by`` None) or their areas ('area'), picked from the counts read once."""
+    if by in (None, "area"):
+        return audit_grades.audits_report_from(_report_counts(), month, by, service_id)
     return audit_grades.audits_report(get_store(), month=month, by=by, service_id=service_id)
+
+
+@cached
+def _report_counts() -> pd.DataFrame:
+    """Every month's and service's grade and area-grade counts, read once per data version."""
+    return audit_grades.report_counts(get_store())
 
 
 @cached

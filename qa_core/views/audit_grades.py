@@ -61,7 +61,7 @@ __all__ = [
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
     "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "grade_counts_by_month",
     "completion_rosters", "moderation_audits", "audit_actions", "area_counts",
-    "audits_report",
+    "audits_report", "audits_report_from", "report_counts",
 ]
 
 #: Windows (months ending with the selected month) offered for comparisons.
@@ -790,6 +790,49 @@ def escalations_due(store: Store, month: dt.date, service_id: str | None = None,
     out["grade_name"] = out["grade"].map(GRADES).astype("str")
     out["moderated"] = out["moderated_grade"].notna()
     return out[cols].reset_index(drop=True)
+
+
+def report_counts(store: Store) -> pd.DataFrame:
+    """Final-grade counts of every month and service (``kind`` "audit", ``group`` "All") and area-grade
+    counts of every month, service and area (``kind`` "area", ``group`` the area), read once:
+    :func:`audits_report_from` picks a month and service from them, as the clinic page moves between them."""
+    counts = ", ".join(f"count(*) FILTER (WHERE {{grade}} = {i}) AS {col}"
+                       for i, col in enumerate(GRADE_COLUMNS, start=1))
+    frame = store.query(
+        f"""
+        SELECT 'audit' AS kind, strftime(a.audit_date, '%Y-%m') AS month, a.service_id, 'All' AS "group",
+               {counts.format(grade=_FINAL)}
+        FROM audit a JOIN team t ON t.team_id = a.team_id JOIN service s ON s.service_id = a.service_id
+        GROUP BY ALL
+        UNION ALL
+        SELECT 'area', strftime(a.audit_date, '%Y-%m'), a.service_id, g.area, {counts.format(grade="g.grade")}
+        FROM audit a JOIN team t ON t.team_id = a.team_id JOIN service s ON s.service_id = a.service_id
+        JOIN audit_area_grade g USING (audit_id)
+        GROUP BY ALL
+        """)
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def audits_report_from(counts: pd.DataFrame, month: dt.date, by: str | None = None,
+                       service_id: str | None = None) -> pd.DataFrame:
+    """:func:`audits_report` of ``month`` (``by`` None or 'area') from :func:`report_counts`: the same rows."""
+    if by not in (None, "area"):
+        raise QAError(f"Only the month's audits and its areas are picked from what was read, not {by!r}.")
+    keep = (counts["kind"] == ("audit" if by is None else "area")) & (counts["month"] == f"{first_of(month):%Y-%m}")
+    if service_id is not None:
+        keep &= counts["service_id"] == service_id
+    rows = counts[keep.to_numpy(dtype=bool)]
+    frame = rows.groupby("group", sort=True)[list(GRADE_COLUMNS)].sum().reset_index()  # ORDER BY the label
+    if by is None and frame.empty:
+        frame = pd.DataFrame([{"group": "All", **dict.fromkeys(GRADE_COLUMNS, 0)}])
+    for col in GRADE_COLUMNS:
+        frame[col] = frame[col].astype("int64")
+    out = grade_summary(frame)[AUDIT_REPORT_COLUMNS].reset_index(drop=True)
+    if out.empty:  # as a query of no rows gives it: text as objects
+        out["group"] = out["group"].astype(object)
+    return out
 
 
 def audits_report(

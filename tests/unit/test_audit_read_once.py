@@ -88,3 +88,18 @@ def test_a_pick_reads_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> 
         for sid in (None, service_id):
             picked = _picked(store, read, months, month, sid, ag.DEFAULT_WINDOW, Viewer("head_of_service", service_id))
             assert picked["monthly"]["total"].iloc[-1] >= 0
+
+
+def test_the_clinics_month_of_audits_is_picked_from_one_read(store: Store, monkeypatch) -> None:
+    """The clinic's "Audits this month" and its weakest areas (``audits_report`` by None and 'area') for
+    every month, service and the council, picked from ``report_counts``: the same rows as reading each."""
+    counts = ag.report_counts(store)
+    months = queries.months(store)
+    cases = [(m, s, by) for m in [*months[:2], *months[-3:], dt.date(1999, 12, 1)]
+             for s in [None, *queries.services(store)["service_id"], "no_such_service"] for by in (None, "area")]
+    read = {c: ag.audits_report(store, month=c[0], by=c[2], service_id=c[1]) for c in cases}
+    monkeypatch.setattr(store, "query", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read the store")))
+    for (month, service, by), want in read.items():
+        pd.testing.assert_frame_equal(ag.audits_report_from(counts, month, by, service), want,
+                                      check_exact=True, obj=f"{month} {service} {by}")
+    assert int(read[(months[-1], None, None)]["total"].iloc[0]) > 0 and not read[(months[-1], None, "area")].empty
