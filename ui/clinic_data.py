@@ -24,28 +24,43 @@ def services_summary(month: dt.date, today: dt.date) -> pd.DataFrame:
 
 
 @cached
+def _records() -> clinic_meeting.ClinicRecords:
+    """Every service's meetings and actions, read once per data version (a write moves it on): a change
+    of month or service picks from them (``views.clinic_meeting.*_from``) and reads nothing. Names are
+    withheld by the pickers, per viewer, as the reads withhold them."""
+    return clinic_meeting.clinic_records(get_store())
+
+
+@cached
 def meeting_actions(service_id: str, month: dt.date, viewer: Viewer, today: dt.date) -> pd.DataFrame:
     """The service's actions, the previous clinic's first, with ``label`` and ``status`` (against ``today``)."""
-    return clinic_meeting.meeting_actions(get_store(), service_id, month, viewer, today)
+    return clinic_meeting.meeting_actions_from(_records(), service_id, month, viewer, today)
 
 
 @cached
 def meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
     """The meeting recorded for ``month``'s clinic, or None (names only for viewers who see the service's detail)."""
-    return clinic_meeting.meeting(get_store(), service_id, month, viewer)
+    return clinic_meeting.meeting_from(_records(), service_id, month, viewer)
 
 
 @cached
 def previous_meeting(service_id: str, month: dt.date, viewer: Viewer) -> dict | None:
     """The meeting of the clinic before ``month``'s, if one was recorded."""
-    previous = clinic_meeting.previous_clinic(get_store(), service_id, month)
-    return clinic_meeting.meeting(get_store(), service_id, previous, viewer) if previous else None
+    records = _records()
+    previous = clinic_meeting.previous_clinic_from(records, service_id, month)
+    return clinic_meeting.meeting_from(records, service_id, previous, viewer) if previous else None
+
+
+@cached
+def _service_commentary_all() -> pd.DataFrame:
+    """Every service's current commentary, every month, read once per data version."""
+    return commentary.all_service_commentary(get_store())
 
 
 @cached
 def service_commentary(service_id: str, month: dt.date) -> pd.DataFrame:
     """The current commentary on each of the service's measures in ``month`` (with how many versions)."""
-    return commentary.service_commentary(get_store(), service_id, month)
+    return commentary.service_commentary_from(_service_commentary_all(), service_id, month)
 
 
 @cached
@@ -54,9 +69,15 @@ def commentary_history(code: str, service_id: str, month: dt.date) -> pd.DataFra
 
 
 @cached
+def _process_changes_all() -> pd.DataFrame:
+    """Every recorded process change, read once per data version."""
+    return baselines.all_process_changes(get_store())
+
+
+@cached
 def process_changes(code: str, service_id: str | None) -> pd.DataFrame:
     """The recorded changes that apply to ``code``'s chart for the service (month, reason, level...)."""
-    return baselines.process_changes(get_store(), code, service_id)
+    return baselines.process_changes_from(_process_changes_all(), code, service_id)
 
 
 def measure_points(

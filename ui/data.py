@@ -276,9 +276,15 @@ def clinic_header(service_id: str, month: dt.date) -> dict:
 
 
 @cached
+def _service_series_all() -> pd.DataFrame:
+    """Every measure's monthly series for every service, read once per data version."""
+    return queries.indicator_series_all(get_store())
+
+
+@cached
 def _service_series_shown(code: str, service_id: str) -> pd.DataFrame:
-    """A measure's monthly series for a service, the months the pages show."""
-    frame = queries.indicator_series(get_store(), code, "service", service_id)
+    """A measure's monthly series for a service, the months the pages show: picked, no query."""
+    frame = queries.indicator_series_from(_service_series_all(), code, service_id)
     months = pd.to_datetime(frame["period"]).dt.date
     return frame.loc[months.map(periods.in_window).astype(bool)].reset_index(drop=True)
 
@@ -291,10 +297,16 @@ def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
 
 
 @cached
-def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
-    from qa_core.views import clinic
+def _team_values_all() -> pd.DataFrame:
+    """Every measure's figures for every team and month, read once per data version, with every
+    manager's name: handed on only through ``team_breakdown``, which withholds them per viewer."""
+    return queries.team_values_all(get_store())
 
-    return clinic.team_breakdown(get_store(), code, service_id, month, viewer)
+
+@cached
+def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
+    """``views.clinic.team_breakdown`` picked from the figures read once: managers withheld as it withholds them."""
+    return queries.team_values_from(_team_values_all(), code, service_id, month, viewer)
 
 
 @cached

@@ -24,6 +24,8 @@ __all__ = [
     "risk_register", "risk_matrix", "risk_matrices", "council_name", "indicator_series",
     "plan_rag_counts", "indicator_monthly", "indicator_monthly_all", "team_values", "latest_comparators",
     "commentary", "clinic_actions", "case_condition", "completion_roster", "completion_rosters", "AUDIT_STAFF_SQL",
+    "as_queried", "indicator_series_all", "indicator_series_from", "team_values_all", "team_values_from",
+    "clinic_actions_all", "clinic_actions_from",
     "TOOL_JOIN", "THEME_SQL",
 ]
 
@@ -98,6 +100,25 @@ def indicators(store: Store, service_id: str | None = None) -> pd.DataFrame:
         "WHERE x.code = i.code AND x.service_id = ?) ORDER BY sort_order, code",
         [float(DEFAULT_MIN_DENOMINATOR), service_id, service_id],
     )
+
+
+def as_queried(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows picked from a larger read, with the column types a query returning just those rows gets.
+
+    DuckDB hands pandas a text column with no value (no rows, or every row NULL) as ``object``
+    holding None, not ``str``; and a nullable integer or boolean column as ``Int64``/``boolean``
+    only while it holds a NULL. A pick (``*_from``) ends here so that it equals the query's frame.
+    """
+    fixed = {}
+    for name, column in frame.items():
+        if column.notna().all():
+            if isinstance(column.dtype, pd.StringDtype) and len(column) == 0:
+                fixed[name] = column.astype(object)
+            elif isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.dtype.kind in ("i", "u", "b"):
+                fixed[name] = column.astype(column.dtype.numpy_dtype)
+        elif isinstance(column.dtype, pd.StringDtype) and column.isna().all():
+            fixed[name] = pd.Series([None] * len(column), index=column.index, dtype=object)
+    return frame.assign(**fixed) if fixed else frame
 
 
 def case_condition(viewer: Viewer | None, service_col: str = "a.service_id",
@@ -304,6 +325,26 @@ def indicator_series(store: Store, code: str, level: str = "la", org_id: str | N
     )
 
 
+def indicator_series_all(store: Store) -> pd.DataFrame:
+    """:func:`indicator_series` at service level for every service (``service_id``) and measure
+    (``code``), every month, in one query: what a page that moves between services picks from
+    (:func:`indicator_series_from`)."""
+    return store.query(
+        f"""
+        SELECT t.service_id, v.code, v.period, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+               {VALUE_SQL} AS value
+        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
+        GROUP BY t.service_id, v.code, v.period, i.aggregation, i.unit ORDER BY t.service_id, v.code, v.period
+        """
+    )
+
+
+def indicator_series_from(series: pd.DataFrame, code: str, service_id: str) -> pd.DataFrame:
+    """``indicator_series(store, code, "service", service_id)`` picked from :func:`indicator_series_all`."""
+    picked = series[((series["service_id"] == service_id) & (series["code"] == code)).to_numpy(dtype=bool)]
+    return as_queried(picked.drop(columns=["service_id", "code"]).reset_index(drop=True))
+
+
 def indicator_monthly(
     store: Store, service_id: str | None = None, until: dt.date | None = None
 ) -> pd.DataFrame:
@@ -365,6 +406,36 @@ def team_values(store: Store, code: str, service_id: str, month: dt.date,
     )
 
 
+def team_values_all(store: Store) -> pd.DataFrame:
+    """:func:`team_values` for every measure, month and team in one query, with ``service_id``,
+    ``code``, ``period`` and every manager's name (none withheld): only :func:`team_values_from`,
+    which withholds as :func:`team_values` does for its viewer, may hand it on."""
+    return store.query(
+        f"""
+        SELECT t.service_id, v.code, v.period, t.team_id, t.name AS team, t.manager,
+               sum(v.numerator) AS numerator,
+               sum(v.denominator) AS denominator, {VALUE_SQL} AS value
+        FROM team t
+        JOIN indicator_value v ON v.team_id = t.team_id
+        JOIN indicator i ON i.code = v.code
+        GROUP BY t.team_id, t.name, t.service_id, t.manager, v.code, v.period, i.aggregation, i.unit
+        ORDER BY t.service_id, v.code, v.period, t.name
+        """
+    )
+
+
+def team_values_from(values: pd.DataFrame, code: str, service_id: str, month: dt.date,
+                     viewer: Viewer | None = None) -> pd.DataFrame:
+    """:func:`team_values` picked from :func:`team_values_all`: ``manager`` None where ``viewer``
+    may not see the team's case-level detail (``Viewer.sees_cases``, the rule ``case_condition`` states in SQL)."""
+    picked = values[((values["service_id"] == service_id) & (values["code"] == code)
+                     & (values["period"] == pd.Timestamp(month))).to_numpy(dtype=bool)]
+    if viewer is not None:
+        shown = [viewer.sees_cases(s, t) for s, t in zip(picked["service_id"], picked["team_id"], strict=True)]
+        picked = picked.assign(manager=picked["manager"].where(pd.Series(shown, index=picked.index, dtype=bool)))
+    return as_queried(picked.drop(columns=["service_id", "code", "period"]).reset_index(drop=True))
+
+
 def latest_comparators(store: Store) -> pd.DataFrame:
     """Per measure, the latest published statistical-neighbour median and England value."""
     return store.query(
@@ -400,6 +471,26 @@ def clinic_actions(store: Store, service_id: str, as_of: dt.date, viewer: Viewer
         "i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
         "WHERE a.service_id = $service AND a.clinic_month <= $as_of ORDER BY a.clinic_month DESC, a.action_id",
         {"service": service_id, "as_of": as_of, **case_params})
+
+
+def clinic_actions_all(store: Store) -> pd.DataFrame:
+    """Every service's clinic actions, as :func:`clinic_actions` orders them, with every owner's
+    name (none withheld): only :func:`clinic_actions_from`, which withholds as
+    :func:`clinic_actions` does for its viewer, may hand it on."""
+    return store.query(
+        "SELECT a.*, i.name AS measure FROM clinic_action a LEFT JOIN indicator i USING (code) "
+        "ORDER BY a.clinic_month DESC, a.action_id")
+
+
+def clinic_actions_from(actions: pd.DataFrame, service_id: str, as_of: dt.date,
+                        viewer: Viewer | None = None) -> pd.DataFrame:
+    """:func:`clinic_actions` picked from :func:`clinic_actions_all`: ``owner`` "withheld" unless
+    ``viewer`` sees the service's case-level detail (a service's, not a team's: ``sees_cases(service_id)``)."""
+    picked = actions[((actions["service_id"] == service_id)
+                      & (actions["clinic_month"] <= pd.Timestamp(as_of))).to_numpy(dtype=bool)]
+    if viewer is not None and not viewer.sees_cases(service_id):
+        picked = picked.assign(owner=WITHHELD)
+    return as_queried(picked.reset_index(drop=True))
 
 
 # -- improvement plan --------------------------------------------------------------------

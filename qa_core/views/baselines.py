@@ -28,6 +28,8 @@ __all__ = [
     "changes_by_code",
     "change_months",
     "process_changes",
+    "all_process_changes",
+    "process_changes_from",
     "may_record_changes",
     "record_process_change",
     "remove_process_change",
@@ -57,11 +59,30 @@ def process_changes(store: Store, code: str | None = None, service_id: str | Non
     """The changes that apply to ``code``'s series (every measure's when None) for ``service_id``
     (None: the council), oldest first, with ``level`` in words for the chart's note."""
     where, params = _scope_sql(service_id)
-    frame = store.query(
+    return _shaped(store.query(
         f"SELECT {', '.join(_COLUMNS)} FROM spc_process_change WHERE {where} AND ($code IS NULL OR code = $code) "
         "ORDER BY code, month, org_level",
         {"code": code, **params},
-    )
+    ))
+
+
+def all_process_changes(store: Store) -> pd.DataFrame:
+    """Every recorded change, as stored (``month`` a timestamp, no ``level``), in :func:`process_changes`'
+    order, read once for :func:`process_changes_from` to pick any measure's and service's from."""
+    return store.query(f"SELECT {', '.join(_COLUMNS)} FROM spc_process_change ORDER BY code, month, org_level")
+
+
+def process_changes_from(changes: pd.DataFrame, code: str | None = None, service_id: str | None = None) -> pd.DataFrame:
+    """:func:`process_changes` picked from :func:`all_process_changes`."""
+    council = changes["org_level"] == "la"
+    scope = council if service_id is None else council | ((changes["org_level"] == "service")
+                                                          & (changes["org_id"] == service_id))
+    if code is not None:
+        scope &= changes["code"] == code
+    return _shaped(queries.as_queried(changes[scope.to_numpy(dtype=bool)].reset_index(drop=True)))
+
+
+def _shaped(frame: pd.DataFrame) -> pd.DataFrame:
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["level"] = frame["org_level"].map({"la": "whole council", "service": "this service"})
     return frame

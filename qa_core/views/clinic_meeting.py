@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,11 @@ __all__ = [
     "meetings",
     "previous_clinic",
     "meeting_actions",
+    "ClinicRecords",
+    "clinic_records",
+    "meeting_from",
+    "previous_clinic_from",
+    "meeting_actions_from",
 ]
 
 #: A new action is due this many days after the meeting unless the chair says otherwise.
@@ -205,12 +211,17 @@ def meeting(store: Store, service_id: str, clinic_month: dt.date, viewer: Viewer
         "SELECT kind, text FROM clinic_meeting_item WHERE service_id = ? AND clinic_month = ? ORDER BY kind, seq",
         [service_id, month],
     )
+    return _record(head.iloc[0], items, _service_name(store, service_id), service_id, month, viewer)
+
+
+def _record(row: pd.Series, items: pd.DataFrame, service: str, service_id: str, month: dt.date,
+            viewer: Viewer | None) -> dict:
+    """:func:`meeting`'s dict from the meeting's row, its items (kind, text; by kind and seq) and the service's name."""
     listed = {key: items.loc[items["kind"] == kind, "text"].tolist() for key, kind in _ITEM_KINDS.items()}
     shown = viewer is None or viewer.sees_cases(service_id)
-    row = head.iloc[0]
     return {
         "service_id": service_id,
-        "service": _service_name(store, service_id),
+        "service": service,
         "clinic_month": month,
         "meeting_date": pd.Timestamp(row["meeting_date"]).date(),
         "names_shown": shown,
@@ -223,6 +234,50 @@ def meeting(store: Store, service_id: str, clinic_month: dt.date, viewer: Viewer
         "recorded_by": row["recorded_by"] if shown else None,
         "recorded_at": row["recorded_at"],
     }
+
+
+@dataclass(frozen=True)
+class ClinicRecords:
+    """Every service's clinic records, read once (:func:`clinic_records`): a page that moves between
+    months and services picks each meeting and its actions from them (``*_from``) and reads nothing again.
+    Names are all there (none withheld): the pickers withhold them as the reads do for their viewer."""
+
+    services: pd.DataFrame  # queries.services
+    meetings: pd.DataFrame  # every clinic_meeting row
+    items: pd.DataFrame  # every clinic_meeting_item row, by service_id, clinic_month, kind, seq
+    actions: pd.DataFrame  # queries.clinic_actions_all
+
+
+def clinic_records(store: Store) -> ClinicRecords:
+    """Read, in four queries, what :func:`meeting_from`, :func:`previous_clinic_from` and
+    :func:`meeting_actions_from` need for any service and month."""
+    return ClinicRecords(
+        queries.services(store),
+        store.query("SELECT * FROM clinic_meeting ORDER BY service_id, clinic_month"),
+        store.query("SELECT service_id, clinic_month, kind, text FROM clinic_meeting_item "
+                    "ORDER BY service_id, clinic_month, kind, seq"),
+        queries.clinic_actions_all(store),
+    )
+
+
+def _of(frame: pd.DataFrame, service_id: str, month: dt.date) -> pd.DataFrame:
+    return frame[((frame["service_id"] == service_id)
+                  & (frame["clinic_month"] == pd.Timestamp(month))).to_numpy(dtype=bool)]
+
+
+def meeting_from(records: ClinicRecords, service_id: str, clinic_month: dt.date,
+                 viewer: Viewer | None = None) -> dict | None:
+    """:func:`meeting` picked from :func:`clinic_records`."""
+    month = clinic_month.replace(day=1)
+    head = _of(records.meetings, service_id, month)
+    if head.empty:
+        return None
+    items = _of(records.items, service_id, month)
+    services = records.services.set_index("service_id")
+    if service_id not in services.index:
+        raise QAError(f"There is no service {service_id!r}.")
+    return _record(queries.as_queried(head.reset_index(drop=True)).iloc[0], items,
+                   str(services.loc[service_id, "name"]), service_id, month, viewer)
 
 
 def meetings(store: Store, service_id: str) -> pd.DataFrame:
@@ -252,6 +307,14 @@ def previous_clinic(store: Store, service_id: str, clinic_month: dt.date) -> dt.
     return None if found is None or pd.isna(found) else pd.Timestamp(found).date()
 
 
+def previous_clinic_from(records: ClinicRecords, service_id: str, clinic_month: dt.date) -> dt.date | None:
+    """:func:`previous_clinic` picked from :func:`clinic_records`."""
+    month = pd.Timestamp(clinic_month.replace(day=1))
+    held = [m for frame in (records.meetings, records.actions)
+            for m in frame.loc[(frame["service_id"] == service_id).to_numpy(dtype=bool), "clinic_month"] if m < month]
+    return pd.Timestamp(max(held)).date() if held else None
+
+
 #: The order of the ``agreed`` groups: the previous clinic's actions first.
 AGREED_ORDER = {"previous": 0, "this": 1, "earlier": 2}
 
@@ -268,6 +331,22 @@ def meeting_actions(
     today = today or dt.date.today()
     month = clinic_month.replace(day=1)
     frame = queries.clinic_actions(store, service_id, month, viewer)
+    return _in_chair_order(frame, month, lambda: previous_clinic(store, service_id, month), today)
+
+
+def meeting_actions_from(records: ClinicRecords, service_id: str, clinic_month: dt.date,
+                         viewer: Viewer | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """:func:`meeting_actions` picked from :func:`clinic_records`."""
+    today = today or dt.date.today()
+    month = clinic_month.replace(day=1)
+    frame = queries.clinic_actions_from(records.actions, service_id, month, viewer)
+    return _in_chair_order(frame, month, lambda: previous_clinic_from(records, service_id, month), today)
+
+
+def _in_chair_order(frame: pd.DataFrame, month: dt.date, previous_of: Callable[[], dt.date | None],
+                    today: dt.date) -> pd.DataFrame:
+    """:func:`meeting_actions` from the service's actions up to ``month`` (``queries.clinic_actions``)
+    and the month of its previous clinic (``previous_of()``, asked only when there are actions)."""
     if frame.empty:
         return frame.assign(
             number=pd.Series(dtype="int64"),
@@ -280,7 +359,7 @@ def meeting_actions(
     frame = frame.sort_values(["clinic_month", "created_at", "suffix", "action_id"], na_position="last")
     frame["number"] = frame.groupby("clinic_month").cumcount() + 1
     frame["label"] = [action_label(m, n) for m, n in zip(frame["clinic_month"], frame["number"], strict=True)]
-    previous = previous_clinic(store, service_id, month)
+    previous = previous_of()
     frame["agreed"] = [
         "this" if m == month else "previous" if m == previous else "earlier" for m in frame["clinic_month"]
     ]

@@ -25,6 +25,8 @@ __all__ = [
     "current_commentary",
     "commentary_history",
     "service_commentary",
+    "all_service_commentary",
+    "service_commentary_from",
 ]
 
 #: The longest commentary (as the import's narratives).
@@ -125,3 +127,25 @@ def service_commentary(store: Store, service_id: str, month: dt.date) -> pd.Data
         """,
         [service_id, month.replace(day=1)],
     )
+
+
+def all_service_commentary(store: Store) -> pd.DataFrame:
+    """:func:`service_commentary` for every service (``service_id``) and month (``period``), in its
+    order within each, read once for :func:`service_commentary_from` to pick from."""
+    return store.query(
+        """
+        SELECT c.org_id AS service_id, c.period, c.code, c.text, c.author, c.updated_at,
+               (SELECT count(*) FROM commentary_edit e WHERE e.code = c.code AND e.period = c.period
+                  AND e.org_level = c.org_level AND e.org_id = c.org_id) AS versions
+        FROM commentary c JOIN indicator i USING (code)
+        WHERE c.org_level = 'service'
+        ORDER BY c.org_id, c.period, i.sort_order, c.code
+        """
+    )
+
+
+def service_commentary_from(notes: pd.DataFrame, service_id: str, month: dt.date) -> pd.DataFrame:
+    """:func:`service_commentary` picked from :func:`all_service_commentary`."""
+    picked = notes[((notes["service_id"] == service_id)
+                    & (notes["period"] == pd.Timestamp(month.replace(day=1)))).to_numpy(dtype=bool)]
+    return queries.as_queried(picked.drop(columns=["service_id", "period"]).reset_index(drop=True))
