@@ -433,3 +433,17 @@ def test_demo_public_team_report_has_no_count_from_1_to_5(store: Store) -> None:
     hidden = report["value"].map(lambda v: v == "c")
     assert report.loc[hidden, "rag"].isna().all()
     assert set(report["previous"].dropna()) == {":"}
+
+
+def test_the_service_figure_of_any_month_is_picked_from_one_read(store: Store) -> None:
+    """Issue 14: the Team profiles page picks the service's own figures from every month's and service's,
+    read once; each pick is the month's own query (by code: that query's order is unspecified; sums of
+    fractional counts agree to the last bits, added in another order)."""
+    every = team_profiles.service_months(store)
+    months = queries.months(store)
+    for month in [*months[:2], *months[-2:]]:
+        for service in [*queries.services(store)["service_id"], "no_such_service"]:
+            want = team_profiles.service_month(store, month, service).sort_values("code", ignore_index=True)
+            pd.testing.assert_frame_equal(team_profiles.service_month_from(every, month, service), want,
+                                          check_exact=False, rtol=1e-12, atol=0, obj=f"{month} {service}")
+    assert not team_profiles.service_month_from(every, months[-1], "assessment").empty
