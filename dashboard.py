@@ -8,7 +8,7 @@ import streamlit as st
 
 from qa_core.io.published import ATTRIBUTION
 from qa_core.pages import page
-from ui import auth, data, filters
+from ui import auth, collector, data, filters
 from ui.safe import md
 
 #: What a visitor reads when the store cannot be opened; the details (which file, which process
@@ -19,6 +19,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Children's social care: performance and quality",
                    page_icon=":material/child_care:", layout="wide")
+collector.tune_for_serving()  # once a process: fewer, shorter collector pauses while serving (ui.collector)
 
 try:
     data.get_store()
