@@ -87,22 +87,6 @@ _PCT = 100.0
 _FINAL = "coalesce(a.moderated_grade, a.overall_grade)"
 
 
-def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (rows picked from a wider read) in the dtypes a query of those rows alone gives: DuckDB
-    hands a nullable integer or boolean column over masked only when it holds a NULL, and text as
-    ``object`` when there are no rows."""
-    empty = frame.empty
-    wanted = {}
-    for col, dtype in frame.dtypes.items():
-        if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
-            continue
-        if dtype.kind in "iub" and not frame[col].hasnans:
-            wanted[col] = dtype.numpy_dtype
-        elif empty and isinstance(dtype, pd.StringDtype):
-            wanted[col] = "object"
-    return frame.astype(wanted) if wanted else frame
-
-
 # ------------------------------------------------------------------------------------------
 # Grades by month, with the p-chart
 # ------------------------------------------------------------------------------------------
@@ -144,7 +128,7 @@ def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
     else:
         if service_id is not None:
             counts = counts[(counts["service_id"] == service_id).to_numpy(dtype=bool)]
-        counts = _as_read(counts.groupby("group", sort=False)[list(GRADE_COLUMNS)].sum().reset_index())
+        counts = queries.as_queried(counts.groupby("group", sort=False)[list(GRADE_COLUMNS)].sum().reset_index())
     frame = pd.DataFrame({"group": [m.strftime("%Y-%m") for m in grid]})
     frame = frame.merge(counts, on="group", how="left")
     for col in GRADE_COLUMNS:
@@ -246,12 +230,13 @@ def funnel(store: Store, month: dt.date, service_id: str | None = None, window: 
                 ).to_numpy(dtype=bool)
         if service_id is not None:
             keep = keep & (counts["service_id"] == service_id).to_numpy(dtype=bool)
-        counts = _as_read(counts[keep].groupby(key, sort=False)[list(GRADE_COLUMNS)].sum().reset_index()
+        counts = queries.as_queried(counts[keep].groupby(key, sort=False)[list(GRADE_COLUMNS)].sum().reset_index()
                           .rename(columns={key: "unit_id"}))
     if units is None:
         units = queries.services(store) if by == "service" else queries.teams(store, service_id)
     elif service_id is not None and by == "team":  # as queries.teams(store, service_id) reads them
-        units = _as_read(units[(units["service_id"] == service_id).to_numpy(dtype=bool)].reset_index(drop=True))
+        units = units[(units["service_id"] == service_id).to_numpy(dtype=bool)].reset_index(drop=True)
+        units = queries.as_queried(units)
     if by == "service":
         if service_id is not None:
             units = units[units["service_id"] == service_id]
@@ -326,7 +311,7 @@ def _area_sums(areas: pd.DataFrame, start: dt.date, month: dt.date, service_id: 
     frame["pct_all_inadequate"] = 100.0 * frame["all_inadequate"] / audited
     frame["pct_all_weak"] = 100.0 * frame["all_weak"] / audited
     frame["inadequate_total"] = int(rows.loc[~named, "inadequate_total"].sum())
-    return _as_read(frame.sort_values(["pct_area_inadequate", "pct_area_weak", "area"],
+    return queries.as_queried(frame.sort_values(["pct_area_inadequate", "pct_area_weak", "area"],
                                       ascending=[False, False, True], na_position="last", ignore_index=True))
 
 
@@ -445,7 +430,7 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
         roster = rosters[keep]
         if who is not None:
             roster = restrict(roster, who, "service_id", "team_id")
-        roster = _as_read(roster.drop(columns="month").reset_index(drop=True))
+        roster = queries.as_queried(roster.drop(columns="month").reset_index(drop=True))
     roster = expected_audits(roster, month)
     applies = (roster["whole_month"] & ~roster["exempt"].astype(bool)).to_numpy(dtype=bool)
     roster["done"] = np.where(applies, roster["counting"].astype("int64"), 0).astype("int64")
@@ -561,7 +546,7 @@ def _moderated(store: Store, month: dt.date, service_id: str | None, window: int
                audits: pd.DataFrame | None = None) -> pd.DataFrame:
     if audits is not None:
         rows = _in_window(audits, month, service_id, window)
-        return _as_read(rows.loc[rows["moderated_grade"].notna().to_numpy(dtype=bool), _AUDIT_COLUMNS]
+        return queries.as_queried(rows.loc[rows["moderated_grade"].notna().to_numpy(dtype=bool), _AUDIT_COLUMNS]
                         .reset_index(drop=True))
     month = first_of(month)
     return store.query(
@@ -656,7 +641,7 @@ def _moderation_totals(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     totals.insert(len(keys) + 2, "pct_moderated", 100.0 * totals["moderated_audits"] / totals["audits"])
     good_audits = totals["good_audits"].where(totals["good_audits"] > 0)
     totals["pct_good_moderated"] = 100.0 * totals["good_moderated"] / good_audits
-    return _as_read(totals)
+    return queries.as_queried(totals)
 
 
 def moderation_grid(store: Store, month: dt.date, service_id: str | None = None,
