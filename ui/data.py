@@ -224,6 +224,11 @@ def _indicator_data() -> home.SummaryData:
     return home.summary_data(get_store())
 
 
+def indicator_members() -> pd.DataFrame:
+    """Each service's own measures (code, service_id), from the figures read once."""
+    return _indicator_data().members
+
+
 @cached
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return home.summary_from(_indicator_data(), month, service_id)
@@ -276,15 +281,16 @@ def clinic_header(service_id: str, month: dt.date) -> dict:
 
 
 @cached
-def _service_series_all() -> pd.DataFrame:
-    """Every measure's monthly series for every service, read once per data version."""
+def service_series_all() -> pd.DataFrame:
+    """Every measure's monthly series for every service, read once per data version (the clinic's charts
+    and the team page's service figures pick from it)."""
     return queries.indicator_series_all(get_store())
 
 
 @cached
 def _service_series_shown(code: str, service_id: str) -> pd.DataFrame:
     """A measure's monthly series for a service, the months the pages show: picked, no query."""
-    frame = queries.indicator_series_from(_service_series_all(), code, service_id)
+    frame = queries.indicator_series_from(service_series_all(), code, service_id)
     months = pd.to_datetime(frame["period"]).dt.date
     return frame.loc[months.map(periods.in_window).astype(bool)].reset_index(drop=True)
 

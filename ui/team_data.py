@@ -12,6 +12,7 @@ import pandas as pd
 
 from qa_core.store import queries
 from qa_core.views import team_profiles
+from ui import data
 from ui.data import cached, get_store, months, services, settings
 
 #: Months of history in the small multiples.
@@ -45,12 +46,7 @@ def indicators() -> pd.DataFrame:
 def service_values(service_id: str, month: dt.date) -> pd.DataFrame:
     """The service's own figure for each measure in the month (summed in DuckDB, every month and
     service at once: picked here, no query)."""
-    return team_profiles.service_month_from(_service_months(), month, service_id)
-
-
-@cached
-def _service_months() -> pd.DataFrame:
-    return team_profiles.service_months(get_store())
+    return team_profiles.service_month_from(data.service_series_all(), data.indicator_members(), month, service_id)
 
 
 @cached

@@ -70,7 +70,7 @@ __all__ = [
     "AUDIT_COLUMNS", "MEASURE_COLUMNS", "OVERDUE_BANDS", "TEAM_REPORT_COLUMNS", "TREND_MONTHS",
     "TeamProfile", "build_profile", "public_profile", "public_team_report", "team_audits", "team_profile",
     "service_month", "team_report", "team_scope", "team_series", "team_view",
-    "TeamData", "team_audits_months", "team_data", "team_view_from", "service_months", "service_month_from",
+    "TeamData", "team_audits_months", "team_data", "team_view_from", "service_month_from",
 ]
 
 #: Months of history in a profile's trend (sparkline) column.
@@ -182,26 +182,15 @@ def service_month(store: Store, month: dt.date, service_id: str) -> pd.DataFrame
         """, {"month": month, "service": service_id})
 
 
-def service_months(store: Store) -> pd.DataFrame:
-    """:func:`service_month` of every month and service at once (``period`` and ``service_id`` first),
-    read once: :func:`service_month_from` picks one, as the page moves between them."""
-    return store.query(
-        f"""
-        SELECT v.period, t.service_id, v.code, sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
-               {VALUE_SQL} AS value
-        FROM indicator_value v JOIN team t USING (team_id) JOIN indicator i USING (code)
-        JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
-        GROUP BY v.period, t.service_id, v.code, i.aggregation, i.unit
-        ORDER BY v.period, t.service_id, v.code
-        """)
-
-
-def service_month_from(every: pd.DataFrame, month: dt.date, service_id: str) -> pd.DataFrame:
-    """:func:`service_month` picked from :func:`service_months` (rows by code; the query's own order is
-    unspecified, and the page looks measures up by code)."""
-    keep = (every["period"] == pd.Timestamp(month)) & (every["service_id"] == service_id)
-    out = every.loc[keep.to_numpy(dtype=bool), ["code", "numerator", "denominator", "value"]].reset_index(drop=True)
-    return out.astype({"code": object}) if out.empty else out  # as a query of no rows gives it
+def service_month_from(series: pd.DataFrame, members: pd.DataFrame, month: dt.date, service_id: str) -> pd.DataFrame:
+    """:func:`service_month` picked from every service's monthly figures (``queries.indicator_series_all``)
+    and the services' own measures (``members``: code, service_id), both read once: rows by code (the
+    query's own order is unspecified, and the page looks measures up by code)."""
+    own = members.loc[(members["service_id"] == service_id).to_numpy(dtype=bool), "code"]
+    keep = ((series["service_id"] == service_id) & (series["period"] == pd.Timestamp(month))
+            & series["code"].isin(own))
+    out = series.loc[keep.to_numpy(dtype=bool), ["code", "numerator", "denominator", "value"]]
+    return queries.as_queried(out.sort_values("code", kind="stable").reset_index(drop=True))
 
 
 def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
