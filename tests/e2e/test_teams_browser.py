@@ -50,6 +50,10 @@ def test_pick_a_team_and_download_its_printable_profile(page, app_url, screensho
     expect(grades).to_be_visible(timeout=WAIT)
     page.screenshot(path=str(screenshots / "teams-profile.png"), full_page=True)
 
+    # The run that drew this team must have finished: a download button from a run still in progress
+    # can be replaced, its file gone, before the click reaches it (seen once in the whole suite).
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=WAIT)
+    expect(page.locator("[data-testid=stElementContainer][data-stale=true]")).to_have_count(0, timeout=WAIT)
     with page.expect_download(timeout=WAIT) as download:
         page.get_by_role("button", name="Download printable profile for the notice board (A4, HTML)").click()
     saved = tmp_path / "profile.html"
