@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.basedatatypes import BaseFigure
 
-from ui.figures.handover import handed_over, plain_dict
+from ui.figures.handover import handed_over, plain_dict, spec_figure
 
 
 def _figures() -> list[go.Figure]:
@@ -51,3 +51,31 @@ def test_streamlit_is_given_a_figure_whose_dictionary_is_ready() -> None:
     shown = handed_over(fig)
     assert isinstance(shown, BaseFigure)
     assert pio.to_json(shown.to_dict(), validate=False) == pio.to_json(fig.to_dict(), validate=False)
+
+
+def _spec() -> dict:
+    """A figure as the pages build theirs (plain dicts, arrays and Series), to hand over with no go.Figure."""
+    return {"data": [{"type": "scatter", "x": np.arange(4.0), "y": pd.Series([1.0, np.nan, 3.0, 4.5]),
+                      "text": np.array(["a", "b", "c", "d"], dtype=object), "customdata": np.ones((4, 2)),
+                      "line": {"color": "#12436d", "width": 2}, "name": "Team"},
+                     {"type": "bar", "x": ["A", "B"], "y": [1, 2], "marker": {"color": ["#111", "#222"]}}],
+            "layout": {"title": {"text": "Spec"}, "height": 300, "xaxis": {"range": np.array([0, 3])},
+                       "annotations": [{"x": 1, "y": 1, "text": "<b>A</b>", "showarrow": False}]}}
+
+
+def test_a_spec_figure_sends_the_json_a_figure_built_from_the_same_spec_sends() -> None:
+    import json
+
+    spec = _spec()
+    via_figure = pio.to_json(handed_over(go.Figure(spec, _validate=False)), validate=False)
+    direct = pio.to_json(spec_figure(spec), validate=False)
+    assert json.loads(direct) == json.loads(via_figure)  # the same content (keys in the spec's order)
+    assert json.loads(direct)["layout"]["template"] == json.loads(pio.to_json(go.Figure(), validate=False))[
+        "layout"]["template"]  # Plotly's default template, as go.Figure adds it
+    assert isinstance(spec["data"][0]["x"], np.ndarray) and "template" not in spec["layout"]  # the spec unchanged
+
+
+def test_a_spec_figure_keeps_a_template_it_names() -> None:
+    spec = _spec()
+    spec["layout"]["template"] = {"layout": {"font": {"size": 20}}}
+    assert spec_figure(spec).to_dict()["layout"]["template"] == {"layout": {"font": {"size": 20}}}
