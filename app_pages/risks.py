@@ -67,7 +67,7 @@ with col_matrix:
                              format_func=lambda m: names[m] + (" (the register's matrix)" if m == own else ""))
 
 matrix = risk_data.matrix(matrix_id)
-ranges = risk_register.band_ranges(matrix)
+ranges = risk_data.band_ranges(matrix_id)
 high = risk_register.high_bands(matrix)
 threshold = int(ranges.loc[ranges["band"] == high[0], "low"].iloc[0])
 # The band names are stored text: escaped for markdown; the chart titles escape their own.

@@ -14,7 +14,7 @@ from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
 from ui.tags import style_rag
 
-__all__ = ["download_csv", "table_with_download", "chart_with_table"]
+__all__ = ["download_csv", "table_with_download", "chart_with_table", "numbers_key"]
 
 
 def download_csv(frame: pd.DataFrame, filename: str, label: str, key: str, note: str | None = None) -> None:
@@ -45,7 +45,7 @@ def table_with_download(
 
 
 def chart_with_table(
-    fig: go.Figure,
+    fig: go.Figure | dict,
     caption: str,
     table: pd.DataFrame,
     filename: str,
@@ -59,12 +59,22 @@ def chart_with_table(
     shown: Styler | None = None,
 ) -> None:
     """The chart (``key``; ``alt``: its text alternative), its ``caption``, and under an
-    ``expander`` (None: straight after the caption) the ``table`` with its download."""
+    ``expander`` (None: straight after the caption) the ``table`` with its download.
+
+    The expander's table is drawn only once it is opened (opening it reruns the page; its key is
+    ``numbers_`` + ``table_key``, which a test sets to True to open it): tables nobody opened were a
+    large part of a filter change's time (issue 14)."""
     st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key=key,
                     **({"alt": alt} if alt is not None else {}))
     st.caption(caption)
     if expander is None:
         table_with_download(table, filename, label, table_key, rag_columns, shown)
         return
-    with st.expander(expander):
-        table_with_download(table, filename, label, table_key, rag_columns, shown)
+    with st.expander(expander, key=numbers_key(table_key), on_change="rerun") as numbers:
+        if numbers.open:
+            table_with_download(table, filename, label, table_key, rag_columns, shown)
+
+
+def numbers_key(table_key: str) -> str:
+    """The session-state key of the expander holding the table whose download is ``table_key``."""
+    return f"numbers_{table_key}"

@@ -69,7 +69,13 @@ def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFra
 
 @cached
 def _trajectory(matrix_id: str, risk_ref: str) -> pd.DataFrame:
-    return risk_register.trajectory(data.get_store(), matrix_id, risk_ref)
+    return risk_register.trajectory_from(_matrix_cells(matrix_id)[1], _reviews(), risk_ref)
+
+
+@cached
+def band_ranges(matrix_id: str) -> pd.DataFrame:
+    """The matrix's bands with their score ranges (``risk_register.band_ranges``), worked out once."""
+    return risk_register.band_ranges(matrix(matrix_id))
 
 
 @cached

@@ -62,6 +62,7 @@ __all__ = [
     "register_matrix_id",
     "risks_report",
     "trajectory",
+    "trajectory_from",
 ]
 
 #: The three scores a register keeps; the page shows residual first.
@@ -128,12 +129,18 @@ def band_ranges(matrix: RiskMatrix) -> pd.DataFrame:
     >>> band_ranges(PRODUCT_5X5).values.tolist()
     [['Low', 1, 4, 0], ['Moderate', 5, 9, 1], ['Significant', 10, 14, 2], ['High', 15, 25, 3]]
     """
-    cells = pd.DataFrame([(score, band) for score, band in matrix.cells.values()], columns=["score", "band"])
-    spans = cells.groupby("band")["score"].agg(low="min", top="max").loc[matrix.bands()].reset_index()
-    following = spans["low"].shift(-1) - 1
-    spans["high"] = spans["top"].where(following.isna(), following.combine(spans["top"], max)).astype("int64")
-    spans["rank"] = range(len(spans))
-    return spans[["band", "low", "high", "rank"]]
+    # Worked in plain Python over the matrix's few cells: a pandas groupby here cost several
+    # milliseconds a call, and the risk page asks three times a render (issue 14).
+    spans: dict[str, tuple[int, int]] = {}
+    for score, band in matrix.cells.values():
+        low, top = spans.get(band, (score, score))
+        spans[band] = (min(low, score), max(top, score))
+    bands = matrix.bands()
+    lows = [spans[band][0] for band in bands]
+    highs = [max(lows[i + 1] - 1, spans[band][1]) if i + 1 < len(bands) else spans[band][1]
+             for i, band in enumerate(bands)]
+    return pd.DataFrame({"band": pd.array(bands, dtype="str"), "low": pd.array(lows, dtype="int64"),
+                         "high": pd.array(highs, dtype="int64"), "rank": pd.array(range(len(bands)), dtype="int64")})
 
 
 def high_bands(matrix: RiskMatrix) -> list[str]:
@@ -377,6 +384,33 @@ def trajectory(store: Store, matrix_id: str, risk_ref: str, until: str | None = 
                 "residual_score", "target_impact", "target_likelihood", "target_score"):
         frame[col] = frame[col].astype("Int64")
     return frame
+
+
+_TRAJECTORY_INTS = ("gross_impact", "gross_likelihood", "gross_score", "residual_impact", "residual_likelihood",
+                    "residual_score", "target_impact", "target_likelihood", "target_score")
+
+
+def trajectory_from(cells: pd.DataFrame, reviews: pd.DataFrame, risk_ref: str,
+                    until: str | None = None) -> pd.DataFrame:
+    """:func:`trajectory` from the matrix's cells (``impact, likelihood, score, band``) and the
+    ``risk_review`` rows of any risks (what the page reads once): the same frame, read from nothing."""
+    until = parse_quarter(until) if until else None
+    keep = reviews["risk_ref"] == risk_ref
+    if until is not None:
+        keep &= reviews["quarter"] <= until
+    frame = reviews.loc[keep].sort_values("quarter", kind="stable").reset_index(drop=True)
+    scored = cells.set_index(["impact", "likelihood"])[["score", "band"]]
+    out = pd.DataFrame({"quarter": frame["quarter"]})
+    for view in ("gross", "residual", "target"):
+        impact, likelihood = frame[f"{view}_impact"], frame[f"{view}_likelihood"]
+        found = scored.reindex(pd.MultiIndex.from_arrays([impact, likelihood]))
+        out[impact.name], out[likelihood.name] = impact.to_numpy(), likelihood.to_numpy()
+        out[f"{view}_score"] = found["score"].to_numpy()
+        out[f"{view}_band"] = pd.array(found["band"].to_numpy(), dtype=cells["band"].dtype)
+    out = queries.as_queried(out)  # e.g. a band no quarter has: None, as the query gives it
+    for col in _TRAJECTORY_INTS:
+        out[col] = out[col].astype("Int64")
+    return out
 
 
 def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None = None) -> pd.DataFrame:

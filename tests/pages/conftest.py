@@ -94,6 +94,17 @@ def open_page(app: AppTest, page: str, *, role: str | None = None, scope: str | 
     return app
 
 
+def open_tables(app: AppTest) -> AppTest:
+    """Open every "Show the numbers" expander of ``chart_with_table`` on the page shown (as a
+    user clicking each: their tables are drawn only once opened) and run the page again."""
+    keys = [key for key in app.session_state.keys() if str(key).startswith("numbers_")]
+    for key in keys:
+        app.session_state[key] = True
+    app.run()
+    assert not app.exception, app.exception[0].message if app.exception else ""
+    return app
+
+
 def walk_elements(node):
     """Every element under an AppTest node, depth first (tabs, columns and expanders included)."""
     children = getattr(node, "children", None)

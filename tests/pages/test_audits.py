@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from qa_core.store import Store
 from qa_core.views import audit_grades as ar
-from tests.pages.conftest import app_over, open_page, sign_in, walk_elements
+from tests.pages.conftest import app_over, open_page, open_tables, sign_in, walk_elements
 
 OCT = dt.date(2026, 10, 1)
 JUNE_2025 = dt.date(2025, 6, 1)
@@ -79,7 +79,7 @@ def test_council_headline_for_october_2026(app, demo):
 
 
 def test_grades_tab_shows_counts_and_the_p_chart(app, demo):
-    _open(app)
+    open_tables(_open(app))
     month = ar.monthly_grades(demo, OCT)
     last = month.iloc[-1]
     titles = _titles(app)

@@ -4,17 +4,20 @@ an area opened, and the empty states. Expected values come from direct SQL on th
 from __future__ import annotations
 
 import os
-from functools import partial
 
 import pytest
 
 from qa_core.store import Store
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tables
 
 OCT_END = "2026-10-31"
 
 
-_open = partial(open_page, page="rag")
+
+
+def _open(app, **state):
+    """The page with its "Show the numbers" tables opened (they are drawn once opened)."""
+    return open_tables(open_page(app, page="rag", **state))
 
 
 def _board(app):

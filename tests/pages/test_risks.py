@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-from functools import partial
 
 import pandas as pd
 
 from qa_core.store import Store
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tables
 
 PRODUCT_SQL = "{p}_impact * {p}_likelihood"
 #: The demo's positional grid, as given cell by cell in qa_core.rules.risk.POSITIONAL_GRID (rows: impact 1-5;
@@ -21,7 +20,11 @@ POSITIONAL_SQL = ("[" + ", ".join("[" + ", ".join(map(str, row)) + "]" for row i
                   "[{p}_impact][{p}_likelihood]")
 
 
-_open = partial(open_page, page="risks")
+
+
+def _open(app, **state):
+    """The page with its "Show the numbers" tables opened (they are drawn once opened)."""
+    return open_tables(open_page(app, page="risks", **state))
 
 
 def _scores(demo_db, quarter, formula=PRODUCT_SQL, stage="residual", service=None) -> dict[str, int]:
@@ -253,6 +256,23 @@ def test_downloads_are_offered(app):
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Download the register (CSV)" in labels
     assert any("heat map" in label for label in labels) and any("risk's scores" in label for label in labels)
+
+
+def test_a_charts_table_is_drawn_only_once_its_expander_is_opened(app):
+    """Tables under "Show the numbers" are built when opened (issue 14): closed, the expander is there
+    with nothing in it; opened (a rerun), its table and download are there."""
+    open_page(app, page="risks")
+    labels = [e.label for e in app.expander]
+    assert "Show the heat map's numbers as a table" in labels
+    closed = [b.proto.label for b in app.get("download_button")]
+    assert not any("heat map" in label for label in closed) and "Download the register (CSV)" in closed
+    app.session_state["numbers_dl_risk_heatmap"] = True
+    app.run()
+    heat = next(e for e in app.expander if e.label == "Show the heat map's numbers as a table")
+    table = heat.dataframe[0].value
+    assert {"Impact", "Likelihood", "Risks", "References"} <= set(table.columns) and table["Risks"].sum() > 0
+    assert any("heat map" in b.proto.label for b in app.get("download_button"))
+    assert not any("risk's scores" in b.proto.label for b in app.get("download_button"))  # still closed
 
 
 def test_what_controls_take_off_and_whether_a_reduction_is_expected_are_separate(app, demo_db):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from qa_core.store import Store
-from tests.pages.conftest import app_over, open_page, sign_in
+from tests.pages.conftest import app_over, open_page, open_tables, sign_in
 
 PAYLOAD = ("<script>window.__x=1</script> <img src=https://evil.example/i.png onerror=window.__y=1> "
            "[click](https://evil.example/l) ![im](https://evil.example/m.png) https://evil.example/bare "
@@ -247,6 +247,7 @@ def test_no_csv_download_carries_a_live_formula(formula_db, monkeypatch):
         for page, service, state in VIEWS:
             _open(app, page, service, **state)
             assert not app.exception, f"{page}: {app.exception[0].message}"
+            open_tables(app)  # the charts' tables and their downloads are drawn once opened
     csvs = {name: data for name, data in downloads.items() if name.endswith(".csv")}
     assert len(csvs) >= 30, sorted(downloads)
     quoted = 0

@@ -293,6 +293,30 @@ def test_trajectory(tiny):
     assert risk_register.trajectory(tiny, PRODUCT, "nope").empty
 
 
+def _every_trajectory_picked_equals_its_query(store: Store) -> int:
+    """Each risk's trajectory picked from one read of every review equals its own query, to the
+    column types (a risk with no target keeps None bands, as the query gives them)."""
+    reviews = store.query("SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref)")
+    quarters = sorted(set(reviews["quarter"]))
+    compared = 0
+    for matrix_id in queries.risk_matrices(store)["matrix_id"]:
+        cells = queries.risk_matrix(store, matrix_id)[1]
+        for ref in [*sorted(set(reviews["risk_ref"])), "nope"]:
+            for until in [None, *quarters]:
+                pd.testing.assert_frame_equal(risk_register.trajectory_from(cells, reviews, ref, until),
+                                              risk_register.trajectory(store, matrix_id, ref, until))
+                compared += 1
+    return compared
+
+
+def test_trajectory_picked_from_one_read(tiny):
+    assert _every_trajectory_picked_equals_its_query(tiny) == 2 * 5 * 4
+    reviews = tiny.query("SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref)")
+    cells = queries.risk_matrix(tiny, PRODUCT)[1]
+    r2 = risk_register.trajectory_from(cells, reviews, "R2")
+    assert r2["residual_score"].tolist() == [16] and r2["target_band"].tolist() == [None]
+
+
 # --- against the demo store -----------------------------------------------------------------
 
 
@@ -342,3 +366,25 @@ def test_band_tints_keep_dark_text_readable():
         assert len(set(tints.values())) == n
         for tint in tints.values():
             assert (luminance(tint) + 0.05) / (text + 0.05) >= 7  # WCAG AAA for text
+
+
+def test_demo_trajectories_picked_from_one_read(store):
+    assert _every_trajectory_picked_equals_its_query(store) > 100
+
+
+def test_the_risk_figures_are_valid_plotly_specs(tiny):
+    """The heat map and trajectory are handed to Streamlit as plain dicts, never validated on the
+    page: Plotly's validating constructor must accept every property in them."""
+    import plotly.graph_objects as go
+
+    from ui.figures.risks import heatmap_figure, trajectory_figure
+
+    for matrix_id in (PRODUCT, POSITIONAL):
+        matrix = risk_register.load_matrix(tiny, matrix_id)
+        heat = go.Figure(heatmap_figure(risk_register.heatmap_cells(tiny, matrix_id, Q2), matrix, "Heat <map>"))
+        assert heat.layout.title.text == "Heat &lt;map&gt;" and len(heat.layout.shapes) == 3  # R1 (4,5); R2, R4 (4,4); R3 (2,2)
+        line = go.Figure(trajectory_figure(risk_register.trajectory(tiny, matrix_id, "R1"), matrix, "R1"))
+        assert [trace.name for trace in line.data][-3:] == ["Gross (before controls)", "Residual (after controls)",
+                                                             "Target"]
+        no_target = go.Figure(trajectory_figure(risk_register.trajectory(tiny, matrix_id, "R2"), matrix, "R2"))
+        assert "Target" not in [trace.name for trace in no_target.data]  # R2 has no target

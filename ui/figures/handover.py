@@ -56,9 +56,10 @@ class _HandedOver(go.Figure):
         return self._spec
 
 
-def handed_over(fig: go.Figure) -> go.Figure:
-    """``fig`` ready for ``st.plotly_chart``, which will not copy it again."""
-    return _HandedOver(plain_dict(fig))
+def handed_over(fig: go.Figure | dict) -> go.Figure:
+    """``fig`` ready for ``st.plotly_chart``, which will not copy it again (a plain dict spec:
+    :func:`spec_figure`)."""
+    return spec_figure(fig) if isinstance(fig, dict) else _HandedOver(plain_dict(fig))
 
 
 _TEMPLATE: dict | None = None

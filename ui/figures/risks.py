@@ -6,7 +6,6 @@ score and band in words, so colour never carries the meaning alone."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 from plotly.colors import sample_colorscale
 
@@ -68,11 +67,11 @@ def cell_text(score: int, band: str, risks: int, refs: str) -> str:
     return f"{head}<br><b>{risks} risk{'s' if risks != 1 else ''}</b><br>{_wrap_refs(refs)}"
 
 
-def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Figure:
+def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> dict:
     """The matrix as a grid: impact across, likelihood up, each cell tinted by its band and
     showing its score, band, and how many risks sit in it and which.
 
-    Built as one dict and validated once (adding shapes one by one is slow in plotly)."""
+    A plain dict spec (adding shapes one by one is slow in plotly, and so is go.Figure's copy)."""
     ranges = band_ranges(matrix)
     colours = band_colours(ranges["band"].tolist())
     rank = dict(zip(ranges["band"], ranges["rank"], strict=True))
@@ -114,7 +113,7 @@ def heatmap_figure(cells: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Fi
                     title=dict(text="Bands:", side="left", font=dict(color=TEXT))),
         plot_bgcolor="white", font=dict(size=14, color=TEXT),
     )
-    return go.Figure(data=data, layout=layout, _validate=False)  # our own spec: validating it is half its cost
+    return {"data": data, "layout": layout}  # our own spec, handed over as it is (ui.figures.handover)
 
 
 STAGE_STYLES = {
@@ -124,7 +123,7 @@ STAGE_STYLES = {
 }
 
 
-def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> go.Figure:
+def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> dict:
     """Gross, residual and target scores by quarter over the matrix's bands, shaded and named."""
     ranges = band_ranges(matrix)
     colours = band_colours(ranges["band"].tolist())
@@ -161,4 +160,4 @@ def trajectory_figure(points: pd.DataFrame, matrix: RiskMatrix, title: str) -> g
                    zeroline=False, tickfont=dict(color=TEXT)),
         shapes=shapes, annotations=annotations,
     )
-    return go.Figure(data=data, layout=layout, _validate=False)  # our own spec: validating it is half its cost
+    return {"data": data, "layout": layout}  # our own spec, handed over as it is (ui.figures.handover)
