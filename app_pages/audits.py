@@ -31,7 +31,7 @@ from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS,
 from ui import audit_data, audit_programme, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
-from ui.figures.handover import handed_over
+from ui.figures.handover import handed_over, spec_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
@@ -155,7 +155,7 @@ def grades_tab() -> None:
     counts = ", ".join(f"{int(now[c])} {GRADES[g]}" for g, c in zip(GRADES, GRADE_COLUMNS, strict=True))
     title = (f"{label}: {total_now} audits graded: {counts}" if total_now
              else f"No audits graded in {label}")
-    st.plotly_chart(handed_over(grade_bars_figure(monthly, title)), width="stretch", config=CONFIG,
+    st.plotly_chart(spec_figure(grade_bars_figure(monthly, title)), width="stretch", config=CONFIG,
                     key="audit_grade_bars")
     st.caption(f"Chart: number of audits each month from {first_month:%B %Y} to {label}, stacked by final "
                "grade (Outstanding plain, Good striped, Requires Improvement dotted, Inadequate crossed, from the "
@@ -192,7 +192,7 @@ def grades_tab() -> None:
         "Special cause": monthly["special_cause"].fillna("none"),
     })
     chart_with_table(
-        p_chart_figure(monthly, title, show_ci),
+        spec_figure(p_chart_figure(monthly, title, show_ci)),
         f"Chart: percentage of audits graded Inadequate each month (a p-chart: the centre line is all months' "
         f"inadequate audits over all audits, {pct(monthly['p_mean'].iloc[-1])}; the process limits are 3 sigma "
         f"and widen in months with fewer audits), with the 10% target as a dashed line. {spc_note} "

@@ -10,8 +10,19 @@ import plotly.graph_objects as go
 
 from qa_core.rules.audits import GRADE_COLUMNS, GRADES, INADEQUATE_TARGET_PCT
 from qa_core.views.audit_grades import funnel_limits
-from ui.figures.palette import DARK_BLUE, GREY, ORANGE, PINK, TURQUOISE, chart_sizes, sized_figure
-from ui.figures.spc import spc_figure
+from ui.figures.palette import (
+    DARK_BLUE,
+    GREY,
+    ORANGE,
+    PINK,
+    TURQUOISE,
+    chart_sizes,
+    legend_rows,
+    sized_figure,
+    sized_layout,
+    sized_traces,
+)
+from ui.figures.spc import spc_spec
 from ui.filters import large_type
 from ui.safe import plain
 
@@ -51,15 +62,31 @@ def base_layout(fig: go.Figure, title: str, height: int = 420, sized: bool = Tru
     return sized_figure(fig, chart_sizes(large_type())) if sized else fig
 
 
-def grade_bars_figure(monthly: pd.DataFrame, title: str) -> go.Figure:
-    """Audits each month stacked by final grade (``views.audit_grades.monthly_grades`` rows)."""
-    fig = go.Figure()
-    for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True):
-        fig.add_trace(go.Bar(x=monthly["month"], y=monthly[col], name=g, marker_color=GRADE_COLOURS[g],
-                             marker_line=dict(color="white", width=1), marker_pattern_shape=GRADE_PATTERNS[g],
-                             hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>"))
-    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title="Audits (final grade)")
-    return base_layout(fig, title, 380)
+def _sized_spec(data: list[dict], layout: dict) -> dict:
+    """A figure built as plain dicts, in large type when it is on (``palette.sized_figure`` for dicts)."""
+    sizes = chart_sizes(large_type())
+    if sizes.large:
+        data = sized_traces(data, sizes)
+        layout = sized_layout(layout, sizes, legend_rows(data, sizes))
+    return {"data": data, "layout": layout}
+
+
+def grade_bars_figure(monthly: pd.DataFrame, title: str) -> dict:
+    """Audits each month stacked by final grade (``views.audit_grades.monthly_grades`` rows), as plain
+    dicts for ``handover.spec_figure``: the figure ``base_layout`` gave a ``go.Bar`` figure, without
+    Plotly's validation of every property (it cost more than the page's numbers)."""
+    months = monthly["month"].to_numpy()
+    data = [dict(type="bar", x=months, y=monthly[col].to_numpy(), name=g,
+                 marker=dict(color=GRADE_COLOURS[g], line=dict(color="white", width=1),
+                             pattern=dict(shape=GRADE_PATTERNS[g])),
+                 hovertemplate=f"%{{x|%B %Y}}: %{{y}} {g}<extra></extra>")
+            for g, col in zip(GRADES.values(), GRADE_COLUMNS, strict=True)]
+    layout = dict(barmode="stack", xaxis=dict(title={}),
+                  yaxis=dict(title=dict(text="Audits (final grade)"), gridcolor="#e5e5e5"),
+                  title=dict(text=title, font=dict(size=17, color="#0b0c0c")), height=380,
+                  margin=dict(l=60, r=20, t=60, b=40), plot_bgcolor="white", font=dict(size=14, color="#0b0c0c"),
+                  legend=dict(orientation="h", yanchor="top", y=-0.15, traceorder="normal"))
+    return _sized_spec(data, layout)
 
 
 def inadequate_points(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -71,25 +98,28 @@ def inadequate_points(monthly: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> go.Figure:
+def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> dict:
     """The inadequate p-chart with its 2-sigma band and, with ``show_ci``, each month's Wilson
-    95% interval."""
+    95% interval, as plain dicts for ``handover.spec_figure`` (``spc_spec`` and the traces added to it)."""
     points = inadequate_points(monthly)
-    fig = spc_figure(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%", large=False)
+    spec = spc_spec(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%", large=False)
+    data, layout = spec["data"], spec["layout"]
+    months = monthly["month"].to_numpy()
     if points["mean"].notna().any():
-        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_upper_2s"], mode="lines", name="2-sigma band",
-                                 line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
-        fig.add_trace(go.Scatter(x=points["period"], y=monthly["p_lower_2s"], mode="lines", showlegend=False,
-                                 name="Lower 2-sigma", line=dict(color="#b1b4b6", width=1, dash="dash", shape="hv")))
+        band = dict(color="#b1b4b6", width=1, dash="dash", shape="hv")
+        data.append(dict(type="scatter", x=months, y=monthly["p_upper_2s"].to_numpy(), mode="lines",
+                         name="2-sigma band", line=band))
+        data.append(dict(type="scatter", x=months, y=monthly["p_lower_2s"].to_numpy(), mode="lines",
+                         showlegend=False, name="Lower 2-sigma", line=dict(band)))
     if show_ci:
-        fig.add_trace(go.Scatter(
-            x=points["period"], y=monthly["pct_inadequate"], mode="markers", name="95% interval (Wilson)",
+        pct = monthly["pct_inadequate"]
+        data.append(dict(
+            type="scatter", x=months, y=pct.to_numpy(), mode="markers", name="95% interval (Wilson)",
             marker=dict(size=1, color=GREY),
             error_y=dict(type="data", symmetric=False, color=GREY, thickness=1,
-                         array=monthly["ci_high"] - monthly["pct_inadequate"],
-                         arrayminus=monthly["pct_inadequate"] - monthly["ci_low"])))
-    fig.update_layout(title=dict(font=dict(size=17)))
-    return sized_figure(fig, chart_sizes(large_type()))  # large type: sized once every trace is in
+                         array=(monthly["ci_high"] - pct).to_numpy(), arrayminus=(pct - monthly["ci_low"]).to_numpy())))
+    layout["title"] = {**layout["title"], "font": {**layout["title"]["font"], "size": 17}}
+    return _sized_spec(data, layout)  # large type: sized once every trace is in
 
 
 def spread(values: np.ndarray, gap: float, high: float) -> np.ndarray:

@@ -57,7 +57,10 @@ class _HandedOver(go.Figure):
 
 
 def handed_over(fig: go.Figure) -> go.Figure:
-    """``fig`` ready for ``st.plotly_chart``, which will not copy it again."""
+    """``fig`` ready for ``st.plotly_chart``, which will not copy it again (a figure already handed
+    over, e.g. by :func:`spec_figure`, as it is)."""
+    if isinstance(fig, _HandedOver):
+        return fig
     return _HandedOver(plain_dict(fig))
 
 
