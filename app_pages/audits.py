@@ -36,6 +36,7 @@ from ui.figures.palette import CONFIG
 from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
 from ui.safe import md, plain
+from ui.styled import number_styler
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
@@ -45,7 +46,7 @@ TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", 
 
 def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
     """Numbers to one decimal place with thousands separators, and text cells in tag colours."""
-    return style_tags(frame.style.format(precision=1, thousands=","), columns)
+    return style_tags(number_styler(frame), columns)
 
 
 def rows_height(n: int, most: int) -> int | str:
