@@ -101,7 +101,9 @@ def inadequate_points(monthly: pd.DataFrame) -> pd.DataFrame:
 def p_chart_figure(monthly: pd.DataFrame, title: str, show_ci: bool) -> dict:
     """The inadequate p-chart with its 2-sigma band and, with ``show_ci``, each month's Wilson
     95% interval, as plain dicts for ``handover.spec_figure`` (``spc_spec`` and the traces added to it)."""
-    points = inadequate_points(monthly)
+    # The months as the text Plotly's JSON encoder writes for them (Timestamp.isoformat), so the encoder
+    # is not called once a point for each of spc_spec's traces.
+    points = inadequate_points(monthly).assign(period=[month.isoformat() for month in monthly["month"]])
     spec = spc_spec(points, title, "% of audits graded Inadequate", TARGET, "Target: no more than 10%", large=False)
     data, layout = spec["data"], spec["layout"]
     months = monthly["month"].to_numpy()
