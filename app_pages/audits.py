@@ -31,7 +31,7 @@ from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS,
 from ui import audit_data, audit_programme, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
-from ui.figures.handover import handed_over, spec_figure
+from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
@@ -218,7 +218,7 @@ def funnel_tab() -> None:
     else:
         title = f"All {len(shown)} {nouns} within the funnel around the 10% target ({period})"
     fig, all_labelled = funnel_figure(frame, title, noun, period)
-    st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key="audit_funnel")
+    st.plotly_chart(spec_figure(fig), width="stretch", config=CONFIG, key="audit_funnel")
     labels = ("Each point is labelled with its name, % inadequate and number of audits."
               if all_labelled else
               f"With {len(shown)} {nouns}, only the points beyond the 95% limits are labelled; hover over a point, "
@@ -280,7 +280,7 @@ def areas_tab() -> None:
             areas["pct_all_inadequate"], areas["all_inadequate"], areas["all_audits"], strict=True)],
     })
     chart_with_table(
-        areas_figure(areas, title),
+        spec_figure(areas_figure(areas, title)),
         f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
         "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
         "first; the white diamond is how often the area was graded Inadequate across all audits, for "
@@ -377,7 +377,7 @@ def moderation_tab() -> None:
     matrix_col, table_col = st.columns([5, 8])
     with matrix_col:
         matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
-        chart_with_table(moderation_figure(grid, title),
+        chart_with_table(spec_figure(moderation_figure(grid, title)),
                          "Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
                          "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
                          "the moderator judged the work worse.",
