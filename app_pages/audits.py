@@ -31,11 +31,12 @@ from qa_core.views.audit_grades import DEFAULT_WINDOW, ESCALATION_NOTE, WINDOWS,
 from ui import audit_data, audit_programme, data, long_text, packs
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.audits import areas_figure, funnel_figure, grade_bars_figure, moderation_figure, p_chart_figure
-from ui.figures.handover import handed_over
+from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import TIER_WORDS, interval, pct, pct_of, plural
 from ui.page import start
 from ui.safe import md, plain
+from ui.styled import number_styler
 from ui.tags import ASSESSMENT_TAGS, GRADE_TAGS, style_tags
 
 TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", "Completion", "Moderation",
@@ -45,7 +46,7 @@ TABS = ["Grades by month", "Against the 10% target", "Areas behind Inadequate", 
 
 def tag_style(frame: pd.DataFrame, columns: dict) -> pd.io.formats.style.Styler:
     """Numbers to one decimal place with thousands separators, and text cells in tag colours."""
-    return style_tags(frame.style.format(precision=1, thousands=","), columns)
+    return style_tags(number_styler(frame), columns)
 
 
 def rows_height(n: int, most: int) -> int | str:
@@ -155,7 +156,7 @@ def grades_tab() -> None:
     counts = ", ".join(f"{int(now[c])} {GRADES[g]}" for g, c in zip(GRADES, GRADE_COLUMNS, strict=True))
     title = (f"{label}: {total_now} audits graded: {counts}" if total_now
              else f"No audits graded in {label}")
-    st.plotly_chart(handed_over(grade_bars_figure(monthly, title)), width="stretch", config=CONFIG,
+    st.plotly_chart(spec_figure(grade_bars_figure(monthly, title)), width="stretch", config=CONFIG,
                     key="audit_grade_bars")
     st.caption(f"Chart: number of audits each month from {first_month:%B %Y} to {label}, stacked by final "
                "grade (Outstanding plain, Good striped, Requires Improvement dotted, Inadequate crossed, from the "
@@ -192,7 +193,7 @@ def grades_tab() -> None:
         "Special cause": monthly["special_cause"].fillna("none"),
     })
     chart_with_table(
-        p_chart_figure(monthly, title, show_ci),
+        spec_figure(p_chart_figure(monthly, title, show_ci)),
         f"Chart: percentage of audits graded Inadequate each month (a p-chart: the centre line is all months' "
         f"inadequate audits over all audits, {pct(monthly['p_mean'].iloc[-1])}; the process limits are 3 sigma "
         f"and widen in months with fewer audits), with the 10% target as a dashed line. {spc_note} "
@@ -217,7 +218,7 @@ def funnel_tab() -> None:
     else:
         title = f"All {len(shown)} {nouns} within the funnel around the 10% target ({period})"
     fig, all_labelled = funnel_figure(frame, title, noun, period)
-    st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key="audit_funnel")
+    st.plotly_chart(spec_figure(fig), width="stretch", config=CONFIG, key="audit_funnel")
     labels = ("Each point is labelled with its name, % inadequate and number of audits."
               if all_labelled else
               f"With {len(shown)} {nouns}, only the points beyond the 95% limits are labelled; hover over a point, "
@@ -279,7 +280,7 @@ def areas_tab() -> None:
             areas["pct_all_inadequate"], areas["all_inadequate"], areas["all_audits"], strict=True)],
     })
     chart_with_table(
-        areas_figure(areas, title),
+        spec_figure(areas_figure(areas, title)),
         f"Chart: for the {n_inad} audits graded Inadequate ({period}) that graded each area, the share in which "
         "the area itself was graded Inadequate (pink, with counts) or Requires Improvement (orange), highest "
         "first; the white diamond is how often the area was graded Inadequate across all audits, for "
@@ -376,7 +377,7 @@ def moderation_tab() -> None:
     matrix_col, table_col = st.columns([5, 8])
     with matrix_col:
         matrix = grid.reset_index().rename(columns={"overall": "Auditor's grade \\ moderator's grade"})
-        chart_with_table(moderation_figure(grid, title),
+        chart_with_table(spec_figure(moderation_figure(grid, title)),
                          "Chart: moderated audits by the auditor's grade (rows) and the moderator's grade (columns), "
                          "with counts in each cell (RI: Requires Improvement). The diagonal is agreement; right of it "
                          "the moderator judged the work worse.",

@@ -43,8 +43,13 @@ def area_drivers(month: dt.date, service_id: str | None, window: int) -> pd.Data
 
 @cached
 def completion(month: dt.date, service_id: str | None, by: str, viewer: Viewer) -> pd.DataFrame:
-    """Picked from every shown month's rosters (a month the pages do not offer is read on its own)."""
+    """Picked from every shown month's rosters (a month the pages do not offer is read on its own);
+    the month's totals (``by`` 'all', the headline) from every month's, worked out once."""
     rosters = _rosters() if month in data.months() else None
+    if by == "all" and rosters is not None:
+        picked = audit_grades.completion_total_from(_completion_totals(), month, service_id)
+        if picked is not None:
+            return picked
     return audit_grades.audit_completion(get_store(), month, service_id, by, viewer, rosters=rosters)
 
 
@@ -85,6 +90,11 @@ def _grade_counts() -> pd.DataFrame:
 @cached
 def _rosters() -> pd.DataFrame:
     return audit_grades.completion_rosters(get_store(), data.months())
+
+
+@cached
+def _completion_totals() -> pd.DataFrame:
+    return audit_grades.completion_totals(_rosters())
 
 
 @cached

@@ -67,6 +67,34 @@ def _half_up(value: float, digits: int) -> float:
     return float(Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
+#: Below this (|value| × 10**digits) a float holds a number's fraction to within 1.5e-8 (its ulp), far
+#: closer than ``_NEAR_HALF``: which way it rounds is plain from the float.
+_PLAIN_BELOW = 2.0**26
+_NEAR_HALF = 1e-6
+
+
+def _half_up_array(numbers: np.ndarray, digits: int) -> np.ndarray:
+    """``_half_up`` of every number of a float array (NaN and infinities as they are), with array
+    arithmetic where the float shows plainly which way the number as written rounds, and through
+    ``Decimal`` where it does not: a fraction within ``_NEAR_HALF`` of a half, or a number too large
+    (or ``digits`` negative). The result is then the same float: the whole number k (rounded half
+    away from zero) divided by 10**digits, a division that rounds correctly to the float nearest
+    k / 10**digits, which is the float ``Decimal``'s answer reads back as.
+    """
+    out = np.array(numbers, dtype="float64", copy=True)
+    if digits < 0 or not out.size:
+        return np.array([v if not np.isfinite(v) else _half_up(v, digits) for v in out], dtype="float64")
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.abs(out) * scale
+        fraction = scaled - np.floor(scaled)
+        plain = (scaled < _PLAIN_BELOW) & (np.abs(fraction - 0.5) >= _NEAR_HALF)  # False for NaN and inf
+        out[plain] = np.copysign(np.floor(scaled[plain] + 0.5) / scale, out[plain])
+    for i in np.flatnonzero(~plain & np.isfinite(out)):
+        out[i] = _half_up(out[i], digits)
+    return out
+
+
 def round_half_up(value: Any, digits: int = 1) -> Any:
     """``value`` rounded to ``digits`` decimal places with a half rounded up (away from zero), as
     DfE rounds; a missing value stays missing. Takes a number, a pandas Series or DataFrame or a
@@ -81,11 +109,9 @@ def round_half_up(value: Any, digits: int = 1) -> Any:
         return value.apply(round_half_up, digits=digits)
     if isinstance(value, pd.Series):
         numbers = pd.to_numeric(value, errors="coerce").astype("float64")
-        return numbers.map(lambda v: v if np.isnan(v) else _half_up(v, digits))
+        return pd.Series(_half_up_array(numbers.to_numpy(), digits), index=numbers.index, name=numbers.name)
     if isinstance(value, np.ndarray):
-        numbers = value.astype("float64")
-        return np.array([v if np.isnan(v) else _half_up(v, digits) for v in numbers.ravel()],
-                        dtype="float64").reshape(numbers.shape)
+        return _half_up_array(value.astype("float64").ravel(), digits).reshape(value.shape)
     if is_missing(value):
         return value
     return _half_up(float(value), digits)

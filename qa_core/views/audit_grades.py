@@ -60,7 +60,8 @@ __all__ = [
     "audit_completion", "expectation_rules",
     "escalations_due", "funnel", "funnel_limits", "funnel_position", "monthly_grades", "moderation",
     "moderation_grid", "overdue_actions", "overdue_count", "trend_icons", "grade_counts_by_month",
-    "completion_rosters", "moderation_audits", "audit_actions", "area_counts",
+    "completion_rosters", "completion_totals", "completion_total_from", "moderation_audits", "audit_actions",
+    "area_counts",
     "audits_report", "audits_report_from", "report_counts",
 ]
 
@@ -122,27 +123,40 @@ def monthly_grades(store: Store, month: dt.date, service_id: str | None = None,
     """
     month = first_of(month)
     grid = [m for m in (queries.months(store) if months is None else months) if m <= month] or [month]
+    keys = [m.strftime("%Y-%m") for m in grid]
     if counts is None:
         counts = queries.audit_grade_counts(store, month=grid[0], end_month=month, by="month",
                                             service_id=service_id).drop(columns="group_id")
+        frame = pd.DataFrame({"group": keys}).merge(counts, on="group", how="left")
+        for col in GRADE_COLUMNS:
+            frame[col] = frame[col].fillna(0).astype("int64")
     else:
-        if service_id is not None:
-            counts = counts[(counts["service_id"] == service_id).to_numpy(dtype=bool)]
-        counts = queries.as_queried(counts.groupby("group", sort=False)[list(GRADE_COLUMNS)].sum().reset_index())
-    frame = pd.DataFrame({"group": [m.strftime("%Y-%m") for m in grid]})
-    frame = frame.merge(counts, on="group", how="left")
-    for col in GRADE_COLUMNS:
-        frame[col] = frame[col].fillna(0).astype("int64")
+        frame = _summed_by_month(counts, keys, service_id)
     out = grade_summary(frame)
-    out.insert(0, "month", pd.to_datetime(out["group"] + "-01"))
     records = p_chart(out["inadequate"].tolist(), out["total"].tolist(), improvement="down",
                       target=INADEQUATE_TARGET_PCT / _PCT)
-    points = pd.DataFrame(records)
+    # One frame built from its columns, not a column set at a time (each set copies the frame's blocks).
+    columns = {"month": np.array([f"{key}-01" for key in keys], dtype="datetime64[us]")}
+    columns.update((name, out[name].array) for name in out.columns)
     for src, dst in (("mean", "p_mean"), ("ucl", "p_ucl"), ("lcl", "p_lcl"),
                      ("upper_2s", "p_upper_2s"), ("lower_2s", "p_lower_2s")):
-        out[dst] = pd.to_numeric(points[src], errors="coerce").to_numpy(dtype="float64") * _PCT
-    out["special_cause"] = points["special_cause"].astype("object").where(points["special_cause"].notna(), None)
-    return out
+        columns[dst] = np.array([r[src] for r in records], dtype="float64") * _PCT  # None: NaN
+    columns["special_cause"] = pd.Series([r["special_cause"] for r in records], index=out.index, dtype=object)
+    return pd.DataFrame(columns, index=out.index)
+
+
+def _summed_by_month(counts: pd.DataFrame, keys: list[str], service_id: str | None) -> pd.DataFrame:
+    """``grade_counts_by_month`` rows (of ``service_id``; None: all) summed into the months ``keys``
+    ("2026-10"), a month with none a row of zeros: the query's ``group`` and grade columns."""
+    codes, groups = pd.factorize(counts["group"])  # a month's text matched once, not once a row
+    at = np.append(pd.Index(keys).get_indexer(groups), -1)[codes]  # -1: outside the grid (or no month)
+    if service_id is not None:
+        at = np.where((counts["service_id"] == service_id).to_numpy(dtype=bool), at, -1)
+    kept = at >= 0
+    summed = np.zeros((len(keys), len(GRADE_COLUMNS)), dtype="int64")
+    grades = np.column_stack([counts[col].to_numpy(dtype="int64") for col in GRADE_COLUMNS])
+    np.add.at(summed, at[kept], grades[kept])
+    return pd.DataFrame({"group": keys, **{col: summed[:, i] for i, col in enumerate(GRADE_COLUMNS)}})
 
 
 def trend_icons(monthly: pd.DataFrame) -> dict[str, dict[str, str] | None]:
@@ -431,22 +445,8 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
         if who is not None:
             roster = restrict(roster, who, "service_id", "team_id")
         roster = queries.as_queried(roster.drop(columns="month").reset_index(drop=True))
-    roster = expected_audits(roster, month)
-    applies = (roster["whole_month"] & ~roster["exempt"].astype(bool)).to_numpy(dtype=bool)
-    roster["done"] = np.where(applies, roster["counting"].astype("int64"), 0).astype("int64")
-    roster["not_counted"] = (roster["audits"].astype("int64") - roster["done"]).astype("int64")
-    roster["own_service_known"] = roster["service_id"].notna()
-    roster["exempt"] = roster["exempt"].astype(bool)
-    roster["month"] = pd.Timestamp(month)
+    roster = _counted(roster, month)
     no_team = roster["team_id"].isna()
-    label = roster["role"].map(STAFF_ROLE_LABELS).fillna(roster["role"])
-    roster["role"] = label
-    without = np.where(roster["outside_own_service"].astype(bool), label + " audits (outside own service)",
-                       label + " audits (no team)")
-    roster["unit"] = roster["team"].where(~no_team, pd.Series(without, index=roster.index)).fillna("No team recorded")
-    roster["unit_order"] = np.where(no_team, 1, 0)
-    roster["service"] = roster["service"].fillna("No service recorded")
-    roster["scope"] = "All"
 
     group = {
         "auditor": None,
@@ -478,6 +478,71 @@ def audit_completion(store: Store, month: dt.date, service_id: str | None = None
     keep = [c for c in group if not c.endswith("_order")]
     return per[keep + ["expected", "done", "not_counted", "pct_complete", "shortfall", "met", "exempt",
                        "part_month"]].reset_index(drop=True)
+
+
+def _counted(roster: pd.DataFrame, month: dt.date | None) -> pd.DataFrame:
+    """A roster (``queries.completion_roster``) with each person's ``expected``, ``done`` (counted),
+    ``not_counted``, ``exempt`` and ``part_month``, and the labels ``audit_completion`` groups by
+    (``role`` in words, ``unit``, ``unit_order``, ``service``, ``scope``). ``month`` None: a roster of
+    several months, each row's own ``month`` (``rules.expectations.expected_audits``)."""
+    roster = expected_audits(roster, month)
+    applies = (roster["whole_month"] & ~roster["exempt"].astype(bool)).to_numpy(dtype=bool)
+    roster["done"] = np.where(applies, roster["counting"].astype("int64"), 0).astype("int64")
+    roster["not_counted"] = (roster["audits"].astype("int64") - roster["done"]).astype("int64")
+    roster["own_service_known"] = roster["service_id"].notna()
+    roster["exempt"] = roster["exempt"].astype(bool)
+    if month is not None:
+        roster["month"] = pd.Timestamp(month)
+    no_team = roster["team_id"].isna()
+    label = roster["role"].map(STAFF_ROLE_LABELS).fillna(roster["role"])
+    roster["role"] = label
+    without = np.where(roster["outside_own_service"].astype(bool), label + " audits (outside own service)",
+                       label + " audits (no team)")
+    roster["unit"] = roster["team"].where(~no_team, pd.Series(without, index=roster.index)).fillna("No team recorded")
+    roster["unit_order"] = np.where(no_team, 1, 0)
+    roster["service"] = roster["service"].fillna("No service recorded")
+    roster["scope"] = "All"
+    return roster
+
+
+_TOTAL_COLUMNS = ["scope", "expected", "done", "not_counted", "pct_complete", "shortfall", "met", "exempt",
+                  "part_month"]
+
+
+def completion_totals(rosters: pd.DataFrame) -> pd.DataFrame:
+    """``audit_completion(by='all')`` of every month in ``rosters`` (``completion_rosters``), for the council
+    (``level`` "council") and for each service (``level`` "service", its ``service_id``), worked out in one
+    pass with the same rules (``expected_audits`` over the months, ``completion`` grouped by month), so a
+    change of month or service only picks a row (:func:`completion_total_from`)."""
+    roster = _counted(rosters.reset_index(drop=True), None)
+    expected = roster.rename(columns={"auditor": "name"}).rename(columns={"staff_id": "auditor"})
+    extras = ["not_counted", "exempt", "part_month"]
+    counted = roster.assign(**{c: roster[c].astype("int64") for c in extras})
+    levels = []
+    for level, group in (("council", ["month", "scope"]), ("service", ["month", "service_id", "scope"])):
+        per = completion(expected[["auditor", "month", "done"]], expected.drop(columns=["done"]), by=group)
+        sums = counted.groupby(group, dropna=False, sort=True)[extras].sum().reset_index()
+        per = per.merge(sums, on=group, how="left")
+        for col in extras:
+            per[col] = per[col].fillna(0).astype("int64")
+        per["level"] = level
+        levels.append(per[["level", "month", *(["service_id"] if level == "service" else []), *_TOTAL_COLUMNS]])
+    return pd.concat(levels, ignore_index=True)
+
+
+def completion_total_from(totals: pd.DataFrame, month: dt.date, service_id: str | None = None) -> pd.DataFrame | None:
+    """``audit_completion(store, month, service_id, 'all')`` picked from :func:`completion_totals`: the same
+    row; None where ``totals`` holds none (nobody with an expectation rule in post), for the caller to
+    work out as ``audit_completion`` does."""
+    keep = (totals["month"] == pd.Timestamp(first_of(month))).to_numpy(dtype=bool)
+    if service_id is None:
+        keep = keep & (totals["level"] == "council").to_numpy(dtype=bool)
+    else:
+        keep = keep & (totals["service_id"] == service_id).to_numpy(dtype=bool, na_value=False)
+    found = np.flatnonzero(keep)
+    if len(found) != 1:
+        return None
+    return totals.iloc[found, [totals.columns.get_loc(c) for c in _TOTAL_COLUMNS]].reset_index(drop=True)
 
 
 def expectation_rules(store: Store, month: dt.date) -> pd.DataFrame:
@@ -531,15 +596,50 @@ def moderation_audits(store: Store) -> pd.DataFrame:
         """)
 
 
-def _in_window(audits: pd.DataFrame, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
-    """``moderation_audits`` rows of the ``window`` months to ``month`` (and of ``service_id``)."""
+def _window_rows(audits: pd.DataFrame, month: dt.date, service_id: str | None, window: int) -> np.ndarray:
+    """Which ``moderation_audits`` rows are of the ``window`` months to ``month`` (and of ``service_id``)."""
     month = first_of(month)
     dates = audits["audit_date"]
     keep = ((dates >= pd.Timestamp(window_start(month, window))) & (dates < pd.Timestamp(next_month(month)))
             ).to_numpy(dtype=bool)
     if service_id is not None:
         keep = keep & (audits["service_id"] == service_id).to_numpy(dtype=bool)
-    return audits[keep]
+    return keep
+
+
+def _in_window(audits: pd.DataFrame, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
+    """``moderation_audits`` rows of the ``window`` months to ``month`` (and of ``service_id``)."""
+    return audits[_window_rows(audits, month, service_id, window)]
+
+
+def _moderation_overall(audits: pd.DataFrame, month: dt.date, service_id: str | None, window: int) -> pd.DataFrame:
+    """``moderation(by=None)`` counted from ``moderation_audits`` with arrays: the query's counts and
+    ``rules.audits.moderation_summary``'s (a moderated audit with both grades is a pair; agreed, up or
+    down by the shift), and the same arithmetic on them, one row. The frame-by-frame way (a groupby and
+    a merge for a single row) cost the page more than anything else it computed for the headline."""
+    keep = _window_rows(audits, month, service_id, window)
+    overall = audits["overall_grade"].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    moderated = audits["moderated_grade"].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    was_moderated = ~np.isnan(moderated)
+    good = overall <= 2  # no grade (a yes/no tool): not good
+    pair = was_moderated & ~np.isnan(overall)
+    shift = (moderated[pair] - overall[pair]).astype("int64")
+    n, n_moderated, n_good = len(overall), int(was_moderated.sum()), int(good.sum())
+    good_moderated, pairs, agreed = int((was_moderated & good).sum()), len(shift), int((shift == 0).sum())
+    low, high = wilson_interval(agreed, pairs)
+    row = {
+        "group": "All", "audits": n, "moderated": pairs,
+        "pct_moderated": 100.0 * n_moderated / n if n else np.nan,
+        "good_audits": n_good, "good_moderated": good_moderated,
+        "pct_good_moderated": 100.0 * good_moderated / n_good if n_good else np.nan,
+        "agreed": agreed, "pct_agreement": agreed * _PCT / pairs if pairs else np.nan,
+        "agreement_ci_low": np.nan if low is None else low * _PCT,
+        "agreement_ci_high": np.nan if high is None else high * _PCT,
+        "upgraded": int((shift < 0).sum()), "downgraded": int((shift > 0).sum()),
+        "mean_shift": int(shift.sum()) / pairs if pairs else np.nan,
+    }
+    return pd.DataFrame({name: np.array([value], dtype="int64" if isinstance(value, int) else "float64")
+                         if name != "group" else [value] for name, value in row.items()})
 
 
 def _moderated(store: Store, month: dt.date, service_id: str | None, window: int,
@@ -577,6 +677,8 @@ def moderation(store: Store, month: dt.date, service_id: str | None = None, wind
     if by not in (None, "service", "team"):
         raise QAError(f"Moderation is grouped by service or team, not {by!r}.")
     month = first_of(month)
+    if audits is not None and by is None:
+        return _moderation_overall(audits, month, service_id, window)
     keys = {None: ["group"], "service": ["service_order", "service"],
             "team": ["service_order", "service", "team"]}[by]
     select = {None: "'All' AS \"group\"", "service": "s.sort_order AS service_order, s.name AS service",

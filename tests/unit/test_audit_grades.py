@@ -584,3 +584,48 @@ def test_the_escalation_note_names_each_grades_roles_in_order():
     for grade, roles in ESCALATION.items():
         named = [words(r) for r in stated[GRADES[grade]].replace(" and ", ", ").split(", ")]
         assert named == [words(AUDIT_ROLE_LABELS[r]) for r in roles], GRADES[grade]
+
+
+def _roster_row(month: str, staff: str, role: str, service: str, per_month: int, audits: int, counting: int,
+                start: str | None = None, exempt: bool = False) -> dict:
+    return {"month": pd.Timestamp(month), "staff_id": staff, "auditor": f"Person {staff}", "role": role,
+            "team_id": f"{service}_t" if role == "team_manager" else None, "service_id": service,
+            "service": service.upper(), "service_order": 1 if service == "s1" else 2,
+            "team": f"{service} team" if role == "team_manager" else None, "audits_per_month": per_month,
+            "outside_own_service": role == "head_of_service", "start_date": pd.Timestamp(start) if start else pd.NaT,
+            "end_date": pd.NaT, "exempt": exempt, "reason": "Leave" if exempt else None,
+            "approved_by": None, "audits": audits, "counting": counting}
+
+
+def test_completion_totals_of_every_month_and_service_worked_by_hand() -> None:
+    """October: A (team manager, s1) did 6 of 4, B (s1) 1 of 4, C (head of service, s2) 2 audits of which
+    1 outside s2 (1 expected). November: A exempt, D joined on 10 November (a part month, 2 audits not
+    counted), C 1 of 1.
+
+    Council, October: expected 4 + 4 + 1 = 9, counted 6 + 1 + 1 = 8, not counted 1 (C's inside s2),
+    shortfall 0 + 3 + 0 = 3 (not 9 - 8 = 1), 8 / 9 = 88.9%. s1: 8, 7, shortfall 3, 87.5%. s2: 1 of 1.
+    Council, November: expected 1 (C), counted 1, not counted 2 (D's), one exempt, one part month."""
+    rosters = pd.DataFrame([
+        _roster_row("2026-10-01", "A", "team_manager", "s1", 4, 6, 6),
+        _roster_row("2026-10-01", "B", "team_manager", "s1", 4, 1, 1),
+        _roster_row("2026-10-01", "C", "head_of_service", "s2", 1, 2, 1),
+        _roster_row("2026-11-01", "A", "team_manager", "s1", 4, 0, 0, exempt=True),
+        _roster_row("2026-11-01", "C", "head_of_service", "s2", 1, 1, 1),
+        _roster_row("2026-11-01", "D", "team_manager", "s1", 4, 2, 2, start="2026-11-10"),
+    ])
+    totals = ar.completion_totals(rosters)
+    columns = ["expected", "done", "not_counted", "shortfall", "met", "exempt", "part_month"]
+
+    def row(month: dt.date, service: str | None) -> list:
+        picked = ar.completion_total_from(totals, month, service)
+        assert picked["scope"].tolist() == ["All"] and len(picked) == 1
+        return [*picked[columns].iloc[0].tolist(), round(float(picked["pct_complete"].iloc[0]), 1)]
+
+    oct_, nov = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+    assert row(oct_, None) == [9, 8, 1, 3, False, 0, 0, 88.9]
+    assert row(oct_, "s1") == [8, 7, 0, 3, False, 0, 0, 87.5]
+    assert row(oct_, "s2") == [1, 1, 1, 0, True, 0, 0, 100.0]
+    assert row(nov, None) == [1, 1, 2, 0, True, 1, 1, 100.0]
+    assert row(nov, "s1")[:7] == [0, 0, 2, 0, True, 1, 1]  # nothing expected: no percentage
+    assert ar.completion_total_from(totals, nov, "s3") is None
+    assert ar.completion_total_from(totals, dt.date(2026, 12, 1), None) is None

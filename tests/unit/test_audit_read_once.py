@@ -103,3 +103,38 @@ def test_the_clinics_month_of_audits_is_picked_from_one_read(store: Store, monke
         pd.testing.assert_frame_equal(ag.audits_report_from(counts, month, by, service), want,
                                       check_exact=True, obj=f"{month} {service} {by}")
     assert int(read[(months[-1], None, None)]["total"].iloc[0]) > 0 and not read[(months[-1], None, "area")].empty
+
+
+def test_the_headlines_completion_is_picked_from_every_months_totals(store: Store, monkeypatch) -> None:
+    """The headline's completion (``audit_completion`` by 'all') of every month and service, and the
+    council's, picked from ``completion_totals`` worked out once: the same row as reading each; nothing
+    where nobody is expected (a service the store does not hold, a month it does not show)."""
+    months = queries.months(store)
+    services = [None, *queries.services(store)["service_id"], "no_such_service"]
+    want = {(m, s): ag.audit_completion(store, m, s, "all") for m in months for s in services}
+    totals = ag.completion_totals(ag.completion_rosters(store, months))
+    monkeypatch.setattr(store, "query", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read the store")))
+    picked = 0
+    for (month, service), frame in want.items():
+        got = ag.completion_total_from(totals, month, service)
+        if got is None:
+            assert frame.empty, (month, service)
+            continue
+        pd.testing.assert_frame_equal(got, frame, check_exact=True, obj=f"{month} {service}")
+        picked += 1
+    assert picked == len(months) * (len(services) - 1)
+    assert ag.completion_total_from(totals, dt.date(1999, 12, 1)) is None
+
+
+def test_the_headlines_moderation_is_counted_as_the_query_counts_it(store: Store) -> None:
+    """``moderation(by=None)`` from the audits read once, counted with arrays: the query's row, for every
+    window, the council, each service and one the store does not hold (no audits: zeros and blanks)."""
+    months = queries.months(store)
+    audits = ag.moderation_audits(store)
+    before = (months[0] - dt.timedelta(days=1)).replace(day=1)
+    for month in (before, months[0], months[len(months) // 2], months[-1]):
+        for service in (None, *queries.services(store)["service_id"], "no_such_service"):
+            for window in ag.WINDOWS:
+                pd.testing.assert_frame_equal(ag.moderation(store, month, service, window, None, audits=audits),
+                                              ag.moderation(store, month, service, window, None), check_exact=True,
+                                              obj=f"{month} {service} {window}")

@@ -79,3 +79,10 @@ def test_a_spec_figure_keeps_a_template_it_names() -> None:
     spec = _spec()
     spec["layout"]["template"] = {"layout": {"font": {"size": 20}}}
     assert spec_figure(spec).to_dict()["layout"]["template"] == {"layout": {"font": {"size": 20}}}
+
+
+def test_a_figure_already_handed_over_is_handed_on_as_it_is() -> None:
+    """``chart_with_table`` hands over what it is given: a ``spec_figure`` passes through unchanged."""
+    ready = spec_figure(_spec())
+    assert handed_over(ready) is ready
+    assert pio.to_json(handed_over(ready), validate=False) == pio.to_json(ready, validate=False)

@@ -72,3 +72,24 @@ def test_round_half_up_of_columns_keeps_missing_values_missing():
     array = round_half_up(np.array([[0.125, np.nan]]), 2)
     assert array[0, 0] == 0.13 and np.isnan(array[0, 1])
     assert round_half_up(None) is None and math.isnan(round_half_up(math.nan))
+
+
+def test_round_half_up_of_columns_rounds_each_number_as_written():
+    """Columns are rounded with array arithmetic where the float shows which way a number rounds and
+    one number at a time (``Decimal``) where it does not; each gives what the number alone gives."""
+    import numpy as np
+    import pandas as pd
+
+    values = [0.05, 0.15, 0.25, 1.005, 2.675, -0.25, -0.04, 76.25, 20.04, 123456789.25, np.inf, 0.0]
+    # As written and rounded by hand: 1.005 is held as 1.00499..., but written 1.005 it rounds up.
+    expected = [0.1, 0.2, 0.3, 1.01, 2.68, -0.3, -0.0, 76.3, 20.0, 123456789.3, np.inf, 0.0]
+    digits = [1, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1]
+    for value, places, want in zip(values, digits, expected, strict=True):
+        column = round_half_up(pd.Series([value, value]), places)
+        assert column.tolist() == [want, want] == [round_half_up(value, places)] * 2
+    assert math.copysign(1, round_half_up(np.array([-0.04]), 1)[0]) == -1  # -0.0, as Decimal gives it
+    rng = np.random.default_rng(14)
+    numbers = np.concatenate([rng.uniform(-1000, 1000, 2000), np.round(rng.uniform(0, 100, 2000), 3),
+                              (rng.integers(-9999, 9999, 2000) + 0.5) / 100])  # halves at the third place
+    for places in (0, 1, 2):
+        assert round_half_up(numbers, places).tolist() == [round_half_up(float(v), places) for v in numbers]

@@ -58,7 +58,9 @@ class _HandedOver(go.Figure):
 
 def handed_over(fig: go.Figure | dict) -> go.Figure:
     """``fig`` ready for ``st.plotly_chart``, which will not copy it again (a plain dict spec:
-    :func:`spec_figure`)."""
+    :func:`spec_figure`; a figure already handed over, as it is)."""
+    if isinstance(fig, _HandedOver):
+        return fig
     return spec_figure(fig) if isinstance(fig, dict) else _HandedOver(plain_dict(fig))
 
 

@@ -38,6 +38,14 @@ def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | N
     Built from plain dicts without plotly's per-property validation (it cost more than the
     page's queries); the page tests build every chart, so a bad property would show there.
     """
+    return go.Figure(spc_spec(points, title, y_title, target, target_label, changes, large), _validate=False)
+
+
+def spc_spec(points: pd.DataFrame, title: str, y_title: str, target: float | None = None,
+             target_label: str = "Target", changes: Sequence[tuple[Any, str]] = (),
+             large: bool | None = None) -> dict:
+    """:func:`spc_figure`'s chart as the plain dicts it is built from (``{"data": [...], "layout": {...}}``),
+    for a figure that adds to it before handing it over (``ui.figures.handover.spec_figure``)."""
     x = points["period"].tolist()
     values = points["value"].tolist()
     data: list[dict] = [dict(type="scatter", x=x, y=values, mode="lines", showlegend=False,
@@ -77,7 +85,7 @@ def spc_figure(points: pd.DataFrame, title: str, y_title: str, target: float | N
     sizes = palette.chart_sizes(large_type() if large is None else large)  # large type: larger text, markers, lines
     data = palette.sized_traces(data, sizes)
     layout = palette.sized_layout(layout, sizes, palette.legend_rows(data, sizes))
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def y_range(points: pd.DataFrame, target: float | None) -> dict:
