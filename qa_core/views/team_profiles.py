@@ -193,33 +193,48 @@ def service_month_from(series: pd.DataFrame, members: pd.DataFrame, month: dt.da
     return queries.as_queried(out.sort_values("code", kind="stable").reset_index(drop=True))
 
 
+def _left_join(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
+    """``left.merge(right, on=on, how="left")`` where each of ``left``'s keys is found once in ``right``
+    (the catalogue's codes, a service's teams): the same frame by position, without the merge's
+    hashing and re-indexing. Any other case is the merge itself."""
+    keys = pd.Index(right[on])
+    at = keys.get_indexer(left[on]) if keys.is_unique else np.array([-1])
+    if len(left) == 0 or (at < 0).any():
+        return left.merge(right, on=on, how="left")
+    extra = right.drop(columns=on).take(at).reset_index(drop=True)
+    return pd.concat([left.reset_index(drop=True), extra], axis=1)
+
+
 def _rate(rows: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Add the measure's name, unit, target, RAG and direction to team-month rows."""
     info = catalogue[["code", "name", "unit", "polarity", "target", "rag_rule", "tolerance", "sort_order",
                       "aggregation", "min_denominator"]]
-    out = rows.drop(columns=[c for c in ("name", "unit") if c in rows.columns]).merge(info, on="code", how="left")
+    out = _left_join(rows.drop(columns=[c for c in ("name", "unit") if c in rows.columns]), info, "code")
     out["value"] = out["value"].astype("float64")
     out["previous"] = out["previous"].astype("float64")
     out["target"] = out["target"].astype("float64")
     # A ratio measure's minimum number of cases (a plain count has none): below it, the count and no RAG.
     out["min_denominator"] = out["min_denominator"].astype("float64").where(out["aggregation"] != "sum")
+    # Each column read once as a list (iterating a column cell by cell costs more than the rules).
+    value, target, previous = out["value"].tolist(), out["target"].tolist(), out["previous"].tolist()
+    numerator, denominator = out["numerator"].tolist(), out["denominator"].tolist()
+    minimum, code, unit = out["min_denominator"].tolist(), out["code"].tolist(), out["unit"].tolist()
+    polarity, rule, tolerance = out["polarity"].tolist(), out["rag_rule"].tolist(), out["tolerance"].tolist()
     out["rag"] = pd.array([
         rag_status(v, t, p, r, tol, prev, denominator=d, min_denominator=m) for v, t, p, r, tol, prev, d, m in zip(
-            out["value"], out["target"], out["polarity"], out["rag_rule"], out["tolerance"],
-            out["previous"], out["denominator"], out["min_denominator"], strict=True)], dtype=object)
-    few = [not pd.isna(m) and not pd.isna(v) and too_few(d, m)
-           for v, d, m in zip(out["value"], out["denominator"], out["min_denominator"], strict=True)]
+            value, target, polarity, rule, tolerance, previous, denominator, minimum, strict=True)], dtype=object)
+    few = [not pd.isna(m) and not pd.isna(v) and too_few(d, m) for v, d, m in zip(value, denominator, minimum,
+                                                                               strict=True)]
     out["rag_note"] = pd.array([too_few_words(n, d, m, u) if f else None for n, d, m, u, f in zip(
-        out["numerator"], out["denominator"], out["min_denominator"], out["unit"], few, strict=True)], dtype=object)
-    # The rule in words depends on the measure only: written once a measure, not once a row.
-    first = out.drop_duplicates("code")
-    rules = {c: rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m) for c, t, p, r, tol, u, m in zip(
-        first["code"], first["target"], first["polarity"], first["rag_rule"], first["tolerance"], first["unit"],
-        first["min_denominator"], strict=True)}
-    out["rag_rule"] = pd.array([rules[c] for c in out["code"]], dtype=object)
+        numerator, denominator, minimum, unit, few, strict=True)], dtype=object)
+    # The rule in words depends on the measure only: written once a measure (its first row), not once a row.
+    rules: dict = {}
+    for c, t, p, r, tol, u, m in zip(code, target, polarity, rule, tolerance, unit, minimum, strict=True):
+        if c not in rules:
+            rules[c] = rag_rule_text(t, p, r, tol, u, None if pd.isna(m) else m)
+    out["rag_rule"] = pd.array([rules[c] for c in code], dtype=object)
     out["direction"] = pd.array([
-        direction_of_travel(v, prev, p) for v, prev, p in zip(
-            out["value"], out["previous"], out["polarity"], strict=True)], dtype=object)
+        direction_of_travel(v, prev, p) for v, prev, p in zip(value, previous, polarity, strict=True)], dtype=object)
     return out
 
 
