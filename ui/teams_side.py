@@ -51,23 +51,42 @@ class SideBySide:
     numbers: pd.DataFrame | None
 
 
-def _first_rows(report: pd.DataFrame) -> np.ndarray:
-    """Each team's first row in ``report`` (teams in order of first appearance, as ``drop_duplicates``)."""
-    return np.unique(pd.factorize(report["team_id"])[0], return_index=True)[1]
+class _Report:
+    """The report's columns, each read from the frame once (a column read costs more than the
+    work done with it), and its teams: each row's team number (in order of first appearance, as
+    ``drop_duplicates`` keeps them) and each team's first row."""
+
+    def __init__(self, report: pd.DataFrame) -> None:
+        self.frame = report
+        self.columns: dict[str, np.ndarray] = {}
+        self.team_index = pd.factorize(self.column("team_id"))[0]
+        self.firsts = np.unique(self.team_index, return_index=True)[1]
+
+    def column(self, name: str) -> np.ndarray:
+        if name not in self.columns:
+            self.columns[name] = self.frame[name].to_numpy(dtype=object if name in _TEXT else None)
+        return self.columns[name]
+
+    def per_team(self, name: str) -> np.ndarray:
+        return self.column(name)[self.firsts]
+
+
+_TEXT = ("team_id", "team", "code", "name", "unit", "rag")
 
 
 def side_table(report: pd.DataFrame) -> pd.DataFrame:
     """One row per team (in the report's order): RAG counts of its measures and its audit figures
     (with counts beside every percentage). Counted with whole arrays, once per team."""
-    team_index, _ = pd.factorize(report["team_id"])  # teams numbered in order of first appearance
-    firsts = _first_rows(report)
-    n = len(firsts)
-    rag = report["rag"].to_numpy(dtype=object)
-    counts = {s: np.bincount(team_index, weights=(rag == s), minlength=n).astype("int64") for s in RAGS}
-    measured = np.bincount(team_index, weights=report["code"].notna().to_numpy(), minlength=n).astype("int64")
-    teams = report.iloc[firsts]
-    done, expected = teams["audits_done"].astype(int).tolist(), teams["audits_expected"].astype(int).tolist()
-    inadequate, total = teams["inadequate"].astype(int).tolist(), teams["audits_total"].astype(int).tolist()
+    return _side_table(_Report(report))
+
+
+def _side_table(report: _Report) -> pd.DataFrame:
+    n = len(report.firsts)
+    rag = report.column("rag")
+    counts = {s: np.bincount(report.team_index, weights=(rag == s), minlength=n).astype("int64") for s in RAGS}
+    measured = np.bincount(report.team_index, weights=~pd.isna(report.column("code")), minlength=n).astype("int64")
+    done, expected = (report.per_team(c).astype(int).tolist() for c in ("audits_done", "audits_expected"))
+    inadequate, total = (report.per_team(c).astype(int).tolist() for c in ("inadequate", "audits_total"))
     done_text = [
         f"{d} of {e} ({pct_share(d, e)})" if e else f"{d} (none expected)" for d, e in zip(done, expected, strict=True)
     ]
@@ -76,22 +95,22 @@ def side_table(report: pd.DataFrame) -> pd.DataFrame:
         for k, t, p, lo, hi in zip(
             inadequate,
             total,
-            teams["pct_inadequate"].tolist(),
-            teams["ci_low"].tolist(),
-            teams["ci_high"].tolist(),
+            report.per_team("pct_inadequate").tolist(),
+            report.per_team("ci_low").tolist(),
+            report.per_team("ci_high").tolist(),
             strict=True,
         )
     ]
     return pd.DataFrame(
         {
-            "Team": teams["team"].reset_index(drop=True),
+            "Team": report.frame["team"].iloc[report.firsts].reset_index(drop=True),
             "Red": counts["Red"],
             "Amber": counts["Amber"],
             "Green": counts["Green"],
             "No rating": measured - (counts["Red"] + counts["Amber"] + counts["Green"]),
             "Audits done (of expected)": done_text,
             "Inadequate audits": inadequate_text,
-            "Overdue audit actions": teams["overdue_actions"].astype(int).to_numpy(),
+            "Overdue audit actions": report.per_team("overdue_actions").astype(int),
         }
     )
 
@@ -127,12 +146,11 @@ def title_sentence(
     return head
 
 
-def _summary(report: pd.DataFrame, table: pd.DataFrame) -> str:
-    teams = report.iloc[_first_rows(report)]
+def _summary(report: _Report, table: pd.DataFrame) -> str:
+    done, expected = (int(report.per_team(c).sum()) for c in ("audits_done", "audits_expected"))
     return (
         f"{len(table)} teams. Measures: {int(table['Red'].sum())} Red, {int(table['Amber'].sum())} Amber, "
-        f"{int(table['Green'].sum())} Green. Audits by the team managers: "
-        f"{int(teams['audits_done'].sum())} done of {int(teams['audits_expected'].sum())} expected. "
+        f"{int(table['Green'].sum())} Green. Audits by the team managers: {done} done of {expected} expected. "
         f"Audit actions overdue at the end of the month: {int(table['Overdue audit actions'].sum())}."
     )
 
@@ -150,68 +168,61 @@ def side_by_side(
     """The view for ``report`` and ``series`` (``qa_core.views.team_profiles.team_view``, ``history``
     months of it in the small multiples), the service's own figures (code, numerator, denominator,
     value), the service's name, the month and its label, in large type or not."""
-    table = side_table(report)
-    summary = _summary(report, table)
-    measured = report[report["code"].notna().to_numpy()]
-    if measured.empty or series.empty:
+    rows = _Report(report)
+    table = _side_table(rows)
+    summary = _summary(rows, table)
+    measured = np.flatnonzero(~pd.isna(rows.column("code")))
+    if not len(measured) or series.empty:
         return SideBySide(table, summary, (), 1, None, None)
     months = list(pd.date_range(end=pd.Timestamp(month), periods=history, freq="MS"))
     first_data = pd.to_datetime(series["period"]).min()
     months = [m for m in months if m >= first_data]
-    own = dict(
-        zip(
+    own = {
+        code: tuple(figures)
+        for code, *figures in zip(
             service_values["code"].tolist(),
-            zip(
-                service_values["numerator"].tolist(),
-                service_values["denominator"].tolist(),
-                service_values["value"].tolist(),
-                strict=True,
-            ),
+            service_values["numerator"].tolist(),
+            service_values["denominator"].tolist(),
+            service_values["value"].tolist(),
             strict=True,
         )
-    )
-    first_rows = _first_rows(report)
-    teams = pd.DataFrame(
-        {
-            "team_id": report["team_id"].to_numpy(dtype=object)[first_rows],
-            "team": report["team"].to_numpy(dtype=object)[first_rows],
-        }
-    )
-    teams["label"] = [wrap_lines(html.escape(name), 18) for name in teams["team"]]
+    }
+    team_ids, names = rows.per_team("team_id").tolist(), rows.per_team("team").tolist()
+    teams = {"team_id": team_ids, "label": [wrap_lines(html.escape(name), 18) for name in names]}
     points = panel_points(series, teams, months)
-    wide = len(teams) > 5
+    wide = len(team_ids) > 5
     width = 110 if wide else 60
-    # Each column read once; the measures' rows picked by position (in the report's order).
+    # The measured rows' columns as lists; each measure's rows by position (in the report's order).
     columns = {
-        c: measured[c].tolist()
+        c: rows.column(c)[measured].tolist()
         for c in ("code", "name", "unit", "target", "team_id", "team", "value", "numerator", "denominator", "rag")
     }
     by_code: dict[str, list[int]] = {}
     for i, code in enumerate(columns["code"]):
         by_code.setdefault(code, []).append(i)
     charts = []
-    for code, rows in by_code.items():
-        first = rows[0]
+    for code, at in by_code.items():
+        first = at[0]
         name, unit, target = columns["name"][first], columns["unit"][first], columns["target"][first]
         target = None if pd.isna(target) else float(target)
-        values = [columns["value"][i] for i in rows]
-        ratings = [columns["rag"][i] for i in rows]
+        values = [columns["value"][i] for i in at]
+        ratings = [columns["rag"][i] for i in at]
         sentence = title_sentence(unit, target, values, ratings, own.get(code), label)
         title = f"<b>{wrap_lines(html.escape(name), width)}</b><br>{wrap_lines(html.escape(sentence), width)}"
         counts = (
-            [fmt_count(columns["numerator"][i], columns["denominator"][i]) for i in rows]
+            [fmt_count(columns["numerator"][i], columns["denominator"][i]) for i in at]
             if unit == "%"
-            else [""] * len(rows)
+            else [""] * len(at)
         )
         words = [r if isinstance(r, str) else "no RAG" for r in ratings]
         shown = [fmt_number(v, unit) for v in values]
         status = {
             columns["team_id"][i]: f"{s} · {w}" + (f"<br>{c}" if c else "")
-            for i, s, w, c in zip(rows, shown, words, counts, strict=True)
+            for i, s, w, c in zip(at, shown, words, counts, strict=True)
         }
         latest = "; ".join(
             f"{md(columns['team'][i])} {s} (" + (f"{c}, " if c else "") + f"{w})"
-            for i, s, w, c in zip(rows, shown, words, counts, strict=True)
+            for i, s, w, c in zip(at, shown, words, counts, strict=True)
         )
         figure = spec_figure(
             panels_figure(points.get(code, EMPTY_POINTS), teams, months, unit, target, title, status, large=large)
@@ -222,16 +233,20 @@ def side_by_side(
             f"In {label}: {latest}."
         )
         charts.append(MeasureChart(code, figure, caption))
-    shown_rows = series[series["code"].isin(by_code).to_numpy()]
+    return SideBySide(table, summary, tuple(charts), 1 if wide else 2, months[0], _numbers(series, columns))
+
+
+def _numbers(series: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
+    """The numbers behind the charts: every team-month of the measures charted, as the table shows them."""
     names = dict(zip(columns["code"], columns["name"], strict=True))
-    numbers = pd.DataFrame(
+    shown = series[series["code"].isin(names).to_numpy()]
+    return pd.DataFrame(
         {
-            "Measure": shown_rows["code"].map(names),
-            "Team": shown_rows["team"],
-            "Month": pd.to_datetime(shown_rows["period"]).dt.strftime("%Y-%m"),
-            "Numerator": shown_rows["numerator"],
-            "Denominator": shown_rows["denominator"],
-            "Value": round_half_up(shown_rows["value"], 2),
+            "Measure": shown["code"].map(names),
+            "Team": shown["team"],
+            "Month": pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
+            "Numerator": shown["numerator"],
+            "Denominator": shown["denominator"],
+            "Value": round_half_up(shown["value"], 2),
         }
     )
-    return SideBySide(table, summary, tuple(charts), 1 if wide else 2, months[0], numbers)

@@ -65,10 +65,11 @@ _TEMPLATE: dict | None = None
 
 
 def _default_template() -> dict:
-    """The layout template ``go.Figure`` gives a figure that names none (Plotly's default), read once."""
+    """The layout template ``go.Figure`` gives a figure that names none (Plotly's default), read and
+    encoded once: it never changes, and walking it took 1.4 ms a figure (more than the figure itself)."""
     global _TEMPLATE
     if _TEMPLATE is None:
-        _TEMPLATE = go.Figure()._layout["template"]
+        _TEMPLATE = _encoded(go.Figure()._layout["template"])
     return _TEMPLATE
 
 
@@ -77,8 +78,11 @@ def spec_figure(spec: dict) -> go.Figure:
     ``st.plotly_chart``, without constructing a ``go.Figure``. The spec is read, never changed."""
     layout = spec.get("layout", {})
     if layout.get("template") is None:
-        layout = {**layout, "template": _default_template()}
-    out = {"data": _encoded(list(spec.get("data", []))), "layout": _encoded(layout)}
+        encoded = _encoded({k: v for k, v in layout.items() if k != "template"})
+        encoded["template"] = _default_template()
+    else:
+        encoded = _encoded(layout)
+    out = {"data": _encoded(list(spec.get("data", []))), "layout": encoded}
     if spec.get("frames"):
         out["frames"] = _encoded(list(spec["frames"]))
     return _HandedOver(out)

@@ -5,6 +5,7 @@ labels are escaped by the page (``html.escape``) before they are wrapped here.""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,10 +48,12 @@ EMPTY_POINTS = PanelPoints(team_id=np.array([], dtype=object), x=np.array([], dt
                            denominator=np.array([], dtype="float64"), hover=np.array([], dtype=object))
 
 
-def panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Timestamp]) -> dict[str, PanelPoints]:
+def panel_points(series: pd.DataFrame, teams: pd.DataFrame | Mapping[str, Sequence[str]],
+                 months: list[pd.Timestamp]) -> dict[str, PanelPoints]:
     """Every measure's team-months placed on the small multiples' shared x axis (team k's month i
-    at k * (months + GAP) + i), with the hover label: code → its points, computed once for all the
-    charts with whole arrays (each team's name made plain and each month's label written once)."""
+    at k * (months + GAP) + i, ``teams``' ``team_id`` in panel order), with the hover label: code → its
+    points, computed once for all the charts with whole arrays (each team's name made plain and each
+    month's label written once)."""
     n_months = len(months)
     if not len(series) or not n_months:
         return {}
@@ -79,11 +82,12 @@ def panel_points(series: pd.DataFrame, teams: pd.DataFrame, months: list[pd.Time
             for a, b in zip(bounds[:-1], bounds[1:], strict=True)}
 
 
-def panels_figure(points: PanelPoints, teams: pd.DataFrame, months: list[pd.Timestamp], unit: str,
-                  target: float | None, title: str, status: dict[str, str], large: bool | None = None) -> dict:
+def panels_figure(points: PanelPoints, teams: pd.DataFrame | Mapping[str, Sequence[str]],
+                  months: list[pd.Timestamp], unit: str, target: float | None, title: str, status: dict[str, str],
+                  large: bool | None = None) -> dict:
     """Small multiples on one x axis: each team's months occupy their own panel (same y scale),
-    so a measure needs four traces, not several per team. ``teams``: team_id, team and
-    ``label`` (the name as the panel shows it); ``status``: team_id → the lines under it
+    so a measure needs four traces, not several per team. ``teams``: team_id and ``label`` (the
+    name as the panel shows it), in panel order; ``status``: team_id → the lines under it
     (this month's value, RAG and count); ``large``: large type (None: the sidebar's switch).
     The figure as plain dicts, for ``ui.figures.handover.spec_figure`` (``go.Figure(spec)`` checks it)."""
     n_months = len(months)
@@ -103,20 +107,23 @@ def panels_figure(points: PanelPoints, teams: pd.DataFrame, months: list[pd.Time
     value_hover = ("%{y:.1f}% (%{customdata[0]:,.0f} of %{customdata[1]:,.0f})" if unit == "%"
                    else "%{y:,.1f}")
     last = points.x % (n_months + GAP) == n_months - 1
-    finite = ys[~np.isnan(ys)]
-    bounds = [*finite, *([target] if target is not None else [])]
-    low, high = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
+    bounds = ys[~np.isnan(ys)]
+    if target is not None:
+        bounds = np.append(bounds, target)
+    low, high = (float(bounds.min()), float(bounds.max())) if len(bounds) else (0.0, 1.0)
     pad = (high - low) * 0.08 or 1.0
     y_range = [low - pad, high + pad]
-    left = np.arange(len(teams)) * (n_months + GAP) - 0.5
+    team_ids, labels = list(teams["team_id"]), list(teams["label"])
+    n_teams = len(team_ids)
+    left = np.arange(n_teams) * (n_months + GAP) - 0.5
     right = left + n_months
-    gap = np.full(len(teams), np.nan)
+    gap = np.full(n_teams, np.nan)
     panel_x = np.column_stack([left, right, right, left, left, gap]).ravel()
-    panel_y = np.tile([y_range[0], y_range[0], y_range[1], y_range[1], y_range[0], np.nan], len(teams))
+    panel_y = np.tile([y_range[0], y_range[0], y_range[1], y_range[1], y_range[0], np.nan], n_teams)
     annotations = [dict(x=(lo + hi) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                         font=dict(size=16 if big else 12, color="#0b0c0c"),
                         text=f"<b>{label}</b><br>{status.get(team_id, 'no value')}")
-                   for lo, hi, team_id, label in zip(left, right, teams["team_id"], teams["label"], strict=True)]
+                   for lo, hi, team_id, label in zip(left.tolist(), right.tolist(), team_ids, labels, strict=True)]
     data = [
         dict(type="scatter", x=panel_x, y=panel_y, mode="lines", fill="toself", fillcolor=PANEL_FILL,
              line=dict(width=0), hoverinfo="skip", showlegend=False, name="Panel"),
@@ -128,7 +135,7 @@ def panels_figure(points: PanelPoints, teams: pd.DataFrame, months: list[pd.Time
     ]
     if target is not None:
         data.append(dict(type="scatter", x=np.column_stack([left, right, gap]).ravel(),
-                         y=np.tile([target, target, np.nan], len(teams)), mode="lines",
+                         y=np.tile([target, target, np.nan], n_teams), mode="lines",
                          line=dict(color=PINK, width=2, dash="dash"),
                          name=f"Target {format_target(target, unit)}", hoverinfo="skip"))
     # Month labels on the first panel only (every panel covers the same months).
@@ -148,7 +155,7 @@ def panels_figure(points: PanelPoints, teams: pd.DataFrame, months: list[pd.Time
         legend=dict(orientation="h", yanchor="top", y=-0.2, x=1, xanchor="right"),
         xaxis=dict(tickvals=tickvals, ticktext=[months[i].strftime("%b %Y") for i in tickvals], tickangle=0,
                    showgrid=False, zeroline=False, tickfont=dict(size=sizes.text if big else 10),
-                   range=[-0.8, len(teams) * (n_months + GAP) - GAP - 0.2]),
+                   range=[-0.8, n_teams * (n_months + GAP) - GAP - 0.2]),
         yaxis=dict(title=dict(text=UNIT_TITLES.get(unit, unit)), gridcolor="#dcdcdc", zeroline=False,
                    range=y_range, **(dict(tickfont=dict(size=sizes.text)) if big else {})),
     )
