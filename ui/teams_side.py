@@ -240,11 +240,14 @@ def _numbers(series: pd.DataFrame, columns: dict[str, list]) -> pd.DataFrame:
     """The numbers behind the charts: every team-month of the measures charted, as the table shows them."""
     names = dict(zip(columns["code"], columns["name"], strict=True))
     shown = series[series["code"].isin(names).to_numpy()]
+    month_index, months = pd.factorize(pd.to_datetime(shown["period"]))  # each month written once
     return pd.DataFrame(
         {
             "Measure": shown["code"].map(names),
             "Team": shown["team"],
-            "Month": pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
+            "Month": pd.Series(
+                np.asarray(months.strftime("%Y-%m"), dtype=object)[month_index], index=shown.index, dtype="str"
+            ),
             "Numerator": shown["numerator"],
             "Denominator": shown["denominator"],
             "Value": round_half_up(shown["value"], 2),

@@ -79,3 +79,25 @@ def test_a_spec_figure_keeps_a_template_it_names() -> None:
     spec = _spec()
     spec["layout"]["template"] = {"layout": {"font": {"size": 20}}}
     assert spec_figure(spec).to_dict()["layout"]["template"] == {"layout": {"font": {"size": 20}}}
+
+
+def test_arrays_sent_as_they_are_get_plotlys_own_typed_array_spec() -> None:
+    from _plotly_utils.utils import to_typed_array_spec
+
+    from ui.figures.handover import _typed
+
+    grid = np.arange(12.0).reshape(3, 4)
+    arrays = [np.array([1.5, np.nan, -0.0, 1e300]), grid, np.asfortranarray(grid), grid[:, 1], grid[::2, ::3],
+              np.arange(5, dtype="int32"), np.arange(5, dtype="uint8"), np.array([-3, 7], dtype="int16"),
+              np.array([0.25], dtype="float32"), np.float64(2.5) * np.ones(()),
+              np.arange(5), np.array([2**40]), np.array([], dtype="float64"),  # int64 narrowed, or empty: Plotly's
+              np.array(["a", "b"], dtype=object), np.array([True, False])]
+    for array in arrays:
+        mine, plotlys = _typed(array), to_typed_array_spec(array)
+        if isinstance(plotlys, dict):
+            assert mine == plotlys, array
+        else:
+            assert isinstance(mine, np.ndarray) and np.array_equal(mine, plotlys) and mine.dtype == plotlys.dtype
+    # Worked example: [1.0, 2.0] as little-endian float64 bytes, base64 (8 + 8 bytes).
+    assert _typed(np.array([1.0, 2.0])) == {"dtype": "f8", "bdata": "AAAAAAAA8D8AAAAAAAAAQA=="}
+    assert _typed(np.zeros((2, 3)))["shape"] == "2, 3"
