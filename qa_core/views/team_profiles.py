@@ -170,6 +170,33 @@ def _series(store: Store, month: dt.date | None, first: dt.date | None, service_
     )
 
 
+def _series_all(store: Store) -> pd.DataFrame:
+    """``_series(store, None, None, None, None)``, every team-month, with ``previous`` taken from the row
+    before rather than by a window in DuckDB: ordered as there (the team's id breaking a tie of names),
+    each team's months of a measure are together and in order, so the row before is the previous month
+    with a row, as ``lag`` finds it. The window was most of the read (a quarter of a second on the large
+    demo); the sort it needed is the one the rows are ordered by anyway."""
+    frame = store.query(
+        f"""
+        SELECT t.service_id, t.team_id, t.name AS team, v.code, i.unit, v.period,
+               sum(v.numerator) AS numerator, sum(v.denominator) AS denominator,
+               {VALUE_SQL} AS value
+        FROM indicator_value v
+        JOIN team t USING (team_id)
+        JOIN indicator i USING (code)
+        JOIN indicator_service x ON x.code = v.code AND x.service_id = t.service_id
+        JOIN service s ON s.service_id = t.service_id
+        GROUP BY t.service_id, t.team_id, t.name, v.code, v.period, i.aggregation, i.unit, s.sort_order, i.sort_order
+        ORDER BY s.sort_order, t.name, t.team_id, i.sort_order, v.code, v.period
+        """)
+    team, code = frame["team_id"].to_numpy(dtype=object), frame["code"].to_numpy(dtype=object)
+    value = frame["value"].to_numpy(dtype="float64")
+    previous = np.r_[np.nan, value[:-1]] if len(value) else value.copy()
+    previous[np.r_[True, (team[1:] != team[:-1]) | (code[1:] != code[:-1])][:len(value)]] = np.nan
+    frame["previous"] = previous
+    return frame
+
+
 def service_month(store: Store, month: dt.date, service_id: str) -> pd.DataFrame:
     """The service's own figure for each of its measures in ``month`` (code, numerator,
     denominator, value): its teams' numerators summed over their denominators, in DuckDB."""
@@ -500,7 +527,7 @@ def team_data(store: Store, months: list[dt.date], catalogue: pd.DataFrame | Non
     """Read, in a few queries, what :func:`team_view` shows for any service in any of ``months``."""
     firsts = sorted({m.replace(day=1) for m in months})
     audits = team_audits_months(store, firsts)
-    series = _series(store, None, None, None, None)
+    series = _series_all(store)
 
     def by_service(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
         return {str(k): rows.reset_index(drop=True) for k, rows in frame.groupby("service_id", sort=False)}
