@@ -30,8 +30,7 @@ from ui.formatters import count_texts, format_target, pct_share, value_texts
 from ui.page import start
 from ui.safe import md
 from ui.tags import rag_badge, style_rag
-
-RAGS = ("Red", "Amber", "Green")
+from ui.teams_side import RAGS
 
 # Printing the page itself: drop the app's chrome, the widgets and the downloads (static CSS only).
 PRINT_CSS = """<style>
