@@ -23,15 +23,14 @@ from qa_core.rules.formatting import round_half_up
 from qa_core.views.team_profile_html import profile_html, rag_words
 from ui import packs, team_data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
-from ui.figures.handover import handed_over
 from ui.figures.palette import CONFIG
-from ui.figures.teams import EMPTY_POINTS, grade_figure, panel_points, panels_figure, wrap_lines
-from ui.formatters import count_texts, fmt_count, fmt_number, format_target, pct_share, value_texts
+from ui.figures.teams import grade_figure, wrap_lines
+from ui.filters import large_type
+from ui.formatters import count_texts, format_target, pct_share, value_texts
 from ui.page import start
 from ui.safe import md
 from ui.tags import rag_badge, style_rag
-
-RAGS = ("Red", "Amber", "Green")
+from ui.teams_side import RAGS
 
 # Printing the page itself: drop the app's chrome, the widgets and the downloads (static CSS only).
 PRINT_CSS = """<style>
@@ -47,121 +46,36 @@ PRINT_CSS = """<style>
 </style>"""
 
 
-def _side_by_side(report: pd.DataFrame) -> pd.DataFrame:
-    """One row per team: RAG counts of its measures and its audit figures (with counts beside
-    every percentage)."""
-    teams = report.drop_duplicates("team_id").set_index("team_id")
-    by_team = report.groupby("team_id", sort=False)
-    rag = pd.DataFrame({s: report["rag"].eq(s).groupby(report["team_id"], sort=False).sum() for s in RAGS})
-    rag = rag.reindex(teams.index, fill_value=0)
-    measured = by_team["code"].count().reindex(teams.index)
-    done, expected = teams["audits_done"].astype(int), teams["audits_expected"].astype(int)
-    inadequate, total = teams["inadequate"].astype(int), teams["audits_total"].astype(int)
-    done_text = [f"{d} of {e} ({pct_share(d, e)})" if e else f"{d} (none expected)"
-                 for d, e in zip(done, expected, strict=True)]
-    inadequate_text = [f"{k} of {n} ({p:.1f}%; 95% interval {lo:.0f}% to {hi:.0f}%)" if n else "No audits"
-                       for k, n, p, lo, hi in zip(inadequate, total, teams["pct_inadequate"], teams["ci_low"],
-                                                  teams["ci_high"], strict=True)]
-    return pd.DataFrame({
-        "Team": teams["team"],
-        "Red": rag["Red"], "Amber": rag["Amber"], "Green": rag["Green"],
-        "No rating": measured - rag.sum(axis=1),
-        "Audits done (of expected)": done_text,
-        "Inadequate audits": inadequate_text,
-        "Overdue audit actions": teams["overdue_actions"].astype(int),
-    }).reset_index(drop=True)
-
-
-def _title_sentence(unit: str, target: float | None, month_rows: pd.DataFrame,
-                    service_row: pd.Series | None, label: str) -> str:
-    """The active title: how the teams stand this month, with the service figure and its count."""
-    n = len(month_rows)
-    ratings = [r for r in month_rows["rag"] if isinstance(r, str)]
-    if ratings:
-        parts = [f"{ratings.count(s)} {s}" for s in RAGS]
-        head = f"{n} teams in {label}: {', '.join(parts)} against a target of {format_target(target, unit)}"
-    else:
-        values = month_rows["value"].dropna()
-        head = (f"{n} teams in {label} ranged from {fmt_number(values.min(), unit)} to "
-                f"{fmt_number(values.max(), unit)}" if len(values) else f"No team values in {label}")
-        if target is not None:
-            head += f" (target {format_target(target, unit)})"
-    if service_row is not None:
-        count = fmt_count(service_row["numerator"], service_row["denominator"]) if unit == "%" else ""
-        head += f"; the service {fmt_number(service_row['value'], unit)}" + (f" ({count})" if count else "")
-    return head
-
-
 # -- the two views --------------------------------------------------------------------------
-def _teams_view(service_id: str, service: str, month: dt.date, label: str, report: pd.DataFrame,
-                series: pd.DataFrame, teams: pd.DataFrame) -> None:
-    """The service's teams side by side: the month's table, then one small chart per measure."""
-    measured = report[report["code"].notna()]
+def _teams_view(service_id: str, service: str, month: dt.date, label: str, report: pd.DataFrame) -> None:
+    """The service's teams side by side: the month's table, then one small chart per measure
+    (worked out once per view and data version: ``team_data.side_by_side``)."""
+    view = team_data.side_by_side(service_id, month, service, label, large_type())
     st.header("Teams side by side", anchor=False)
-    side = _side_by_side(report)
-    st.write(
-        f"{len(side)} teams. Measures: {int(side['Red'].sum())} Red, {int(side['Amber'].sum())} Amber, "
-        f"{int(side['Green'].sum())} Green. Audits by the team managers: "
-        f"{int(report.drop_duplicates('team_id')['audits_done'].sum())} done of "
-        f"{int(report.drop_duplicates('team_id')['audits_expected'].sum())} expected. "
-        f"Audit actions overdue at the end of the month: {int(side['Overdue audit actions'].sum())}.")
+    st.write(view.summary)
     st.caption("Red, Amber, Green: how many of the team's measures have each rating this month (no rating: no target, "
                "or no value this month). Inadequate audits: "
                "audits of the team's cases by final grade (moderated where moderated), with a 95% interval; with "
                f"a handful of audits the interval is wide, so teams are not ranked. Target: no more than "
                f"{INADEQUATE_TARGET_PCT:.0f}% Inadequate.")
-    table_with_download(side, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
+    table_with_download(view.table, f"teams-{service_id}-{month:%Y-%m}.csv", "the teams table", "dl_teams_side")
     download_csv(report, f"team-report-{service_id}-{month:%Y-%m}.csv", "the full team report", "dl_team_report",
                  note="every team and measure")
 
     st.header(f"Measures by team: {team_data.SMALL_MULTIPLE_MONTHS} months to {label}", anchor=False)
-    if measured.empty or series.empty:
+    if not view.charts:
         st.info(f"No measures have team values for {md(service)} in {label}.")
     else:
         st.caption("One chart per measure; each grey panel is one team, all on the same scale, with the target as "
                    "a dashed line. Above each panel: the team's value this month and its RAG rating.")
-        months = list(pd.date_range(end=pd.Timestamp(month), periods=team_data.SMALL_MULTIPLE_MONTHS, freq="MS"))
-        first_data = pd.to_datetime(series["period"]).min()
-        months = [m for m in months if m >= first_data]
-        service_rows = team_data.service_values(service_id, month).set_index("code")
-        points = dict(tuple(panel_points(series, teams, months).groupby("code", sort=False)))
-        teams = teams.assign(label=[wrap_lines(html.escape(name), 18) for name in teams["team"]])
-        wide = len(teams) > 5
-        width = 110 if wide else 60
-        per_row = 1 if wide else 2
-        for i, (code, rows) in enumerate(measured.groupby("code", sort=False)):
-            if i % per_row == 0:  # a new row of columns each time, so the reading order is row by row
-                grid = st.columns(per_row)
-            first = rows.iloc[0]
-            unit = first["unit"]
-            target = None if pd.isna(first["target"]) else float(first["target"])
-            service_row = service_rows.loc[code] if code in service_rows.index else None
-            sentence = _title_sentence(unit, target, rows, service_row, label)
-            title = (f"<b>{wrap_lines(html.escape(first['name']), width)}</b><br>"
-                     f"{wrap_lines(html.escape(sentence), width)}")
-            counts = ([fmt_count(n, d) for n, d in zip(rows["numerator"], rows["denominator"], strict=True)]
-                      if unit == "%" else [""] * len(rows))
-            words = [r if isinstance(r, str) else "no RAG" for r in rows["rag"]]
-            status = {t: f"{fmt_number(v, unit)} · {w}" + (f"<br>{c}" if c else "")
-                      for t, v, w, c in zip(rows["team_id"], rows["value"], words, counts, strict=True)}
-            latest = "; ".join(f"{md(t)} {fmt_number(v, unit)} (" + (f"{c}, " if c else "") + f"{w})"
-                               for t, v, w, c in zip(rows["team"], rows["value"], words, counts, strict=True))
-            with grid[i % per_row]:
-                st.plotly_chart(handed_over(panels_figure(points.get(code, EMPTY_POINTS), teams, months, unit, target,
-                                                          title, status)),
-                                width="stretch", config=CONFIG, key=f"teams_sm_{code}")
-                st.caption(f"Chart: {md(first['name'])} for each of {md(service)}'s teams, "
-                           f"{months[0]:%B %Y} to {label}, one panel per team on the same scale"
-                           f"{', with the target' if target is not None else ''}. {sentence}. In {label}: {latest}.")
+        for i, chart in enumerate(view.charts):
+            if i % view.per_row == 0:  # a new row of columns each time, so the reading order is row by row
+                grid = st.columns(view.per_row)
+            with grid[i % view.per_row]:
+                st.plotly_chart(chart.figure, width="stretch", config=CONFIG, key=f"teams_sm_{chart.code}")
+                st.caption(chart.caption)
         with st.expander("Show the numbers behind these charts as a table (team, month and measure)"):
-            measure_names = dict(zip(measured["code"], measured["name"], strict=False))
-            shown = series[series["code"].isin(measure_names)]
-            numbers = pd.DataFrame({
-                "Measure": shown["code"].map(measure_names), "Team": shown["team"],
-                "Month": pd.to_datetime(shown["period"]).dt.strftime("%Y-%m"),
-                "Numerator": shown["numerator"], "Denominator": shown["denominator"],
-                "Value": round_half_up(shown["value"], 2)})
-            table_with_download(numbers, f"teams-{service_id}-{months[0]:%Y-%m}-to-{month:%Y-%m}.csv",
+            table_with_download(view.numbers, f"teams-{service_id}-{view.first_month:%Y-%m}-to-{month:%Y-%m}.csv",
                                 "the numbers behind the charts", "dl_teams_small_multiples")
 
 
@@ -299,15 +213,14 @@ st.html(PRINT_CSS)
 
 service = ctx.service_name
 st.subheader(f"{md(service)}: {label}", anchor=False)
-report, series = team_data.team_view(service_id, month)
+report, _ = team_data.team_view(service_id, month)
 if report.empty:
     st.info(f"{md(service)} has no teams recorded.")
     st.stop()
-teams = report.drop_duplicates("team_id")[["team_id", "team"]].reset_index(drop=True)
 # A link that names a team opens on its profile; otherwise the teams side by side.
 view = st.segmented_control("Show", VIEWS, default=VIEWS[1] if st.query_params.get("team") else VIEWS[0],
                             required=True, key="view", bind="query-params")
 if view == VIEWS[1]:
-    _profile_view(service_id, month, label, teams)
+    _profile_view(service_id, month, label, report.drop_duplicates("team_id")[["team_id", "team"]])
 else:
-    _teams_view(service_id, service, month, label, report, series, teams)
+    _teams_view(service_id, service, month, label, report)

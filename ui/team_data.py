@@ -12,7 +12,7 @@ import pandas as pd
 
 from qa_core.store import queries
 from qa_core.views import team_profiles
-from ui import data
+from ui import data, teams_side
 from ui.data import cached, get_store, months, services, settings
 
 #: Months of history in the small multiples.
@@ -47,6 +47,16 @@ def service_values(service_id: str, month: dt.date) -> pd.DataFrame:
     """The service's own figure for each measure in the month (summed in DuckDB, every month and
     service at once: picked here, no query)."""
     return team_profiles.service_month_from(data.service_series_all(), data.indicator_members(), month, service_id)
+
+
+@cached
+def side_by_side(service_id: str, month: dt.date, service: str, label: str, large: bool) -> teams_side.SideBySide:
+    """The teams side by side (table, sentences, one chart per measure, the numbers behind them) for
+    the service (``service``: its name) in the month (``label``: as the page writes it), in large type
+    or not: worked out once per data version, so a rerun of a view already shown only draws it."""
+    report, series = team_view(service_id, month)
+    return teams_side.side_by_side(report, series, service_values(service_id, month), service, month, label,
+                                   SMALL_MULTIPLE_MONTHS, large)
 
 
 @cached

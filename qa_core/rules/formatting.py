@@ -14,6 +14,7 @@ rounds before it shows or ranks it goes through ``round_half_up``.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -58,40 +59,58 @@ def scale_sql(unit_column: str = "i.unit") -> str:
     return f"CASE {unit_column} {whens} ELSE 1 END"
 
 
-def _half_up(value: float, digits: int) -> float:
+#: Past this, a scaled value's float error could reach the margin below: such values take the exact path.
+_FAST_LIMIT = 1e12
+#: How far from a half a scaled value must be for its float to decide the rounding. The float
+#: ``|value| * 10**digits`` is within ``2**-52`` of its size from the number as written (under 2.3e-4
+#: below ``_FAST_LIMIT``), so further than this from a half it rounds the same way as the written number.
+_HALF_MARGIN = 1e-3
+#: Powers of ten held exactly as floats (10**22 is the last).
+_EXACT_POWERS = 22
+
+
+def _half_up_exact(value: float, digits: int) -> float:
     # The number as written (repr: the shortest text that reads back as the same float), so a
     # figure such as 2.675, held in binary as 2.67499..., rounds as the 2.675 a person sees.
-    if not np.isfinite(value):
-        return value
     exponent = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(float(value))).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
-#: Below this (|value| × 10**digits) a float holds a number's fraction to within 1.5e-8 (its ulp), far
-#: closer than ``_NEAR_HALF``: which way it rounds is plain from the float.
-_PLAIN_BELOW = 2.0**26
-_NEAR_HALF = 1e-6
+def _half_up(value: float, digits: int) -> float:
+    """One number rounded half up. Where the scaled value is clearly not near a half, the whole
+    number it rounds to is exact and dividing it by ``10**digits`` gives the same float as reading
+    the rounded decimal (both round correctly to the nearest float); otherwise the exact path."""
+    if not np.isfinite(value):
+        return value
+    if 0 <= digits <= _EXACT_POWERS:
+        scale = float(10**digits)
+        scaled = abs(float(value)) * scale
+        if scaled < _FAST_LIMIT:
+            whole = math.floor(scaled)
+            fraction = scaled - whole
+            if abs(fraction - 0.5) > _HALF_MARGIN:
+                return math.copysign((whole + (fraction > 0.5)) / scale, value)
+    return _half_up_exact(value, digits)
 
 
 def _half_up_array(numbers: np.ndarray, digits: int) -> np.ndarray:
-    """``_half_up`` of every number of a float array (NaN and infinities as they are), with array
-    arithmetic where the float shows plainly which way the number as written rounds, and through
-    ``Decimal`` where it does not: a fraction within ``_NEAR_HALF`` of a half, or a number too large
-    (or ``digits`` negative). The result is then the same float: the whole number k (rounded half
-    away from zero) divided by 10**digits, a division that rounds correctly to the float nearest
-    k / 10**digits, which is the float ``Decimal``'s answer reads back as.
-    """
-    out = np.array(numbers, dtype="float64", copy=True)
-    if digits < 0 or not out.size:
-        return np.array([v if not np.isfinite(v) else _half_up(v, digits) for v in out], dtype="float64")
-    scale = 10.0**digits
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.abs(out) * scale
-        fraction = scaled - np.floor(scaled)
-        plain = (scaled < _PLAIN_BELOW) & (np.abs(fraction - 0.5) >= _NEAR_HALF)  # False for NaN and inf
-        out[plain] = np.copysign(np.floor(scaled[plain] + 0.5) / scale, out[plain])
-    for i in np.flatnonzero(~plain & np.isfinite(out)):
-        out[i] = _half_up(out[i], digits)
+    """``_half_up`` of every element of a float64 array at once (missing and infinite values kept);
+    only values within the margin of a half (or too large) are rounded one by one, exactly."""
+    out = numbers.copy()
+    finite = np.isfinite(numbers)
+    if not 0 <= digits <= _EXACT_POWERS:
+        slow = finite
+    else:
+        scale = float(10**digits)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf and NaN are kept, never rounded
+            scaled = np.abs(numbers) * scale
+            whole = np.floor(scaled)
+            fraction = scaled - whole
+            fast = finite & (scaled < _FAST_LIMIT) & (np.abs(fraction - 0.5) > _HALF_MARGIN)
+        out[fast] = np.copysign((whole[fast] + (fraction[fast] > 0.5)) / scale, numbers[fast])
+        slow = finite & ~fast
+    for i in np.flatnonzero(slow):
+        out[i] = _half_up_exact(numbers[i], digits)
     return out
 
 
@@ -109,9 +128,11 @@ def round_half_up(value: Any, digits: int = 1) -> Any:
         return value.apply(round_half_up, digits=digits)
     if isinstance(value, pd.Series):
         numbers = pd.to_numeric(value, errors="coerce").astype("float64")
-        return pd.Series(_half_up_array(numbers.to_numpy(), digits), index=numbers.index, name=numbers.name)
+        return pd.Series(_half_up_array(numbers.to_numpy(dtype="float64"), digits), index=numbers.index,
+                         name=numbers.name, dtype="float64")
     if isinstance(value, np.ndarray):
-        return _half_up_array(value.astype("float64").ravel(), digits).reshape(value.shape)
+        numbers = value.astype("float64")
+        return _half_up_array(numbers.ravel(), digits).reshape(numbers.shape)
     if is_missing(value):
         return value
     return _half_up(float(value), digits)

@@ -86,3 +86,25 @@ def test_a_figure_already_handed_over_is_handed_on_as_it_is() -> None:
     ready = spec_figure(_spec())
     assert handed_over(ready) is ready
     assert pio.to_json(handed_over(ready), validate=False) == pio.to_json(ready, validate=False)
+
+
+def test_arrays_sent_as_they_are_get_plotlys_own_typed_array_spec() -> None:
+    from _plotly_utils.utils import to_typed_array_spec
+
+    from ui.figures.handover import _typed
+
+    grid = np.arange(12.0).reshape(3, 4)
+    arrays = [np.array([1.5, np.nan, -0.0, 1e300]), grid, np.asfortranarray(grid), grid[:, 1], grid[::2, ::3],
+              np.arange(5, dtype="int32"), np.arange(5, dtype="uint8"), np.array([-3, 7], dtype="int16"),
+              np.array([0.25], dtype="float32"), np.float64(2.5) * np.ones(()),
+              np.arange(5), np.array([2**40]), np.array([], dtype="float64"),  # int64 narrowed, or empty: Plotly's
+              np.array(["a", "b"], dtype=object), np.array([True, False])]
+    for array in arrays:
+        mine, plotlys = _typed(array), to_typed_array_spec(array)
+        if isinstance(plotlys, dict):
+            assert mine == plotlys, array
+        else:
+            assert isinstance(mine, np.ndarray) and np.array_equal(mine, plotlys) and mine.dtype == plotlys.dtype
+    # Worked example: [1.0, 2.0] as little-endian float64 bytes, base64 (8 + 8 bytes).
+    assert _typed(np.array([1.0, 2.0])) == {"dtype": "f8", "bdata": "AAAAAAAA8D8AAAAAAAAAQA=="}
+    assert _typed(np.zeros((2, 3)))["shape"] == "2, 3"

@@ -93,3 +93,22 @@ def test_round_half_up_of_columns_rounds_each_number_as_written():
                               (rng.integers(-9999, 9999, 2000) + 0.5) / 100])  # halves at the third place
     for places in (0, 1, 2):
         assert round_half_up(numbers, places).tolist() == [round_half_up(float(v), places) for v in numbers]
+
+
+def test_round_half_up_of_columns_gives_each_value_what_the_number_rule_gives():
+    """Columns are rounded with whole arrays, each value as the one-number rule (the decimal as written,
+    half up) rounds it: the halves below are near a half in binary (2.675 is held as 2.67499...), so
+    they take the exact path; the others are decided by the float."""
+    import numpy as np
+    import pandas as pd
+
+    values = [76.25, 2.675, 0.125, 1.005, -0.25, -2.5, 1234.5, 12.3449, 12.3451, 0.0, -0.04, 1e13 + 0.5, np.inf]
+    rounded = {1: [76.3, 2.7, 0.1, 1.0, -0.3, -2.5, 1234.5, 12.3, 12.3, 0.0, -0.0, 1e13 + 0.5, np.inf],
+               2: [76.25, 2.68, 0.13, 1.01, -0.25, -2.5, 1234.5, 12.34, 12.35, 0.0, -0.04, 1e13 + 0.5, np.inf],
+               0: [76.0, 3.0, 0.0, 1.0, -0.0, -3.0, 1235.0, 12.0, 12.0, 0.0, -0.0, 1e13 + 1, np.inf]}
+    for digits, expected in rounded.items():
+        column = round_half_up(pd.Series(values, name="v"), digits)
+        assert column.tolist() == expected and column.name == "v" and column.dtype == "float64"
+        assert np.signbit(column.to_numpy()).tolist() == np.signbit(expected).tolist()  # -0.0 as the rule gives it
+        assert [round_half_up(v, digits) for v in values] == expected
+        assert round_half_up(np.array(values), digits).tolist() == expected

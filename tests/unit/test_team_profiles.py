@@ -39,6 +39,7 @@ import datetime as dt
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -286,6 +287,19 @@ def test_team_view_picked_from_one_read_equals_the_months_own_read(small: Store)
     for month, service in ((dt.date(2026, 7, 1), "S1"), (OCT, "S9")):
         with pytest.raises(QAError, match="not among what was read"):
             team_profiles.team_view_from(data, month, service)
+
+
+def test_every_team_month_read_at_once_has_its_previous_month_with_a_row(small: Store) -> None:
+    """The one read of every team-month takes ``previous`` from the row before (each team's months of a
+    measure together, in order): by hand, Team One's P1 is 40 of 50 (80%) in September and 45 of 50 (90%)
+    in October, so October's previous is 80; a first month has none. The same frame as the window query."""
+    every = team_profiles._series_all(small)
+    got = [(t, c, p.month, v, None if np.isnan(x) else x) for t, c, p, v, x in zip(
+        every["team_id"], every["code"], every["period"], every["value"], every["previous"], strict=True)]
+    assert got == [("T1", "P1", 9, 80.0, None), ("T1", "P1", 10, 90.0, 80.0), ("T1", "C1", 9, 6.0, None),
+                   ("T1", "C1", 10, 5.0, 6.0), ("T2", "P1", 9, 90.0, None), ("T2", "P1", 10, 85.0, 90.0),
+                   ("T2", "C1", 9, 3.0, None), ("T2", "C1", 10, 4.0, 3.0), ("U1", "P2", 10, 75.0, None)]
+    pd.testing.assert_frame_equal(every, team_profiles._series(small, None, None, None, None), check_exact=True)
 
 
 def test_team_audits_of_many_months_are_each_months_own(small: Store) -> None:

@@ -13,15 +13,35 @@ the same content as ``handed_over(go.Figure(spec, _validate=False))``, its keys 
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.basevalidators import is_homogeneous_array
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
 __all__ = ["handed_over", "plain_dict", "spec_figure"]
 
 _CONTAINERS = (dict, list, tuple)
+#: Values Plotly leaves as they are, known without asking it (most of a figure's values).
+_SCALARS = frozenset([str, int, float, bool, type(None)])
+
+
+#: numpy dtypes Plotly sends as they are (int64 and uint64 it first narrows: those go through Plotly).
+_AS_THEY_ARE = frozenset(t for t in plotlyjsShortTypes if not t.endswith("64") or t.startswith("float"))
+
+
+def _typed(v: Any) -> Any:
+    """``to_typed_array_spec(v)``: a numpy array of a dtype Plotly sends as it is gets the same spec
+    straight away (Plotly's own path first copies it through narwhals, 0.15 ms an array)."""
+    if isinstance(v, np.ndarray) and v.size and str(v.dtype) in _AS_THEY_ARE:
+        v = np.ascontiguousarray(v)
+        spec = {"dtype": plotlyjsShortTypes[str(v.dtype)], "bdata": base64.b64encode(v).decode("ascii")}
+        if v.ndim > 1:
+            spec["shape"] = str(v.shape)[1:-1]
+        return spec
+    return to_typed_array_spec(v)
 
 
 def _encoded(value: Any) -> Any:
@@ -29,7 +49,9 @@ def _encoded(value: Any) -> Any:
     key become typed-array specs; new containers only where something inside them changes."""
     if isinstance(value, dict):
         return {
-            k: v if is_skipped_key(k) else (to_typed_array_spec(v) if is_homogeneous_array(v) else _encoded(v))
+            k: v
+            if type(v) in _SCALARS or is_skipped_key(k)
+            else (_typed(v) if is_homogeneous_array(v) else _encoded(v))
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple)) and any(isinstance(v, _CONTAINERS) for v in value):
@@ -68,10 +90,11 @@ _TEMPLATE: dict | None = None
 
 
 def _default_template() -> dict:
-    """The layout template ``go.Figure`` gives a figure that names none (Plotly's default), read once."""
+    """The layout template ``go.Figure`` gives a figure that names none (Plotly's default), read and
+    encoded once: it never changes, and walking it took 1.4 ms a figure (more than the figure itself)."""
     global _TEMPLATE
     if _TEMPLATE is None:
-        _TEMPLATE = go.Figure()._layout["template"]
+        _TEMPLATE = _encoded(go.Figure()._layout["template"])
     return _TEMPLATE
 
 
@@ -80,8 +103,11 @@ def spec_figure(spec: dict) -> go.Figure:
     ``st.plotly_chart``, without constructing a ``go.Figure``. The spec is read, never changed."""
     layout = spec.get("layout", {})
     if layout.get("template") is None:
-        layout = {**layout, "template": _default_template()}
-    out = {"data": _encoded(list(spec.get("data", []))), "layout": _encoded(layout)}
+        encoded = _encoded({k: v for k, v in layout.items() if k != "template"})
+        encoded["template"] = _default_template()
+    else:
+        encoded = _encoded(layout)
+    out = {"data": _encoded(list(spec.get("data", []))), "layout": encoded}
     if spec.get("frames"):
         out["frames"] = _encoded(list(spec["frames"]))
     return _HandedOver(out)
