@@ -22,7 +22,7 @@ from qa_core.rules.audits import INADEQUATE_TARGET_PCT
 from qa_core.rules.formatting import round_half_up
 from qa_core.views.team_profile_html import profile_html, rag_words
 from ui import packs, team_data
-from ui.chart_table import chart_with_table, download_csv, table_with_download
+from ui.chart_table import chart_with_table, download_csv, numbers_key, table_with_download
 from ui.figures.palette import CONFIG
 from ui.figures.teams import grade_figure, wrap_lines
 from ui.filters import large_type
@@ -74,9 +74,13 @@ def _teams_view(service_id: str, service: str, month: dt.date, label: str, repor
             with grid[i % view.per_row]:
                 st.plotly_chart(chart.figure, width="stretch", config=CONFIG, key=f"teams_sm_{chart.code}")
                 st.caption(chart.caption)
-        with st.expander("Show the numbers behind these charts as a table (team, month and measure)"):
-            table_with_download(view.numbers, f"teams-{service_id}-{view.first_month:%Y-%m}-to-{month:%Y-%m}.csv",
-                                "the numbers behind the charts", "dl_teams_small_multiples")
+        # Drawn once opened (a rerun): its ~2,000 rows were a quarter of a rerun's time (issue 14).
+        with st.expander("Show the numbers behind these charts as a table (team, month and measure)",
+                         key=numbers_key("dl_teams_small_multiples"), on_change="rerun") as opened:
+            if opened.open:
+                table_with_download(view.numbers,
+                                    f"teams-{service_id}-{view.first_month:%Y-%m}-to-{month:%Y-%m}.csv",
+                                    "the numbers behind the charts", "dl_teams_small_multiples")
 
 
 def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFrame) -> None:
@@ -157,13 +161,15 @@ def _profile_view(service_id: str, month: dt.date, label: str, teams: pd.DataFra
             index="code", columns="Month", values="value"), 2)
         csv = table.drop(columns="Last 12 months").assign(code=measures["code"]).merge(
             wide_numbers, left_on="code", right_index=True, how="left").drop(columns="code")
-        with st.expander("Show the 12 months' numbers as a table"):
-            numbers = pd.DataFrame({
-                "Measure": profile.trend_table["name"],
-                "Month": pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m"),
-                "Numerator": profile.trend_table["numerator"], "Denominator": profile.trend_table["denominator"],
-                "Value": round_half_up(profile.trend_table["value"], 2)})
-            st.dataframe(numbers, hide_index=True, width="stretch")
+        with st.expander("Show the 12 months' numbers as a table", key=numbers_key("team_trend_numbers"),
+                         on_change="rerun") as opened:
+            if opened.open:  # drawn once opened (a rerun), as every chart's numbers are
+                st.dataframe(pd.DataFrame({
+                    "Measure": profile.trend_table["name"],
+                    "Month": pd.to_datetime(profile.trend_table["period"]).dt.strftime("%Y-%m"),
+                    "Numerator": profile.trend_table["numerator"],
+                    "Denominator": profile.trend_table["denominator"],
+                    "Value": round_half_up(profile.trend_table["value"], 2)}), hide_index=True, width="stretch")
         download_csv(csv, f"team-measures-{team_id}-{month:%Y-%m}.csv", "the measures with 12 months of values",
                      "dl_team_measures")
 

@@ -12,7 +12,7 @@ import pytest
 
 from qa_core.store import Store
 from qa_core.views import team_profile_html, team_profiles
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tables
 
 OCT = dt.date(2026, 10, 1)
 
@@ -79,7 +79,9 @@ def test_small_multiples_one_chart_per_measure_with_active_titles(app, demo_db):
     line = panel["data"][1]
     assert line["text"][0] == "Assessment East, Nov 2024"  # hover: team and month, then value and count
     assert "of %{customdata[1]" in line["hovertemplate"]
-    # The numbers behind the charts: team × month × measure with numerator and denominator.
+    # The numbers behind the charts (drawn once opened): team × month × measure with numerator and denominator.
+    assert not any("Numerator" in d.value.columns and "Team" in d.value.columns for d in app.dataframe)
+    open_tables(app)
     numbers = next(d.value for d in app.dataframe if "Numerator" in d.value.columns and "Team" in d.value.columns)
     assert set(numbers["Team"]) == set(report["team"])
     assert numbers["Month"].nunique() == 24
