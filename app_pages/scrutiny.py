@@ -19,7 +19,6 @@ from qa_core.views import scrutiny
 from ui import benchmark_data as bd
 from ui import data, packs, scrutiny_data
 from ui.chart_table import download_csv, table_with_download
-from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
 from ui.filters import large_type
 from ui.page import start
@@ -110,7 +109,7 @@ for measure in view.measures:
         if measure.figure is None:
             st.info(measure.empty)
             continue
-        st.plotly_chart(spec_figure(measure.figure), width="stretch", config=CONFIG, key=f"scrutiny_chart_{code}",
+        st.plotly_chart(measure.figure, width="stretch", config=CONFIG, key=f"scrutiny_chart_{code}",
                         alt=measure.alt)
         st.caption(measure.described)
     # Drawn when opened (a rerun): ten tables nobody opened were half of the page's time (issue 14).

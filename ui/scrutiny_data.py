@@ -14,7 +14,6 @@ from qa_core.views import benchmarks, scrutiny
 from ui import benchmark_data, data, scrutiny_view
 from ui.data import cached, get_store
 from ui.formatters import POLARITY_WORDS, median_words, published_counted, published_figure, quartile_words, rank_words
-from ui.safe import md_frame
 
 
 @cached
@@ -61,15 +60,16 @@ def card_view(quarter: str, public: bool, large: bool) -> scrutiny_view.CardView
     """Everything the card shows for a view, worked out once per data version (``ui.scrutiny_view``):
     a rerun of a view already shown draws it and works nothing out."""
     report, trend = card(quarter, public)
-    return scrutiny_view.card_view(quarter, report, trend, data.settings().get("council_name", "Council"),
-                                   benchmark_names().get("region"), large)
+    return scrutiny_view.card_view(
+        quarter, report, trend, data.settings().get("council_name", "Council"), benchmark_names().get("region"), large
+    )
 
 
 @cached
 def summary(quarter: str, public: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The summary table (for its CSV) and the same with its text escaped for ``st.table``."""
     table = scrutiny_view.summary_table(card(quarter, public)[0])
-    return table, md_frame(table)
+    return table, scrutiny_view.escaped(table)
 
 
 @cached

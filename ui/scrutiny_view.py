@@ -16,19 +16,32 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from qa_core.rules import disclosure, periods
 from qa_core.rules.formatting import round_half_up
 from qa_core.views import scrutiny
+from ui.figures.handover import spec_figure
 from ui.figures.scrutiny import reference_lines, trend_figure
 from ui.formatters import card_rag_words, card_with_count, comparator_text, count_text, neighbours_text
 from ui.safe import md
 
-__all__ = ["DIRECTION_WORDS", "Series", "MeasureView", "CardView", "numeric", "summary_table", "trend_title",
-           "text_alternative", "numbers_table", "published_sentence", "card_view"]
+__all__ = [
+    "DIRECTION_WORDS",
+    "Series",
+    "MeasureView",
+    "CardView",
+    "numeric",
+    "summary_table",
+    "escaped",
+    "trend_title",
+    "text_alternative",
+    "numbers_table",
+    "published_sentence",
+    "card_view",
+]
 
-DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up",
-                   "down": "Down"}
+DIRECTION_WORDS = {"improving": "Better", "worsening": "Worse", "same": "No change", "up": "Up", "down": "Down"}
 
 Row = Mapping[str, Any]  # one report row (``scrutiny.card_from``) as a dict
 
@@ -58,7 +71,7 @@ class MeasureView:
     published: str  # the caption with the published figures
     expander: str  # the label of "Show the numbers"
     empty: str | None  # the message shown instead of a chart when no quarter has figures
-    figure: dict | None  # the chart's spec (``ui.figures.handover.spec_figure``)
+    figure: go.Figure | None  # the chart, handed over (``ui.figures.handover.spec_figure``) for st.plotly_chart
     alt: str | None
     described: str | None  # the chart's text alternative
 
@@ -112,6 +125,16 @@ def summary_table(report: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def escaped(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as ``ui.safe.md_frame`` escapes it for ``st.table`` (its text cells and column names),
+    in one pass over its few rows."""
+    return pd.DataFrame({
+        md(c) if isinstance(c, str) else c: [md(v) if isinstance(v, str) else v for v in table[c].tolist()]
+        if table[c].dtype == object or pd.api.types.is_string_dtype(table[c]) else table[c]
+        for c in table.columns
+    })  # fmt: skip
+
+
 def trend_title(row: Row, series: Series) -> str:
     """The chart's active title: this quarter's value and count, judged against a year before
     (or, without one, against the first quarter shown with a figure)."""
@@ -143,23 +166,34 @@ def text_alternative(row: Row, series: Series) -> str:
     its reference lines and which way is better."""
     unit, quarters = row["unit"], series.quarter
     count = len(quarters)
-    parts = [f"Chart: {md(row['name'].lower())}, each quarter from {periods.quarter_short_label(quarters[0])} to "
-             f"{periods.quarter_short_label(quarters[-1])} ({count} quarter{'s' if count != 1 else ''})."]
+    parts = [
+        f"Chart: {md(row['name'].lower())}, each quarter from {periods.quarter_short_label(quarters[0])} to "
+        f"{periods.quarter_short_label(quarters[-1])} ({count} quarter{'s' if count != 1 else ''})."
+    ]
     known = [(v, q) for v, q in zip(map(numeric, series.value), quarters, strict=True) if not math.isnan(v)]
     if known:
         low = min(known, key=lambda k: k[0])  # the first of equal ones, as idxmin finds it
         high = max(known, key=lambda k: k[0])
-        parts.append(f"Lowest {scrutiny.format_value(low[0], unit)} in {periods.quarter_label(low[1])}; "
-                     f"highest {scrutiny.format_value(high[0], unit)} in {periods.quarter_label(high[1])}.")
+        parts.append(
+            f"Lowest {scrutiny.format_value(low[0], unit)} in {periods.quarter_label(low[1])}; "
+            f"highest {scrutiny.format_value(high[0], unit)} in {periods.quarter_label(high[1])}."
+        )
     withheld = [q for q, s in zip(quarters, series.suppressed, strict=True) if s]
     if withheld:
-        parts.append(f"Withheld ({scrutiny.SUPPRESSED_TEXT}): "
-                     + ", ".join(periods.quarter_label(q) for q in withheld) + ".")
-    hidden = [q for q, v, s in zip(quarters, series.value, series.suppressed, strict=True)
-              if not s and disclosure.is_symbol(v)]
+        parts.append(
+            f"Withheld ({scrutiny.SUPPRESSED_TEXT}): " + ", ".join(periods.quarter_label(q) for q in withheld) + "."
+        )
+    hidden = [
+        q
+        for q, v, s in zip(quarters, series.value, series.suppressed, strict=True)
+        if not s and disclosure.is_symbol(v)
+    ]
     if hidden:
-        parts.append("Not shown, to protect privacy (gaps in the line): "
-                     + ", ".join(periods.quarter_label(q) for q in hidden) + ".")
+        parts.append(
+            "Not shown, to protect privacy (gaps in the line): "
+            + ", ".join(periods.quarter_label(q) for q in hidden)
+            + "."
+        )
     lines = reference_lines(row)
     if lines:
         parts.append("Reference lines: " + "; ".join(label for label, *_ in lines) + ".")
@@ -171,14 +205,17 @@ def numbers_table(series: pd.DataFrame, row: Row) -> pd.DataFrame:
     """A measure's trend as the table under "Show the numbers" (and its CSV): numbers and
     symbols in one column are written as text, so the table and the CSV match."""
     basis = "Counted at the end of the quarter" if row["basis"] == "quarter_end" else "Total for the quarter"
-    public = series["value"].map(lambda v: isinstance(v, str)).any() or series["numerator"].map(
-        lambda v: isinstance(v, str)).any()
+    public = (
+        series["value"].map(lambda v: isinstance(v, str)).any()
+        or series["numerator"].map(lambda v: isinstance(v, str)).any()
+    )
     if public:
-        value, numerator, denominator = (series[c].map(lambda v: v if isinstance(v, str) else f"{v:g}")
-                                         for c in ("value", "numerator", "denominator"))
+        value, numerator, denominator = (
+            series[c].map(lambda v: v if isinstance(v, str) else f"{v:g}")
+            for c in ("value", "numerator", "denominator")
+        )
     else:
-        value, numerator, denominator = (round_half_up(series["value"], 1), series["numerator"],
-                                         series["denominator"])
+        value, numerator, denominator = (round_half_up(series["value"], 1), series["numerator"], series["denominator"])
     withheld = f"Withheld: based on {scrutiny.SUPPRESSED_TEXT}" + (" (u)" if public else "")
     return pd.DataFrame({
         "Quarter": series["quarter_label"],
@@ -197,16 +234,19 @@ def published_sentence(row: Row, region: str | None) -> str:
     if pd.isna(row["comparator_year"]):
         return "There is no published national figure for this measure."
     sn = neighbours_text(row["sn_median"], row["sn_count"], unit)
-    return (f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
-            f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator_text(row['region'], unit)}; "
-            f"England {comparator_text(row['england'], unit)}.")
+    return (
+        f"Published figures, {scrutiny.published_year_label(row['comparator_year'])}: "
+        f"statistical neighbours (median) {sn}; {md(region) or 'region'} {comparator_text(row['region'], unit)}; "
+        f"England {comparator_text(row['england'], unit)}."
+    )
 
 
 def _series_of(trend: pd.DataFrame) -> dict[str, Series]:
     """Each measure's trend rows as plain lists, in one pass over the trend."""
     out: dict[str, Series] = {}
-    for code, quarter, value, suppressed in zip(trend["code"], trend["quarter"], trend["value"],
-                                                trend["suppressed"], strict=True):
+    for code, quarter, value, suppressed in zip(
+        trend["code"], trend["quarter"], trend["value"], trend["suppressed"], strict=True
+    ):
         series = out.get(code)
         if series is None:
             series = out[code] = Series([], [], [])
@@ -216,8 +256,9 @@ def _series_of(trend: pd.DataFrame) -> dict[str, Series]:
     return out
 
 
-def _measure_view(row: Row, series: Series | None, label: str, council: str, region: str | None,
-                  large: bool) -> MeasureView:
+def _measure_view(
+    row: Row, series: Series | None, label: str, council: str, region: str | None, large: bool
+) -> MeasureView:
     """One measure's section, as the page wrote it."""
     measure = scrutiny.measure_for(row["code"])
     name = row["name"]
@@ -235,18 +276,29 @@ def _measure_view(row: Row, series: Series | None, label: str, council: str, reg
         expander=f"Show the numbers for {md(name.lower())} as a table",
     )  # fmt: skip
     if series is None:
-        return MeasureView(**common, empty=f"No quarterly figures for this measure up to {label}.", figure=None,
-                           alt=None, described=None)
+        return MeasureView(
+            **common,
+            empty=f"No quarterly figures for this measure up to {label}.",
+            figure=None,
+            alt=None,
+            described=None,
+        )
     title = trend_title(row, series)
     y_title = f"% of {measure.counted}" if measure and row["unit"] == "%" else row["unit"]
     values = [numeric(v) for v in series.value]  # public symbols are gaps
-    figure = trend_figure(series.quarter, values, row, title, y_title, council, large)
-    return MeasureView(**common, empty=None, figure=figure, alt=f"Line chart of {name.lower()} each quarter: {title}.",
-                       described=text_alternative(row, series))
+    figure = spec_figure(trend_figure(series.quarter, values, row, title, y_title, council, large))
+    return MeasureView(
+        **common,
+        empty=None,
+        figure=figure,
+        alt=f"Line chart of {name.lower()} each quarter: {title}.",
+        described=text_alternative(row, series),
+    )
 
 
-def card_view(quarter: str, report: pd.DataFrame, trend: pd.DataFrame, council: str, region: str | None,
-              large: bool) -> CardView:
+def card_view(
+    quarter: str, report: pd.DataFrame, trend: pd.DataFrame, council: str, region: str | None, large: bool
+) -> CardView:
     """The card for one view from the quarter's report and trend (``scrutiny_data.card``)."""
     rows = report.to_dict("records")
     label = periods.quarter_label(quarter)
@@ -259,4 +311,3 @@ def card_view(quarter: str, report: pd.DataFrame, trend: pd.DataFrame, council: 
         codes=tuple(r["code"] for r in rows),
         measures=tuple(_measure_view(r, series.get(r["code"]), label, council, region, large) for r in rows),
     )
-
