@@ -573,8 +573,7 @@ class _CardPicks:
         self.labels: dict[str, str] = {}
         self.measures = data.measures.drop(columns="order").reset_index(drop=True)
         self.measure_rows = self.measures.to_dict("records")
-        comparators = data.comparators
-        self.comparators = comparators
+        self.comparators = comparators = data.comparators
         self.years: dict[str, list[tuple[str, int]]] = {}  # code → (published year, row), newest first
         for i, (code, year) in enumerate(zip(comparators["code"], comparators["comparator_year"], strict=True)):
             if isinstance(year, str):
@@ -620,7 +619,6 @@ def _floats(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _none_if_nan(value: float) -> float | None:
     return None if math.isnan(value) else value
-
 
 
 def card_data(store: Store) -> CardData:
