@@ -22,6 +22,7 @@ from ui import audit_data, data, risk_data
 from ui.components import measures_table
 from ui.data import cached, get_store
 from ui.figures.audits import inadequate_points
+from ui.figures.handover import plain_dict
 from ui.figures.spc import spc_figure
 from ui.safe import md
 
@@ -44,7 +45,7 @@ class Glance:
     plan_words: str | None
     risk_words: str | None  # None: no review on or before the quarter
     table: pd.DataFrame | None  # the measures table (None: no measures this month)
-    chart: go.Figure | None  # the inadequate-audits p-chart (None: no audits up to the month)
+    chart: dict | None  # the inadequate-audits p-chart, a plain dict spec (None: no audits up to the month)
     chart_caption: str | None
     numbers: pd.DataFrame | None  # the chart's numbers
 
@@ -74,6 +75,14 @@ def _risks(month: dt.date) -> str | None:
     return (f"{high} of {len(panel.bands)} risks high-scoring ({' or '.join(md(b) for b in bands)}) in "
             f"{md(panel.quarter)} (residual score). Highest: {md(panel.top_ref)}, score {panel.top_score} "
             f"({md(panel.top_band)}).")  # fmt: skip
+
+
+def _spec(fig: go.Figure) -> dict:
+    """``fig`` as the plain dict spec ``chart_with_table`` hands over (``spec_figure``): Plotly's default
+    template left for it to add, as ``go.Figure`` added it, so a view kept for later holds its data and
+    layout, not a copy of the template (about 100 KB a chart)."""
+    spec = plain_dict(fig)
+    return {"data": spec["data"], "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
 
 
 @cached
@@ -110,9 +119,8 @@ def glance_view(month: dt.date, service_id: str | None, label: str, plan: bool, 
         title = (f"Inadequate audits: {last['pct_inadequate']:.0f}% in {label} "
                  f"({int(last['inadequate'])} of {int(last['total'])}), from "
                  f"{first['pct_inadequate']:.0f}% in {pd.Timestamp(points['period'].iloc[0]):%B %Y}")  # fmt: skip
-        view.chart = spc_figure(
-            points, title, "% of audits graded Inadequate", INADEQUATE_TARGET_PCT, "Target: 10%", large=large
-        )
+        y_title = "% of audits graded Inadequate"
+        view.chart = _spec(spc_figure(points, title, y_title, INADEQUATE_TARGET_PCT, "Target: 10%", large=large))
         view.chart_caption = (f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
                               f"that vary with the number of audits), against the 10% target. {title}.")  # fmt: skip
         view.numbers = pd.DataFrame({
