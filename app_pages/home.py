@@ -11,8 +11,8 @@ from ui.components import ICON_KEY
 from ui.filters import large_type
 from ui.page import start
 from ui.safe import md
+from ui.styled import number_styler
 from ui.tags import rag_badge, style_rag
-from ui.text_table import text_styler
 
 # Every panel is an aggregate; the plan and risk panels are shown to the roles whose page list
 # holds the improvement board (rag) and the risk register (risks), as their own pages are.
@@ -75,7 +75,7 @@ if view.table is None:
 else:
     st.caption(ICON_KEY)
     table_with_download(view.table, f"measures-{month:%Y-%m}.csv", "the measures table", "dl_measures",
-                        shown=style_rag(text_styler(view.table), ["RAG"]))
+                        shown=style_rag(number_styler(view.table), ["RAG"]))
 
 st.header("Inadequate audits by month", anchor=False)
 if view.chart is None:

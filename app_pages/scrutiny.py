@@ -23,8 +23,8 @@ from ui.figures.palette import CONFIG
 from ui.filters import large_type
 from ui.page import start
 from ui.safe import md
+from ui.styled import number_styler
 from ui.tags import rag_badge, style_rag
-from ui.text_table import text_styler
 
 
 def option_label(quarter: str) -> str:
@@ -88,7 +88,7 @@ st.caption("RAG compares this quarter with the council's target for the measure 
            "in.")
 summary, shown = scrutiny_data.summary(quarter, public)
 # A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
-st.table(style_rag(text_styler(shown), ["RAG"]).hide(axis="index"))
+st.table(style_rag(number_styler(shown), ["RAG"]).hide(axis="index"))
 download_csv(summary, f"scrutiny-{quarter}{'-published' if public else ''}.csv", "the summary", "dl_scrutiny_summary")
 
 for measure in view.measures:
