@@ -39,6 +39,7 @@ falls in), the median of the statistical neighbours (with how many of the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -533,6 +534,92 @@ class CardData:
     completion: pd.DataFrame  # :func:`completion_quarters` for every complete quarter (none: no rules)
     comparators: pd.DataFrame  # :func:`published_comparators`
 
+    @functools.cached_property
+    def picks(self) -> _CardPicks:
+        """What every quarter's card picks its rows from, worked out once (:class:`_CardPicks`)."""
+        return _CardPicks(self)
+
+
+class _CardPicks:
+    """A card's rows, ready to be picked by position for any quarter (issue 14: the card was about
+    half a quarter change's time, nearly all of it pandas merges and per-row work on ten rows).
+
+    ``base`` holds every row any quarter's trend can show, in trend order (code, then quarter): the
+    quarterly values and, when the card has the completion measure, its quarters (a quarter's card
+    keeps only the ones it quotes). ``public`` is ``base`` under disclosure control: that rule looks
+    at one row at a time (:func:`public_figures`), so applying it once to every row and picking gives
+    what applying it to the picked rows gives. The report's figures are the same rows, found by
+    (code, quarter)."""
+
+    def __init__(self, data: CardData) -> None:
+        self.with_completion = AUDIT_COMPLETE in set(data.measures["code"])
+        base = data.values
+        if self.with_completion:  # as card_from always joined them: the same dtypes as any quarter's join
+            base = pd.concat([base, data.completion], ignore_index=True).sort_values(["code", "quarter"],
+                                                                                     ignore_index=True)
+        base = base.reset_index(drop=True)
+        self.base = base.assign(quarter_label=[quarter_label(q) for q in base["quarter"]])[TREND_COLUMNS]
+        self.public = public_figures(self.base)
+        self.quarter = self.base["quarter"].to_numpy(dtype=object)
+        self.completion = (self.base["code"] == AUDIT_COMPLETE).to_numpy(dtype=bool) if self.with_completion \
+            else np.zeros(len(self.base), dtype=bool)
+        self.value_quarters = set(data.values["quarter"])  # a completion quarter is shown only beside these
+        self.at = {key: i for i, key in enumerate(zip(self.base["code"], self.base["quarter"], strict=True))}
+        self.columns = {c: self.base[c].to_numpy() for c in ("value", "numerator", "denominator")}
+        self.public_columns = {c: self.public[c].to_numpy(dtype=object) for c in ("value", "numerator", "denominator")}
+        self.suppressed = self.base["suppressed"].to_numpy(dtype=bool)
+        self.months = self.base["months"].to_numpy(dtype="int64")
+        self.period_end = self.base["period_end"].array
+        self.labels: dict[str, str] = {}
+        self.measures = data.measures.drop(columns="order").reset_index(drop=True)
+        self.measure_rows = self.measures.to_dict("records")
+        self.comparators = comparators = data.comparators
+        self.years: dict[str, list[tuple[str, int]]] = {}  # code → (published year, row), newest first
+        for i, (code, year) in enumerate(zip(comparators["code"], comparators["comparator_year"], strict=True)):
+            if isinstance(year, str):
+                self.years.setdefault(code, []).append((year, i))
+        for rows in self.years.values():
+            rows.sort(reverse=True)
+        self.comparator_columns = {c: comparators[c].to_numpy() for c in ("sn_median", "region", "england")}
+
+    def label(self, quarter: str) -> str:
+        """:func:`quarter_label`, worked out once per quarter."""
+        text = self.labels.get(quarter)
+        if text is None:
+            text = self.labels[quarter] = quarter_label(quarter)
+        return text
+
+    def rows(self, codes: list[str], quarter: str) -> np.ndarray:
+        """Each code's row of ``quarter`` in ``base`` (-1: none), as the card's join finds it: a completion
+        quarter only where some value is in that quarter."""
+        found = [self.at.get((code, quarter), -1) for code in codes]
+        if self.with_completion and quarter not in self.value_quarters:
+            found = [-1 if i >= 0 and self.completion[i] else i for i in found]
+        return np.asarray(found, dtype="int64")
+
+    def comparator_rows(self, codes: list[str], quarter: str) -> np.ndarray:
+        """Each code's row of its latest published year not after ``quarter``'s reporting year (-1: none),
+        as :func:`latest_comparators` picks it."""
+        year = reporting_year(quarter)
+        return np.asarray([next((i for y, i in self.years.get(code, ()) if y <= year), -1) for code in codes],
+                          dtype="int64")
+
+
+def _taken(values: Any, rows: np.ndarray) -> Any:
+    """``values`` at ``rows``, missing (as a left join leaves it) where a row is -1."""
+    return pd.api.extensions.take(values, rows, allow_fill=True)
+
+
+def _floats(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    out = np.full(len(rows), np.nan)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
 
 def card_data(store: Store) -> CardData:
     """Read what every quarter's report card needs, in five queries."""
@@ -564,70 +651,110 @@ def scrutiny_card(store: Store, quarter: str | None, public: bool = False) -> tu
 
 
 def card_from(data: CardData, quarter: str | None, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`scrutiny_card` for one quarter from what :func:`card_data` read (nothing read again)."""
+    """:func:`scrutiny_card` for one quarter from what :func:`card_data` read (nothing read again).
+
+    Rows are picked by position from :attr:`CardData.picks` and the ten report rows are worked out in
+    plain Python: the same frames, column types included, as joining the quarter's rows in pandas gave."""
     quarter = _check_quarter(data.quarters, quarter)
-    measures = data.measures
-    values = data.values[data.values["quarter"] <= quarter].reset_index(drop=True)
-    if AUDIT_COMPLETE in set(measures["code"]):  # completion only in the quarters the card quotes
-        shown = [quarter, shift_quarter(quarter, -1), same_quarter_last_year(quarter)]
-        completion = data.completion[data.completion["quarter"].isin(
-            [q for q in shown if q in set(values["quarter"])])]
-        values = pd.concat([values, completion], ignore_index=True).sort_values(["code", "quarter"],
-                                                                                ignore_index=True)
-    keep = ["code", "numerator", "denominator", "value", "suppressed", "months", "period_end"]
-    current = values.loc[values["quarter"] == quarter, keep]
-    earlier = ["code", "value", "numerator", "denominator", "suppressed"]
-    previous = values.loc[values["quarter"] == shift_quarter(quarter, -1), earlier]
-    last_year = values.loc[values["quarter"] == same_quarter_last_year(quarter), earlier]
-    out = (measures.merge(current, on="code", how="left")
-           .merge(previous.rename(columns={c: f"previous_{c}" for c in earlier[1:]}), on="code", how="left")
-           .merge(last_year.rename(columns={c: f"last_year_{c}" for c in earlier[1:]}), on="code", how="left")
-           .merge(latest_comparators(data.comparators, quarter), on="code", how="left")
-           .sort_values("order", ignore_index=True))
-    for col in ("suppressed", "previous_suppressed", "last_year_suppressed"):
-        out[col] = out[col].astype("boolean").fillna(False).astype(bool)
-    out["months"] = out["months"].fillna(0).astype("int64")
-    out["quarter"] = quarter
-    out["quarter_label"] = quarter_label(quarter)
-    for col in ("value", "numerator", "denominator", "previous_value", "previous_numerator",
-                "previous_denominator", "last_year_value", "last_year_numerator", "last_year_denominator",
-                "sn_median", "region", "england", "target", "tolerance"):
-        out[col] = pd.to_numeric(out[col]).astype("float64")
-    out["sn_count"] = pd.to_numeric(out["sn_count"]).astype("Int64")
-    out["comparator_year"] = out["comparator_year"].astype("object").where(out["comparator_year"].notna(), None)
-    rags, directions, rules, notes = [], [], [], []
-    for row in out.itertuples():  # one rule call per measure (8 rows): no aggregation here
-        value = None if math.isnan(row.value) else row.value
-        prev = None if math.isnan(row.previous_value) else row.previous_value
-        target = None if math.isnan(row.target) else row.target
-        rag = rag_status(value, target, row.polarity, row.rag_rule, row.tolerance, prev,
-                         denominator=row.denominator, min_denominator=row.min_denominator)
+    picks = data.picks
+    previous, last_year = shift_quarter(quarter, -1), same_quarter_last_year(quarter)
+    keep = picks.quarter <= quarter
+    if picks.with_completion:  # completion only in the quarters the card quotes
+        quoted = {q for q in (quarter, previous, last_year) if q in picks.value_quarters}
+        keep &= ~picks.completion | np.fromiter((q in quoted for q in picks.quarter), bool, len(picks.quarter))
+    trend = (picks.public if public else picks.base)[keep].reset_index(drop=True)
+    if trend.empty:  # a column of no labels is a float column, as assigning none makes it
+        trend = trend.assign(quarter_label=[])[TREND_COLUMNS]
+
+    measures = picks.measure_rows
+    codes = [m["code"] for m in measures]
+    rows = {prefix: picks.rows(codes, q) for prefix, q in (("", quarter), ("previous_", previous),
+                                                           ("last_year_", last_year))}
+    figures = {f"{prefix}{c}": _floats(picks.columns[c], at)
+               for prefix, at in rows.items() for c in ("value", "numerator", "denominator")}
+    suppressed = {f"{prefix}suppressed": np.where(at >= 0, picks.suppressed[np.maximum(at, 0)], False)
+                  for prefix, at in rows.items()}
+    now = rows[""]
+    published = picks.comparator_rows(codes, quarter)
+    comparators = picks.comparators
+    sn_median, region, england = (_floats(np.asarray(picks.comparator_columns[c], dtype="float64"), published)
+                                  for c in ("sn_median", "region", "england"))
+    years = comparators["comparator_year"].to_numpy(dtype=object)
+    comparator_year = [None if i < 0 or is_missing(years[i]) else years[i] for i in published]
+    rags, directions, rules, notes, ci_low, ci_high = [], [], [], [], [], []
+    for k, m in enumerate(measures):  # one rule call per measure (ten rows): plain values, no frames
+        value, prev = _none_if_nan(float(figures["value"][k])), _none_if_nan(float(figures["previous_value"][k]))
+        target = _none_if_nan(float(m["target"]))
+        denominator, numerator = float(figures["denominator"][k]), float(figures["numerator"][k])
+        rag = rag_status(value, target, m["polarity"], m["rag_rule"], m["tolerance"], prev,
+                         denominator=denominator, min_denominator=m["min_denominator"])
         rags.append(rag)
-        directions.append(direction_of_travel(value, prev, row.polarity))
-        rules.append(rag_rule_text(target, row.polarity, row.rag_rule, row.tolerance, row.unit,
-                                   row.min_denominator))
-        notes.append(rag_comparison_note(rag, value, row.polarity, target, row.unit,
-                                         (("our statistical neighbours", row.sn_median), ("England", row.england))))
-    out["rag"] = pd.Series(rags, dtype="object")
-    out["direction"] = pd.Series(directions, dtype="object")
-    out["rag_rule"] = pd.Series(rules, dtype="object")
-    out["rag_note"] = pd.Series(notes, dtype="object")
-    trend = values.assign(quarter_label=[quarter_label(q) for q in values["quarter"]])[TREND_COLUMNS]
-    bounds = [(None, None) if code != AUDIT_INADEQUATE or is_missing(n) or is_missing(d)
-              else wilson_interval(int(n), int(d))
-              for code, n, d in zip(out["code"], out["numerator"], out["denominator"], strict=True)]
-    out["ci_low"] = pd.Series([np.nan if lo is None else lo * 100 for lo, _ in bounds], dtype="float64")
-    out["ci_high"] = pd.Series([np.nan if hi is None else hi * 100 for _, hi in bounds], dtype="float64")
-    if public:
-        out = public_figures(out, ("", "previous_", "last_year_"))
-        for col in ("ci_low", "ci_high"):  # an interval would narrow down a withheld count: withheld with it
-            out[col] = out[col].astype("object").where(~out["value"].map(disclosure.is_symbol), out["value"])
-        hidden = out["value"].map(disclosure.is_symbol)
-        out.loc[hidden, ["rag", "rag_note"]] = None  # a rating or direction worked from a hidden value is left out
-        out.loc[hidden | out["previous_value"].map(disclosure.is_symbol), "direction"] = None
-        trend = public_figures(trend)
-    out["headline"] = [headline(r) for r in out.to_dict("records")]
-    report = out[REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end", "ci_low", "ci_high"]]
+        directions.append(direction_of_travel(value, prev, m["polarity"]))
+        rules.append(rag_rule_text(target, m["polarity"], m["rag_rule"], m["tolerance"], m["unit"],
+                                   m["min_denominator"]))
+        notes.append(rag_comparison_note(rag, value, m["polarity"], target, m["unit"],
+                                         (("our statistical neighbours", float(sn_median[k])),
+                                          ("England", float(england[k])))))
+        low, high = (None, None) if m["code"] != AUDIT_INADEQUATE or math.isnan(numerator) or math.isnan(denominator) \
+            else wilson_interval(int(numerator), int(denominator))
+        ci_low.append(np.nan if low is None else low * 100)
+        ci_high.append(np.nan if high is None else high * 100)
+    if public:  # each row's figures as the disclosure rule leaves that row (":" where there is none)
+        for prefix, at in rows.items():
+            for c in ("value", "numerator", "denominator"):
+                column = picks.public_columns[c]
+                figures[f"{prefix}{c}"] = np.array([column[i] if i >= 0 else ":" for i in at] + [None],
+                                                   dtype=object)[:-1]
+        hidden = [disclosure.is_symbol(v) for v in figures["value"]]
+        before = [disclosure.is_symbol(v) for v in figures["previous_value"]]
+        # an interval would narrow down a withheld count: withheld with it
+        ci_low, ci_high = ([v if h else float(c) for c, v, h in zip(ci, figures["value"], hidden, strict=True)]
+                           for ci in (ci_low, ci_high))
+        rags = [None if h else r for r, h in zip(rags, hidden, strict=True)]  # nothing worked from a hidden value
+        notes = [None if h else n for n, h in zip(notes, hidden, strict=True)]
+        directions = [None if h or b else d for d, h, b in zip(directions, hidden, before, strict=True)]
+    period_end = _taken(picks.period_end, now)
+    headlines = [headline({
+        **m, "quarter": quarter, "period_end": period_end[k], "suppressed": bool(suppressed["suppressed"][k]),
+        "value": figures["value"][k], "numerator": figures["numerator"][k], "denominator": figures["denominator"][k],
+        "ci_low": ci_low[k], "ci_high": ci_high[k], "sn_median": float(sn_median[k]), "england": float(england[k]),
+        "comparator_year": comparator_year[k]}) for k, m in enumerate(measures)]
+    m = picks.measures
+    n = len(measures)
+    key = m["code"]  # joined with the rows' and the comparators' codes: one text type, or objects if they differ
+    if {key.dtype, picks.base["code"].dtype, comparators["code"].dtype} != {key.dtype}:
+        key = key.astype(object)
+
+    def listed(values: list) -> Any:  # a column assigned from a list: inferred, and a float column when empty
+        return pd.Series(values).array if values else np.array([], dtype="float64")
+
+    def objects(values: list | np.ndarray) -> pd.Series:  # a Series, so its objects are not read as text
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return pd.Series(out, dtype=object, copy=False)
+
+    numbers = objects if public else (lambda values: np.asarray(values, dtype="float64"))
+    column = {
+        "code": key, "name": m["name"].array, "what_this_shows": m["what_this_shows"].array,
+        "unit": m["unit"].array, "quarter": pd.array([quarter] * n, dtype="str"),
+        "quarter_label": pd.array([picks.label(quarter)] * n, dtype="str"),
+        "basis": m["basis"].array,
+        **{f"{prefix}{c}": numbers(figures[f"{prefix}{c}"]) for prefix in rows for c in ("value", "numerator",
+                                                                                          "denominator")},
+        **{c: np.asarray(v, dtype=bool) for c, v in suppressed.items()},
+        "target": m["target"].to_numpy(dtype="float64"),
+        "rag": objects(rags), "direction": objects(directions), "polarity": m["polarity"].array,
+        "sn_median": sn_median, "sn_count": pd.to_numeric(pd.Series(_taken(comparators["sn_count"].array, published)))
+        .astype("Int64").array,
+        "region": region, "england": england, "comparator_year": objects(comparator_year),
+        "months": np.where(now >= 0, picks.months[np.maximum(now, 0)], 0).astype("int64"),
+        "headline": listed(headlines), "rag_rule": objects(rules), "rag_note": objects(notes),
+        "sn_symbol": pd.Series(_taken(comparators["sn_symbol"].array, published)),
+        "england_symbol": pd.Series(_taken(comparators["england_symbol"].array, published)),
+        "period_end": period_end, "ci_low": numbers(ci_low), "ci_high": numbers(ci_high),
+    }
+    report = pd.DataFrame({c: column[c] for c in REPORT_COLUMNS + ["sn_symbol", "england_symbol", "period_end",
+                                                                   "ci_low", "ci_high"]})
     return report, trend
 
 
