@@ -242,8 +242,9 @@ with Store(sys.argv[1], read_only=True).cursor():  # a read that never ends: the
 """
 
 
-def test_an_up_to_date_store_opens_beside_another_process_reading_it(demo_db: Path, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_up_to_date_store_opens_beside_another_process_reading_it(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Opening a store migrates it, but one with nothing to apply is only looked at read-only: it
     # opens while another process (say, a second replica of the app) reads the file, where a
     # read-write open would wait for that reader and then fail. Nothing is written.
@@ -251,8 +252,13 @@ def test_an_up_to_date_store_opens_beside_another_process_reading_it(demo_db: Pa
     path = tmp_path / "read.duckdb"
     shutil.copyfile(demo_db, path)
     before = path.read_bytes()
-    proc = subprocess.Popen([sys.executable, "-c", READER, str(path)], cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         readable, _, _ = select.select([proc.stdout], [], [], 60)
         if not readable or proc.stdout.readline().strip() != "ready":
