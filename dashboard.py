@@ -6,10 +6,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa_core.io.published import ATTRIBUTION
-from qa_core.pages import page
-from ui import auth, collector, data, filters
-from ui.safe import md
+from ui import collector
+
+# First, before the imports below: the process's first run imports pandas, DuckDB and the project
+# (hundreds of thousands of new objects), and with Python's default thresholds the collector
+# passes over them about 160 times on the way (ui.collector).
+collector.tune_for_serving()  # once a process: fewer, shorter collector pauses while serving
+
+from qa_core.io.published import ATTRIBUTION  # noqa: E402
+from qa_core.pages import page  # noqa: E402
+from ui import auth, data, filters  # noqa: E402
+from ui.safe import md  # noqa: E402
 
 #: What a visitor reads when the store cannot be opened; the details (which file, which process
 #: holds it) are for the administrator, in the server's log.
@@ -19,7 +26,6 @@ PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Children's social care: performance and quality",
                    page_icon=":material/child_care:", layout="wide")
-collector.tune_for_serving()  # once a process: fewer, shorter collector pauses while serving (ui.collector)
 
 try:
     data.get_store()

@@ -19,7 +19,7 @@ import pandas as pd
 from qa_core.roles import Viewer
 from qa_core.rules.audits import GRADES, INADEQUATE
 from qa_core.rules.expectations import rules_in_words
-from qa_core.views import audit_grades, readiness
+from qa_core.views import audit_grades
 from ui import data
 from ui.data import cached, get_store
 from ui.safe import md
@@ -62,6 +62,8 @@ def expectation_words(month: dt.date) -> str:
 @cached
 def completion_gaps() -> list[str]:
     """Why completion cannot be shown, if it cannot (no staff, no auditors, no rules...)."""
+    from qa_core.views import readiness  # the Audit grades page's only: not imported on the home page's start
+
     return readiness.completion_gaps(get_store())
 
 

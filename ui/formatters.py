@@ -16,13 +16,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from qa_core.io.published import PUBLISHED_SYMBOLS
-from qa_core.rules import disclosure
 from qa_core.rules.formatting import format_value as fmt_number
 from qa_core.rules.formatting import round_half_up
 from qa_core.rules.periods import month_label
-from qa_core.views import scrutiny
-from qa_core.views.team_profile_html import format_target
+
+# The helpers for published figures, the report card and targets import their modules where they
+# are used: the home page imports this module on every start of the app and needs none of those
+# (the scrutiny and team profile views, the published-data readers: issue 14's cold start).
 
 __all__ = [
     "fmt_number", "fmt_count", "value_texts", "count_texts", "format_target", "pct", "pct_of", "pct_share",
@@ -53,6 +53,14 @@ def value_texts(values: Iterable[object], units: Iterable[str]) -> list[str]:
 def count_texts(numerators: Iterable[object], denominators: Iterable[object], units: Iterable[str]) -> list[str]:
     """'163 of 216' beside each percentage, '' for any other unit: a table's Count column."""
     return [fmt_count(n, d) if u == "%" else "" for n, d, u in zip(numerators, denominators, units, strict=True)]
+
+
+def format_target(target: object, unit: str) -> str:
+    """A target as people say it, 95% rather than 95.0%, as the printed team profile writes it
+    (``qa_core.views.team_profile_html.format_target``)."""
+    from qa_core.views.team_profile_html import format_target as profile_target
+
+    return profile_target(target, unit)
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -127,6 +135,8 @@ def published_counted(value: object, symbol: object, unit: object, numerator: ob
 
 def symbol_words(symbol: object) -> str:
     """'u (low reliability)'; 'nothing published' when there is no symbol either."""
+    from qa_core.io.published import PUBLISHED_SYMBOLS
+
     if isinstance(symbol, str) and symbol:
         return f"{symbol} ({PUBLISHED_SYMBOLS.get(symbol, 'no figure')})"
     return "nothing published"
@@ -166,11 +176,13 @@ def count_text(value: object) -> str:
 def card_value(value: object, suppressed: bool, unit: str, missing: str = "no figures") -> str:
     """A report card figure: 'fewer than 10' when withheld, its symbol when public, ``missing``
     when there is none."""
+    from qa_core.views.scrutiny import SUPPRESSED_TEXT
+
     if suppressed:
-        return scrutiny.SUPPRESSED_TEXT
+        return SUPPRESSED_TEXT
     if isinstance(value, str):
         return missing if value == ":" else value
-    return missing if pd.isna(value) else scrutiny.format_value(value, unit)
+    return missing if pd.isna(value) else fmt_number(value, unit)
 
 
 def card_with_count(row: pd.Series, prefix: str = "", missing: str = "no figures") -> str:
@@ -185,9 +197,11 @@ def card_with_count(row: pd.Series, prefix: str = "", missing: str = "no figures
 
 def card_rag_words(row: pd.Series) -> str:
     """The report card's RAG in words, or why there is none."""
+    from qa_core.rules.disclosure import is_symbol
+
     if row["rag"] is not None and not pd.isna(row["rag"]):
         return str(row["rag"])
-    if disclosure.is_symbol(row["value"]):
+    if is_symbol(row["value"]):
         return "Not shown"
     if pd.isna(row["target"]):
         return "No target"
@@ -196,14 +210,18 @@ def card_rag_words(row: pd.Series) -> str:
 
 def comparator_text(value: float, unit: str) -> str:
     """A published comparator (England, region); 'not published' when there is none."""
-    return scrutiny.NOT_PUBLISHED if pd.isna(value) else scrutiny.format_value(value, unit)
+    from qa_core.views.scrutiny import NOT_PUBLISHED
+
+    return NOT_PUBLISHED if pd.isna(value) else fmt_number(value, unit)
 
 
 def neighbours_text(value: float, count: object, unit: str) -> str:
     """The neighbours' median, saying how many of the 10 had a figure when not all did."""
+    from qa_core.views.scrutiny import NOT_PUBLISHED
+
     if pd.isna(value):
-        return scrutiny.NOT_PUBLISHED
-    text = scrutiny.format_value(value, unit)
+        return NOT_PUBLISHED
+    text = fmt_number(value, unit)
     return text if pd.isna(count) or int(count) >= 10 else f"{text} ({int(count)} of 10 published)"
 
 

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.io.published import comparators_for, load_lait, load_sn_model, published_frames
 from qa_core.store import Store
 from qa_core.store.access import GATE_SUFFIX
 
@@ -42,6 +41,7 @@ def _months(n: int) -> pd.DatetimeIndex:
 
 def _comparators() -> pd.DataFrame:
     from qa_core.demo.catalogue import INDICATORS
+    from qa_core.io.published import comparators_for, load_lait, load_sn_model
 
     mapping = {i["published"]: i["code"] for i in INDICATORS if i.get("published")}
     lait = load_lait(measures=list(mapping))
@@ -91,8 +91,9 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
     ``annex_a``: also the demo council's Annex A, imported as the ``annex_a`` kind would (its measures, the
     records behind them), its children pseudonymised with the key beside that store path.
     """
-    # The builders are imported here, not at the top: the app imports this package on every start for
-    # ``is_demo_store`` and ``build_demo``, and the builders bring the bank holidays with them (issue 14).
+    # The builders and the published-data readers are imported here, not at the top: the app imports this
+    # package on every start for ``is_demo_store`` and ``build_demo``, and the builders bring the bank
+    # holidays with them (issue 14).
     from qa_core.demo.audit_data import build_audits
     from qa_core.demo.clinic_data import build_commentary, build_meetings, build_process_changes
     from qa_core.demo.org import COUNCIL_NAME, NameBook, build_org, build_staff
@@ -108,6 +109,7 @@ def demo_frames(scale: str = "small", seed: int = 1, annex_a: Path | None = None
     )
     from qa_core.demo.risk_data import build_risks, matrix_frames
     from qa_core.demo.series import indicator_frames, indicator_values
+    from qa_core.io.published import published_frames
 
     if scale not in SCALES:
         raise QAError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")

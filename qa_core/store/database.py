@@ -148,7 +148,11 @@ class Store:
 
         Also makes sure the store has its data version (``data_version``: an id for this store and
         a count every write bumps); it is not a numbered migration, so it never competes for a number.
+        A store with nothing to apply is only looked at, read-only (``_up_to_date``): opening it
+        read-write would take the file from every other process's readers for nothing.
         """
+        if self._up_to_date():
+            return []
         with self._write_lock, self._opened(write=True) as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migration ("
@@ -172,6 +176,25 @@ class Store:
                     )
                 applied.append(file.name)
         return applied
+
+    def _up_to_date(self) -> bool:
+        """Does the store file already record every numbered migration and hold its data version?
+        Seen through a read-only open (which the reads that follow share); a new file, or one whose
+        tables are missing or that cannot be read, is not (``migrate`` then opens it read-write,
+        as before, and reports what is wrong). A file held by another process's writer is waited
+        for as any read is."""
+        if isinstance(self._file, _Memory) or not Path(self.path).exists():
+            return False
+        wanted = {int(file.name[:3]) for file in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")}
+        try:
+            with self._reading() as cur:
+                done = {row[0] for row in cur.execute("SELECT version FROM schema_migration").fetchall()}
+                versioned = cur.execute("SELECT count(*) FROM data_version").fetchone()[0] > 0
+        except StoreLockedError:
+            raise
+        except (duckdb.Error, QAError):  # e.g. no schema_migration table yet, or not a store at all
+            return False
+        return versioned and wanted <= done
 
     def migrations(self) -> pd.DataFrame:
         return self.query("SELECT version, name, applied_at FROM schema_migration ORDER BY 1")

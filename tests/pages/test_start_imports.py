@@ -12,11 +12,16 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from ui import collector
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Modules the home page never needs: pydantic (the clinic's and the importer's forms), the bank
-#: holidays (the audit programme's deadlines), the demo's builders, the packs' PDF and Excel writers.
+#: holidays (the audit programme's deadlines), the demo's builders, the packs' PDF and Excel writers,
+#: and the views only other pages draw (the scrutiny report card and its disclosure control, the team
+#: profiles, the Data page's readiness), which ``ui.formatters`` and ``ui.audit_data`` import where used.
 NOT_AT_START = (
     "pydantic",
     "holidays",
@@ -27,18 +32,34 @@ NOT_AT_START = (
     "qa_core.demo.programme_data",
     "qa_core.io.importer",
     "qa_core.packs",
+    "qa_core.rules.disclosure",
     "qa_core.views.clinic",
+    "qa_core.views.readiness",
+    "qa_core.views.scrutiny",
+    "qa_core.views.team_profile_html",
+    "qa_core.views.team_profiles",
 )
 #: Runs the app's entry point as ``streamlit run`` would for a first visit (AppTest, served on
-#: 127.0.0.1 as ``make run`` does), then prints the first page's title and the modules imported.
+#: 127.0.0.1 as ``make run`` does), then prints the first page's title, the modules imported and the
+#: collector's thresholds when the script first imported ``qa_core`` (which brings pandas and DuckDB).
 PROBE = """
-import json, sys
+import gc, json, sys
 from streamlit import config
 from streamlit.testing.v1 import AppTest
+
+thresholds = {}
+
+class FirstImport:  # notes the collector's thresholds when qa_core is first imported, and imports nothing
+    def find_spec(self, name, path=None, target=None):
+        if name == "qa_core":
+            thresholds.setdefault(name, list(gc.get_threshold()))
+        return None
+
+sys.meta_path.insert(0, FirstImport())
 config.set_option("server.address", "127.0.0.1")
 app = AppTest.from_file(sys.argv[1], default_timeout=60).run()
 print(json.dumps({"titles": [t.value for t in app.title], "exception": bool(app.exception),
-                  "modules": sorted(sys.modules)}))
+                  "modules": sorted(sys.modules), "thresholds": thresholds.get("qa_core")}))
 """
 
 
@@ -65,6 +86,20 @@ def test_the_home_page_imports_nothing_only_other_pages_need(demo_db):
     assert not run["exception"]
     assert run["titles"] == ["Kestrel Vale Council: at a glance"]  # the home page was drawn
     assert _loaded(run["modules"], NOT_AT_START) == []
+
+
+def test_the_collector_is_tuned_before_the_first_run_imports_the_library(demo_db):
+    # The first run of a process imports pandas, DuckDB and the project (hundreds of thousands of
+    # objects): with Python's default thresholds the collector passed over them some 160 times.
+    run = _first_page_imports(demo_db, ROOT / "dashboard.py")
+    assert tuple(run["thresholds"]) == collector.THRESHOLDS
+
+
+def test_the_server_does_not_watch_its_source_files():
+    # Streamlit watches the folder holding dashboard.py recursively, .venv and all, from the first
+    # visit on: a serving process has no use for it (a developer passes --server.fileWatcherType auto).
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
 
 
 def test_the_check_sees_a_module_a_script_imports(demo_db, tmp_path):

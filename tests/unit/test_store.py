@@ -232,6 +232,48 @@ def test_the_store_is_intact_once_the_holder_stops(held_store) -> None:
     assert counts["audit"] > 1000 and counts["indicator_value"] > 1000
 
 
+READER = """
+import sys, time
+from qa_core.store import Store
+with Store(sys.argv[1], read_only=True).cursor():  # a read that never ends: the file stays held read-only
+    print("ready", flush=True)
+    while True:
+        time.sleep(60)
+"""
+
+
+def test_an_up_to_date_store_opens_beside_another_process_reading_it(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opening a store migrates it, but one with nothing to apply is only looked at read-only: it
+    # opens while another process (say, a second replica of the app) reads the file, where a
+    # read-write open would wait for that reader and then fail. Nothing is written.
+    monkeypatch.setenv("QA_STORE_WAIT", "1")
+    path = tmp_path / "read.duckdb"
+    shutil.copyfile(demo_db, path)
+    before = path.read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        readable, _, _ = select.select([proc.stdout], [], [], 60)
+        if not readable or proc.stdout.readline().strip() != "ready":
+            proc.kill()
+            pytest.fail(f"the reader process did not start: {proc.communicate()[1]}")
+        with Store(path) as store:
+            assert store.applied == []
+            assert store.setting("council_name") == "Kestrel Vale Council"
+            assert ":" in store.data_version()
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert path.read_bytes() == before
+
+
 # -- the interface ---------------------------------------------------------------------------------
 def test_views_importer_and_roles_ask_a_store_only_for_the_interface() -> None:
     """Issue 14: another store (PostgreSQL for the written tables, docs/scaling.md) can stand in
