@@ -29,7 +29,7 @@ from ui import (
     packs,
 )
 from ui.chart_table import chart_with_table, table_with_download
-from ui.figures.handover import handed_over
+from ui.figures.handover import spec_figure
 from ui.formatters import count_texts, value_texts
 from ui.page import start
 from ui.safe import md
@@ -78,7 +78,7 @@ unit = row["unit"]
 series = data.service_series(code, service_id, month)
 target = None if pd.isna(row["target"]) else float(row["target"])
 points, changes = clinic_data.measure_points(series, row["polarity"], target, code, service_id)
-figure = clinic_chart.measure_figure(row, points, changes, label)
+figure = spec_figure(clinic_chart.measure_spec(row, points, changes, label))
 refs = [n for n, v in (("the neighbours' median", row.get("sn_median")), ("England", row.get("england")))
         if v is not None and not pd.isna(v)]
 note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
@@ -94,7 +94,7 @@ if present:  # one measure per screen, for the projector
     clinic_present.show_controls(list(names), names, code)
     clinic_present.heading(row)
     clinic_present.numbers_row(row)
-    st.plotly_chart(handed_over(figure), width="stretch", key="clinic_present_spc")
+    st.plotly_chart(figure, width="stretch", key="clinic_present_spc")
     st.caption(caption)
     st.caption(f"How it is rated: {md(row['rag_rule'])}")
     left, right = st.columns(2)

@@ -57,8 +57,9 @@ class _HandedOver(go.Figure):
 
 
 def handed_over(fig: go.Figure) -> go.Figure:
-    """``fig`` ready for ``st.plotly_chart``, which will not copy it again."""
-    return _HandedOver(plain_dict(fig))
+    """``fig`` ready for ``st.plotly_chart``, which will not copy it again (one handed over already,
+    e.g. by :func:`spec_figure`, as it is)."""
+    return fig if isinstance(fig, _HandedOver) else _HandedOver(plain_dict(fig))
 
 
 _TEMPLATE: dict | None = None
