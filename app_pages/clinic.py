@@ -144,7 +144,7 @@ annex_a.records_section(viewer, code, service_id, month, label)  # an Annex A me
 
 # -- audits -----------------------------------------------------------------------------
 st.header("Audits this month", anchor=False)
-audit_row = data.service_audits(service_id, month, None).iloc[0]
+audit_row = clinic_data.service_audits(service_id, month, None).iloc[0]
 if int(audit_row["total"]) == 0:
     st.write(f"No audits of {service} cases were completed in {label}.")
 else:
@@ -158,12 +158,11 @@ else:
         "Requires improvement": int(audit_row["requires_improvement"]),
         "Inadequate": int(audit_row["inadequate"]), "Total": int(audit_row["total"])}])
     st.dataframe(grade_table, hide_index=True)
-    areas = data.service_audits(service_id, month, "area")
-    if not areas.empty:
-        weakest = areas.assign(weak=areas["inadequate"] + areas["requires_improvement"]).sort_values(
-            ["weak", "group"], ascending=[False, True]).head(3)
-        st.write("Weakest areas (graded Requires improvement or Inadequate): " + "; ".join(
-            f"{md(r.group)}: {r.weak} of {r.total}" for r in weakest.itertuples()))
+    if weakest := clinic_data.weakest_areas(service_id, month):
+        st.write(
+            "Weakest areas (graded Requires improvement or Inadequate): "
+            + "; ".join(f"{md(area)}: {weak} of {total}" for area, weak, total in weakest)
+        )
 
 # -- the meeting and its actions ----------------------------------------------------------
 st.header("The meeting", anchor=False)

@@ -48,10 +48,22 @@ class _Series:
 
 
 def _series_of(data: SummaryData, service_id: str | None) -> _Series:
-    """The service's :class:`_Series`, worked out once for ``data``."""
+    """The service's :class:`_Series`, worked out once for ``data``: the council's and every service's
+    the first time any is asked for, so a page's first change pays for them all with its reads,
+    rather than the first change to each service paying for its own (5 to 15 ms each)."""
     found = data._series.get(service_id)
-    if found is not None:
-        return found
+    if found is None:
+        for every in [None, *dict.fromkeys(data.members["service_id"])]:
+            if every not in data._series:
+                data._series[every] = _split(data, every)
+        found = data._series.get(service_id)
+        if found is None:  # a service with no measures of its own
+            found = data._series[service_id] = _split(data, service_id)
+    return found
+
+
+def _split(data: SummaryData, service_id: str | None) -> _Series:
+    """The service's (None: the council's) :class:`_Series`."""
     if service_id is None:
         catalogue = data.catalogue
         monthly = data.monthly[data.monthly["service_id"].isna()]
@@ -67,7 +79,7 @@ def _series_of(data: SummaryData, service_id: str | None) -> _Series:
     values = monthly["value"].astype("float64").to_numpy()
     numerators, denominators = monthly["numerator"].to_numpy(), monthly["denominator"].to_numpy()
     positions = monthly.groupby("code", sort=False).indices
-    found = _Series(
+    return _Series(
         catalogue=list(catalogue.itertuples()),
         months={code: list(months[at]) for code, at in positions.items()},
         values={code: values[at] for code, at in positions.items()},
@@ -76,8 +88,6 @@ def _series_of(data: SummaryData, service_id: str | None) -> _Series:
         changes={code: sorted(set(pd.to_datetime(group["month"]).dt.date))
                  for code, group in changes.groupby("code")},  # as views.baselines.changes_by_code gives them
     )
-    data._series[service_id] = found
-    return found
 
 
 def summary_data(store: Store) -> SummaryData:
