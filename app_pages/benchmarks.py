@@ -12,8 +12,8 @@ from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import benchmark_data as bd
 from ui import data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
-from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
-from ui.figures.handover import handed_over
+from ui.figures.benchmarks import neighbour_bars, neighbours_spec, trend_spec
+from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import (
     ORDINALS,
@@ -138,7 +138,7 @@ with trend_col:
             "Neighbours with no figure": series["missing_neighbours"].fillna(""),
             "Note": series["note"].fillna(""),
         })
-        chart_with_table(trend_figure(series, title, la_name, region, unit),
+        chart_with_table(spec_figure(trend_spec(series, title, la_name, region, unit)),
                          f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
                          f"neighbours' median, {region_md} and England. "
                          + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
@@ -166,7 +166,7 @@ with bar_col:
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
         title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{median_words(median, count, unit)} for {m_name}, {year}")
-        st.plotly_chart(handed_over(neighbours_figure(bars, title, unit, median)), width="stretch", config=CONFIG,
+        st.plotly_chart(spec_figure(neighbours_spec(bars, title, unit, median)), width="stretch", config=CONFIG,
                         key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "
