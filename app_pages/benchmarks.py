@@ -12,18 +12,15 @@ from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import benchmark_data as bd
 from ui import data
 from ui.chart_table import chart_with_table, download_csv, table_with_download
-from ui.figures.benchmarks import neighbour_bars, neighbours_figure, trend_figure
-from ui.figures.handover import handed_over
+from ui.figures.benchmarks import neighbour_bars, neighbours_spec, trend_spec
+from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
 from ui.formatters import (
     ORDINALS,
     POLARITY_WORDS,
     median_words,
-    published_counted,
     published_figure,
     published_number,
-    quartile_words,
-    rank_words,
     symbol_words,
 )
 from ui.page import start
@@ -80,7 +77,7 @@ else:
     st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_md} in {year}: "
              + ", ".join(f"**{counts.get(q, 0)}** in the {ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
              + " (1st is the best quarter of all LAs).")
-summary = bd.summary_table(rep, meta)
+summary = bd.summary(la, year)
 st.caption(f"Neighbours' median: the median of {la_md}'s 10 DfE statistical neighbours with a figure, "
            f"and how many had one. Region: {region_md}. Rank among all LAs with a figure (1 = best), ties share "
            "a rank. A letter or dash in place of a value is DfE's symbol (see the notes at the foot of the "
@@ -119,26 +116,8 @@ with trend_col:
                      f"neighbours' median {median_words(end['sn_median'], end['sn_count'], unit)}, "
                      f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")
         gaps = int(series["la_value"].isna().sum())
-        numbers = pd.DataFrame({
-            "Year": series["year"],
-            la_name: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
-                strict=True)],
-            "Neighbours' median": [median_words(v, n, unit) for v, n in
-                                   zip(series["sn_median"], series["sn_count"], strict=True)],
-            region: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                series["region_value"], series["region_symbol"], series["region_numerator"],
-                series["region_denominator"], strict=True)],
-            "England": [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
-                series["england_value"], series["england_symbol"], series["england_numerator"],
-                series["england_denominator"], strict=True)],
-            "Rank": [rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
-                     zip(series["rank"], series["of"], series["la_value"], strict=True)],
-            "Quartile": [quartile_words(q) for q in series["quartile"]],
-            "Neighbours with no figure": series["missing_neighbours"].fillna(""),
-            "Note": series["note"].fillna(""),
-        })
-        chart_with_table(trend_figure(series, title, la_name, region, unit),
+        numbers = bd.trend_numbers(la, measure, la_name, region, unit, polarity)
+        chart_with_table(spec_figure(trend_spec(series, title, la_name, region, unit)),
                          f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
                          f"neighbours' median, {region_md} and England. "
                          + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
@@ -166,7 +145,7 @@ with bar_col:
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
         title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{median_words(median, count, unit)} for {m_name}, {year}")
-        st.plotly_chart(handed_over(neighbours_figure(bars, title, unit, median)), width="stretch", config=CONFIG,
+        st.plotly_chart(spec_figure(neighbours_spec(bars, title, unit, median)), width="stretch", config=CONFIG,
                         key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "
@@ -179,13 +158,7 @@ with bar_col:
         for n in missing.itertuples():
             st.text(f"{n.name}: {symbol_words(n.symbol)}")
     with st.expander("Show the neighbours' figures as a table"):
-        neighbour_table = pd.DataFrame({
-            "Neighbour": nb["name"], "Code": nb["neighbour_code"], "Closeness rank": nb["rank"],
-            "Closeness": nb["closeness"],
-            "Value": [published_counted(v, s, unit, n, d, "no figure published") for v, s, n, d in
-                      zip(nb["value"], nb["symbol"], nb["numerator"], nb["denominator"], strict=True)],
-            "Joint return": nb["joint_return"].fillna(""),
-        })
+        neighbour_table = bd.neighbour_numbers(la, measure, year, unit)
         table_with_download(neighbour_table, f"benchmarks-{la}-{measure}-{year}-neighbours.csv",
                             "the neighbours' figures", "dl_bm_neighbours")
 
@@ -198,16 +171,7 @@ else:
     latest = judgements.iloc[0]
     st.write(f"{la_md}'s latest inspection, {pd.Timestamp(latest['inspection_date']):%d %B %Y}: "
              f"overall effectiveness **{md(latest['overall_effectiveness'])}**.")
-    st.dataframe(pd.DataFrame({
-        "Inspected": pd.to_datetime(judgements["inspection_date"]).dt.strftime("%d %b %Y"),
-        "Published": pd.to_datetime(judgements["publication_date"]).dt.strftime("%d %b %Y").fillna(""),
-        "Type": judgements["inspection_type"],
-        "Overall effectiveness": judgements["overall_effectiveness"].fillna(""),
-        "Leaders": judgements["leaders"].fillna(""),
-        "Help and protection": judgements["help_and_protection"].fillna(""),
-        "Children in care": judgements["children_in_care"].fillna(""),
-        "Care leavers": judgements["care_leavers"].fillna("not judged"),
-    }), hide_index=True, width="stretch")
+    st.dataframe(bd.ilacs_shown(la), hide_index=True, width="stretch")
 with st.expander(f"{la_md}'s neighbours' latest inspections"):
     st.dataframe(bd.neighbours_latest_ilacs(la), hide_index=True, width="stretch")
 

@@ -29,7 +29,7 @@ from ui import (
     packs,
 )
 from ui.chart_table import chart_with_table, table_with_download
-from ui.figures.handover import handed_over
+from ui.figures.handover import spec_figure
 from ui.formatters import count_texts, value_texts
 from ui.page import start
 from ui.safe import md
@@ -78,7 +78,7 @@ unit = row["unit"]
 series = data.service_series(code, service_id, month)
 target = None if pd.isna(row["target"]) else float(row["target"])
 points, changes = clinic_data.measure_points(series, row["polarity"], target, code, service_id)
-figure = clinic_chart.measure_figure(row, points, changes, label)
+figure = spec_figure(clinic_chart.measure_spec(row, points, changes, label))
 refs = [n for n, v in (("the neighbours' median", row.get("sn_median")), ("England", row.get("england")))
         if v is not None and not pd.isna(v)]
 note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
@@ -94,7 +94,7 @@ if present:  # one measure per screen, for the projector
     clinic_present.show_controls(list(names), names, code)
     clinic_present.heading(row)
     clinic_present.numbers_row(row)
-    st.plotly_chart(handed_over(figure), width="stretch", key="clinic_present_spc")
+    st.plotly_chart(figure, width="stretch", key="clinic_present_spc")
     st.caption(caption)
     st.caption(f"How it is rated: {md(row['rag_rule'])}")
     left, right = st.columns(2)
@@ -144,7 +144,7 @@ annex_a.records_section(viewer, code, service_id, month, label)  # an Annex A me
 
 # -- audits -----------------------------------------------------------------------------
 st.header("Audits this month", anchor=False)
-audit_row = data.service_audits(service_id, month, None).iloc[0]
+audit_row = clinic_data.service_audits(service_id, month, None).iloc[0]
 if int(audit_row["total"]) == 0:
     st.write(f"No audits of {service} cases were completed in {label}.")
 else:
@@ -158,12 +158,11 @@ else:
         "Requires improvement": int(audit_row["requires_improvement"]),
         "Inadequate": int(audit_row["inadequate"]), "Total": int(audit_row["total"])}])
     st.dataframe(grade_table, hide_index=True)
-    areas = data.service_audits(service_id, month, "area")
-    if not areas.empty:
-        weakest = areas.assign(weak=areas["inadequate"] + areas["requires_improvement"]).sort_values(
-            ["weak", "group"], ascending=[False, True]).head(3)
-        st.write("Weakest areas (graded Requires improvement or Inadequate): " + "; ".join(
-            f"{md(r.group)}: {r.weak} of {r.total}" for r in weakest.itertuples()))
+    if weakest := clinic_data.weakest_areas(service_id, month):
+        st.write(
+            "Weakest areas (graded Requires improvement or Inadequate): "
+            + "; ".join(f"{md(area)}: {weak} of {total}" for area, weak, total in weakest)
+        )
 
 # -- the meeting and its actions ----------------------------------------------------------
 st.header("The meeting", anchor=False)

@@ -116,35 +116,119 @@ def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
     return every[(every["la_code"] == la_code).to_numpy(dtype=bool)].drop(columns="la_code").reset_index(drop=True)
 
 
+@cached
+def summary(la_code: str, year: int) -> pd.DataFrame:
+    """The page's summary of one LA and year (:func:`summary_table`), worked out once per data version."""
+    return summary_table(report(la_code, year), measures())
+
+
+@cached
+def trend_numbers(la_code: str, measure: str, la_name: str, region: str, unit: str, polarity: str) -> pd.DataFrame:
+    """The trend chart's numbers (:func:`trend_table`) for one LA and measure, once per data version."""
+    return trend_table(trend(la_code, measure), la_name, region, unit, polarity)
+
+
+@cached
+def neighbour_numbers(la_code: str, measure: str, year: int, unit: str) -> pd.DataFrame:
+    """The neighbours' figures as a table (:func:`neighbour_table`), once per data version."""
+    return neighbour_table(neighbours(la_code, measure, year), unit)
+
+
+@cached
+def ilacs_shown(la_code: str) -> pd.DataFrame:
+    """The LA's inspections as the page lists them (:func:`ilacs_table`), once per data version."""
+    return ilacs_table(ilacs(la_code))
+
+
 # -- display ----------------------------------------------------------------------------------
 
 def summary_table(rep: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    """The page's summary: one row a measure, figures as text, symbols kept."""
-    rep = rep.merge(meta[["measure", "topic", "source"]], on="measure", how="left")
-    rep["topic"] = rep["topic"].fillna(rep["source"])
-    rep = rep.sort_values(["topic", "measure_name"], kind="stable")
-    out = []
-    for r in rep.itertuples(index=False):
-        has_value = r.la_value is not None and not pd.isna(r.la_value)
-        out.append({
-            "Value": published_counted(r.la_value, r.la_symbol, r.unit, r.la_numerator, r.la_denominator),
-            "Neighbours' median": median_words(r.sn_median, r.sn_count, r.unit),
-            "Region": published_counted(r.region_value, r.region_symbol, r.unit, r.region_numerator,
-                                        r.region_denominator),
-            "England": published_counted(r.england_value, r.england_symbol, r.unit, r.england_numerator,
-                                         r.england_denominator),
-            "Rank": rank_words(r.rank, r.of, r.polarity, has_value),
-            "Quartile": quartile_words(r.quartile),
-            "Better is": POLARITY_WORDS.get(r.polarity, r.polarity),
-        })
-    table = pd.DataFrame(out, index=rep.index)
-    table.insert(0, "Measure", rep["measure_name"])
-    table["Neighbours with no figure"] = rep["missing_neighbours"].fillna("")
-    table["Topic"] = rep["topic"]
-    table["Unit"] = rep["unit"].fillna("")
-    table["Note"] = [" ".join(x for x in (j and f"Joint return {j}.", n, p, s and f"Neighbours: {s}.")
-                              if isinstance(x, str))
-                     for j, n, p, s in zip(rep["la_joint_return"], rep["note"], rep["predecessor_note"],
-                                           rep["sn_joint_return_note"], strict=True)]
-    table["Code"] = rep["measure"]
-    return table.reset_index(drop=True)
+    """The page's summary: one row a measure, figures as text, symbols kept. By topic (the source
+    where a measure has none) and name; its words worked out column by column from plain lists and
+    the table made once (a merge, a sort and a dozen columns set one by one were most of its cost)."""
+    info = meta.set_index("measure")
+    topic = rep["measure"].map(info["topic"]).fillna(rep["measure"].map(info["source"]))
+    topics, names = topic.tolist(), rep["measure_name"].tolist()
+    order = sorted(range(len(rep)), key=lambda i: (_missing_last(topics[i]), _missing_last(names[i])))
+    rep, topic = rep.take(order).reset_index(drop=True), topic.take(order).reset_index(drop=True)
+    r = {c: rep[c].tolist() for c in (
+        "la_value", "la_symbol", "unit", "la_numerator", "la_denominator", "sn_median", "sn_count",
+        "region_value", "region_symbol", "region_numerator", "region_denominator", "england_value",
+        "england_symbol", "england_numerator", "england_denominator", "rank", "of", "polarity", "quartile",
+        "la_joint_return", "note", "predecessor_note", "sn_joint_return_note")}
+    units, polarities = r["unit"], r["polarity"]
+    return pd.DataFrame({
+        "Measure": rep["measure_name"],
+        "Value": [published_counted(*v) for v in zip(r["la_value"], r["la_symbol"], units, r["la_numerator"],
+                                                      r["la_denominator"], strict=True)],
+        "Neighbours' median": [median_words(*v) for v in zip(r["sn_median"], r["sn_count"], units, strict=True)],
+        "Region": [published_counted(*v) for v in zip(r["region_value"], r["region_symbol"], units,
+                                                       r["region_numerator"], r["region_denominator"], strict=True)],
+        "England": [published_counted(*v) for v in zip(r["england_value"], r["england_symbol"], units,
+                                                        r["england_numerator"], r["england_denominator"], strict=True)],
+        "Rank": [rank_words(rank, of, polarity, value is not None and not pd.isna(value))
+                 for rank, of, polarity, value in zip(r["rank"], r["of"], polarities, r["la_value"], strict=True)],
+        "Quartile": [quartile_words(q) for q in r["quartile"]],
+        "Better is": [POLARITY_WORDS.get(p, p) for p in polarities],
+        "Neighbours with no figure": rep["missing_neighbours"].fillna(""),
+        "Topic": topic,
+        "Unit": rep["unit"].fillna(""),
+        "Note": [" ".join(x for x in (j and f"Joint return {j}.", n, p, s and f"Neighbours: {s}.")
+                          if isinstance(x, str))
+                 for j, n, p, s in zip(r["la_joint_return"], r["note"], r["predecessor_note"],
+                                       r["sn_joint_return_note"], strict=True)],
+        "Code": rep["measure"],
+    })
+
+
+def _missing_last(value: object) -> tuple:
+    """A sort key that puts a missing value after every text, as ``sort_values`` does."""
+    return (1, "") if pd.isna(value) else (0, value)
+
+
+def trend_table(series: pd.DataFrame, la_name: str, region: str, unit: str, polarity: str) -> pd.DataFrame:
+    """The trend chart's numbers: each year's figures as text, with their counts and symbols."""
+    return pd.DataFrame({
+        "Year": series["year"],
+        la_name: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+            series["la_value"], series["la_symbol"], series["la_numerator"], series["la_denominator"],
+            strict=True)],
+        "Neighbours' median": [median_words(v, n, unit) for v, n in
+                               zip(series["sn_median"], series["sn_count"], strict=True)],
+        region: [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+            series["region_value"], series["region_symbol"], series["region_numerator"],
+            series["region_denominator"], strict=True)],
+        "England": [published_counted(v, s, unit, n, d) for v, s, n, d in zip(
+            series["england_value"], series["england_symbol"], series["england_numerator"],
+            series["england_denominator"], strict=True)],
+        "Rank": [rank_words(r, o, polarity, pd.notna(v)) for r, o, v in
+                 zip(series["rank"], series["of"], series["la_value"], strict=True)],
+        "Quartile": [quartile_words(q) for q in series["quartile"]],
+        "Neighbours with no figure": series["missing_neighbours"].fillna(""),
+        "Note": series["note"].fillna(""),
+    })
+
+
+def neighbour_table(nb: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The LA's neighbours and their figures (``neighbours``) as the page's table."""
+    return pd.DataFrame({
+        "Neighbour": nb["name"], "Code": nb["neighbour_code"], "Closeness rank": nb["rank"],
+        "Closeness": nb["closeness"],
+        "Value": [published_counted(v, s, unit, n, d, "no figure published") for v, s, n, d in
+                  zip(nb["value"], nb["symbol"], nb["numerator"], nb["denominator"], strict=True)],
+        "Joint return": nb["joint_return"].fillna(""),
+    })
+
+
+def ilacs_table(judgements: pd.DataFrame) -> pd.DataFrame:
+    """The LA's ILACS inspections (``ilacs``) as the page lists them, newest first."""
+    return pd.DataFrame({
+        "Inspected": pd.to_datetime(judgements["inspection_date"]).dt.strftime("%d %b %Y"),
+        "Published": pd.to_datetime(judgements["publication_date"]).dt.strftime("%d %b %Y").fillna(""),
+        "Type": judgements["inspection_type"],
+        "Overall effectiveness": judgements["overall_effectiveness"].fillna(""),
+        "Leaders": judgements["leaders"].fillna(""),
+        "Help and protection": judgements["help_and_protection"].fillna(""),
+        "Children in care": judgements["children_in_care"].fillna(""),
+        "Care leavers": judgements["care_leavers"].fillna("not judged"),
+    })

@@ -1,6 +1,6 @@
 """The chosen measure's SPC chart on the clinic page, and the process changes behind its limits.
 
-The chart is ``ui.figures.spc.spc_figure`` with the recorded process changes marked, plus the
+The chart is ``ui.figures.spc.spc_spec`` with the recorded process changes marked, plus the
 published comparators as reference lines (the statistical neighbours' median and England, where
 DfE publishes them) and a y-axis that starts near the data with the target in view: a series
 between 85% and 95% drawn from 0 is a thin band in which no shift can be seen.
@@ -15,7 +15,6 @@ import math
 from collections.abc import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from qa_core.errors import QAError
@@ -24,11 +23,11 @@ from qa_core.rules.periods import month_label
 from qa_core.views import baselines
 from ui import clinic_data, data
 from ui.figures.palette import DARK_BLUE, TURQUOISE
-from ui.figures.spc import spc_figure
+from ui.figures.spc import iso_dates, spc_spec
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md, plain
 
-__all__ = ["y_range", "with_references", "changes_table", "show_changes", "chart_title", "measure_figure"]
+__all__ = ["y_range", "with_references", "changes_table", "show_changes", "chart_title", "measure_spec"]
 
 
 def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
@@ -55,40 +54,48 @@ def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
 
 
 def with_references(
-    fig: go.Figure,
+    spec: dict,
     points: pd.DataFrame,
     unit: str,
     target: float | None,
     sn_median: object,
     england: object,
     year: object,
-) -> go.Figure:
-    """``fig`` with the neighbours' median and England as dotted reference lines (each named in the
-    legend with its year) and the y-axis set by ``y_range``."""
-    x = points["period"].tolist()
+) -> dict:
+    """``spec`` (a figure as plain dicts, ``ui.figures.spc.spc_spec``) with the neighbours' median and
+    England as dotted reference lines (each named in the legend with its year) and the y-axis set by
+    ``y_range``: a new spec, ``spec`` is left as it was."""
+    x = iso_dates(points["period"].tolist())  # as the chart's JSON writes them (``spc.iso_dates``)
     when = f" ({int(float(year))})" if year is not None and not pd.isna(year) else ""
-    refs = []
+    refs, lines = [], []
     for value, name, colour, dash in (
         (sn_median, "Neighbours' median", TURQUOISE, "dot"),
         (england, "England", DARK_BLUE, "dashdot"),
     ):
         if value is not None and not pd.isna(value) and x:
             refs.append(float(value))
-            fig.add_scatter(
-                x=[x[0], x[-1]],
-                y=[value, value],
-                mode="lines",
-                name=f"{name}{when}: {fmt_number(value, unit)}",
-                line=dict(color=colour, width=2, dash=dash),
-                hoverinfo="skip",
+            lines.append(
+                dict(
+                    type="scatter",
+                    x=[x[0], x[-1]],
+                    y=[value, value],
+                    mode="lines",
+                    name=f"{name}{when}: {fmt_number(value, unit)}",
+                    line=dict(color=colour, width=2, dash=dash),
+                    hoverinfo="skip",
+                )
             )
     values = [*points["value"], *points.get("ucl", []), *points.get("lcl", []), *refs]
     if target is not None:
         values.append(target)
     span = y_range(values, unit)
+    layout = spec["layout"]
     if span is not None:
-        fig.update_yaxes(range=list(span), rangemode="normal", autorange=False)
-    return fig
+        layout = {
+            **layout,
+            "yaxis": {**layout.get("yaxis", {}), "range": list(span), "rangemode": "normal", "autorange": False},
+        }
+    return {**spec, "data": [*spec["data"], *lines], "layout": layout}
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
@@ -159,14 +166,16 @@ def chart_title(name: str, value_text: str, label: str, count_text: str, rag: ob
     return title + f", {rag or 'no target'}; {variation.lower()}"
 
 
-def measure_figure(row: pd.Series, points: pd.DataFrame, changes: list, label: str) -> go.Figure:
+def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str) -> dict:
     """The chosen measure's SPC chart: the changes marked, comparators as reference lines, the
-    y-axis near the data (``row``: a row of the clinic's measures)."""
+    y-axis near the data (``row``: a row of the clinic's measures). A figure as plain dicts, for
+    ``ui.figures.handover.spec_figure``: no ``go.Figure`` is built (its constructor and Plotly's
+    validated ``add_scatter``/``update_yaxes`` were a tenth of a clinic run, issue 14)."""
     unit = row["unit"]
     target = None if pd.isna(row["target"]) else float(row["target"])
     count = fmt_count(row["numerator"], row["denominator"]) if unit == "%" else ""
     title = chart_title(row["name"], fmt_number(row["value"], unit), label, count, row["rag"], row["variation"])
-    fig = spc_figure(
+    spec = spc_spec(
         points,
         title,
         plain(unit),
@@ -175,5 +184,5 @@ def measure_figure(row: pd.Series, points: pd.DataFrame, changes: list, label: s
         changes=changes,
     )
     return with_references(
-        fig, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")
+        spec, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")
     )

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from qa_core.roles import Viewer
-from qa_core.views import baselines, clinic, clinic_meeting, clinic_summary, commentary
+from qa_core.views import audit_grades, baselines, clinic, clinic_audits, clinic_meeting, clinic_summary, commentary
 from ui.data import cached, get_store
 
 
@@ -78,6 +78,26 @@ def _process_changes_all() -> pd.DataFrame:
 def process_changes(code: str, service_id: str | None) -> pd.DataFrame:
     """The recorded changes that apply to ``code``'s chart for the service (month, reason, level...)."""
     return baselines.process_changes_from(_process_changes_all(), code, service_id)
+
+
+@cached
+def _audit_reports() -> clinic_audits.AuditReports:
+    """Every month's and service's audits and their areas, graded once per data version from the grade
+    counts read once (``audit_grades.report_counts``): a change of month or service picks its rows."""
+    return clinic_audits.audit_reports(audit_grades.report_counts(get_store()))
+
+
+@cached
+def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
+    """The month's audits of the service (``by`` None: one row) or their areas ('area'), as
+    ``audit_grades.audits_report`` gives them: picked, no query (``views.clinic_audits``)."""
+    return clinic_audits.audit_report_from(_audit_reports(), month, by, service_id)
+
+
+@cached
+def weakest_areas(service_id: str, month: dt.date) -> list[tuple[str, int, int]]:
+    """The month's three weakest audit areas for the service: (area, graded RI or Inadequate, graded)."""
+    return clinic_audits.weakest_areas(service_audits(service_id, month, "area"))
 
 
 def measure_points(

@@ -10,14 +10,14 @@ download keeps every column (``ui.components.measures_table``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
-from ui.chart_table import download_csv
-from ui.components import _rag_cell, measures_table
+from ui.components import _rag_cell, csv_bytes, measures_table
 from ui.figures import mdc_icons
 from ui.formatters import count_texts, fmt_number, value_texts
 from ui.tags import style_rag
@@ -101,9 +101,14 @@ def compact_table(measures: pd.DataFrame) -> pd.DataFrame:
 def _tall(kind: str, code: object) -> str:
     """The icon centred in a tall image, so the grid (which fills a cell's height with its image and
     crops the sides) shows the whole circle in a row twice as tall as the column is wide."""
-    blank = None if kind == "variation" else "none"
-    inner = mdc_icons.icon_svg(kind, code if isinstance(code, str) else blank, 40)
-    label = escape(mdc_icons.alt_text(kind, code if isinstance(code, str) else blank), quote=True)
+    return _tall_icon(kind, code if isinstance(code, str) else None if kind == "variation" else "none")
+
+
+@functools.cache
+def _tall_icon(kind: str, code: str | None) -> str:
+    """:func:`_tall` for a known code, drawn once per process: there are eleven."""
+    inner = mdc_icons.icon_svg(kind, code, 40)
+    label = escape(mdc_icons.alt_text(kind, code), quote=True)
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 80" width="40" height="80" role="img" '
         f'aria-label="{label}"><svg x="0" y="20" width="40" height="40">{inner}</svg></svg>'
@@ -182,4 +187,16 @@ def show_measures(measures: pd.DataFrame, filename: str, measure_key: str = "mea
     )
     with st.expander("Key to the icons"):
         st.html(mdc_icons.key_html())  # our own text only: no stored text reaches this HTML
-    download_csv(measures_table(measures), filename, "the clinic measures", "dl_clinic_measures")
+    st.download_button(  # as ui.chart_table.download_csv offers one, the table made only when pressed
+        "Download the clinic measures (CSV)",
+        functools.partial(_measures_csv, measures),
+        file_name=filename,
+        mime="text/csv",
+        key="dl_clinic_measures",
+    )
+
+
+def _measures_csv(measures: pd.DataFrame) -> bytes:
+    """The full table's CSV (``ui.components.csv_bytes``), made when the download is pressed: the table
+    with every column's words was a twentieth of a clinic run (issue 14), and is rarely downloaded."""
+    return csv_bytes(measures_table(measures))()

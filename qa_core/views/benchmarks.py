@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -212,9 +213,21 @@ class Published:
         return self._by["neighbours"].get(code, self.neighbours.iloc[0:0])
 
     def rows_of(self, codes: list[str]) -> pd.DataFrame:
-        """``effective``'s rows for the LAs ``codes`` (in that order of LAs)."""
-        parts = [self.effective.iloc[a:b] for a, b in (self._at[c] for c in dict.fromkeys(codes) if c in self._at)]
-        return pd.concat(parts) if parts else self.effective.iloc[0:0]
+        """``effective``'s rows for the LAs ``codes`` (in that order of LAs), taken at once."""
+        spans = [self._at[c] for c in dict.fromkeys(codes) if c in self._at]
+        if len(spans) == 1:
+            return self.effective.iloc[spans[0][0] : spans[0][1]]
+        if not spans:
+            return self.effective.iloc[0:0]
+        return self.effective.take(np.concatenate([np.arange(a, b) for a, b in spans]))
+
+    def every_key(self, name: str, make: Callable[[], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
+        """What ``make`` aligns to every key of ``keys`` (a report of every measure and year, as the
+        Benchmarks page asks for each LA), worked out once for these figures."""
+        found = self._by.get(("every key", name))
+        if found is None:
+            found = self._by[("every key", name)] = make()
+        return found
 
 
 def published(store: Store, measure: str | list[str] | None = None, year: int | None = None) -> Published:
@@ -251,6 +264,8 @@ def _text(value: object) -> object:
 
 def _pick(frame: pd.DataFrame, measure: str | list[str] | None, year: int | None) -> pd.DataFrame:
     """The rows of ``measure`` (one code or a list) and ``year``; all of them for None."""
+    if measure is None and year is None:
+        return frame
     keep = pd.Series(True, index=frame.index)
     if measure is not None:
         keep &= frame["measure"].isin([measure] if isinstance(measure, str) else list(measure))
@@ -328,12 +343,12 @@ def _filed(store: Store, las: pd.DataFrame) -> pd.DataFrame:
     return store.query(_FILED, {"codes": codes, "first": -1})
 
 
-def _predecessor_notes(store: Store, row: dict, out: pd.DataFrame,
+def _predecessor_notes(store: Store, row: dict, measures: list, years: list, values: list,
                        filed: pd.DataFrame | None = None) -> list[str | None]:
     """Where the LA has no figure in a year after it took over from a predecessor that DfE still
     files a figure under: where that figure is and what it is (it is not moved onto the LA).
     ``filed``: every predecessor's figures read already (``_filed``), else they are read here."""
-    notes: list[str | None] = [None] * len(out)
+    notes: list[str | None] = [None] * len(measures)
     first = row.get("first_year")
     if not row.get("predecessors") or first is None or pd.isna(first):
         return notes
@@ -345,7 +360,7 @@ def _predecessor_notes(store: Store, row: dict, out: pd.DataFrame,
     if filed.empty:
         return notes
     by_key = filed.groupby(["measure", "year"])
-    for i, (measure, year, value) in enumerate(zip(out["measure"], out["year"], out["la_value"], strict=True)):
+    for i, (measure, year, value) in enumerate(zip(measures, years, values, strict=True)):
         if not pd.isna(value) or (measure, year) not in by_key.groups:
             continue
         parts = [f"\"{r.area_name}\" ({r.area_code}, {r.la_name or 'a predecessor'}): {r.value:g}"
@@ -370,75 +385,93 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     data = data if data is not None else published(store, measure, year)
     row = _resolve(data.las, la)
     code = row["old_la_code"]
-    meta = data.meta.set_index("measure")
-    for one in [measure] if isinstance(measure, str) else measure or []:
-        if one not in meta.index:
-            close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise QAError(f"There is no published measure {one!r}.{hint}")
+    if measure is not None:
+        meta = data.meta.set_index("measure")
+        for one in [measure] if isinstance(measure, str) else measure:
+            if one not in meta.index:
+                close = difflib.get_close_matches(one, meta.index.tolist(), n=3, cutoff=0.5)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise QAError(f"There is no published measure {one!r}.{hint}")
     keys = _pick(data.keys, measure, year)
     if keys.empty:
         return pd.DataFrame(columns=REPORT_COLUMNS + EXTRA_COLUMNS)
     at = keys.index.to_numpy()  # each row's key number (``Published._index``): figures align on these
-    out = keys.reset_index(drop=True)
-    out = out.assign(of=out["of"].astype("Int64"))
-    out.loc[out["of"] == 0, "of"] = pd.NA
+    every = len(at) == len(data.keys)  # every measure and year: what they share is aligned once
 
-    def aligned(figures: pd.DataFrame, names: dict[str, str]) -> None:
-        """``figures`` (indexed by key number) as ``out``'s columns ``names``, blank where none."""
-        part = figures.reindex(at).reset_index(drop=True)  # ``out`` is numbered 0, 1, ... too
-        for src, dst in names.items():
-            out[dst] = part[src]
+    def aligned(name: str, figures: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``figures()`` (indexed by key number) in the report's rows, numbered 0, 1, ...; blank where none."""
+        if every:
+            return data.every_key(name, lambda: figures().reindex(at).reset_index(drop=True))
+        return figures().reindex(at).reset_index(drop=True)
+
+    # Every column is worked out on its own and the report made once at the end: a column set on a
+    # growing frame cost more than working it out (issue 14).
+    out: dict[str, object] = {}
+    base = keys.reset_index(drop=True)
+    out["measure"], out["year"] = base["measure"], base["year"].astype("int64")
+    of = base["of"].astype("Int64")
+    out["of"] = of.mask(of == 0)
 
     neighbours = data.neighbours_of(code)
-    mine = _pick(data.rows_of([code]), measure, year).set_index("_k")
-    aligned(mine, {"value": "la_value", "symbol": "la_symbol", "numerator": "la_numerator",
-                   "denominator": "la_denominator", "joint": "la_joint_return", "rank": "rank"})
-    fields = ["value", "symbol", "numerator", "denominator"]
-    aligned(data._by["region"].get(row["region_code"] or "", data._by["no_region"]),
-            {c: f"region_{c}" for c in fields})
-    aligned(data._by["england"], {c: f"england_{c}" for c in fields})
+    mine = _pick(data.rows_of([code]), measure, year).set_index("_k").reindex(at).reset_index(drop=True)
+    region = aligned(f"region {row['region_code'] or ''}",
+                     lambda: data._by["region"].get(row["region_code"] or "", data._by["no_region"]))
+    england = aligned("england", lambda: data._by["england"])
 
     effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
-    sn = effective[effective["code"].isin(neighbours["neighbour_code"]) & effective["value"].notna()]
+    sn = effective[effective["value"].notna().to_numpy()]  # every row is a neighbour's (``rows_of``)
     # A joint return is one figure: one median per measure and year, each return counted once.
     sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
     agg = medians_once(sn, ["_k"]).set_index("_k")
-    aligned(agg, {"median": "sn_median", "count": "sn_count"})
-    joints = sn.dropna(subset=["joint"]).groupby(["_k", "joint"]).size()
+    medians = agg.reindex(at).reset_index(drop=True)
+    joints = sn[sn["joint"].notna().to_numpy()].groupby(["_k", "joint"]).size()
     notes: dict[int, str] = {}
     for k, shared in joints[joints > 1].reset_index().groupby("_k")["joint"]:
         words = "; ".join(_joint_words(data.las, j) for j in sorted(shared))
         notes[k] = (f"{int(agg.loc[k, 'count'])} neighbours' figures; {words}"
                     + (", counted once" if len(shared) == 1 else ", each counted once"))
-    out["sn_count"] = out["sn_count"].fillna(0).astype("int64")
-    out["sn_joint_return_note"] = pd.Series([notes.get(k) for k in at] if notes else [None] * len(out),
-                                            index=out.index, dtype=object)
-    out["missing_neighbours"] = _missing_neighbours(neighbours, sn, at)
 
-    for name in ("polarity", "measure_name", "unit"):
-        out[name] = data._by[name].iloc[at].reset_index(drop=True)
-    ranked_ok = out["rank"].notna() & out["polarity"].isin(["High", "Low"])
-    out["rank"] = out["rank"].where(ranked_ok).astype("Int64")
-    cuts = data._by["cuts"].reindex(at)
-    value = out["la_value"].to_numpy(dtype="float64", na_value=np.nan)
+    polarity = aligned("polarity", lambda: data._by["polarity"].set_axis(range(len(data.keys))))
+    rank = mine["rank"]
+    ranked_ok = rank.notna() & polarity.isin(["High", "Low"])
+    cuts = aligned("cuts", lambda: data._by["cuts"])
+    value = mine["value"].to_numpy(dtype="float64", na_value=np.nan)
     have = ranked_ok.to_numpy() & cuts["q25"].notna().to_numpy() & ~np.isnan(value)
     # ``quartile_band`` for every row at once: a value on a cut point sits in the quarter below it.
     position = np.select([value <= cuts["q25"].to_numpy(), value <= cuts["q50"].to_numpy(),
                           value <= cuts["q75"].to_numpy()], [0, 1, 2], 3)
-    position = np.where(out["polarity"].to_numpy() == "Low", position, 3 - position)
+    position = np.where(polarity.to_numpy() == "Low", position, 3 - position)
     bands = [BANDS[p] if h else None for p, h in zip(position.tolist(), have.tolist(), strict=True)]
-    out["quartile_band"] = pd.Series(bands, index=out.index, dtype=object)
+    years = out["year"].tolist()
+    values = mine["value"].tolist()
+
+    out["la_value"] = mine["value"]
+    out["sn_median"] = medians["median"]
+    out["sn_count"] = medians["count"].fillna(0).astype("int64")
+    out["region_value"], out["england_value"] = region["value"], england["value"]
+    out["rank"] = rank.where(ranked_ok).astype("Int64")
     out["quartile"] = pd.array([BAND_NUMBER[b] if b else None for b in bands], dtype="Int64")
-    out["note"] = _notes(row, out)
-    out["predecessor_note"] = pd.Series(_predecessor_notes(store, row, out, data.filed), index=out.index,
-                                        dtype=object)
+    out["measure_name"] = aligned("measure_name", lambda: data._by["measure_name"].set_axis(range(len(data.keys))))
+    out["polarity"] = polarity
+    out["unit"] = aligned("unit", lambda: data._by["unit"].set_axis(range(len(data.keys))))
+    out["la_symbol"], out["la_joint_return"] = mine["symbol"], mine["joint"]
+    out["region_symbol"], out["england_symbol"] = region["symbol"], england["symbol"]
+    out["missing_neighbours"] = _missing_neighbours(neighbours, sn, at)
+    out["note"] = _notes(row, values, years)
+    out["la_numerator"], out["la_denominator"] = mine["numerator"], mine["denominator"]
+    out["region_numerator"], out["region_denominator"] = region["numerator"], region["denominator"]
+    out["england_numerator"], out["england_denominator"] = england["numerator"], england["denominator"]
+    out["quartile_band"] = pd.Series(bands, dtype=object)
+    out["sn_joint_return_note"] = pd.Series([notes.get(k) for k in at] if notes else [None] * len(at), dtype=object)
+    out["predecessor_note"] = pd.Series(
+        _predecessor_notes(store, row, out["measure"].tolist(), years, values, data.filed), dtype=object)
     # Text or None, never NaN (``j and f"... {j}"`` reads them), and one dtype however many rows have text.
     for text in ("la_symbol", "la_joint_return", "missing_neighbours", "note", "sn_joint_return_note"):
-        column = out[text].astype(object)
-        out[text] = column.where(column.notna(), None)
-    out["year"] = out["year"].astype("int64")
-    return out[REPORT_COLUMNS + EXTRA_COLUMNS].reset_index(drop=True)
+        column = pd.Series(out[text])
+        shown = column.to_numpy(dtype=object, copy=True)
+        shown[column.isna().to_numpy()] = None
+        out[text] = pd.Series(shown, dtype=object)
+    return pd.DataFrame({name: out[name] for name in REPORT_COLUMNS + EXTRA_COLUMNS})
 
 
 def latest_published(store: Store, la: str, measure_codes: list[str], data: Published | None = None) -> pd.DataFrame:
@@ -462,7 +495,7 @@ def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarr
     ``sn`` holds the neighbours' figures (``_k``, ``code``). Which neighbours have one is a bit
     each, so a row's words are looked up by its pattern, not built neighbour by neighbour."""
     codes = neighbours["neighbour_code"].tolist()
-    label = {n.neighbour_code: f"{n.name} ({n.neighbour_code})" for n in neighbours.itertuples()}
+    label = {code: f"{name} ({code})" for code, name in zip(codes, neighbours["name"].tolist(), strict=True)}
     if not codes:
         return [None] * len(at)
     if len(codes) > 60:  # not DfE's model (10): too many for a bit each
@@ -471,18 +504,21 @@ def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarr
     bit: dict[str, int] = {}
     for j, c in enumerate(codes):
         bit[c] = bit.get(c, 0) | (1 << j)
-    have = sn.drop_duplicates(["_k", "code"])
-    found = pd.Series(have["code"].map(bit).to_numpy(dtype="int64"), index=have["_k"].to_numpy())
-    used = found.groupby(level=0).sum().reindex(at, fill_value=0).to_numpy()
+    seen: dict[object, int] = {}  # key number -> the bits of the neighbours with a figure (a bit once: OR)
+    for k, code in zip(sn["_k"].tolist(), sn["code"].tolist(), strict=True):
+        seen[k] = seen.get(k, 0) | bit[code]
+    used = np.array([seen.get(k, 0) for k in at.tolist()], dtype="int64")
     missing = ((1 << len(codes)) - 1) & ~used
     words = {m: "; ".join(label[c] for j, c in enumerate(codes) if m >> j & 1) or None
              for m in np.unique(missing).tolist()}
     return [words[m] for m in missing.tolist()]
 
 
-def _notes(row: dict, out: pd.DataFrame) -> list[str | None]:
+def _notes(row: dict, values: list, years: list) -> list[str | None]:
+    """Each row's note where the LA has no figure because it did not exist that year (``values`` and
+    ``years``: the report's ``la_value`` and ``year``)."""
     notes = []
-    for value, yr in zip(out["la_value"], out["year"], strict=True):
+    for value, yr in zip(values, years, strict=True):
         note = None
         if pd.isna(value):
             first, last = row.get("first_year"), row.get("last_year")

@@ -74,9 +74,11 @@ def clinic_measures_from(summary: pd.DataFrame, comparators: pd.DataFrame) -> pd
     if summary.empty:
         return summary
     out = summary.merge(comparators, on="code", how="left")
-    notes = [rag_comparison_note(r.rag, r.value, r.polarity, r.target, r.unit,
-                                 (("our statistical neighbours", r.sn_median), ("England", r.england)))
-             for r in out.itertuples()]
+    columns = (out[c].tolist() for c in ("rag", "value", "polarity", "target", "unit", "sn_median", "england"))
+    notes = [
+        rag_comparison_note(rag, value, polarity, target, unit, (("our statistical neighbours", sn), ("England", en)))
+        for rag, value, polarity, target, unit, sn, en in zip(*columns, strict=True)
+    ]
     out["rag_note"] = [n if n is not None else few for n, few in zip(notes, out["rag_note"], strict=True)]
     return out
 

@@ -18,10 +18,13 @@ Choices (docs/domain.md, "The clinic meeting"):
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
@@ -217,7 +220,8 @@ def meeting(store: Store, service_id: str, clinic_month: dt.date, viewer: Viewer
 def _record(row: pd.Series, items: pd.DataFrame, service: str, service_id: str, month: dt.date,
             viewer: Viewer | None) -> dict:
     """:func:`meeting`'s dict from the meeting's row, its items (kind, text; by kind and seq) and the service's name."""
-    listed = {key: items.loc[items["kind"] == kind, "text"].tolist() for key, kind in _ITEM_KINDS.items()}
+    kinds, texts = items["kind"].tolist(), items["text"].tolist()
+    listed = {key: [t for k, t in zip(kinds, texts, strict=True) if k == kind] for key, kind in _ITEM_KINDS.items()}
     shown = viewer is None or viewer.sees_cases(service_id)
     return {
         "service_id": service_id,
@@ -317,6 +321,7 @@ def previous_clinic_from(records: ClinicRecords, service_id: str, clinic_month: 
 
 #: The order of the ``agreed`` groups: the previous clinic's actions first.
 AGREED_ORDER = {"previous": 0, "this": 1, "earlier": 2}
+_ID_NUMBER = re.compile(r"-(\d+)$")
 
 
 def meeting_actions(
@@ -346,7 +351,12 @@ def meeting_actions_from(records: ClinicRecords, service_id: str, clinic_month: 
 def _in_chair_order(frame: pd.DataFrame, month: dt.date, previous_of: Callable[[], dt.date | None],
                     today: dt.date) -> pd.DataFrame:
     """:func:`meeting_actions` from the service's actions up to ``month`` (``queries.clinic_actions``)
-    and the month of its previous clinic (``previous_of()``, asked only when there are actions)."""
+    and the month of its previous clinic (``previous_of()``, asked only when there are actions).
+
+    The order is worked out on plain lists and the rows taken once (two pandas sorts, a group count
+    and eight new columns were most of a clinic page's pick, issue 14): each clinic's actions are
+    numbered by when they were made (then the id's number, then the id; a missing one last), and
+    the list runs previous clinic, this clinic, then earlier ones newest first, each by number."""
     if frame.empty:
         return frame.assign(
             number=pd.Series(dtype="int64"),
@@ -354,19 +364,35 @@ def _in_chair_order(frame: pd.DataFrame, month: dt.date, previous_of: Callable[[
             agreed=pd.Series(dtype="str"),
             status=pd.Series(dtype="str"),
         )
-    frame["clinic_month"] = pd.to_datetime(frame["clinic_month"]).dt.date
-    frame["suffix"] = pd.to_numeric(frame["action_id"].str.extract(r"-(\d+)$")[0], errors="coerce")
-    frame = frame.sort_values(["clinic_month", "created_at", "suffix", "action_id"], na_position="last")
-    frame["number"] = frame.groupby("clinic_month").cumcount() + 1
-    frame["label"] = [action_label(m, n) for m, n in zip(frame["clinic_month"], frame["number"], strict=True)]
+    months = pd.to_datetime(frame["clinic_month"]).dt.date.tolist()
+    ids = frame["action_id"].tolist()
+    created = frame["created_at"].tolist()
+    suffixes = [_id_number(action_id) for action_id in ids]
+    made = sorted(range(len(ids)), key=lambda i: (months[i], _last_if_missing(created[i]),
+                                                  _last_if_missing(suffixes[i]), ids[i]))
+    number = [0] * len(ids)
+    counted: dict[dt.date, int] = {}
+    for i in made:
+        number[i] = counted[months[i]] = counted.get(months[i], 0) + 1
     previous = previous_of()
-    frame["agreed"] = [
-        "this" if m == month else "previous" if m == previous else "earlier" for m in frame["clinic_month"]
-    ]
-    frame["status"] = [
-        action_status(d, c, today) for d, c in zip(frame["due_date"], frame["completed_date"], strict=True)
-    ]
-    frame["_group"] = frame["agreed"].map(AGREED_ORDER)
-    frame["_month"] = frame["clinic_month"].map(lambda m: -m.toordinal())
-    frame = frame.sort_values(["_group", "_month", "number"]).drop(columns=["_group", "_month", "suffix"])
-    return frame.reset_index(drop=True)
+    agreed = ["this" if m == month else "previous" if m == previous else "earlier" for m in months]
+    order = sorted(made, key=lambda i: (AGREED_ORDER[agreed[i]], -months[i].toordinal(), number[i]))
+    statuses = [action_status(d, c, today) for d, c in zip(frame["due_date"], frame["completed_date"], strict=True)]
+    out = frame.take(order).reset_index(drop=True)
+    out["clinic_month"] = [months[i] for i in order]
+    out["number"] = np.array([number[i] for i in order], dtype="int64")
+    out["label"] = [action_label(months[i], number[i]) for i in order]
+    out["agreed"] = [agreed[i] for i in order]
+    out["status"] = [statuses[i] for i in order]
+    return out
+
+
+def _id_number(action_id: str) -> float:
+    """The number an action's id ends with ("CA-assessment-202610-3": 3), NaN when none."""
+    found = _ID_NUMBER.search(action_id)
+    return float(found.group(1)) if found else math.nan
+
+
+def _last_if_missing(value: object) -> tuple:
+    """A sort key that puts a missing value (None, NaN, NaT) after every other."""
+    return (1, 0) if pd.isna(value) else (0, value)

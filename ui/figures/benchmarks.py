@@ -7,7 +7,6 @@ from __future__ import annotations
 import textwrap
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ui.figures.palette import DARK_BLUE, GREY, ORANGE, TURQUOISE
 from ui.formatters import published_number
@@ -28,23 +27,22 @@ def layout(title: str, height: int, **extra) -> dict:
                 margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, 60)), b=40), **extra)
 
 
-def trend_figure(series: pd.DataFrame, title: str, la_name: str, region: str, unit: str) -> go.Figure:
+def trend_spec(series: pd.DataFrame, title: str, la_name: str, region: str, unit: str) -> dict:
     """The LA (solid line), its neighbours' median, its region and England, year by year
-    (``views.benchmarks.la_trend`` rows); a year without a figure is a gap."""
+    (``views.benchmarks.la_trend`` rows); a year without a figure is a gap. A figure as plain dicts
+    (``ui.figures.handover.spec_figure``: no ``go.Figure``, whose validated traces were a tenth of a run)."""
     x = series["year"].tolist()
     lines = [(la_name, "la_value", DARK_BLUE, "solid", 3, "circle"),
              ("Neighbours' median", "sn_median", ORANGE, "dash", 2, "square"),
              (region, "region_value", TURQUOISE, "dot", 2, "diamond"),
              ("England", "england_value", GREY, "dashdot", 2, "triangle-up")]
-    fig = go.Figure(layout=layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
-                                  yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                             rangemode="tozero"),
-                                  xaxis=dict(dtick=1)))
-    for name, col, colour, dash, width, symbol in lines:
-        fig.add_trace(go.Scatter(x=x, y=series[col].tolist(), name=plain(name), mode="lines+markers",
-                                 line=dict(color=colour, dash=dash, width=width),
-                                 marker=dict(symbol=symbol, size=8, color=colour)))
-    return fig
+    data = [dict(type="scatter", x=x, y=series[col].tolist(), name=plain(name), mode="lines+markers",
+                 line=dict(color=colour, dash=dash, width=width), marker=dict(symbol=symbol, size=8, color=colour))
+            for name, col, colour, dash, width, symbol in lines]
+    return {"data": data,
+            "layout": layout(title, 440, legend=dict(orientation="h", yanchor="top", y=-0.12),
+                             yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5", rangemode="tozero"),
+                             xaxis=dict(dtick=1))}
 
 
 def neighbour_bars(have: pd.DataFrame, la_name: str, la_value: float | None, polarity: str) -> tuple[pd.DataFrame, str]:
@@ -58,21 +56,19 @@ def neighbour_bars(have: pd.DataFrame, la_name: str, la_value: float | None, pol
     return bars.sort_values("value", ascending=polarity != "Low", kind="stable"), you  # best at the top
 
 
-def neighbours_figure(bars: pd.DataFrame, title: str, unit: str, median: object) -> go.Figure:
+def neighbours_spec(bars: pd.DataFrame, title: str, unit: str, median: object) -> dict:
     """The LA (orange) against each neighbour (``neighbour_bars``), with the neighbours' median
-    as a dashed line."""
-    fig = go.Figure(layout=layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
-                                  xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                             rangemode="tozero"),
-                                  yaxis=dict(automargin=True)))
-    fig.add_trace(go.Bar(
-        x=bars["value"].tolist(), y=bars["label"].tolist(), orientation="h",
-        marker=dict(color=[ORANGE if s else DARK_BLUE for s in bars["is_la"]]),
-        text=[published_number(v, unit) for v in bars["value"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
+    as a dashed line: a figure as plain dicts, as :func:`trend_spec`."""
+    labels = bars["label"].tolist()
+    data = [dict(type="bar", x=bars["value"].tolist(), y=labels, orientation="h",
+                 marker=dict(color=[ORANGE if s else DARK_BLUE for s in bars["is_la"]]),
+                 text=[published_number(v, unit) for v in bars["value"]], textposition="outside", cliponaxis=False,
+                 hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False)]
     if median is not None and not pd.isna(median):
-        fig.add_trace(go.Scatter(
-            x=[float(median)] * 2, y=[bars["label"].iloc[0], bars["label"].iloc[-1]], mode="lines",
-            name=f"Neighbours' median {published_number(median, unit)}",
-            line=dict(color=GREY, dash="dash", width=2), hoverinfo="name"))
-    return fig
+        data.append(dict(type="scatter", x=[float(median)] * 2, y=[labels[0], labels[-1]], mode="lines",
+                         name=f"Neighbours' median {published_number(median, unit)}",
+                         line=dict(color=GREY, dash="dash", width=2), hoverinfo="name"))
+    return {"data": data,
+            "layout": layout(title, 150 + 34 * len(bars), legend=dict(orientation="h", yanchor="top", y=-0.1),
+                             xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5", rangemode="tozero"),
+                             yaxis=dict(automargin=True))}
