@@ -438,11 +438,25 @@ def _codes_only(values: pa.Array) -> tuple[np.ndarray, int]:
     return np.asarray(codes, dtype=np.int64), len(uniques)
 
 
+def _factorize(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+    """Each value's code (−1 where missing) and the distinct values in order of first appearance: what
+    ``pd.factorize`` gives, the same way (Arrow's dictionary encoding), for text without copying the column's
+    text into one piece first (a million cells: a third less time, issue 14)."""
+    if not pa.types.is_string(values.type) or not len(values):
+        codes, uniques = pd.factorize(_series(values), use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), (uniques.tolist() if hasattr(uniques, "tolist") else list(uniques))
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.chunk(0) if encoded.num_chunks == 1 else encoded.combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
+
+
 def _distinct(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
     """Codes (−1 for blank) and the distinct values, trimmed; cells of only spaces count as blank."""
-    codes, uniques = pd.factorize(_series(values), use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    found = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    codes, found = _factorize(values)
     if not found or not isinstance(found[0], str):
         return codes, found
     trimmed = [restore(u.strip()) for u in found]  # restore: the quote an export put before a formula
