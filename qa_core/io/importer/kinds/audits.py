@@ -181,6 +181,12 @@ def _each_once(cur: Any, values: pa.Array) -> bool:
 
 
 def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
+    areas = [(n, h) for n, h in zip(ck.sheet.names, ck.sheet.headers, strict=True)
+             if n and n not in AuditRow.model_fields]
+    # The columns' text and codes, in the order the checks below come to them, started on two threads.
+    ck.prefetch(texts=["audit_id", "auditor", "moderator", "tool", "case_ref", "theme"],
+                codes=["audit_date", "tier", "team", "service", "tool", "overall_grade", "auditor_role", "auditor",
+                       "auditor_service", "moderated_grade", "has_iro", *(n for n, _ in areas)])
     audit_id = ck.column("audit_id")
     if not _each_once(ctx.cur, audit_id):  # which rows, and the message, from the checker's own rule
         ck.duplicates([("audit_id", audit_id)], lambda i: f"The audit {audit_id[i].as_py()}")
@@ -248,8 +254,6 @@ def prepare_audits(ck: Checker, ctx: Context) -> Prepared:
     # One column per area: its grades (and a yes/no tool's answers) as small integers, missing where blank. DuckDB
     # stacks them audit by audit into (audit_id, area, grade) rows as it writes them (``_stack_areas``), on all
     # cores, rather than Python over a grid of millions of cells (issue 14).
-    areas = [(n, h) for n, h in zip(ck.sheet.names, ck.sheet.headers, strict=True)
-             if n and n not in AuditRow.model_fields]
     grid: dict[str, pa.Array] = {"audit_id": audit_id.combine_chunks() if isinstance(audit_id, pa.ChunkedArray)
                                  else audit_id}
     answer_columns: dict[str, pa.Array] = {}
