@@ -144,17 +144,30 @@ def test_the_sha256_is_the_files_whether_worked_out_beside_or_at_the_end() -> No
     assert load._Digest(data).hexdigest() == expected  # never started: worked out when asked
 
 
-def test_imports_borrow_jemalloc_and_give_the_default_pool_back(tiny: Store) -> None:
+def test_large_imports_borrow_jemalloc_and_give_the_default_pool_back(
+    tiny: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = pa.default_memory_pool().backend_name
     try:
         jemalloc = pa.jemalloc_memory_pool().backend_name
     except NotImplementedError:
         jemalloc = before  # a build without it: the default pool throughout
-    with load._arrow_pool():
+    with load._arrow_pool(load.JEMALLOC_BYTES - 1):  # a month's file: the usual pool
+        assert pa.default_memory_pool().backend_name == before
+    with load._arrow_pool(load.JEMALLOC_BYTES):
         assert pa.default_memory_pool().backend_name == jemalloc
-        with load._arrow_pool():  # a second import meanwhile (another session)
+        with load._arrow_pool(load.JEMALLOC_BYTES):  # a second import meanwhile (another session)
             assert pa.default_memory_pool().backend_name == jemalloc
         assert pa.default_memory_pool().backend_name == jemalloc
     assert pa.default_memory_pool().backend_name == before
-    import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1")]), "a.csv", user="t")
-    assert pa.default_memory_pool().backend_name == before
+    seen = []
+    monkeypatch.setattr(load, "JEMALLOC_BYTES", 0)
+    import_file(
+        tiny,
+        "audits",
+        csv_bytes([AUDIT_HEADER, audit_row("A1")]),
+        "a.csv",
+        user="t",
+        stage=lambda words: seen.append(pa.default_memory_pool().backend_name),
+    )
+    assert set(seen) == {jemalloc} and pa.default_memory_pool().backend_name == before

@@ -104,9 +104,14 @@ _POOL_GUARD = threading.Lock()
 _POOL = {"imports": 0, "before": None}  # imports running, and the default pool before the first of them
 
 
+#: Files at least this large are read and checked with Arrow's jemalloc pool (``_arrow_pool``).
+JEMALLOC_BYTES = 8 << 20
+
+
 @contextmanager
-def _arrow_pool() -> Iterator[None]:
-    """Arrow's jemalloc pool as its default while imports run (where the build has it), the usual one after.
+def _arrow_pool(size: int) -> Iterator[None]:
+    """Arrow's jemalloc pool as its default while imports of ``JEMALLOC_BYTES`` or more run (where the build has
+    it), the usual one after; smaller files (a month's, typically) keep the usual pool.
 
     Why: the default pool of Linux wheels, mimalloc, gives memory an import frees back to the system after
     10 ms and takes it again page by page for the next column. Reading and checking a million audits spent
@@ -115,8 +120,10 @@ def _arrow_pool() -> Iterator[None]:
     frees to the pool it came from, so another thread allocating meanwhile is merely served by jemalloc too.
     """
     try:
-        pool = pa.jemalloc_memory_pool()
+        pool = pa.jemalloc_memory_pool() if size >= JEMALLOC_BYTES else None
     except NotImplementedError:  # a build without jemalloc (Windows wheels): the default pool
+        pool = None
+    if pool is None:
         yield
         return
     with _POOL_GUARD:
@@ -140,7 +147,7 @@ def _run(store: Store, kind: str, source: Any, filename: str | None, user: str |
     rolls back) and goes to the log with its traceback, so a person sees a sentence, never a traceback."""
     data, name = read_source(source, filename)
     try:
-        with _arrow_pool():
+        with _arrow_pool(len(data)):
             return _run_file(store, kind, data, name, user, dry_run, progress, stage, replace)
     except QAError:  # the store is locked or read-only: not a problem with the file
         raise
