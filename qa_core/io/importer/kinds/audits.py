@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
@@ -387,8 +388,13 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
     else:
         status = _statuses(cur, audits)
     by = [f"{MONTH} AS month", "team_id"]
-    frame = merge_counts([status], [audits.removed(cur, by=by, none_held=not any_held)], ["month", "team_id"])
-    kept = audits.removed(cur, by=by, protected=True, none_held=not any_held)
+    # The months and teams the file covers are those just counted: held audits are matched against that short
+    # list rather than against every staged audit's month again (issue 14).
+    register(cur, "_n_scope", pa.table({"audit_date": pa.array(status["month"], pa.date32()),
+                                        "team_id": pa.array(status["team_id"], pa.string())}))
+    counted = dataclasses.replace(audits, scope_from="_n_scope")
+    frame = merge_counts([status], [counted.removed(cur, by=by, none_held=not any_held)], ["month", "team_id"])
+    kept = counted.removed(cur, by=by, protected=True, none_held=not any_held)
     frame["team"] = frame["team_id"].map(ctx.team_names).fillna(frame["team_id"])
     frame = frame.sort_values(["month", "team"])
     outcome = totals(frame)
