@@ -366,6 +366,35 @@ def test_area_grades_stay_unique_and_belong_to_an_audit(tiny: Store) -> None:
         ["A1", "Chronology", 2], ["A1", "Voice of the child", 1], ["A3", "Voice of the child", 3]]
 
 
+def test_audits_stay_unique_and_refer_to_what_the_store_holds(tiny: Store, demo_copy: Path) -> None:
+    """Migration 011 dropped the audit table's key and references (for speed, issue 14); imports and the demo
+    keep each audit_id once, every audit's team and service held (and matching), every action's audit held."""
+    actions = ["action_id", "audit_id", "description"]
+    import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A2"), audit_row("A3")]), "1.csv",
+                user="t")
+    import_file(tiny, "audit_actions", csv_bytes([actions, ["X1", "A2", "Do"]]), "x.csv", user="t")
+    # A1 corrected, A4 new; A3 (left out of its team's month) removed; A2 kept for its action.
+    import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1", grade="1"), audit_row("A4")]), "2.csv",
+                user="t")
+    moved = csv_bytes([AUDIT_HEADER, audit_row("A1", team="MASH Team A", service="front_door")])
+    for _ in range(2):  # A1 moves team and service, then the same file again changes nothing
+        import_file(tiny, "audits", moved, "3.csv", user="t")
+    with pytest.raises(ImportRejected, match="appears more than once"):
+        import_file(tiny, "audits", csv_bytes([AUDIT_HEADER, audit_row("A1"), audit_row("A1")]), "4.csv", user="t")
+    with pytest.raises(ImportRejected, match="There is no audit 'A3'"):
+        import_file(tiny, "audit_actions", csv_bytes([actions, ["X2", "A3", "Do"]]), "y.csv", user="t")
+    assert tiny.query("SELECT audit_id, team_id, service_id, overall_grade FROM audit ORDER BY 1").values.tolist() == [
+        ["A1", "front_door_01", "front_door", 2], ["A2", "assessment_01", "assessment", 2],
+        ["A4", "assessment_01", "assessment", 2]]
+    with Store(demo_copy) as demo:
+        for store in (tiny, demo):
+            assert store.scalar("SELECT count(*) - count(DISTINCT audit_id) FROM audit") == 0
+            assert store.scalar("SELECT count(*) FROM audit a ANTI JOIN team t ON t.team_id = a.team_id "
+                                "AND t.service_id = a.service_id") == 0
+            assert store.scalar("SELECT count(*) FROM audit ANTI JOIN service USING (service_id)") == 0
+            assert store.scalar("SELECT count(*) FROM audit_action ANTI JOIN audit USING (audit_id)") == 0
+
+
 def test_migration_002_keeps_the_area_grades_of_an_older_store(tmp_path: Path) -> None:
     import duckdb
 

@@ -53,13 +53,17 @@ class Merge:
         return (f"CASE WHEN t.{_q(first)} IS NULL THEN 'added' WHEN {self._same()} THEN 'unchanged' "
                 "ELSE 'replaced' END")
 
-    def _removed_where(self, protected: bool = False) -> str:
-        """Held rows in a covered scope and absent from the file (those ``protect`` keeps, or only those)."""
+    def _removed_where(self, protected: bool = False, none_held: bool = False) -> str:
+        """Held rows in a covered scope and absent from the file (those ``protect`` keeps, or only those).
+
+        ``none_held``: the caller knows no staged key is held, so every held row of a covered scope is absent
+        from the file, told without matching the held rows against every staged key (a million, issue 14)."""
         assert self.scope
         source = self.scope_from or self.staged
         cols = ", ".join(self.scope)
-        where = (f"({cols}) IN (SELECT DISTINCT {cols} FROM {source}) AND NOT EXISTS "
-                 f"(SELECT 1 FROM {self.staged} n WHERE {self._on('n', _q(self.table))})")
+        where = f"({cols}) IN (SELECT DISTINCT {cols} FROM {source})"
+        if not none_held:
+            where += f" AND NOT EXISTS (SELECT 1 FROM {self.staged} n WHERE {self._on('n', _q(self.table))})"
         if self.protect:
             where += f" AND {'' if protected else 'NOT '}({self.protect})"
         elif protected:
@@ -79,17 +83,20 @@ class Merge:
                + (" GROUP BY ALL" if by else ""))
         return cur.execute(sql).df()
 
-    def removed(self, cur: Any, by: Sequence[str] = (), protected: bool = False) -> pd.DataFrame:
+    def removed(self, cur: Any, by: Sequence[str] = (), protected: bool = False,
+                none_held: bool = False) -> pd.DataFrame:
         """Rows held in a covered scope and absent from the file, counted by ``by`` (SQL over the table).
 
-        With ``protected``: those that ``protect`` keeps instead (counted as ``kept``).
+        With ``protected``: those that ``protect`` keeps instead (counted as ``kept``). ``none_held``: as for
+        ``_removed_where``.
         """
         name = "kept" if protected else "removed"
         if not self.scope:
             return pd.DataFrame({name: [0]}) if not by else pd.DataFrame(columns=[*by, name])
         group = ", ".join(by)
         select = (group + ", ") if by else ""
-        sql = (f"SELECT {select}count(*) AS {name} FROM {_q(self.table)} WHERE {self._removed_where(protected)}"
+        sql = (f"SELECT {select}count(*) AS {name} FROM {_q(self.table)} "
+               f"WHERE {self._removed_where(protected, none_held)}"
                + (" GROUP BY ALL" if by else ""))
         return cur.execute(sql).df()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ __all__ = ["Checker", "Context", "MAX_PROBLEMS", "Lookup"]
 
 #: Problems kept in detail (all are counted): enough to fix a file, small enough to show.
 MAX_PROBLEMS = 1000
+#: Files shorter than this are checked on one thread (``Checker.prefetch``): starting threads costs more.
+PREFETCH_ROWS = 50_000
 #: The longest sentence a problem keeps: one that quotes a huge cell is cut (the log holds the sentences).
 MAX_MESSAGE = 600
 
@@ -146,6 +149,7 @@ class Checker:
         self._order = {name: i for i, name in enumerate(sheet.headers)}
         self._text: dict[str, pa.Array] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._pending: dict[tuple[str, str], Future[Any]] = {}  # ``prefetch``: (what, column) being worked out
         for problem in sheet.problems:
             self._keep(problem)
             if problem.row is None or problem.row == 1:
@@ -230,14 +234,35 @@ class Checker:
     def text(self, column: str) -> pa.Array:
         """The column's text, trimmed, with blank (or only spaces) cells missing."""
         if column not in self._text:
-            self._text[column] = _trim(self.raw(column))
+            pending = self._pending.pop(("text", column), None)
+            self._text[column] = pending.result() if pending is not None else _trim(self.raw(column))
         return self._text[column]
 
     def codes(self, column: str) -> tuple[np.ndarray, list[str]]:
         """Each row's code (−1 where blank) and the distinct trimmed values, in order of first appearance."""
         if column not in self._codes:
-            self._codes[column] = _distinct(self.raw(column))
+            pending = self._pending.pop(("codes", column), None)
+            self._codes[column] = pending.result() if pending is not None else _distinct(self.raw(column))
         return self._codes[column]
+
+    def prefetch(self, texts: Sequence[str] = (), codes: Sequence[str] = ()) -> None:
+        """Start working out these columns' trimmed text (``text``) and codes (``codes``) on two threads, in
+        the order given, for the checks to pick up as they come to them.
+
+        Why: Arrow lets go of the interpreter while it trims and encodes a column, so a second core does
+        half of that work while the first checks (a million audits: about 0.3 s, issue 14). Each column is
+        worked out exactly as ``text`` and ``codes`` would, so nothing read changes; columns the file lacks
+        are left to them.
+        """
+        jobs = [("text", c, _trim) for c in texts if self.has(c) and c not in self._text]
+        jobs += [("codes", c, _distinct) for c in codes if self.has(c) and c not in self._codes]
+        jobs = [job for job in jobs if (job[0], job[1]) not in self._pending]
+        if not jobs or self.n < PREFETCH_ROWS:
+            return
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-import-check")
+        for what, column, work in jobs:
+            self._pending[(what, column)] = pool.submit(work, self.raw(column))
+        pool.shutdown(wait=False)  # its threads end once the last column is done
 
     def _annotation(self, column: str) -> tuple[Cell, Any, bool]:
         info = self.model.model_fields[column]
@@ -438,11 +463,25 @@ def _codes_only(values: pa.Array) -> tuple[np.ndarray, int]:
     return np.asarray(codes, dtype=np.int64), len(uniques)
 
 
+def _factorize(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+    """Each value's code (−1 where missing) and the distinct values in order of first appearance: what
+    ``pd.factorize`` gives, the same way (Arrow's dictionary encoding), for text without copying the column's
+    text into one piece first (a million cells: a third less time, issue 14)."""
+    if not pa.types.is_string(values.type) or not len(values):
+        codes, uniques = pd.factorize(_series(values), use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), (uniques.tolist() if hasattr(uniques, "tolist") else list(uniques))
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.chunk(0) if encoded.num_chunks == 1 else encoded.combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    return indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
+
+
 def _distinct(values: pa.Array) -> tuple[np.ndarray, list[Any]]:
     """Codes (−1 for blank) and the distinct values, trimmed; cells of only spaces count as blank."""
-    codes, uniques = pd.factorize(_series(values), use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    found = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    codes, found = _factorize(values)
     if not found or not isinstance(found[0], str):
         return codes, found
     trimmed = [restore(u.strip()) for u in found]  # restore: the quote an export put before a formula
