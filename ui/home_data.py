@@ -67,9 +67,14 @@ def _plan(month: dt.date) -> tuple[list[tuple[str, int]] | None, str | None]:
 def _risks(month: dt.date) -> str | None:
     this_quarter = periods.quarter_of(month)
     reviewed = [q for q in periods.shown_quarters(_panels().quarters) if q <= this_quarter]
-    if not reviewed:
-        return None
-    panel = glance.risk_panel(_panels(), reviewed[-1])
+    return _risk_words(reviewed[-1]) if reviewed else None
+
+
+@cached
+def _risk_words(quarter: str) -> str:
+    """The risk panel's sentence for the register as reviewed in ``quarter``: worked out once per quarter,
+    however many months and services are asked for."""
+    panel = glance.risk_panel(_panels(), quarter)
     bands = high_bands(risk_data.matrix(risk_data.register_matrix_id()))
     high = sum(band in bands for band in panel.bands)
     return (f"{high} of {len(panel.bands)} risks high-scoring ({' or '.join(md(b) for b in bands)}) in "
