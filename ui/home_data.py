@@ -87,7 +87,19 @@ def _spec(fig: go.Figure) -> dict:
     template left for it to add, as ``go.Figure`` added it, so a view kept for later holds its data and
     layout, not a copy of the template (about 100 KB a chart)."""
     spec = plain_dict(fig)
-    return {"data": spec["data"], "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
+    data = [{**trace, "x": _iso(trace["x"])} if isinstance(trace.get("x"), list) else trace for trace in spec["data"]]
+    return {"data": data, "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
+
+
+def _iso(values: list) -> list:
+    """``values`` with each date written as Plotly's JSON writes it (``isoformat``; NaT as None), the rest
+    as they are: the same JSON, without Plotly's encoder trying its other conversions on each of some
+    600 month dates on every rerun.
+
+    >>> _iso([pd.Timestamp("2026-10-01"), pd.NaT, 3])
+    ['2026-10-01T00:00:00', None, 3]
+    """
+    return [None if v is pd.NaT else v.isoformat() if isinstance(v, dt.date) else v for v in values]
 
 
 @cached
