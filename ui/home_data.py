@@ -67,9 +67,14 @@ def _plan(month: dt.date) -> tuple[list[tuple[str, int]] | None, str | None]:
 def _risks(month: dt.date) -> str | None:
     this_quarter = periods.quarter_of(month)
     reviewed = [q for q in periods.shown_quarters(_panels().quarters) if q <= this_quarter]
-    if not reviewed:
-        return None
-    panel = glance.risk_panel(_panels(), reviewed[-1])
+    return _risk_words(reviewed[-1]) if reviewed else None
+
+
+@cached
+def _risk_words(quarter: str) -> str:
+    """The risk panel's sentence for the register as reviewed in ``quarter``: worked out once per quarter,
+    however many months and services are asked for."""
+    panel = glance.risk_panel(_panels(), quarter)
     bands = high_bands(risk_data.matrix(risk_data.register_matrix_id()))
     high = sum(band in bands for band in panel.bands)
     return (f"{high} of {len(panel.bands)} risks high-scoring ({' or '.join(md(b) for b in bands)}) in "
@@ -82,7 +87,19 @@ def _spec(fig: go.Figure) -> dict:
     template left for it to add, as ``go.Figure`` added it, so a view kept for later holds its data and
     layout, not a copy of the template (about 100 KB a chart)."""
     spec = plain_dict(fig)
-    return {"data": spec["data"], "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
+    data = [{**trace, "x": _iso(trace["x"])} if isinstance(trace.get("x"), list) else trace for trace in spec["data"]]
+    return {"data": data, "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
+
+
+def _iso(values: list) -> list:
+    """``values`` with each date written as Plotly's JSON writes it (``isoformat``; NaT as None), the rest
+    as they are: the same JSON, without Plotly's encoder trying its other conversions on each of some
+    600 month dates on every rerun.
+
+    >>> _iso([pd.Timestamp("2026-10-01"), pd.NaT, 3])
+    ['2026-10-01T00:00:00', None, 3]
+    """
+    return [None if v is pd.NaT else v.isoformat() if isinstance(v, dt.date) else v for v in values]
 
 
 @cached

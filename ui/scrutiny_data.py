@@ -34,7 +34,8 @@ def card(quarter: str, public: bool = False) -> tuple[pd.DataFrame, pd.DataFrame
     """The quarter's report (one row per measure) and every measure's quarterly trend up to it;
     ``public``: under disclosure control (what scrutiny members see)."""
     report, trend = scrutiny.card_from(_card_data(), quarter, public)
-    return report, trend[trend["quarter"].isin(periods.shown_quarters(trend["quarter"]))].reset_index(drop=True)
+    shown = periods.shown_quarters(trend["quarter"].unique())  # each quarter looked at once, not once a row
+    return report, trend[trend["quarter"].isin(shown)].reset_index(drop=True)
 
 
 @cached

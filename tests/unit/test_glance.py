@@ -5,6 +5,7 @@ equal, for every month and quarter of the demo store, to what the page counted f
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from qa_core.errors import QAError
 from qa_core.rules.risk import PRODUCT_5X5
 from qa_core.store import Store, queries
 from qa_core.views import glance, risk_register
+from ui import home_data
 
 D = np.datetime64
 
@@ -90,3 +92,9 @@ def test_the_panels_read_once_agree_with_their_queries(store: Store) -> None:
         assert (panel.top_ref, panel.top_score, panel.top_band) == (top["risk_ref"], int(top["score"]), top["band"])
         picked = queries.as_queried(data.reviews[data.reviews["quarter"] == quarter].reset_index(drop=True))
         pd.testing.assert_frame_equal(picked, queries.risk_register(store, quarter))
+
+
+@pytest.mark.parametrize("module", [glance, home_data])
+def test_the_examples(module) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

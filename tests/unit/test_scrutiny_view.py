@@ -4,6 +4,7 @@ control once (``scrutiny.CardData.picks``), equal to applying the rule to the qu
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import pandas as pd
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 
 from qa_core.store import Store
 from qa_core.views import scrutiny
+from ui import scrutiny_view
 from ui.figures.scrutiny import trend_figure
 from ui.safe import md_frame
 from ui.scrutiny_view import Series, escaped, numeric, text_alternative, trend_title
@@ -106,3 +108,8 @@ def test_the_published_card_is_the_disclosure_rule_applied_to_the_quarters_own_r
             pd.testing.assert_series_equal(report[col], ruled[col])
         # the full card again after the published one: nothing picked once is changed for the next
         pd.testing.assert_frame_equal(scrutiny.card_from(data, quarter)[0], full)
+
+
+def test_the_examples() -> None:
+    result = doctest.testmod(scrutiny_view)
+    assert result.attempted > 0 and result.failed == 0
