@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
-from qa_core.rules.formatting import round_half_up
 from ui import (
     annex_a,
     clinic_chart,
@@ -30,6 +29,7 @@ from ui import (
 )
 from ui.chart_table import chart_with_table, table_with_download
 from ui.figures.handover import spec_figure
+from ui.filters import large_type
 from ui.formatters import count_texts, value_texts
 from ui.page import start
 from ui.safe import md
@@ -73,12 +73,10 @@ if not present:
 # -- one measure in detail --------------------------------------------------------------
 code = st.selectbox("Measure to discuss", list(names), key="measure", bind="query-params",
                     format_func=lambda c: names[c])
-row = measures[measures["code"] == code].iloc[0]
+row, series, points, changes, numbers = clinic_data.measure_view(code, service_id, month)
 unit = row["unit"]
-series = data.service_series(code, service_id, month)
 target = None if pd.isna(row["target"]) else float(row["target"])
-points, changes = clinic_data.measure_points(series, row["polarity"], target, code, service_id)
-figure = spec_figure(clinic_chart.measure_spec(row, points, changes, label))
+figure = spec_figure(clinic_chart.measure_chart(code, service_id, month, label, large_type()))
 refs = [n for n, v in (("the neighbours' median", row.get("sn_median")), ("England", row.get("england")))
         if v is not None and not pd.isna(v)]
 note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
@@ -111,14 +109,6 @@ if isinstance(row["rag_note"], str):
     st.write(md(row["rag_note"]))
 if flash := st.session_state.pop("clinic_change_flash", None):
     st.success(flash)
-numbers = pd.DataFrame({
-    "Month": points["period"].dt.strftime("%Y-%m"),
-    "Numerator": series["numerator"], "Denominator": series["denominator"],
-    # Under 12 months the limits are all None (an object column): make them numbers.
-    **{name: round_half_up(pd.to_numeric(points[col], errors="coerce"), 2) for name, col in
-       [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]},
-    "Special cause": points["special_cause"].fillna("none"),
-})
 chart_with_table(figure, caption, numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc",
                  key="clinic_spc", expander="Show the chart's numbers as a table")
 clinic_chart.show_changes(code, row["name"], service_id, list(pd.to_datetime(series["period"]).dt.date), viewer)

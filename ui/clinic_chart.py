@@ -22,12 +22,21 @@ from qa_core.roles import Viewer
 from qa_core.rules.periods import month_label
 from qa_core.views import baselines
 from ui import clinic_data, data
+from ui.data import cached
 from ui.figures.palette import DARK_BLUE, TURQUOISE
 from ui.figures.spc import iso_dates, spc_spec
 from ui.formatters import fmt_count, fmt_number
 from ui.safe import md, plain
 
-__all__ = ["y_range", "with_references", "changes_table", "show_changes", "chart_title", "measure_spec"]
+__all__ = [
+    "y_range",
+    "with_references",
+    "changes_table",
+    "show_changes",
+    "chart_title",
+    "measure_spec",
+    "measure_chart",
+]
 
 
 def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
@@ -166,9 +175,17 @@ def chart_title(name: str, value_text: str, label: str, count_text: str, rag: ob
     return title + f", {rag or 'no target'}; {variation.lower()}"
 
 
-def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str) -> dict:
+@cached
+def measure_chart(code: str, service_id: str, month: dt.date, label: str, large: bool) -> dict:
+    """The measure's chart (:func:`measure_spec`) for the month, once per data version, label and type size."""
+    row, _, points, changes, _ = clinic_data.measure_view(code, service_id, month)
+    return measure_spec(row, points, changes, label, large)
+
+
+def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str, large: bool | None = None) -> dict:
     """The chosen measure's SPC chart: the changes marked, comparators as reference lines, the
-    y-axis near the data (``row``: a row of the clinic's measures). A figure as plain dicts, for
+    y-axis near the data (``row``: a row of the clinic's measures; ``large``: large type, None: the
+    sidebar's switch). A figure as plain dicts, for
     ``ui.figures.handover.spec_figure``: no ``go.Figure`` is built (its constructor and Plotly's
     validated ``add_scatter``/``update_yaxes`` were a tenth of a clinic run, issue 14)."""
     unit = row["unit"]
@@ -182,6 +199,7 @@ def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str
         target,
         f"Target: {fmt_number(target, unit)}" if target is not None else "Target",
         changes=changes,
+        large=large,
     )
     return with_references(
         spec, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")

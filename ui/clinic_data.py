@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from qa_core.roles import Viewer
+from qa_core.rules.formatting import round_half_up
 from qa_core.views import audit_grades, baselines, clinic, clinic_audits, clinic_meeting, clinic_summary, commentary
+from ui import data
 from ui.data import cached, get_store
 
 
@@ -98,6 +101,57 @@ def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFr
 def weakest_areas(service_id: str, month: dt.date) -> list[tuple[str, int, int]]:
     """The month's three weakest audit areas for the service: (area, graded RI or Inadequate, graded)."""
     return clinic_audits.weakest_areas(service_audits(service_id, month, "area"))
+
+
+@cached
+def measure_view(
+    code: str, service_id: str, month: dt.date
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, list[tuple[pd.Timestamp, str]], pd.DataFrame]:
+    """The measure in detail for the month, worked out once per data version: its row of the clinic's
+    measures, its monthly series, the chart's points and process changes (``measure_points``) and the
+    chart's numbers as the page's table (``chart_numbers``)."""
+    measures = data.clinic_measures(service_id, month)
+    row = measures[measures["code"] == code].iloc[0]
+    series = data.service_series(code, service_id, month)
+    target = None if pd.isna(row["target"]) else float(row["target"])
+    points, changes = measure_points(series, row["polarity"], target, code, service_id)
+    return row, series, points, changes, chart_numbers(series, points)
+
+
+def chart_numbers(series: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """The chart's numbers as the page shows and downloads them: each month's count, value, mean,
+    limits (to 2 places, a half rounded up) and special cause."""
+    return pd.DataFrame(
+        {
+            "Month": points["period"].dt.strftime("%Y-%m"),
+            "Numerator": series["numerator"],
+            "Denominator": series["denominator"],
+            # Under 12 months the limits are all None (an object column): make them numbers.
+            **{
+                name: _rounded(points[col])
+                for name, col in [("Value", "value"), ("Mean", "mean"), ("Upper limit", "ucl"), ("Lower limit", "lcl")]
+            },
+            "Special cause": points["special_cause"].fillna("none"),
+        }
+    )
+
+
+def _rounded(values: pd.Series, digits: int = 2) -> pd.Series:
+    """``round_half_up(pd.to_numeric(values, errors="coerce"), digits)`` with each distinct number
+    rounded once: a mean or limit is the same number every month of its phase, and rounding one
+    (through ``Decimal``) cost more than the rest of the table."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    done: dict[str, float] = {}
+
+    def one(value: float) -> float:
+        if np.isnan(value):
+            return value
+        key = repr(value)  # not the float itself: 0.0 and -0.0 are equal keys but round apart
+        if key not in done:
+            done[key] = round_half_up(value, digits)
+        return done[key]
+
+    return numbers.map(one)
 
 
 def measure_points(
