@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from qa_core.rules import periods
 from qa_core.rules.audits import INADEQUATE_TARGET_PCT
@@ -22,8 +21,7 @@ from ui import audit_data, data, risk_data
 from ui.components import measures_table
 from ui.data import cached, get_store
 from ui.figures.audits import inadequate_points
-from ui.figures.handover import plain_dict
-from ui.figures.spc import spc_figure
+from ui.figures.spc import spc_spec
 from ui.safe import md
 
 __all__ = ["RAGS", "PLAN_RAGS", "Glance", "glance_view"]
@@ -82,26 +80,6 @@ def _risk_words(quarter: str) -> str:
             f"({md(panel.top_band)}).")  # fmt: skip
 
 
-def _spec(fig: go.Figure) -> dict:
-    """``fig`` as the plain dict spec ``chart_with_table`` hands over (``spec_figure``): Plotly's default
-    template left for it to add, as ``go.Figure`` added it, so a view kept for later holds its data and
-    layout, not a copy of the template (about 100 KB a chart)."""
-    spec = plain_dict(fig)
-    data = [{**trace, "x": _iso(trace["x"])} if isinstance(trace.get("x"), list) else trace for trace in spec["data"]]
-    return {"data": data, "layout": {k: v for k, v in spec["layout"].items() if k != "template"}}
-
-
-def _iso(values: list) -> list:
-    """``values`` with each date written as Plotly's JSON writes it (``isoformat``; NaT as None), the rest
-    as they are: the same JSON, without Plotly's encoder trying its other conversions on each of some
-    600 month dates on every rerun.
-
-    >>> _iso([pd.Timestamp("2026-10-01"), pd.NaT, 3])
-    ['2026-10-01T00:00:00', None, 3]
-    """
-    return [None if v is pd.NaT else v.isoformat() if isinstance(v, dt.date) else v for v in values]
-
-
 @cached
 def glance_view(month: dt.date, service_id: str | None, label: str, plan: bool, risks: bool, large: bool) -> Glance:
     """The page for a month and service (``label``: the month in words); ``plan`` and ``risks``: whether
@@ -137,7 +115,7 @@ def glance_view(month: dt.date, service_id: str | None, label: str, plan: bool, 
                  f"({int(last['inadequate'])} of {int(last['total'])}), from "
                  f"{first['pct_inadequate']:.0f}% in {pd.Timestamp(points['period'].iloc[0]):%B %Y}")  # fmt: skip
         y_title = "% of audits graded Inadequate"
-        view.chart = _spec(spc_figure(points, title, y_title, INADEQUATE_TARGET_PCT, "Target: 10%", large=large))
+        view.chart = spc_spec(points, title, y_title, INADEQUATE_TARGET_PCT, "Target: 10%", large=large)
         view.chart_caption = (f"Chart: percentage of audits graded Inadequate each month (p-chart with limits "
                               f"that vary with the number of audits), against the 10% target. {title}.")  # fmt: skip
         view.numbers = pd.DataFrame({

@@ -15,7 +15,6 @@ from qa_core.errors import QAError
 from qa_core.rules.risk import PRODUCT_5X5
 from qa_core.store import Store, queries
 from qa_core.views import glance, risk_register
-from ui import home_data
 
 D = np.datetime64
 
@@ -94,7 +93,6 @@ def test_the_panels_read_once_agree_with_their_queries(store: Store) -> None:
         pd.testing.assert_frame_equal(picked, queries.risk_register(store, quarter))
 
 
-@pytest.mark.parametrize("module", [glance, home_data])
-def test_the_examples(module) -> None:
-    result = doctest.testmod(module)
+def test_the_examples() -> None:
+    result = doctest.testmod(glance)
     assert result.attempted > 0 and result.failed == 0
