@@ -382,7 +382,8 @@ def test_the_risk_figures_are_valid_plotly_specs(tiny):
     for matrix_id in (PRODUCT, POSITIONAL):
         matrix = risk_register.load_matrix(tiny, matrix_id)
         heat = go.Figure(heatmap_figure(risk_register.heatmap_cells(tiny, matrix_id, Q2), matrix, "Heat <map>"))
-        assert heat.layout.title.text == "Heat &lt;map&gt;" and len(heat.layout.shapes) == 3  # R1 (4,5); R2, R4 (4,4); R3 (2,2)
+        # Outlined cells: R1 (4,5); R2 and R4 (4,4); R3 (2,2).
+        assert heat.layout.title.text == "Heat &lt;map&gt;" and len(heat.layout.shapes) == 3
         line = go.Figure(trajectory_figure(risk_register.trajectory(tiny, matrix_id, "R1"), matrix, "R1"))
         assert [trace.name for trace in line.data][-3:] == ["Gross (before controls)", "Residual (after controls)",
                                                              "Target"]
