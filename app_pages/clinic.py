@@ -68,7 +68,8 @@ if measures.empty:
 names = dict(zip(measures["code"], measures["name"], strict=True))
 if not present:
     st.header("Measures", anchor=False)
-    clinic_measures.show_measures(measures, f"clinic-{service_id}-{month:%Y-%m}.csv")
+    clinic_measures.show_measures(measures, f"clinic-{service_id}-{month:%Y-%m}.csv",
+                                  shown=clinic_measures.shown_table(service_id, month))
 
 # -- one measure in detail --------------------------------------------------------------
 code = st.selectbox("Measure to discuss", list(names), key="measure", bind="query-params",
