@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import streamlit as st
 
 from qa_core.rules.formatting import round_half_up
 from qa_core.store import Store, queries
@@ -204,3 +205,37 @@ def test_reference_lines_as_plotlys_add_scatter_and_update_yaxes_drew_them() -> 
     )
     title = measure_spec(row, points, [], "October 2026", large=False)["layout"]["title"]["text"]
     assert title.startswith("Visits &lt;b&gt;: 50.0% in October 2026 (5 of 10)")
+
+
+def test_the_clinics_with_no_records_get_the_pickers_own_answer(demo_db, monkeypatch) -> None:
+    """Most months have no meeting, action or commentary: those answers are worked out once (``_held``)
+    and are what the pickers give, for every viewer (names withheld or not)."""
+    from qa_core.roles import Viewer
+    from qa_core.views import commentary
+    from ui import clinic_data
+
+    monkeypatch.setenv("QA_DB", str(demo_db))
+    st.cache_resource.clear()  # the store handle and the results kept from it: this store's
+    records, notes = clinic_data._records(), clinic_data._service_commentary_all()
+    viewers = [None, Viewer("assistant_director"), Viewer("head_of_service", scope="assessment"), Viewer("scrutiny")]
+    for month in (dt.date(2019, 5, 1), dt.date(2026, 7, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)):
+        for service in ("assessment", "cp_court", "nowhere"):
+            pd.testing.assert_frame_equal(
+                clinic_data.service_commentary(service, month),
+                commentary.service_commentary_from(notes, service, month),
+            )
+            for viewer in viewers:
+                pd.testing.assert_frame_equal(
+                    clinic_data.meeting_actions(service, month, viewer, dt.date(2026, 11, 10)),
+                    clinic_meeting.meeting_actions_from(records, service, month, viewer, dt.date(2026, 11, 10)),
+                )
+                if service != "nowhere":
+                    assert clinic_data.meeting(service, month, viewer) == clinic_meeting.meeting_from(
+                        records, service, month, viewer
+                    )
+                    previous = clinic_meeting.previous_clinic_from(records, service, month)
+                    assert clinic_data.previous_meeting(service, month, viewer) == (
+                        clinic_meeting.meeting_from(records, service, previous, viewer) if previous else None
+                    )
+    assert clinic_data.meeting_actions("assessment", dt.date(2019, 5, 1), None, dt.date(2026, 11, 10)).empty
+    st.cache_resource.clear()
