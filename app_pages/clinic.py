@@ -117,7 +117,7 @@ clinic_chart.show_changes(code, row["name"], service_id, list(pd.to_datetime(ser
 teams_col, notes_col = st.columns(2)
 with teams_col:
     st.subheader("Teams this month", anchor=False)
-    teams = data.team_breakdown(code, service_id, month, viewer)
+    teams = clinic_data.team_breakdown(code, service_id, month, viewer)
     if teams.empty:
         st.write("No team figures for this month.")
     else:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from qa_core.roles import Viewer
 from qa_core.rules.formatting import round_half_up
+from qa_core.store import queries
 from qa_core.views import audit_grades, baselines, clinic, clinic_audits, clinic_meeting, clinic_summary, commentary
 from ui import data
 from ui.data import cached, get_store
@@ -152,6 +153,34 @@ def process_changes(code: str, service_id: str | None) -> pd.DataFrame:
     if code not in council and (code, service_id) not in pairs:
         return none
     return baselines.process_changes_from(_process_changes_all(), code, service_id)
+
+
+@dataclass(frozen=True)
+class _TeamValues:
+    """Every measure's figures for every team and month (``queries.team_values_all``, every manager's
+    name) and the rows of each service, measure and month: handed on only through ``team_breakdown``,
+    which withholds the names per viewer."""
+
+    frame: pd.DataFrame
+    rows: dict  # (service_id, code, month) -> positions in ``frame``
+
+
+@cached
+def _team_values() -> _TeamValues:
+    """Every team figure, read once per data version, with its rows by service, measure and month (a
+    pick then filters a service's few teams, not every team's every figure: 1 ms of 60,000 rows)."""
+    frame = queries.team_values_all(get_store())
+    return _TeamValues(frame, frame.groupby(["service_id", "code", "period"], sort=False).indices)
+
+
+@cached
+def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
+    """``views.clinic.team_breakdown`` picked from the figures read once (``queries.team_values_from``
+    on the service's, measure's and month's rows): managers withheld as it withholds them."""
+    values = _team_values()
+    rows = values.rows.get((service_id, code, pd.Timestamp(month)))
+    part = values.frame.iloc[0:0] if rows is None else values.frame.take(rows)
+    return queries.team_values_from(part, code, service_id, month, viewer)
 
 
 @cached
