@@ -112,3 +112,25 @@ def test_the_neighbours_table_by_hand() -> None:
     table = neighbour_table(nb, "%")
     assert table["Value"].tolist() == ["20.4%", "c"]
     assert table["Joint return"].tolist() == ["", ""] and table["Code"].tolist() == ["358", "334"]
+
+
+def test_the_trends_figure_is_the_years_else_the_latest_with_one() -> None:
+    from ui.benchmark_data import latest_with_figure, quartile_counts
+
+    series = pd.DataFrame({"year": [2021, 2022, 2023, 2024], "la_value": [1.0, np.nan, 3.0, np.nan]})
+    assert latest_with_figure(series, 2021)["la_value"] == 1.0  # the year asked for
+    assert latest_with_figure(series, 2024)["year"] == 2023  # none that year: the latest with one
+    assert latest_with_figure(series.assign(la_value=np.nan), 2021) is None
+    assert quartile_counts(pd.DataFrame({"quartile": pd.array([None, None], dtype="Int64")})) == (0, {})
+
+
+def test_the_bars_best_at_the_top_ties_in_the_neighbours_order() -> None:
+    from ui.figures.benchmarks import neighbour_bars
+
+    have = pd.DataFrame({"name": ["Ay", "Bee <b>", "Cee"], "value": [20.0, 18.0, 20.0]})
+    bars, you = neighbour_bars(have, "Stockport", 19.0, "High")  # ascending: the best (largest) is drawn last
+    assert bars["label"].tolist() == ["Bee &lt;b&gt;", "Stockport (selected)", "Ay", "Cee"]
+    assert bars["is_la"].tolist() == [False, True, False, False] and list(bars.index) == [1, 0, 0, 2]
+    assert you == "Stockport (selected)"
+    low, _ = neighbour_bars(have, "Stockport", None, "Low")
+    assert low["label"].tolist() == ["Ay", "Cee", "Bee &lt;b&gt;"]  # descending; Ay before Cee, as given
