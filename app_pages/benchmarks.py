@@ -39,12 +39,12 @@ if las.empty:
             "or import the published files (Data page).")
     st.stop()
 
-names = dict(zip(las["old_la_code"], las["name"], strict=True))
+names = bd.la_names()
 labels = bd.la_labels()
 codes = list(labels)
 years = bd.years()
 meta = bd.measures()
-measure_names = dict(zip(meta["measure"], meta["name"], strict=True))
+measure_names = bd.measure_names()
 
 pick_la, pick_year = st.columns([3, 1])
 la = pick_la.selectbox("Local authority", codes, index=codes.index(home) if home in codes else 0, key="la",
@@ -53,7 +53,7 @@ la = pick_la.selectbox("Local authority", codes, index=codes.index(home) if home
 year = pick_year.selectbox("Year", list(reversed(years)), index=0, key="year", bind="query-params",
                            help="Year to 31 March (workforce measures: at 30 September).")
 la_name = names[la]
-region = las.loc[las["old_la_code"] == la, "region_name"].iloc[0]
+region = bd.la_regions()[la]
 # Published names are imported text: escaped wherever markdown or Plotly's HTML shows them.
 la_md, region_md = md(la_name), md(region)
 
@@ -69,12 +69,11 @@ rep = bd.report(la, year)
 if rep.empty:
     st.info(f"No figures are published for {year}.")
     st.stop()
-ranked = rep[rep["quartile"].notna()]
-if ranked.empty:
+ranked, counts = bd.quartile_counts(rep)
+if not ranked:
     st.write(f"No ranked measure has a figure for {la_md} in {year}.")
 else:
-    counts = ranked["quartile"].astype(int).value_counts()
-    st.write(f"Of the {len(ranked)} measures with a better direction and a figure for {la_md} in {year}: "
+    st.write(f"Of the {ranked} measures with a better direction and a figure for {la_md} in {year}: "
              + ", ".join(f"**{counts.get(q, 0)}** in the {ORDINALS[q]} quartile" for q in (1, 2, 3, 4))
              + " (1st is the best quarter of all LAs).")
 summary = bd.summary(la, year)
@@ -106,12 +105,10 @@ with trend_col:
     if series.empty:
         st.info(f"No figures are published for {m_md}.")
     else:
-        have = series[series["la_value"].notna()]
-        chosen = have[have["year"] == year]  # the year picked above, else the latest with a figure
-        if have.empty:
+        end = bd.latest_with_figure(series, year)  # the year picked above, else the latest with a figure
+        if end is None:
             title = f"{la_name} has no published figure for {m_name} in any year"
         else:
-            end = (chosen if not chosen.empty else have).iloc[-1]
             title = (f"{la_name}: {m_name} {published_number(end['la_value'], unit)} in {int(end['year'])}, "
                      f"neighbours' median {median_words(end['sn_median'], end['sn_count'], unit)}, "
                      f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")

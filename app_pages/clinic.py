@@ -68,7 +68,8 @@ if measures.empty:
 names = dict(zip(measures["code"], measures["name"], strict=True))
 if not present:
     st.header("Measures", anchor=False)
-    clinic_measures.show_measures(measures, f"clinic-{service_id}-{month:%Y-%m}.csv")
+    clinic_measures.show_measures(measures, f"clinic-{service_id}-{month:%Y-%m}.csv",
+                                  shown=clinic_measures.shown_table(service_id, month))
 
 # -- one measure in detail --------------------------------------------------------------
 code = st.selectbox("Measure to discuss", list(names), key="measure", bind="query-params",
@@ -116,7 +117,7 @@ clinic_chart.show_changes(code, row["name"], service_id, list(pd.to_datetime(ser
 teams_col, notes_col = st.columns(2)
 with teams_col:
     st.subheader("Teams this month", anchor=False)
-    teams = data.team_breakdown(code, service_id, month, viewer)
+    teams = clinic_data.team_breakdown(code, service_id, month, viewer)
     if teams.empty:
         st.write("No team figures for this month.")
     else:

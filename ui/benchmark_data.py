@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from qa_core.views import benchmarks
@@ -23,6 +25,31 @@ def la_labels() -> dict[str, str]:
     its options as plain text, so the names are not escaped)."""
     frame = las()
     return {c: f"{n} ({r})" for c, n, r in zip(frame["old_la_code"], frame["name"], frame["region_name"], strict=True)}
+
+
+@cached
+def la_names() -> dict[str, str]:
+    """Old LA code → name, and old LA code → region: once per data version, not a scan of every LA
+    on every run of the page."""
+    frame = las()
+    return dict(zip(frame["old_la_code"], frame["name"], strict=True))
+
+
+@cached
+def la_regions() -> dict[str, str]:
+    """Old LA code → its region's name (the first row of a code, as a lookup in ``las`` takes it)."""
+    frame = las()
+    found: dict[str, str] = {}
+    for code, region in zip(frame["old_la_code"], frame["region_name"], strict=True):
+        found.setdefault(code, region)
+    return found
+
+
+@cached
+def measure_names() -> dict[str, str]:
+    """Measure code → its published name."""
+    frame = measures()
+    return dict(zip(frame["measure"], frame["name"], strict=True))
 
 
 @cached
@@ -114,6 +141,26 @@ def neighbours_latest_ilacs(la_code: str) -> pd.DataFrame:
     """Each of the LA's 10 neighbours with its latest ILACS judgement (blank when none)."""
     every = _neighbours_latest_ilacs_all()
     return every[(every["la_code"] == la_code).to_numpy(dtype=bool)].drop(columns="la_code").reset_index(drop=True)
+
+
+def quartile_counts(rep: pd.DataFrame) -> tuple[int, dict[int, int]]:
+    """How many of a year's measures are ranked into a quartile, and how many in each (1 to 4).
+
+    >>> quartile_counts(pd.DataFrame({"quartile": pd.array([1, None, 1, 4], dtype="Int64")}))
+    (3, {1: 2, 4: 1})
+    """
+    ranked = [int(q) for q in rep["quartile"].tolist() if not pd.isna(q)]
+    return len(ranked), dict(Counter(ranked))
+
+
+def latest_with_figure(series: pd.DataFrame, year: int) -> pd.Series | None:
+    """The trend's row for ``year`` if the LA has a figure then, else its latest with one (None: none)."""
+    have = [i for i, v in enumerate(series["la_value"].tolist()) if not pd.isna(v)]
+    if not have:
+        return None
+    years = series["year"].tolist()
+    chosen = [i for i in have if years[i] == year]
+    return series.iloc[(chosen or have)[-1]]
 
 
 @cached

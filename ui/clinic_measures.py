@@ -10,6 +10,7 @@ download keeps every column (``ui.components.measures_table``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from html import escape
@@ -17,7 +18,9 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from ui import data
 from ui.components import _rag_cell, csv_bytes, measures_table
+from ui.data import cached
 from ui.figures import mdc_icons
 from ui.formatters import count_texts, fmt_number, value_texts
 from ui.tags import style_rag
@@ -31,6 +34,7 @@ __all__ = [
     "spc_words",
     "chosen_code",
     "show_measures",
+    "shown_table",
 ]
 
 TABLE_KEY = "clinic_measures_table"
@@ -166,10 +170,19 @@ def _config() -> dict:
     }
 
 
-def show_measures(measures: pd.DataFrame, filename: str, measure_key: str = "measure") -> None:
-    """The table (a row click opens its chart), the icons' key and the full table's download."""
+@cached
+def shown_table(service_id: str, month: dt.date) -> pd.DataFrame:
+    """:func:`compact_table` of the service's measures for the month, once per data version."""
+    return compact_table(data.clinic_measures(service_id, month))
+
+
+def show_measures(
+    measures: pd.DataFrame, filename: str, measure_key: str = "measure", shown: pd.DataFrame | None = None
+) -> None:
+    """The table (a row click opens its chart), the icons' key and the full table's download
+    (``shown``: ``compact_table(measures)`` made already, e.g. :func:`shown_table`)."""
     codes = measures["code"].tolist()
-    shown = compact_table(measures)
+    shown = compact_table(measures) if shown is None else shown
     st.dataframe(
         style_rag(shown, ["RAG"]),
         hide_index=True,

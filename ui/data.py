@@ -26,7 +26,7 @@ from qa_core.demo import build_demo
 from qa_core.roles import Viewer
 from qa_core.rules import periods
 from qa_core.store import Store, default_db_path, queries
-from qa_core.views import audit_grades, completeness, home, risk_register
+from qa_core.views import completeness, home, risk_register
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Results kept per cached function (least recently used go first); a new data version empties
@@ -303,35 +303,8 @@ def service_series(code: str, service_id: str, until: dt.date) -> pd.DataFrame:
 
 
 @cached
-def _team_values_all() -> pd.DataFrame:
-    """Every measure's figures for every team and month, read once per data version, with every
-    manager's name: handed on only through ``team_breakdown``, which withholds them per viewer."""
-    return queries.team_values_all(get_store())
-
-
-@cached
-def team_breakdown(code: str, service_id: str, month: dt.date, viewer: Viewer) -> pd.DataFrame:
-    """``views.clinic.team_breakdown`` picked from the figures read once: managers withheld as it withholds them."""
-    return queries.team_values_from(_team_values_all(), code, service_id, month, viewer)
-
-
-@cached
 def commentary(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
     return queries.commentary(get_store(), code, "service", service_id, month)
-
-
-@cached
-def service_audits(service_id: str, month: dt.date, by: str | None) -> pd.DataFrame:
-    """The month's audits (``by`` None) or their areas ('area'), picked from the counts read once."""
-    if by in (None, "area"):
-        return audit_grades.audits_report_from(_report_counts(), month, by, service_id)
-    return audit_grades.audits_report(get_store(), month=month, by=by, service_id=service_id)
-
-
-@cached
-def _report_counts() -> pd.DataFrame:
-    """Every month's and service's grade and area-grade counts, read once per data version."""
-    return audit_grades.report_counts(get_store())
 
 
 @cached

@@ -221,6 +221,15 @@ class Published:
             return self.effective.iloc[0:0]
         return self.effective.take(np.concatenate([np.arange(a, b) for a, b in spans]))
 
+    def resolved(self, la: str | int) -> dict:
+        """``resolve_la`` among these LAs (a QAError for an unknown one), looked up once per LA: a
+        page that asks three times for one LA's row found it three times (a millisecond each)."""
+        key = ("resolved", str(la))
+        found = self._by.get(key)
+        if found is None:
+            found = self._by[key] = _resolve(self.las, la)
+        return dict(found)
+
     def every_key(self, name: str, make: Callable[[], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
         """What ``make`` aligns to every key of ``keys`` (a report of every measure and year, as the
         Benchmarks page asks for each LA), worked out once for these figures."""
@@ -383,7 +392,7 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     they are read for this report.
     """
     data = data if data is not None else published(store, measure, year)
-    row = _resolve(data.las, la)
+    row = data.resolved(la)
     code = row["old_la_code"]
     if measure is not None:
         meta = data.meta.set_index("measure")
@@ -538,19 +547,20 @@ def neighbour_values(store: Store, la: str, measure: str, year: int, data: Publi
     figure, left out of the median; the counts where DfE publishes them). ``data`` as in
     ``benchmark_report``."""
     data = data if data is not None else published(store, measure, year)
-    row = _resolve(data.las, la)
+    row = data.resolved(la)
     neighbours = data.neighbours_of(row["old_la_code"])
     effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
-    first_row = {c: i for i, c in reversed(list(enumerate(effective["code"].tolist())))}  # each code's first row
+    found = {c: effective[c].tolist() for c in ("code", "value", "symbol", "joint", "numerator", "denominator")}
+    first_row = {c: i for i, c in reversed(list(enumerate(found["code"])))}  # each code's first row
     rows = []
     for n in neighbours.itertuples():
-        first = effective.iloc[first_row[n.neighbour_code]] if n.neighbour_code in first_row else None
-        value = None if first is None or pd.isna(first["value"]) else float(first["value"])
+        i = first_row.get(n.neighbour_code)
+        value = None if i is None or pd.isna(found["value"][i]) else float(found["value"][i])
         rows.append(dict(rank=n.rank, neighbour_code=n.neighbour_code, name=n.name, closeness=n.closeness,
-                         value=value, symbol=None if first is None else _text(first["symbol"]),
-                         joint_return=None if first is None else _text(first["joint"]), missing=value is None,
-                         numerator=None if first is None else first["numerator"],
-                         denominator=None if first is None else first["denominator"]))
+                         value=value, symbol=None if i is None else _text(found["symbol"][i]),
+                         joint_return=None if i is None else _text(found["joint"][i]), missing=value is None,
+                         numerator=None if i is None else found["numerator"][i],
+                         denominator=None if i is None else found["denominator"][i]))
     return pd.DataFrame(rows, columns=["rank", "neighbour_code", "name", "closeness", "value", "symbol",
                                        "joint_return", "missing", "numerator", "denominator"])
 
@@ -570,7 +580,7 @@ def ilacs_judgements(store: Store, la: str, data: Published | None = None,
     """Every Ofsted ILACS inspection of the LA, newest first (an abolished LA's own history).
     ``data``: the published figures already read (their LAs); ``judgements``: ``all_ilacs`` already
     read; else each is read here."""
-    row = _resolve(data.las, la) if data is not None else resolve_la(store, la)
+    row = data.resolved(la) if data is not None else resolve_la(store, la)
     every = judgements if judgements is not None else all_ilacs(store)
     new_code = row["new_la_code"] or ""
     keep = (every["la_code"] == row["old_la_code"]).to_numpy(dtype=bool, na_value=False) | (

@@ -73,7 +73,10 @@ def clinic_measures_from(summary: pd.DataFrame, comparators: pd.DataFrame) -> pd
     ``queries.latest_comparators``, read once by a page that moves between months and services."""
     if summary.empty:
         return summary
-    out = summary.merge(comparators, on="code", how="left")
+    # A left join on the measure's code, each measure's row in place (a merge cost more than the rest):
+    # a measure with no comparators gets blanks, and a count column with a blank becomes float, as a merge's.
+    found = comparators.set_index("code").reindex(summary["code"].to_numpy()).reset_index(drop=True)
+    out = pd.concat([summary, found], axis=1)
     columns = (out[c].tolist() for c in ("rag", "value", "polarity", "target", "unit", "sn_median", "england"))
     notes = [
         rag_comparison_note(rag, value, polarity, target, unit, (("our statistical neighbours", sn), ("England", en)))

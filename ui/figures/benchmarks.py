@@ -49,11 +49,15 @@ def neighbour_bars(have: pd.DataFrame, la_name: str, la_value: float | None, pol
     """The bars (label, value, is_la), best at the top, and the LA's own label: each neighbour
     with a figure (``have``) and the LA when it has one (``la_value``)."""
     you = plain(f"{la_name} (selected)")  # the bars' labels are Plotly axis words and hover text
-    bars = pd.DataFrame({"label": have["name"].map(plain).tolist(), "value": have["value"].tolist(),
-                         "is_la": False})
+    labels, values = [plain(n) for n in have["name"].tolist()], have["value"].tolist()
+    number = list(range(len(labels)))  # each bar's row label: the neighbours 0, 1, ..., the LA 0
     if la_value is not None:
-        bars = pd.concat([bars, pd.DataFrame({"label": [you], "value": [la_value], "is_la": [True]})])
-    return bars.sort_values("value", ascending=polarity != "Low", kind="stable"), you  # best at the top
+        labels, values, number = [*labels, you], [*values, la_value], [*number, 0]
+    # Best at the top, ties in the neighbours' order (a stable sort); sorted on plain lists, not a frame.
+    order = sorted(range(len(values)), key=values.__getitem__, reverse=polarity == "Low")
+    bars = pd.DataFrame({"label": [labels[i] for i in order], "value": [values[i] for i in order],
+                         "is_la": [i == len(have) for i in order]}, index=[number[i] for i in order])
+    return bars, you
 
 
 def neighbours_spec(bars: pd.DataFrame, title: str, unit: str, median: object) -> dict:
