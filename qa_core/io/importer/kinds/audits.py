@@ -418,9 +418,22 @@ def load_audits(cur: Any, prep: Prepared, ctx: Context, write: bool, step: Step)
         audits.apply(cur, insert_only=first_load)
     step("writing area grades")
     if write and changes(outcome):
+        if not first_load:  # compared with what is held: from the rows themselves, as a table (``_held_as_rows``)
+            _held_as_rows(cur, ("_n_area", "_n_answer"))
         grades.apply(cur, insert_only=first_load)
         answers.apply(cur, insert_only=first_load)
     return outcome
+
+
+def _held_as_rows(cur: Any, views: tuple[str, ...]) -> None:
+    """Replace the stacked views with tables of their rows before a re-submission's merge. The merge's
+    ``NOT EXISTS`` match may then be planned from the rows' true count, as it was before DuckDB stacked the
+    areas (issue 14), and so writes new area grades in the same order as then. A first load (most of a large
+    file's work) keeps the views: its rows go in as they come."""
+    for view in views:
+        rows = cur.sql(f"SELECT * FROM {view}").to_arrow_table()
+        cur.execute(f"DROP VIEW {view}")
+        register(cur, view, rows)
 
 
 def _statuses(cur: Any, audits: Merge) -> pd.DataFrame:
