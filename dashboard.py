@@ -48,3 +48,4 @@ with st.sidebar:
                   f"(LA {md(settings['benchmark_la'])}).")
     st.caption(f"{about} {ATTRIBUTION}")
 navigation.run()
+collector.settle(navigation.title)  # a page's first run in this process: freeze what it left alive

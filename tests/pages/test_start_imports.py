@@ -15,6 +15,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from qa_core.pages import page
 from ui import collector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,8 @@ NOT_AT_START = (
 )
 #: Runs the app's entry point as ``streamlit run`` would for a first visit (AppTest, served on
 #: 127.0.0.1 as ``make run`` does), then prints the first page's title, the modules imported and the
-#: collector's thresholds when the script first imported ``qa_core`` (which brings pandas and DuckDB).
+#: collector's thresholds when the script first imported ``qa_core`` (which brings pandas and DuckDB),
+#: and how many objects that run left frozen, for which pages.
 PROBE = """
 import gc, json, sys
 from streamlit import config
@@ -58,8 +60,12 @@ class FirstImport:  # notes the collector's thresholds when qa_core is first imp
 sys.meta_path.insert(0, FirstImport())
 config.set_option("server.address", "127.0.0.1")
 app = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+frozen = gc.get_freeze_count()
+from ui import collector
+settled = sorted(collector._settled)
 print(json.dumps({"titles": [t.value for t in app.title], "exception": bool(app.exception),
-                  "modules": sorted(sys.modules), "thresholds": thresholds.get("qa_core")}))
+                  "modules": sorted(sys.modules), "thresholds": thresholds.get("qa_core"), "frozen": frozen,
+                  "settled": settled}))
 """
 
 
@@ -93,6 +99,14 @@ def test_the_collector_is_tuned_before_the_first_run_imports_the_library(demo_db
     # objects): with Python's default thresholds the collector passed over them some 160 times.
     run = _first_page_imports(demo_db, ROOT / "dashboard.py")
     assert tuple(run["thresholds"]) == collector.THRESHOLDS
+
+
+def test_a_pages_first_run_freezes_what_it_left_alive(demo_db):
+    # Full collections then skip the modules and the data read once (ui.collector.settle; once a page
+    # and a process, tests/unit/test_collector.py).
+    run = _first_page_imports(demo_db, ROOT / "dashboard.py")
+    assert run["settled"] == [page("home").title]
+    assert run["frozen"] > 100_000  # the libraries' and the project's objects, at least
 
 
 def test_the_server_does_not_watch_its_source_files():
