@@ -68,24 +68,31 @@ if measures.empty:
 names = dict(zip(measures["code"], measures["name"], strict=True))
 if not present:
     st.header("Measures", anchor=False)
-    clinic_measures.show_measures(measures, f"clinic-{service_id}-{month:%Y-%m}.csv",
-                                  shown=clinic_measures.shown_table(service_id, month))
+    clinic_measures.show_measures(
+        measures, f"clinic-{service_id}-{month:%Y-%m}.csv", shown=clinic_measures.shown_table(service_id, month)
+    )
 
 # -- one measure in detail --------------------------------------------------------------
-code = st.selectbox("Measure to discuss", list(names), key="measure", bind="query-params",
-                    format_func=lambda c: names[c])
-row, series, points, changes, numbers = clinic_data.measure_view(code, service_id, month)
+code = st.selectbox(
+    "Measure to discuss", list(names), key="measure", bind="query-params", format_func=lambda c: names[c]
+)
+row, series, points, changes = clinic_data.measure_view(code, service_id, month)
 unit = row["unit"]
 target = None if pd.isna(row["target"]) else float(row["target"])
 figure = spec_figure(clinic_chart.measure_chart(code, service_id, month, label, large_type()))
-refs = [n for n, v in (("the neighbours' median", row.get("sn_median")), ("England", row.get("england")))
-        if v is not None and not pd.isna(v)]
+refs = [
+    n
+    for n, v in (("the neighbours' median", row.get("sn_median")), ("England", row.get("england")))
+    if v is not None and not pd.isna(v)
+]
 note = "" if points["mean"].notna().any() else " Fewer than 12 months: no limits are shown."
-caption = (f"Chart: {md(row['name'])} for {service} each month, with the mean, process limits"
-           f"{' and target' if target is not None else ''}"
-           f"{'; ' + ' and '.join(refs) + ' (latest published year) as reference lines' if refs else ''}"
-           f"{'; the recorded process change' + ('s' if len(changes) > 1 else '') + ' dashed' if changes else ''}"
-           f"; special causes are marked by shape and named in the legend.{note}")
+caption = (
+    f"Chart: {md(row['name'])} for {service} each month, with the mean, process limits"
+    f"{' and target' if target is not None else ''}"
+    f"{'; ' + ' and '.join(refs) + ' (latest published year) as reference lines' if refs else ''}"
+    f"{'; the recorded process change' + ('s' if len(changes) > 1 else '') + ' dashed' if changes else ''}"
+    f"; special causes are marked by shape and named in the legend.{note}"
+)
 meeting = clinic_data.meeting(service_id, month, viewer)
 author = header["head_of_service"] if viewer.role == "head_of_service" else "Assistant Director"
 
@@ -110,8 +117,17 @@ if isinstance(row["rag_note"], str):
     st.write(md(row["rag_note"]))
 if flash := st.session_state.pop("clinic_change_flash", None):
     st.success(flash)
-chart_with_table(figure, caption, numbers, f"{code}-{service_id}.csv", "the chart data", "dl_clinic_spc",
-                 key="clinic_spc", expander="Show the chart's numbers as a table")
+numbers = clinic_chart.shown_numbers(code, service_id, month)  # made only once its expander is open
+chart_with_table(
+    figure,
+    caption,
+    numbers,
+    f"{code}-{service_id}.csv",
+    "the chart data",
+    clinic_chart.NUMBERS_TABLE,
+    key="clinic_spc",
+    expander="Show the chart's numbers as a table",
+)
 clinic_chart.show_changes(code, row["name"], service_id, list(pd.to_datetime(series["period"]).dt.date), viewer)
 
 teams_col, notes_col = st.columns(2)
@@ -121,13 +137,16 @@ with teams_col:
     if teams.empty:
         st.write("No team figures for this month.")
     else:
-        team_table = pd.DataFrame({
-            "Team": teams["team"],
-            "Value": value_texts(teams["value"], [unit] * len(teams)),
-            "Count": count_texts(teams["numerator"], teams["denominator"], [unit] * len(teams)),
-        })
-        table_with_download(team_table, f"{code}-{service_id}-{month:%Y-%m}-teams.csv",
-                            "the team figures", "dl_clinic_teams")
+        team_table = pd.DataFrame(
+            {
+                "Team": teams["team"],
+                "Value": value_texts(teams["value"], [unit] * len(teams)),
+                "Count": count_texts(teams["numerator"], teams["denominator"], [unit] * len(teams)),
+            }
+        )
+        table_with_download(
+            team_table, f"{code}-{service_id}-{month:%Y-%m}-teams.csv", "the team figures", "dl_clinic_teams"
+        )
 with notes_col:
     st.subheader("Commentary", anchor=False)
     clinic_commentary.show_commentary(code, service_id, month, viewer, author)
@@ -143,11 +162,19 @@ else:
         f"{int(audit_row['inadequate'])} of {int(audit_row['total'])} audits Inadequate "
         f"({audit_row['pct_inadequate']:.1f}%, 95% interval {audit_row['ci_low']:.1f}% to "
         f"{audit_row['ci_high']:.1f}%) against a target of no more than {INADEQUATE_TARGET_PCT:.0f}%: "
-        f"**{audit_row['assessment']}**. Good or better: {audit_row['pct_good_or_better']:.1f}%.")
-    grade_table = pd.DataFrame([{
-        "Outstanding": int(audit_row["outstanding"]), "Good": int(audit_row["good"]),
-        "Requires improvement": int(audit_row["requires_improvement"]),
-        "Inadequate": int(audit_row["inadequate"]), "Total": int(audit_row["total"])}])
+        f"**{audit_row['assessment']}**. Good or better: {audit_row['pct_good_or_better']:.1f}%."
+    )
+    grade_table = pd.DataFrame(
+        [
+            {
+                "Outstanding": int(audit_row["outstanding"]),
+                "Good": int(audit_row["good"]),
+                "Requires improvement": int(audit_row["requires_improvement"]),
+                "Inadequate": int(audit_row["inadequate"]),
+                "Total": int(audit_row["total"]),
+            }
+        ]
+    )
     st.dataframe(grade_table, hide_index=True)
     if weakest := clinic_data.weakest_areas(service_id, month):
         st.write(

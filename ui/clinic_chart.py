@@ -22,6 +22,7 @@ from qa_core.roles import Viewer
 from qa_core.rules.periods import month_label
 from qa_core.views import baselines
 from ui import clinic_data, data
+from ui.chart_table import numbers_key
 from ui.data import cached
 from ui.figures.palette import DARK_BLUE, TURQUOISE
 from ui.figures.spc import iso_dates, spc_spec
@@ -36,7 +37,14 @@ __all__ = [
     "chart_title",
     "measure_spec",
     "measure_chart",
+    "NUMBERS_TABLE",
+    "shown_numbers",
+    "CHANGES_KEY",
 ]
+
+#: The chart's numbers' download key, for ``ui.chart_table.chart_with_table`` (its expander's key is
+#: ``numbers_key(NUMBERS_TABLE)``).
+NUMBERS_TABLE = "dl_clinic_spc"
 
 
 def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
@@ -128,45 +136,62 @@ def _record(change: dict, viewer: Viewer) -> None:
     else:
         data.clear_caches()
         st.session_state["clinic_change_flash"] = f"Process change recorded from {month_label(change['month'])}."
+        st.session_state[_REOPEN] = True  # its label now counts one more: open again, on the list with it
         st.rerun()
 
 
+#: The "Process changes" expander's key: what it holds is drawn only once it is opened (a test sets it True).
+CHANGES_KEY = "clinic_process_changes"
+_REOPEN = "clinic_process_changes_reopen"
+
+
 def show_changes(code: str, name: str, service_id: str, months: list[dt.date], viewer: Viewer) -> None:
-    """The process changes that reset ``code``'s limits for the service, and (for the AD) a form to record one."""
+    """The process changes that reset ``code``'s limits for the service, and (for the AD) a form to record
+    one: drawn once the expander is opened (a rerun), as a chart's numbers are (issue 14)."""
     changes = clinic_data.process_changes(code, service_id)
     label = f"Process changes ({len(changes)})" if len(changes) else "Process changes: none recorded"
-    with st.expander(label):
-        st.caption(
-            "Limits are fixed on the first 12 months and recalculated only from a recorded process change "
-            "(a new service model, a restructure); each starts a new 12-month baseline."
-        )
-        if changes.empty:
-            st.write("No process change is recorded for this measure.")
-        else:
-            shown = changes_table(changes)
-            if not viewer.sees_cases(service_id):  # a staff name, like an action's owner
-                shown = shown.drop(columns="Recorded by")
-            st.dataframe(shown, hide_index=True, width="stretch")
-        if not baselines.may_record_changes(viewer):
-            st.caption("Process changes are recorded by the assistant director.")
-            return
-        with st.form("process_change", clear_on_submit=True):
-            st.write(f"Record a process change to {md(name)}")
-            month = st.selectbox("From the month", list(reversed(months)), format_func=month_label)
-            reason = st.text_area("Reason (what changed in the service)", max_chars=baselines.REASON_CHARS)
-            council = st.checkbox("It applies to the whole council (every service's chart)")
-            who = st.text_input("Recorded by", value="Assistant Director", max_chars=baselines.NAME_CHARS)
-            if st.form_submit_button("Record the process change"):
-                _record(
-                    {
-                        "code": code,
-                        "service_id": None if council else service_id,
-                        "month": month,
-                        "reason": reason,
-                        "recorded_by": who,
-                    },
-                    viewer,
-                )
+    if st.session_state.pop(_REOPEN, False):
+        st.session_state[CHANGES_KEY] = True
+    with st.expander(label, key=CHANGES_KEY, on_change="rerun") as opened:
+        if opened.open:
+            _changes_body(changes, code, name, service_id, months, viewer)
+
+
+def _changes_body(
+    changes: pd.DataFrame, code: str, name: str, service_id: str, months: list[dt.date], viewer: Viewer
+) -> None:
+    """What the "Process changes" expander holds: the rule, the changes and (for the AD) the form."""
+    st.caption(
+        "Limits are fixed on the first 12 months and recalculated only from a recorded process change "
+        "(a new service model, a restructure); each starts a new 12-month baseline."
+    )
+    if changes.empty:
+        st.write("No process change is recorded for this measure.")
+    else:
+        shown = changes_table(changes)
+        if not viewer.sees_cases(service_id):  # a staff name, like an action's owner
+            shown = shown.drop(columns="Recorded by")
+        st.dataframe(shown, hide_index=True, width="stretch")
+    if not baselines.may_record_changes(viewer):
+        st.caption("Process changes are recorded by the assistant director.")
+        return
+    with st.form("process_change", clear_on_submit=True):
+        st.write(f"Record a process change to {md(name)}")
+        month = st.selectbox("From the month", list(reversed(months)), format_func=month_label)
+        reason = st.text_area("Reason (what changed in the service)", max_chars=baselines.REASON_CHARS)
+        council = st.checkbox("It applies to the whole council (every service's chart)")
+        who = st.text_input("Recorded by", value="Assistant Director", max_chars=baselines.NAME_CHARS)
+        if st.form_submit_button("Record the process change"):
+            _record(
+                {
+                    "code": code,
+                    "service_id": None if council else service_id,
+                    "month": month,
+                    "reason": reason,
+                    "recorded_by": who,
+                },
+                viewer,
+            )
 
 
 def chart_title(name: str, value_text: str, label: str, count_text: str, rag: object, variation: str) -> str:
@@ -178,7 +203,7 @@ def chart_title(name: str, value_text: str, label: str, count_text: str, rag: ob
 @cached
 def measure_chart(code: str, service_id: str, month: dt.date, label: str, large: bool) -> dict:
     """The measure's chart (:func:`measure_spec`) for the month, once per data version, label and type size."""
-    row, _, points, changes, _ = clinic_data.measure_view(code, service_id, month)
+    row, _, points, changes = clinic_data.measure_view(code, service_id, month)
     return measure_spec(row, points, changes, label, large)
 
 
@@ -204,3 +229,12 @@ def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str
     return with_references(
         spec, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")
     )
+
+
+def shown_numbers(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    """The chart's numbers for ``chart_with_table`` (``clinic_data.measure_numbers``) when its expander
+    is open. Closed, the table is not drawn (``chart_with_table`` draws it once opened), so none is made:
+    an empty frame stands in, and making the table was a twentieth of a filter change's time (issue 14)."""
+    if st.session_state.get(numbers_key(NUMBERS_TABLE)):
+        return clinic_data.measure_numbers(code, service_id, month)
+    return pd.DataFrame()

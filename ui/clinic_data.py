@@ -206,16 +206,23 @@ def weakest_areas(service_id: str, month: dt.date) -> list[tuple[str, int, int]]
 @cached
 def measure_view(
     code: str, service_id: str, month: dt.date
-) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, list[tuple[pd.Timestamp, str]], pd.DataFrame]:
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame, list[tuple[pd.Timestamp, str]]]:
     """The measure in detail for the month, worked out once per data version: its row of the clinic's
-    measures, its monthly series, the chart's points and process changes (``measure_points``) and the
-    chart's numbers as the page's table (``chart_numbers``)."""
+    measures, its monthly series, and the chart's points and process changes (``measure_points``)."""
     measures = data.clinic_measures(service_id, month)
     row = measures.iloc[measures["code"].tolist().index(code)]
     series = data.service_series(code, service_id, month)
     target = None if pd.isna(row["target"]) else float(row["target"])
     points, changes = measure_points(series, row["polarity"], target, code, service_id)
-    return row, series, points, changes, chart_numbers(series, points)
+    return row, series, points, changes
+
+
+@cached
+def measure_numbers(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
+    """The chart's numbers as the page's table (``chart_numbers`` of :func:`measure_view`), once per data
+    version: made only when the table is shown (its expander opened), not with every chart."""
+    _, series, points, _ = measure_view(code, service_id, month)
+    return chart_numbers(series, points)
 
 
 def chart_numbers(series: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:

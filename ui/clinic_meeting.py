@@ -25,10 +25,20 @@ from ui.clinic_measures import row_height
 from ui.safe import md
 from ui.tags import style_tags
 
-__all__ = ["ACTION_SLOTS", "lines", "meeting_words", "actions_table", "show_meeting", "show_actions"]
+__all__ = [
+    "ACTION_SLOTS",
+    "MEETING_FORM_KEY",
+    "lines",
+    "meeting_words",
+    "actions_table",
+    "show_meeting",
+    "show_actions",
+]
 
 #: How many actions the meeting form takes at once (more can be added with "Record a new action").
 ACTION_SLOTS = 3
+#: The "Record the meeting" expander's key: its form is drawn only once it is opened (a test sets it True).
+MEETING_FORM_KEY = "clinic_record_meeting"
 _GROUPS = {"previous": "Agreed at the previous clinic", "this": "Agreed at this clinic", "earlier": "Earlier clinics"}
 
 
@@ -99,7 +109,17 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
     today = dt.date.today()
     if today < month:
         return None
-    with st.expander("Record the meeting", expanded=False), st.form("clinic_meeting", clear_on_submit=False):
+    with st.expander("Record the meeting", key=MEETING_FORM_KEY, on_change="rerun") as opened:
+        if opened.open:  # drawn once opened (a rerun): its 18 boxes were a tenth of a clinic run (issue 14)
+            _meeting_form(service_id, month, label, viewer, names, today)
+    return None
+
+
+def _meeting_form(
+    service_id: str, month: dt.date, label: str, viewer: Viewer, names: dict[str, str], today: dt.date
+) -> None:
+    """The form that records the meeting and the actions agreed at it."""
+    with st.form("clinic_meeting", clear_on_submit=False):
         held = st.date_input("Meeting date", value=today, min_value=month, max_value=today, format="DD/MM/YYYY")
         chair = st.text_input("Chair", value="Assistant Director", max_chars=clinic_meeting.NAME_CHARS)
         attendees = st.text_area("Attendees (one name a line)")
@@ -141,7 +161,6 @@ def show_meeting(service_id: str, month: dt.date, label: str, viewer: Viewer, na
                     + (f", with {len(ids)} action{'s' * (len(ids) != 1)}." if ids else ".")
                 ),
             )
-    return None
 
 
 #: The actions tables' column widths (px): with wrapped rows they fit 1280 px with the sidebar and large type.
