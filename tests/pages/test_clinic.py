@@ -8,7 +8,7 @@ import pandas as pd
 
 from qa_core.store import Store
 from qa_core.views import clinic, clinic_summary
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tables
 
 
 def _open_clinic(app, service="assessment", month=None):
@@ -46,8 +46,7 @@ def test_clinic_header_and_summary_for_assessment(app, demo_db):
     summary = app.dataframe[0].value
     assert list(summary["Measure"]) == list(measures["name"])
     # Short enough for 1280 px with the sidebar: the neighbours, England and the rule are in the detail.
-    assert list(summary.columns) == ["Measure", "Value (count)", "Target", "RAG", "Trend", "Var.", "Assur.",
-                                     "In words"]
+    assert list(summary.columns) == ["Measure", "Value (count)", "Target", "RAG", "Trend", "Var.", "Assur.", "In words"]
     assert all(uri.startswith("data:image/svg+xml;base64,") for uri in summary["Var."])
     # The first measure is selected; its team breakdown sits beside the chart.
     assert app.selectbox(key="measure").value == measures["code"].iloc[0]
@@ -85,7 +84,8 @@ def test_recording_an_action_persists_it(app):
     assert [s.value for s in app.success] == ["Recorded as October 2026 clinic, action 3."]
     actions = _actions(app).set_index("Action")
     assert actions.loc["October 2026 clinic, action 3", "What will be done"] == (
-        "Dip-sample late assessments with each team manager")
+        "Dip-sample late assessments with each team manager"
+    )
     assert actions.loc["October 2026 clinic, action 3", "Status"] == "Open"
 
 
@@ -123,5 +123,30 @@ def test_each_measures_rule_is_in_the_table_and_under_the_chosen_measure(app, de
     assert rule.replace("\\", "") == "How it is rated: " + caseload["rag_rule"]
     assert caseload["rag_rule"].startswith("Green: 18.0 or lower (on or better than the 18.0 target; lower is better)")
     note = [m.value.replace("\\", "") for m in app.markdown if "though worse than" in m.value]
-    assert note == ["Green against the council's own target of 18.0, though worse than our statistical neighbours "
-                    "(15.0) and England (15.2)."]
+    assert note == [
+        "Green against the council's own target of 18.0, though worse than our statistical neighbours "
+        "(15.0) and England (15.2)."
+    ]
+
+
+def test_the_charts_numbers_are_made_once_their_expander_is_opened(app, demo_db):
+    open_page(app, "clinic", service="assessment", month="2026-10", measure="ASSESS_45WD")
+    assert not any("Special cause" in d.value.columns for d in app.dataframe)  # closed: not drawn (nor made)
+    open_tables(app)
+    numbers = next(d.value for d in app.dataframe if "Special cause" in d.value.columns)
+    assert list(numbers.columns) == [
+        "Month",
+        "Numerator",
+        "Denominator",
+        "Value",
+        "Mean",
+        "Upper limit",
+        "Lower limit",
+        "Special cause",
+    ]
+    with Store(demo_db, read_only=True) as store:
+        row = clinic.clinic_measures(store, "assessment", dt.date(2026, 10, 1)).set_index("code").loc["ASSESS_45WD"]
+    last = numbers.iloc[-1]
+    assert last["Month"] == "2026-10"
+    assert (last["Numerator"], last["Denominator"]) == (row["numerator"], row["denominator"])
+    assert last["Value"] == round(row["value"], 2)

@@ -16,6 +16,8 @@ from qa_core.roles import Viewer
 from qa_core.store import Store
 from qa_core.views import clinic_meeting, commentary
 from tests.pages.conftest import open_page, walk_elements
+from ui.clinic_chart import CHANGES_KEY
+from ui.clinic_meeting import MEETING_FORM_KEY
 
 OCT = dt.date(2026, 10, 1)
 INTERNAL_ID = re.compile(r"CA-[a-z_]+-\d{6}-\d+")
@@ -103,7 +105,7 @@ def test_scrutiny_cannot_see_the_clinic(app):
 
 
 def test_a_meeting_recorded_with_attendees_and_actions(app):
-    _open(app, Viewer())
+    _open(app, Viewer(), **{MEETING_FORM_KEY: True})  # the form is drawn once its expander is opened
     assert "No meeting is recorded for the October 2026 clinic yet." in [m.value for m in app.markdown]
     held = dt.date(2026, 11, 4)
     _widget(app.date_input, "Meeting date").set_value(held)
@@ -141,7 +143,7 @@ def test_a_meeting_recorded_with_attendees_and_actions(app):
 
 
 def test_a_refused_meeting_names_the_fields_in_plain_english(app):
-    _open(app, Viewer())
+    _open(app, Viewer(), **{MEETING_FORM_KEY: True})
     _widget(app.text_input, "Chair").input(" ")
     _widget(app.text_input, "Action 1: what will be done").input("Review the late cases")
     app.button(key="FormSubmitter:clinic_meeting-Record the meeting").click().run()
@@ -179,7 +181,7 @@ def test_no_internal_id_is_shown_after_recording_and_completing(app):
 
 
 def test_the_ad_records_a_process_change_and_the_chart_marks_it(app):
-    _open(app, Viewer(), measure="ASSESS_45WD")
+    _open(app, Viewer(), measure="ASSESS_45WD", **{CHANGES_KEY: True})  # drawn once the expander is opened
     _widget(app.selectbox, "From the month").set_value(dt.date(2026, 4, 1))
     _widget(app.text_area, "Reason (what changed in the service)").input("Assessment teams restructured into four.")
     app.button(key="FormSubmitter:process_change-Record the process change").click().run()
@@ -193,7 +195,7 @@ def test_the_ad_records_a_process_change_and_the_chart_marks_it(app):
 
 
 def test_only_the_ad_records_a_process_change(app):
-    _open(app, Viewer("head_of_service", "assessment"), measure="ASSESS_45WD")
+    _open(app, Viewer("head_of_service", "assessment"), measure="ASSESS_45WD", **{CHANGES_KEY: True})
     assert not [t for t in app.text_area if t.label == "Reason (what changed in the service)"]
     assert "Process changes are recorded by the assistant director." in [c.value for c in app.caption]
 
@@ -213,3 +215,17 @@ def test_the_present_view_one_measure_a_screen(app, demo_db):
     assert not app.header  # one measure: no Measures table, audits or meeting sections
     app.button(key="present_previous").click().run()
     assert app.session_state["measure"] == "ASSESS_45WD"
+
+
+def test_the_meeting_form_and_the_process_changes_are_drawn_once_opened(app):
+    _open(app, Viewer(), measure="ASSESS_45WD")
+    labels = [e.label for e in app.expander]
+    assert "Record the meeting" in labels and "Process changes: none recorded" in labels
+    assert not [t for t in app.text_input if t.label == "Chair"]  # closed: nothing inside is drawn
+    assert not [t for t in app.text_area if t.label == "Reason (what changed in the service)"]
+    app.session_state[MEETING_FORM_KEY] = app.session_state[CHANGES_KEY] = True  # as a click opens them
+    app.run()
+    assert not app.exception
+    assert _widget(app.text_input, "Chair").value == "Assistant Director"
+    assert _widget(app.text_area, "Reason (what changed in the service)").value == ""
+    assert "No process change is recorded for this measure." in [m.value for m in app.markdown]

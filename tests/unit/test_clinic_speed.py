@@ -19,8 +19,10 @@ from qa_core.store import Store, queries
 from qa_core.views import audit_grades, baselines, clinic, clinic_audits, clinic_meeting
 from ui.clinic_chart import measure_spec, with_references, y_range
 from ui.clinic_data import chart_numbers
+from ui.clinic_measures import table_styler
 from ui.figures.handover import spec_figure
 from ui.figures.spc import iso_dates, spc_figure, spc_spec
+from ui.tags import style_rag
 
 
 def test_every_months_audits_graded_at_once_equal_each_months_own(store: Store) -> None:
@@ -239,3 +241,29 @@ def test_the_clinics_with_no_records_get_the_pickers_own_answer(demo_db, monkeyp
                     )
     assert clinic_data.meeting_actions("assessment", dt.date(2019, 5, 1), None, dt.date(2026, 11, 10)).empty
     st.cache_resource.clear()
+
+
+def _marshalled(styler) -> tuple[str, pd.DataFrame]:
+    """What Streamlit sends for a Styler: its cells' css (the table's id blanked) and display text."""
+    import re
+
+    import pyarrow as pa
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    proto = ArrowData()
+    marshall_styler(proto, styler, "t")
+    css = re.sub(r"#T_\w+?_row", "#T_row", proto.styler.styles)
+    return css, pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
+
+
+def test_the_measures_table_styler_sends_what_style_rag_sends() -> None:
+    shown = pd.DataFrame({"Measure": ["Visits", "Plans"], "RAG": ["Red", "No target"], "Trend": ["↑", "–"]})
+    styler = table_styler(shown)
+    assert styler.cell_ids is False  # every cell text: only the coloured one keeps an id
+    css, text = _marshalled(styler)
+    assert css == "#T_row0_col1 { color: #2a0b06; background-color: #f4cdc6 }"  # the Red tag, by hand
+    assert text["Measure"].tolist() == ["Visits", "Plans"] and text["RAG"].tolist() == ["Red", "No target"]
+    assert (css, text.to_dict()) == (lambda c, t: (c, t.to_dict()))(*_marshalled(style_rag(shown, ["RAG"])))
+    blank = shown.assign(Trend=pd.Series(["↑", None], dtype="str"))
+    assert table_styler(blank).cell_ids is True  # pandas shows a blank as "nan": every id kept, as before
