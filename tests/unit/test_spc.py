@@ -383,3 +383,13 @@ def test_improvement_for_a_polarity():
 
     assert [improvement_for(p) for p in ("up", "down", "neither", None, float("nan"))] == [
         "up", "down", "neutral", "neutral", "neutral"]
+
+
+def test_a_months_record_keeps_its_keys_order_and_its_values_as_given():
+    # The records' keys in one order (a frame of them has its columns so); a finite float is kept
+    # as given (-0.0 stays -0.0, as float() gives it); a whole number becomes a float; a gap None.
+    records = xmr([-0.0, 3, float("nan"), None])
+    assert list(records[0]) == ["index", "value", "moving_range", "target", "mean", "ucl", "lcl", "upper_2s",
+                                "lower_2s", "special_cause", "side", "rule"]
+    assert [r["value"] for r in records][1:] == [3.0, None, None]
+    assert math.copysign(1, records[0]["value"]) == -1 and type(records[1]["value"]) is float
