@@ -22,8 +22,9 @@ def test_clinic_from_a_link_and_select_a_measure(page, app_url, screenshots):
     measure.fill("Assessments completed within 45")
     page.get_by_role("option", name="Assessments completed within 45 working days").click()
     chart = page.get_by_test_id("stPlotlyChart")
-    expect(chart.get_by_text(re.compile(r"Assessments completed within 45 working days: [\d.]+% in October")).first
-           ).to_be_visible()
+    expect(
+        chart.get_by_text(re.compile(r"Assessments completed within 45 working days: [\d.]+% in October")).first
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Teams this month")).to_be_visible()
     expect(page.get_by_role("heading", name="Actions")).to_be_visible()
     expect(page).to_have_url(re.compile(r"measure="))
