@@ -21,13 +21,14 @@ True
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["drop_plain_ids", "number_styler", "plain_styler", "shows_plain_text"]
+__all__ = ["KeptStyle", "drop_plain_ids", "keep_style", "number_styler", "plain_styler", "shows_plain_text"]
 
 #: Below this a whole number has no thousands separator.
 _THOUSAND = 1000
@@ -63,6 +64,45 @@ def plain_styler(frame: pd.DataFrame, cell_ids: bool = True) -> Styler:
 
     styler._translate = _translate  # type: ignore[method-assign]
     return styler
+
+
+#: The arguments Streamlit works a Styler's table out with (``styler._translate(False, False)``: not sparse).
+_STREAMLIT_TRANSLATE = (False, False)
+
+
+@dataclass(frozen=True, eq=False)
+class KeptStyle:
+    """A styled table worked out once (pandas' styles and shown text for every cell), to hand to Streamlit on
+    every rerun of a view without working it out again: keep it with the view (``ui.data.cached``), draw
+    ``kept.styler()``. Streamlit then reads the same styles and text as from the Styler it came from."""
+
+    data: pd.DataFrame
+    translated: dict
+    source: Styler
+
+    def styler(self) -> Styler:
+        """A new ``Styler`` of the kept frame (its own uuid, set by Streamlit from where it is drawn) whose
+        ``_compute`` does nothing and whose ``_translate`` for Streamlit's arguments is the kept table."""
+        styler = Styler(self.data.copy(deep=False), cell_ids=self.source.cell_ids)
+        source, translated = self.source, self.translated
+
+        def _compute() -> Styler:
+            return styler
+
+        def _translate(*args: Any, **kwargs: Any) -> dict:
+            if args == _STREAMLIT_TRANSLATE and not kwargs:
+                return {**translated, "uuid": styler.uuid}
+            return source._translate(*args, **kwargs)  # anything else: worked out from the original
+
+        styler._compute = _compute  # type: ignore[method-assign]
+        styler._translate = _translate  # type: ignore[method-assign]
+        return styler
+
+
+def keep_style(styler: Styler) -> KeptStyle:
+    """Work ``styler``'s table out now, as Streamlit would (``_compute``, then ``_translate(False, False)``)."""
+    styler._compute()
+    return KeptStyle(styler.data, styler._translate(*_STREAMLIT_TRANSLATE), styler)
 
 
 def drop_plain_ids(body: list[list[dict]]) -> None:
