@@ -13,8 +13,8 @@ from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import long_text, risk_data
 from ui.chart_table import chart_with_table, download_csv
-from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
-from ui.formatters import impact_likelihood, or_list, score_text, yes_no
+from ui.figures.risks import heatmap_figure, level_label, trajectory_figure
+from ui.formatters import impact_likelihood, or_list, score_text
 from ui.page import start
 from ui.safe import md, plain
 
@@ -145,18 +145,10 @@ else:
 st.header("The register", anchor=False)
 st.caption(f"Residual score (after controls) and band on the {md(matrix.name)} matrix, highest first, with "
            "the movement since each risk's previous review, and the gross (before controls) and target scores.")
-table = pd.DataFrame({
-    "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
-    "Movement": register["movement_words"], "Gross score": register["gross_score"],
-    "Target score": register["target_score"],
-    "Reduction expected": [yes_no(v) for v in register["reduction_expected"]],
-    "Previous score": register["previous_score"],
-    "Impact × likelihood": [impact_likelihood(i, lk) for i, lk in
-                            zip(register["impact"], register["likelihood"], strict=True)],
-    "Owner": register["owner"], "Service": register["service"],
-})
+kept = risk_data.register_table(matrix_id, quarter, service_id)
+table = kept.table
 st.dataframe(
-    style_bands(long_text.preview_frame(table, ["Risk"]), "Band", ranges["band"].tolist()),
+    kept.styled.styler(),
     hide_index=True, width="stretch", height="content",
     column_config={
         "Ref": st.column_config.TextColumn(width=70, pinned=True),
