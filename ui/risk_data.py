@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from qa_core.errors import QAError
 from qa_core.rules import periods
 from qa_core.rules.risk import RiskMatrix, matrix_from_cells
 from qa_core.store import queries
@@ -73,6 +74,17 @@ def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> 
 
 @cached
 def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
+    """The register for ``quarter`` (that service's risks, or all): a service's picked from the whole
+    quarter's (which the page shows beside it), unless the whole could not be scored or it has no rows."""
+    if service_id is not None:
+        try:
+            picked = risk_register.service_register(
+                register(matrix_id, quarter, None), _register_rows(matrix_id), service_id
+            )
+        except QAError:  # a risk of another service has a cell the matrix lacks: this service's may not
+            picked = None
+        if picked is not None and not picked.empty:  # none: worked out alone (an empty frame's columns differ)
+            return picked
     return risk_register.register_from(_register_rows(matrix_id), matrix(matrix_id), matrix_id, quarter, service_id)
 
 

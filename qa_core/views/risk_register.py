@@ -289,9 +289,7 @@ def register_from(rows: pd.DataFrame, matrix: RiskMatrix, matrix_id: str, quarte
     if service_id is not None:
         keep &= rows["service_id"] == service_id
     frame = rows[keep].reset_index(drop=True)
-    for col in frame.columns:  # as a quarter's own read gives it: a text column with nothing in it holds None
-        if pd.api.types.is_string_dtype(frame[col]) and frame[col].isna().all():
-            frame[col] = pd.Series([None] * len(frame), dtype="object")
+    _none_for_empty_text(frame)
     unscored = frame[frame["score"].isna() | frame["gross_score"].isna()]
     if not unscored.empty:
         first = unscored.iloc[0]
@@ -311,6 +309,24 @@ def register_from(rows: pd.DataFrame, matrix: RiskMatrix, matrix_id: str, quarte
                                              frame["quarter"], frame["previous_quarter"])
     _control_columns(frame, matrix, "score", "band")
     return frame.reset_index(drop=True)
+
+
+def _none_for_empty_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> None:
+    """As a quarter's own read gives it: a text column (of ``columns``, default all) with nothing in it holds
+    None (object), not NaN."""
+    for col in frame.columns if columns is None else columns:
+        if pd.api.types.is_string_dtype(frame[col]) and frame[col].isna().all():
+            frame[col] = pd.Series([None] * len(frame), dtype="object")
+
+
+def service_register(register: pd.DataFrame, rows: pd.DataFrame, service_id: str) -> pd.DataFrame:
+    """:func:`register_from` for one service, picked from the quarter's whole register (``service_id`` None)
+    that was worked out from ``rows``: its rows in the same order, a read column (one of ``rows``) of text with
+    nothing in them holding None as there. Every other column is worked out row by row, so the rows are the
+    ones the service's own register gives. With no rows, column types differ: work that out alone."""
+    frame = register[register["service_id"] == service_id].reset_index(drop=True)
+    _none_for_empty_text(frame, [c for c in frame.columns if c in rows.columns])
+    return frame
 
 
 def _control_columns(frame: pd.DataFrame, matrix: RiskMatrix, score: str, band: str) -> None:
