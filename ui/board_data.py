@@ -54,9 +54,31 @@ def area_narrative(area_id: str, month: dt.date) -> pd.DataFrame:
     return improvement_board.area_narrative_from(_board(), area_id, month)
 
 
+#: A month after every rating: the whole of an area's history is "as at" it.
+_EVER = dt.date(9999, 12, 1)
+
+
+@cached
+def _whole_history(area_id: str) -> pd.DataFrame:
+    """Every rating of the area, oldest first, with rank and movement (``area_history_from``), worked out once
+    per data version: a month's history is its first rows."""
+    return improvement_board.area_history_from(_board(), area_id, _EVER)
+
+
 @cached
 def area_history(area_id: str, month: dt.date) -> pd.DataFrame:
-    frame = improvement_board.area_history_from(_board(), area_id, month)
+    """The area's ratings up to ``month`` (those in the window the pages show): the first rows of its whole
+    history (each row's movement is against the row before it, so the same), re-typed as worked out alone;
+    worked out alone if the ratings up to ``month`` are not the first rows or there are none."""
+    whole = _whole_history(area_id)
+    end = periods.month_end(periods.first_of(month))
+    upto = [m <= end for m in whole["month"]]
+    count = sum(upto)
+    if count and all(upto[:count]):
+        frame = whole.iloc[:count].copy()
+        frame["rank"] = [None if pd.isna(r) else int(r) for r in frame["rank"]]  # typed as the list it was
+    else:
+        frame = improvement_board.area_history_from(_board(), area_id, month)
     return frame.loc[frame["month"].map(periods.in_window).astype(bool)].reset_index(drop=True)
 
 
