@@ -13,10 +13,10 @@ from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import long_text, risk_data
 from ui.chart_table import chart_with_table, download_csv
-from ui.figures.risks import heatmap_figure, level_label, trajectory_figure
+from ui.figures.risks import level_label
 from ui.formatters import impact_likelihood, or_list, score_text
 from ui.page import start
-from ui.safe import md, plain
+from ui.safe import md
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
 VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
@@ -121,7 +121,7 @@ else:
     band_words = "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
     occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
     chart_with_table(
-        heatmap_figure(cells, matrix, title),
+        risk_data.heatmap_spec(matrix_id, quarter, view, service_id, title),
         f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {md(quarter)}: impact across "
         f"({_level(matrix.impact_labels, 1)} to {_level(matrix.impact_labels, matrix.size)}), "
         f"likelihood up ({_level(matrix.likelihood_labels, 1)} to "
@@ -216,10 +216,8 @@ else:
     title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
               if change else f", the same as in {first['quarter']}")
 title += f"; target {score_text(last['target_score'])}"
-# The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
-shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
 chart_with_table(
-    trajectory_figure(shown_points, matrix, title),
+    risk_data.trajectory_spec(matrix_id, ref, quarter, title),
     f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
     f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
     "bands are shaded and named at the right: "

@@ -13,8 +13,9 @@ from qa_core.store import queries
 from qa_core.views import risk_register
 from ui import data, long_text
 from ui.data import cached
-from ui.figures.risks import style_bands
+from ui.figures.risks import heatmap_figure, style_bands, trajectory_figure
 from ui.formatters import impact_likelihood, yes_no
+from ui.safe import plain
 from ui.styled import KeptStyle, keep_style
 
 
@@ -139,3 +140,18 @@ def register_table(matrix_id: str, quarter: str, service_id: str | None) -> Regi
     )
     styled = style_bands(long_text.preview_frame(table, ["Risk"]), "Band", band_ranges(matrix_id)["band"].tolist())
     return RegisterTable(table, keep_style(styled))
+
+
+@cached
+def heatmap_spec(matrix_id: str, quarter: str, view: str, service_id: str | None, title: str) -> dict:
+    """The heat map's figure (``heatmap_figure``, titled ``title``) for the view, kept per view."""
+    return heatmap_figure(heatmap(matrix_id, quarter, view, service_id), matrix(matrix_id), title)
+
+
+@cached
+def trajectory_spec(matrix_id: str, risk_ref: str, until: str, title: str) -> dict:
+    """The risk's trajectory figure (``trajectory_figure``, titled ``title``) up to ``until``, kept per view."""
+    points = trajectory(matrix_id, risk_ref, until)
+    # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
+    shown = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
+    return trajectory_figure(shown, matrix(matrix_id), title)
