@@ -112,8 +112,9 @@ def _clean_rag(value: Any) -> str | None:
 
 def _objects(values: Any, index: pd.Index | None = None) -> pd.Series:
     """Values as an object column in which a missing value is None (not NaN)."""
-    series = pd.Series(list(values), index=values.index if index is None else index, dtype="object")
-    return series.where(series.map(lambda v: not is_missing(v)), None)
+    # Made from a list (a Series mapped and masked with where cost 0.7 ms a column, five columns a board).
+    return pd.Series([None if is_missing(v) else v for v in values], index=values.index if index is None else index,
+                     dtype="object")
 
 
 def _movement(previous: str | None, current: str | None) -> str | None:
