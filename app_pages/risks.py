@@ -92,7 +92,7 @@ else:
              "risks (not held by one service: " + ", ".join(md(r) for r in council_wide["risk_ref"])
              + ") are shown only under All services.")
 
-high_rows = risk_register.high_risks(register, matrix)
+high_rows = risk_data.high_risk_rows(matrix_id, quarter, service_id)
 metric_cols = st.columns(4)
 metric_cols[0].metric("High-scoring (residual)", f"{len(high_rows)} of {n}",
                       help=f"Residual score in the {high_words}.")
@@ -168,12 +168,12 @@ download_csv(table, f"risk-register-{quarter}-{matrix_id}.csv", "the register", 
 
 # -- high-scoring risks -----------------------------------------------------------------------
 st.header("High-scoring risks", anchor=False)
-if high_rows.empty:
+if not high_rows:
     st.info(f"No risk's residual score is in the {high_words} in {md(quarter)}.")
 else:
     st.caption(f"{len(high_rows)} of {n} risks have a residual score in the {high_words}: their reasons, "
                "controls and outlook as the owner recorded them.")
-for row in high_rows.itertuples():
+for row in high_rows:
     label = f"{md(row.risk_ref)} · residual score {row.score} ({md(row.band)}) · {md(row.movement_words)}"
     with st.expander(label, expanded=True):
         long_text.show_text(row.title, key=f"risk_full_title_{row.risk_ref}")

@@ -155,3 +155,10 @@ def trajectory_spec(matrix_id: str, risk_ref: str, until: str, title: str) -> di
     # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
     shown = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
     return trajectory_figure(shown, matrix(matrix_id), title)
+
+
+@cached
+def high_risk_rows(matrix_id: str, quarter: str, service_id: str | None) -> list[tuple]:
+    """The register's high-scoring risks (``risk_register.high_risks``), highest first, as its rows' named
+    tuples (``itertuples``: a page reads them one by one), kept per view."""
+    return list(risk_register.high_risks(register(matrix_id, quarter, service_id), matrix(matrix_id)).itertuples())
