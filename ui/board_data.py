@@ -50,8 +50,27 @@ def area_priorities(area_id: str, month: dt.date) -> pd.DataFrame:
 
 
 @cached
+def _narrative_days(area_id: str) -> list[dt.date]:
+    """The days the area's narrative was written, once per data version."""
+    rows = _board().narrative
+    days = pd.to_datetime(rows.loc[rows["area_id"] == area_id, "month"]).dt.date
+    return sorted({d for d in days if isinstance(d, dt.date)})
+
+
+@cached
+def _narrative_of(area_id: str, written: dt.date) -> pd.DataFrame:
+    return improvement_board.area_narrative_from(_board(), area_id, written)
+
+
+@cached
 def area_narrative(area_id: str, month: dt.date) -> pd.DataFrame:
-    return improvement_board.area_narrative_from(_board(), area_id, month)
+    """The area's latest narrative in or before ``month``: the one written on the latest day by the month's end,
+    worked out once for that day (any month from it to the next gives the same)."""
+    end = periods.month_end(periods.first_of(month))
+    written = [d for d in _narrative_days(area_id) if d <= end]
+    if not written:
+        return improvement_board.area_narrative_from(_board(), area_id, month)
+    return _narrative_of(area_id, written[-1])
 
 
 #: A month after every rating: the whole of an area's history is "as at" it.
