@@ -17,7 +17,7 @@ from ui.figures.rag import history_figure
 from ui.formatters import month_text
 from ui.page import start
 from ui.safe import md
-from ui.tags import BADGE, badge_md, style_tags
+from ui.tags import BADGE, badge_md
 
 RAG_KEY = ("Ratings are words in coloured tags: Red, Amber, Yellow (between Amber and Green), "
            "Green, and Blue for complete. Previous is the rating before the current one.")
@@ -57,7 +57,7 @@ if report.empty:
     st.stop()
 
 summary = improvement_board.board_summary(report)
-stale = sorted({m for m in report["rag_month"].dropna() if m != f"{month:%Y-%m}"})
+stale = board_data.stale_months(report, month)
 moved = summary["improved"] + summary["deteriorated"]
 tags = " ".join(badge_md(status, f"{_safe_word(status)}: {count}") for status, count in summary["rag_counts"].items())
 st.markdown(f"Current ratings of the {summary['areas']} areas: {tags}")
@@ -81,23 +81,12 @@ st.header("Exceptions" if exceptions_only else "All areas", anchor=False)
 if shown.empty:
     st.info(f"No area is an exception as at {label}: none moved, is Red or has a priority overdue or at risk.")
     st.stop()
-table = pd.DataFrame({
-    "Area": shown["area"], "Lead": shown["lead"],
-    "Previous RAG": shown["previous_rag"].fillna("None"), "Current RAG": shown["current_rag"].fillna("None"),
-    "Movement": shown["movement_text"], "Priorities": shown["priorities_text"],
-    "Overdue priorities": shown["priorities_overdue"],
-    "Why it is an exception": shown["exception_reason"],
-})
-if shown["rating_note"].notna().any():  # a rating its priorities argue against: said beside it
-    table["Note on the rating"] = shown["rating_note"].fillna("")
-if stale:
-    table.insert(4, "Rated in", shown["rag_month"].map(month_text))
+board = board_data.board_table(month, exceptions_only)
+table = board.table
 st.caption(RAG_KEY + f" Priorities are counted as at the end of {label}; overdue means past the target "
            "date and not complete.")
-styled = style_tags(table, {"Previous RAG": None, "Current RAG": None,
-                           "Overdue priorities": lambda n: "Red" if n else None})
 # Every area on one screen: the table is as tall as its rows, never a scrolling box.
-st.dataframe(styled, hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
+st.dataframe(board.styled.styler(), hide_index=True, width="stretch", height=ROW_PX * (len(table) + 1) + 3)
 download_csv(table, f"rag-at-a-glance-{month:%Y-%m}{'-exceptions' if exceptions_only else ''}.csv", "the board",
              "dl_rag_board")
 
@@ -134,19 +123,10 @@ else:
         st.warning(f"{len(overdue)} of {len(priorities)} priorities overdue at the end of {label}; "
                    f"the longest is {int(late['days_overdue'])} days past its target date.",
                    icon=":material/schedule:")
-    prio_table = pd.DataFrame({
-        "Priority": priorities["description"],
-        "Target date": pd.to_datetime(priorities["target_date"]).dt.strftime("%d %b %Y").fillna("None"),
-        "Status": priorities["status"],
-        "RAG": priorities["rag"].fillna("None"),
-        "Rated by": priorities["rag_by"],
-        "Evidence for the lead's rating": priorities["evidence"].fillna(""),
-        "Completed": pd.to_datetime(priorities["completed_date"]).dt.strftime("%d %b %Y").fillna(""),
-        "Days overdue": [str(d) if d > 0 else "" for d in priorities["days_overdue"]],
-    })
-    st.dataframe(style_tags(long_text.preview_frame(prio_table, ["Priority"]),
-                            {"Status": improvement_board.PRIORITY_STATUSES, "RAG": None}), hide_index=True,
-                 width="stretch", column_config={"Priority": st.column_config.TextColumn(width="large")})
+    kept = board_data.priorities_table(area_id, month)
+    prio_table = kept.table
+    st.dataframe(kept.styled.styler(), hide_index=True, width="stretch",
+                 column_config={"Priority": st.column_config.TextColumn(width="large")})
     long_text.read_in_full(prio_table, ["Priority"], priorities["priority_id"].tolist(), key=f"rag_full_prio_{area_id}")
     st.caption(f"Status at the end of {label}: Complete (Blue); Overdue (Red: target date passed); "
                f"Due soon (Amber: due within {DEFAULT_DUE_SOON_DAYS} days); On track (Green). RAG is the status's "

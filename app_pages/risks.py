@@ -13,10 +13,10 @@ from qa_core.rules.risk import KIND_PRODUCT
 from qa_core.views import risk_register
 from ui import long_text, risk_data
 from ui.chart_table import chart_with_table, download_csv
-from ui.figures.risks import heatmap_figure, level_label, style_bands, trajectory_figure
-from ui.formatters import impact_likelihood, or_list, score_text, yes_no
+from ui.figures.risks import level_label
+from ui.formatters import impact_likelihood, or_list, score_text
 from ui.page import start
-from ui.safe import md, plain
+from ui.safe import md
 
 VIEW_LABELS = {"residual": "Residual", "gross": "Gross", "target": "Target"}
 VIEW_WORDS = {"residual": "Residual (after controls)", "gross": "Gross (before controls)",
@@ -92,7 +92,7 @@ else:
              "risks (not held by one service: " + ", ".join(md(r) for r in council_wide["risk_ref"])
              + ") are shown only under All services.")
 
-high_rows = risk_register.high_risks(register, matrix)
+high_rows = risk_data.high_risk_rows(matrix_id, quarter, service_id)
 metric_cols = st.columns(4)
 metric_cols[0].metric("High-scoring (residual)", f"{len(high_rows)} of {n}",
                       help=f"Residual score in the {high_words}.")
@@ -121,7 +121,7 @@ else:
     band_words = "; ".join(f"{md(r.band)} {r.low} to {r.high}" for r in ranges.itertuples())
     occupied = cells[cells["risks"] > 0].sort_values(["score", "impact"], ascending=False)
     chart_with_table(
-        heatmap_figure(cells, matrix, title),
+        risk_data.heatmap_spec(matrix_id, quarter, view, service_id, title),
         f"Heat map of the {VIEW_WORDS[view].lower()} cells of {placed} risks in {md(quarter)}: impact across "
         f"({_level(matrix.impact_labels, 1)} to {_level(matrix.impact_labels, matrix.size)}), "
         f"likelihood up ({_level(matrix.likelihood_labels, 1)} to "
@@ -145,18 +145,10 @@ else:
 st.header("The register", anchor=False)
 st.caption(f"Residual score (after controls) and band on the {md(matrix.name)} matrix, highest first, with "
            "the movement since each risk's previous review, and the gross (before controls) and target scores.")
-table = pd.DataFrame({
-    "Ref": register["risk_ref"], "Risk": register["title"], "Score": register["score"], "Band": register["band"],
-    "Movement": register["movement_words"], "Gross score": register["gross_score"],
-    "Target score": register["target_score"],
-    "Reduction expected": [yes_no(v) for v in register["reduction_expected"]],
-    "Previous score": register["previous_score"],
-    "Impact × likelihood": [impact_likelihood(i, lk) for i, lk in
-                            zip(register["impact"], register["likelihood"], strict=True)],
-    "Owner": register["owner"], "Service": register["service"],
-})
+kept = risk_data.register_table(matrix_id, quarter, service_id)
+table = kept.table
 st.dataframe(
-    style_bands(long_text.preview_frame(table, ["Risk"]), "Band", ranges["band"].tolist()),
+    kept.styled.styler(),
     hide_index=True, width="stretch", height="content",
     column_config={
         "Ref": st.column_config.TextColumn(width=70, pinned=True),
@@ -176,12 +168,12 @@ download_csv(table, f"risk-register-{quarter}-{matrix_id}.csv", "the register", 
 
 # -- high-scoring risks -----------------------------------------------------------------------
 st.header("High-scoring risks", anchor=False)
-if high_rows.empty:
+if not high_rows:
     st.info(f"No risk's residual score is in the {high_words} in {md(quarter)}.")
 else:
     st.caption(f"{len(high_rows)} of {n} risks have a residual score in the {high_words}: their reasons, "
                "controls and outlook as the owner recorded them.")
-for row in high_rows.itertuples():
+for row in high_rows:
     label = f"{md(row.risk_ref)} · residual score {row.score} ({md(row.band)}) · {md(row.movement_words)}"
     with st.expander(label, expanded=True):
         long_text.show_text(row.title, key=f"risk_full_title_{row.risk_ref}")
@@ -224,10 +216,8 @@ else:
     title += (f", {'up' if change > 0 else 'down'} from {int(first['residual_score'])} in {first['quarter']}"
               if change else f", the same as in {first['quarter']}")
 title += f"; target {score_text(last['target_score'])}"
-# The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
-shown_points = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
 chart_with_table(
-    trajectory_figure(shown_points, matrix, title),
+    risk_data.trajectory_spec(matrix_id, ref, quarter, title),
     f"Line chart of {md(ref)}'s gross (before controls), residual (after controls) and target scores at "
     f"each quarterly review from {md(first['quarter'])} to {md(quarter)} on the {md(matrix.name)} matrix. The "
     "bands are shaded and named at the right: "

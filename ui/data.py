@@ -26,7 +26,7 @@ from qa_core.demo import build_demo
 from qa_core.roles import Viewer
 from qa_core.rules import periods
 from qa_core.store import Store, default_db_path, queries
-from qa_core.views import completeness, home, risk_register
+from qa_core.views import completeness, home
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Results kept per cached function (least recently used go first); a new data version empties
@@ -232,30 +232,6 @@ def indicator_members() -> pd.DataFrame:
 @cached
 def indicator_summary(month: dt.date, service_id: str | None) -> pd.DataFrame:
     return home.summary_from(_indicator_data(), month, service_id)
-
-
-@cached
-def plan_rag(month: dt.date) -> pd.DataFrame:
-    return queries.plan_rag_counts(get_store(), month)
-
-
-@cached
-def _reviewed_quarters() -> list[str]:
-    return periods.shown_quarters(queries.quarters(get_store()))
-
-
-@cached
-def _risks_report(quarter: str) -> pd.DataFrame:
-    return risk_register.risks_report(get_store(), quarter)
-
-
-@cached
-def risks_as_at(month: dt.date) -> pd.DataFrame:
-    """The register as last reviewed in or before ``month``'s quarter (empty if none): worked out
-    once per quarter, however many of its months are asked for."""
-    this_quarter = periods.quarter_of(month)
-    reviewed = [q for q in _reviewed_quarters() if q <= this_quarter]
-    return _risks_report(reviewed[-1]) if reviewed else pd.DataFrame()
 
 
 @cached

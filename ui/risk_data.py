@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from qa_core.errors import QAError
 from qa_core.rules import periods
 from qa_core.rules.risk import RiskMatrix, matrix_from_cells
 from qa_core.store import queries
 from qa_core.views import risk_register
-from ui import data
+from ui import data, long_text
 from ui.data import cached
+from ui.figures.risks import heatmap_figure, style_bands, trajectory_figure
+from ui.formatters import impact_likelihood, yes_no
+from ui.safe import plain
+from ui.styled import KeptStyle, keep_style
 
 
 @cached
@@ -37,11 +44,15 @@ def _matrix_cells(matrix_id: str) -> tuple[dict, pd.DataFrame]:
     return head.to_dict(), cells
 
 
+@cached
 def matrix(matrix_id: str) -> RiskMatrix:
-    """The matrix as a :class:`RiskMatrix` (built from cached rows: it is not picklable)."""
+    """The matrix as a :class:`RiskMatrix`, built and validated once per data version (immutable: the
+    cache hands out the one it kept)."""
     head, cells = _matrix_cells(matrix_id)
-    labels = {axis: tuple(str(head[axis]).split("|")) if isinstance(head[axis], str) and head[axis] else ()
-              for axis in ("impact_labels", "likelihood_labels")}
+    labels = {
+        axis: tuple(str(head[axis]).split("|")) if isinstance(head[axis], str) and head[axis] else ()
+        for axis in ("impact_labels", "likelihood_labels")
+    }
     return matrix_from_cells(head["name"], head["kind"], cells, **labels)
 
 
@@ -64,6 +75,17 @@ def heatmap(matrix_id: str, quarter: str, view: str, service_id: str | None) -> 
 
 @cached
 def register(matrix_id: str, quarter: str, service_id: str | None) -> pd.DataFrame:
+    """The register for ``quarter`` (that service's risks, or all): a service's picked from the whole
+    quarter's (which the page shows beside it), unless the whole could not be scored or it has no rows."""
+    if service_id is not None:
+        try:
+            picked = risk_register.service_register(
+                register(matrix_id, quarter, None), _register_rows(matrix_id), service_id
+            )
+        except QAError:  # a risk of another service has a cell the matrix lacks: this service's may not
+            picked = None
+        if picked is not None and not picked.empty:  # none: worked out alone (an empty frame's columns differ)
+            return picked
     return risk_register.register_from(_register_rows(matrix_id), matrix(matrix_id), matrix_id, quarter, service_id)
 
 
@@ -83,3 +105,60 @@ def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
     frame = _trajectory(matrix_id, risk_ref)  # every quarter, oldest first: those up to ``until`` kept
     frame = frame[frame["quarter"] <= periods.parse_quarter(until)]
     return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RegisterTable:
+    """The register as the page shows it (``table``: also the download) and its band cells worked out."""
+
+    table: pd.DataFrame
+    styled: KeptStyle
+
+
+@cached
+def register_table(matrix_id: str, quarter: str, service_id: str | None) -> RegisterTable:
+    """The register's table for ``quarter`` (that service's risks, or all), highest residual score first, drawn
+    with the long titles shortened and each band cell tinted as on the heat map; kept per view."""
+    rows = register(matrix_id, quarter, service_id)
+    table = pd.DataFrame(
+        {
+            "Ref": rows["risk_ref"],
+            "Risk": rows["title"],
+            "Score": rows["score"],
+            "Band": rows["band"],
+            "Movement": rows["movement_words"],
+            "Gross score": rows["gross_score"],
+            "Target score": rows["target_score"],
+            "Reduction expected": [yes_no(v) for v in rows["reduction_expected"]],
+            "Previous score": rows["previous_score"],
+            "Impact × likelihood": [
+                impact_likelihood(i, lk) for i, lk in zip(rows["impact"], rows["likelihood"], strict=True)
+            ],
+            "Owner": rows["owner"],
+            "Service": rows["service"],
+        }
+    )
+    styled = style_bands(long_text.preview_frame(table, ["Risk"]), "Band", band_ranges(matrix_id)["band"].tolist())
+    return RegisterTable(table, keep_style(styled))
+
+
+@cached
+def heatmap_spec(matrix_id: str, quarter: str, view: str, service_id: str | None, title: str) -> dict:
+    """The heat map's figure (``heatmap_figure``, titled ``title``) for the view, kept per view."""
+    return heatmap_figure(heatmap(matrix_id, quarter, view, service_id), matrix(matrix_id), title)
+
+
+@cached
+def trajectory_spec(matrix_id: str, risk_ref: str, until: str, title: str) -> dict:
+    """The risk's trajectory figure (``trajectory_figure``, titled ``title``) up to ``until``, kept per view."""
+    points = trajectory(matrix_id, risk_ref, until)
+    # The quarters on the axis are stored words too (trajectory_figure escapes its title and bands).
+    shown = points.assign(quarter=points["quarter"].map(lambda v: plain(v) if isinstance(v, str) else v))
+    return trajectory_figure(shown, matrix(matrix_id), title)
+
+
+@cached
+def high_risk_rows(matrix_id: str, quarter: str, service_id: str | None) -> list[tuple]:
+    """The register's high-scoring risks (``risk_register.high_risks``), highest first, as its rows' named
+    tuples (``itertuples``: a page reads them one by one), kept per view."""
+    return list(risk_register.high_risks(register(matrix_id, quarter, service_id), matrix(matrix_id)).itertuples())

@@ -17,6 +17,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from qa_core.rules.audits import ASSESS_BETTER, ASSESS_MEETS, ASSESS_MISSES, ASSESS_WORSE
+from ui.styled import plain_styler
 
 __all__ = [
     "TAG_COLOURS",
@@ -78,8 +79,9 @@ def _css_of(tag_of: TagOf, bold: bool) -> Callable[[object], str]:
 
 def style_tags(data: pd.DataFrame | Styler, columns: Mapping[str, TagOf], bold: bool = False) -> Styler:
     """Colour the cells of each of ``columns`` (those the frame has) with the tag of their text;
-    the cell keeps its words. ``data``: a frame, or a Styler already formatted."""
-    styler = data if isinstance(data, Styler) else data.style
+    the cell keeps its words. ``data``: a frame (drawn through ``ui.styled.plain_styler``), or a Styler
+    already formatted."""
+    styler = data if isinstance(data, Styler) else plain_styler(data)
     for column, tag_of in columns.items():
         if column in styler.data.columns:
             styler = styler.map(_css_of(tag_of, bold), subset=[column])

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
@@ -111,8 +112,9 @@ def _clean_rag(value: Any) -> str | None:
 
 def _objects(values: Any, index: pd.Index | None = None) -> pd.Series:
     """Values as an object column in which a missing value is None (not NaN)."""
-    series = pd.Series(list(values), index=values.index if index is None else index, dtype="object")
-    return series.where(series.map(lambda v: not is_missing(v)), None)
+    # Made from a list (a Series mapped and masked with where cost 0.7 ms a column, five columns a board).
+    return pd.Series([None if is_missing(v) else v for v in values], index=values.index if index is None else index,
+                     dtype="object")
 
 
 def _movement(previous: str | None, current: str | None) -> str | None:
@@ -343,7 +345,16 @@ def _priorities(store: Store, months: list[dt.date]) -> pd.DataFrame:
 
 
 def _month_rows(frame: pd.DataFrame, month: dt.date) -> pd.DataFrame:
-    return frame[pd.to_datetime(frame["month"]).dt.date == first_of(month)].drop(columns="month")
+    """The rows of ``month`` (its first day in the "month" column, at any time of day), without that column.
+
+    Compared as datetimes, not as a date object made for every row (6,000 priorities on the large demo), and
+    the rows and other columns taken at once (a pick, then dropping the column, copied the pick again).
+    """
+    months = frame["month"]
+    if not pd.api.types.is_datetime64_dtype(months.dtype):
+        months = pd.to_datetime(months)
+    rows = np.flatnonzero((months.dt.normalize() == pd.Timestamp(first_of(month))).to_numpy())
+    return frame.iloc[rows, [i for i, name in enumerate(frame.columns) if name != "month"]]
 
 
 def rag_report_from(data: BoardData, month: dt.date) -> pd.DataFrame:
@@ -420,7 +431,8 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
 def area_priorities_from(data: BoardData, area_id: str, month: dt.date) -> pd.DataFrame:
     """:func:`area_priorities` from what :func:`board_data` read."""
     frame = _month_rows(data.priorities, month)
-    frame = frame[frame["area_id"] == area_id].drop(columns="area_id").reset_index(drop=True)
+    rows = np.flatnonzero((frame["area_id"] == area_id).to_numpy())  # rows and columns taken at once
+    frame = frame.iloc[rows, [i for i, name in enumerate(frame.columns) if name != "area_id"]].reset_index(drop=True)
     by_date = frame["status"].map(PRIORITY_STATUSES)
     lead = frame["lead_rag"].map(_clean_rag).where(frame["status"] != COMPLETE)
     frame["rag"] = _objects(lead.where(lead.notna(), by_date))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -202,17 +203,25 @@ def heatmap_from(cells: pd.DataFrame, reviews: pd.DataFrame, quarter: str, view:
     keep = (reviews["quarter"] == quarter) & reviews[impact].notna() & reviews[likelihood].notna()
     if service_id is not None:
         keep &= reviews["service_id"] == service_id
-    placed = reviews.loc[keep, ["risk_ref", impact, likelihood]].sort_values("risk_ref")
-    placed = placed.astype({impact: "int64", likelihood: "int64"})
-    grouped = placed.groupby([impact, likelihood], sort=False)["risk_ref"].agg(["count", ", ".join])
-    grouped.index = grouped.index.set_names(["impact", "likelihood"])
-    frame = cells[["impact", "likelihood", "score", "band"]].astype(
-        {"impact": "int64", "likelihood": "int64", "score": "int64"}).merge(
-        grouped.rename(columns={"count": "risks", "join": "refs"}).reset_index(), on=["impact", "likelihood"],
-        how="left")
-    frame["risks"] = frame["risks"].fillna(0).astype("int64")
-    frame["refs"] = frame["refs"].fillna("").astype(cells["band"].dtype)
-    return frame.sort_values(["impact", "likelihood"], ignore_index=True)
+    placed = reviews.loc[keep]
+    # Worked in plain Python over the quarter's few dozen reviews and the matrix's cells: a pandas
+    # groupby, merge and sort here cost about 7 ms a call (issue 14). Refs in order; equal refs are
+    # the same text, so their order among themselves changes nothing.
+    refs: dict[tuple[int, int], list[str]] = {}
+    for ref, i, lk in sorted(zip(placed["risk_ref"].tolist(), placed[impact].tolist(), placed[likelihood].tolist(),
+                                 strict=True), key=lambda r: r[0]):
+        refs.setdefault((int(i), int(lk)), []).append(ref)
+    keys = [(int(i), int(lk)) for i, lk in zip(cells["impact"].tolist(), cells["likelihood"].tolist(), strict=True)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # by impact then likelihood, stable
+    scores, bands = cells["score"].tolist(), cells["band"].tolist()
+    return pd.DataFrame({
+        "impact": np.array([keys[k][0] for k in order], dtype="int64"),
+        "likelihood": np.array([keys[k][1] for k in order], dtype="int64"),
+        "score": np.array([int(scores[k]) for k in order], dtype="int64"),
+        "band": pd.array([bands[k] for k in order], dtype=cells["band"].dtype),
+        "risks": np.array([len(refs.get(keys[k], ())) for k in order], dtype="int64"),
+        "refs": pd.array([", ".join(refs.get(keys[k], ())) for k in order], dtype=cells["band"].dtype),
+    })
 
 
 _STAGE_JOINS = "\n".join(
@@ -281,9 +290,7 @@ def register_from(rows: pd.DataFrame, matrix: RiskMatrix, matrix_id: str, quarte
     if service_id is not None:
         keep &= rows["service_id"] == service_id
     frame = rows[keep].reset_index(drop=True)
-    for col in frame.columns:  # as a quarter's own read gives it: a text column with nothing in it holds None
-        if pd.api.types.is_string_dtype(frame[col]) and frame[col].isna().all():
-            frame[col] = pd.Series([None] * len(frame), dtype="object")
+    _none_for_empty_text(frame)
     unscored = frame[frame["score"].isna() | frame["gross_score"].isna()]
     if not unscored.empty:
         first = unscored.iloc[0]
@@ -303,6 +310,24 @@ def register_from(rows: pd.DataFrame, matrix: RiskMatrix, matrix_id: str, quarte
                                              frame["quarter"], frame["previous_quarter"])
     _control_columns(frame, matrix, "score", "band")
     return frame.reset_index(drop=True)
+
+
+def _none_for_empty_text(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> None:
+    """As a quarter's own read gives it: a text column (of ``columns``, default all) with nothing in it holds
+    None (object), not NaN."""
+    for col in frame.columns if columns is None else columns:
+        if pd.api.types.is_string_dtype(frame[col]) and frame[col].isna().all():
+            frame[col] = pd.Series([None] * len(frame), dtype="object")
+
+
+def service_register(register: pd.DataFrame, rows: pd.DataFrame, service_id: str) -> pd.DataFrame:
+    """:func:`register_from` for one service, picked from the quarter's whole register (``service_id`` None)
+    that was worked out from ``rows``: its rows in the same order, a read column (one of ``rows``) of text with
+    nothing in them holding None as there. Every other column is worked out row by row, so the rows are the
+    ones the service's own register gives. With no rows, column types differ: work that out alone."""
+    frame = register[register["service_id"] == service_id].reset_index(drop=True)
+    _none_for_empty_text(frame, [c for c in frame.columns if c in rows.columns])
+    return frame
 
 
 def _control_columns(frame: pd.DataFrame, matrix: RiskMatrix, score: str, band: str) -> None:
@@ -398,19 +423,35 @@ def trajectory_from(cells: pd.DataFrame, reviews: pd.DataFrame, risk_ref: str,
     keep = reviews["risk_ref"] == risk_ref
     if until is not None:
         keep &= reviews["quarter"] <= until
-    frame = reviews.loc[keep].sort_values("quarter", kind="stable").reset_index(drop=True)
-    scored = cells.set_index(["impact", "likelihood"])[["score", "band"]]
-    out = pd.DataFrame({"quarter": frame["quarter"]})
+    frame = reviews.loc[keep]
+    # Looked up in plain Python over the risk's few reviews: pandas reindexing on a MultiIndex for each view
+    # cost about 7 ms a risk (issue 14). Quarters oldest first; reviews of the same quarter in their order.
+    order = sorted(range(len(frame)), key=frame["quarter"].tolist().__getitem__)
+    scored = {(int(i), int(lk)): (int(sc), band) for i, lk, sc, band in zip(
+        cells["impact"].tolist(), cells["likelihood"].tolist(), cells["score"].tolist(), cells["band"].tolist(),
+        strict=True)}
+    quarters = frame["quarter"].tolist()
+    out = {"quarter": pd.array([quarters[k] for k in order], dtype=reviews["quarter"].dtype)}
     for view in ("gross", "residual", "target"):
-        impact, likelihood = frame[f"{view}_impact"], frame[f"{view}_likelihood"]
-        found = scored.reindex(pd.MultiIndex.from_arrays([impact, likelihood]))
-        out[impact.name], out[likelihood.name] = impact.to_numpy(), likelihood.to_numpy()
-        out[f"{view}_score"] = found["score"].to_numpy()
-        out[f"{view}_band"] = pd.array(found["band"].to_numpy(), dtype=cells["band"].dtype)
-    out = queries.as_queried(out)  # e.g. a band no quarter has: None, as the query gives it
-    for col in _TRAJECTORY_INTS:
-        out[col] = out[col].astype("Int64")
-    return out
+        impact, likelihood = f"{view}_impact", f"{view}_likelihood"
+        impacts = [_whole(v) for v in frame[impact].tolist()]
+        likelihoods = [_whole(v) for v in frame[likelihood].tolist()]
+        found = [scored.get((impacts[k], likelihoods[k]), (None, None)) for k in order]
+        out[impact] = pd.array([impacts[k] for k in order], dtype="Int64")
+        out[likelihood] = pd.array([likelihoods[k] for k in order], dtype="Int64")
+        out[f"{view}_score"] = pd.array([f[0] for f in found], dtype="Int64")
+        out[f"{view}_band"] = pd.array([f[1] for f in found], dtype=cells["band"].dtype)
+    # As the query gives it (``queries.as_queried``): a text column with nothing in it (a band no quarter has,
+    # or no rows) holds None; the levels and scores are Int64 either way.
+    for name in ("quarter", "gross_band", "residual_band", "target_band"):
+        if not any(isinstance(v, str) for v in out[name]):
+            out[name] = pd.array([None] * len(out[name]), dtype=object)
+    return pd.DataFrame(out)
+
+
+def _whole(value: Any) -> int | None:
+    """A stored level as a whole number; None where there is none."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def risks_report(store: Store, quarter: str | None = None, matrix_id: str | None = None) -> pd.DataFrame:

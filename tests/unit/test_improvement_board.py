@@ -340,3 +340,18 @@ def test_cli_report_rag_before_any_rating_and_csv(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("area_id,area,lead,previous_rag,current_rag,movement,priorities_total,")
     assert lines[1].startswith("A1,Alpha,Ann Lead,Red,Amber,improved,5,1,4,0,True,")
+
+
+def test_a_months_rows_picked_by_its_first_day() -> None:
+    from qa_core.views.improvement_board import _month_rows
+
+    frame = pd.DataFrame({
+        "month": pd.to_datetime(["2026-09-01", "2026-10-01 12:30", "2026-10-02", None, "2026-10-01"], format="ISO8601"),
+        "area_id": ["a", "b", "c", "d", "e"],
+    })
+    picked = _month_rows(frame, dt.date(2026, 10, 17))
+    assert picked["area_id"].tolist() == ["b", "e"] and picked.index.tolist() == [1, 4]
+    assert list(picked.columns) == ["area_id"]
+    as_dates = frame.assign(month=[dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 10, 2), None,
+                                   dt.date(2026, 10, 1)])
+    assert _month_rows(as_dates, dt.date(2026, 10, 1))["area_id"].tolist() == ["b", "e"]

@@ -389,3 +389,30 @@ def test_the_risk_figures_are_valid_plotly_specs(tiny):
                                                              "Target"]
         no_target = go.Figure(trajectory_figure(risk_register.trajectory(tiny, matrix_id, "R2"), matrix, "R2"))
         assert "Target" not in [trace.name for trace in no_target.data]  # R2 has no target
+
+
+def test_a_services_register_picked_from_the_whole_quarters(tiny):
+    rows = risk_register.register_rows(tiny, PRODUCT)
+    whole = risk_register.register(tiny, PRODUCT, Q2)
+    north = risk_register.service_register(whole, rows, "north")
+    assert north["risk_ref"].tolist() == ["R1", "R4"]  # highest residual score first, as in the whole
+    assert north["movement_words"].tolist() == ["Up from 16 to 20", "Up from 12 (2025/26 Q3) to 16"]
+    pd.testing.assert_frame_equal(north, risk_register.register(tiny, PRODUCT, Q2, "north"))
+    south = risk_register.service_register(whole, rows, "south")  # R2 has no target: None, as its own read
+    assert south["target_band"].tolist() == [None] and south["target_band"].dtype == object
+    pd.testing.assert_frame_equal(south, risk_register.register(tiny, PRODUCT, Q2, "south"))
+    assert risk_register.service_register(whole, rows, "east").empty
+
+
+def test_a_heatmap_does_not_depend_on_the_order_of_its_inputs(tiny):
+    cells = tiny.query(f"SELECT impact, likelihood, score, band FROM risk_matrix_cell WHERE matrix_id = '{PRODUCT}'")
+    reviews = tiny.query("SELECT r.*, k.service_id FROM risk_review r JOIN risk k USING (risk_ref)")
+    shuffled = risk_register.heatmap_from(cells.iloc[::-1], reviews.iloc[::-1], Q2, "residual")
+    assert shuffled["impact"].tolist()[:6] == [1, 1, 1, 1, 1, 2] and shuffled["likelihood"].tolist()[:6] == [
+        1, 2, 3, 4, 5, 1]
+    assert _occupied(shuffled) == {
+        (4, 5): (20, "High", 1, "R1"),
+        (4, 4): (16, "High", 2, "R2, R4"),
+        (2, 2): (4, "Low", 1, "R3"),
+    }
+    pd.testing.assert_frame_equal(shuffled, risk_register.heatmap_cells(tiny, PRODUCT, Q2, "residual"))

@@ -8,10 +8,11 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from pandas.io.formats.style import Styler
 from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 from streamlit.proto.ArrowData_pb2 import ArrowData
 
-from ui.styled import number_styler, shows_plain_text
+from ui.styled import keep_style, number_styler, plain_styler, shows_plain_text
 from ui.tags import style_tags
 
 COLOURS = {"Against the 10% target": {"meets target": "Green", "misses target": "Amber"}}
@@ -78,3 +79,50 @@ def test_streamlit_is_sent_the_same_table_either_way(frame: pd.DataFrame, ids: b
     assert cheap.cell_ids is ids
     usual = frame.style.format(precision=1, thousands=",")
     assert _sent(style_tags(cheap, COLOURS)) == _sent(style_tags(usual, COLOURS))
+
+
+def _board() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Area": ["Front door", "Care leavers", "Court work"],
+            "Current RAG": ["Red", "Green", "Purple"],
+            "Overdue": [2, 0, 1234],
+            "%": [12.25, 3.0, np.nan],
+            "Note": pd.array(["late", None, "x"], dtype="str"),
+        }
+    )
+
+
+def _tagged(styler):
+    return style_tags(styler, {"Current RAG": None, "Overdue": lambda n: "Red" if n else None})
+
+
+def test_a_plain_styler_sends_the_same_table() -> None:
+    frame = _board()
+    assert _sent(_tagged(plain_styler(frame))) == _sent(_tagged(frame.style))
+    formatted = frame.style.format(precision=1, thousands=",")
+    assert _sent(_tagged(number_styler(frame))) == _sent(_tagged(formatted))
+
+
+def test_a_plain_styler_leaves_out_only_the_ids_of_cells_showing_their_own_text() -> None:
+    styler = _tagged(plain_styler(_board()).format(precision=1, thousands=","))
+    styler._compute()
+    body = styler._translate(False, False)["body"]
+    with_ids = {(r, c) for r, row in enumerate(body) for c, cell in enumerate(row[1:]) if "id" in cell}
+    # "1,234" is not "1234"; 12.25 shows "12.2", 3.0 "3.0" and NaN "nan" (decimals keep theirs); a missing text
+    # shows "nan"; the coloured words and small whole numbers need none.
+    assert with_ids == {(2, 2), (0, 3), (1, 3), (2, 3), (1, 4)}
+    assert type(styler) is Styler  # Streamlit knows a Styler by its exact type
+
+
+def test_a_kept_style_sends_what_its_styler_sent_on_every_rerun() -> None:
+    frame = _board()
+    kept = keep_style(_tagged(plain_styler(frame)))
+    usual = _sent(_tagged(frame.style))
+    first, second = kept.styler(), kept.styler()
+    assert first is not second and first.data is not kept.data
+    assert _sent(first) == usual and _sent(second) == usual
+    third = kept.styler()
+    proto = ArrowData()
+    marshall_styler(proto, third, "abc")  # its own uuid names its styles, as a new Styler's does
+    assert proto.styler.uuid == third.uuid and f"#T_{third.uuid}_row0_col1" in proto.styler.styles

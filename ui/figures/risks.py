@@ -13,6 +13,7 @@ from qa_core.rules.risk import RiskMatrix
 from qa_core.views.risk_register import band_ranges
 from ui.figures.palette import DARK_BLUE, GREY, PINK, TEXT
 from ui.safe import plain
+from ui.styled import plain_styler
 
 BORDER = "#505a5f"
 # Light tints from low to high risk (GOV.UK tag backgrounds, the top two deepened a little so
@@ -43,7 +44,7 @@ def band_colours(bands: list[str]) -> dict[str, str]:
 def style_bands(frame: pd.DataFrame, column: str, bands: list[str]) -> Styler:
     """A table whose ``column`` names bands, each cell tinted as the band is on the heat map."""
     tints = band_colours(bands)
-    return frame.style.map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "",
+    return plain_styler(frame).map(lambda v: f"color: {TEXT}; background-color: {tints[v]}" if v in tints else "",
                            subset=[column])
 
 
