@@ -69,7 +69,7 @@ names = dict(zip(measures["code"], measures["name"], strict=True))
 if not present:
     st.header("Measures", anchor=False)
     clinic_measures.show_measures(
-        measures, f"clinic-{service_id}-{month:%Y-%m}.csv", shown=clinic_measures.shown_table(service_id, month)
+        measures, f"clinic-{service_id}-{month:%Y-%m}.csv", shown=clinic_measures.shown_style(service_id, month)
     )
 
 # -- one measure in detail --------------------------------------------------------------

@@ -17,13 +17,13 @@ from html import escape
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from ui import data
 from ui.components import _rag_cell, csv_bytes, measures_table
 from ui.data import cached
 from ui.figures import mdc_icons
 from ui.formatters import count_texts, fmt_number, value_texts
+from ui.styled import KeptStyle, keep_style
 from ui.tags import style_rag
 
 __all__ = [
@@ -36,8 +36,7 @@ __all__ = [
     "chosen_code",
     "show_measures",
     "shown_table",
-    "table_styler",
-    "text_styler",
+    "shown_style",
 ]
 
 TABLE_KEY = "clinic_measures_table"
@@ -180,14 +179,18 @@ def shown_table(service_id: str, month: dt.date) -> pd.DataFrame:
 
 
 def show_measures(
-    measures: pd.DataFrame, filename: str, measure_key: str = "measure", shown: pd.DataFrame | None = None
+    measures: pd.DataFrame,
+    filename: str,
+    measure_key: str = "measure",
+    shown: pd.DataFrame | KeptStyle | None = None,
 ) -> None:
     """The table (a row click opens its chart), the icons' key and the full table's download
-    (``shown``: ``compact_table(measures)`` made already, e.g. :func:`shown_table`)."""
+    (``shown``: ``compact_table(measures)`` made already, e.g. :func:`shown_table`, or styled and
+    worked out already, :func:`shown_style`)."""
     codes = measures["code"].tolist()
     shown = compact_table(measures) if shown is None else shown
     st.dataframe(
-        table_styler(shown),
+        shown.styler() if isinstance(shown, KeptStyle) else style_rag(shown, ["RAG"]),
         hide_index=True,
         width="stretch",
         column_config=_config(),
@@ -212,36 +215,12 @@ def show_measures(
     )
 
 
-def text_styler(frame: pd.DataFrame) -> Styler:
-    """A Styler of ``frame`` (to colour some cells) that Streamlit sends at less cost, showing the same text.
-
-    Why: Streamlit sends, beside the table, the text pandas shows in every cell that has an id, writing it
-    into its own copy of the table one column at a time (a third of the measures table's time on every
-    run, issue 14). A text cell is shown by pandas as it is, so where every cell is text only the
-    coloured cells (which always keep their id) need sending; with a blank cell (pandas shows "nan") or
-    any other type every id is kept.
-
-    >>> text_styler(pd.DataFrame({"RAG": ["Red"]})).cell_ids, text_styler(pd.DataFrame({"RAG": [None]})).cell_ids
-    (False, True)
-    """
-    return Styler(frame, cell_ids=not _all_text(frame))
-
-
-def _all_text(frame: pd.DataFrame) -> bool:
-    """Every cell a string (a text column with no blank, or an object column of strings only)."""
-    for _, column in frame.items():
-        if isinstance(column.dtype, pd.StringDtype):
-            if column.isna().any():
-                return False
-        elif not (column.dtype == object and all(isinstance(value, str) for value in column)):
-            return False
-    return True
-
-
-def table_styler(shown: pd.DataFrame) -> Styler:
-    """``shown`` with its RAG cells in tag colours: ``ui.tags.style_rag(shown, ["RAG"])`` through
-    :func:`text_styler`, the same text at less cost."""
-    return style_rag(text_styler(shown), ["RAG"])
+@cached
+def shown_style(service_id: str, month: dt.date) -> KeptStyle:
+    """:func:`shown_table` in tag colours (``ui.tags.style_rag``), worked out once per data version
+    (``ui.styled.keep_style``): a rerun hands Streamlit the table as worked out, not pandas' styling of
+    it again (three quarters of the measures table's time on every run, issue 14)."""
+    return keep_style(style_rag(shown_table(service_id, month), ["RAG"]))
 
 
 def _measures_csv(measures: pd.DataFrame) -> bytes:

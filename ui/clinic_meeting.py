@@ -21,7 +21,7 @@ from qa_core.roles import Viewer
 from qa_core.rules.periods import month_label
 from qa_core.views import clinic, clinic_meeting
 from ui import clinic_data, data, long_text
-from ui.clinic_measures import row_height, text_styler
+from ui.clinic_measures import row_height
 from ui.safe import md
 from ui.tags import style_tags
 
@@ -230,7 +230,7 @@ def show_actions(
             st.subheader(f"{title}{when}", anchor=False)
             shown = long_text.preview_frame(rows, ["What will be done"])
             st.dataframe(
-                style_tags(text_styler(shown), {"Status": {"Overdue": "Red"}}, bold=True),
+                style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True),
                 hide_index=True,
                 width="stretch",
                 column_config=_ACTION_COLUMNS,

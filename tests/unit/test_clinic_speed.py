@@ -17,9 +17,9 @@ import streamlit as st
 from qa_core.rules.formatting import round_half_up
 from qa_core.store import Store, queries
 from qa_core.views import audit_grades, baselines, clinic, clinic_audits, clinic_meeting
+from ui import clinic_measures
 from ui.clinic_chart import measure_spec, with_references, y_range
 from ui.clinic_data import chart_numbers
-from ui.clinic_measures import table_styler
 from ui.figures.handover import spec_figure
 from ui.figures.spc import iso_dates, spc_figure, spc_spec
 from ui.tags import style_rag
@@ -257,13 +257,13 @@ def _marshalled(styler) -> tuple[str, pd.DataFrame]:
     return css, pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
 
 
-def test_the_measures_table_styler_sends_what_style_rag_sends() -> None:
+def test_the_measures_table_kept_sends_what_style_rag_sends(monkeypatch) -> None:
     shown = pd.DataFrame({"Measure": ["Visits", "Plans"], "RAG": ["Red", "No target"], "Trend": ["↑", "–"]})
-    styler = table_styler(shown)
-    assert styler.cell_ids is False  # every cell text: only the coloured one keeps an id
-    css, text = _marshalled(styler)
+    monkeypatch.setattr(clinic_measures, "shown_table", lambda service_id, month: shown)
+    kept = clinic_measures.shown_style.__wrapped__("assessment", dt.date(2026, 10, 1))
+    css, text = _marshalled(kept.styler())
     assert css == "#T_row0_col1 { color: #2a0b06; background-color: #f4cdc6 }"  # the Red tag, by hand
     assert text["Measure"].tolist() == ["Visits", "Plans"] and text["RAG"].tolist() == ["Red", "No target"]
-    assert (css, text.to_dict()) == (lambda c, t: (c, t.to_dict()))(*_marshalled(style_rag(shown, ["RAG"])))
-    blank = shown.assign(Trend=pd.Series(["↑", None], dtype="str"))
-    assert table_styler(blank).cell_ids is True  # pandas shows a blank as "nan": every id kept, as before
+    fresh_css, fresh_text = _marshalled(style_rag(shown, ["RAG"]))
+    assert (css, text.to_dict()) == (fresh_css, fresh_text.to_dict())
+    assert _marshalled(kept.styler())[0] == css  # drawn again: the same
