@@ -140,21 +140,20 @@ def _record(change: dict, viewer: Viewer) -> None:
         st.rerun()
 
 
-#: The "Process changes" expander's key: what it holds is drawn only once it is opened (a test sets it True).
+#: The "Process changes" expander's key (kept open across the rerun that records a change; a test sets it True).
 CHANGES_KEY = "clinic_process_changes"
 _REOPEN = "clinic_process_changes_reopen"
 
 
 def show_changes(code: str, name: str, service_id: str, months: list[dt.date], viewer: Viewer) -> None:
     """The process changes that reset ``code``'s limits for the service, and (for the AD) a form to record
-    one: drawn once the expander is opened (a rerun), as a chart's numbers are (issue 14)."""
+    one. After a change is recorded the expander opens again, with the new change on its list."""
     changes = clinic_data.process_changes(code, service_id)
     label = f"Process changes ({len(changes)})" if len(changes) else "Process changes: none recorded"
     if st.session_state.pop(_REOPEN, False):
         st.session_state[CHANGES_KEY] = True
-    with st.expander(label, key=CHANGES_KEY, on_change="rerun") as opened:
-        if opened.open:
-            _changes_body(changes, code, name, service_id, months, viewer)
+    with st.expander(label, key=CHANGES_KEY, on_change="rerun"):  # drawn closed too: a reason typed stays typed
+        _changes_body(changes, code, name, service_id, months, viewer)
 
 
 def _changes_body(
