@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from qa_core.io.importer import import_file, load
+from qa_core.io.importer import formats, import_file, load
 from qa_core.io.importer.formats import read_sheet
 from qa_core.io.importer.kinds.audits import AuditRow, _each_once, _stack_areas
 from qa_core.io.importer.merge import Merge
@@ -171,3 +171,33 @@ def test_large_imports_borrow_jemalloc_and_give_the_default_pool_back(
         stage=lambda words: seen.append(pa.default_memory_pool().backend_name),
     )
     assert set(seen) == {jemalloc} and pa.default_memory_pool().backend_name == before
+
+
+def test_quoted_line_ends_at_a_blocks_edge_come_back_exactly_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Arrow first splits the file at line ends without minding quotes. Comments written over several lines (LF and
+    # CRLF), with blocks small enough that their edges fall inside those quoted cells: every cell must come back
+    # exactly as written, with its row number. (Arrow's own quote-minding split, at blocks of 64 and 97 bytes,
+    # gives two of these CRLF comments back with an LF missing: hence the second read is one block.)
+    comments = ["Seen twice.\nPlan updated.", "One line only", "Chronology gaps:\r\n- May\r\n- June", "",
+                'Voice: "I want to stay"\nwith Nan']
+    rows = [["case", "comment", "grade"]] + [[f"C{i:04d}", comments[i % len(comments)], str(i % 4 + 1)]
+                                            for i in range(300)]
+    data = csv_bytes(rows)
+    expected = [[r[j] or None for r in rows[1:]] for j in range(3)]
+    reads: list[bool] = []
+    real = formats.pacsv.read_csv
+
+    def read_csv(source, **options):  # noqa: ANN001, ANN003, ANN202 - counts the two ways of reading
+        reads.append(options["parse_options"].newlines_in_values)
+        return real(source, **options)
+
+    monkeypatch.setattr(formats.pacsv, "read_csv", read_csv)
+    for block in (64, 97, 200, 1 << 23):
+        monkeypatch.setattr(formats, "ARROW_BLOCK", block)
+        reads.clear()
+        sheet = read_sheet(data, "comments.csv", "commentary")
+        assert [c.to_pylist() for c in sheet.columns] == expected, block
+        assert sheet.rows.tolist() == list(range(2, 302))
+        # Small blocks end inside a comment: Arrow says so and the file is read again minding quotes. One block
+        # holds the whole file: the first read is the only one.
+        assert reads == ([False, True] if block < len(data) else [False]), block
