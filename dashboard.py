@@ -6,12 +6,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import collector
+from ui import collector, preload
 
 # First, before the imports below: the process's first run imports pandas, DuckDB and the project
 # (hundreds of thousands of new objects), and with Python's default thresholds the collector
 # passes over them about 160 times on the way (ui.collector).
 collector.tune_for_serving()  # once a process: fewer, shorter collector pauses while serving
+# Then the browser is asked to fetch and run the chart library while this run imports the project
+# and works out the page: run when the first chart came, it held up the whole page (ui.preload).
+preload.chart_library()
 
 from qa_core.io.published import ATTRIBUTION  # noqa: E402
 from qa_core.pages import page  # noqa: E402

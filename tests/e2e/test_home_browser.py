@@ -37,3 +37,18 @@ def test_service_filter_is_bound_to_the_url(page, app_url, screenshots):
     expect(page.get_by_text("May 2025 · Assessment")).to_be_visible()
     expect(page).to_have_url(re.compile(r"month=May(\+|%20)2025"))
     expect(page).to_have_url(re.compile(r"service=Assessment"))
+
+
+def test_the_chart_library_is_fetched_though_no_chart_is_sent_and_takes_no_space(page, app_url):
+    # The clinic's every-service view draws no chart, yet the chart code is fetched: the dashboard asks for it
+    # first thing (ui.preload), so the browser runs it while the server works out the page.
+    page.goto(app_url + "/clinic")
+    expect(page.get_by_role("heading", name="Performance clinic")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"Open the .+ clinic")).first).to_be_visible()
+    page.wait_for_function(
+        "performance.getEntriesByType('resource').some(e => /\\/static\\/js\\/PlotlyChart\\.[^/]+\\.js$/.test(e.name))")
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    # The element carrying it is out of the layout: the page's title is the main area's first visible thing.
+    holder = page.locator('[data-testid="stElementContainer"]:has(script[data-qa-preload])')
+    expect(holder).to_have_count(1)
+    expect(holder).to_be_hidden()

@@ -125,3 +125,15 @@ def test_the_check_sees_a_module_a_script_imports(demo_db, tmp_path):
     run = _first_page_imports(demo_db, script)
     assert run["titles"] == ["Clinic imported"]
     assert {"pydantic", "qa_core.views.clinic"} <= set(_loaded(run["modules"], NOT_AT_START))
+
+
+def test_the_chart_library_preload_is_the_first_thing_the_dashboard_sends() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    # First in the main area, before the page's title: sent before the project is imported.
+    first = app.main.children[0]
+    assert first.type == "html" and "data-qa-preload" in str(first.value)
+    assert sum("data-qa-preload" in str(h.value) for h in app.html) == 1
