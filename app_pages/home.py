@@ -25,7 +25,12 @@ shows_plan, shows_risks = viewer.can_open("rag"), viewer.can_open("risks")
 # What this view shows, worked out once per data version (ui.home_data): a rerun only draws it.
 view = home_data.glance_view(month, service_id, label, shows_plan, shows_risks, large_type())
 
-panels = iter(st.columns(2 + shows_plan + shows_risks, border=True))
+# Side by side; in large type two to a row, so a panel's heading ("Improvement plan") fits its panel
+# on a projector at 1280 px (headings are never broken inside a word there: ui.filters).
+count = 2 + shows_plan + shows_risks
+per_row = 2 if large_type() else count
+panels = iter([cell for first in range(0, count, per_row)
+               for cell in st.columns(min(per_row, count - first), border=True)])
 col_measures, col_audits = next(panels), next(panels)
 col_plan = next(panels) if shows_plan else st.empty()
 col_risks = next(panels) if shows_risks else st.empty()

@@ -91,6 +91,21 @@ def test_large_type_for_a_projector_is_a_sidebar_toggle(app):
     assert app.toggle(key="large").value is True
 
 
+def test_large_type_puts_the_four_panels_two_to_a_row(app):
+    # On a projector at 1280 px, four panels side by side left "Improvement plan" wider than its panel (headings
+    # are not broken inside a word in large type): two rows of two instead.
+    def rows() -> list[int]:
+        return [len(block.children) for block in app.main.children.values()
+                if block.type == "flex_container" and all(c.type == "column" for c in block.children.values())]
+
+    app.run()
+    assert rows() == [4]
+    app.toggle(key="large").set_value(True).run()
+    assert not app.exception
+    assert rows() == [2, 2]
+    assert [h.value for h in app.subheader] == ["Measures", "Audits", "Improvement plan", "Risk register"]
+
+
 def test_sidebar_says_the_council_is_fictional_and_whose_figures_it_is_compared_with(app):
     app.run()
     captions = " ".join(c.value for c in app.sidebar.caption)
