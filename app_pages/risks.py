@@ -14,6 +14,7 @@ from qa_core.views import risk_register
 from ui import long_text, risk_data
 from ui.chart_table import chart_with_table, download_csv
 from ui.figures.risks import level_label
+from ui.filters import large_type
 from ui.formatters import impact_likelihood, or_list, score_text
 from ui.page import start
 from ui.safe import md
@@ -52,7 +53,11 @@ own = risk_data.register_matrix_id()
 names = dict(zip(matrices["matrix_id"], matrices["name"], strict=True))
 matrix_ids = [own, *[m for m in names if m != own]]
 
-col_quarter, col_view, col_matrix = st.columns([1, 1.3, 1.7])
+if large_type():  # on a projector at 1280 px the three side by side cut "Target" off: the matrix goes below
+    col_quarter, col_view = st.columns([1, 1.3])
+    col_matrix = st.columns([1, 1.3])[0]
+else:
+    col_quarter, col_view, col_matrix = st.columns([1, 1.3, 1.7])
 with col_quarter:
     quarter = st.selectbox("Quarter reviewed", available, key="risk_quarter", bind="query-params", format_func=md,
                            help="Quarterly reviews at or before the month chosen in the sidebar.")

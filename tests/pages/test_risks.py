@@ -311,3 +311,20 @@ def test_each_risks_controls_answer_that_risk(demo_db):
     missing = reviews[reviews["risk_ref"] == "CSR012"]  # children go missing and are at risk of exploitation
     assert not missing["controls"].str.contains("backup|disaster recovery", case=False).any()
     assert missing["controls"].str.contains("missing|exploitation", case=False).all()
+
+
+def test_large_type_puts_the_matrix_below_the_quarter_and_the_scores_shown(app):
+    # On a projector at 1280 px the three controls side by side cut the "Target" choice off.
+    def control_rows() -> list[list[str]]:
+        rows = []
+        for block in app.main.children.values():
+            if block.type == "flex_container" and all(c.type == "column" for c in block.children.values()):
+                labels = [getattr(w, "label", None) for c in block.children.values() for w in c.children.values()]
+                if any(label in ("Quarter reviewed", "Risk matrix") for label in labels):
+                    rows.append([label for label in labels if label])
+        return rows
+
+    open_page(app, page="risks")
+    assert control_rows() == [["Quarter reviewed", "Scores on the heat map", "Risk matrix"]]
+    open_page(app, page="risks", large=True)
+    assert control_rows() == [["Quarter reviewed", "Scores on the heat map"], ["Risk matrix"]]
