@@ -201,3 +201,20 @@ def test_quoted_line_ends_at_a_blocks_edge_come_back_exactly_as_written(monkeypa
         # Small blocks end inside a comment: Arrow says so and the file is read again minding quotes. One block
         # holds the whole file: the first read is the only one.
         assert reads == ([False, True] if block < len(data) else [False]), block
+
+
+@pytest.mark.parametrize(("columns", "between"), [
+    *((3, b) for b in (b"\r\n", b"\r\n\r\n", b"  \r\n", b"\t\r\n", b",,\r\n")),
+    *((1, b) for b in (b"\r\n", b"\r\n\r\n", b"  \r\n", b"\t\r\n")),
+])
+def test_blank_lines_give_the_rows_and_numbers_the_row_by_row_reader_gives(columns: int, between: bytes) -> None:
+    # Arrow reads a file of several columns without a search for blank lines first: an empty line is a row of
+    # nothing (dropped, its number kept) and a line of spaces a ragged row (refused: read row by row). A file of
+    # one column is still searched first. Either way the rows and their numbers are the row-by-row reader's.
+    rows = [["code", "name", "note"][:columns], ["A1", "One", "x"][:columns], ["A2", "Two", "y"][:columns]]
+    data = csv_bytes(rows[:2]) + between + csv_bytes(rows[2:]) + between
+    sheet = read_sheet(data, "f.csv", "commentary")
+    expected = formats._read_csv_python(data.decode("utf-8"), rows[0], ",")
+    assert [c.to_pylist() for c in sheet.columns] == [c.to_pylist() for c in expected.columns]
+    assert sheet.rows.tolist() == expected.rows.tolist()
+    assert sheet.rows.tolist() == [2, 3 + between.count(b"\n")]
