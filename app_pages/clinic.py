@@ -117,14 +117,13 @@ if isinstance(row["rag_note"], str):
     st.write(md(row["rag_note"]))
 if flash := st.session_state.pop("clinic_change_flash", None):
     st.success(flash)
-numbers = clinic_chart.shown_numbers(code, service_id, month)  # made only once its expander is open
 chart_with_table(
     figure,
     caption,
-    numbers,
+    lambda: clinic_data.measure_numbers(code, service_id, month),  # made only once its expander is open
     f"{code}-{service_id}.csv",
     "the chart data",
-    clinic_chart.NUMBERS_TABLE,
+    "dl_clinic_spc",
     key="clinic_spc",
     expander="Show the chart's numbers as a table",
 )

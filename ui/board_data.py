@@ -9,7 +9,6 @@ the same view builds neither again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -18,7 +17,7 @@ from qa_core.views import improvement_board
 from ui import data, long_text
 from ui.data import cached, get_store
 from ui.formatters import month_text
-from ui.styled import KeptStyle, keep_style
+from ui.styled import ShownTable, keep_style
 from ui.tags import style_tags
 
 
@@ -99,14 +98,6 @@ def area_history(area_id: str, month: dt.date) -> pd.DataFrame:
     else:
         frame = improvement_board.area_history_from(_board(), area_id, month)
     return frame.loc[frame["month"].map(periods.in_window).astype(bool)].reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class ShownTable:
-    """A table as the page shows it (``table``: also the download) and its tag-coloured cells worked out."""
-
-    table: pd.DataFrame
-    styled: KeptStyle
 
 
 def stale_months(report: pd.DataFrame, month: dt.date) -> list[str]:

@@ -4,6 +4,8 @@ expander) with a CSV download. Every CSV download goes through ``ui.components.c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -47,7 +49,7 @@ def table_with_download(
 def chart_with_table(
     fig: go.Figure | dict,
     caption: str,
-    table: pd.DataFrame,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
     filename: str,
     label: str,
     table_key: str,
@@ -63,16 +65,18 @@ def chart_with_table(
 
     The expander's table is drawn only once it is opened (opening it reruns the page; its key is
     ``numbers_`` + ``table_key``, which a test sets to True to open it): tables nobody opened were a
-    large part of a filter change's time (issue 14)."""
+    large part of a filter change's time (issue 14). ``table`` may be a function making it, called only
+    when the table is drawn."""
     st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key=key,
                     **({"alt": alt} if alt is not None else {}))
     st.caption(caption)
     if expander is None:
-        table_with_download(table, filename, label, table_key, rag_columns, shown)
+        table_with_download(table() if callable(table) else table, filename, label, table_key, rag_columns, shown)
         return
     with st.expander(expander, key=numbers_key(table_key), on_change="rerun") as numbers:
         if numbers.open:
-            table_with_download(table, filename, label, table_key, rag_columns, shown)
+            table_with_download(table() if callable(table) else table, filename, label, table_key, rag_columns,
+                                shown)
 
 
 def numbers_key(table_key: str) -> str:

@@ -22,7 +22,6 @@ from qa_core.roles import Viewer
 from qa_core.rules.periods import month_label
 from qa_core.views import baselines
 from ui import clinic_data, data
-from ui.chart_table import numbers_key
 from ui.data import cached
 from ui.figures.palette import DARK_BLUE, TURQUOISE
 from ui.figures.spc import iso_dates, spc_spec
@@ -37,14 +36,8 @@ __all__ = [
     "chart_title",
     "measure_spec",
     "measure_chart",
-    "NUMBERS_TABLE",
-    "shown_numbers",
     "CHANGES_KEY",
 ]
-
-#: The chart's numbers' download key, for ``ui.chart_table.chart_with_table`` (its expander's key is
-#: ``numbers_key(NUMBERS_TABLE)``).
-NUMBERS_TABLE = "dl_clinic_spc"
 
 
 def y_range(values: Iterable[object], unit: str) -> tuple[float, float] | None:
@@ -228,12 +221,3 @@ def measure_spec(row: pd.Series, points: pd.DataFrame, changes: list, label: str
     return with_references(
         spec, points, unit, target, row.get("sn_median"), row.get("england"), row.get("comparator_year")
     )
-
-
-def shown_numbers(code: str, service_id: str, month: dt.date) -> pd.DataFrame:
-    """The chart's numbers for ``chart_with_table`` (``clinic_data.measure_numbers``) when its expander
-    is open. Closed, the table is not drawn (``chart_with_table`` draws it once opened), so none is made:
-    an empty frame stands in, and making the table was a twentieth of a filter change's time (issue 14)."""
-    if st.session_state.get(numbers_key(NUMBERS_TABLE)):
-        return clinic_data.measure_numbers(code, service_id, month)
-    return pd.DataFrame()

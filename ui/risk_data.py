@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from qa_core.errors import QAError
@@ -16,7 +14,7 @@ from ui.data import cached
 from ui.figures.risks import heatmap_figure, style_bands, trajectory_figure
 from ui.formatters import impact_likelihood, yes_no
 from ui.safe import plain
-from ui.styled import KeptStyle, keep_style
+from ui.styled import ShownTable, keep_style
 
 
 @cached
@@ -107,16 +105,8 @@ def trajectory(matrix_id: str, risk_ref: str, until: str) -> pd.DataFrame:
     return frame[frame["quarter"].isin(periods.shown_quarters(frame["quarter"]))].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class RegisterTable:
-    """The register as the page shows it (``table``: also the download) and its band cells worked out."""
-
-    table: pd.DataFrame
-    styled: KeptStyle
-
-
 @cached
-def register_table(matrix_id: str, quarter: str, service_id: str | None) -> RegisterTable:
+def register_table(matrix_id: str, quarter: str, service_id: str | None) -> ShownTable:
     """The register's table for ``quarter`` (that service's risks, or all), highest residual score first, drawn
     with the long titles shortened and each band cell tinted as on the heat map; kept per view."""
     rows = register(matrix_id, quarter, service_id)
@@ -139,7 +129,7 @@ def register_table(matrix_id: str, quarter: str, service_id: str | None) -> Regi
         }
     )
     styled = style_bands(long_text.preview_frame(table, ["Risk"]), "Band", band_ranges(matrix_id)["band"].tolist())
-    return RegisterTable(table, keep_style(styled))
+    return ShownTable(table, keep_style(styled))
 
 
 @cached

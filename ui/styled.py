@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["KeptStyle", "drop_plain_ids", "keep_style", "number_styler", "plain_styler", "shows_plain_text"]
+__all__ = ["KeptStyle", "ShownTable", "drop_plain_ids", "keep_style", "number_styler", "plain_styler",
+           "shows_plain_text"]
 
 #: Below this a whole number has no thousands separator.
 _THOUSAND = 1000
@@ -97,6 +98,15 @@ class KeptStyle:
         styler._compute = _compute  # type: ignore[method-assign]
         styler._translate = _translate  # type: ignore[method-assign]
         return styler
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    """A table as a page shows it (``table``: also its download) and its styled cells worked out (``styled``),
+    kept per view."""
+
+    table: pd.DataFrame
+    styled: KeptStyle
 
 
 def keep_style(styler: Styler) -> KeptStyle:
