@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from qa_core.errors import QAError
-from qa_core.rules.comparison import BAND_NUMBER, BANDS, medians_once, quartile_cuts
+from qa_core.rules.comparison import BAND_NUMBER, BANDS, quartile_cuts
 from qa_core.store import Store
 
 __all__ = ["REPORT_COLUMNS", "resolve_la", "benchmark_report", "latest_published", "neighbour_values", "la_trend",
@@ -429,15 +429,13 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
 
     effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
     sn = effective[effective["value"].notna().to_numpy()]  # every row is a neighbour's (``rows_of``)
-    # A joint return is one figure: one median per measure and year, each return counted once.
-    sn = sn.assign(source=sn["joint"].fillna(sn["code"]))
-    agg = medians_once(sn, ["_k"]).set_index("_k")
-    medians = agg.reindex(at).reset_index(drop=True)
+    grid = _NeighbourGrid(sn, neighbours["neighbour_code"].tolist(), at)
     joints = sn[sn["joint"].notna().to_numpy()].groupby(["_k", "joint"]).size()
     notes: dict[int, str] = {}
+    counted = dict(zip(at.tolist(), grid.count.tolist(), strict=True))
     for k, shared in joints[joints > 1].reset_index().groupby("_k")["joint"]:
         words = "; ".join(_joint_words(data.las, j) for j in sorted(shared))
-        notes[k] = (f"{int(agg.loc[k, 'count'])} neighbours' figures; {words}"
+        notes[k] = (f"{counted[k]} neighbours' figures; {words}"
                     + (", counted once" if len(shared) == 1 else ", each counted once"))
 
     polarity = aligned("polarity", lambda: data._by["polarity"].set_axis(range(len(data.keys))))
@@ -455,8 +453,8 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     values = mine["value"].tolist()
 
     out["la_value"] = mine["value"]
-    out["sn_median"] = medians["median"]
-    out["sn_count"] = medians["count"].fillna(0).astype("int64")
+    out["sn_median"] = pd.Series(grid.median, dtype="float64")
+    out["sn_count"] = pd.Series(grid.count, dtype="int64")
     out["region_value"], out["england_value"] = region["value"], england["value"]
     out["rank"] = rank.where(ranked_ok).astype("Int64")
     out["quartile"] = pd.array([BAND_NUMBER[b] if b else None for b in bands], dtype="Int64")
@@ -465,7 +463,7 @@ def benchmark_report(store: Store, la: str, measure: str | list[str] | None = No
     out["unit"] = aligned("unit", lambda: data._by["unit"].set_axis(range(len(data.keys))))
     out["la_symbol"], out["la_joint_return"] = mine["symbol"], mine["joint"]
     out["region_symbol"], out["england_symbol"] = region["symbol"], england["symbol"]
-    out["missing_neighbours"] = _missing_neighbours(neighbours, sn, at)
+    out["missing_neighbours"] = _missing_neighbours(neighbours, sn, at, grid)
     out["note"] = _notes(row, values, years)
     out["la_numerator"], out["la_denominator"] = mine["numerator"], mine["denominator"]
     out["region_numerator"], out["region_denominator"] = region["numerator"], region["denominator"]
@@ -499,7 +497,50 @@ def latest_published(store: Store, la: str, measure_codes: list[str], data: Publ
     return latest.sort_values("measure", key=lambda c: c.map(order)).reset_index(drop=True)
 
 
-def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarray) -> list[str | None]:
+class _NeighbourGrid:
+    """The neighbours' figures as a grid, a row per key number of ``at`` and a column per
+    neighbour (closest first), so each row's median, count and who has a figure are worked out
+    for every row at once. A joint return is one figure: in each row it keeps the closest
+    neighbour's cell and blanks the others' for the median (each return counted once, as
+    ``medians_once``), while ``have`` still says each of those neighbours has a figure.
+    ``sn``: the neighbours' rows that have a value (``_k``, ``code``, ``value``, ``joint``), in
+    ``rows_of`` order (without ``value`` or ``joint``: each row is a figure of its own). A key
+    number may be asked for twice in ``at``."""
+
+    def __init__(self, sn: pd.DataFrame, codes: list[str], at: np.ndarray) -> None:
+        self.codes = list(dict.fromkeys(codes))
+        asked, again = np.unique(np.asarray(at, dtype="int64"), return_inverse=True)
+        keys = sn["_k"].to_numpy(dtype="int64")
+        row = np.full(int(max(asked.max(initial=-1), keys.max(initial=-1))) + 1, -1, dtype="int64")
+        row[asked] = np.arange(len(asked))
+        rows = row[keys]
+        cols = pd.Index(self.codes).get_indexer(sn["code"])
+        keep = (rows >= 0) & (cols >= 0)  # a key not asked for, or a code that is no neighbour: left out
+        rows, cols = rows[keep], cols[keep]
+        values = np.full((len(asked), len(self.codes)), np.nan)
+        figures = sn["value"].to_numpy(dtype="float64", na_value=np.nan) if "value" in sn else np.ones(len(sn))
+        values[rows, cols] = figures[keep]
+        self.have = ~np.isnan(values)[again]
+        joint = sn["joint"] if "joint" in sn else pd.Series(None, index=sn.index, dtype=object)
+        shared = np.flatnonzero(joint.notna().to_numpy()[keep])
+        if len(shared):  # rare: blank every cell of a joint return but its closest neighbour's
+            joint = joint.to_numpy(dtype=object)[keep]
+            seen: set[tuple[int, str]] = set()
+            for i in sorted(shared.tolist(), key=lambda i: (rows[i], cols[i])):
+                key = (int(rows[i]), joint[i])
+                if key in seen:
+                    values[rows[i], cols[i]] = np.nan
+                seen.add(key)
+        count = (~np.isnan(values)).sum(axis=1).astype("int64")
+        median = np.full(len(asked), np.nan)
+        some = count > 0
+        if some.any():
+            median[some] = np.nanmedian(values[some], axis=1)
+        self.count, self.median = count[again], median[again]
+
+
+def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarray,
+                        grid: _NeighbourGrid | None = None) -> list[str | None]:
     """For each key number in ``at``: the neighbours with no figure ("Name (code); ..."), or None.
     ``sn`` holds the neighbours' figures (``_k``, ``code``). Which neighbours have one is a bit
     each, so a row's words are looked up by its pattern, not built neighbour by neighbour."""
@@ -510,13 +551,10 @@ def _missing_neighbours(neighbours: pd.DataFrame, sn: pd.DataFrame, at: np.ndarr
     if len(codes) > 60:  # not DfE's model (10): too many for a bit each
         used = sn.groupby("_k")["code"].agg(set).to_dict()
         return ["; ".join(label[c] for c in codes if c not in used.get(k, set())) or None for k in at]
-    bit: dict[str, int] = {}
-    for j, c in enumerate(codes):
-        bit[c] = bit.get(c, 0) | (1 << j)
-    seen: dict[object, int] = {}  # key number -> the bits of the neighbours with a figure (a bit once: OR)
-    for k, code in zip(sn["_k"].tolist(), sn["code"].tolist(), strict=True):
-        seen[k] = seen.get(k, 0) | bit[code]
-    used = np.array([seen.get(k, 0) for k in at.tolist()], dtype="int64")
+    grid = grid or _NeighbourGrid(sn, codes, at)
+    # Each grid column's bit: a code listed twice among the neighbours has both its places' bits.
+    bits = np.array([sum(1 << j for j, c in enumerate(codes) if c == code) for code in grid.codes], dtype="int64")
+    used = np.bitwise_or.reduce(np.where(grid.have, bits, 0), axis=1) if len(at) else np.zeros(0, dtype="int64")
     missing = ((1 << len(codes)) - 1) & ~used
     words = {m: "; ".join(label[c] for j, c in enumerate(codes) if m >> j & 1) or None
              for m in np.unique(missing).tolist()}

@@ -134,3 +134,31 @@ def test_the_bars_best_at_the_top_ties_in_the_neighbours_order() -> None:
     assert you == "Stockport (selected)"
     low, _ = neighbour_bars(have, "Stockport", None, "Low")
     assert low["label"].tolist() == ["Ay", "Cee", "Bee &lt;b&gt;"]  # descending; Ay before Cee, as given
+
+
+def test_the_neighbour_grid_by_hand() -> None:
+    """Four neighbours (closest first) over three rows of the report (key numbers 7, 3, 5):
+    B and C share a joint return (one figure, counted once, the closer neighbour's cell kept),
+    D files nothing for key 7, and nobody has a figure for key 5."""
+    from qa_core.views.benchmarks import _missing_neighbours, _NeighbourGrid
+
+    sn = pd.DataFrame(
+        {
+            "_k": [7, 3, 7, 3, 7, 3, 3, 9],
+            "code": ["A", "A", "B", "B", "C", "C", "D", "D"],
+            "value": [10.0, 1.0, 40.0, 2.0, 40.0, 3.0, 4.0, 99.0],
+            "joint": [None, None, "B / C", None, "B / C", None, None, None],
+        }
+    )
+    at = np.array([7, 3, 5])
+    grid = _NeighbourGrid(sn, ["A", "B", "C", "D"], at)
+    # Key 7: A 10, the joint return 40 once -> median of (10, 40) = 25, two figures.
+    # Key 3: 1, 2, 3, 4 (no joint return that year) -> 2.5, four figures. Key 5: none. Key 9 is not asked for.
+    assert grid.count.tolist() == [2, 4, 0]
+    assert grid.median[:2].tolist() == [25.0, 2.5] and np.isnan(grid.median[2])
+    neighbours = pd.DataFrame({"neighbour_code": ["A", "B", "C", "D"], "name": ["Ay", "Bee", "Cee", "Dee"]})
+    assert _missing_neighbours(neighbours, sn, at, grid) == [
+        "Dee (D)",  # B and C both have the joint figure: neither is missing
+        None,
+        "Ay (A); Bee (B); Cee (C); Dee (D)",
+    ]
