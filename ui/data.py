@@ -193,9 +193,17 @@ def month_completeness() -> pd.DataFrame:
     return completeness.month_completeness(get_store())
 
 
+@cached
 def partial_months() -> list[dt.date]:
     """Shown months whose data is not all in yet (``qa_core.rules.completeness``)."""
     return completeness.partial_months(month_completeness())
+
+
+@cached
+def partial_note(month: dt.date) -> str | None:
+    """The warning a page showing ``month`` gives when its data is partial (``views.completeness``):
+    once per data version and month, not on every run of every page."""
+    return completeness.partial_note(month_completeness(), month)
 
 
 @cached
@@ -209,12 +217,24 @@ def month_options() -> tuple[list[str], dict[str, str]]:
 def default_month() -> dt.date | None:
     """The month a page opens on: the latest whose data is complete, not a far-future outlier
     (see ``periods.default_month``), so an import of a new month's first audits moves no page."""
-    return periods.default_month(months(), partial=partial_months())
+    return _default_month_on(dt.date.today())
+
+
+@cached
+def _default_month_on(today: dt.date) -> dt.date | None:
+    return periods.default_month(months(), today, partial=partial_months())
 
 
 @cached
 def services() -> pd.DataFrame:
     return queries.services(get_store())
+
+
+@cached
+def service_names() -> dict[str, str]:
+    """Service id → name, in the store's order: the sidebar's options and every page's heading."""
+    frame = services()
+    return dict(zip(frame["service_id"], frame["name"], strict=True))
 
 
 @cached

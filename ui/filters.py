@@ -11,7 +11,6 @@ from qa_core.pages import FILTERED_PAGES
 from qa_core.roles import Viewer
 from qa_core.rules import completeness, periods
 from qa_core.rules.periods import month_label  # filters.month_label: the pages' month in words
-from qa_core.views import completeness as completeness_view
 from ui import data
 
 ALL_SERVICES = "all"
@@ -69,8 +68,7 @@ def _redraw_tables() -> None:
 def _month_and_service(viewer: Viewer) -> None:
     months, labels = data.month_options()
     default = data.default_month()
-    services = data.services()
-    names = dict(zip(services["service_id"], services["name"], strict=True))
+    names = data.service_names()
     options = [ALL_SERVICES, *names]
     # Only for a signed-in viewer: in the local demo the role changes mid-session and the filter
     # should stay where the user put it (the role picker points it at the new role's service
@@ -86,19 +84,29 @@ def _month_and_service(viewer: Viewer) -> None:
     st.selectbox("Month", months, index=months.index(periods.month_key(default)) if default else 0, key="month",
                  bind="query-params", format_func=lambda m: _month_option(m, partial, labels),
                  help=f"Pages open on the latest month whose data is complete. {completeness.RULE_TEXT}")
+    for caption in _month_notes():
+        st.caption(caption)
+    st.selectbox("Service", options, index=options.index(own) if own in options else 0, key="service",
+                 bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
+
+
+@data.cached
+def _month_notes() -> list[str]:
+    """The sidebar's notes under Month: why the newest months are partial, and which stored months
+    are left out; worked out once per data version."""
+    notes = []
     coverage = data.month_completeness()
     done = completeness.complete_to(coverage)
     later = coverage[coverage["month"] > done] if done is not None else coverage.iloc[0:0]
     if not later.empty:  # the newest months are partial: say why, so the default month is explained
-        st.caption(f"Data complete to {month_label(done)}: {completeness.partial_words(later.iloc[-1])}.")
+        notes.append(f"Data complete to {month_label(done)}: {completeness.partial_words(later.iloc[-1])}.")
     left_out = data.months_left_out()
     if left_out:
         span = month_label(left_out[0]) + (f" to {month_label(left_out[-1])}" if len(left_out) > 1 else "")
-        st.caption(f"Left out: figures or audits for {len(left_out)} month{'s' * (len(left_out) > 1)} ({span}) "
-                   f"outside the months the pages show, {periods.WINDOW_TEXT}. Correct those dates and "
-                   "import the file again.")
-    st.selectbox("Service", options, index=options.index(own) if own in options else 0, key="service",
-                 bind="query-params", format_func=lambda s: "All services" if s == ALL_SERVICES else names[s])
+        notes.append(f"Left out: figures or audits for {len(left_out)} month{'s' * (len(left_out) > 1)} ({span}) "
+                     f"outside the months the pages show, {periods.WINDOW_TEXT}. Correct those dates and "
+                     "import the file again.")
+    return notes
 
 
 def _month_of_label(text: object) -> str | None:
@@ -127,7 +135,7 @@ def selected_month() -> dt.date:
         month = dt.date.fromisoformat(value + "-01")
     else:
         month = data.default_month() or dt.date.today().replace(day=1)
-    note = completeness_view.partial_note(data.month_completeness(), month)
+    note = data.partial_note(month)
     if note:
         st.warning(note, icon=":material/hourglass_top:")
     return month
@@ -141,5 +149,4 @@ def selected_service() -> str | None:
 def service_name(service_id: str | None) -> str:
     if service_id is None:
         return "All services"
-    services = data.services()
-    return services.loc[services["service_id"] == service_id, "name"].iloc[0]
+    return data.service_names()[service_id]
