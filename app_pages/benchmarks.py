@@ -11,7 +11,7 @@ import streamlit as st
 from qa_core.io.published import ATTRIBUTION, PUBLISHED_SYMBOLS
 from ui import benchmark_data as bd
 from ui import data
-from ui.chart_table import chart_with_table, download_csv, table_with_download
+from ui.chart_table import chart_with_table, download_csv, numbers_key, table_with_download
 from ui.figures.benchmarks import neighbour_bars, neighbours_spec, trend_spec
 from ui.figures.handover import spec_figure
 from ui.figures.palette import CONFIG
@@ -154,10 +154,14 @@ with bar_col:
         st.write(f"Neighbours with no figure ({len(missing)} of 10, not drawn and left out of the median):")
         for n in missing.itertuples():
             st.text(f"{n.name}: {symbol_words(n.symbol)}")
-    with st.expander("Show the neighbours' figures as a table"):
-        neighbour_table = bd.neighbour_numbers(la, measure, year, unit)
-        table_with_download(neighbour_table, f"benchmarks-{la}-{measure}-{year}-neighbours.csv",
-                            "the neighbours' figures", "dl_bm_neighbours")
+    # Tables in a closed expander are drawn once it is opened (the opening reruns the page), as
+    # chart_with_table's are: unseen tables were much of an LA change's time (issue 14).
+    with st.expander("Show the neighbours' figures as a table", key=numbers_key("dl_bm_neighbours"),
+                     on_change="rerun") as opened:
+        if opened.open:
+            table_with_download(bd.neighbour_numbers(la, measure, year, unit),
+                                f"benchmarks-{la}-{measure}-{year}-neighbours.csv", "the neighbours' figures",
+                                "dl_bm_neighbours")
 
 # -- (3) Ofsted ----------------------------------------------------------------------------------
 st.header("Ofsted inspections (ILACS)", anchor=False)
@@ -169,8 +173,10 @@ else:
     st.write(f"{la_md}'s latest inspection, {pd.Timestamp(latest['inspection_date']):%d %B %Y}: "
              f"overall effectiveness **{md(latest['overall_effectiveness'])}**.")
     st.dataframe(bd.ilacs_shown(la), hide_index=True, width="stretch")
-with st.expander(f"{la_md}'s neighbours' latest inspections"):
-    st.dataframe(bd.neighbours_latest_ilacs(la), hide_index=True, width="stretch")
+with st.expander(f"{la_md}'s neighbours' latest inspections", key=numbers_key("bm_neighbour_ilacs"),
+                 on_change="rerun") as opened:
+    if opened.open:
+        st.dataframe(bd.neighbours_latest_ilacs(la), hide_index=True, width="stretch")
 
 # -- notes ---------------------------------------------------------------------------------------
 st.divider()

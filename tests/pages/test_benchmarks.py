@@ -10,7 +10,7 @@ import pytest
 from qa_core.io.published import ATTRIBUTION
 from qa_core.store import Store
 from qa_core.views import benchmarks
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tables
 
 
 def _open(app, la=None, year=None, measure=None):
@@ -96,8 +96,14 @@ def test_cumberland_with_a_suppressed_neighbour_shows_the_symbol_not_zero(app, d
     labels = bars["data"][0]["y"]
     assert "Cumberland (selected)" in labels and len(labels) == 10
     assert not any("Herefordshire" in label for label in labels)
+    # The neighbours' table and their inspections are drawn once their expanders are opened.
+    assert not any("Closeness rank" in d.value.columns or "Latest inspection" in d.value.columns
+                   for d in app.dataframe)
+    open_tables(app)
     neighbours = next(d.value for d in app.dataframe if "Closeness rank" in d.value.columns)
     assert neighbours.loc[neighbours["Code"] == "884", "Value"].iloc[0] == "u"
+    inspected = next(d.value for d in app.dataframe if "Latest inspection" in d.value.columns)
+    assert len(inspected) == 10 and "Herefordshire, County of (884)" in inspected["Neighbour"].tolist()
     # Cumberland's ILACS judgement, with its date.
     ilacs = next(d.value for d in app.dataframe if "Overall effectiveness" in d.value.columns)
     assert ilacs["Inspected"].iloc[0] == "07 Oct 2024"
