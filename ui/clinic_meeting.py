@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ from qa_core.views import clinic, clinic_meeting
 from ui import clinic_data, data, long_text
 from ui.clinic_measures import row_height
 from ui.safe import md
+from ui.styled import KeptStyle, keep_style
 from ui.tags import style_tags
 
 __all__ = [
@@ -192,6 +194,40 @@ def actions_table(actions: pd.DataFrame, owners_shown: bool) -> pd.DataFrame:
     return table if owners_shown else table.drop(columns="Owner")
 
 
+@dataclass
+class ShownActions:
+    """A clinic's actions as the page lists them, worked out once per view (``shown_actions``):
+    ``actions`` (``clinic_data.meeting_actions``' rows), ``table`` (``actions_table``: also what
+    "read in full" picks from), each group's heading and styled rows, and how many are overdue."""
+
+    actions: pd.DataFrame
+    table: pd.DataFrame
+    groups: list[tuple[str, KeptStyle]]
+    overdue: int
+
+
+@data.cached
+def shown_actions(service_id: str, month: dt.date, viewer: Viewer, today: dt.date, code: str | None) -> ShownActions:
+    """The actions of ``show_actions`` (``code``: only that measure's) with their tables styled, kept
+    per view: building and styling them on every rerun was a large part of the clinic's time (issue 14)."""
+    actions = clinic_data.meeting_actions(service_id, month, viewer, today)
+    if code is not None:
+        actions = actions[actions["code"] == code].reset_index(drop=True)
+    if actions.empty:
+        return ShownActions(actions, pd.DataFrame(), [], 0)
+    table = actions_table(actions, viewer.sees_cases(service_id))
+    groups = []
+    for group, title in _GROUPS.items():
+        rows = table[(actions["agreed"] == group).to_numpy()]
+        if rows.empty:
+            continue
+        months = sorted(set(actions.loc[actions["agreed"] == group, "clinic_month"]))
+        when = f" ({month_label(months[0])})" if group != "earlier" else ""
+        shown = long_text.preview_frame(rows, ["What will be done"])
+        groups.append((f"{title}{when}", keep_style(style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True))))
+    return ShownActions(actions, table, groups, int((actions["status"] == "Overdue").sum()))
+
+
 def show_actions(
     service_id: str,
     month: dt.date,
@@ -203,9 +239,8 @@ def show_actions(
     """The actions in the chair's order (``code``: only that measure's, without the forms);
     then, for those who may, the forms to mark one done and record a new one."""
     today = dt.date.today()
-    actions = clinic_data.meeting_actions(service_id, month, viewer, today)
-    if code is not None:
-        actions = actions[actions["code"] == code].reset_index(drop=True)
+    shown = shown_actions(service_id, month, viewer, today, code)
+    actions, table = shown.actions, shown.table
     manages = clinic.may_manage_actions(viewer, service_id)
     owners_shown = viewer.sees_cases(service_id)
     if actions.empty:
@@ -215,23 +250,16 @@ def show_actions(
             else "No action is linked to this measure."
         )
     else:
-        overdue = int((actions["status"] == "Overdue").sum())
-        if overdue:
+        if shown.overdue:
             st.warning(
-                f"{overdue} clinic action{'s' if overdue != 1 else ''} overdue (judged against today, {_day(today)}).",
+                f"{shown.overdue} clinic action{'s' if shown.overdue != 1 else ''} overdue (judged against today, "
+                f"{_day(today)}).",
                 icon=":material/schedule:",
             )
-        table = actions_table(actions, owners_shown)
-        for group, title in _GROUPS.items():
-            rows = table[actions["agreed"] == group]
-            if rows.empty:
-                continue
-            months = sorted(set(actions.loc[actions["agreed"] == group, "clinic_month"]))
-            when = f" ({month_label(months[0])})" if group != "earlier" else ""
-            st.subheader(f"{title}{when}", anchor=False)
-            shown = long_text.preview_frame(rows, ["What will be done"])
+        for title, kept in shown.groups:
+            st.subheader(title, anchor=False)
             st.dataframe(
-                style_tags(shown, {"Status": {"Overdue": "Red"}}, bold=True),
+                kept.styler(),
                 hide_index=True,
                 width="stretch",
                 column_config=_ACTION_COLUMNS,
