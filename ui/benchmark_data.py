@@ -182,9 +182,16 @@ def neighbour_numbers(la_code: str, measure: str, year: int, unit: str) -> pd.Da
 
 
 @cached
+def _ilacs_shown_all() -> pd.DataFrame:
+    """Every inspection as the page lists them (:func:`ilacs_table`), in ``_ilacs_all``'s order, once."""
+    return ilacs_table(_ilacs_all())
+
+
+@cached
 def ilacs_shown(la_code: str) -> pd.DataFrame:
-    """The LA's inspections as the page lists them (:func:`ilacs_table`), once per data version."""
-    return ilacs_table(ilacs(la_code))
+    """The LA's inspections as the page lists them (:func:`ilacs_table`): its rows of every one listed once."""
+    keep = benchmarks.ilacs_rows(published().resolved(la_code), _ilacs_all())
+    return _ilacs_shown_all()[keep].reset_index(drop=True)
 
 
 # -- display ----------------------------------------------------------------------------------

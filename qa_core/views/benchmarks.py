@@ -227,8 +227,26 @@ class Published:
         key = ("resolved", str(la))
         found = self._by.get(key)
         if found is None:
-            found = self._by[key] = _resolve(self.las, la)
+            text = str(la).strip()
+            first = self._by.get("first row of code")
+            if first is None:  # each old code's first row, as ``_resolve`` takes it
+                codes = self.las["old_la_code"].tolist()
+                first = self._by["first row of code"] = {c: i for i, c in reversed(list(enumerate(codes)))}
+            at = first.get(str(int(text))) if text.isdigit() else None
+            found = self.las.iloc[at].to_dict() if at is not None else _resolve(self.las, la)
+            self._by[key] = found
         return dict(found)
+
+    def key_number(self, measure: str, year: int) -> int | None:
+        """The key number (``_k``) of a measure and year, or None when ``keys`` has no such row."""
+        numbers = self._by.get("key numbers")
+        if numbers is None:
+            numbers = self._by["key numbers"] = {
+                (m, int(y)): i for i, (m, y) in enumerate(zip(self.keys["measure"], self.keys["year"], strict=True))}
+        try:
+            return numbers.get((measure, int(year)))
+        except (TypeError, ValueError):
+            return None
 
     def every_key(self, name: str, make: Callable[[], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
         """What ``make`` aligns to every key of ``keys`` (a report of every measure and year, as the
@@ -587,7 +605,10 @@ def neighbour_values(store: Store, la: str, measure: str, year: int, data: Publi
     data = data if data is not None else published(store, measure, year)
     row = data.resolved(la)
     neighbours = data.neighbours_of(row["old_la_code"])
-    effective = _pick(data.rows_of(neighbours["neighbour_code"].tolist()), measure, year)
+    effective = data.rows_of(neighbours["neighbour_code"].tolist())
+    k = data.key_number(measure, year)
+    effective = effective[(effective["_k"] == k).to_numpy(dtype=bool, na_value=False)] if k is not None \
+        else _pick(effective, measure, year)
     found = {c: effective[c].tolist() for c in ("code", "value", "symbol", "joint", "numerator", "denominator")}
     first_row = {c: i for i, c in reversed(list(enumerate(found["code"])))}  # each code's first row
     rows = []
@@ -620,7 +641,12 @@ def ilacs_judgements(store: Store, la: str, data: Published | None = None,
     read; else each is read here."""
     row = data.resolved(la) if data is not None else resolve_la(store, la)
     every = judgements if judgements is not None else all_ilacs(store)
+    return every[ilacs_rows(row, every)].drop(columns="la_code").reset_index(drop=True)
+
+
+def ilacs_rows(row: dict, every: pd.DataFrame) -> np.ndarray:
+    """Which of ``every`` (``all_ilacs``' rows) are inspections of the LA ``row`` (``resolve_la``'s):
+    its old code, or its new code (an LA renumbered keeps its history)."""
     new_code = row["new_la_code"] or ""
-    keep = (every["la_code"] == row["old_la_code"]).to_numpy(dtype=bool, na_value=False) | (
+    return (every["la_code"] == row["old_la_code"]).to_numpy(dtype=bool, na_value=False) | (
         every["new_la_code"] == new_code).to_numpy(dtype=bool, na_value=False)
-    return every[keep].drop(columns="la_code").reset_index(drop=True)

@@ -162,3 +162,22 @@ def test_the_neighbour_grid_by_hand() -> None:
         None,
         "Ay (A); Bee (B); Cee (C); Dee (D)",
     ]
+
+
+def test_an_la_found_by_its_code_is_the_row_a_search_finds(store: Store) -> None:
+    """``Published.resolved`` looks an old code up in a table made once; it must give the row
+    ``_resolve`` gives (the first with that code), and names and new codes still go to ``_resolve``."""
+    from qa_core.views.benchmarks import _resolve
+
+    data = published(store)
+    codes = sorted({c for c in data.las["old_la_code"].dropna() if c.isdigit()})
+    assert len(codes) > 100
+    for code in codes:
+        got, want = data.resolved(code), _resolve(data.las, code)
+        assert got.keys() == want.keys()
+        assert all(a == b or (pd.isna(a) and pd.isna(b)) for a, b in zip(got.values(), want.values(), strict=True))
+    assert data.resolved(" 0356")["name"] == _resolve(data.las, "356")["name"] == "Stockport"
+    assert data.resolved("Stockport")["old_la_code"] == "356"
+    first = data.keys.iloc[3]
+    assert data.key_number(first["measure"], int(first["year"])) == 3
+    assert data.key_number(first["measure"], 1066) is None and data.key_number("no such measure", 2024) is None
