@@ -39,12 +39,28 @@ def _board_for(month: dt.date) -> improvement_board.BoardData:
 
 
 @cached
+def _reports() -> pd.DataFrame:
+    """Every offered month's board report, worked out at once per data version (``rag_reports_from``)."""
+    return improvement_board.rag_reports_from(_board())
+
+
+@cached
+def _priorities() -> pd.DataFrame:
+    """Every area's priorities as at every offered month, rated at once per data version."""
+    return improvement_board.all_priorities_from(_board())
+
+
+@cached
 def rag_board(month: dt.date) -> pd.DataFrame:
+    if month in set(data.months()):
+        return improvement_board.report_of_month(_reports(), month)
     return improvement_board.rag_report_from(_board_for(month), month)
 
 
 @cached
 def area_priorities(area_id: str, month: dt.date) -> pd.DataFrame:
+    if month in set(data.months()):
+        return improvement_board.priorities_of(_priorities(), area_id, month)
     return improvement_board.area_priorities_from(_board_for(month), area_id, month)
 
 

@@ -56,7 +56,8 @@ __all__ = [
     "ON_TRACK", "NO_TARGET_DATE", "NEW", "month_end", "rating_months", "rag_report", "board_summary",
     "movement_text", "priorities_text", "area_priorities", "area_narrative", "area_history",
     "rag_runs", "history_title", "history_text", "BoardData", "board_data", "rag_report_from",
-    "area_priorities_from", "area_narrative_from", "area_history_from",
+    "area_priorities_from", "area_narrative_from", "area_history_from", "rag_reports_from", "report_of_month",
+    "all_priorities_from", "priorities_of",
 ]
 
 #: The columns the command line and the page rely on, in this order.
@@ -357,11 +358,38 @@ def _month_rows(frame: pd.DataFrame, month: dt.date) -> pd.DataFrame:
     return frame.iloc[rows, [i for i, name in enumerate(frame.columns) if name != "month"]]
 
 
+def _no_board() -> pd.DataFrame:
+    """The report of a month no area is rated in."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
+
+
 def rag_report_from(data: BoardData, month: dt.date) -> pd.DataFrame:
     """:func:`rag_report` as at ``month`` (one of the months :func:`board_data` read)."""
     frame = _month_rows(data.boards, month).reset_index(drop=True)
     if frame.empty or frame["current_rag"].isna().all():
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in BOARD_COLUMNS})
+        return _no_board()
+    return _reported(frame)[BOARD_COLUMNS].reset_index(drop=True)
+
+
+def rag_reports_from(data: BoardData) -> pd.DataFrame:
+    """:func:`rag_report_from` for every month :func:`board_data` read, at once: its columns after
+    ``month`` (the month's first day), the months with no area rated left out. A page picks a month's
+    rows with :func:`report_of_month` (worked out month by month, the words for a board's dozen areas
+    cost as much as for every month's)."""
+    frame = data.boards.reset_index(drop=True)
+    rated = frame["current_rag"].notna().groupby(frame["month"]).transform("any").to_numpy(dtype=bool)
+    return _reported(frame.iloc[np.flatnonzero(rated)].reset_index(drop=True))[["month", *BOARD_COLUMNS]]
+
+
+def report_of_month(reports: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+    """A month's :func:`rag_report_from` picked from :func:`rag_reports_from`'s rows."""
+    frame = _month_rows(reports, month)
+    return _no_board() if frame.empty else frame.reset_index(drop=True)
+
+
+def _reported(frame: pd.DataFrame) -> pd.DataFrame:
+    """The board's rows (``_boards``' columns, of one month or many) with the report's words worked out."""
+    frame = frame.copy()
     frame["previous_rag"] = _objects(frame["previous_rag"].map(_clean_rag))
     frame["current_rag"] = _objects(frame["current_rag"].map(_clean_rag))
     for col in ("priorities_total", "priorities_complete", "priorities_overdue", "priorities_due_soon",
@@ -386,7 +414,7 @@ def rag_report_from(data: BoardData, month: dt.date) -> pd.DataFrame:
             frame["priorities_overdue"], frame["priorities_lead_red"], strict=True)], frame.index)
     frame["rag_month"] = _objects(frame["rag_month"].map(_month_text))
     frame["previous_month"] = _objects(frame["previous_month"].map(_month_text))
-    return frame[BOARD_COLUMNS].reset_index(drop=True)
+    return frame
 
 
 def board_summary(report: pd.DataFrame) -> dict[str, Any]:
@@ -430,9 +458,31 @@ def area_priorities(store: Store, area_id: str, month: dt.date) -> pd.DataFrame:
 
 def area_priorities_from(data: BoardData, area_id: str, month: dt.date) -> pd.DataFrame:
     """:func:`area_priorities` from what :func:`board_data` read."""
-    frame = _month_rows(data.priorities, month)
-    rows = np.flatnonzero((frame["area_id"] == area_id).to_numpy())  # rows and columns taken at once
+    return _area_rows(_month_rows(data.priorities, month), area_id)
+
+
+def all_priorities_from(data: BoardData) -> pd.DataFrame:
+    """:func:`area_priorities_from` for every area and month :func:`board_data` read, at once (``month``
+    and ``area_id`` kept): a page picks one with :func:`priorities_of`."""
+    return _rated_priorities(data.priorities.reset_index(drop=True))
+
+
+def priorities_of(every: pd.DataFrame, area_id: str, month: dt.date) -> pd.DataFrame:
+    """An area's priorities as at ``month``, picked from :func:`all_priorities_from`'s rows."""
+    return _area_rows(_month_rows(every, month), area_id, rated=True)
+
+
+def _area_rows(frame: pd.DataFrame, area_id: str, rated: bool = False) -> pd.DataFrame:
+    """One area's rows of ``frame`` without ``area_id`` (rows and columns taken at once), rated as
+    :func:`area_priorities` gives them (``rated``: ``frame`` is rated already)."""
+    rows = np.flatnonzero((frame["area_id"] == area_id).to_numpy())
     frame = frame.iloc[rows, [i for i, name in enumerate(frame.columns) if name != "area_id"]].reset_index(drop=True)
+    return frame if rated else _rated_priorities(frame)
+
+
+def _rated_priorities(frame: pd.DataFrame) -> pd.DataFrame:
+    """Priorities (``_priorities``' columns) with their RAG, who rated it, its evidence and days overdue."""
+    frame = frame.copy()
     by_date = frame["status"].map(PRIORITY_STATUSES)
     lead = frame["lead_rag"].map(_clean_rag).where(frame["status"] != COMPLETE)
     frame["rag"] = _objects(lead.where(lead.notna(), by_date))

@@ -59,11 +59,16 @@ def test_the_board_for_many_months_at_once_is_each_months_board(store: Store) ->
     data = board.board_data(store, months)
     areas = store.query("SELECT area_id FROM plan_area ORDER BY sort_order")["area_id"].tolist()
     assert len(areas) > 2
+    reports, priorities = board.rag_reports_from(data), board.all_priorities_from(data)
     for month in picked_months:
         pd.testing.assert_frame_equal(board.rag_report_from(data, month), board.rag_report(store, month))
+        # Every month worked out at once, then picked: the same frame, typed the same.
+        pd.testing.assert_frame_equal(board.report_of_month(reports, month), board.rag_report(store, month))
         for area in areas:
-            pd.testing.assert_frame_equal(board.area_priorities_from(data, area, month),
-                                          board.area_priorities(store, area, month))
+            alone = board.area_priorities(store, area, month)
+            pd.testing.assert_frame_equal(board.area_priorities_from(data, area, month), alone)
+            pd.testing.assert_frame_equal(board.priorities_of(priorities, area, month), alone,
+                                          check_dtype=not alone.empty)
             alone = board.area_narrative(store, area, month)
             pd.testing.assert_frame_equal(board.area_narrative_from(data, area, month), alone,
                                           check_dtype=not alone.empty, check_index_type=not alone.empty)
