@@ -23,8 +23,7 @@ from ui.figures.palette import CONFIG
 from ui.filters import large_type
 from ui.page import start
 from ui.safe import md
-from ui.styled import number_styler
-from ui.tags import rag_badge, style_rag
+from ui.tags import rag_badge
 
 
 def option_label(quarter: str) -> str:
@@ -86,9 +85,9 @@ st.caption("RAG compares this quarter with the council's target for the measure 
            f"the 10 councils most like {md(names.get('la')) or 'ours'} in DfE's statistical neighbour model. "
            "Neighbours and England: DfE's latest published year (to 31 March) up to the one this quarter falls "
            "in.")
-summary, shown = scrutiny_data.summary(quarter, public)
+summary, _ = scrutiny_data.summary(quarter, public)
 # A static table (wraps, fits and prints); st.table renders each cell as markdown: escaped.
-st.table(style_rag(number_styler(shown), ["RAG"]).hide(axis="index"))
+st.table(scrutiny_data.summary_style(quarter, public).styler())
 download_csv(summary, f"scrutiny-{quarter}{'-published' if public else ''}.csv", "the summary", "dl_scrutiny_summary")
 
 for measure in view.measures:

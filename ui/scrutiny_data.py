@@ -14,6 +14,8 @@ from qa_core.views import benchmarks, scrutiny
 from ui import benchmark_data, data, scrutiny_view
 from ui.data import cached, get_store
 from ui.formatters import POLARITY_WORDS, median_words, published_counted, published_figure, quartile_words, rank_words
+from ui.styled import KeptStyle, keep_style, number_styler
+from ui.tags import style_rag
 
 
 @cached
@@ -71,6 +73,13 @@ def summary(quarter: str, public: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The summary table (for its CSV) and the same with its text escaped for ``st.table``."""
     table = scrutiny_view.summary_table(card(quarter, public)[0])
     return table, scrutiny_view.escaped(table)
+
+
+@cached
+def summary_style(quarter: str, public: bool) -> KeptStyle:
+    """The escaped summary as ``st.table`` draws it (numbers to one place, RAG in tag colours, no index),
+    worked out once per view: styling it on every rerun was a large part of the page's time (issue 14)."""
+    return keep_style(style_rag(number_styler(summary(quarter, public)[1]), ["RAG"]).hide(axis="index"))
 
 
 @cached

@@ -267,3 +267,18 @@ def test_the_measures_table_kept_sends_what_style_rag_sends(monkeypatch) -> None
     fresh_css, fresh_text = _marshalled(style_rag(shown, ["RAG"]))
     assert (css, text.to_dict()) == (fresh_css, fresh_text.to_dict())
     assert _marshalled(kept.styler())[0] == css  # drawn again: the same
+
+
+def test_the_scrutiny_summary_kept_sends_what_its_styler_sends(monkeypatch) -> None:
+    from ui import scrutiny_data
+    from ui.styled import number_styler
+
+    shown = pd.DataFrame({"Measure": ["Visits &lt;b&gt;", "Plans"], "Value": [12.34, 3.0], "RAG": ["Amber", "Green"]})
+    monkeypatch.setattr(scrutiny_data, "summary", lambda quarter, public: (shown, shown))
+    kept = scrutiny_data.summary_style.__wrapped__("2026/27 Q2", False)
+    css, text = _marshalled(kept.styler())
+    fresh_css, fresh_text = _marshalled(style_rag(number_styler(shown), ["RAG"]).hide(axis="index"))
+    assert (css, text.to_dict()) == (fresh_css, fresh_text.to_dict())
+    assert text["Value"].tolist() == ["12.3", "3.0"] and "background-color" in css  # one place; Amber tinted
+    assert kept.translated["body"] and all(cell.get("is_visible") is False
+                                           for row in kept.translated["body"] for cell in row[:1])  # no index
