@@ -174,7 +174,7 @@ _ACTION_COLUMNS = {
     "Owner": st.column_config.TextColumn("Owner", width=100),
     "Due": st.column_config.TextColumn("Due", width=70),
     "Done on": st.column_config.TextColumn("Done on", width=70),
-    "Measure": st.column_config.TextColumn("Measure", width=80),
+    "Measure": st.column_config.TextColumn("Measure", width=160),  # a measure's name, in 3 lines at most
 }
 
 
