@@ -14,7 +14,8 @@ from ui import data
 from ui.chart_table import chart_with_table, download_csv, numbers_key, table_with_download
 from ui.figures.benchmarks import neighbour_bars, neighbours_spec, trend_spec
 from ui.figures.handover import spec_figure
-from ui.figures.palette import CONFIG
+from ui.figures.palette import CONFIG, chart_sizes
+from ui.filters import large_type
 from ui.formatters import (
     ORDINALS,
     POLARITY_WORDS,
@@ -88,6 +89,7 @@ download_csv(summary, f"benchmarks-{la}-{year}.csv", "every measure", "dl_bm_sum
 
 # -- (2) one measure in detail ----------------------------------------------------------------
 st.header("One measure in detail", anchor=False)
+sizes = chart_sizes(large_type())  # large type: larger text, markers and lines, as on every page
 options = list(meta["measure"])
 measure = st.selectbox("Measure", options, index=options.index(DEFAULT_MEASURE) if DEFAULT_MEASURE in options else 0,
                        key="bm_measure", bind="query-params", format_func=measure_names.get)
@@ -99,7 +101,9 @@ st.caption(f"{m_md} ({md(unit)}); {md(POLARITY_WORDS.get(polarity, polarity))}. 
            f"Source: {md(m_meta['source'])}.")
 
 series = bd.trend(la, measure)
-trend_col, bar_col = st.columns(2)
+# Side by side; in large type one above the other, so each chart has the page's width on a projector (its
+# names and the long measure titles at 20 px squeezed the bars into a sliver beside each other).
+trend_col, bar_col = (st.container(), st.container()) if sizes.large else st.columns(2)
 with trend_col:
     st.subheader("Over the years", anchor=False)
     if series.empty:
@@ -114,7 +118,7 @@ with trend_col:
                      f"England {published_figure(end['england_value'], end['england_symbol'], unit)}")
         gaps = int(series["la_value"].isna().sum())
         numbers = bd.trend_numbers(la, measure, la_name, region, unit, polarity)
-        chart_with_table(spec_figure(trend_spec(series, title, la_name, region, unit)),
+        chart_with_table(spec_figure(trend_spec(series, title, la_name, region, unit, sizes)),
                          f"Chart: {m_md} for {la_md} each year ({len(series)} years) as a solid line, with its "
                          f"neighbours' median, {region_md} and England. "
                          + (f"{gaps} year{'s' if gaps != 1 else ''} without a figure for {la_md} "
@@ -142,7 +146,7 @@ with bar_col:
                      f" of {len(bars)} with a figure)" if polarity in ("High", "Low") else "")
         title = (f"{la_name} {published_figure(la_value, la_symbol, unit)}{where} against its neighbours' median "
                  f"{median_words(median, count, unit)} for {m_name}, {year}")
-        st.plotly_chart(spec_figure(neighbours_spec(bars, title, unit, median)), width="stretch", config=CONFIG,
+        st.plotly_chart(spec_figure(neighbours_spec(bars, title, unit, median, sizes)), width="stretch", config=CONFIG,
                         key="bm_neighbours")
         order = "best at the top" if polarity in ("High", "Low") else "largest at the top"
         st.caption(f"Chart: bars for {la_md} (orange, labelled 'selected') and each neighbour with a figure, "

@@ -150,3 +150,14 @@ def test_joint_return_and_predecessor_notes_are_on_screen(app):
     eet = _summary(app).set_index("Code").loc["CareLeaverEET"]
     assert eet["Value"] == "-"
     assert 'DfE files Dorset\'s 2020 figure under its predecessor "Dorset (Pre LG)"' in eet["Note"]
+
+
+def test_in_large_type_the_two_charts_are_one_above_the_other_at_the_pages_sizes(app):
+    _open(app)
+    side_by_side = len(app.columns)
+    open_page(app, "benchmarks", large=True)
+    assert len(app.columns) == side_by_side - 2  # the trend's and the bars' columns are gone
+    charts = [json.loads(c.proto.spec)["layout"] for c in app.get("plotly_chart")]
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart["font"]["size"] == 20 and chart["legend"]["orientation"] == "h" and chart["legend"]["y"] < 0
