@@ -128,20 +128,18 @@ class Timings:
     floor_warm: list[float] = field(default_factory=list)
 
 
-def time_script(script: Path, page: str | None, views: list[dict[str, object]], floor=None,
-                floor_views: list[dict[str, object]] | None = None) -> Timings:
-    """First renders of ``views`` (cache misses) and the same views again (cache hits), in seconds;
-    with ``floor`` (an opened floor AppTest), one floor change timed before each of them."""
+def time_script(script: Path, page: str | None, views: list[dict[str, object]], floor,
+                floor_views: list[dict[str, object]]) -> Timings:
+    """First renders of ``views`` (cache misses) and the same views again (cache hits), in seconds, each
+    after one change of ``floor`` (an opened floor AppTest, to ``floor_views`` in turn) timed before it."""
     import streamlit as st
 
     st.cache_data.clear()
     at = _opened(script, page)
     out = Timings()
-    floor_views = floor_views or []
     for runs, floor_runs, fresh in ((out.first, out.floor_first, True), (out.warm, out.floor_warm, False)):
         for i, view in enumerate(views):
-            if floor is not None:
-                floor_runs.append(_timed(floor, floor_views[i % len(floor_views)], fresh=False))
+            floor_runs.append(_timed(floor, floor_views[i % len(floor_views)], fresh=False))
             runs.append(_timed(at, view, fresh=fresh))
     return out
 

@@ -33,9 +33,14 @@ def _board() -> improvement_board.BoardData:
     return improvement_board.board_data(get_store(), data.months())
 
 
+def _offered(month: dt.date) -> bool:
+    """Whether the sidebar offers ``month``: what :func:`_board` read covers it."""
+    return month in set(data.months())
+
+
 def _board_for(month: dt.date) -> improvement_board.BoardData:
     """What :func:`_board` read, or (for a month the sidebar does not offer) that month read alone."""
-    return _board() if month in set(data.months()) else improvement_board.board_data(get_store(), [month])
+    return _board() if _offered(month) else improvement_board.board_data(get_store(), [month])
 
 
 @cached
@@ -52,14 +57,14 @@ def _priorities() -> pd.DataFrame:
 
 @cached
 def rag_board(month: dt.date) -> pd.DataFrame:
-    if month in set(data.months()):
+    if _offered(month):
         return improvement_board.report_of_month(_reports(), month)
     return improvement_board.rag_report_from(_board_for(month), month)
 
 
 @cached
 def area_priorities(area_id: str, month: dt.date) -> pd.DataFrame:
-    if month in set(data.months()):
+    if _offered(month):
         return improvement_board.priorities_of(_priorities(), area_id, month)
     return improvement_board.area_priorities_from(_board_for(month), area_id, month)
 

@@ -70,13 +70,16 @@ def chart_with_table(
     st.plotly_chart(handed_over(fig), width="stretch", config=CONFIG, key=key,
                     **({"alt": alt} if alt is not None else {}))
     st.caption(caption)
-    if expander is None:
+
+    def draw() -> None:
         table_with_download(table() if callable(table) else table, filename, label, table_key, rag_columns, shown)
+
+    if expander is None:
+        draw()
         return
     with st.expander(expander, key=numbers_key(table_key), on_change="rerun") as numbers:
         if numbers.open:
-            table_with_download(table() if callable(table) else table, filename, label, table_key, rag_columns,
-                                shown)
+            draw()
 
 
 def numbers_key(table_key: str) -> str:

@@ -606,9 +606,8 @@ def neighbour_values(store: Store, la: str, measure: str, year: int, data: Publi
     row = data.resolved(la)
     neighbours = data.neighbours_of(row["old_la_code"])
     effective = data.rows_of(neighbours["neighbour_code"].tolist())
-    k = data.key_number(measure, year)
-    effective = effective[(effective["_k"] == k).to_numpy(dtype=bool, na_value=False)] if k is not None \
-        else _pick(effective, measure, year)
+    k = data.key_number(measure, year)  # None: no LA has that measure and year, so no neighbour has it
+    effective = effective[(effective["_k"] == k).to_numpy(dtype=bool, na_value=False)]
     found = {c: effective[c].tolist() for c in ("code", "value", "symbol", "joint", "numerator", "denominator")}
     first_row = {c: i for i, c in reversed(list(enumerate(found["code"])))}  # each code's first row
     rows = []

@@ -388,8 +388,8 @@ def report_of_month(reports: pd.DataFrame, month: dt.date) -> pd.DataFrame:
 
 
 def _reported(frame: pd.DataFrame) -> pd.DataFrame:
-    """The board's rows (``_boards``' columns, of one month or many) with the report's words worked out."""
-    frame = frame.copy()
+    """The board's rows (``_boards``' columns, of one month or many) with the report's words worked out (in
+    ``frame``, a frame of the caller's own: with copy-on-write, the board it was taken from is not changed)."""
     frame["previous_rag"] = _objects(frame["previous_rag"].map(_clean_rag))
     frame["current_rag"] = _objects(frame["current_rag"].map(_clean_rag))
     for col in ("priorities_total", "priorities_complete", "priorities_overdue", "priorities_due_soon",
@@ -481,8 +481,8 @@ def _area_rows(frame: pd.DataFrame, area_id: str, rated: bool = False) -> pd.Dat
 
 
 def _rated_priorities(frame: pd.DataFrame) -> pd.DataFrame:
-    """Priorities (``_priorities``' columns) with their RAG, who rated it, its evidence and days overdue."""
-    frame = frame.copy()
+    """Priorities (``_priorities``' columns) with their RAG, who rated it, its evidence and days overdue
+    (in ``frame``, a frame of the caller's own, as ``_reported``'s)."""
     by_date = frame["status"].map(PRIORITY_STATUSES)
     lead = frame["lead_rag"].map(_clean_rag).where(frame["status"] != COMPLETE)
     frame["rag"] = _objects(lead.where(lead.notna(), by_date))

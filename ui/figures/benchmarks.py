@@ -44,15 +44,15 @@ def layout(title: str, height: int, **extra) -> dict:
                 margin=dict(l=60, r=40, t=40 + 24 * len(textwrap.wrap(title, TITLE_CHARS)), b=40), **extra)
 
 
-def _placed(spec: dict, sizes: ChartSizes) -> dict:
+def _placed(spec: dict, sizes: ChartSizes, title: str) -> dict:
     """The legend below the plot and clear of the x axis's labels and title, however many rows it
     takes on a chart side by side with another (a legend placed at a fixed fraction of the plot's
     height covered the years of the trend and the bars' axis title); in large type, the page's
-    large-type sizes (``palette.sized_layout``). The plot keeps its height."""
+    large-type sizes (``palette.sized_layout``, which wraps ``title`` for them). The plot keeps its height."""
     data, lay = spec["data"], spec["layout"]
     lay["legend"] = {**lay.get("legend", {}), "orientation": "h"}
     if sizes.large:  # the page draws the charts one above the other, each the page's width
-        lay["title"]["text"] = lay["title"]["text"].replace("<br>", " ")  # wrapped again for large type
+        lay["title"]["text"] = plain(title)
         sized_traces(data, sizes)
         return {"data": data, "layout": sized_layout(lay, sizes, legend_rows(data, sizes))}
     rows = legend_rows(data, sizes, CHART_WIDTH)
@@ -80,7 +80,7 @@ def trend_spec(series: pd.DataFrame, title: str, la_name: str, region: str, unit
             for name, col, colour, dash, width, symbol in lines]
     return _placed({"data": data,
                     "layout": layout(title, 440, yaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5",
-                                                           rangemode="tozero"), xaxis=dict(dtick=1))}, sizes)
+                                                           rangemode="tozero"), xaxis=dict(dtick=1))}, sizes, title)
 
 
 def neighbour_bars(have: pd.DataFrame, la_name: str, la_value: float | None, polarity: str) -> tuple[pd.DataFrame, str]:
@@ -114,4 +114,4 @@ def neighbours_spec(bars: pd.DataFrame, title: str, unit: str, median: object,
     return _placed({"data": data,
                     "layout": layout(title, 150 + 34 * len(bars),
                                      xaxis=dict(title=dict(text=plain(unit)), gridcolor="#e5e5e5", rangemode="tozero"),
-                                     yaxis=dict(automargin=True))}, sizes)
+                                     yaxis=dict(automargin=True))}, sizes, title)
